@@ -1,0 +1,302 @@
+// Package news holds Broadsheet's domain: the types a news site is made of (articles,
+// sections, tags, authors, comments), the rules that need no storage to decide, and the
+// Store interface every storage engine implements. It imports nothing of ours, so that
+// every other package can depend on it and it on none of them.
+package news
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Errors a Store returns, wrapped with context; compare with errors.Is.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("already exists")
+	ErrInvalid  = errors.New("invalid")
+)
+
+// ArticleStatus is where an article stands in the editorial workflow.
+type ArticleStatus string
+
+const (
+	StatusDraft       ArticleStatus = "draft"
+	StatusReview      ArticleStatus = "review"
+	StatusScheduled   ArticleStatus = "scheduled"
+	StatusPublished   ArticleStatus = "published"
+	StatusUnpublished ArticleStatus = "unpublished"
+	StatusTrash       ArticleStatus = "trash"
+)
+
+// Valid reports whether s is one of the known statuses.
+func (s ArticleStatus) Valid() bool {
+	switch s {
+	case StatusDraft, StatusReview, StatusScheduled, StatusPublished, StatusUnpublished, StatusTrash:
+		return true
+	}
+	return false
+}
+
+// Article is one story. BodyHTML is rendered from BodyMarkdown (and sanitised) before it
+// reaches a Store; a Store keeps both so that pages never render Markdown per request.
+type Article struct {
+	ID           int64
+	Slug         string
+	Title        string
+	Standfirst   string
+	BodyMarkdown string
+	BodyHTML     string
+	Status       ArticleStatus
+	PublishedAt  time.Time // zero until first published
+	UpdatedAt    time.Time // last substantive edit shown to readers; zero if never
+	CreatedAt    time.Time
+	// CorrectionNote is shown above the body ("Correction: …", "Update: …").
+	CorrectionNote string
+	// SEODescription, when set, replaces the standfirst in meta descriptions.
+	SEODescription string
+
+	Author  *Author
+	Section *Section
+	Tags    []*Tag
+
+	FeaturedImage *Image
+
+	// CommentsClosed closes this article's comments whatever the site's policy.
+	CommentsClosed bool
+	// CommentCount is the number of approved comments, filled by reads.
+	CommentCount int
+
+	// Source and SourceID identify an imported article ("corpus", "42"), so that a second
+	// import of the same file adds nothing.
+	Source   string
+	SourceID string
+}
+
+// Image is a picture with the words that go with it.
+type Image struct {
+	URL     string
+	Alt     string
+	Caption string
+	Width   int
+	Height  int
+}
+
+// IsPublic reports whether readers may see the article at time now.
+func (a *Article) IsPublic(now time.Time) bool {
+	return a.Status == StatusPublished && !a.PublishedAt.IsZero() && !a.PublishedAt.After(now)
+}
+
+// WasUpdated reports whether the article was edited after publication in a way readers
+// should be told about (a minute's grace covers the save that published it).
+func (a *Article) WasUpdated() bool {
+	return !a.PublishedAt.IsZero() && a.UpdatedAt.After(a.PublishedAt.Add(time.Minute))
+}
+
+// Section is a desk of the newsroom (World, Politics, …); an article has at most one.
+type Section struct {
+	ID          int64
+	Slug        string
+	Name        string
+	Description string
+	Position    int // order in the site's navigation
+}
+
+// Tag is a free topic label; an article has any number.
+type Tag struct {
+	ID   int64
+	Slug string
+	Name string
+}
+
+// Author is a byline. Email is private: it is never shown to readers.
+type Author struct {
+	ID    int64
+	Slug  string
+	Name  string
+	Email string
+	Bio   string
+}
+
+// CommentStatus is a comment's moderation state.
+type CommentStatus string
+
+const (
+	CommentPending  CommentStatus = "pending"
+	CommentApproved CommentStatus = "approved"
+	CommentSpam     CommentStatus = "spam"
+	CommentTrash    CommentStatus = "trash"
+)
+
+// Valid reports whether s is one of the known comment statuses.
+func (s CommentStatus) Valid() bool {
+	switch s {
+	case CommentPending, CommentApproved, CommentSpam, CommentTrash:
+		return true
+	}
+	return false
+}
+
+// Comment is a reader's comment. Email and IPHash are private: no page, feed, header or
+// log line may show them.
+type Comment struct {
+	ID          int64
+	ArticleID   int64
+	ParentID    int64 // 0 for a top-level comment
+	Status      CommentStatus
+	AuthorName  string
+	AuthorEmail string
+	AuthorURL   string
+	Body        string // what the commenter typed
+	BodyHTML    string // sanitised rendering of Body
+	IPHash      string
+	UserAgent   string
+	CreatedAt   time.Time
+
+	Source   string
+	SourceID string
+	// ParentSourceID names the parent by its SourceID in an import (ParentID is unknown
+	// until the parent is stored).
+	ParentSourceID string
+
+	// Depth is the comment's indent in a thread, set by Thread.
+	Depth int
+}
+
+// MaxThreadDepth is how deep replies nest before they stay at the same level, as in
+// WordPress's default.
+const MaxThreadDepth = 5
+
+// Thread orders comments for reading: each reply right after its parent (and its
+// parent's earlier replies), siblings oldest first, with Depth set. A comment whose
+// parent is not in the list (not approved, say) is shown at the top level.
+func Thread(comments []*Comment) []*Comment {
+	present := make(map[int64]bool, len(comments))
+	for _, c := range comments {
+		present[c.ID] = true
+	}
+	children := make(map[int64][]*Comment)
+	for _, c := range comments {
+		parent := c.ParentID
+		if !present[parent] {
+			parent = 0
+		}
+		children[parent] = append(children[parent], c)
+	}
+	out := make([]*Comment, 0, len(comments))
+	var walk func(parent int64, depth int)
+	walk = func(parent int64, depth int) {
+		for _, c := range children[parent] {
+			c.Depth = min(depth, MaxThreadDepth-1)
+			out = append(out, c)
+			walk(c.ID, depth+1)
+		}
+	}
+	walk(0, 0)
+	return out
+}
+
+// ArticleQuery selects articles; the zero value selects every article, newest first.
+type ArticleQuery struct {
+	// PublicAt, when not zero, keeps only articles public at that time.
+	PublicAt  time.Time
+	Status    ArticleStatus
+	SectionID int64
+	TagID     int64
+	AuthorID  int64
+	// Since keeps articles published at or after it.
+	Since  time.Time
+	Limit  int
+	Offset int
+}
+
+// CommentQuery selects comments, newest first.
+type CommentQuery struct {
+	ArticleID int64
+	Status    CommentStatus
+	Limit     int
+	Offset    int
+}
+
+// Change is one entry of a Store's change log: the keys of the pages a write made stale.
+// Every node reads the log to invalidate its page cache, so that a write made anywhere
+// (another process, another node) reaches every cache.
+type Change struct {
+	ID   int64
+	Keys []string
+	At   time.Time
+}
+
+// Cache keys a Change names. A cached page lists the keys it depends on; a change to a
+// key drops every page that lists it.
+const (
+	// KeyAll is every page (a site setting or the navigation changed).
+	KeyAll = "all"
+	// KeyLists is every page that lists articles from the whole site: front pages,
+	// site feeds, sitemaps.
+	KeyLists = "lists"
+)
+
+// KeyArticle names the article's own page and every page that shows it in a box.
+func KeyArticle(id int64) string { return fmt.Sprintf("article:%d", id) }
+
+// KeySection names a section's archive and feeds.
+func KeySection(id int64) string { return fmt.Sprintf("section:%d", id) }
+
+// KeyTag names a tag's archive and feeds.
+func KeyTag(id int64) string { return fmt.Sprintf("tag:%d", id) }
+
+// KeyAuthor names an author's archive.
+func KeyAuthor(id int64) string { return fmt.Sprintf("author:%d", id) }
+
+// ImportItem is one article of an import, with its comments.
+type ImportItem struct {
+	Article  *Article
+	Comments []*Comment // parents before replies; linked by ParentSourceID
+}
+
+// ImportResult counts what an import added and what it found already there.
+type ImportResult struct {
+	Articles, Comments, Sections, Tags, Authors int
+	SkippedArticles, SkippedComments            int
+}
+
+func (r ImportResult) String() string {
+	return fmt.Sprintf("%d articles, %d comments, %d sections, %d tags, %d authors added; %d articles and %d comments already there",
+		r.Articles, r.Comments, r.Sections, r.Tags, r.Authors, r.SkippedArticles, r.SkippedComments)
+}
+
+// Slugify turns a name into the lower-case, hyphenated ASCII form used in URLs.
+// Letters with accents lose them; other scripts are kept as they are (browsers show
+// them), and an empty result becomes "untitled".
+func Slugify(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if f, ok := foldAccent[r]; ok {
+			r = f
+		}
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+			dash = false
+		case r > 0x7f && isLetterOrDigit(r):
+			b.WriteRune(r)
+			dash = false
+		default:
+			if !dash && b.Len() > 0 {
+				b.WriteByte('-')
+				dash = true
+			}
+		}
+		if b.Len() >= 80 {
+			break
+		}
+	}
+	out := strings.Trim(b.String(), "-")
+	if out == "" {
+		return "untitled"
+	}
+	return out
+}

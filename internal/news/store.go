@@ -1,0 +1,61 @@
+package news
+
+import (
+	"context"
+	"time"
+)
+
+// Store is where a site's content lives. Every engine (SQLite, PostgreSQL) implements it
+// and passes the same conformance suite (package storetest). Methods return errors
+// wrapping ErrNotFound, ErrConflict or ErrInvalid where those apply.
+//
+// Every write records, in the same transaction, a Change naming the cache keys it made
+// stale, so that page caches on every node can follow the Changes log.
+type Store interface {
+	// CreateArticle stores a new article and sets its ID. Its Author, Section and Tags
+	// are found by ID, or else by slug and created when missing.
+	CreateArticle(ctx context.Context, a *Article) error
+	// UpdateArticle replaces the stored article with a (by ID).
+	UpdateArticle(ctx context.Context, a *Article) error
+	Article(ctx context.Context, id int64) (*Article, error)
+	ArticleBySlug(ctx context.Context, slug string) (*Article, error)
+	// Articles lists articles newest first (by publication, then creation).
+	Articles(ctx context.Context, q ArticleQuery) ([]*Article, error)
+	CountArticles(ctx context.Context, q ArticleQuery) (int, error)
+	// Neighbours returns the public articles published just before and just after a,
+	// as of now; either may be nil.
+	Neighbours(ctx context.Context, a *Article, now time.Time) (prev, next *Article, err error)
+
+	Sections(ctx context.Context) ([]*Section, error)
+	SectionBySlug(ctx context.Context, slug string) (*Section, error)
+	CreateSection(ctx context.Context, s *Section) error
+	TagBySlug(ctx context.Context, slug string) (*Tag, error)
+	AuthorBySlug(ctx context.Context, slug string) (*Author, error)
+
+	// CreateComment stores a new comment and sets its ID and, if zero, CreatedAt.
+	CreateComment(ctx context.Context, c *Comment) error
+	Comment(ctx context.Context, id int64) (*Comment, error)
+	// ApprovedComments returns an article's approved comments, oldest first.
+	ApprovedComments(ctx context.Context, articleID int64) ([]*Comment, error)
+	Comments(ctx context.Context, q CommentQuery) ([]*Comment, error)
+	SetCommentStatus(ctx context.Context, id int64, status CommentStatus) error
+	// HasApprovedComment reports whether email (compared without case) has an
+	// approved comment: the test of WordPress's default moderation rule.
+	HasApprovedComment(ctx context.Context, email string) (bool, error)
+
+	// Settings returns every stored site setting by key.
+	Settings(ctx context.Context) (map[string]string, error)
+	SetSettings(ctx context.Context, values map[string]string) error
+
+	// Changes returns the changes recorded after the one with ID after, oldest first.
+	Changes(ctx context.Context, after int64) ([]Change, error)
+	// LastChange returns the ID of the latest change (0 if none).
+	LastChange(ctx context.Context) (int64, error)
+
+	// Import adds the items in one transaction: all of them or, on error, none.
+	// Articles and comments whose (Source, SourceID) is already stored are skipped, so
+	// importing the same file twice adds nothing.
+	Import(ctx context.Context, items []ImportItem) (ImportResult, error)
+
+	Close() error
+}

@@ -1,0 +1,445 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"broadsheet/internal/news"
+)
+
+// articleColumns is what every article read selects, in scanArticle's order: the
+// article, its author and section (joined), and its approved comment count.
+const articleColumns = `a.id, a.slug, a.title, a.standfirst, a.body_markdown, a.body_html, a.status,
+	a.published_at, a.updated_at, a.created_at, a.correction_note, a.seo_description,
+	a.image_url, a.image_alt, a.image_caption, a.image_width, a.image_height,
+	a.comments_closed, a.source, a.source_id,
+	au.id, au.slug, au.name, au.email, au.bio,
+	s.id, s.slug, s.name, s.description, s.position,
+	(SELECT COUNT(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'approved')`
+
+const articleFrom = ` FROM articles a
+	LEFT JOIN authors au ON au.id = a.author_id
+	LEFT JOIN sections s ON s.id = a.section_id`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanArticle(row scanner) (*news.Article, error) {
+	var a news.Article
+	var img news.Image
+	var published, updated sql.NullInt64
+	var created int64
+	var auID, sID, sPos sql.NullInt64
+	var auSlug, auName, auEmail, auBio, sSlug, sName, sDesc sql.NullString
+	err := row.Scan(&a.ID, &a.Slug, &a.Title, &a.Standfirst, &a.BodyMarkdown, &a.BodyHTML, &a.Status,
+		&published, &updated, &created, &a.CorrectionNote, &a.SEODescription,
+		&img.URL, &img.Alt, &img.Caption, &img.Width, &img.Height,
+		&a.CommentsClosed, &a.Source, &a.SourceID,
+		&auID, &auSlug, &auName, &auEmail, &auBio,
+		&sID, &sSlug, &sName, &sDesc, &sPos,
+		&a.CommentCount)
+	if err != nil {
+		return nil, err
+	}
+	a.PublishedAt, a.UpdatedAt = fromUnix(published), fromUnix(updated)
+	a.CreatedAt = time.Unix(created, 0).UTC()
+	if img.URL != "" {
+		a.FeaturedImage = &img
+	}
+	if auID.Valid {
+		a.Author = &news.Author{ID: auID.Int64, Slug: auSlug.String, Name: auName.String, Email: auEmail.String, Bio: auBio.String}
+	}
+	if sID.Valid {
+		a.Section = &news.Section{ID: sID.Int64, Slug: sSlug.String, Name: sName.String, Description: sDesc.String, Position: int(sPos.Int64)}
+	}
+	return &a, nil
+}
+
+// Article implements news.Store.
+func (db *DB) Article(ctx context.Context, id int64) (*news.Article, error) {
+	return db.oneArticle(ctx, db.read, `a.id = ?`, id)
+}
+
+// ArticleBySlug implements news.Store.
+func (db *DB) ArticleBySlug(ctx context.Context, slug string) (*news.Article, error) {
+	return db.oneArticle(ctx, db.read, `a.slug = ?`, slug)
+}
+
+func (db *DB) oneArticle(ctx context.Context, q queryer, where string, arg any) (*news.Article, error) {
+	a, err := scanArticle(q.QueryRowContext(ctx, `SELECT `+articleColumns+articleFrom+` WHERE `+where, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("article %v: %w", arg, news.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("article %v: %w", arg, err)
+	}
+	if err := loadTags(ctx, q, []*news.Article{a}); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// loadTags fills the Tags of the articles with one query.
+func loadTags(ctx context.Context, q queryer, arts []*news.Article) error {
+	if len(arts) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*news.Article, len(arts))
+	ids := make([]string, 0, len(arts))
+	for _, a := range arts {
+		byID[a.ID] = a
+		a.Tags = nil
+		ids = append(ids, strconv.FormatInt(a.ID, 10))
+	}
+	// The IDs are integers we formatted ourselves, so joining them is safe.
+	rows, err := q.QueryContext(ctx, `SELECT at.article_id, t.id, t.slug, t.name FROM article_tags at
+		JOIN tags t ON t.id = at.tag_id WHERE at.article_id IN (`+strings.Join(ids, ",")+`)
+		ORDER BY at.article_id, at.position, t.name`)
+	if err != nil {
+		return fmt.Errorf("load tags: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var aid int64
+		var t news.Tag
+		if err := rows.Scan(&aid, &t.ID, &t.Slug, &t.Name); err != nil {
+			return fmt.Errorf("load tags: %w", err)
+		}
+		byID[aid].Tags = append(byID[aid].Tags, &t)
+	}
+	return rows.Err()
+}
+
+func articleWhere(q news.ArticleQuery) (string, []any) {
+	var conds []string
+	var args []any
+	if !q.PublicAt.IsZero() {
+		conds = append(conds, `a.status = 'published' AND a.published_at <= ?`)
+		args = append(args, q.PublicAt.Unix())
+	}
+	if q.Status != "" {
+		conds = append(conds, `a.status = ?`)
+		args = append(args, string(q.Status))
+	}
+	if q.SectionID != 0 {
+		conds = append(conds, `a.section_id = ?`)
+		args = append(args, q.SectionID)
+	}
+	if q.AuthorID != 0 {
+		conds = append(conds, `a.author_id = ?`)
+		args = append(args, q.AuthorID)
+	}
+	if q.TagID != 0 {
+		conds = append(conds, `a.id IN (SELECT article_id FROM article_tags WHERE tag_id = ?)`)
+		args = append(args, q.TagID)
+	}
+	if !q.Since.IsZero() {
+		conds = append(conds, `a.published_at >= ?`)
+		args = append(args, q.Since.Unix())
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// Articles implements news.Store.
+func (db *DB) Articles(ctx context.Context, q news.ArticleQuery) ([]*news.Article, error) {
+	where, args := articleWhere(q)
+	query := `SELECT ` + articleColumns + articleFrom + where + ` ORDER BY a.published_at DESC, a.created_at DESC, a.id DESC`
+	if q.Limit > 0 {
+		query += ` LIMIT ? OFFSET ?`
+		args = append(args, q.Limit, q.Offset)
+	}
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("articles: %w", err)
+	}
+	defer rows.Close()
+	var out []*news.Article
+	for rows.Next() {
+		a, err := scanArticle(rows)
+		if err != nil {
+			return nil, fmt.Errorf("articles: %w", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("articles: %w", err)
+	}
+	rows.Close()
+	return out, loadTags(ctx, db.read, out)
+}
+
+// CountArticles implements news.Store.
+func (db *DB) CountArticles(ctx context.Context, q news.ArticleQuery) (int, error) {
+	where, args := articleWhere(q)
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles a`+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count articles: %w", err)
+	}
+	return n, nil
+}
+
+// Neighbours implements news.Store.
+func (db *DB) Neighbours(ctx context.Context, a *news.Article, now time.Time) (prev, next *news.Article, err error) {
+	return neighbours(ctx, db.read, a.ID, a.PublishedAt, now)
+}
+
+func neighbours(ctx context.Context, q queryer, id int64, published, now time.Time) (prev, next *news.Article, err error) {
+	if published.IsZero() {
+		return nil, nil, nil
+	}
+	one := func(cond, order string) (*news.Article, error) {
+		a, err := scanArticle(q.QueryRowContext(ctx, `SELECT `+articleColumns+articleFrom+`
+			WHERE a.status = 'published' AND a.published_at <= ? AND `+cond+` ORDER BY `+order+` LIMIT 1`,
+			now.Unix(), published.Unix(), published.Unix(), id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil
+		}
+		return a, err
+	}
+	prev, err = one(`(a.published_at < ? OR (a.published_at = ? AND a.id < ?))`, `a.published_at DESC, a.id DESC`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("previous article: %w", err)
+	}
+	next, err = one(`(a.published_at > ? OR (a.published_at = ? AND a.id > ?))`, `a.published_at ASC, a.id ASC`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("next article: %w", err)
+	}
+	return prev, next, nil
+}
+
+// CreateArticle implements news.Store.
+func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
+	if err := validateArticle(a); err != nil {
+		return err
+	}
+	now := db.Now()
+	if a.CreatedAt.IsZero() {
+		a.CreatedAt = now.UTC().Truncate(time.Second)
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := resolveRefs(ctx, tx, a, nil); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO articles (slug, title, standfirst, body_markdown, body_html, status,
+			published_at, updated_at, created_at, correction_note, seo_description, author_id, section_id,
+			image_url, image_alt, image_caption, image_width, image_height, comments_closed, source, source_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, articleValues(a)...)
+		if isUniqueViolation(err) {
+			return fmt.Errorf("article slug %q: %w", a.Slug, news.ErrConflict)
+		}
+		if err != nil {
+			return fmt.Errorf("insert article: %w", err)
+		}
+		a.ID, _ = res.LastInsertId()
+		if err := writeTags(ctx, tx, a); err != nil {
+			return err
+		}
+		keys, err := articleChangeKeys(ctx, tx, nil, a, now)
+		if err != nil {
+			return err
+		}
+		return recordChange(ctx, tx, now, keys...)
+	})
+}
+
+// UpdateArticle implements news.Store.
+func (db *DB) UpdateArticle(ctx context.Context, a *news.Article) error {
+	if err := validateArticle(a); err != nil {
+		return err
+	}
+	now := db.Now()
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		old, err := db.oneArticle(ctx, tx, `a.id = ?`, a.ID)
+		if err != nil {
+			return err
+		}
+		if a.CreatedAt.IsZero() {
+			a.CreatedAt = old.CreatedAt
+		}
+		if err := resolveRefs(ctx, tx, a, nil); err != nil {
+			return err
+		}
+		oldKeys, err := articleChangeKeys(ctx, tx, nil, old, now)
+		if err != nil {
+			return err
+		}
+		args := append(articleValues(a), a.ID)
+		_, err = tx.ExecContext(ctx, `UPDATE articles SET slug = ?, title = ?, standfirst = ?, body_markdown = ?, body_html = ?,
+			status = ?, published_at = ?, updated_at = ?, created_at = ?, correction_note = ?, seo_description = ?,
+			author_id = ?, section_id = ?, image_url = ?, image_alt = ?, image_caption = ?, image_width = ?,
+			image_height = ?, comments_closed = ?, source = ?, source_id = ? WHERE id = ?`, args...)
+		if isUniqueViolation(err) {
+			return fmt.Errorf("article slug %q: %w", a.Slug, news.ErrConflict)
+		}
+		if err != nil {
+			return fmt.Errorf("update article %d: %w", a.ID, err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM article_tags WHERE article_id = ?`, a.ID); err != nil {
+			return fmt.Errorf("update article %d tags: %w", a.ID, err)
+		}
+		if err := writeTags(ctx, tx, a); err != nil {
+			return err
+		}
+		keys, err := articleChangeKeys(ctx, tx, oldKeys, a, now)
+		if err != nil {
+			return err
+		}
+		return recordChange(ctx, tx, now, keys...)
+	})
+}
+
+// articleChangeKeys adds to keys the cache keys that a's state touches: its own page
+// and, when it is public, its neighbours' pages, the site's lists and its section's,
+// tags' and author's. Called with the state before and after a write, it names every
+// page that showed the old state or will show the new one.
+func articleChangeKeys(ctx context.Context, q queryer, keys []string, a *news.Article, now time.Time) ([]string, error) {
+	keys = append(keys, news.KeyArticle(a.ID))
+	if !a.IsPublic(now) && a.Status != news.StatusPublished {
+		return keys, nil
+	}
+	prev, next, err := neighbours(ctx, q, a.ID, a.PublishedAt, now)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range []*news.Article{prev, next} {
+		if n != nil {
+			keys = append(keys, news.KeyArticle(n.ID))
+		}
+	}
+	keys = append(keys, news.KeyLists)
+	if a.Section != nil {
+		keys = append(keys, news.KeySection(a.Section.ID))
+	}
+	if a.Author != nil {
+		keys = append(keys, news.KeyAuthor(a.Author.ID))
+	}
+	for _, t := range a.Tags {
+		keys = append(keys, news.KeyTag(t.ID))
+	}
+	return keys, nil
+}
+
+func articleValues(a *news.Article) []any {
+	var img news.Image
+	if a.FeaturedImage != nil {
+		img = *a.FeaturedImage
+	}
+	var authorID, sectionID any
+	if a.Author != nil {
+		authorID = a.Author.ID
+	}
+	if a.Section != nil {
+		sectionID = a.Section.ID
+	}
+	return []any{a.Slug, a.Title, a.Standfirst, a.BodyMarkdown, a.BodyHTML, string(a.Status),
+		unix(a.PublishedAt), unix(a.UpdatedAt), a.CreatedAt.Unix(), a.CorrectionNote, a.SEODescription,
+		authorID, sectionID, img.URL, img.Alt, img.Caption, img.Width, img.Height, a.CommentsClosed,
+		a.Source, a.SourceID}
+}
+
+func validateArticle(a *news.Article) error {
+	switch {
+	case strings.TrimSpace(a.Title) == "":
+		return fmt.Errorf("article needs a title: %w", news.ErrInvalid)
+	case a.Slug == "" || a.Slug != strings.TrimSpace(a.Slug) || strings.ContainsAny(a.Slug, "/?#% "):
+		return fmt.Errorf("article slug %q: %w", a.Slug, news.ErrInvalid)
+	case !a.Status.Valid():
+		return fmt.Errorf("article status %q: %w", a.Status, news.ErrInvalid)
+	case a.Status == news.StatusPublished && a.PublishedAt.IsZero():
+		return fmt.Errorf("a published article needs a publication time: %w", news.ErrInvalid)
+	}
+	return nil
+}
+
+// resolveRefs gives a's author, section and tags their IDs, finding them by slug and
+// creating those that do not exist yet. created, if not nil, counts what was created.
+func resolveRefs(ctx context.Context, tx *sql.Tx, a *news.Article, created *news.ImportResult) error {
+	if au := a.Author; au != nil && au.ID == 0 {
+		if au.Slug == "" {
+			au.Slug = news.Slugify(au.Name)
+		}
+		made, err := upsert(ctx, tx, &au.ID, `SELECT id FROM authors WHERE slug = ?`, []any{au.Slug},
+			`INSERT INTO authors (slug, name, email, bio) VALUES (?, ?, ?, ?)`, []any{au.Slug, au.Name, au.Email, au.Bio})
+		if err != nil {
+			return fmt.Errorf("author %q: %w", au.Name, err)
+		}
+		if made && created != nil {
+			created.Authors++
+		}
+	}
+	if s := a.Section; s != nil && s.ID == 0 {
+		if s.Slug == "" {
+			s.Slug = news.Slugify(s.Name)
+		}
+		made, err := upsert(ctx, tx, &s.ID, `SELECT id FROM sections WHERE slug = ?`, []any{s.Slug},
+			`INSERT INTO sections (slug, name, description, position) VALUES (?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM sections))`,
+			[]any{s.Slug, s.Name, s.Description})
+		if err != nil {
+			return fmt.Errorf("section %q: %w", s.Name, err)
+		}
+		if made {
+			if created != nil {
+				created.Sections++
+			}
+			// A new section appears in every page's navigation.
+			if err := recordChange(ctx, tx, time.Now(), news.KeyAll); err != nil {
+				return err
+			}
+		}
+	}
+	for _, t := range a.Tags {
+		if t.ID != 0 {
+			continue
+		}
+		if t.Slug == "" {
+			t.Slug = news.Slugify(t.Name)
+		}
+		made, err := upsert(ctx, tx, &t.ID, `SELECT id FROM tags WHERE slug = ?`, []any{t.Slug},
+			`INSERT INTO tags (slug, name) VALUES (?, ?)`, []any{t.Slug, t.Name})
+		if err != nil {
+			return fmt.Errorf("tag %q: %w", t.Name, err)
+		}
+		if made && created != nil {
+			created.Tags++
+		}
+	}
+	return nil
+}
+
+// upsert finds a row's ID with find or else inserts it; made reports an insert.
+func upsert(ctx context.Context, tx *sql.Tx, id *int64, find string, findArgs []any, insert string, insertArgs []any) (made bool, err error) {
+	err = tx.QueryRowContext(ctx, find, findArgs...).Scan(id)
+	if err == nil {
+		return false, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return false, err
+	}
+	res, err := tx.ExecContext(ctx, insert, insertArgs...)
+	if err != nil {
+		return false, err
+	}
+	*id, err = res.LastInsertId()
+	return true, err
+}
+
+func writeTags(ctx context.Context, tx *sql.Tx, a *news.Article) error {
+	seen := map[int64]bool{}
+	for i, t := range a.Tags {
+		if seen[t.ID] {
+			continue
+		}
+		seen[t.ID] = true
+		if _, err := tx.ExecContext(ctx, `INSERT INTO article_tags (article_id, tag_id, position) VALUES (?, ?, ?)`, a.ID, t.ID, i); err != nil {
+			return fmt.Errorf("tag article %d: %w", a.ID, err)
+		}
+	}
+	return nil
+}

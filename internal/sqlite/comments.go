@@ -1,0 +1,186 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"broadsheet/internal/news"
+)
+
+const commentColumns = `id, article_id, COALESCE(parent_id, 0), status, author_name, author_email, author_url,
+	body, body_html, ip_hash, user_agent, created_at, source, source_id`
+
+func scanComment(row scanner) (*news.Comment, error) {
+	var c news.Comment
+	var created int64
+	err := row.Scan(&c.ID, &c.ArticleID, &c.ParentID, &c.Status, &c.AuthorName, &c.AuthorEmail, &c.AuthorURL,
+		&c.Body, &c.BodyHTML, &c.IPHash, &c.UserAgent, &created, &c.Source, &c.SourceID)
+	if err != nil {
+		return nil, err
+	}
+	c.CreatedAt = time.Unix(created, 0).UTC()
+	return &c, nil
+}
+
+func (db *DB) queryComments(ctx context.Context, query string, args ...any) ([]*news.Comment, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("comments: %w", err)
+	}
+	defer rows.Close()
+	var out []*news.Comment
+	for rows.Next() {
+		c, err := scanComment(rows)
+		if err != nil {
+			return nil, fmt.Errorf("comments: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Comment implements news.Store.
+func (db *DB) Comment(ctx context.Context, id int64) (*news.Comment, error) {
+	c, err := scanComment(db.read.QueryRowContext(ctx, `SELECT `+commentColumns+` FROM comments WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("comment %d: %w", id, news.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("comment %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// ApprovedComments implements news.Store.
+func (db *DB) ApprovedComments(ctx context.Context, articleID int64) ([]*news.Comment, error) {
+	return db.queryComments(ctx, `SELECT `+commentColumns+` FROM comments
+		WHERE article_id = ? AND status = 'approved' ORDER BY created_at, id`, articleID)
+}
+
+// Comments implements news.Store.
+func (db *DB) Comments(ctx context.Context, q news.CommentQuery) ([]*news.Comment, error) {
+	var conds []string
+	var args []any
+	if q.ArticleID != 0 {
+		conds = append(conds, `article_id = ?`)
+		args = append(args, q.ArticleID)
+	}
+	if q.Status != "" {
+		conds = append(conds, `status = ?`)
+		args = append(args, string(q.Status))
+	}
+	query := `SELECT ` + commentColumns + ` FROM comments`
+	if len(conds) > 0 {
+		query += ` WHERE ` + strings.Join(conds, " AND ")
+	}
+	query += ` ORDER BY created_at DESC, id DESC`
+	if q.Limit > 0 {
+		query += ` LIMIT ? OFFSET ?`
+		args = append(args, q.Limit, q.Offset)
+	}
+	return db.queryComments(ctx, query, args...)
+}
+
+// CreateComment implements news.Store.
+func (db *DB) CreateComment(ctx context.Context, c *news.Comment) error {
+	if err := validateComment(c); err != nil {
+		return err
+	}
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = db.Now().UTC().Truncate(time.Second)
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := insertComment(ctx, tx, c); err != nil {
+			return err
+		}
+		if c.Status == news.CommentApproved {
+			return recordChange(ctx, tx, db.Now(), news.KeyArticle(c.ArticleID))
+		}
+		return nil
+	})
+}
+
+func validateComment(c *news.Comment) error {
+	switch {
+	case c.ArticleID == 0:
+		return fmt.Errorf("comment needs an article: %w", news.ErrInvalid)
+	case !c.Status.Valid():
+		return fmt.Errorf("comment status %q: %w", c.Status, news.ErrInvalid)
+	case strings.TrimSpace(c.Body) == "":
+		return fmt.Errorf("comment needs a text: %w", news.ErrInvalid)
+	}
+	return nil
+}
+
+func insertComment(ctx context.Context, tx *sql.Tx, c *news.Comment) error {
+	var parent any
+	if c.ParentID != 0 {
+		var parentArticle int64
+		err := tx.QueryRowContext(ctx, `SELECT article_id FROM comments WHERE id = ?`, c.ParentID).Scan(&parentArticle)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && parentArticle != c.ArticleID {
+			return fmt.Errorf("comment's parent %d is not on article %d: %w", c.ParentID, c.ArticleID, news.ErrInvalid)
+		}
+		if err != nil {
+			return fmt.Errorf("comment's parent: %w", err)
+		}
+		parent = c.ParentID
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO comments (article_id, parent_id, status, author_name, author_email,
+		author_url, body, body_html, ip_hash, user_agent, created_at, source, source_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ArticleID, parent, string(c.Status), c.AuthorName, c.AuthorEmail, c.AuthorURL, c.Body, c.BodyHTML,
+		c.IPHash, c.UserAgent, c.CreatedAt.Unix(), c.Source, c.SourceID)
+	if err != nil {
+		if strings.Contains(err.Error(), "FOREIGN KEY") {
+			return fmt.Errorf("comment's article %d: %w", c.ArticleID, news.ErrNotFound)
+		}
+		return fmt.Errorf("insert comment: %w", err)
+	}
+	c.ID, _ = res.LastInsertId()
+	return nil
+}
+
+// SetCommentStatus implements news.Store.
+func (db *DB) SetCommentStatus(ctx context.Context, id int64, status news.CommentStatus) error {
+	if !status.Valid() {
+		return fmt.Errorf("comment status %q: %w", status, news.ErrInvalid)
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var articleID int64
+		var old string
+		err := tx.QueryRowContext(ctx, `SELECT article_id, status FROM comments WHERE id = ?`, id).Scan(&articleID, &old)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("comment %d: %w", id, news.ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("comment %d: %w", id, err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE comments SET status = ? WHERE id = ?`, string(status), id); err != nil {
+			return fmt.Errorf("set comment %d status: %w", id, err)
+		}
+		if old == string(news.CommentApproved) || status == news.CommentApproved {
+			return recordChange(ctx, tx, db.Now(), news.KeyArticle(articleID))
+		}
+		return nil
+	})
+}
+
+// HasApprovedComment implements news.Store.
+func (db *DB) HasApprovedComment(ctx context.Context, email string) (bool, error) {
+	if strings.TrimSpace(email) == "" {
+		return false, nil
+	}
+	var one int
+	err := db.read.QueryRowContext(ctx, `SELECT 1 FROM comments WHERE lower(author_email) = lower(?) AND status = 'approved' LIMIT 1`, email).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("approved comments of a commenter: %w", err)
+	}
+	return true, nil
+}

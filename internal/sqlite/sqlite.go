@@ -1,0 +1,252 @@
+// Package sqlite is the embedded Storage engine: news.Store on a single SQLite file
+// (modernc.org/sqlite, pure Go) in WAL mode with foreign keys on. Reads go through a
+// pool of connections; writes through one connection with immediate transactions, so
+// writers queue in Go instead of failing with SQLITE_BUSY.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"broadsheet/internal/news"
+
+	sqlite3 "modernc.org/sqlite"
+	sqlitelib "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is a news.Store on one SQLite file.
+type DB struct {
+	read  *sql.DB
+	write *sql.DB
+	Now   func() time.Time // the clock, replaceable in tests
+}
+
+var _ news.Store = (*DB)(nil)
+
+// Open opens (creating if missing) the database file at path and brings its schema up
+// to date.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: no database path")
+	}
+	// synchronous(FULL): a comment acknowledged to a reader survives a power cut, not
+	// only a crash of the process.
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
+	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	db := &DB{write: write, Now: time.Now}
+	if err := db.migrate(ctx); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
+	}
+	read, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	n := max(4, runtime.NumCPU()*2)
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	db.read = read
+	return db, nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// migrate applies, in order and each in its own transaction, the embedded migrations
+// the file has not had yet. It refuses a file that a newer Broadsheet has migrated past.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var current int
+	if err := db.write.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	files, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(files)
+	latest := 0
+	for _, name := range files {
+		version, err := strconv.Atoi(strings.SplitN(strings.TrimPrefix(name, "migrations/"), "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: name must start with its number", name)
+		}
+		latest = max(latest, version)
+		if version <= current {
+			continue
+		}
+		script, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		err = db.inTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, string(script)); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, time.Now().Unix())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	if current > latest {
+		return fmt.Errorf("schema version %d is newer than this program knows (%d): upgrade Broadsheet", current, latest)
+	}
+	return nil
+}
+
+func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// queryer is what reads need from a pool or a transaction.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func isUniqueViolation(err error) bool {
+	var se *sqlite3.Error
+	return errors.As(err, &se) && (se.Code() == sqlitelib.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlitelib.SQLITE_CONSTRAINT_PRIMARYKEY)
+}
+
+func unix(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.Unix()
+}
+
+func fromUnix(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.Unix(v.Int64, 0).UTC()
+}
+
+// recordChange appends the keys to the change log in the write's transaction and trims
+// the log's old end (a node that falls that far behind empties its whole cache).
+func recordChange(ctx context.Context, tx *sql.Tx, now time.Time, keys ...string) error {
+	seen := make(map[string]bool, len(keys))
+	uniq := keys[:0:0]
+	for _, k := range keys {
+		if k != "" && !seen[k] {
+			seen[k] = true
+			uniq = append(uniq, k)
+		}
+	}
+	if len(uniq) == 0 {
+		return nil
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO changes (keys, at) VALUES (?, ?)`, strings.Join(uniq, " "), now.Unix())
+	if err != nil {
+		return fmt.Errorf("record change: %w", err)
+	}
+	if id, err := res.LastInsertId(); err == nil && id%1000 == 0 {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE id <= ?`, id-changeLogKeep); err != nil {
+			return fmt.Errorf("trim change log: %w", err)
+		}
+	}
+	return nil
+}
+
+const changeLogKeep = 10000
+
+// Changes implements news.Store.
+func (db *DB) Changes(ctx context.Context, after int64) ([]news.Change, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, keys, at FROM changes WHERE id > ? ORDER BY id LIMIT 1000`, after)
+	if err != nil {
+		return nil, fmt.Errorf("changes: %w", err)
+	}
+	defer rows.Close()
+	var out []news.Change
+	for rows.Next() {
+		var c news.Change
+		var keys string
+		var at int64
+		if err := rows.Scan(&c.ID, &keys, &at); err != nil {
+			return nil, fmt.Errorf("changes: %w", err)
+		}
+		c.Keys = strings.Fields(keys)
+		c.At = time.Unix(at, 0).UTC()
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// LastChange implements news.Store.
+func (db *DB) LastChange(ctx context.Context) (int64, error) {
+	var id int64
+	err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM changes`).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("last change: %w", err)
+	}
+	return id, nil
+}
+
+// Settings implements news.Store.
+func (db *DB) Settings(ctx context.Context) (map[string]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT key, value FROM settings`)
+	if err != nil {
+		return nil, fmt.Errorf("settings: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, fmt.Errorf("settings: %w", err)
+		}
+		out[k] = v
+	}
+	return out, rows.Err()
+}
+
+// SetSettings implements news.Store.
+func (db *DB) SetSettings(ctx context.Context, values map[string]string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		for k, v := range values {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, v); err != nil {
+				return fmt.Errorf("set setting %q: %w", k, err)
+			}
+		}
+		return recordChange(ctx, tx, db.Now(), news.KeyAll)
+	})
+}

@@ -1,0 +1,91 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"broadsheet/internal/news"
+)
+
+// Sections implements news.Store.
+func (db *DB) Sections(ctx context.Context) ([]*news.Section, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, slug, name, description, position FROM sections ORDER BY position, name`)
+	if err != nil {
+		return nil, fmt.Errorf("sections: %w", err)
+	}
+	defer rows.Close()
+	var out []*news.Section
+	for rows.Next() {
+		var s news.Section
+		if err := rows.Scan(&s.ID, &s.Slug, &s.Name, &s.Description, &s.Position); err != nil {
+			return nil, fmt.Errorf("sections: %w", err)
+		}
+		out = append(out, &s)
+	}
+	return out, rows.Err()
+}
+
+// SectionBySlug implements news.Store.
+func (db *DB) SectionBySlug(ctx context.Context, slug string) (*news.Section, error) {
+	var s news.Section
+	err := db.read.QueryRowContext(ctx, `SELECT id, slug, name, description, position FROM sections WHERE slug = ?`, slug).
+		Scan(&s.ID, &s.Slug, &s.Name, &s.Description, &s.Position)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("section %q: %w", slug, news.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("section %q: %w", slug, err)
+	}
+	return &s, nil
+}
+
+// CreateSection implements news.Store.
+func (db *DB) CreateSection(ctx context.Context, s *news.Section) error {
+	if s.Name == "" {
+		return fmt.Errorf("section needs a name: %w", news.ErrInvalid)
+	}
+	if s.Slug == "" {
+		s.Slug = news.Slugify(s.Name)
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO sections (slug, name, description, position) VALUES (?, ?, ?, ?)`,
+			s.Slug, s.Name, s.Description, s.Position)
+		if isUniqueViolation(err) {
+			return fmt.Errorf("section %q: %w", s.Slug, news.ErrConflict)
+		}
+		if err != nil {
+			return fmt.Errorf("create section: %w", err)
+		}
+		s.ID, _ = res.LastInsertId()
+		return recordChange(ctx, tx, db.Now(), news.KeyAll)
+	})
+}
+
+// TagBySlug implements news.Store.
+func (db *DB) TagBySlug(ctx context.Context, slug string) (*news.Tag, error) {
+	var t news.Tag
+	err := db.read.QueryRowContext(ctx, `SELECT id, slug, name FROM tags WHERE slug = ?`, slug).Scan(&t.ID, &t.Slug, &t.Name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("tag %q: %w", slug, news.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("tag %q: %w", slug, err)
+	}
+	return &t, nil
+}
+
+// AuthorBySlug implements news.Store.
+func (db *DB) AuthorBySlug(ctx context.Context, slug string) (*news.Author, error) {
+	var a news.Author
+	err := db.read.QueryRowContext(ctx, `SELECT id, slug, name, email, bio FROM authors WHERE slug = ?`, slug).
+		Scan(&a.ID, &a.Slug, &a.Name, &a.Email, &a.Bio)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("author %q: %w", slug, news.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("author %q: %w", slug, err)
+	}
+	return &a, nil
+}

@@ -1,0 +1,473 @@
+// Package storetest is the conformance suite every news.Store engine must pass. An
+// engine's test calls Run with a function that opens a new, empty store.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"broadsheet/internal/news"
+)
+
+// Run runs the suite; open must return a new, empty store for each call.
+func Run(t *testing.T, open func(t *testing.T) news.Store) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, s news.Store)
+	}{
+		{"ArticleRoundTrip", testArticleRoundTrip},
+		{"SlugConflict", testSlugConflict},
+		{"InvalidArticle", testInvalidArticle},
+		{"PublicListsAndCounts", testPublicLists},
+		{"Neighbours", testNeighbours},
+		{"UpdateArticle", testUpdateArticle},
+		{"Comments", testComments},
+		{"CommentParentOnOtherArticle", testCommentParentElsewhere},
+		{"Settings", testSettings},
+		{"ChangeLogNamesStalePages", testChangeLog},
+		{"ImportIsIdempotent", testImportIdempotent},
+		{"ImportIsAllOrNothing", testImportAtomic},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := open(t)
+			tt.fn(t, s)
+		})
+	}
+}
+
+var base = time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC)
+
+// article returns a published article n hours after base.
+func article(n int, section string, tags ...string) *news.Article {
+	a := &news.Article{
+		Slug:         fmt.Sprintf("story-%d", n),
+		Title:        fmt.Sprintf("Story %d", n),
+		Standfirst:   fmt.Sprintf("Standfirst %d", n),
+		BodyMarkdown: "Body",
+		BodyHTML:     "<p>Body</p>",
+		Status:       news.StatusPublished,
+		PublishedAt:  base.Add(time.Duration(n) * time.Hour),
+		Author:       &news.Author{Name: "Anna Petrova", Email: "anna@example.org"},
+	}
+	if section != "" {
+		a.Section = &news.Section{Name: section}
+	}
+	for _, t := range tags {
+		a.Tags = append(a.Tags, &news.Tag{Name: t})
+	}
+	return a
+}
+
+func mustCreate(t *testing.T, s news.Store, a *news.Article) *news.Article {
+	t.Helper()
+	if err := s.CreateArticle(context.Background(), a); err != nil {
+		t.Fatalf("create %s: %v", a.Slug, err)
+	}
+	return a
+}
+
+func slugs(arts []*news.Article) []string {
+	var out []string
+	for _, a := range arts {
+		out = append(out, a.Slug)
+	}
+	return out
+}
+
+func testArticleRoundTrip(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	a := article(1, "World", "Diplomacy", "USA")
+	a.CorrectionNote = "An earlier version misspelt a name."
+	a.FeaturedImage = &news.Image{URL: "/media/a.jpg", Alt: "The embassy", Caption: "The embassy in 2019", Width: 1200, Height: 800}
+	a.UpdatedAt = a.PublishedAt.Add(3 * time.Hour)
+	mustCreate(t, s, a)
+	if a.ID == 0 || a.Author.ID == 0 || a.Section.ID == 0 || a.Tags[0].ID == 0 {
+		t.Fatalf("IDs not set: article %d author %d section %d tag %d", a.ID, a.Author.ID, a.Section.ID, a.Tags[0].ID)
+	}
+	got, err := s.ArticleBySlug(ctx, "story-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Title != a.Title || got.Standfirst != a.Standfirst || got.BodyHTML != a.BodyHTML || got.CorrectionNote != a.CorrectionNote {
+		t.Errorf("read back %+v", got)
+	}
+	if !got.PublishedAt.Equal(a.PublishedAt) || !got.UpdatedAt.Equal(a.UpdatedAt) || !got.WasUpdated() {
+		t.Errorf("times: published %v updated %v", got.PublishedAt, got.UpdatedAt)
+	}
+	if got.Author == nil || got.Author.Name != "Anna Petrova" || got.Author.Slug != "anna-petrova" {
+		t.Errorf("author %+v", got.Author)
+	}
+	if got.Section == nil || got.Section.Slug != "world" {
+		t.Errorf("section %+v", got.Section)
+	}
+	if tags := got.Tags; len(tags) != 2 || tags[0].Name != "Diplomacy" || tags[1].Slug != "usa" {
+		t.Errorf("tags %v", tags)
+	}
+	if got.FeaturedImage == nil || *got.FeaturedImage != *a.FeaturedImage {
+		t.Errorf("image %+v", got.FeaturedImage)
+	}
+	byID, err := s.Article(ctx, a.ID)
+	if err != nil || byID.Slug != "story-1" {
+		t.Errorf("by id: %v %v", byID, err)
+	}
+	if _, err := s.ArticleBySlug(ctx, "nope"); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("missing slug: %v, want ErrNotFound", err)
+	}
+	// The second article reuses the author, section and tag rather than duplicating them.
+	b := mustCreate(t, s, article(2, "World", "USA"))
+	if b.Author.ID != a.Author.ID || b.Section.ID != a.Section.ID || b.Tags[0].ID != a.Tags[1].ID {
+		t.Errorf("references not reused")
+	}
+	secs, _ := s.Sections(ctx)
+	if len(secs) != 1 {
+		t.Errorf("sections %v", secs)
+	}
+	if tag, err := s.TagBySlug(ctx, "usa"); err != nil || tag.Name != "USA" {
+		t.Errorf("tag by slug: %v %v", tag, err)
+	}
+	if au, err := s.AuthorBySlug(ctx, "anna-petrova"); err != nil || au.Name != "Anna Petrova" {
+		t.Errorf("author by slug: %v %v", au, err)
+	}
+	if sec, err := s.SectionBySlug(ctx, "world"); err != nil || sec.Name != "World" {
+		t.Errorf("section by slug: %v %v", sec, err)
+	}
+}
+
+func testSlugConflict(t *testing.T, s news.Store) {
+	mustCreate(t, s, article(1, ""))
+	dup := article(2, "")
+	dup.Slug = "story-1"
+	if err := s.CreateArticle(context.Background(), dup); !errors.Is(err, news.ErrConflict) {
+		t.Fatalf("duplicate slug: %v, want ErrConflict", err)
+	}
+	n, _ := s.CountArticles(context.Background(), news.ArticleQuery{})
+	if n != 1 {
+		t.Errorf("%d articles after a refused duplicate, want 1", n)
+	}
+}
+
+func testInvalidArticle(t *testing.T, s news.Store) {
+	for name, mutate := range map[string]func(a *news.Article){
+		"no title":           func(a *news.Article) { a.Title = " " },
+		"slug with a slash":  func(a *news.Article) { a.Slug = "a/b" },
+		"unknown status":     func(a *news.Article) { a.Status = "live" },
+		"published, no time": func(a *news.Article) { a.PublishedAt = time.Time{} },
+	} {
+		a := article(1, "World")
+		mutate(a)
+		if err := s.CreateArticle(context.Background(), a); !errors.Is(err, news.ErrInvalid) {
+			t.Errorf("%s: %v, want ErrInvalid", name, err)
+		}
+	}
+	n, _ := s.CountArticles(context.Background(), news.ArticleQuery{})
+	if n != 0 {
+		t.Errorf("%d articles stored from invalid input", n)
+	}
+}
+
+func testPublicLists(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	for i := 1; i <= 5; i++ {
+		sec := "World"
+		if i%2 == 0 {
+			sec = "Sport"
+		}
+		mustCreate(t, s, article(i, sec, "Tag"+fmt.Sprint(i%2)))
+	}
+	draft := article(6, "World")
+	draft.Status, draft.PublishedAt = news.StatusDraft, time.Time{}
+	mustCreate(t, s, draft)
+	future := article(100, "World")
+	mustCreate(t, s, future)
+	now := base.Add(50 * time.Hour)
+
+	all, err := s.Articles(ctx, news.ArticleQuery{PublicAt: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"story-5", "story-4", "story-3", "story-2", "story-1"}; !slices.Equal(slugs(all), want) {
+		t.Errorf("public list %v, want %v", slugs(all), want)
+	}
+	page2, _ := s.Articles(ctx, news.ArticleQuery{PublicAt: now, Limit: 2, Offset: 2})
+	if want := []string{"story-3", "story-2"}; !slices.Equal(slugs(page2), want) {
+		t.Errorf("page 2 %v, want %v", slugs(page2), want)
+	}
+	if len(page2[0].Tags) != 1 {
+		t.Errorf("listed articles come without tags")
+	}
+	world, _ := s.SectionBySlug(ctx, "world")
+	inWorld, _ := s.Articles(ctx, news.ArticleQuery{PublicAt: now, SectionID: world.ID})
+	if want := []string{"story-5", "story-3", "story-1"}; !slices.Equal(slugs(inWorld), want) {
+		t.Errorf("section list %v, want %v", slugs(inWorld), want)
+	}
+	tag, _ := s.TagBySlug(ctx, "tag0")
+	tagged, _ := s.Articles(ctx, news.ArticleQuery{PublicAt: now, TagID: tag.ID})
+	if want := []string{"story-4", "story-2"}; !slices.Equal(slugs(tagged), want) {
+		t.Errorf("tag list %v, want %v", slugs(tagged), want)
+	}
+	if n, _ := s.CountArticles(ctx, news.ArticleQuery{PublicAt: now, SectionID: world.ID}); n != 3 {
+		t.Errorf("count in section %d, want 3", n)
+	}
+	if n, _ := s.CountArticles(ctx, news.ArticleQuery{}); n != 7 {
+		t.Errorf("count of all %d, want 7", n)
+	}
+	recent, _ := s.Articles(ctx, news.ArticleQuery{PublicAt: now, Since: base.Add(4 * time.Hour)})
+	if want := []string{"story-5", "story-4"}; !slices.Equal(slugs(recent), want) {
+		t.Errorf("since list %v, want %v", slugs(recent), want)
+	}
+}
+
+func testNeighbours(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	for i := 1; i <= 3; i++ {
+		mustCreate(t, s, article(i, ""))
+	}
+	draft := article(4, "")
+	draft.Status = news.StatusDraft
+	mustCreate(t, s, draft)
+	mid, _ := s.ArticleBySlug(ctx, "story-2")
+	now := base.Add(50 * time.Hour)
+	prev, next, err := s.Neighbours(ctx, mid, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prev == nil || prev.Slug != "story-1" || next == nil || next.Slug != "story-3" {
+		t.Fatalf("neighbours of story-2: %v, %v", prev, next)
+	}
+	last, _ := s.ArticleBySlug(ctx, "story-3")
+	prev, next, _ = s.Neighbours(ctx, last, now)
+	if prev == nil || prev.Slug != "story-2" || next != nil {
+		t.Errorf("neighbours of the newest: %v, %v (a draft is no neighbour)", prev, next)
+	}
+}
+
+func testUpdateArticle(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	a := mustCreate(t, s, article(1, "World", "A", "B"))
+	a.Title = "New title"
+	a.Tags = []*news.Tag{{Name: "C"}}
+	a.Section = &news.Section{Name: "Sport"}
+	if err := s.UpdateArticle(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Article(ctx, a.ID)
+	if got.Title != "New title" || len(got.Tags) != 1 || got.Tags[0].Name != "C" || got.Section.Name != "Sport" {
+		t.Errorf("after update: %+v tags %v", got, got.Tags)
+	}
+	mustCreate(t, s, article(2, ""))
+	got.Slug = "story-2"
+	if err := s.UpdateArticle(ctx, got); !errors.Is(err, news.ErrConflict) {
+		t.Errorf("update to a taken slug: %v, want ErrConflict", err)
+	}
+	if err := s.UpdateArticle(ctx, &news.Article{ID: 999, Title: "x", Slug: "x", Status: news.StatusDraft}); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("update of a missing article: %v, want ErrNotFound", err)
+	}
+}
+
+func testComments(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	a := mustCreate(t, s, article(1, ""))
+	add := func(parent int64, name, email string, status news.CommentStatus, minute int) *news.Comment {
+		c := &news.Comment{ArticleID: a.ID, ParentID: parent, Status: status, AuthorName: name, AuthorEmail: email,
+			Body: "text by " + name, BodyHTML: "<p>text</p>", IPHash: "h", CreatedAt: base.Add(time.Duration(minute) * time.Minute)}
+		if err := s.CreateComment(ctx, c); err != nil {
+			t.Fatalf("comment: %v", err)
+		}
+		return c
+	}
+	first := add(0, "Ivan", "Ivan@Example.net", news.CommentApproved, 1)
+	add(0, "Zoë", "zoe@example.net", news.CommentApproved, 2)
+	add(first.ID, "Tom", "tom@example.net", news.CommentApproved, 3)
+	pending := add(0, "Spammer", "spam@example.net", news.CommentPending, 4)
+
+	got, err := s.ApprovedComments(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, c := range news.Thread(got) {
+		order = append(order, fmt.Sprintf("%s/%d", c.AuthorName, c.Depth))
+	}
+	if want := []string{"Ivan/0", "Tom/1", "Zoë/0"}; !slices.Equal(order, want) {
+		t.Errorf("thread %v, want %v", order, want)
+	}
+	if art, _ := s.Article(ctx, a.ID); art.CommentCount != 3 {
+		t.Errorf("comment count %d, want 3", art.CommentCount)
+	}
+	if ok, _ := s.HasApprovedComment(ctx, "ivan@example.NET"); !ok {
+		t.Errorf("an approved commenter's email (other case) not recognised")
+	}
+	if ok, _ := s.HasApprovedComment(ctx, "spam@example.net"); ok {
+		t.Errorf("a pending commenter counted as approved")
+	}
+	pend, _ := s.Comments(ctx, news.CommentQuery{Status: news.CommentPending})
+	if len(pend) != 1 || pend[0].ID != pending.ID || pend[0].AuthorEmail != "spam@example.net" {
+		t.Errorf("pending list %v", pend)
+	}
+	if err := s.SetCommentStatus(ctx, pending.ID, news.CommentSpam); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := s.Comment(ctx, pending.ID); c.Status != news.CommentSpam {
+		t.Errorf("status %s after marking spam", c.Status)
+	}
+	if err := s.SetCommentStatus(ctx, pending.ID, "nice"); !errors.Is(err, news.ErrInvalid) {
+		t.Errorf("unknown status: %v", err)
+	}
+	if err := s.SetCommentStatus(ctx, 9999, news.CommentSpam); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("missing comment: %v", err)
+	}
+	if err := s.CreateComment(ctx, &news.Comment{ArticleID: 9999, Status: news.CommentPending, Body: "x", AuthorName: "x"}); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("comment on a missing article: %v", err)
+	}
+}
+
+func testCommentParentElsewhere(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	a := mustCreate(t, s, article(1, ""))
+	b := mustCreate(t, s, article(2, ""))
+	c := &news.Comment{ArticleID: a.ID, Status: news.CommentApproved, AuthorName: "x", Body: "x"}
+	if err := s.CreateComment(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	reply := &news.Comment{ArticleID: b.ID, ParentID: c.ID, Status: news.CommentApproved, AuthorName: "y", Body: "y"}
+	if err := s.CreateComment(ctx, reply); !errors.Is(err, news.ErrInvalid) {
+		t.Errorf("reply across articles: %v, want ErrInvalid", err)
+	}
+}
+
+func testSettings(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	if err := s.SetSettings(ctx, map[string]string{"title": "The Daily", "tagline": "News"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetSettings(ctx, map[string]string{"title": "The Nightly"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["title"] != "The Nightly" || got["tagline"] != "News" {
+		t.Errorf("settings %v", got)
+	}
+}
+
+func keysSince(t *testing.T, s news.Store, after int64) []string {
+	t.Helper()
+	changes, err := s.Changes(context.Background(), after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, c := range changes {
+		keys = append(keys, c.Keys...)
+	}
+	return keys
+}
+
+func testChangeLog(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	one := mustCreate(t, s, article(1, "World", "USA"))
+	three := mustCreate(t, s, article(3, "World"))
+	mark, err := s.LastChange(ctx)
+	if err != nil || mark == 0 {
+		t.Fatalf("last change %d, %v", mark, err)
+	}
+	// Publishing story 2 between 1 and 3 changes both neighbours' previous/next boxes.
+	two := mustCreate(t, s, article(2, "World", "USA"))
+	keys := keysSince(t, s, mark)
+	for _, want := range []string{news.KeyArticle(two.ID), news.KeyArticle(one.ID), news.KeyArticle(three.ID),
+		news.KeyLists, news.KeySection(two.Section.ID), news.KeyTag(two.Tags[0].ID), news.KeyAuthor(two.Author.ID)} {
+		if !slices.Contains(keys, want) {
+			t.Errorf("publishing: keys %v lack %s", keys, want)
+		}
+	}
+	// Approving a comment changes its article's page.
+	mark, _ = s.LastChange(ctx)
+	c := &news.Comment{ArticleID: one.ID, Status: news.CommentPending, AuthorName: "x", Body: "x"}
+	if err := s.CreateComment(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if keys := keysSince(t, s, mark); len(keys) != 0 {
+		t.Errorf("a pending comment changed %v; readers see nothing of it", keys)
+	}
+	if err := s.SetCommentStatus(ctx, c.ID, news.CommentApproved); err != nil {
+		t.Fatal(err)
+	}
+	if keys := keysSince(t, s, mark); !slices.Contains(keys, news.KeyArticle(one.ID)) {
+		t.Errorf("approving: keys %v lack the article", keys)
+	}
+	// Unpublishing story 2 changes its former neighbours again.
+	mark, _ = s.LastChange(ctx)
+	two.Status = news.StatusUnpublished
+	if err := s.UpdateArticle(ctx, two); err != nil {
+		t.Fatal(err)
+	}
+	keys = keysSince(t, s, mark)
+	for _, want := range []string{news.KeyArticle(one.ID), news.KeyArticle(three.ID), news.KeyLists} {
+		if !slices.Contains(keys, want) {
+			t.Errorf("unpublishing: keys %v lack %s", keys, want)
+		}
+	}
+}
+
+func importItems() []news.ImportItem {
+	var items []news.ImportItem
+	for i := 1; i <= 3; i++ {
+		a := article(i, "World", "USA")
+		a.Source, a.SourceID = "corpus", fmt.Sprint(i)
+		it := news.ImportItem{Article: a}
+		it.Comments = []*news.Comment{
+			{Status: news.CommentApproved, AuthorName: "Ivan", AuthorEmail: "ivan@example.net", Body: "first", BodyHTML: "<p>first</p>", Source: "corpus", SourceID: "1", CreatedAt: base},
+			{Status: news.CommentApproved, AuthorName: "Tom", Body: "reply", BodyHTML: "<p>reply</p>", Source: "corpus", SourceID: "2", ParentSourceID: "1", CreatedAt: base.Add(time.Minute)},
+		}
+		items = append(items, it)
+	}
+	return items
+}
+
+func testImportIdempotent(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	res, err := s.Import(ctx, importItems())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Articles != 3 || res.Comments != 6 || res.Sections != 1 || res.Tags != 1 || res.Authors != 1 {
+		t.Errorf("first import: %v", res)
+	}
+	res, err = s.Import(ctx, importItems())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Articles != 0 || res.Comments != 0 || res.SkippedArticles != 3 || res.SkippedComments != 6 {
+		t.Errorf("second import: %v", res)
+	}
+	if n, _ := s.CountArticles(ctx, news.ArticleQuery{}); n != 3 {
+		t.Errorf("%d articles after two imports, want 3", n)
+	}
+	a, _ := s.ArticleBySlug(ctx, "story-2")
+	cs, _ := s.ApprovedComments(ctx, a.ID)
+	if len(cs) != 2 || cs[1].ParentID != cs[0].ID {
+		t.Errorf("imported thread: %+v", cs)
+	}
+}
+
+func testImportAtomic(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	items := importItems()
+	items[2].Comments[1].ParentSourceID = "99" // replies to nothing
+	if _, err := s.Import(ctx, items); !errors.Is(err, news.ErrInvalid) {
+		t.Fatalf("import with a broken thread: %v, want ErrInvalid", err)
+	}
+	if n, _ := s.CountArticles(ctx, news.ArticleQuery{}); n != 0 {
+		t.Errorf("%d articles left by a failed import, want 0", n)
+	}
+	if secs, _ := s.Sections(ctx); len(secs) != 0 {
+		t.Errorf("sections left by a failed import: %v", secs)
+	}
+}
