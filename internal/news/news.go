@@ -278,6 +278,8 @@ func Slugify(s string) string {
 			r = f
 		}
 		switch {
+		case r == '\'' || r == '’': // "O'Neill" → "oneill", as WordPress does
+			continue
 		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
 			b.WriteRune(r)
 			dash = false

@@ -141,7 +141,7 @@ func Comment(body string) string {
 	return markLinks(commentPolicy.Sanitize(out.String()), "nofollow ugc")
 }
 
-// autolink wraps bare web addresses outside tags and anchors in links.
+// autolink wraps bare web addresses outside anchors in links and smartens the text.
 func autolink(s string) string {
 	var out strings.Builder
 	inAnchor := 0
@@ -163,13 +163,28 @@ func autolink(s string) string {
 			}
 		case xhtml.TextToken:
 			if inAnchor == 0 {
-				raw = bareURL.ReplaceAllStringFunc(raw, func(u string) string {
-					return `<a href="` + u + `">` + u + `</a>`
-				})
+				raw = linkBareURLs(raw)
+			} else {
+				raw = Smarten(raw)
 			}
 		}
 		out.WriteString(raw)
 	}
+}
+
+// linkBareURLs makes links of the web addresses in text and gives the rest of it the
+// typography of article text.
+func linkBareURLs(text string) string {
+	var out strings.Builder
+	last := 0
+	for _, m := range bareURL.FindAllStringIndex(text, -1) {
+		out.WriteString(Smarten(text[last:m[0]]))
+		u := text[m[0]:m[1]]
+		out.WriteString(`<a href="` + u + `">` + u + `</a>`)
+		last = m[1]
+	}
+	out.WriteString(Smarten(text[last:]))
+	return out.String()
 }
 
 // markLinks sets rel on every anchor of sanitised HTML.

@@ -241,7 +241,7 @@ func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
 		if err := writeTags(ctx, tx, a); err != nil {
 			return err
 		}
-		keys, err := articleChangeKeys(ctx, tx, nil, a, now)
+		keys, err := articleChangeKeys(ctx, tx, nil, a, now, true)
 		if err != nil {
 			return err
 		}
@@ -266,7 +266,10 @@ func (db *DB) UpdateArticle(ctx context.Context, a *news.Article) error {
 		if err := resolveRefs(ctx, tx, a, nil); err != nil {
 			return err
 		}
-		oldKeys, err := articleChangeKeys(ctx, tx, nil, old, now)
+		// The neighbours' boxes change only when the article moves in (or into, or out
+		// of) the timeline; an edit in place reaches them through the article's own key.
+		moved := old.IsPublic(now) != a.IsPublic(now) || !old.PublishedAt.Equal(a.PublishedAt) || old.Status != a.Status
+		oldKeys, err := articleChangeKeys(ctx, tx, nil, old, now, moved)
 		if err != nil {
 			return err
 		}
@@ -287,7 +290,7 @@ func (db *DB) UpdateArticle(ctx context.Context, a *news.Article) error {
 		if err := writeTags(ctx, tx, a); err != nil {
 			return err
 		}
-		keys, err := articleChangeKeys(ctx, tx, oldKeys, a, now)
+		keys, err := articleChangeKeys(ctx, tx, oldKeys, a, now, moved)
 		if err != nil {
 			return err
 		}
@@ -296,21 +299,24 @@ func (db *DB) UpdateArticle(ctx context.Context, a *news.Article) error {
 }
 
 // articleChangeKeys adds to keys the cache keys that a's state touches: its own page
-// and, when it is public, its neighbours' pages, the site's lists and its section's,
-// tags' and author's. Called with the state before and after a write, it names every
-// page that showed the old state or will show the new one.
-func articleChangeKeys(ctx context.Context, q queryer, keys []string, a *news.Article, now time.Time) ([]string, error) {
+// (and every page showing it in a box) and, when it is public, the site's lists and its
+// section's, tags' and author's, and with neighbours its neighbours' pages. Called with
+// the state before and after a write, it names every page that showed the old state or
+// will show the new one.
+func articleChangeKeys(ctx context.Context, q queryer, keys []string, a *news.Article, now time.Time, withNeighbours bool) ([]string, error) {
 	keys = append(keys, news.KeyArticle(a.ID))
 	if !a.IsPublic(now) && a.Status != news.StatusPublished {
 		return keys, nil
 	}
-	prev, next, err := neighbours(ctx, q, a.ID, a.PublishedAt, now)
-	if err != nil {
-		return nil, err
-	}
-	for _, n := range []*news.Article{prev, next} {
-		if n != nil {
-			keys = append(keys, news.KeyArticle(n.ID))
+	if withNeighbours {
+		prev, next, err := neighbours(ctx, q, a.ID, a.PublishedAt, now)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range []*news.Article{prev, next} {
+			if n != nil {
+				keys = append(keys, news.KeyArticle(n.ID))
+			}
 		}
 	}
 	keys = append(keys, news.KeyLists)

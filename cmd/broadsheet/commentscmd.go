@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+
+	"broadsheet/internal/news"
+	"broadsheet/internal/sqlite"
+)
+
+func commentsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	const use = "usage: broadsheet comments list [--status pending|approved|spam|trash] | approve|spam|trash ID..."
+	if len(args) == 0 {
+		return errors.New(use)
+	}
+	action := args[0]
+	fs := newFlagSet("comments "+action, stderr)
+	dbPath := fs.String("db", "broadsheet.db", "SQLite database file")
+	status := fs.String("status", "pending", "with list: which comments to list")
+	limit := fs.Int("limit", 50, "with list: how many, newest first")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	var target news.CommentStatus
+	switch action {
+	case "list":
+	case "approve":
+		target = news.CommentApproved
+	case "spam":
+		target = news.CommentSpam
+	case "trash":
+		target = news.CommentTrash
+	default:
+		return fmt.Errorf("unknown action %q; %s", action, use)
+	}
+	if target != "" && fs.NArg() == 0 {
+		return fmt.Errorf("%s needs comment IDs; %s", action, use)
+	}
+	var ids []int64
+	for _, a := range fs.Args() {
+		id, err := strconv.ParseInt(a, 10, 64)
+		if err != nil || id <= 0 {
+			return fmt.Errorf("%q is not a comment ID", a)
+		}
+		ids = append(ids, id)
+	}
+	db, err := sqlite.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if action == "list" {
+		st := news.CommentStatus(*status)
+		if !st.Valid() {
+			return fmt.Errorf("--status %q: want pending, approved, spam or trash", *status)
+		}
+		cs, err := db.Comments(ctx, news.CommentQuery{Status: st, Limit: *limit})
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tARTICLE\tPOSTED\tNAME\tEMAIL\tCOMMENT")
+		for _, c := range cs {
+			fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%s\n", c.ID, c.ArticleID, c.CreatedAt.Format("2006-01-02 15:04"),
+				c.AuthorName, c.AuthorEmail, oneLine(c.Body, 60))
+		}
+		tw.Flush()
+		fmt.Fprintf(stdout, "%d %s comments\n", len(cs), st)
+		return nil
+	}
+	for _, id := range ids {
+		if err := db.SetCommentStatus(ctx, id, target); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "comment %d: %s\n", id, target)
+	}
+	return nil
+}
+
+func oneLine(s string, n int) string {
+	r := []rune(s)
+	for i, c := range r {
+		if c == '\n' || c == '\r' || c == '\t' {
+			r[i] = ' '
+		}
+	}
+	if len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return string(r)
+}

@@ -1,0 +1,101 @@
+// Command broadsheet runs a news site. It holds only flag parsing and wiring; the work
+// is done by the packages under internal/.
+//
+//	broadsheet serve [--addr 127.0.0.1:8080] [--db broadsheet.db] [--demo]
+//	broadsheet import corpus FILE.jsonl [--db FILE]
+//	broadsheet comments list|approve|spam|trash [ID...]
+//
+// Every flag can also be set by an environment variable: --base-url by
+// BROADSHEET_BASE_URL, and so on. A flag on the command line wins.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+const usage = `Usage: broadsheet COMMAND [flags]
+
+Commands:
+  serve                           run the site
+  import corpus FILE.jsonl        import articles and comments in the shared corpus format
+  comments list|approve|spam|trash [ID...]
+                                  moderate comments from the shell
+
+Run "broadsheet COMMAND -h" for a command's flags. Every flag may also be set by an
+environment variable: BROADSHEET_ and the flag's name in capitals, dashes as underscores
+(BROADSHEET_DB, BROADSHEET_BASE_URL, ...).
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "broadsheet:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stdout, stderr)
+	case "import":
+		return importCmd(ctx, args[1:], stdout, stderr)
+	case "comments":
+		return commentsCmd(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// parseFlags parses args, then gives every flag not on the command line the value of
+// its BROADSHEET_* environment variable, if set.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if set[f.Name] || err != nil {
+			return
+		}
+		env := "BROADSHEET_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := os.LookupEnv(env); ok {
+			if e := f.Value.Set(v); e != nil {
+				err = fmt.Errorf("%s=%q: %w", env, v, e)
+			}
+		}
+	})
+	return err
+}
+
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+func newLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"broadsheet/internal/demo"
+	"broadsheet/internal/news"
+	"broadsheet/internal/site"
+	"broadsheet/internal/sqlite"
+)
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("serve", stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	dbPath := fs.String("db", "broadsheet.db", "SQLite database file (created if missing)")
+	withDemo := fs.Bool("demo", false, "fill an empty site with demo articles and comments")
+	baseURL := fs.String("base-url", "", "the site's public address, e.g. https://news.example.org (default: http://ADDR)")
+	pageCache := fs.Bool("page-cache", true, "keep rendered pages in memory (turn off only to measure rendering)")
+	cacheMB := fs.Int("cache-mb", 64, "most memory the page cache may use, in MiB")
+	trustProxy := fs.Bool("trust-proxy", false, "take the client address from X-Forwarded-For (behind a reverse proxy)")
+	minTime := fs.Duration("comment-min-time", 3*time.Second, "least time between loading a comment form and posting it")
+	burst := fs.Int("comment-burst", 5, "comments one address may post at once")
+	every := fs.Duration("comment-every", 30*time.Second, "after the burst, one more comment per this interval")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	log := newLogger(stderr)
+
+	db, err := sqlite.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := site.EnsureSettings(ctx, db); err != nil {
+		return err
+	}
+	if *withDemo {
+		if err := loadDemo(ctx, db, log.Info); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	if *baseURL == "" {
+		*baseURL = "http://" + ln.Addr().String()
+	}
+	if *minTime == 0 {
+		*minTime = -1 // zero means "no minimum" here, not "the default"
+	}
+	srv, err := site.New(ctx, db, site.Config{
+		BaseURL: *baseURL, PageCache: *pageCache, CacheBytes: *cacheMB << 20, TrustProxy: *trustProxy,
+		CommentMinTime: *minTime, CommentBurst: *burst, CommentEvery: *every, Logger: log,
+	})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	httpSrv := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          nil,
+	}
+	var wg sync.WaitGroup
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	wg.Add(1)
+	go func() { defer wg.Done(); srv.Run(runCtx) }()
+
+	log.Info("serving", "url", *baseURL, "listen", ln.Addr().String(), "db", *dbPath, "page_cache", *pageCache)
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		cancel()
+		wg.Wait()
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutCtx, done := context.WithTimeout(context.Background(), 10*time.Second)
+	defer done()
+	err = httpSrv.Shutdown(shutCtx)
+	cancel()
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// loadDemo imports the demo content into a site that has no article yet.
+func loadDemo(ctx context.Context, db news.Store, logf func(string, ...any)) error {
+	n, err := db.CountArticles(ctx, news.ArticleQuery{})
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		logf("the site has articles: demo content not added", "articles", n)
+		return nil
+	}
+	if err := db.SetSettings(ctx, demo.Settings); err != nil {
+		return err
+	}
+	res, err := db.Import(ctx, demo.Items(time.Now()))
+	if err != nil {
+		return fmt.Errorf("demo content: %w", err)
+	}
+	logf("demo content added", "articles", res.Articles, "comments", res.Comments)
+	return nil
+}

@@ -1,0 +1,274 @@
+// Package feed writes a site's syndication documents: RSS 2.0, Atom 1.0 and JSON Feed
+// 1.1 from one Feed value, and the sitemaps search engines read. It knows nothing of
+// storage or HTTP; all of its URLs are absolute.
+package feed
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"time"
+)
+
+// Feed is a list of items in any of the three formats.
+type Feed struct {
+	Title       string
+	Description string
+	Language    string
+	SiteURL     string // the HTML page the feed follows
+	FeedURL     string // this feed's own address (its format's)
+	Updated     time.Time
+	Items       []Item
+}
+
+// Item is one article of a feed.
+type Item struct {
+	ID          string // permanent: the article's canonical URL
+	URL         string
+	Title       string
+	Summary     string // plain text
+	ContentHTML string // full body, sanitised HTML
+	Author      string
+	Categories  []string
+	Image       string
+	Published   time.Time
+	Updated     time.Time
+}
+
+func (it Item) updated() time.Time {
+	if it.Updated.After(it.Published) {
+		return it.Updated
+	}
+	return it.Published
+}
+
+type rssDoc struct {
+	XMLName xml.Name `xml:"rss"`
+	Version string   `xml:"version,attr"`
+	Content string   `xml:"xmlns:content,attr"`
+	DC      string   `xml:"xmlns:dc,attr"`
+	Atom    string   `xml:"xmlns:atom,attr"`
+	Channel rssChannel
+}
+
+type rssChannel struct {
+	XMLName       xml.Name `xml:"channel"`
+	Title         string   `xml:"title"`
+	Link          string   `xml:"link"`
+	Description   string   `xml:"description"`
+	Language      string   `xml:"language,omitempty"`
+	LastBuildDate string   `xml:"lastBuildDate,omitempty"`
+	Generator     string   `xml:"generator"`
+	Self          rssSelf  `xml:"atom:link"`
+	Items         []rssItem
+}
+
+type rssSelf struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr"`
+	Type string `xml:"type,attr"`
+}
+
+type rssItem struct {
+	XMLName     xml.Name `xml:"item"`
+	Title       string   `xml:"title"`
+	Link        string   `xml:"link"`
+	GUID        rssGUID  `xml:"guid"`
+	PubDate     string   `xml:"pubDate"`
+	Creator     string   `xml:"dc:creator,omitempty"`
+	Categories  []string `xml:"category"`
+	Description string   `xml:"description"`
+	Content     cdata    `xml:"content:encoded"`
+	Enclosure   *rssEnclosure
+}
+
+type rssGUID struct {
+	IsPermaLink string `xml:"isPermaLink,attr"`
+	Value       string `xml:",chardata"`
+}
+
+type rssEnclosure struct {
+	XMLName xml.Name `xml:"enclosure"`
+	URL     string   `xml:"url,attr"`
+	Length  string   `xml:"length,attr"`
+	Type    string   `xml:"type,attr"`
+}
+
+// cdata is escaped character data; encoding/xml also replaces characters XML forbids.
+type cdata struct {
+	Value string `xml:",chardata"`
+}
+
+// RSS writes the feed as RSS 2.0 with the full content in content:encoded.
+func RSS(f Feed) []byte {
+	ch := rssChannel{
+		Title: f.Title, Link: f.SiteURL, Description: f.Description, Language: f.Language,
+		Generator: "Broadsheet", Self: rssSelf{Href: f.FeedURL, Rel: "self", Type: "application/rss+xml"},
+	}
+	if !f.Updated.IsZero() {
+		ch.LastBuildDate = f.Updated.UTC().Format(time.RFC1123Z)
+	}
+	for _, it := range f.Items {
+		ri := rssItem{
+			Title: it.Title, Link: it.URL, GUID: rssGUID{IsPermaLink: "true", Value: it.ID},
+			PubDate: it.Published.UTC().Format(time.RFC1123Z), Creator: it.Author, Categories: it.Categories,
+			Description: it.Summary, Content: cdata{it.ContentHTML},
+		}
+		if it.Image != "" {
+			ri.Enclosure = &rssEnclosure{URL: it.Image, Length: "0", Type: imageType(it.Image)}
+		}
+		ch.Items = append(ch.Items, ri)
+	}
+	return marshalXML(rssDoc{Version: "2.0", Content: "http://purl.org/rss/1.0/modules/content/",
+		DC: "http://purl.org/dc/elements/1.1/", Atom: "http://www.w3.org/2005/Atom", Channel: ch})
+}
+
+func imageType(url string) string {
+	switch {
+	case bytes.HasSuffix([]byte(url), []byte(".png")):
+		return "image/png"
+	case bytes.HasSuffix([]byte(url), []byte(".gif")):
+		return "image/gif"
+	case bytes.HasSuffix([]byte(url), []byte(".webp")):
+		return "image/webp"
+	}
+	return "image/jpeg"
+}
+
+type atomDoc struct {
+	XMLName  xml.Name   `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang     string     `xml:"xml:lang,attr,omitempty"`
+	Title    string     `xml:"title"`
+	Subtitle string     `xml:"subtitle,omitempty"`
+	ID       string     `xml:"id"`
+	Updated  string     `xml:"updated"`
+	Links    []atomLink `xml:"link"`
+	Gen      string     `xml:"generator"`
+	Entries  []atomEntry
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
+}
+
+type atomEntry struct {
+	XMLName    xml.Name       `xml:"entry"`
+	Title      string         `xml:"title"`
+	ID         string         `xml:"id"`
+	Link       atomLink       `xml:"link"`
+	Published  string         `xml:"published"`
+	Updated    string         `xml:"updated"`
+	Author     *atomAuthor    `xml:"author,omitempty"`
+	Categories []atomCategory `xml:"category"`
+	Summary    string         `xml:"summary,omitempty"`
+	Content    atomContent    `xml:"content"`
+}
+
+type atomAuthor struct {
+	Name string `xml:"name"`
+}
+
+type atomCategory struct {
+	Term string `xml:"term,attr"`
+}
+
+type atomContent struct {
+	Type  string `xml:"type,attr"`
+	Value string `xml:",chardata"`
+}
+
+// Atom writes the feed as Atom 1.0 with the full content as escaped HTML.
+func Atom(f Feed) []byte {
+	doc := atomDoc{
+		Lang: f.Language, Title: f.Title, Subtitle: f.Description, ID: f.FeedURL,
+		Updated: rfc3339(f.Updated), Gen: "Broadsheet",
+		Links: []atomLink{{Href: f.SiteURL, Rel: "alternate", Type: "text/html"}, {Href: f.FeedURL, Rel: "self", Type: "application/atom+xml"}},
+	}
+	for _, it := range f.Items {
+		e := atomEntry{
+			Title: it.Title, ID: it.ID, Link: atomLink{Href: it.URL, Rel: "alternate", Type: "text/html"},
+			Published: rfc3339(it.Published), Updated: rfc3339(it.updated()), Summary: it.Summary,
+			Content: atomContent{Type: "html", Value: it.ContentHTML},
+		}
+		if it.Author != "" {
+			e.Author = &atomAuthor{Name: it.Author}
+		} else {
+			e.Author = &atomAuthor{Name: f.Title} // Atom requires an author
+		}
+		for _, c := range it.Categories {
+			e.Categories = append(e.Categories, atomCategory{Term: c})
+		}
+		doc.Entries = append(doc.Entries, e)
+	}
+	return marshalXML(doc)
+}
+
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		t = time.Unix(0, 0)
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func marshalXML(v any) []byte {
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", " ")
+	if err := enc.Encode(v); err != nil {
+		panic("feed: " + err.Error()) // only our own fixed types are encoded
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes()
+}
+
+type jsonFeed struct {
+	Version     string     `json:"version"`
+	Title       string     `json:"title"`
+	HomePageURL string     `json:"home_page_url"`
+	FeedURL     string     `json:"feed_url"`
+	Description string     `json:"description,omitempty"`
+	Language    string     `json:"language,omitempty"`
+	Items       []jsonItem `json:"items"`
+}
+
+type jsonItem struct {
+	ID            string       `json:"id"`
+	URL           string       `json:"url"`
+	Title         string       `json:"title"`
+	ContentHTML   string       `json:"content_html"`
+	Summary       string       `json:"summary,omitempty"`
+	Image         string       `json:"image,omitempty"`
+	DatePublished string       `json:"date_published"`
+	DateModified  string       `json:"date_modified,omitempty"`
+	Authors       []jsonAuthor `json:"authors,omitempty"`
+	Tags          []string     `json:"tags,omitempty"`
+}
+
+type jsonAuthor struct {
+	Name string `json:"name"`
+}
+
+// JSON writes the feed as JSON Feed 1.1.
+func JSON(f Feed) []byte {
+	doc := jsonFeed{Version: "https://jsonfeed.org/version/1.1", Title: f.Title, HomePageURL: f.SiteURL,
+		FeedURL: f.FeedURL, Description: f.Description, Language: f.Language, Items: []jsonItem{}}
+	for _, it := range f.Items {
+		ji := jsonItem{ID: it.ID, URL: it.URL, Title: it.Title, ContentHTML: it.ContentHTML, Summary: it.Summary,
+			Image: it.Image, DatePublished: rfc3339(it.Published), Tags: it.Categories}
+		if !it.Updated.IsZero() {
+			ji.DateModified = rfc3339(it.updated())
+		}
+		if it.Author != "" {
+			ji.Authors = []jsonAuthor{{Name: it.Author}}
+		}
+		doc.Items = append(doc.Items, ji)
+	}
+	out, err := json.MarshalIndent(doc, "", " ")
+	if err != nil {
+		panic("feed: " + err.Error())
+	}
+	return append(out, '\n')
+}

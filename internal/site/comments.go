@@ -1,0 +1,374 @@
+package site
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"broadsheet/internal/news"
+	"broadsheet/internal/render"
+)
+
+// Limits on what a commenter may send, as WordPress sets them.
+const (
+	maxCommentLength = 65525
+	maxNameLength    = 245
+	maxEmailLength   = 100
+	maxURLLength     = 200
+	// maxCommentPost bounds the whole request body: room for the longest comment in
+	// multi-byte characters and the other fields, and no more.
+	maxCommentPost = 4*maxCommentLength + 8<<10
+)
+
+type fieldError struct{ Field, Message string }
+
+type commentValues struct{ Name, Email, URL, Comment string }
+
+// commentForm is the "Leave a Reply" form as a page shows it.
+type commentForm struct {
+	Values     commentValues
+	Errors     []fieldError
+	Parent     *news.Comment // the comment replied to, if any
+	Token      string
+	Closed     bool
+	MaxComment int
+}
+
+// FieldError returns the message for a field, if it has one.
+func (f *commentForm) FieldError(field string) string {
+	for _, e := range f.Errors {
+		if e.Field == field {
+			return e.Message
+		}
+	}
+	return ""
+}
+
+// commentsClosed applies the article's own switch and the site's policy of closing
+// comments some days after publication.
+func commentsClosed(a *news.Article, st *Settings, now time.Time) bool {
+	if a.CommentsClosed {
+		return true
+	}
+	return st.CommentsCloseDays > 0 && now.After(a.PublishedAt.AddDate(0, 0, st.CommentsCloseDays))
+}
+
+func (s *Server) mac(parts ...string) []byte {
+	m := hmac.New(sha256.New, s.state.Load().settings.Secret)
+	m.Write([]byte(strings.Join(parts, "\x00")))
+	return m.Sum(nil)
+}
+
+// formToken signs the article's ID and the time the form was made: a post must bring it
+// back, not too soon (robots post at once) and not too late.
+func (s *Server) formToken(articleID int64, now time.Time) string {
+	msg := strconv.FormatInt(articleID, 10) + "." + strconv.FormatInt(now.Unix(), 10)
+	return msg + "." + base64.RawURLEncoding.EncodeToString(s.mac("comment-form", msg)[:16])
+}
+
+var (
+	errTokenInvalid = errors.New("This form is not valid any more. Please check your comment and post it again.")
+	errTokenTooSoon = errors.New("That was quick! Please take a moment to check your comment, then post it again.")
+)
+
+func (s *Server) checkToken(token string, articleID int64, now time.Time) error {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return errTokenInvalid
+	}
+	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+	if err != nil || !hmac.Equal(sig, s.mac("comment-form", parts[0]+"."+parts[1])[:16]) {
+		return errTokenInvalid
+	}
+	id, err1 := strconv.ParseInt(parts[0], 10, 64)
+	issued, err2 := strconv.ParseInt(parts[1], 10, 64)
+	if err1 != nil || err2 != nil || id != articleID {
+		return errTokenInvalid
+	}
+	age := now.Sub(time.Unix(issued, 0))
+	switch {
+	case age > s.cfg.CommentMaxTime || age < -time.Minute:
+		return errTokenInvalid
+	case age < s.cfg.CommentMinTime:
+		return errTokenTooSoon
+	}
+	return nil
+}
+
+// moderationHash lets the author of a pending comment, and only them, see it: it is in
+// the address they are sent to after posting.
+func (s *Server) moderationHash(commentID int64) string {
+	return base64.RawURLEncoding.EncodeToString(s.mac("moderation", strconv.FormatInt(commentID, 10))[:12])
+}
+
+// clientIP is the reader's address: the connection's, or behind a trusted proxy the
+// one it appended to X-Forwarded-For.
+func (s *Server) clientIP(r *http.Request) string {
+	if s.cfg.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			parts := strings.Split(xff, ",")
+			return strings.TrimSpace(parts[len(parts)-1])
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// ipHash is what is kept of a commenter's address: enough to see that two comments came
+// from one place, useless to anyone without the site's secret.
+func (s *Server) ipHash(ip string) string {
+	return base64.RawURLEncoding.EncodeToString(s.mac("ip", ip)[:16])
+}
+
+// postComment takes a reader's comment. Whatever is wrong, the reader gets the article
+// back with the form as they filled it and a message per problem; nothing is stored
+// until everything is right.
+func (s *Server) postComment(w http.ResponseWriter, r *http.Request) {
+	st := s.state.Load()
+	ctx, now := r.Context(), s.now()
+	r.Body = http.MaxBytesReader(w, r.Body, maxCommentPost)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.serveError(w, r, st, &httpError{http.StatusRequestEntityTooLarge, "Comment too long",
+				fmt.Sprintf("Your comment is too long to be accepted: a comment may have at most %d characters. Nothing was posted.", maxCommentLength)})
+			return
+		}
+		s.serveError(w, r, st, &httpError{http.StatusBadRequest, "Comment not understood", "Your comment could not be read. Please go back and post it again."})
+		return
+	}
+	articleID, err := strconv.ParseInt(r.PostForm.Get("article"), 10, 64)
+	if err != nil {
+		s.serveError(w, r, st, &httpError{http.StatusBadRequest, "Comment not understood", "The form did not say which article the comment is for. Please go back and post it again."})
+		return
+	}
+	a, err := s.store.Article(ctx, articleID)
+	if err != nil || !a.IsPublic(now) {
+		s.serveError(w, r, st, news.ErrNotFound)
+		return
+	}
+	if commentsClosed(a, st.settings, now) {
+		s.serveError(w, r, st, &httpError{http.StatusForbidden, "Comments are closed", "Comments are closed on this article, so yours was not posted."})
+		return
+	}
+
+	form := &commentForm{}
+	raw := commentValues{
+		Name: r.PostForm.Get("author"), Email: r.PostForm.Get("email"),
+		URL: r.PostForm.Get("url"), Comment: r.PostForm.Get("comment"),
+	}
+	form.Values = commentValues{ // shown back as typed, but as valid text
+		Name: strings.ToValidUTF8(raw.Name, "\uFFFD"), Email: strings.ToValidUTF8(raw.Email, "\uFFFD"),
+		URL: strings.ToValidUTF8(raw.URL, "\uFFFD"), Comment: strings.ToValidUTF8(raw.Comment, "\uFFFD"),
+	}
+	status := http.StatusUnprocessableEntity
+	fail := func(field, msg string) { form.Errors = append(form.Errors, fieldError{field, msg}) }
+
+	if parentID, err := strconv.ParseInt(r.PostForm.Get("parent"), 10, 64); err == nil && parentID != 0 {
+		if p, err := s.store.Comment(ctx, parentID); err == nil && p.ArticleID == a.ID && p.Status == news.CommentApproved {
+			form.Parent = p
+		} else {
+			fail("comment", "The comment you replied to is no longer here. Your comment will be posted as a new comment if you send it again.")
+		}
+	}
+	c := &news.Comment{ArticleID: a.ID, UserAgent: truncate(strings.ToValidUTF8(r.UserAgent(), ""), 255)}
+	if form.Parent != nil {
+		c.ParentID = form.Parent.ID
+	}
+	validateComment(raw, c, fail)
+	if r.PostForm.Get("subject") != "" {
+		fail("subject", "Please leave the field “Leave this field empty” empty.")
+	}
+	if len(form.Errors) == 0 {
+		if err := s.checkToken(r.PostForm.Get("token"), a.ID, now); err != nil {
+			fail("comment", err.Error())
+		}
+	}
+	ip := s.clientIP(r)
+	if len(form.Errors) == 0 {
+		if wait := s.limiter.take(ip, now); wait > 0 {
+			status = http.StatusTooManyRequests
+			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+1)))
+			fail("comment", fmt.Sprintf("You are posting comments too quickly. Please wait %d seconds, then post it again.", int(wait.Seconds()+1)))
+		}
+	}
+	if len(form.Errors) > 0 {
+		s.refuseComment(w, r, st, a, form, status)
+		return
+	}
+
+	c.IPHash = s.ipHash(ip)
+	c.Status, err = s.moderate(r, st.settings, c)
+	if err != nil {
+		s.serveError(w, r, st, err)
+		return
+	}
+	if err := s.store.CreateComment(ctx, c); err != nil {
+		s.serveError(w, r, st, err)
+		return
+	}
+	// The log names the comment, never the commenter's email or address.
+	s.log.Info("comment received", "comment", c.ID, "article", a.ID, "status", c.Status)
+	if err := s.Sync(ctx); err != nil {
+		s.log.Error("apply a new comment to the page cache", "err", err)
+	}
+	target := articlePath(a, st.settings.Location)
+	if c.Status == news.CommentPending {
+		target += "?unapproved=" + strconv.FormatInt(c.ID, 10) + "&moderation-hash=" + url.QueryEscape(s.moderationHash(c.ID))
+	}
+	http.Redirect(w, r, target+"#comment-"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
+}
+
+// validateComment checks the fields and fills c from them, calling fail for each
+// problem in the words the reader will see.
+func validateComment(v commentValues, c *news.Comment, fail func(field, msg string)) {
+	for _, f := range [][2]string{{"comment", v.Comment}, {"author", v.Name}, {"email", v.Email}, {"url", v.URL}} {
+		field, value := f[0], f[1]
+		if !utf8.ValidString(value) {
+			fail(field, "This field contains bytes that are not valid text (UTF-8). Please type it again.")
+		} else if strings.ContainsFunc(value, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\r' && r != '\t' || r == 0x7f }) {
+			fail(field, "This field contains control characters. Please type it again.")
+		}
+	}
+	name, email := strings.TrimSpace(v.Name), strings.TrimSpace(v.Email)
+	switch n := utf8.RuneCountInString(name); {
+	case n == 0:
+		fail("author", "Please enter your name.")
+	case n > maxNameLength:
+		fail("author", fmt.Sprintf("Your name is too long: at most %d characters, please.", maxNameLength))
+	}
+	if email == "" {
+		fail("email", "Please enter your email address. It will not be published.")
+	} else if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email || len(email) > maxEmailLength ||
+		!strings.Contains(email[strings.LastIndexByte(email, '@')+1:], ".") {
+		fail("email", "Please enter a valid email address, such as name@example.com.")
+	}
+	site := strings.TrimSpace(v.URL)
+	if site != "" {
+		if !strings.Contains(site, "://") {
+			site = "https://" + site
+		}
+		u, err := url.Parse(site)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(site) > maxURLLength || strings.ContainsAny(site, " <>\"") {
+			fail("url", "Your website must be a web address, such as https://example.com.")
+		}
+	}
+	body := strings.TrimSpace(strings.ReplaceAll(v.Comment, "\r\n", "\n"))
+	switch n := utf8.RuneCountInString(body); {
+	case n == 0:
+		fail("comment", "Please type your comment.")
+	case n > maxCommentLength:
+		fail("comment", fmt.Sprintf("Your comment is too long: it has %d characters, and at most %d are allowed.", n, maxCommentLength))
+	default:
+		if err := render.CheckCommentHTML(body); err != nil {
+			fail("comment", err.Error())
+		}
+	}
+	c.AuthorName, c.AuthorEmail, c.AuthorURL, c.Body = name, email, site, body
+	c.BodyHTML = render.Comment(body)
+}
+
+// moderate decides whether a comment appears at once: by the site's rule ("first": a
+// commenter with an approved comment is trusted, as in WordPress) and, whatever the
+// rule, not when it carries more links than the site allows.
+func (s *Server) moderate(r *http.Request, st *Settings, c *news.Comment) (news.CommentStatus, error) {
+	if render.CountLinks(c.Body) > st.CommentMaxLinks {
+		return news.CommentPending, nil
+	}
+	switch st.CommentModeration {
+	case "none":
+		return news.CommentApproved, nil
+	case "first":
+		ok, err := s.store.HasApprovedComment(r.Context(), c.AuthorEmail)
+		if err != nil {
+			return "", err
+		}
+		if ok {
+			return news.CommentApproved, nil
+		}
+	}
+	return news.CommentPending, nil
+}
+
+func (s *Server) refuseComment(w http.ResponseWriter, r *http.Request, st *siteState, a *news.Article, form *commentForm, status int) {
+	resp, err := s.articlePage(r.Context(), r, st, a, form, nil)
+	if err != nil {
+		s.serveError(w, r, st, err)
+		return
+	}
+	resp.status, resp.private = status, true
+	resp.view.NoIndex = true
+	p, err := s.build(resp)
+	if err != nil {
+		s.serveError(w, r, st, err)
+		return
+	}
+	p.ServeHTTP(w, r)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// limiter is a token bucket per client address: burst posts at once, then one per
+// every interval.
+type limiter struct {
+	mu      sync.Mutex
+	burst   float64
+	every   time.Duration
+	buckets map[string]*bucket
+}
+
+type bucket struct {
+	tokens float64
+	at     time.Time
+}
+
+func newLimiter(burst int, every time.Duration) *limiter {
+	return &limiter{burst: float64(burst), every: every, buckets: map[string]*bucket{}}
+}
+
+// take spends a token of key's bucket, or returns how long until one is there.
+func (l *limiter) take(key string, now time.Time) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[key]
+	if b == nil {
+		if len(l.buckets) > 100000 { // forget the full buckets rather than grow forever
+			for k, old := range l.buckets {
+				if now.Sub(old.at) > time.Duration(l.burst)*l.every {
+					delete(l.buckets, k)
+				}
+			}
+		}
+		b = &bucket{tokens: l.burst, at: now}
+		l.buckets[key] = b
+	}
+	b.tokens = min(l.burst, b.tokens+float64(now.Sub(b.at))/float64(l.every))
+	b.at = now
+	if b.tokens < 1 {
+		return time.Duration((1 - b.tokens) * float64(l.every))
+	}
+	b.tokens--
+	return 0
+}

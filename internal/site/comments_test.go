@@ -1,0 +1,254 @@
+package site_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"broadsheet/internal/news"
+	"broadsheet/internal/site"
+)
+
+const readerIP = "203.0.113.77"
+
+func TestCommentModerationFlow(t *testing.T) {
+	e := newEnv(t, 3, nil)
+	a := e.arts[0] // story 1: one comment
+	reader := e.url(a)
+	before := e.get(reader) // cached now
+
+	// A first comment from an email waits for approval.
+	form := e.commentForm(a, "Zoë Müller", "zoe@readers.example", "I was there -- and it's true.")
+	p := e.post("/comments/", form, "X-Forwarded-For", readerIP)
+	if p.status != 303 {
+		t.Fatalf("post: status %d\n%s", p.status, p.body)
+	}
+	loc := p.header.Get("Location")
+	if !strings.Contains(loc, "unapproved=") || !strings.Contains(loc, "moderation-hash=") || !strings.Contains(loc, "#comment-") {
+		t.Fatalf("redirect to %q: want the comment's place with the author's moderation link", loc)
+	}
+	mine := e.get(loc)
+	mustContain(t, "the author's view", mine.body, "Your comment is awaiting moderation", "I was there – and it’s true.", "Zoë Müller")
+	if cc := mine.header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
+		t.Errorf("the author's own view is cacheable: %q", cc)
+	}
+	other := e.get(reader)
+	mustNotContain(t, "another reader's view", other.body, "I was there", "awaiting moderation")
+	if other.body != before.body {
+		t.Errorf("a pending comment changed the public page:\n%s\n----\n%s", before.body[len(before.body)-3000:], other.body[len(other.body)-3000:])
+	}
+	// A forged moderation hash shows nothing.
+	forged := strings.Replace(loc, "moderation-hash=", "moderation-hash=x", 1)
+	mustNotContain(t, "forged link", e.get(forged).body, "I was there")
+
+	// The moderator approves; every reader sees it at once.
+	pending, _ := e.db.Comments(context.Background(), news.CommentQuery{Status: news.CommentPending})
+	if len(pending) != 1 {
+		t.Fatalf("%d pending comments, want 1", len(pending))
+	}
+	if pending[0].IPHash == "" || strings.Contains(pending[0].IPHash, readerIP) {
+		t.Errorf("IP hash %q", pending[0].IPHash)
+	}
+	if err := e.db.SetCommentStatus(context.Background(), pending[0].ID, news.CommentApproved); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.srv.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, "after approval", e.get(reader).body, "I was there – and it’s true.", "2 comments on")
+
+	// The next comment from the same (now approved) email appears at once, and so does a reply.
+	form = e.commentForm(a, "Zoë Müller", "ZOE@readers.example", "A second thought.")
+	form.Set("parent", fmt.Sprint(pending[0].ID))
+	p = e.post("/comments/", form, "X-Forwarded-For", readerIP)
+	if p.status != 303 || strings.Contains(p.header.Get("Location"), "unapproved") {
+		t.Fatalf("second comment: %d to %q; want it approved", p.status, p.header.Get("Location"))
+	}
+	page := e.get(reader).body
+	mustContain(t, "after the second comment", page, "A second thought.", "3 comments on")
+	if !strings.Contains(page[strings.Index(page, "I was there"):], `<ol class="children">`) {
+		t.Errorf("the reply is not nested under the comment it answers")
+	}
+}
+
+func TestReplyFormNamesTheParent(t *testing.T) {
+	e := newEnv(t, 3, nil)
+	a := e.arts[1] // story 2: two comments
+	cs, _ := e.db.ApprovedComments(context.Background(), a.ID)
+	p := e.get(fmt.Sprintf("%s?replytocom=%d", e.url(a), cs[0].ID))
+	mustContain(t, "reply form", p.body, "Reply to Reader 1", "Cancel reply", fmt.Sprintf(`name="parent" value="%d"`, cs[0].ID))
+	if !strings.Contains(p.header.Get("Cache-Control"), "no-store") {
+		t.Errorf("reply form cacheable")
+	}
+	mustContain(t, "plain page after a reply form", e.get(e.url(a)).body, "Leave a Reply", `name="parent" value="0"`)
+}
+
+// Every kind of bad input gets a clear answer, keeps what the reader typed where it
+// can, and stores nothing.
+func TestBadCommentInputIsRefusedAndNothingStored(t *testing.T) {
+	e := newEnv(t, 2, func(c *site.Config) { c.CommentMaxTime = time.Hour })
+	a := e.arts[1]
+	good := func() url.Values { return e.commentForm(a, "Tom", "tom@readers.example", "A fair point.") }
+	cases := []struct {
+		name   string
+		form   func() url.Values
+		status int
+		want   string
+	}{
+		{"missing name", func() url.Values { f := good(); f.Del("author"); return f }, 422, "Please enter your name."},
+		{"missing email", func() url.Values { f := good(); f.Set("email", ""); return f }, 422, "Please enter your email address."},
+		{"bad email", func() url.Values { f := good(); f.Set("email", "tom at home"); return f }, 422, "Please enter a valid email address"},
+		{"missing comment", func() url.Values { f := good(); f.Set("comment", "  "); return f }, 422, "Please type your comment."},
+		{"bad website", func() url.Values { f := good(); f.Set("url", "javascript:alert(1)"); return f }, 422, "Your website must be a web address"},
+		{"too long", func() url.Values { f := good(); f.Set("comment", strings.Repeat("a", 70000)); return f }, 422, "Your comment is too long"},
+		{"1 MB comment", func() url.Values { f := good(); f.Set("comment", strings.Repeat("spam ", 200000)); return f }, 413, "Your comment is too long"},
+		{"invalid UTF-8", func() url.Values { f := good(); f.Set("comment", "caf\xe9 \xff\xfe"); return f }, 422, "not valid text (UTF-8)"},
+		{"control characters", func() url.Values { f := good(); f.Set("author", "To\x00m"); return f }, 422, "control characters"},
+		{"script tag", func() url.Values { f := good(); f.Set("comment", `Nice <script>alert("x")</script>`); return f }, 422, "The &lt;script&gt; tag is not allowed"},
+		{"iframe", func() url.Values {
+			f := good()
+			f.Set("comment", `<iframe src="https://evil.example"></iframe>`)
+			return f
+		}, 422, "The &lt;iframe&gt; tag is not allowed"},
+		{"honeypot filled", func() url.Values { f := good(); f.Set("subject", "cheap pills"); return f }, 422, "Leave this field empty"},
+		{"forged token", func() url.Values { f := good(); f.Set("token", "1.1700000000.AAAAAAAAAAAAAAAAAAAAAA"); return f }, 422, "This form is not valid any more"},
+		{"token of another article", func() url.Values {
+			f := good()
+			f.Set("token", tokenRe.FindStringSubmatch(e.get(e.url(e.arts[0])).body)[1])
+			e.clock.Add(10 * time.Second)
+			return f
+		}, 422, "This form is not valid any more"},
+		{"expired token", func() url.Values { f := good(); e.clock.Add(2 * time.Hour); return f }, 422, "This form is not valid any more"},
+		{"too quick", func() url.Values { f := good(); e.clock.Add(-9 * time.Second); return f }, 422, "That was quick!"},
+		{"no article", func() url.Values { f := good(); f.Set("article", "9999"); return f }, 404, "Page not found"},
+		{"article not a number", func() url.Values { f := good(); f.Set("article", "x"); return f }, 400, "did not say which article"},
+	}
+	before := e.countComments()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := tc.form()
+			p := e.post("/comments/", f, "X-Forwarded-For", readerIP)
+			if p.status != tc.status {
+				t.Errorf("status %d, want %d", p.status, tc.status)
+			}
+			mustContain(t, "answer", p.body, tc.want)
+			if tc.status == 422 {
+				// What the reader typed comes back in the form (valid text only).
+				if name := f.Get("author"); name != "" && !strings.ContainsRune(name, 0) {
+					mustContain(t, "form", p.body, `value="`+name+`"`)
+				}
+				mustContain(t, "form", p.body, `role="alert"`)
+				if f.Get("subject") == "" {
+					mustContain(t, "form", p.body, `aria-invalid="true"`)
+				}
+				if strings.Contains(p.body, "<script>alert") || strings.Contains(p.body, "\xff") {
+					t.Errorf("the refused input is echoed unescaped or as invalid text")
+				}
+			}
+			if n := e.countComments(); n != before {
+				t.Errorf("%d comments stored, want %d", n, before)
+			}
+		})
+	}
+}
+
+func TestCommentRateLimitPerAddress(t *testing.T) {
+	e := newEnv(t, 2, func(c *site.Config) { c.CommentBurst, c.CommentEvery = 2, time.Minute })
+	a := e.arts[1]
+	for i := 1; i <= 3; i++ {
+		p := e.post("/comments/", e.commentForm(a, "Tom", "tom@readers.example", fmt.Sprintf("Comment %d", i)), "X-Forwarded-For", readerIP)
+		switch {
+		case i <= 2 && p.status != 303:
+			t.Fatalf("comment %d: status %d", i, p.status)
+		case i == 3 && (p.status != 429 || p.header.Get("Retry-After") == ""):
+			t.Fatalf("comment 3: status %d, Retry-After %q; want 429", p.status, p.header.Get("Retry-After"))
+		case i == 3:
+			mustContain(t, "rate-limited answer", p.body, "You are posting comments too quickly", "Comment 3")
+		}
+	}
+	// Another address is not held back.
+	if p := e.post("/comments/", e.commentForm(a, "Ann", "ann@readers.example", "Hello"), "X-Forwarded-For", "198.51.100.1"); p.status != 303 {
+		t.Errorf("another address: status %d", p.status)
+	}
+}
+
+func TestTooManyLinksWaitForModeration(t *testing.T) {
+	e := newEnv(t, 2, nil)
+	a := e.arts[1] // story 2's commenters are approved
+	text := "See https://a.example and https://b.example and https://c.example"
+	p := e.post("/comments/", e.commentForm(a, "Reader 1", "reader1@private.example", text), "X-Forwarded-For", readerIP)
+	if p.status != 303 || !strings.Contains(p.header.Get("Location"), "unapproved=") {
+		t.Fatalf("three links from an approved commenter: %d to %q; want moderation", p.status, p.header.Get("Location"))
+	}
+	mine := e.get(p.header.Get("Location")).body
+	mustContain(t, "the author's view", mine, `<a href="https://a.example" rel="nofollow ugc">`)
+}
+
+func TestCommentsCloseAfterConfiguredDays(t *testing.T) {
+	e := newEnv(t, 3, nil)
+	if err := e.db.SetSettings(context.Background(), map[string]string{"comments_close_days": "2"}); err != nil {
+		t.Fatal(err)
+	}
+	e.srv.Sync(context.Background())
+	old, recent := e.arts[0], e.arts[2]
+	e.clock.t = recent.PublishedAt.Add(24 * time.Hour) // story 3 is a day old, story 1 three days old
+	mustContain(t, "old article", e.get(e.url(old)).body, "Comments are closed.")
+	mustNotContain(t, "old article", e.get(e.url(old)).body, `<form action="/comments/"`)
+	form := e.commentForm(recent, "Tom", "tom@readers.example", "Still open?")
+	if p := e.post("/comments/", form, "X-Forwarded-For", readerIP); p.status != 303 {
+		t.Errorf("recent article: status %d", p.status)
+	}
+	form.Set("article", fmt.Sprint(old.ID))
+	before := e.countComments()
+	p := e.post("/comments/", form, "X-Forwarded-For", readerIP)
+	if p.status != 403 || e.countComments() != before {
+		t.Errorf("post to a closed article: status %d, comments %d→%d", p.status, before, e.countComments())
+	}
+	mustContain(t, "closed answer", p.body, "Comments are closed on this article")
+}
+
+// A commenter's email and address appear in no page, feed, header or log line.
+func TestCommenterEmailAndIPAppearNowhere(t *testing.T) {
+	e := newEnv(t, 4, nil)
+	const email = "very.private.person@secret-mail.example"
+	a := e.arts[3]
+	p := e.post("/comments/", e.commentForm(a, "Private Person", email, "Hello there"), "X-Forwarded-For", readerIP)
+	if p.status != 303 {
+		t.Fatal(p.status)
+	}
+	own := e.get(p.header.Get("Location"))
+	cs, _ := e.db.Comments(context.Background(), news.CommentQuery{Status: news.CommentPending})
+	e.db.SetCommentStatus(context.Background(), cs[0].ID, news.CommentApproved)
+	e.srv.Sync(context.Background())
+	// A refused post echoes the form, but not into any page others see.
+	e.post("/comments/", url.Values{"article": {fmt.Sprint(a.ID)}, "email": {email}}, "X-Forwarded-For", readerIP)
+
+	paths := []string{"/", "/feed.xml", "/atom.xml", "/feed.json", "/sitemap.xml", "/news-sitemap.xml", "/robots.txt",
+		"/section/world/", "/tag/diplomacy/", "/author/anna-petrova/", "/section/world/feed.xml", "/tag/diplomacy/atom.xml"}
+	for _, art := range e.arts {
+		paths = append(paths, strings.TrimPrefix(e.url(art), e.http.URL))
+	}
+	seen := []page{own}
+	for _, path := range paths {
+		seen = append(seen, e.get(path), e.get(path, "Accept-Encoding", "identity"))
+	}
+	mustContain(t, "article page", e.get(e.url(a)).body, "Private Person", "Hello there")
+	for i, p := range seen {
+		for _, secret := range []string{email, readerIP, "reader1@private.example", "staff@example.org"} {
+			if strings.Contains(p.body, secret) {
+				t.Errorf("response %d contains %q", i, secret)
+			}
+			for h, vs := range p.header {
+				if strings.Contains(strings.Join(vs, " "), secret) {
+					t.Errorf("header %s contains %q", h, secret)
+				}
+			}
+		}
+	}
+	log := e.log.String()
+	mustContain(t, "log", log, "comment received")
+	mustNotContain(t, "log", log, email, readerIP)
+}

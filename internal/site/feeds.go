@@ -1,0 +1,217 @@
+package site
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"broadsheet/internal/feed"
+	"broadsheet/internal/news"
+)
+
+// feedItems is how many articles a feed carries, with their full text.
+const feedItems = 20
+
+type feedFormat struct {
+	file, contentType string
+	write             func(feed.Feed) []byte
+}
+
+var feedFormats = []feedFormat{
+	{"feed.xml", "application/rss+xml; charset=utf-8", feed.RSS},
+	{"atom.xml", "application/atom+xml; charset=utf-8", feed.Atom},
+	{"feed.json", "application/feed+json; charset=utf-8", feed.JSON},
+}
+
+// feed serves the site's feeds and those of a section, a tag or an author, in the
+// format the file name says.
+func (s *Server) feed(r *http.Request, st *siteState) (*response, error) {
+	ctx := r.Context()
+	dir, file := r.URL.Path[:strings.LastIndexByte(r.URL.Path, '/')+1], r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
+	var format feedFormat
+	for _, f := range feedFormats {
+		if f.file == file {
+			format = f
+		}
+	}
+	q := news.ArticleQuery{PublicAt: s.now(), Limit: feedItems}
+	title, dep := st.settings.Title, news.KeyLists
+	description := st.settings.Tagline
+	switch kind := strings.Split(dir, "/")[1]; kind {
+	case "":
+	case "section":
+		sec, err := s.store.SectionBySlug(ctx, r.PathValue("slug"))
+		if err != nil {
+			return nil, err
+		}
+		q.SectionID, dep = sec.ID, news.KeySection(sec.ID)
+		title, description = sec.Name+" – "+title, "Latest in "+sec.Name
+	case "tag":
+		tag, err := s.store.TagBySlug(ctx, r.PathValue("slug"))
+		if err != nil {
+			return nil, err
+		}
+		q.TagID, dep = tag.ID, news.KeyTag(tag.ID)
+		title, description = tag.Name+" – "+title, "Latest on "+tag.Name
+	case "author":
+		au, err := s.store.AuthorBySlug(ctx, r.PathValue("slug"))
+		if err != nil {
+			return nil, err
+		}
+		q.AuthorID, dep = au.ID, news.KeyAuthor(au.ID)
+		title, description = au.Name+" – "+title, "Latest by "+au.Name
+	default:
+		return nil, news.ErrNotFound
+	}
+	arts, err := s.store.Articles(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	f := feed.Feed{
+		Title: title, Description: description, Language: st.settings.Language,
+		SiteURL: s.cfg.BaseURL + dir, FeedURL: s.cfg.BaseURL + r.URL.Path,
+	}
+	for _, a := range arts {
+		u := s.cfg.BaseURL + articlePath(a, st.settings.Location)
+		it := feed.Item{ID: u, URL: u, Title: a.Title, Summary: summary(a, 300), ContentHTML: s.feedContent(a),
+			Published: a.PublishedAt}
+		if a.WasUpdated() {
+			it.Updated = a.UpdatedAt
+		}
+		if a.Author != nil {
+			it.Author = a.Author.Name
+		}
+		if a.Section != nil {
+			it.Categories = append(it.Categories, a.Section.Name)
+		}
+		for _, t := range a.Tags {
+			it.Categories = append(it.Categories, t.Name)
+		}
+		if img := absoluteImage(a.FeaturedImage, s.cfg.BaseURL); img != nil {
+			it.Image = img.URL
+		}
+		f.Items = append(f.Items, it)
+		f.Updated = maxTime(f.Updated, a.PublishedAt, a.UpdatedAt)
+	}
+	return &response{body: format.write(f), contentType: format.contentType, deps: []string{dep}}, nil
+}
+
+// feedContent is the article's full text for feeds: the standfirst, the featured image
+// and the correction note come first, as on the page, with site-relative links made
+// absolute for readers that do not resolve them.
+func (s *Server) feedContent(a *news.Article) string {
+	var b strings.Builder
+	if a.Standfirst != "" {
+		fmt.Fprintf(&b, "<p><strong>%s</strong></p>\n", escapeHTML(a.Standfirst))
+	}
+	if img := absoluteImage(a.FeaturedImage, s.cfg.BaseURL); img != nil {
+		fmt.Fprintf(&b, `<figure><img src="%s" alt="%s">`, escapeHTML(img.URL), escapeHTML(img.Alt))
+		if img.Caption != "" {
+			fmt.Fprintf(&b, "<figcaption>%s</figcaption>", escapeHTML(img.Caption))
+		}
+		b.WriteString("</figure>\n")
+	}
+	if a.CorrectionNote != "" {
+		fmt.Fprintf(&b, "<p><em>%s</em></p>\n", escapeHTML(a.CorrectionNote))
+	}
+	body := strings.ReplaceAll(a.BodyHTML, `href="/`, `href="`+s.cfg.BaseURL+`/`)
+	body = strings.ReplaceAll(body, `src="/`, `src="`+s.cfg.BaseURL+`/`)
+	b.WriteString(body)
+	return b.String()
+}
+
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;")
+
+func escapeHTML(s string) string { return htmlEscaper.Replace(s) }
+
+func maxTime(ts ...time.Time) time.Time {
+	var m time.Time
+	for _, t := range ts {
+		if t.After(m) {
+			m = t
+		}
+	}
+	return m
+}
+
+// sitemap serves /sitemap.xml: one sitemap while the site is small, else an index of
+// /sitemap-pages.xml and /sitemap-N.xml files of SitemapSize articles each.
+func (s *Server) sitemap(r *http.Request, st *siteState) (*response, error) {
+	ctx, now := r.Context(), s.now()
+	total, err := s.store.CountArticles(ctx, news.ArticleQuery{PublicAt: now})
+	if err != nil {
+		return nil, err
+	}
+	size := s.cfg.SitemapSize
+	files := (total + size - 1) / size
+	xml := func(body []byte) *response {
+		return &response{body: body, contentType: "application/xml; charset=utf-8", deps: []string{news.KeyLists}}
+	}
+	name := strings.TrimPrefix(r.URL.Path, "/")
+	switch {
+	case name == "sitemap.xml" && files > 1:
+		var maps []feed.URL
+		maps = append(maps, feed.URL{Loc: s.cfg.BaseURL + "/sitemap-pages.xml"})
+		for i := 1; i <= files; i++ {
+			maps = append(maps, feed.URL{Loc: fmt.Sprintf("%s/sitemap-%d.xml", s.cfg.BaseURL, i)})
+		}
+		return xml(feed.SitemapIndex(maps)), nil
+	case name == "sitemap.xml":
+		urls := s.pageURLs(st)
+		more, err := s.articleURLs(r, st, 0, size)
+		if err != nil {
+			return nil, err
+		}
+		return xml(feed.Sitemap(append(urls, more...))), nil
+	case name == "sitemap-pages.xml" && files > 1:
+		return xml(feed.Sitemap(s.pageURLs(st))), nil
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(name, "sitemap-"), ".xml"))
+	if err != nil || n < 1 || n > files || files < 2 || name != fmt.Sprintf("sitemap-%d.xml", n) {
+		return nil, news.ErrNotFound
+	}
+	urls, err := s.articleURLs(r, st, (n-1)*size, size)
+	if err != nil {
+		return nil, err
+	}
+	return xml(feed.Sitemap(urls)), nil
+}
+
+func (s *Server) pageURLs(st *siteState) []feed.URL {
+	urls := []feed.URL{{Loc: s.cfg.BaseURL + "/"}}
+	for _, sec := range st.sections {
+		urls = append(urls, feed.URL{Loc: s.cfg.BaseURL + "/section/" + sec.Slug + "/"})
+	}
+	return urls
+}
+
+func (s *Server) articleURLs(r *http.Request, st *siteState, offset, limit int) ([]feed.URL, error) {
+	arts, err := s.store.Articles(r.Context(), news.ArticleQuery{PublicAt: s.now(), Offset: offset, Limit: limit})
+	if err != nil {
+		return nil, err
+	}
+	urls := make([]feed.URL, 0, len(arts))
+	for _, a := range arts {
+		urls = append(urls, feed.URL{Loc: s.cfg.BaseURL + articlePath(a, st.settings.Location), LastMod: maxTime(a.PublishedAt, a.UpdatedAt)})
+	}
+	return urls, nil
+}
+
+// newsSitemap serves the Google News sitemap: the articles of the last two days (at
+// most 1,000, as Google asks).
+func (s *Server) newsSitemap(r *http.Request, st *siteState) (*response, error) {
+	now := s.now()
+	arts, err := s.store.Articles(r.Context(), news.ArticleQuery{PublicAt: now, Since: now.Add(-48 * time.Hour), Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	var entries []feed.NewsArticle
+	for _, a := range arts {
+		entries = append(entries, feed.NewsArticle{Loc: s.cfg.BaseURL + articlePath(a, st.settings.Location), Title: a.Title, Published: a.PublishedAt})
+	}
+	body := feed.NewsSitemap(st.settings.Title, st.settings.Language, entries)
+	// Articles leave this sitemap as time passes, with no write to say so.
+	return &response{body: body, contentType: "application/xml; charset=utf-8", deps: []string{news.KeyLists}, ttl: 10 * time.Minute}, nil
+}

@@ -1,0 +1,393 @@
+package site
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"broadsheet/internal/news"
+	"broadsheet/internal/render"
+)
+
+// excerptLength is the length of the excerpts in "Read previous post" boxes.
+const excerptLength = 120
+
+type teaser struct {
+	Article *news.Article
+	Level   int // heading level
+}
+
+type pager struct {
+	Page, Pages  int
+	Newer, Older string
+}
+
+// pageNumber reads the {n} of /page/{n}/; a malformed or zero number is not a page.
+func pageNumber(r *http.Request) (int, error) {
+	v := r.PathValue("n")
+	if v == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 2 || strconv.Itoa(n) != v { // page 1 lives at the base address
+		return 0, news.ErrNotFound
+	}
+	return n, nil
+}
+
+func newPager(base string, page, total, perPage int) pager {
+	pages := max(1, (total+perPage-1)/perPage)
+	p := pager{Page: page, Pages: pages}
+	url := func(n int) string {
+		if n == 1 {
+			return base
+		}
+		return base + "page/" + strconv.Itoa(n) + "/"
+	}
+	if page > 1 {
+		p.Newer = url(page - 1)
+	}
+	if page < pages {
+		p.Older = url(page + 1)
+	}
+	return p
+}
+
+func teasers(arts []*news.Article, level int) []teaser {
+	out := make([]teaser, len(arts))
+	for i, a := range arts {
+		out[i] = teaser{Article: a, Level: level}
+	}
+	return out
+}
+
+type frontBody struct {
+	Lead    *teaser
+	Teasers []teaser
+	Pager   pager
+}
+
+func (s *Server) front(r *http.Request, st *siteState) (*response, error) {
+	n, err := pageNumber(r)
+	if err != nil {
+		return nil, err
+	}
+	ctx, now, per := r.Context(), s.now(), st.settings.PerPage
+	q := news.ArticleQuery{PublicAt: now, Limit: per, Offset: (n - 1) * per}
+	arts, err := s.store.Articles(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	total, err := s.store.CountArticles(ctx, news.ArticleQuery{PublicAt: now})
+	if err != nil {
+		return nil, err
+	}
+	if n > 1 && len(arts) == 0 {
+		return nil, news.ErrNotFound
+	}
+	body := frontBody{Pager: newPager("/", n, total, per)}
+	if n == 1 && len(arts) > 0 {
+		body.Lead = &teaser{Article: arts[0], Level: 2}
+		arts = arts[1:]
+	}
+	body.Teasers = teasers(arts, 3)
+	title := ""
+	if n > 1 {
+		title = fmt.Sprintf("Page %d", n)
+	}
+	v := s.newView(r, st, title)
+	v.Description = st.settings.Tagline
+	v.Canonical = s.cfg.BaseURL + r.URL.Path
+	v.OG = &openGraph{Type: "website", Title: st.settings.Title, Description: st.settings.Tagline, URL: v.Canonical}
+	v.Body = body
+	return &response{template: "front", view: v, deps: []string{news.KeyLists}}, nil
+}
+
+type neighbour struct {
+	Article *news.Article
+	Excerpt string
+}
+
+func newNeighbour(a *news.Article) *neighbour {
+	if a == nil {
+		return nil
+	}
+	return &neighbour{Article: a, Excerpt: summary(a, excerptLength)}
+}
+
+// summary is an article's standfirst, or else the start of its text, cut to max.
+func summary(a *news.Article, max int) string {
+	text := a.Standfirst
+	if strings.TrimSpace(text) == "" {
+		text = render.PlainText(a.BodyHTML)
+	}
+	return render.Excerpt(render.Smarten(text), max)
+}
+
+type commentNode struct {
+	C        *news.Comment
+	Pending  bool
+	ReplyURL string
+	Replies  []*commentNode
+}
+
+type articleBody struct {
+	Article    *news.Article
+	Prev, Next *neighbour
+	Comments   []*commentNode
+	Form       *commentForm
+	Share      []Link
+}
+
+// article serves /yyyy/mm/dd/slug/, redirecting a wrong date to the right one.
+func (s *Server) article(r *http.Request, st *siteState) (*response, error) {
+	ctx := r.Context()
+	a, err := s.store.ArticleBySlug(ctx, r.PathValue("slug"))
+	if err != nil {
+		return nil, err
+	}
+	if !a.IsPublic(s.now()) {
+		return nil, news.ErrNotFound
+	}
+	if want := articlePath(a, st.settings.Location); r.URL.Path != want {
+		return &response{status: http.StatusMovedPermanently, location: want}, nil
+	}
+	q := r.URL.Query()
+	form := &commentForm{}
+	if id, err := strconv.ParseInt(q.Get("replytocom"), 10, 64); err == nil {
+		if c, err := s.store.Comment(ctx, id); err == nil && c.ArticleID == a.ID && c.Status == news.CommentApproved {
+			form.Parent = c
+		}
+	}
+	var pending *news.Comment
+	if id, err := strconv.ParseInt(q.Get("unapproved"), 10, 64); err == nil && s.moderationHash(id) == q.Get("moderation-hash") {
+		if c, err := s.store.Comment(ctx, id); err == nil && c.ArticleID == a.ID && c.Status == news.CommentPending {
+			pending = c
+		}
+	}
+	resp, err := s.articlePage(ctx, r, st, a, form, pending)
+	if err != nil {
+		return nil, err
+	}
+	resp.private = form.Parent != nil || pending != nil
+	return resp, nil
+}
+
+// articlePage renders an article with its comments and the comment form as given (with
+// a reader's values and errors after a refused post).
+func (s *Server) articlePage(ctx context.Context, r *http.Request, st *siteState, a *news.Article, form *commentForm, pending *news.Comment) (*response, error) {
+	now := s.now()
+	prev, next, err := s.store.Neighbours(ctx, a, now)
+	if err != nil {
+		return nil, err
+	}
+	comments, err := s.store.ApprovedComments(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	if pending != nil {
+		comments = append(comments, pending)
+	}
+	path := articlePath(a, st.settings.Location)
+	canonical := s.cfg.BaseURL + path
+	form.Token = s.formToken(a.ID, now)
+	form.Closed = commentsClosed(a, st.settings, now)
+	form.MaxComment = maxCommentLength
+
+	body := &articleBody{
+		Article: a, Prev: newNeighbour(prev), Next: newNeighbour(next), Form: form,
+		Comments: commentTree(comments, pending, path, form.Closed),
+		Share:    shareLinks(canonical, a.Title),
+	}
+	v := s.newView(r, st, render.Smarten(a.Title))
+	v.Description = summary(a, 300)
+	if a.SEODescription != "" {
+		v.Description = a.SEODescription
+	}
+	v.Canonical = canonical
+	og := &openGraph{Type: "article", Title: render.Smarten(a.Title), Description: v.Description, URL: canonical,
+		Image: absoluteImage(a.FeaturedImage, s.cfg.BaseURL), Published: a.PublishedAt}
+	if a.WasUpdated() {
+		og.Modified = a.UpdatedAt
+	}
+	if a.Section != nil {
+		og.Section = a.Section.Name
+		v.Feeds = append(v.Feeds, feedLink{a.Section.Name + " (RSS)", "application/rss+xml", "/section/" + a.Section.Slug + "/feed.xml"})
+	}
+	for _, t := range a.Tags {
+		og.Tags = append(og.Tags, t.Name)
+	}
+	v.OG = og
+	v.JSONLD = s.newsArticleLD(a, og, st.settings)
+	v.Body = body
+	deps := []string{news.KeyArticle(a.ID)}
+	for _, n := range []*news.Article{prev, next} {
+		if n != nil {
+			deps = append(deps, news.KeyArticle(n.ID))
+		}
+	}
+	return &response{template: "article", view: v, deps: deps}, nil
+}
+
+func absoluteImage(img *news.Image, base string) *news.Image {
+	if img == nil {
+		return nil
+	}
+	out := *img
+	if strings.HasPrefix(out.URL, "/") {
+		out.URL = base + out.URL
+	}
+	return &out
+}
+
+// commentTree nests threaded comments for the page: replies inside their parent's list,
+// down to news.MaxThreadDepth levels, deeper replies kept at the last level.
+func commentTree(comments []*news.Comment, pending *news.Comment, articlePath string, closed bool) []*commentNode {
+	var roots []*commentNode
+	var stack []*commentNode // stack[d] is the latest node at depth d
+	for _, c := range news.Thread(comments) {
+		n := &commentNode{C: c, Pending: c == pending}
+		if !closed && !n.Pending {
+			n.ReplyURL = articlePath + "?replytocom=" + strconv.FormatInt(c.ID, 10) + "#respond"
+		}
+		stack = append(stack[:c.Depth], n)
+		if c.Depth == 0 {
+			roots = append(roots, n)
+		} else {
+			parent := stack[c.Depth-1]
+			parent.Replies = append(parent.Replies, n)
+		}
+	}
+	return roots
+}
+
+func shareLinks(canonical, title string) []Link {
+	u := url.QueryEscape(canonical)
+	t := strings.ReplaceAll(url.QueryEscape(render.Smarten(title)), "+", "%20")
+	return []Link{
+		{"Share on Mastodon", "https://mastodonshare.com/?text=" + t + "&url=" + u},
+		{"Share on Bluesky", "https://bsky.app/intent/compose?text=" + t + "%20" + u},
+		{"Share on X", "https://x.com/intent/post?url=" + u + "&text=" + t},
+		{"Share on Facebook", "https://www.facebook.com/sharer/sharer.php?u=" + u},
+		{"Share on LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url=" + u},
+		{"Share by email", "mailto:?subject=" + t + "&body=" + u},
+	}
+}
+
+// newsArticleLD is the schema.org NewsArticle description search engines read.
+func (s *Server) newsArticleLD(a *news.Article, og *openGraph, st *Settings) template.HTML {
+	type thing = map[string]any
+	ld := thing{
+		"@context": "https://schema.org", "@type": "NewsArticle",
+		"headline": og.Title, "description": og.Description, "url": og.URL,
+		"mainEntityOfPage":    thing{"@type": "WebPage", "@id": og.URL},
+		"datePublished":       a.PublishedAt.UTC().Format(time.RFC3339),
+		"dateModified":        a.PublishedAt.UTC().Format(time.RFC3339),
+		"publisher":           thing{"@type": "Organization", "name": st.Title, "url": s.cfg.BaseURL + "/"},
+		"commentCount":        a.CommentCount,
+		"isAccessibleForFree": true,
+	}
+	if a.WasUpdated() {
+		ld["dateModified"] = a.UpdatedAt.UTC().Format(time.RFC3339)
+	}
+	if a.Author != nil {
+		ld["author"] = []thing{{"@type": "Person", "name": a.Author.Name, "url": s.cfg.BaseURL + "/author/" + a.Author.Slug + "/"}}
+	}
+	if og.Image != nil {
+		ld["image"] = []string{og.Image.URL}
+	}
+	if og.Section != "" {
+		ld["articleSection"] = og.Section
+	}
+	if len(og.Tags) > 0 {
+		ld["keywords"] = og.Tags
+	}
+	// encoding/json escapes <, > and &, so the text cannot close the script element.
+	out, err := json.Marshal(ld)
+	if err != nil {
+		return ""
+	}
+	return template.HTML(`<script type="application/ld+json">` + string(out) + `</script>`)
+}
+
+type archiveBody struct {
+	Kind, Name, Description, FeedURL string
+	Teasers                          []teaser
+	Pager                            pager
+}
+
+// archive serves the paginated lists of a section, a tag or an author.
+func (s *Server) archive(r *http.Request, st *siteState) (*response, error) {
+	ctx, now := r.Context(), s.now()
+	n, err := pageNumber(r)
+	if err != nil {
+		return nil, err
+	}
+	kind, slug := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 2)[0], r.PathValue("slug")
+	body := archiveBody{}
+	q := news.ArticleQuery{PublicAt: now}
+	var dep string
+	switch kind {
+	case "section":
+		sec, err := s.store.SectionBySlug(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		body.Kind, body.Name, body.Description = "Section", sec.Name, sec.Description
+		q.SectionID, dep = sec.ID, news.KeySection(sec.ID)
+	case "tag":
+		tag, err := s.store.TagBySlug(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		body.Kind, body.Name = "Tag", tag.Name
+		q.TagID, dep = tag.ID, news.KeyTag(tag.ID)
+	case "author":
+		au, err := s.store.AuthorBySlug(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		body.Kind, body.Name, body.Description = "Author", au.Name, au.Bio
+		q.AuthorID, dep = au.ID, news.KeyAuthor(au.ID)
+	default:
+		return nil, errors.New("archive of an unknown kind")
+	}
+	base := "/" + kind + "/" + slug + "/"
+	body.FeedURL = base + "feed.xml"
+	total, err := s.store.CountArticles(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	per := st.settings.PerPage
+	q.Limit, q.Offset = per, (n-1)*per
+	arts, err := s.store.Articles(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if n > 1 && len(arts) == 0 {
+		return nil, news.ErrNotFound
+	}
+	body.Teasers = teasers(arts, 2)
+	body.Pager = newPager(base, n, total, per)
+	title := body.Name
+	if n > 1 {
+		title = fmt.Sprintf("%s – page %d", body.Name, n)
+	}
+	v := s.newView(r, st, title)
+	v.Canonical = s.cfg.BaseURL + r.URL.Path
+	v.Description = fmt.Sprintf("%s: %s – %s", body.Kind, body.Name, st.settings.Title)
+	v.OG = &openGraph{Type: "website", Title: body.Name, Description: v.Description, URL: v.Canonical}
+	v.Feeds = append(v.Feeds,
+		feedLink{body.Name + " (RSS)", "application/rss+xml", base + "feed.xml"},
+		feedLink{body.Name + " (Atom)", "application/atom+xml", base + "atom.xml"},
+		feedLink{body.Name + " (JSON Feed)", "application/feed+json", base + "feed.json"})
+	v.Body = body
+	return &response{template: "archive", view: v, deps: []string{dep}}, nil
+}

@@ -1,0 +1,124 @@
+package site
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Settings are the site's own words and policies, kept in the store (so that every node
+// and every process shares them) and read into memory at start and after every change.
+type Settings struct {
+	Title       string
+	Tagline     string
+	Language    string
+	PerPage     int
+	Location    *time.Location
+	SocialLinks []Link // "Follow us on …"
+	// CommentsCloseDays closes an article's comments that many days after publication;
+	// 0 keeps them open (WordPress's default).
+	CommentsCloseDays int
+	// CommentModeration is "first" (a commenter's first comment waits for approval, as
+	// WordPress does by default), "all" or "none".
+	CommentModeration string
+	// CommentMaxLinks: a comment with more links waits for moderation.
+	CommentMaxLinks int
+	Secret          []byte // signs form tokens, hashes IP addresses
+}
+
+// Link is a named link.
+type Link struct{ Name, URL string }
+
+// Setting keys and their defaults.
+const (
+	SettingTitle             = "title"
+	SettingTagline           = "tagline"
+	SettingLanguage          = "language"
+	SettingPerPage           = "per_page"
+	SettingTimezone          = "timezone"
+	SettingSocialLinks       = "social_links" // one "Name URL" a line
+	SettingCommentsCloseDays = "comments_close_days"
+	SettingCommentModeration = "comment_moderation"
+	SettingCommentMaxLinks   = "comment_max_links"
+	SettingSecret            = "secret"
+)
+
+var defaultSettings = map[string]string{
+	SettingTitle:             "Broadsheet",
+	SettingTagline:           "Independent news",
+	SettingLanguage:          "en",
+	SettingPerPage:           "10",
+	SettingTimezone:          "UTC",
+	SettingCommentsCloseDays: "0",
+	SettingCommentModeration: "first",
+	SettingCommentMaxLinks:   "2",
+}
+
+// NewSecret returns a new random secret for SettingSecret.
+func NewSecret() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// parseSettings reads stored values over the defaults; a value that does not parse is
+// an error naming the key, so that a typo is found at start rather than served.
+func parseSettings(stored map[string]string) (*Settings, error) {
+	get := func(k string) string {
+		if v, ok := stored[k]; ok {
+			return v
+		}
+		return defaultSettings[k]
+	}
+	atoi := func(k string, min int) (int, error) {
+		n, err := strconv.Atoi(strings.TrimSpace(get(k)))
+		if err != nil || n < min {
+			return 0, fmt.Errorf("setting %s: %q is not a whole number of at least %d", k, get(k), min)
+		}
+		return n, nil
+	}
+	s := &Settings{Title: get(SettingTitle), Tagline: get(SettingTagline), Language: get(SettingLanguage)}
+	var err error
+	if s.PerPage, err = atoi(SettingPerPage, 1); err != nil {
+		return nil, err
+	}
+	if s.CommentsCloseDays, err = atoi(SettingCommentsCloseDays, 0); err != nil {
+		return nil, err
+	}
+	if s.CommentMaxLinks, err = atoi(SettingCommentMaxLinks, 0); err != nil {
+		return nil, err
+	}
+	if s.Location, err = time.LoadLocation(get(SettingTimezone)); err != nil {
+		return nil, fmt.Errorf("setting %s: %w", SettingTimezone, err)
+	}
+	switch s.CommentModeration = get(SettingCommentModeration); s.CommentModeration {
+	case "first", "all", "none":
+	default:
+		return nil, fmt.Errorf("setting %s: %q is not first, all or none", SettingCommentModeration, s.CommentModeration)
+	}
+	for i, line := range strings.Split(get(SettingSocialLinks), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		cut := strings.LastIndexByte(line, ' ')
+		if cut < 0 {
+			return nil, fmt.Errorf("setting %s, line %d: want a name and a URL", SettingSocialLinks, i+1)
+		}
+		name, link := strings.TrimSpace(line[:cut]), line[cut+1:]
+		if u, err := url.Parse(link); err != nil || (u.Scheme != "https" && u.Scheme != "http") {
+			return nil, fmt.Errorf("setting %s, line %d: %q is not a web address", SettingSocialLinks, i+1, link)
+		}
+		s.SocialLinks = append(s.SocialLinks, Link{Name: name, URL: link})
+	}
+	secret, err := hex.DecodeString(stored[SettingSecret])
+	if err != nil || len(secret) < 16 {
+		return nil, fmt.Errorf("setting %s is missing or too short", SettingSecret)
+	}
+	s.Secret = secret
+	return s, nil
+}

@@ -1,0 +1,391 @@
+// Package site serves the public website: front page, articles with their comments,
+// archives, feeds and sitemaps, rendered on the server with html/template from the
+// store and kept in a page cache that the store's change log invalidates.
+package site
+
+import (
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"broadsheet/internal/news"
+	"broadsheet/internal/pagecache"
+	"broadsheet/internal/render"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Config is how the operator runs the site; what editors change lives in Settings.
+type Config struct {
+	// BaseURL is the site's public address, e.g. https://news.example.org; canonical
+	// links, feeds and sitemaps use it.
+	BaseURL string
+	// PageCache keeps rendered pages in memory. Off only to measure the renderer.
+	PageCache bool
+	// CacheBytes bounds the page cache (default 64 MiB).
+	CacheBytes int
+	// CacheTTL is the longest a cached page is kept without an invalidation (default
+	// one hour): the bound on how long time-dependent pages (comment forms, closing
+	// comments, the news sitemap) can lag.
+	CacheTTL time.Duration
+	// CommentMinTime is the least time between showing the comment form and a post
+	// (default 3 s): a person takes longer, a spam robot does not wait.
+	CommentMinTime time.Duration
+	// CommentMaxTime is how long a comment form stays valid (default 2 days).
+	CommentMaxTime time.Duration
+	// CommentBurst comments may be posted at once from one address, then one more
+	// every CommentEvery (defaults 5 and 30 s).
+	CommentBurst int
+	CommentEvery time.Duration
+	// TrustProxy takes the client's address from the last X-Forwarded-For entry, as
+	// set by a reverse proxy in front of Broadsheet.
+	TrustProxy bool
+	// SitemapSize is the most articles one sitemap file lists (default 5,000); a site
+	// with more gets a sitemap index.
+	SitemapSize int
+	// PollInterval is how often the change log is read for writes made elsewhere
+	// (default 500 ms).
+	PollInterval time.Duration
+	Logger       *slog.Logger
+	Now          func() time.Time
+}
+
+func (c *Config) setDefaults() {
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.CacheBytes <= 0 {
+		c.CacheBytes = 64 << 20
+	}
+	if c.CacheTTL <= 0 {
+		c.CacheTTL = time.Hour
+	}
+	if c.CommentMinTime < 0 {
+		c.CommentMinTime = 0
+	} else if c.CommentMinTime == 0 {
+		c.CommentMinTime = 3 * time.Second
+	}
+	if c.CommentMaxTime <= 0 {
+		c.CommentMaxTime = 48 * time.Hour
+	}
+	if c.CommentBurst <= 0 {
+		c.CommentBurst = 5
+	}
+	if c.CommentEvery <= 0 {
+		c.CommentEvery = 30 * time.Second
+	}
+	if c.SitemapSize <= 0 {
+		c.SitemapSize = 5000
+	}
+	if c.PollInterval <= 0 {
+		c.PollInterval = 500 * time.Millisecond
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+}
+
+// Server is the public site, an http.Handler.
+type Server struct {
+	store   news.Store
+	cfg     Config
+	log     *slog.Logger
+	pages   map[string]*template.Template
+	cache   *pagecache.Cache // nil when the page cache is off
+	state   atomic.Pointer[siteState]
+	limiter *limiter
+	handler http.Handler
+	static  map[string]staticFile // by hashed name
+	cssURL  string
+	iconURL string
+	robots  *pagecache.Page
+
+	syncMu     sync.Mutex
+	lastChange int64
+}
+
+// siteState is what every page shows that changes only with settings: read once, swapped
+// whole when a change names news.KeyAll.
+type siteState struct {
+	settings *Settings
+	sections []*news.Section
+}
+
+type staticFile struct {
+	page *pagecache.Page
+}
+
+// New builds the site on store. The store's settings must hold a secret (see
+// EnsureSettings).
+func New(ctx context.Context, store news.Store, cfg Config) (*Server, error) {
+	cfg.setDefaults()
+	if cfg.BaseURL == "" {
+		return nil, errors.New("site: no base URL")
+	}
+	s := &Server{store: store, cfg: cfg, log: cfg.Logger, limiter: newLimiter(cfg.CommentBurst, cfg.CommentEvery)}
+	if cfg.PageCache {
+		s.cache = pagecache.New(cfg.CacheBytes, cfg.Now)
+	}
+	last, err := store.LastChange(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.lastChange = last
+	if err := s.loadState(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.loadStatic(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	s.robots = pagecache.NewPage(http.StatusOK, s.headers("text/plain; charset=utf-8", "public, max-age=3600"), []byte(
+		"User-agent: *\nAllow: /\nDisallow: /admin/\nDisallow: /comments/\n\nSitemap: "+cfg.BaseURL+"/sitemap.xml\nSitemap: "+cfg.BaseURL+"/news-sitemap.xml\n"))
+	s.handler = http.NewCrossOriginProtection().Handler(s.routes())
+	return s, nil
+}
+
+// EnsureSettings stores a new secret when the store has none, as on a first start.
+func EnsureSettings(ctx context.Context, store news.Store) error {
+	stored, err := store.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	if _, ok := stored[SettingSecret]; ok {
+		return nil
+	}
+	return store.SetSettings(ctx, map[string]string{SettingSecret: NewSecret()})
+}
+
+func (s *Server) loadState(ctx context.Context) error {
+	stored, err := s.store.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	settings, err := parseSettings(stored)
+	if err != nil {
+		return err
+	}
+	sections, err := s.store.Sections(ctx)
+	if err != nil {
+		return err
+	}
+	s.state.Store(&siteState{settings: settings, sections: sections})
+	return nil
+}
+
+func (s *Server) loadStatic() error {
+	s.static = map[string]staticFile{}
+	return fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		body, err := staticFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(body)
+		ext := path.Ext(p)
+		name := strings.TrimSuffix(path.Base(p), ext) + "." + hex.EncodeToString(sum[:6]) + ext
+		ctype := map[string]string{".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}[ext]
+		s.static[name] = staticFile{page: pagecache.NewPage(http.StatusOK, s.headers(ctype, "public, max-age=31536000, immutable"), body)}
+		switch path.Base(p) {
+		case "style.css":
+			s.cssURL = "/static/" + name
+		case "icon.svg":
+			s.iconURL = "/static/" + name
+		}
+		return nil
+	})
+}
+
+func (s *Server) now() time.Time { return s.cfg.Now() }
+
+// ServeHTTP answers from the page cache when it can, and otherwise routes the request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.cache != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) && !personal(r) {
+		if p := s.cache.Get(r.URL.Path); p != nil {
+			p.ServeHTTP(w, r)
+			return
+		}
+	}
+	s.handler.ServeHTTP(w, r)
+}
+
+// personal reports whether the request asks for a page made for one reader (a reply
+// form, a comment awaiting moderation), which must never be cached or served from the
+// cache.
+func personal(r *http.Request) bool {
+	q := r.URL.RawQuery
+	return q != "" && (strings.Contains(q, "replytocom") || strings.Contains(q, "unapproved"))
+}
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /{$}", s.page(s.front))
+	mux.Handle("GET /page/{n}/{$}", s.page(s.front))
+	mux.Handle("GET /{y}/{m}/{d}/{slug}/{$}", s.page(s.article))
+	mux.HandleFunc("GET /{y}/{m}/{d}/{slug}", addSlash)
+	for _, kind := range []string{"section", "tag", "author"} {
+		mux.Handle("GET /"+kind+"/{slug}/{$}", s.page(s.archive))
+		mux.Handle("GET /"+kind+"/{slug}/page/{n}/{$}", s.page(s.archive))
+		mux.HandleFunc("GET /"+kind+"/{slug}", addSlash)
+		for _, f := range feedFormats {
+			mux.Handle("GET /"+kind+"/{slug}/"+f.file, s.page(s.feed))
+		}
+	}
+	for _, f := range feedFormats {
+		mux.Handle("GET /"+f.file, s.page(s.feed))
+	}
+	// Addresses WordPress sites use, for readers and aggregators that kept them.
+	mux.Handle("GET /feed/{$}", http.RedirectHandler("/feed.xml", http.StatusMovedPermanently))
+	mux.Handle("GET /feed/atom/{$}", http.RedirectHandler("/atom.xml", http.StatusMovedPermanently))
+	mux.Handle("GET /sitemap.xml", s.page(s.sitemap))
+	sitemaps := s.page(s.sitemap)
+	mux.HandleFunc("GET /{file}", func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.PathValue("file"), "sitemap-") { // sitemap-pages.xml, sitemap-N.xml
+			sitemaps.ServeHTTP(w, r)
+			return
+		}
+		s.serveError(w, r, s.state.Load(), news.ErrNotFound)
+	})
+	mux.Handle("GET /news-sitemap.xml", s.page(s.newsSitemap))
+	mux.Handle("GET /robots.txt", s.robots)
+	mux.HandleFunc("GET /static/{name}", func(w http.ResponseWriter, r *http.Request) {
+		if f, ok := s.static[r.PathValue("name")]; ok {
+			f.page.ServeHTTP(w, r)
+			return
+		}
+		s.serveError(w, r, s.state.Load(), news.ErrNotFound)
+	})
+	mux.HandleFunc("POST /comments/{$}", s.postComment)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.serveError(w, r, s.state.Load(), news.ErrNotFound)
+	})
+	return mux
+}
+
+func addSlash(w http.ResponseWriter, r *http.Request) {
+	u := *r.URL
+	u.Path += "/"
+	http.Redirect(w, r, u.String(), http.StatusMovedPermanently)
+}
+
+// Sync applies the store's new changes to the page cache (and reloads settings and
+// sections when they changed). Handlers that write call it before they answer, so that
+// nothing stale is served after a write returns; Run calls it for writes made elsewhere.
+func (s *Server) Sync(ctx context.Context) error {
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
+	for {
+		changes, err := s.store.Changes(ctx, s.lastChange)
+		if err != nil {
+			return fmt.Errorf("read change log: %w", err)
+		}
+		if len(changes) == 0 {
+			return nil
+		}
+		var keys []string
+		all := false
+		for _, c := range changes {
+			for _, k := range c.Keys {
+				all = all || k == news.KeyAll
+			}
+			keys = append(keys, c.Keys...)
+		}
+		if all {
+			if err := s.loadState(ctx); err != nil {
+				return fmt.Errorf("reload settings: %w", err)
+			}
+			keys = []string{news.KeyAll}
+		}
+		if s.cache != nil {
+			s.cache.Invalidate(keys...)
+		}
+		s.lastChange = changes[len(changes)-1].ID
+	}
+}
+
+// Run follows the change log until ctx is done.
+func (s *Server) Run(ctx context.Context) {
+	t := time.NewTicker(s.cfg.PollInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.Sync(ctx); err != nil && ctx.Err() == nil {
+				s.log.Error("follow the change log", "err", err)
+			}
+		}
+	}
+}
+
+// CachedPages returns how many pages the cache holds (0 when it is off).
+func (s *Server) CachedPages() int {
+	if s.cache == nil {
+		return 0
+	}
+	return s.cache.Len()
+}
+
+// articlePath is an article's address: /yyyy/mm/dd/slug/ by its publication date in the
+// site's time zone.
+func articlePath(a *news.Article, loc *time.Location) string {
+	t := a.PublishedAt.In(loc)
+	return fmt.Sprintf("/%04d/%02d/%02d/%s/", t.Year(), int(t.Month()), t.Day(), a.Slug)
+}
+
+func (s *Server) parseTemplates() (map[string]*template.Template, error) {
+	loc := func() *time.Location { return s.state.Load().settings.Location }
+	funcs := template.FuncMap{
+		"smart":    render.Smarten,
+		"safeHTML": func(s string) template.HTML { return template.HTML(s) }, // sanitised when stored
+		"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"longDate": func(t time.Time) string { return t.In(loc()).Format("2 January 2006, 15:04 MST") },
+		"commentDate": func(t time.Time) string {
+			return t.In(loc()).Format("2 January 2006 at 15:04")
+		},
+		"articleURL": func(a *news.Article) string { return articlePath(a, loc()) },
+		"inc":        func(i int) int { return i + 1 },
+		"lower":      strings.ToLower,
+		"commentCount": func(n int) string {
+			if n == 1 {
+				return "One comment"
+			}
+			return fmt.Sprintf("%d comments", n)
+		},
+	}
+	base, err := template.New("base").Funcs(funcs).ParseFS(templateFS, "templates/base.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse templates: %w", err)
+	}
+	pages := map[string]*template.Template{}
+	for _, name := range []string{"front", "article", "archive", "error"} {
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", name, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}

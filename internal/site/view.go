@@ -1,0 +1,188 @@
+package site
+
+import (
+	"bytes"
+	"errors"
+	"html/template"
+	"net/http"
+	"time"
+
+	"broadsheet/internal/news"
+	"broadsheet/internal/pagecache"
+)
+
+// view is what the base template shows around every page's own content (Body).
+type view struct {
+	Site        *Settings
+	Sections    []*news.Section
+	Path        string
+	Title       string // this page's part of <title>
+	Description string
+	Canonical   string
+	NoIndex     bool
+	OG          *openGraph
+	JSONLD      template.HTML
+	Feeds       []feedLink
+	CSS, Icon   string
+	Year        int
+	Body        any
+}
+
+type openGraph struct {
+	Type, Title, Description, URL string
+	Image                         *news.Image
+	Published, Modified           time.Time
+	Section                       string
+	Tags                          []string
+}
+
+type feedLink struct{ Title, Type, URL string }
+
+func (s *Server) newView(r *http.Request, st *siteState, title string) *view {
+	return &view{
+		Site: st.settings, Sections: st.sections, Path: r.URL.Path, Title: title,
+		CSS: s.cssURL, Icon: s.iconURL, Year: s.now().In(st.settings.Location).Year(),
+		Feeds: []feedLink{
+			{st.settings.Title + " (RSS)", "application/rss+xml", "/feed.xml"},
+			{st.settings.Title + " (Atom)", "application/atom+xml", "/atom.xml"},
+			{st.settings.Title + " (JSON Feed)", "application/feed+json", "/feed.json"},
+		},
+	}
+}
+
+// response is what a page handler produces: a template to render or a body, and how
+// it may be cached.
+type response struct {
+	status      int
+	template    string
+	view        *view
+	body        []byte
+	contentType string
+	location    string // for redirects
+	// deps are the cache keys the page shows; a response without deps is not cached.
+	deps []string
+	// private marks a page made for one reader: sent with no-store, never cached.
+	private bool
+	ttl     time.Duration
+}
+
+// httpError is an error page with a status and words for the reader.
+type httpError struct {
+	status           int
+	heading, message string
+}
+
+func (e *httpError) Error() string { return e.heading }
+
+// page adapts a page handler: it renders the response, caches it when it may (and when
+// no invalidation happened while it rendered), and sends it.
+func (s *Server) page(fn func(r *http.Request, st *siteState) (*response, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var epoch uint64
+		if s.cache != nil {
+			epoch = s.cache.Begin()
+		}
+		st := s.state.Load()
+		resp, err := fn(r, st)
+		if err != nil {
+			s.serveError(w, r, st, err)
+			return
+		}
+		if resp.location != "" {
+			http.Redirect(w, r, resp.location, resp.status)
+			return
+		}
+		p, err := s.build(resp)
+		if err != nil {
+			s.serveError(w, r, st, err)
+			return
+		}
+		if s.cache != nil && resp.deps != nil && !resp.private && resp.status == http.StatusOK && !personal(r) {
+			s.cache.Put(r.URL.Path, p, epoch)
+		}
+		p.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) build(resp *response) (*pagecache.Page, error) {
+	if resp.status == 0 {
+		resp.status = http.StatusOK
+	}
+	body := resp.body
+	if resp.template != "" {
+		var buf bytes.Buffer
+		if err := s.pages[resp.template].ExecuteTemplate(&buf, "base", resp.view); err != nil {
+			return nil, err
+		}
+		body = buf.Bytes()
+		resp.contentType = "text/html; charset=utf-8"
+	}
+	cacheControl := "public, max-age=60"
+	if resp.private || resp.status != http.StatusOK {
+		cacheControl = "private, no-store"
+	}
+	p := pagecache.NewPage(resp.status, s.headers(resp.contentType, cacheControl), body)
+	p.Deps = resp.deps
+	ttl := s.cfg.CacheTTL
+	if resp.ttl > 0 && resp.ttl < ttl {
+		ttl = resp.ttl
+	}
+	p.Expires = s.now().Add(ttl)
+	return p, nil
+}
+
+// contentSecurityPolicy allows no script at all and nothing from other origins but
+// images (articles may show pictures hosted elsewhere).
+const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; " +
+	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+// headers are the headers every response of the site carries.
+func (s *Server) headers(contentType, cacheControl string) http.Header {
+	h := http.Header{
+		"Content-Type":            {contentType},
+		"Cache-Control":           {cacheControl},
+		"Content-Security-Policy": {contentSecurityPolicy},
+		"X-Content-Type-Options":  {"nosniff"},
+		"Referrer-Policy":         {"strict-origin-when-cross-origin"},
+		"X-Frame-Options":         {"DENY"},
+		"Permissions-Policy":      {"camera=(), microphone=(), geolocation=(), interest-cohort=()"},
+	}
+	if len(s.cfg.BaseURL) > 8 && s.cfg.BaseURL[:8] == "https://" {
+		h["Strict-Transport-Security"] = []string{"max-age=31536000"}
+	}
+	return h
+}
+
+// serveError sends an error page: 404 for what is not there, the status of an
+// httpError, and 500 (logged, never shown) for anything else.
+func (s *Server) serveError(w http.ResponseWriter, r *http.Request, st *siteState, err error) {
+	he := &httpError{}
+	switch {
+	case errors.As(err, &he):
+	case errors.Is(err, news.ErrNotFound):
+		he = &httpError{http.StatusNotFound, "Page not found", "Sorry, there is nothing at this address. It may have moved, or the link may be mistyped."}
+	default:
+		s.log.Error("render page", "path", r.URL.Path, "err", err)
+		he = &httpError{http.StatusInternalServerError, "Something went wrong", "Sorry, this page could not be shown. Please try again in a moment."}
+	}
+	v := s.newView(r, st, he.heading)
+	v.NoIndex = true
+	v.Body = he
+	p, berr := s.build(&response{status: he.status, template: "error", view: v})
+	if berr != nil {
+		s.log.Error("render error page", "err", berr)
+		http.Error(w, he.message, he.status)
+		return
+	}
+	p.ServeHTTP(w, r)
+}
+
+// Heading and Message let the error template read an httpError.
+func (e *httpError) Heading() string { return e.heading }
+func (e *httpError) Message() string { return e.message }
+
+// TypeAttr is the link's type attribute, written as is: html/template would escape the
+// "+" of "application/rss+xml", and some feed readers look for it literally.
+func (f feedLink) TypeAttr() template.HTMLAttr {
+	return template.HTMLAttr(`type="` + f.Type + `"`) // our own constants
+}
