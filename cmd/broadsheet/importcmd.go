@@ -37,9 +37,6 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if file == "" {
 		return errors.New(`usage: broadsheet import corpus FILE.jsonl [--db FILE]`)
 	}
-	if len(args) == 1 {
-		parseFlags(fs, nil)
-	}
 	f, err := os.Open(file)
 	if err != nil {
 		return err

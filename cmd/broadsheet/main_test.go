@@ -1,0 +1,301 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"broadsheet/internal/news"
+	"broadsheet/internal/sqlite"
+)
+
+// TestMain lets a test start this very binary as the broadsheet command in another
+// process (see startServer), so that it can be killed like a real server.
+func TestMain(m *testing.M) {
+	if args := os.Getenv("BROADSHEET_TEST_COMMAND"); args != "" {
+		if err := run(context.Background(), strings.Split(args, "\x1f"), os.Stdin, os.Stdout, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, "broadsheet:", err)
+			os.Exit(2)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func runCmd(t *testing.T, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err = run(context.Background(), args, strings.NewReader(""), &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+func openDB(t *testing.T, path string) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestImportCorpusIsIdempotent(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "site.db")
+	out, _, err := runCmd(t, "import", "corpus", "testdata/corpus-40.jsonl", "--db", dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "40 articles") || !strings.Contains(out, "imported testdata/corpus-40.jsonl") {
+		t.Errorf("summary %q", out)
+	}
+	out, _, err = runCmd(t, "import", "corpus", "--db", dbPath, "testdata/corpus-40.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "0 articles, 0 comments") || !strings.Contains(out, "40 articles and") {
+		t.Errorf("second import's summary %q: want nothing added", out)
+	}
+	db := openDB(t, dbPath)
+	ctx := context.Background()
+	if n, _ := db.CountArticles(ctx, news.ArticleQuery{}); n != 40 {
+		t.Errorf("%d articles after two imports, want 40", n)
+	}
+	first, err := db.ArticleBySlug(ctx, firstSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Author == nil || first.Author.Name != "James Miller" || first.Section.Name != "World" || len(first.Tags) != 3 {
+		t.Errorf("article 1: %+v", first)
+	}
+	if !strings.Contains(first.BodyHTML, "<p>“We continue our painstaking daily work") {
+		t.Errorf("article 1's body: %.200s", first.BodyHTML)
+	}
+}
+
+func TestImportRefusesABrokenFileWhole(t *testing.T) {
+	dir := t.TempDir()
+	good, _ := os.ReadFile("testdata/corpus-40.jsonl")
+	lines := strings.SplitAfter(string(good), "\n")
+	for _, tc := range []struct{ name, line, want string }{
+		{"not JSON", "{\"id\": 41, \"title\": \n", "line 6: not a JSON record"},
+		{"no title", `{"id": 41, "slug": "x", "body_md": "b", "published_at": "2024-01-01T00:00:00Z"}` + "\n", `line 6: "title" is missing`},
+		{"bad time", `{"id": 41, "title": "T", "body_md": "b", "published_at": "yesterday"}` + "\n", `line 6: "published_at" "yesterday" is not an RFC 3339 time`},
+		{"invalid UTF-8", "{\"id\": 41, \"title\": \"caf\xe9\", \"body_md\": \"b\", \"published_at\": \"2024-01-01T00:00:00Z\"}\n", "line 6: not valid UTF-8"},
+		{"orphan reply", `{"id": 41, "title": "T", "body_md": "b", "published_at": "2024-01-01T00:00:00Z", "comments": [{"id": 1, "parent": 7, "author": "a", "body": "b", "created_at": "2024-01-01T00:00:00Z"}]}` + "\n", "line 6: comment 1 replies to 7"},
+		{"duplicate id", lines[0], "line 6: id 1 is already used on line 1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			file := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-")+".jsonl")
+			broken := strings.Join(lines[:5], "") + tc.line + strings.Join(lines[5:], "")
+			os.WriteFile(file, []byte(broken), 0o644)
+			dbPath := filepath.Join(dir, tc.name+".db")
+			_, _, err := runCmd(t, "import", "corpus", file, "--db", dbPath)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "nothing was imported") {
+				t.Fatalf("error %v, want %q and that nothing was imported", err, tc.want)
+			}
+			if n, _ := openDB(t, dbPath).CountArticles(context.Background(), news.ArticleQuery{}); n != 0 {
+				t.Errorf("%d articles imported from a broken file", n)
+			}
+		})
+	}
+	if _, _, err := runCmd(t, "import", "corpus", filepath.Join(dir, "missing.jsonl")); err == nil {
+		t.Error("a missing file imported without error")
+	}
+}
+
+func TestFlagsFromEnvironment(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "env.db")
+	t.Setenv("BROADSHEET_DB", dbPath)
+	if _, _, err := runCmd(t, "import", "corpus", "testdata/corpus-40.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := openDB(t, dbPath).CountArticles(context.Background(), news.ArticleQuery{}); n != 40 {
+		t.Errorf("BROADSHEET_DB ignored: %d articles in it", n)
+	}
+	t.Setenv("BROADSHEET_LIMIT", "many")
+	if _, _, err := runCmd(t, "comments", "list"); err == nil || !strings.Contains(err.Error(), "BROADSHEET_LIMIT") {
+		t.Errorf("a bad environment value: %v", err)
+	}
+}
+
+func TestCommentsCommand(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "site.db")
+	if _, _, err := runCmd(t, "import", "corpus", "testdata/corpus-40.jsonl", "--db", dbPath); err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t, dbPath)
+	ctx := context.Background()
+	a, _ := db.ArticleBySlug(ctx, firstSlug)
+	c := &news.Comment{ArticleID: a.ID, Status: news.CommentPending, AuthorName: "Waiting Reader", AuthorEmail: "w@example.net", Body: "Please approve me"}
+	if err := db.CreateComment(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCmd(t, "comments", "list", "--db", dbPath)
+	if err != nil || !strings.Contains(out, "Waiting Reader") || !strings.Contains(out, "Please approve me") || !strings.Contains(out, "1 pending comments") {
+		t.Fatalf("list: %v\n%s", err, out)
+	}
+	if out, _, err := runCmd(t, "comments", "approve", "--db", dbPath, fmt.Sprint(c.ID)); err != nil || !strings.Contains(out, "approved") {
+		t.Fatalf("approve: %v %s", err, out)
+	}
+	if got, _ := db.Comment(ctx, c.ID); got.Status != news.CommentApproved {
+		t.Errorf("status after approve: %s", got.Status)
+	}
+	for _, args := range [][]string{{"comments", "approve", "--db", dbPath}, {"comments", "spam", "--db", dbPath, "x"},
+		{"comments", "approve", "--db", dbPath, "99999"}, {"comments", "frobnicate"}, {"nonsense"}, {}} {
+		if _, _, err := runCmd(t, args...); err == nil {
+			t.Errorf("%q: no error", args)
+		}
+	}
+}
+
+// freeAddr returns a loopback address nothing listens on.
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// startServer runs `broadsheet serve` in a child process and waits until it answers.
+func startServer(t *testing.T, args ...string) (*exec.Cmd, string) {
+	t.Helper()
+	addr := freeAddr(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "BROADSHEET_TEST_COMMAND="+strings.Join(append([]string{"serve", "--addr", addr}, args...), "\x1f"))
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	base := "http://" + addr
+	for i := 0; ; i++ {
+		resp, err := http.Get(base + "/")
+		if err == nil {
+			resp.Body.Close()
+			return cmd, base
+		}
+		if i == 300 {
+			t.Fatalf("server did not start: %s", logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// A server killed with SIGKILL in the middle of a burst of comment posts loses none of
+// the comments it acknowledged.
+func TestCrashLosesNoAcknowledgedComment(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "crash.db")
+	flags := []string{"--db", dbPath, "--demo", "--comment-min-time", "0", "--comment-burst", "1000000"}
+	cmd, base := startServer(t, flags...)
+
+	page := func(u string) string {
+		resp, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	m := regexp.MustCompile(`<h2 class="lead-title"><a href="([^"]+)"`).FindStringSubmatch(page(base + "/"))
+	if m == nil {
+		t.Fatal("no lead story on the demo front page")
+	}
+	article := page(base + m[1])
+	token := regexp.MustCompile(`name="token" value="([^"]+)"`).FindStringSubmatch(article)[1]
+	articleID := regexp.MustCompile(`name="article" value="(\d+)"`).FindStringSubmatch(article)[1]
+
+	var (
+		mu    sync.Mutex
+		acked []string
+		sent  atomic.Int64
+		wg    sync.WaitGroup
+	)
+	noRedirect := &http.Client{Timeout: 5 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	stop := make(chan struct{})
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				body := fmt.Sprintf("crash-test comment %d-%d", w, i)
+				resp, err := noRedirect.PostForm(base+"/comments/", url.Values{
+					"article": {articleID}, "parent": {"0"}, "token": {token}, "author": {"Crash Tester"},
+					"email": {fmt.Sprintf("crash%d@example.net", w)}, "comment": {body},
+				})
+				sent.Add(1)
+				if err != nil {
+					return // the server is gone
+				}
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusSeeOther {
+					mu.Lock()
+					acked = append(acked, body)
+					mu.Unlock()
+				} else {
+					t.Errorf("post refused: %d", resp.StatusCode)
+					return
+				}
+			}
+		}(w)
+	}
+	// Kill the server mid-burst, once it has acknowledged a good number of posts.
+	for {
+		mu.Lock()
+		n := len(acked)
+		mu.Unlock()
+		if n >= 150 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	close(stop)
+	wg.Wait()
+	t.Logf("%d posts sent, %d acknowledged before SIGKILL", sent.Load(), len(acked))
+
+	// Restarted on the same file, the server has every acknowledged comment.
+	startServer(t, "--db", dbPath)
+	db := openDB(t, dbPath)
+	stored, err := db.Comments(context.Background(), news.CommentQuery{Status: news.CommentPending})
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, c := range stored {
+		have[c.Body] = true
+	}
+	for _, body := range acked {
+		if !have[body] {
+			t.Errorf("acknowledged comment %q lost in the crash", body)
+		}
+	}
+}
+
+// firstSlug is the slug of the corpus's first article, the real wire story.
+const firstSlug = "russia-s-ambassador-announced-the-establishment-of-good-contacts-in-the-white-ho"
