@@ -19,11 +19,13 @@ type Store interface {
 	UpdateArticle(ctx context.Context, a *Article) error
 	Article(ctx context.Context, id int64) (*Article, error)
 	ArticleBySlug(ctx context.Context, slug string) (*Article, error)
-	// Articles lists articles newest first (by publication, then creation).
+	// Articles lists articles newest first (by publication time, then ID).
 	Articles(ctx context.Context, q ArticleQuery) ([]*Article, error)
 	CountArticles(ctx context.Context, q ArticleQuery) (int, error)
 	// Neighbours returns the public articles published just before and just after a,
-	// as of now; either may be nil.
+	// as of now; either may be nil. They are summaries, with what a "Read previous
+	// post" box shows: ID, Slug, Title, Standfirst, Status, PublishedAt and, when the
+	// standfirst is empty, the start of BodyHTML.
 	Neighbours(ctx context.Context, a *Article, now time.Time) (prev, next *Article, err error)
 
 	Sections(ctx context.Context) ([]*Section, error)

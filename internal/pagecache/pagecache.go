@@ -28,17 +28,18 @@ type Page struct {
 	Deps    []string  // cache keys this page shows; nil for pages never cached
 	Expires time.Time // zero: only an invalidation drops it
 
-	plain  http.Header
-	zipped http.Header
-	gzip   []byte
+	plain   http.Header
+	zipOnce sync.Once
+	zipped  http.Header
+	gzip    []byte
 }
 
 // minGzip is the size under which compressing saves too little to be worth it.
 const minGzip = 512
 
-// NewPage builds a page: it computes the ETag and the gzipped body and fixes the
-// headers sent with each form. header holds the headers common to both (Content-Type,
-// Cache-Control, security headers).
+// NewPage builds a page: it computes the ETag and fixes the headers sent with each
+// form. header holds the headers common to both (Content-Type, Cache-Control, security
+// headers). The gzipped body is made when a client first asks for it.
 func NewPage(status int, header http.Header, body []byte) *Page {
 	sum := sha256.Sum256(body)
 	p := &Page{Status: status, Body: body, ETag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
@@ -50,29 +51,43 @@ func NewPage(status int, header http.Header, body []byte) *Page {
 	p.plain["Content-Length"] = []string{strconv.Itoa(len(body))}
 	if len(body) >= minGzip {
 		p.plain["Vary"] = []string{"Accept-Encoding"}
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-		zw.Write(body)
-		zw.Close()
-		p.gzip = buf.Bytes()
-		p.zipped = p.plain.Clone()
-		p.zipped["Content-Encoding"] = []string{"gzip"}
-		p.zipped["Content-Length"] = []string{strconv.Itoa(len(p.gzip))}
-		// A different representation needs its own validator.
-		p.zipped["Etag"] = []string{strings.TrimSuffix(p.ETag, `"`) + `-gz"`}
 	}
 	return p
 }
 
+var gzipWriters = sync.Pool{New: func() any {
+	w, _ := gzip.NewWriterLevel(nil, gzip.BestCompression)
+	return w
+}}
+
+// gzipped returns the gzipped body and its headers, compressing on the first call.
+func (p *Page) gzipped() (http.Header, []byte) {
+	p.zipOnce.Do(func() {
+		var buf bytes.Buffer
+		zw := gzipWriters.Get().(*gzip.Writer)
+		zw.Reset(&buf)
+		zw.Write(p.Body)
+		zw.Close()
+		gzipWriters.Put(zw)
+		h := p.plain.Clone()
+		h["Content-Encoding"] = []string{"gzip"}
+		h["Content-Length"] = []string{strconv.Itoa(buf.Len())}
+		// A different representation needs its own validator.
+		h["Etag"] = []string{strings.TrimSuffix(p.ETag, `"`) + `-gz"`}
+		p.gzip, p.zipped = buf.Bytes(), h
+	})
+	return p.zipped, p.gzip
+}
+
 // Size is the memory the page holds, roughly.
-func (p *Page) Size() int { return len(p.Body) + len(p.gzip) + 512 }
+func (p *Page) Size() int { return len(p.Body) + len(p.Body)/4 + 512 } // gzip taken as a quarter
 
 // ServeHTTP sends the page: gzipped to clients that accept it, and 304 Not Modified to
 // a client that already has it.
 func (p *Page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	header, body := p.plain, p.Body
-	if p.gzip != nil && acceptsGzip(r.Header.Get("Accept-Encoding")) {
-		header, body = p.zipped, p.gzip
+	if len(p.Body) >= minGzip && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		header, body = p.gzipped()
 	}
 	h := w.Header()
 	for k, v := range header {

@@ -39,20 +39,21 @@ type commentValues struct{ Name, Email, URL, Comment string }
 type commentForm struct {
 	Values     commentValues
 	Errors     []fieldError
-	Parent     *news.Comment // the comment replied to, if any
+	Err        map[string]string // the message for each field that has one
+	Parent     *news.Comment     // the comment replied to, if any
 	Token      string
 	Closed     bool
 	MaxComment int
 }
 
-// FieldError returns the message for a field, if it has one.
-func (f *commentForm) FieldError(field string) string {
-	for _, e := range f.Errors {
-		if e.Field == field {
-			return e.Message
-		}
+func (f *commentForm) fail(field, message string) {
+	f.Errors = append(f.Errors, fieldError{field, message})
+	if f.Err == nil {
+		f.Err = map[string]string{}
 	}
-	return ""
+	if _, ok := f.Err[field]; !ok {
+		f.Err[field] = message
+	}
 }
 
 // commentsClosed applies the article's own switch and the site's policy of closing
@@ -176,7 +177,7 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) {
 		URL: strings.ToValidUTF8(raw.URL, "\uFFFD"), Comment: strings.ToValidUTF8(raw.Comment, "\uFFFD"),
 	}
 	status := http.StatusUnprocessableEntity
-	fail := func(field, msg string) { form.Errors = append(form.Errors, fieldError{field, msg}) }
+	fail := form.fail
 
 	if parentID, err := strconv.ParseInt(r.PostForm.Get("parent"), 10, 64); err == nil && parentID != 0 {
 		if p, err := s.store.Comment(ctx, parentID); err == nil && p.ArticleID == a.ID && p.Status == news.CommentApproved {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -25,7 +26,7 @@ type teaser struct {
 }
 
 type pager struct {
-	Page, Pages  int
+	Page         int
 	Newer, Older string
 }
 
@@ -42,9 +43,10 @@ func pageNumber(r *http.Request) (int, error) {
 	return n, nil
 }
 
-func newPager(base string, page, total, perPage int) pager {
-	pages := max(1, (total+perPage-1)/perPage)
-	p := pager{Page: page, Pages: pages}
+// newPager links a list page to its neighbours; more says whether older articles
+// follow. (Lists fetch one article more than they show rather than count them all.)
+func newPager(base string, page int, more bool) pager {
+	p := pager{Page: page}
 	url := func(n int) string {
 		if n == 1 {
 			return base
@@ -54,7 +56,7 @@ func newPager(base string, page, total, perPage int) pager {
 	if page > 1 {
 		p.Newer = url(page - 1)
 	}
-	if page < pages {
+	if more {
 		p.Older = url(page + 1)
 	}
 	return p
@@ -66,6 +68,23 @@ func teasers(arts []*news.Article, level int) []teaser {
 		out[i] = teaser{Article: a, Level: level}
 	}
 	return out
+}
+
+// listPage returns page n of the articles q selects, and whether more follow. A page
+// past the end is not found.
+func (s *Server) listPage(ctx context.Context, q news.ArticleQuery, n, per int) ([]*news.Article, bool, error) {
+	q.Limit, q.Offset = per+1, (n-1)*per
+	arts, err := s.store.Articles(ctx, q)
+	if err != nil {
+		return nil, false, err
+	}
+	if n > 1 && len(arts) == 0 {
+		return nil, false, news.ErrNotFound
+	}
+	if len(arts) > per {
+		return arts[:per], true, nil
+	}
+	return arts, false, nil
 }
 
 type frontBody struct {
@@ -80,19 +99,11 @@ func (s *Server) front(r *http.Request, st *siteState) (*response, error) {
 		return nil, err
 	}
 	ctx, now, per := r.Context(), s.now(), st.settings.PerPage
-	q := news.ArticleQuery{PublicAt: now, Limit: per, Offset: (n - 1) * per}
-	arts, err := s.store.Articles(ctx, q)
+	arts, more, err := s.listPage(ctx, news.ArticleQuery{PublicAt: now}, n, per)
 	if err != nil {
 		return nil, err
 	}
-	total, err := s.store.CountArticles(ctx, news.ArticleQuery{PublicAt: now})
-	if err != nil {
-		return nil, err
-	}
-	if n > 1 && len(arts) == 0 {
-		return nil, news.ErrNotFound
-	}
-	body := frontBody{Pager: newPager("/", n, total, per)}
+	body := frontBody{Pager: newPager("/", n, more)}
 	if n == 1 && len(arts) > 0 {
 		body.Lead = &teaser{Article: arts[0], Level: 2}
 		arts = arts[1:]
@@ -143,7 +154,7 @@ type articleBody struct {
 	Prev, Next *neighbour
 	Comments   []*commentNode
 	Form       *commentForm
-	Share      []Link
+	Share      template.HTML
 }
 
 // article serves /yyyy/mm/dd/slug/, redirecting a wrong date to the right one.
@@ -268,10 +279,13 @@ func commentTree(comments []*news.Comment, pending *news.Comment, articlePath st
 	return roots
 }
 
-func shareLinks(canonical, title string) []Link {
+// shareLinks is the list of links that share the article, built here rather than in
+// the template: six long URLs are costly to escape there, and every part of them is
+// escaped here already.
+func shareLinks(canonical, title string) template.HTML {
 	u := url.QueryEscape(canonical)
 	t := strings.ReplaceAll(url.QueryEscape(render.Smarten(title)), "+", "%20")
-	return []Link{
+	links := []Link{
 		{"Share on Mastodon", "https://mastodonshare.com/?text=" + t + "&url=" + u},
 		{"Share on Bluesky", "https://bsky.app/intent/compose?text=" + t + "%20" + u},
 		{"Share on X", "https://x.com/intent/post?url=" + u + "&text=" + t},
@@ -279,6 +293,13 @@ func shareLinks(canonical, title string) []Link {
 		{"Share on LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url=" + u},
 		{"Share by email", "mailto:?subject=" + t + "&body=" + u},
 	}
+	var b strings.Builder
+	b.WriteString("<ul>\n")
+	for _, l := range links {
+		b.WriteString(`<li><a href="` + html.EscapeString(l.URL) + `">` + html.EscapeString(l.Name) + "</a></li>\n")
+	}
+	b.WriteString("</ul>")
+	return template.HTML(b.String())
 }
 
 // newsArticleLD is the schema.org NewsArticle description search engines read.
@@ -361,21 +382,12 @@ func (s *Server) archive(r *http.Request, st *siteState) (*response, error) {
 	}
 	base := "/" + kind + "/" + slug + "/"
 	body.FeedURL = base + "feed.xml"
-	total, err := s.store.CountArticles(ctx, q)
+	arts, more, err := s.listPage(ctx, q, n, st.settings.PerPage)
 	if err != nil {
 		return nil, err
-	}
-	per := st.settings.PerPage
-	q.Limit, q.Offset = per, (n-1)*per
-	arts, err := s.store.Articles(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	if n > 1 && len(arts) == 0 {
-		return nil, news.ErrNotFound
 	}
 	body.Teasers = teasers(arts, 2)
-	body.Pager = newPager(base, n, total, per)
+	body.Pager = newPager(base, n, more)
 	title := body.Name
 	if n > 1 {
 		title = fmt.Sprintf("%s – page %d", body.Name, n)

@@ -126,7 +126,20 @@ type Server struct {
 type siteState struct {
 	settings *Settings
 	sections []*news.Section
+	chrome   *chrome
 }
+
+// chrome is the site's header and footer, rendered once per settings, sections and
+// year: one header for each section page (which marks its own link as current) and one
+// for every other page.
+type chrome struct {
+	year    int
+	headers map[string]template.HTML // by the current section's slug; "" for none
+	footer  template.HTML
+}
+
+// Chrome is what the base template inserts around a page's content.
+type Chrome struct{ Header, Footer template.HTML }
 
 type staticFile struct {
 	page *pagecache.Page
@@ -148,13 +161,13 @@ func New(ctx context.Context, store news.Store, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.lastChange = last
-	if err := s.loadState(ctx); err != nil {
-		return nil, err
-	}
 	if err := s.loadStatic(); err != nil {
 		return nil, err
 	}
 	if s.pages, err = s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	if err := s.loadState(ctx); err != nil {
 		return nil, err
 	}
 	s.robots = pagecache.NewPage(http.StatusOK, s.headers("text/plain; charset=utf-8", "public, max-age=3600"), []byte(
@@ -188,8 +201,46 @@ func (s *Server) loadState(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.state.Store(&siteState{settings: settings, sections: sections})
+	st := &siteState{settings: settings, sections: sections}
+	if st.chrome, err = s.renderChrome(st, s.now().In(settings.Location).Year()); err != nil {
+		return err
+	}
+	s.state.Store(st)
 	return nil
+}
+
+func (s *Server) renderChrome(st *siteState, year int) (*chrome, error) {
+	c := &chrome{year: year, headers: map[string]template.HTML{}}
+	var buf strings.Builder
+	data := struct {
+		Site     *Settings
+		Sections []*news.Section
+		Current  string
+		Year     int
+	}{st.settings, st.sections, "", year}
+	base := s.pages["error"] // every page set holds the base templates
+	for _, current := range append([]string{""}, sectionSlugs(st.sections)...) {
+		data.Current = current
+		buf.Reset()
+		if err := base.ExecuteTemplate(&buf, "site-header", data); err != nil {
+			return nil, fmt.Errorf("render the site header: %w", err)
+		}
+		c.headers[current] = template.HTML(buf.String())
+	}
+	buf.Reset()
+	if err := base.ExecuteTemplate(&buf, "site-footer", data); err != nil {
+		return nil, fmt.Errorf("render the site footer: %w", err)
+	}
+	c.footer = template.HTML(buf.String())
+	return c, nil
+}
+
+func sectionSlugs(secs []*news.Section) []string {
+	out := make([]string, len(secs))
+	for i, s := range secs {
+		out[i] = s.Slug
+	}
+	return out
 }
 
 func (s *Server) loadStatic() error {

@@ -3,8 +3,10 @@ package site
 import (
 	"bytes"
 	"errors"
+	"html"
 	"html/template"
 	"net/http"
+	"strings"
 	"time"
 
 	"broadsheet/internal/news"
@@ -21,10 +23,11 @@ type view struct {
 	Canonical   string
 	NoIndex     bool
 	OG          *openGraph
+	Meta        template.HTML // OG's tags, see openGraph.meta
 	JSONLD      template.HTML
 	Feeds       []feedLink
 	CSS, Icon   string
-	Year        int
+	Chrome      Chrome
 	Body        any
 }
 
@@ -36,12 +39,72 @@ type openGraph struct {
 	Tags                          []string
 }
 
+// meta writes the Open Graph and Twitter card tags: a list of name/value pairs, built
+// here (with every value escaped) rather than as two dozen template actions.
+func (og *openGraph) meta(site *Settings) template.HTML {
+	if og == nil {
+		return ""
+	}
+	var b strings.Builder
+	tag := func(attr, name, content string) {
+		if content != "" {
+			b.WriteString(`<meta ` + attr + `="` + name + `" content="` + html.EscapeString(content) + "\">\n")
+		}
+	}
+	tag("property", "og:site_name", site.Title)
+	tag("property", "og:type", og.Type)
+	tag("property", "og:title", og.Title)
+	tag("property", "og:description", og.Description)
+	tag("property", "og:url", og.URL)
+	if strings.ContainsAny(site.Language, "-_") { // og:locale wants language_TERRITORY
+		tag("property", "og:locale", strings.ReplaceAll(site.Language, "-", "_"))
+	}
+	card := "summary"
+	if img := og.Image; img != nil {
+		tag("property", "og:image", img.URL)
+		tag("property", "og:image:alt", img.Alt)
+		card = "summary_large_image"
+	}
+	if !og.Published.IsZero() {
+		tag("property", "article:published_time", og.Published.UTC().Format(time.RFC3339))
+	}
+	if !og.Modified.IsZero() {
+		tag("property", "article:modified_time", og.Modified.UTC().Format(time.RFC3339))
+	}
+	tag("property", "article:section", og.Section)
+	for _, t := range og.Tags {
+		tag("property", "article:tag", t)
+	}
+	tag("name", "twitter:card", card)
+	tag("name", "twitter:title", og.Title)
+	tag("name", "twitter:description", og.Description)
+	if og.Image != nil {
+		tag("name", "twitter:image", og.Image.URL)
+	}
+	return template.HTML(b.String())
+}
+
 type feedLink struct{ Title, Type, URL string }
 
 func (s *Server) newView(r *http.Request, st *siteState, title string) *view {
+	ch := st.chrome
+	if year := s.now().In(st.settings.Location).Year(); year != ch.year { // a new year's footer
+		if fresh, err := s.renderChrome(st, year); err == nil {
+			ch = fresh
+			s.state.CompareAndSwap(st, &siteState{settings: st.settings, sections: st.sections, chrome: fresh})
+		}
+	}
+	current := ""
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/section/"); ok && strings.Count(rest, "/") == 1 {
+		current = strings.TrimSuffix(rest, "/")
+	}
+	header, ok := ch.headers[current]
+	if !ok {
+		header = ch.headers[""]
+	}
 	return &view{
 		Site: st.settings, Sections: st.sections, Path: r.URL.Path, Title: title,
-		CSS: s.cssURL, Icon: s.iconURL, Year: s.now().In(st.settings.Location).Year(),
+		CSS: s.cssURL, Icon: s.iconURL, Chrome: Chrome{Header: header, Footer: ch.footer},
 		Feeds: []feedLink{
 			{st.settings.Title + " (RSS)", "application/rss+xml", "/feed.xml"},
 			{st.settings.Title + " (Atom)", "application/atom+xml", "/atom.xml"},
@@ -110,8 +173,9 @@ func (s *Server) build(resp *response) (*pagecache.Page, error) {
 	}
 	body := resp.body
 	if resp.template != "" {
-		var buf bytes.Buffer
-		if err := s.pages[resp.template].ExecuteTemplate(&buf, "base", resp.view); err != nil {
+		resp.view.Meta = resp.view.OG.meta(resp.view.Site)
+		buf := bytes.NewBuffer(make([]byte, 0, 32<<10)) // most pages fit: no regrowth
+		if err := s.pages[resp.template].ExecuteTemplate(buf, "base", resp.view); err != nil {
 			return nil, err
 		}
 		body = buf.Bytes()
@@ -136,7 +200,10 @@ func (s *Server) build(resp *response) (*pagecache.Page, error) {
 const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; " +
 	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
-// headers are the headers every response of the site carries.
+// headers are the headers every response of the site carries. Each header costs every
+// cached response a measurable share of its time, so there are none for show: CSP's
+// frame-ancestors does what X-Frame-Options did, and the pages use no feature a
+// Permissions-Policy would need to switch off.
 func (s *Server) headers(contentType, cacheControl string) http.Header {
 	h := http.Header{
 		"Content-Type":            {contentType},
@@ -144,8 +211,6 @@ func (s *Server) headers(contentType, cacheControl string) http.Header {
 		"Content-Security-Policy": {contentSecurityPolicy},
 		"X-Content-Type-Options":  {"nosniff"},
 		"Referrer-Policy":         {"strict-origin-when-cross-origin"},
-		"X-Frame-Options":         {"DENY"},
-		"Permissions-Policy":      {"camera=(), microphone=(), geolocation=(), interest-cohort=()"},
 	}
 	if len(s.cfg.BaseURL) > 8 && s.cfg.BaseURL[:8] == "https://" {
 		h["Strict-Transport-Security"] = []string{"max-age=31536000"}

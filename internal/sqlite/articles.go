@@ -13,18 +13,37 @@ import (
 )
 
 // articleColumns is what every article read selects, in scanArticle's order: the
-// article, its author and section (joined), and its approved comment count.
+// article, its author and section (joined), its approved comment count and its tags
+// (folded into one string, so that a list of articles costs one query).
 const articleColumns = `a.id, a.slug, a.title, a.standfirst, a.body_markdown, a.body_html, a.status,
 	a.published_at, a.updated_at, a.created_at, a.correction_note, a.seo_description,
 	a.image_url, a.image_alt, a.image_caption, a.image_width, a.image_height,
 	a.comments_closed, a.source, a.source_id,
 	au.id, au.slug, au.name, au.email, au.bio,
 	s.id, s.slug, s.name, s.description, s.position,
-	(SELECT COUNT(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'approved')`
+	(SELECT COUNT(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'approved'),
+	(SELECT group_concat(t.id || char(30) || t.slug || char(30) || t.name, char(31) ORDER BY at.position, t.name)
+		FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id)`
 
 const articleFrom = ` FROM articles a
 	LEFT JOIN authors au ON au.id = a.author_id
 	LEFT JOIN sections s ON s.id = a.section_id`
+
+// summaryColumns is what a box that points to an article needs (see
+// news.Store.Neighbours): no author, section, tags or counts, and the body only when
+// there is no standfirst to make the excerpt from, and then only its start.
+const summaryColumns = `a.id, a.slug, a.title, a.standfirst, a.status, a.published_at,
+	CASE WHEN a.standfirst = '' THEN substr(a.body_html, 1, 2000) ELSE '' END`
+
+func scanSummary(row scanner) (*news.Article, error) {
+	var a news.Article
+	var published sql.NullInt64
+	if err := row.Scan(&a.ID, &a.Slug, &a.Title, &a.Standfirst, &a.Status, &published, &a.BodyHTML); err != nil {
+		return nil, err
+	}
+	a.PublishedAt = fromUnix(published)
+	return &a, nil
+}
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -34,16 +53,29 @@ func scanArticle(row scanner) (*news.Article, error) {
 	var published, updated sql.NullInt64
 	var created int64
 	var auID, sID, sPos sql.NullInt64
-	var auSlug, auName, auEmail, auBio, sSlug, sName, sDesc sql.NullString
+	var auSlug, auName, auEmail, auBio, sSlug, sName, sDesc, tags sql.NullString
 	err := row.Scan(&a.ID, &a.Slug, &a.Title, &a.Standfirst, &a.BodyMarkdown, &a.BodyHTML, &a.Status,
 		&published, &updated, &created, &a.CorrectionNote, &a.SEODescription,
 		&img.URL, &img.Alt, &img.Caption, &img.Width, &img.Height,
 		&a.CommentsClosed, &a.Source, &a.SourceID,
 		&auID, &auSlug, &auName, &auEmail, &auBio,
 		&sID, &sSlug, &sName, &sDesc, &sPos,
-		&a.CommentCount)
+		&a.CommentCount, &tags)
 	if err != nil {
 		return nil, err
+	}
+	if tags.String != "" {
+		for _, t := range strings.Split(tags.String, "\x1f") {
+			f := strings.SplitN(t, "\x1e", 3)
+			if len(f) != 3 {
+				return nil, fmt.Errorf("article %d: malformed tag list", a.ID)
+			}
+			id, err := strconv.ParseInt(f[0], 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("article %d: malformed tag list", a.ID)
+			}
+			a.Tags = append(a.Tags, &news.Tag{ID: id, Slug: f[1], Name: f[2]})
+		}
 	}
 	a.PublishedAt, a.UpdatedAt = fromUnix(published), fromUnix(updated)
 	a.CreatedAt = time.Unix(created, 0).UTC()
@@ -61,12 +93,12 @@ func scanArticle(row scanner) (*news.Article, error) {
 
 // Article implements news.Store.
 func (db *DB) Article(ctx context.Context, id int64) (*news.Article, error) {
-	return db.oneArticle(ctx, db.read, `a.id = ?`, id)
+	return db.oneArticle(ctx, db.reads, `a.id = ?`, id)
 }
 
 // ArticleBySlug implements news.Store.
 func (db *DB) ArticleBySlug(ctx context.Context, slug string) (*news.Article, error) {
-	return db.oneArticle(ctx, db.read, `a.slug = ?`, slug)
+	return db.oneArticle(ctx, db.reads, `a.slug = ?`, slug)
 }
 
 func (db *DB) oneArticle(ctx context.Context, q queryer, where string, arg any) (*news.Article, error) {
@@ -77,41 +109,7 @@ func (db *DB) oneArticle(ctx context.Context, q queryer, where string, arg any) 
 	if err != nil {
 		return nil, fmt.Errorf("article %v: %w", arg, err)
 	}
-	if err := loadTags(ctx, q, []*news.Article{a}); err != nil {
-		return nil, err
-	}
 	return a, nil
-}
-
-// loadTags fills the Tags of the articles with one query.
-func loadTags(ctx context.Context, q queryer, arts []*news.Article) error {
-	if len(arts) == 0 {
-		return nil
-	}
-	byID := make(map[int64]*news.Article, len(arts))
-	ids := make([]string, 0, len(arts))
-	for _, a := range arts {
-		byID[a.ID] = a
-		a.Tags = nil
-		ids = append(ids, strconv.FormatInt(a.ID, 10))
-	}
-	// The IDs are integers we formatted ourselves, so joining them is safe.
-	rows, err := q.QueryContext(ctx, `SELECT at.article_id, t.id, t.slug, t.name FROM article_tags at
-		JOIN tags t ON t.id = at.tag_id WHERE at.article_id IN (`+strings.Join(ids, ",")+`)
-		ORDER BY at.article_id, at.position, t.name`)
-	if err != nil {
-		return fmt.Errorf("load tags: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var aid int64
-		var t news.Tag
-		if err := rows.Scan(&aid, &t.ID, &t.Slug, &t.Name); err != nil {
-			return fmt.Errorf("load tags: %w", err)
-		}
-		byID[aid].Tags = append(byID[aid].Tags, &t)
-	}
-	return rows.Err()
 }
 
 func articleWhere(q news.ArticleQuery) (string, []any) {
@@ -150,12 +148,12 @@ func articleWhere(q news.ArticleQuery) (string, []any) {
 // Articles implements news.Store.
 func (db *DB) Articles(ctx context.Context, q news.ArticleQuery) ([]*news.Article, error) {
 	where, args := articleWhere(q)
-	query := `SELECT ` + articleColumns + articleFrom + where + ` ORDER BY a.published_at DESC, a.created_at DESC, a.id DESC`
+	query := `SELECT ` + articleColumns + articleFrom + where + ` ORDER BY a.published_at DESC, a.id DESC`
 	if q.Limit > 0 {
 		query += ` LIMIT ? OFFSET ?`
 		args = append(args, q.Limit, q.Offset)
 	}
-	rows, err := db.read.QueryContext(ctx, query, args...)
+	rows, err := db.reads.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("articles: %w", err)
 	}
@@ -171,15 +169,14 @@ func (db *DB) Articles(ctx context.Context, q news.ArticleQuery) ([]*news.Articl
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("articles: %w", err)
 	}
-	rows.Close()
-	return out, loadTags(ctx, db.read, out)
+	return out, nil
 }
 
 // CountArticles implements news.Store.
 func (db *DB) CountArticles(ctx context.Context, q news.ArticleQuery) (int, error) {
 	where, args := articleWhere(q)
 	var n int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles a`+where, args...).Scan(&n); err != nil {
+	if err := db.reads.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles a`+where, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count articles: %w", err)
 	}
 	return n, nil
@@ -187,29 +184,39 @@ func (db *DB) CountArticles(ctx context.Context, q news.ArticleQuery) (int, erro
 
 // Neighbours implements news.Store.
 func (db *DB) Neighbours(ctx context.Context, a *news.Article, now time.Time) (prev, next *news.Article, err error) {
-	return neighbours(ctx, db.read, a.ID, a.PublishedAt, now)
+	return neighbours(ctx, db.reads, a.ID, a.PublishedAt, now)
 }
 
 func neighbours(ctx context.Context, q queryer, id int64, published, now time.Time) (prev, next *news.Article, err error) {
 	if published.IsZero() {
 		return nil, nil, nil
 	}
-	one := func(cond, order string) (*news.Article, error) {
-		a, err := scanArticle(q.QueryRowContext(ctx, `SELECT `+articleColumns+articleFrom+`
-			WHERE a.status = 'published' AND a.published_at <= ? AND `+cond+` ORDER BY `+order+` LIMIT 1`,
-			now.Unix(), published.Unix(), published.Unix(), id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, nil
+	// Plain bounds on published_at let the index range start at the article (the OR
+	// alone would make SQLite walk the timeline from one end); one statement finds both.
+	p, n := published.Unix(), now.Unix()
+	rows, err := q.QueryContext(ctx, `SELECT * FROM (SELECT `+summaryColumns+` FROM articles a
+		WHERE a.status = 'published' AND a.published_at <= ? AND (a.published_at < ? OR a.id < ?)
+		ORDER BY a.published_at DESC, a.id DESC LIMIT 1)
+		UNION ALL SELECT * FROM (SELECT `+summaryColumns+` FROM articles a
+		WHERE a.status = 'published' AND a.published_at >= ? AND a.published_at <= ? AND (a.published_at > ? OR a.id > ?)
+		ORDER BY a.published_at ASC, a.id ASC LIMIT 1)`, min(p, n), p, id, p, n, p, id)
+	if err != nil {
+		return nil, nil, fmt.Errorf("neighbours of article %d: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a, err := scanSummary(rows)
+		if err != nil {
+			return nil, nil, fmt.Errorf("neighbours of article %d: %w", id, err)
 		}
-		return a, err
+		if a.PublishedAt.Before(published) || a.PublishedAt.Equal(published) && a.ID < id {
+			prev = a
+		} else {
+			next = a
+		}
 	}
-	prev, err = one(`(a.published_at < ? OR (a.published_at = ? AND a.id < ?))`, `a.published_at DESC, a.id DESC`)
-	if err != nil {
-		return nil, nil, fmt.Errorf("previous article: %w", err)
-	}
-	next, err = one(`(a.published_at > ? OR (a.published_at = ? AND a.id > ?))`, `a.published_at ASC, a.id ASC`)
-	if err != nil {
-		return nil, nil, fmt.Errorf("next article: %w", err)
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("neighbours of article %d: %w", id, err)
 	}
 	return prev, next, nil
 }
@@ -360,6 +367,11 @@ func validateArticle(a *news.Article) error {
 		return fmt.Errorf("article status %q: %w", a.Status, news.ErrInvalid)
 	case a.Status == news.StatusPublished && a.PublishedAt.IsZero():
 		return fmt.Errorf("a published article needs a publication time: %w", news.ErrInvalid)
+	}
+	for _, t := range a.Tags {
+		if strings.ContainsFunc(t.Name+t.Slug, func(r rune) bool { return r < 0x20 }) {
+			return fmt.Errorf("tag %q has control characters: %w", t.Name, news.ErrInvalid)
+		}
 	}
 	return nil
 }

@@ -27,7 +27,7 @@ func scanComment(row scanner) (*news.Comment, error) {
 }
 
 func (db *DB) queryComments(ctx context.Context, query string, args ...any) ([]*news.Comment, error) {
-	rows, err := db.read.QueryContext(ctx, query, args...)
+	rows, err := db.reads.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("comments: %w", err)
 	}
@@ -45,7 +45,7 @@ func (db *DB) queryComments(ctx context.Context, query string, args ...any) ([]*
 
 // Comment implements news.Store.
 func (db *DB) Comment(ctx context.Context, id int64) (*news.Comment, error) {
-	c, err := scanComment(db.read.QueryRowContext(ctx, `SELECT `+commentColumns+` FROM comments WHERE id = ?`, id))
+	c, err := scanComment(db.reads.QueryRowContext(ctx, `SELECT `+commentColumns+` FROM comments WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("comment %d: %w", id, news.ErrNotFound)
 	}
@@ -175,7 +175,7 @@ func (db *DB) HasApprovedComment(ctx context.Context, email string) (bool, error
 		return false, nil
 	}
 	var one int
-	err := db.read.QueryRowContext(ctx, `SELECT 1 FROM comments WHERE lower(author_email) = lower(?) AND status = 'approved' LIMIT 1`, email).Scan(&one)
+	err := db.reads.QueryRowContext(ctx, `SELECT 1 FROM comments WHERE lower(author_email) = lower(?) AND status = 'approved' LIMIT 1`, email).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"broadsheet/internal/news"
@@ -30,8 +31,67 @@ var migrations embed.FS
 // DB is a news.Store on one SQLite file.
 type DB struct {
 	read  *sql.DB
+	reads *stmtCache // read queries through prepared statements
 	write *sql.DB
 	Now   func() time.Time // the clock, replaceable in tests
+}
+
+// stmtCache runs read queries through statements prepared once: SQLite's parser and
+// planner cost more than most of our queries themselves. It holds a bounded number of
+// statements; past that, queries run unprepared.
+type stmtCache struct {
+	db    *sql.DB
+	mu    sync.RWMutex
+	stmts map[string]*sql.Stmt
+}
+
+const maxCachedStatements = 200
+
+func (c *stmtCache) stmt(ctx context.Context, query string) *sql.Stmt {
+	c.mu.RLock()
+	st := c.stmts[query]
+	c.mu.RUnlock()
+	if st != nil {
+		return st
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st = c.stmts[query]; st != nil || len(c.stmts) >= maxCachedStatements {
+		return st
+	}
+	st, err := c.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil // the unprepared query will report the error
+	}
+	c.stmts[query] = st
+	return st
+}
+
+func (c *stmtCache) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := c.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return c.db.QueryContext(ctx, query, args...)
+}
+
+func (c *stmtCache) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := c.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return c.db.QueryRowContext(ctx, query, args...)
+}
+
+func (c *stmtCache) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return c.db.ExecContext(ctx, query, args...)
+}
+
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.stmts {
+		st.Close()
+	}
+	c.stmts = nil
 }
 
 var _ news.Store = (*DB)(nil)
@@ -66,11 +126,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	db.read = read
+	db.reads = &stmtCache{db: read, stmts: map[string]*sql.Stmt{}}
 	return db, nil
 }
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.reads.close()
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 
@@ -191,7 +253,7 @@ const changeLogKeep = 10000
 
 // Changes implements news.Store.
 func (db *DB) Changes(ctx context.Context, after int64) ([]news.Change, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, keys, at FROM changes WHERE id > ? ORDER BY id LIMIT 1000`, after)
+	rows, err := db.reads.QueryContext(ctx, `SELECT id, keys, at FROM changes WHERE id > ? ORDER BY id LIMIT 1000`, after)
 	if err != nil {
 		return nil, fmt.Errorf("changes: %w", err)
 	}
@@ -214,7 +276,7 @@ func (db *DB) Changes(ctx context.Context, after int64) ([]news.Change, error) {
 // LastChange implements news.Store.
 func (db *DB) LastChange(ctx context.Context) (int64, error) {
 	var id int64
-	err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM changes`).Scan(&id)
+	err := db.reads.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM changes`).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("last change: %w", err)
 	}
@@ -223,7 +285,7 @@ func (db *DB) LastChange(ctx context.Context) (int64, error) {
 
 // Settings implements news.Store.
 func (db *DB) Settings(ctx context.Context) (map[string]string, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT key, value FROM settings`)
+	rows, err := db.reads.QueryContext(ctx, `SELECT key, value FROM settings`)
 	if err != nil {
 		return nil, fmt.Errorf("settings: %w", err)
 	}

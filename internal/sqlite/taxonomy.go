@@ -11,7 +11,7 @@ import (
 
 // Sections implements news.Store.
 func (db *DB) Sections(ctx context.Context) ([]*news.Section, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, slug, name, description, position FROM sections ORDER BY position, name`)
+	rows, err := db.reads.QueryContext(ctx, `SELECT id, slug, name, description, position FROM sections ORDER BY position, name`)
 	if err != nil {
 		return nil, fmt.Errorf("sections: %w", err)
 	}
@@ -30,7 +30,7 @@ func (db *DB) Sections(ctx context.Context) ([]*news.Section, error) {
 // SectionBySlug implements news.Store.
 func (db *DB) SectionBySlug(ctx context.Context, slug string) (*news.Section, error) {
 	var s news.Section
-	err := db.read.QueryRowContext(ctx, `SELECT id, slug, name, description, position FROM sections WHERE slug = ?`, slug).
+	err := db.reads.QueryRowContext(ctx, `SELECT id, slug, name, description, position FROM sections WHERE slug = ?`, slug).
 		Scan(&s.ID, &s.Slug, &s.Name, &s.Description, &s.Position)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("section %q: %w", slug, news.ErrNotFound)
@@ -66,7 +66,7 @@ func (db *DB) CreateSection(ctx context.Context, s *news.Section) error {
 // TagBySlug implements news.Store.
 func (db *DB) TagBySlug(ctx context.Context, slug string) (*news.Tag, error) {
 	var t news.Tag
-	err := db.read.QueryRowContext(ctx, `SELECT id, slug, name FROM tags WHERE slug = ?`, slug).Scan(&t.ID, &t.Slug, &t.Name)
+	err := db.reads.QueryRowContext(ctx, `SELECT id, slug, name FROM tags WHERE slug = ?`, slug).Scan(&t.ID, &t.Slug, &t.Name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("tag %q: %w", slug, news.ErrNotFound)
 	}
@@ -79,7 +79,7 @@ func (db *DB) TagBySlug(ctx context.Context, slug string) (*news.Tag, error) {
 // AuthorBySlug implements news.Store.
 func (db *DB) AuthorBySlug(ctx context.Context, slug string) (*news.Author, error) {
 	var a news.Author
-	err := db.read.QueryRowContext(ctx, `SELECT id, slug, name, email, bio FROM authors WHERE slug = ?`, slug).
+	err := db.reads.QueryRowContext(ctx, `SELECT id, slug, name, email, bio FROM authors WHERE slug = ?`, slug).
 		Scan(&a.ID, &a.Slug, &a.Name, &a.Email, &a.Bio)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("author %q: %w", slug, news.ErrNotFound)

@@ -239,10 +239,25 @@ func testNeighbours(t *testing.T, s news.Store) {
 	if prev == nil || prev.Slug != "story-1" || next == nil || next.Slug != "story-3" {
 		t.Fatalf("neighbours of story-2: %v, %v", prev, next)
 	}
+	if prev.Title != "Story 1" || prev.Standfirst != "Standfirst 1" || !prev.PublishedAt.Equal(base.Add(time.Hour)) {
+		t.Errorf("previous article summary: %+v", prev)
+	}
 	last, _ := s.ArticleBySlug(ctx, "story-3")
 	prev, next, _ = s.Neighbours(ctx, last, now)
 	if prev == nil || prev.Slug != "story-2" || next != nil {
 		t.Errorf("neighbours of the newest: %v, %v (a draft is no neighbour)", prev, next)
+	}
+	// Two articles published in the same second are ordered by ID.
+	twin := article(3, "")
+	twin.Slug = "story-3-twin"
+	mustCreate(t, s, twin)
+	prev, next, _ = s.Neighbours(ctx, last, now)
+	if prev == nil || prev.Slug != "story-2" || next == nil || next.Slug != "story-3-twin" {
+		t.Errorf("neighbours of story-3 beside its twin: %v, %v", prev, next)
+	}
+	prev, next, _ = s.Neighbours(ctx, twin, now)
+	if prev == nil || prev.Slug != "story-3" || next != nil {
+		t.Errorf("neighbours of the twin: %v, %v", prev, next)
 	}
 }
 
