@@ -121,16 +121,16 @@ func (s *Server) front(r *http.Request, st *siteState) (*response, error) {
 	return &response{template: "front", view: v, deps: []string{news.KeyLists}}, nil
 }
 
+// neighbour is a "Read previous/next post" box.
 type neighbour struct {
-	Article *news.Article
-	Excerpt string
+	URL, Title, Excerpt string
 }
 
-func newNeighbour(a *news.Article) *neighbour {
+func newNeighbour(a *news.Article, loc *time.Location) *neighbour {
 	if a == nil {
 		return nil
 	}
-	return &neighbour{Article: a, Excerpt: summary(a, excerptLength)}
+	return &neighbour{URL: articlePath(a, loc), Title: render.Smarten(a.Title), Excerpt: summary(a, excerptLength)}
 }
 
 // summary is an article's standfirst, or else the start of its text, cut to max.
@@ -153,6 +153,7 @@ type articleBody struct {
 	Article    *news.Article
 	Prev, Next *neighbour
 	Comments   []*commentNode
+	Thread     template.HTML // Comments, written out by threadHTML
 	Form       *commentForm
 	Share      template.HTML
 }
@@ -213,10 +214,11 @@ func (s *Server) articlePage(ctx context.Context, r *http.Request, st *siteState
 	form.MaxComment = maxCommentLength
 
 	body := &articleBody{
-		Article: a, Prev: newNeighbour(prev), Next: newNeighbour(next), Form: form,
+		Article: a, Prev: newNeighbour(prev, st.settings.Location), Next: newNeighbour(next, st.settings.Location), Form: form,
 		Comments: commentTree(comments, pending, path, form.Closed),
 		Share:    shareLinks(canonical, a.Title),
 	}
+	body.Thread = threadHTML(body.Comments, st.settings.Location)
 	v := s.newView(r, st, render.Smarten(a.Title))
 	v.Description = summary(a, 300)
 	if a.SEODescription != "" {
@@ -304,31 +306,43 @@ func shareLinks(canonical, title string) template.HTML {
 
 // newsArticleLD is the schema.org NewsArticle description search engines read.
 func (s *Server) newsArticleLD(a *news.Article, og *openGraph, st *Settings) template.HTML {
-	type thing = map[string]any
-	ld := thing{
-		"@context": "https://schema.org", "@type": "NewsArticle",
-		"headline": og.Title, "description": og.Description, "url": og.URL,
-		"mainEntityOfPage":    thing{"@type": "WebPage", "@id": og.URL},
-		"datePublished":       a.PublishedAt.UTC().Format(time.RFC3339),
-		"dateModified":        a.PublishedAt.UTC().Format(time.RFC3339),
-		"publisher":           thing{"@type": "Organization", "name": st.Title, "url": s.cfg.BaseURL + "/"},
-		"commentCount":        a.CommentCount,
-		"isAccessibleForFree": true,
+	type ref struct {
+		Type string `json:"@type"`
+		Name string `json:"name,omitempty"`
+		URL  string `json:"url,omitempty"`
+		ID   string `json:"@id,omitempty"`
+	}
+	ld := struct {
+		Context          string   `json:"@context"`
+		Type             string   `json:"@type"`
+		Headline         string   `json:"headline"`
+		Description      string   `json:"description,omitempty"`
+		URL              string   `json:"url"`
+		MainEntityOfPage ref      `json:"mainEntityOfPage"`
+		DatePublished    string   `json:"datePublished"`
+		DateModified     string   `json:"dateModified"`
+		Author           []ref    `json:"author,omitempty"`
+		Publisher        ref      `json:"publisher"`
+		Image            []string `json:"image,omitempty"`
+		Section          string   `json:"articleSection,omitempty"`
+		Keywords         []string `json:"keywords,omitempty"`
+		CommentCount     int      `json:"commentCount"`
+		Free             bool     `json:"isAccessibleForFree"`
+	}{
+		Context: "https://schema.org", Type: "NewsArticle", Headline: og.Title, Description: og.Description,
+		URL: og.URL, MainEntityOfPage: ref{Type: "WebPage", ID: og.URL},
+		DatePublished: a.PublishedAt.UTC().Format(time.RFC3339), DateModified: a.PublishedAt.UTC().Format(time.RFC3339),
+		Publisher: ref{Type: "Organization", Name: st.Title, URL: s.cfg.BaseURL + "/"},
+		Section:   og.Section, Keywords: og.Tags, CommentCount: a.CommentCount, Free: true,
 	}
 	if a.WasUpdated() {
-		ld["dateModified"] = a.UpdatedAt.UTC().Format(time.RFC3339)
+		ld.DateModified = a.UpdatedAt.UTC().Format(time.RFC3339)
 	}
 	if a.Author != nil {
-		ld["author"] = []thing{{"@type": "Person", "name": a.Author.Name, "url": s.cfg.BaseURL + "/author/" + a.Author.Slug + "/"}}
+		ld.Author = []ref{{Type: "Person", Name: a.Author.Name, URL: s.cfg.BaseURL + "/author/" + a.Author.Slug + "/"}}
 	}
 	if og.Image != nil {
-		ld["image"] = []string{og.Image.URL}
-	}
-	if og.Section != "" {
-		ld["articleSection"] = og.Section
-	}
-	if len(og.Tags) > 0 {
-		ld["keywords"] = og.Tags
+		ld.Image = []string{og.Image.URL}
 	}
 	// encoding/json escapes <, > and &, so the text cannot close the script element.
 	out, err := json.Marshal(ld)

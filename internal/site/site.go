@@ -136,10 +136,11 @@ type chrome struct {
 	year    int
 	headers map[string]template.HTML // by the current section's slug; "" for none
 	footer  template.HTML
+	follow  template.HTML // "Follow us on …" under an article's byline
 }
 
 // Chrome is what the base template inserts around a page's content.
-type Chrome struct{ Header, Footer template.HTML }
+type Chrome struct{ Header, Footer, Follow template.HTML }
 
 type staticFile struct {
 	page *pagecache.Page
@@ -227,11 +228,13 @@ func (s *Server) renderChrome(st *siteState, year int) (*chrome, error) {
 		}
 		c.headers[current] = template.HTML(buf.String())
 	}
-	buf.Reset()
-	if err := base.ExecuteTemplate(&buf, "site-footer", data); err != nil {
-		return nil, fmt.Errorf("render the site footer: %w", err)
+	for name, out := range map[string]*template.HTML{"site-footer": &c.footer, "follow": &c.follow} {
+		buf.Reset()
+		if err := base.ExecuteTemplate(&buf, name, data); err != nil {
+			return nil, fmt.Errorf("render %s: %w", name, err)
+		}
+		*out = template.HTML(buf.String())
 	}
-	c.footer = template.HTML(buf.String())
 	return c, nil
 }
 
@@ -409,14 +412,10 @@ func articlePath(a *news.Article, loc *time.Location) string {
 func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 	loc := func() *time.Location { return s.state.Load().settings.Location }
 	funcs := template.FuncMap{
-		"smart":    render.Smarten,
-		"safeHTML": func(s string) template.HTML { return template.HTML(s) }, // sanitised when stored
-		"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"longDate": func(t time.Time) string { return t.In(loc()).Format("2 January 2006, 15:04 MST") },
-		"commentDate": func(t time.Time) string {
-			return t.In(loc()).Format("2 January 2006 at 15:04")
-		},
+		"smart":      render.Smarten,
+		"safeHTML":   func(s string) template.HTML { return template.HTML(s) }, // sanitised when stored
 		"articleURL": func(a *news.Article) string { return articlePath(a, loc()) },
+		"byline":     func(a *news.Article) template.HTML { return bylineHTML(a, loc()) },
 		"inc":        func(i int) int { return i + 1 },
 		"lower":      strings.ToLower,
 		"commentCount": func(n int) string {

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"broadsheet/internal/news"
@@ -23,8 +24,8 @@ type view struct {
 	Canonical   string
 	NoIndex     bool
 	OG          *openGraph
-	Meta        template.HTML // OG's tags, see openGraph.meta
 	JSONLD      template.HTML
+	Head        template.HTML // the head's links and meta tags, see headHTML
 	Feeds       []feedLink
 	CSS, Icon   string
 	Chrome      Chrome
@@ -39,18 +40,35 @@ type openGraph struct {
 	Tags                          []string
 }
 
-// meta writes the Open Graph and Twitter card tags: a list of name/value pairs, built
-// here (with every value escaped) rather than as two dozen template actions.
-func (og *openGraph) meta(site *Settings) template.HTML {
-	if og == nil {
-		return ""
-	}
+// headHTML writes the head's links and meta tags (description, canonical link, feeds,
+// Open Graph, Twitter card, JSON-LD): lists of name/value pairs, built here with every
+// value escaped rather than as some forty template actions.
+func (v *view) headHTML() template.HTML {
 	var b strings.Builder
 	tag := func(attr, name, content string) {
 		if content != "" {
 			b.WriteString(`<meta ` + attr + `="` + name + `" content="` + html.EscapeString(content) + "\">\n")
 		}
 	}
+	tag("name", "description", v.Description)
+	if v.Canonical != "" {
+		b.WriteString(`<link rel="canonical" href="` + html.EscapeString(v.Canonical) + "\">\n")
+	}
+	if v.NoIndex {
+		tag("name", "robots", "noindex")
+	}
+	for _, f := range v.Feeds {
+		b.WriteString(`<link rel="alternate" type="` + f.Type + `" title="` + html.EscapeString(f.Title) + `" href="` + html.EscapeString(f.URL) + "\">\n")
+	}
+	if og := v.OG; og != nil {
+		og.meta(&b, v.Site, tag)
+	}
+	b.WriteString(string(v.JSONLD))
+	return template.HTML(b.String())
+}
+
+// meta writes the Open Graph and Twitter card tags.
+func (og *openGraph) meta(b *strings.Builder, site *Settings, tag func(attr, name, content string)) {
 	tag("property", "og:site_name", site.Title)
 	tag("property", "og:type", og.Type)
 	tag("property", "og:title", og.Title)
@@ -81,7 +99,6 @@ func (og *openGraph) meta(site *Settings) template.HTML {
 	if og.Image != nil {
 		tag("name", "twitter:image", og.Image.URL)
 	}
-	return template.HTML(b.String())
 }
 
 type feedLink struct{ Title, Type, URL string }
@@ -104,7 +121,7 @@ func (s *Server) newView(r *http.Request, st *siteState, title string) *view {
 	}
 	return &view{
 		Site: st.settings, Sections: st.sections, Path: r.URL.Path, Title: title,
-		CSS: s.cssURL, Icon: s.iconURL, Chrome: Chrome{Header: header, Footer: ch.footer},
+		CSS: s.cssURL, Icon: s.iconURL, Chrome: Chrome{Header: header, Footer: ch.footer, Follow: ch.follow},
 		Feeds: []feedLink{
 			{st.settings.Title + " (RSS)", "application/rss+xml", "/feed.xml"},
 			{st.settings.Title + " (Atom)", "application/atom+xml", "/atom.xml"},
@@ -173,12 +190,15 @@ func (s *Server) build(resp *response) (*pagecache.Page, error) {
 	}
 	body := resp.body
 	if resp.template != "" {
-		resp.view.Meta = resp.view.OG.meta(resp.view.Site)
-		buf := bytes.NewBuffer(make([]byte, 0, 32<<10)) // most pages fit: no regrowth
-		if err := s.pages[resp.template].ExecuteTemplate(buf, "base", resp.view); err != nil {
+		resp.view.Head = resp.view.headHTML()
+		buf := renderBuffers.Get().(*bytes.Buffer)
+		buf.Reset()
+		err := s.pages[resp.template].ExecuteTemplate(buf, "base", resp.view)
+		body = bytes.Clone(buf.Bytes()) // the page keeps its body; the buffer goes back
+		renderBuffers.Put(buf)
+		if err != nil {
 			return nil, err
 		}
-		body = buf.Bytes()
 		resp.contentType = "text/html; charset=utf-8"
 	}
 	cacheControl := "public, max-age=60"
@@ -194,6 +214,10 @@ func (s *Server) build(resp *response) (*pagecache.Page, error) {
 	p.Expires = s.now().Add(ttl)
 	return p, nil
 }
+
+// renderBuffers hold pages while they render, reused so that each render allocates
+// only its result.
+var renderBuffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 32<<10)) }}
 
 // contentSecurityPolicy allows no script at all and nothing from other origins but
 // images (articles may show pictures hosted elsewhere).
@@ -245,9 +269,3 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, st *siteStat
 // Heading and Message let the error template read an httpError.
 func (e *httpError) Heading() string { return e.heading }
 func (e *httpError) Message() string { return e.message }
-
-// TypeAttr is the link's type attribute, written as is: html/template would escape the
-// "+" of "application/rss+xml", and some feed readers look for it literally.
-func (f feedLink) TypeAttr() template.HTMLAttr {
-	return template.HTMLAttr(`type="` + f.Type + `"`) // our own constants
-}
