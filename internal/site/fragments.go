@@ -82,3 +82,20 @@ func bylineHTML(a *news.Article, loc *time.Location) template.HTML {
 func writeTime(b *strings.Builder, t time.Time, loc *time.Location) {
 	b.WriteString(`<time datetime="` + t.UTC().Format(time.RFC3339) + `">` + t.In(loc).Format("2 January 2006, 15:04 MST") + "</time>")
 }
+
+// tagLinksHTML writes the article's tags as links.
+func tagLinksHTML(tags []*news.Tag) template.HTML {
+	if len(tags) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(`<p class="tags">Tags: `)
+	for i, t := range tags {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(`<a href="/tag/` + html.EscapeString(t.Slug) + `/" rel="tag">` + html.EscapeString(t.Name) + "</a>")
+	}
+	b.WriteString("</p>\n")
+	return template.HTML(b.String())
+}

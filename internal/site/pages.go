@@ -151,11 +151,16 @@ type commentNode struct {
 
 type articleBody struct {
 	Article    *news.Article
-	Prev, Next *neighbour
-	Comments   []*commentNode
-	Thread     template.HTML // Comments, written out by threadHTML
-	Form       *commentForm
-	Share      template.HTML
+	Headline   string // the title and standfirst with typography
+	Standfirst string
+	TagLinks   template.HTML
+	// CommentsTitle heads the thread: "3 comments on “Headline”".
+	CommentsTitle string
+	Prev, Next    *neighbour
+	Comments      []*commentNode
+	Thread        template.HTML // Comments, written out by threadHTML
+	Form          *commentForm
+	Share         template.HTML
 }
 
 // article serves /yyyy/mm/dd/slug/, redirecting a wrong date to the right one.
@@ -219,6 +224,12 @@ func (s *Server) articlePage(ctx context.Context, r *http.Request, st *siteState
 		Share:    shareLinks(canonical, a.Title),
 	}
 	body.Thread = threadHTML(body.Comments, st.settings.Location)
+	body.Headline, body.Standfirst = render.Smarten(a.Title), render.Smarten(a.Standfirst)
+	body.TagLinks = tagLinksHTML(a.Tags)
+	body.CommentsTitle = fmt.Sprintf("%d comments on “%s”", len(comments), body.Headline)
+	if len(comments) == 1 {
+		body.CommentsTitle = "One comment on “" + body.Headline + "”"
+	}
 	v := s.newView(r, st, render.Smarten(a.Title))
 	v.Description = summary(a, 300)
 	if a.SEODescription != "" {

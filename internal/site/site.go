@@ -418,12 +418,6 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"byline":     func(a *news.Article) template.HTML { return bylineHTML(a, loc()) },
 		"inc":        func(i int) int { return i + 1 },
 		"lower":      strings.ToLower,
-		"commentCount": func(n int) string {
-			if n == 1 {
-				return "One comment"
-			}
-			return fmt.Sprintf("%d comments", n)
-		},
 	}
 	base, err := template.New("base").Funcs(funcs).ParseFS(templateFS, "templates/base.html")
 	if err != nil {
