@@ -35,7 +35,7 @@ func writeComment(b *strings.Builder, n *commentNode, loc *time.Location) {
 	if n.Pending {
 		b.WriteString(" pending")
 	}
-	b.WriteString("\">\n<article class=\"comment-body\">\n<footer class=\"comment-meta\">\n<p><b class=\"comment-author\">")
+	b.WriteString("\">\n<div class=\"comment-body\">\n<footer class=\"comment-meta\">\n<p><b class=\"comment-author\">")
 	if u := strings.ToLower(c.AuthorURL); strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
 		b.WriteString(`<a href="` + html.EscapeString(c.AuthorURL) + `" rel="external nofollow ugc">` + name + "</a>")
 	} else {
@@ -50,7 +50,7 @@ func writeComment(b *strings.Builder, n *commentNode, loc *time.Location) {
 	if n.ReplyURL != "" {
 		b.WriteString(`<p class="reply"><a rel="nofollow" href="` + html.EscapeString(n.ReplyURL) + `" aria-label="Reply to ` + name + "\">Reply</a></p>\n")
 	}
-	b.WriteString("</article>\n")
+	b.WriteString("</div>\n")
 	if len(n.Replies) > 0 {
 		b.WriteString("<ol class=\"children\">\n")
 		for _, r := range n.Replies {

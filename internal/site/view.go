@@ -201,7 +201,10 @@ func (s *Server) build(resp *response) (*pagecache.Page, error) {
 		}
 		resp.contentType = "text/html; charset=utf-8"
 	}
-	cacheControl := "public, max-age=60"
+	// Browsers revalidate every time (a 304 from the page cache is cheap), so a reader
+	// never sees their own browser's stale copy after posting a comment; CDNs and other
+	// shared caches may keep a page for 30 seconds.
+	cacheControl := "public, max-age=0, must-revalidate, s-maxage=30"
 	if resp.private || resp.status != http.StatusOK {
 		cacheControl = "private, no-store"
 	}

@@ -1,0 +1,251 @@
+//go:build browser
+
+// Browser tests: what a person sees and does, in a real headless Chromium (Debian's
+// chromium package), and what outside checkers say of the pages: axe-core for WCAG 2.2
+// AA and the Nu HTML Checker for validity. .ci/run installs all three and runs these
+// with -tags browser; AXE_JS and VNU_JAR name the checkers' files.
+package site_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"broadsheet/internal/news"
+	"broadsheet/internal/site"
+)
+
+func browserEnv(t *testing.T) *env {
+	return newEnv(t, 6, func(c *site.Config) {
+		c.Now = time.Now
+		c.CommentMinTime = time.Second
+	})
+}
+
+// browser starts a headless Chromium for the test.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := os.Getenv("CHROMIUM")
+	if path == "" {
+		path = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("no Chromium at %s (install Debian's chromium, or set CHROMIUM): %v", path, err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()))
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	// The pages' CSP forbids scripts; the checkers are the test's, not the page's.
+	if _, err := chromedp.Call(ctx, cdppage.SetBypassCSP, cdppage.SetBypassCSPParams{Enabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
+func mustDo(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustGet[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target []any  `json:"target"`
+		HTML   string `json:"html"`
+	} `json:"nodes"`
+}
+
+// axe runs axe-core's WCAG 2.2 A and AA rules on the page the browser shows.
+func axe(t *testing.T, ctx context.Context) []axeViolation {
+	t.Helper()
+	src, err := os.ReadFile(os.Getenv("AXE_JS"))
+	if err != nil {
+		t.Fatalf("axe-core (set AXE_JS to axe.min.js): %v", err)
+	}
+	mustGet(t, ctx, chromedp.Evaluate[bool](string(src)+"\n;true"))
+	out := mustGet(t, ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}).then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise))
+	var v []axeViolation
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// Every kind of page passes axe-core's WCAG 2.2 AA rules, on a desktop and on a phone,
+// and lays out on a phone without sideways scrolling.
+func TestPagesMeetWCAGInABrowser(t *testing.T) {
+	e := browserEnv(t)
+	ctx := browser(t)
+	pages := map[string]string{
+		"front": "/", "article with comments": e.url(e.arts[2]), "article without comments": e.url(e.arts[3]),
+		"section": "/section/world/", "tag": "/tag/diplomacy/", "author": "/author/anna-petrova/",
+		"second page": "/page/2/", "not found": "/no/such/page",
+		"reply form": fmt.Sprintf("%s?replytocom=%d", e.url(e.arts[1]), firstComment(t, e, e.arts[1])),
+	}
+	for _, size := range []struct {
+		name string
+		w, h int64
+	}{{"desktop", 1280, 900}, {"phone", 375, 740}} {
+		mustDo(t, ctx, chromedp.EmulateViewport(size.w, size.h))
+		for name, path := range pages {
+			if strings.HasPrefix(path, "/") {
+				path = e.http.URL + path
+			}
+			mustDo(t, ctx, chromedp.Navigate(path), chromedp.WaitReady(chromedp.CSS("body")))
+			for _, v := range axe(t, ctx) {
+				t.Errorf("%s, %s: %s (%s): %s", name, size.name, v.ID, v.Impact, v.Help)
+				for _, n := range v.Nodes {
+					t.Logf("    %v %s", n.Target, n.HTML)
+				}
+			}
+			if mustGet(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
+				t.Errorf("%s, %s: the page scrolls sideways", name, size.name)
+			}
+		}
+	}
+}
+
+func firstComment(t *testing.T, e *env, a *news.Article) int64 {
+	cs, err := e.db.ApprovedComments(context.Background(), a.ID)
+	if err != nil || len(cs) == 0 {
+		t.Fatalf("no comment on %s", a.Slug)
+	}
+	return cs[0].ID
+}
+
+// A reader comments as a person does: a mistake is pointed out with what they typed
+// kept, the corrected comment awaits moderation and only they see it, and once a
+// moderator approves it every reader does.
+func TestReaderCommentsInABrowser(t *testing.T) {
+	e := browserEnv(t)
+	ctx := browser(t)
+	a := e.arts[3]
+	mustDo(t, ctx,
+		chromedp.Navigate(e.url(a)),
+		chromedp.WaitVisible(chromedp.ID("comment")),
+		chromedp.SendKeys(chromedp.ID("comment"), "I was at the meeting -- it's true."),
+		chromedp.SendKeys(chromedp.ID("author"), "Zoë Reader"),
+		chromedp.SendKeys(chromedp.ID("email"), "zoe@localhost"), // the browser accepts it; the site does not
+		chromedp.Sleep(1200*time.Millisecond),
+		chromedp.Click(chromedp.CSS("#commentform button[type=submit]")),
+		chromedp.WaitVisible(chromedp.ID("form-errors")),
+	)
+	if text := mustGet(t, ctx, chromedp.Text(chromedp.ID("form-errors"))); !strings.Contains(text, "valid email address") {
+		t.Fatalf("error summary %q", text)
+	}
+	if kept := mustGet(t, ctx, chromedp.Value(chromedp.ID("comment"))); kept != "I was at the meeting -- it's true." {
+		t.Errorf("the comment typed was not kept: %q", kept)
+	}
+	for _, v := range axe(t, ctx) {
+		t.Errorf("page with form errors: %s: %s", v.ID, v.Help)
+	}
+	mustDo(t, ctx,
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := chromedp.Evaluate[bool](`(document.getElementById("email").value = "") === ""`)(ctx, t)
+			return err
+		}),
+		chromedp.SendKeys(chromedp.ID("email"), "zoe@example.net"),
+		chromedp.Sleep(1200*time.Millisecond),
+		chromedp.Click(chromedp.CSS("#commentform button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".moderation")),
+	)
+	url := mustGet(t, ctx, chromedp.Location())
+	text := mustGet(t, ctx, chromedp.Text(chromedp.CSS("li.pending")))
+	if !strings.Contains(text, "Your comment is awaiting moderation") || !strings.Contains(text, "I was at the meeting – it’s true.") {
+		t.Errorf("the author's view of the pending comment: %q", text)
+	}
+	if !strings.Contains(url, "#comment-") {
+		t.Errorf("not brought back to the comment: %s", url)
+	}
+
+	// Another reader (a fresh browser) does not see it until a moderator approves it.
+	other := browser(t)
+	mustDo(t, other, chromedp.Navigate(e.url(a)))
+	if body := mustGet(t, other, chromedp.Text(chromedp.ID("comments"))); strings.Contains(body, "I was at the meeting") {
+		t.Fatal("a pending comment is shown to another reader")
+	}
+	pending, _ := e.db.Comments(context.Background(), news.CommentQuery{Status: news.CommentPending})
+	if len(pending) != 1 {
+		t.Fatalf("%d pending comments", len(pending))
+	}
+	e.db.SetCommentStatus(context.Background(), pending[0].ID, news.CommentApproved)
+	e.srv.Sync(context.Background())
+	mustDo(t, other, chromedp.Navigate(e.url(a)))
+	if body := mustGet(t, other, chromedp.Text(chromedp.ID("comments"))); !strings.Contains(body, "I was at the meeting – it’s true.") || !strings.Contains(body, "Zoë Reader") {
+		t.Errorf("the approved comment is not shown: %q", body)
+	}
+}
+
+// The pages are valid HTML by the Nu HTML Checker (the W3C validator's engine), and
+// the stylesheet valid CSS.
+func TestPagesAreValidHTML(t *testing.T) {
+	jar := os.Getenv("VNU_JAR")
+	if _, err := os.Stat(jar); err != nil {
+		t.Fatalf("the Nu HTML Checker (set VNU_JAR to vnu.jar): %v", err)
+	}
+	e := newEnv(t, 6, nil)
+	dir := t.TempDir()
+	form := e.commentForm(e.arts[1], "Tom", "tom@localhost", "Hello")
+	refused := e.post("/comments/", form)
+	pages := map[string]string{
+		"front": e.get("/").body, "article": e.get(e.url(e.arts[2])).body, "article-no-comments": e.get(e.url(e.arts[3])).body,
+		"section": e.get("/section/world/").body, "tag": e.get("/tag/diplomacy/").body, "author": e.get("/author/anna-petrova/").body,
+		"not-found": e.get("/nowhere").body, "refused-comment": refused.body,
+		"reply": e.get(fmt.Sprintf("%s?replytocom=%d", e.url(e.arts[1]), firstComment(t, e, e.arts[1]))).body,
+	}
+	var files []string
+	for name, body := range pages {
+		f := filepath.Join(dir, name+".html")
+		os.WriteFile(f, []byte(body), 0o644)
+		files = append(files, f)
+	}
+	css := e.get(cssPath(t, pages["front"])).body
+	cssFile := filepath.Join(dir, "style.css")
+	os.WriteFile(cssFile, []byte(css), 0o644)
+	for _, args := range [][]string{append([]string{"-jar", jar, "--errors-only", "--format", "text"}, files...),
+		{"-jar", jar, "--css", "--errors-only", "--format", "text", cssFile}} {
+		out, err := exec.Command("java", args...).CombinedOutput()
+		if err != nil { // it exits non-zero when it finds an error
+			t.Errorf("the Nu HTML Checker: %v\n%s", err, out)
+		}
+	}
+}
+
+func cssPath(t *testing.T, html string) string {
+	i := strings.Index(html, `href="/static/style.`)
+	if i < 0 {
+		t.Fatal("no stylesheet link")
+	}
+	rest := html[i+len(`href="`):]
+	return rest[:strings.IndexByte(rest, '"')]
+}
