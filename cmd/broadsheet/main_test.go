@@ -299,3 +299,22 @@ func TestCrashLosesNoAcknowledgedComment(t *testing.T) {
 
 // firstSlug is the slug of the corpus's first article, the real wire story.
 const firstSlug = "russia-s-ambassador-announced-the-establishment-of-good-contacts-in-the-white-ho"
+
+func TestDemoFillsOnlyAnEmptySite(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t, filepath.Join(t.TempDir(), "demo.db"))
+	for i := 0; i < 2; i++ {
+		if err := loadDemo(ctx, db, func(string, ...any) {}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, _ := db.CountArticles(ctx, news.ArticleQuery{})
+	comments, _ := db.Comments(ctx, news.CommentQuery{Status: news.CommentApproved})
+	settings, _ := db.Settings(ctx)
+	if n < 24 || len(comments) < 24 || settings["title"] == "" {
+		t.Errorf("demo site: %d articles, %d comments, title %q", n, len(comments), settings["title"])
+	}
+	if n2, _ := db.CountArticles(ctx, news.ArticleQuery{}); n2 != n {
+		t.Errorf("a second --demo added articles")
+	}
+}

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	stdlog "log"
 	"net"
 	"net/http"
 	"os"
+	"regexp"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -72,7 +74,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          nil,
+		// net/http's own messages (a panic, a bad TLS handshake) name the client's
+		// address; a reader's address belongs in no log line.
+		ErrorLog: stdlog.New(redactAddresses{stderr}, "", 0),
 	}
 	var wg sync.WaitGroup
 	runCtx, cancel := context.WithCancel(ctx)
@@ -134,4 +138,16 @@ func tuneGC(cacheMB int) {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(int64(cacheMB+256) << 20)
 	}
+}
+
+// redactAddresses writes log lines with every IP address (and port) replaced.
+type redactAddresses struct{ w io.Writer }
+
+var ipAddress = regexp.MustCompile(`\[?[0-9a-fA-F:]*:[0-9a-fA-F:]+\]?(:\d+)?|\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b`)
+
+func (r redactAddresses) Write(p []byte) (int, error) {
+	if _, err := r.w.Write(ipAddress.ReplaceAll(p, []byte("[address]"))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }

@@ -209,6 +209,9 @@ type ArticleQuery struct {
 	Since  time.Time
 	Limit  int
 	Offset int
+	// Summaries leaves out what lists do not show: the Markdown source, and the body
+	// unless the standfirst is empty (then only the start of BodyHTML, for an excerpt).
+	Summaries bool
 }
 
 // CommentQuery selects comments, newest first.

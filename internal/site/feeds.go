@@ -188,7 +188,7 @@ func (s *Server) pageURLs(st *siteState) []feed.URL {
 }
 
 func (s *Server) articleURLs(r *http.Request, st *siteState, offset, limit int) ([]feed.URL, error) {
-	arts, err := s.store.Articles(r.Context(), news.ArticleQuery{PublicAt: s.now(), Offset: offset, Limit: limit})
+	arts, err := s.store.Articles(r.Context(), news.ArticleQuery{PublicAt: s.now(), Offset: offset, Limit: limit, Summaries: true})
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +203,7 @@ func (s *Server) articleURLs(r *http.Request, st *siteState, offset, limit int) 
 // most 1,000, as Google asks).
 func (s *Server) newsSitemap(r *http.Request, st *siteState) (*response, error) {
 	now := s.now()
-	arts, err := s.store.Articles(r.Context(), news.ArticleQuery{PublicAt: now, Since: now.Add(-48 * time.Hour), Limit: 1000})
+	arts, err := s.store.Articles(r.Context(), news.ArticleQuery{PublicAt: now, Since: now.Add(-48 * time.Hour), Limit: 1000, Summaries: true})
 	if err != nil {
 		return nil, err
 	}

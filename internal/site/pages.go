@@ -73,7 +73,7 @@ func teasers(arts []*news.Article, level int) []teaser {
 // listPage returns page n of the articles q selects, and whether more follow. A page
 // past the end is not found.
 func (s *Server) listPage(ctx context.Context, q news.ArticleQuery, n, per int) ([]*news.Article, bool, error) {
-	q.Limit, q.Offset = per+1, (n-1)*per
+	q.Limit, q.Offset, q.Summaries = per+1, (n-1)*per, true
 	arts, err := s.store.Articles(ctx, q)
 	if err != nil {
 		return nil, false, err

@@ -35,6 +35,9 @@ const articleFrom = ` FROM articles a
 const summaryColumns = `a.id, a.slug, a.title, a.standfirst, a.status, a.published_at,
 	CASE WHEN a.standfirst = '' THEN substr(a.body_html, 1, 2000) ELSE '' END`
 
+// summaryBody stands for the body columns in a list of summaries.
+const summaryBody = `'', CASE WHEN a.standfirst = '' THEN substr(a.body_html, 1, 2000) ELSE '' END,`
+
 func scanSummary(row scanner) (*news.Article, error) {
 	var a news.Article
 	var published sql.NullInt64
@@ -148,7 +151,11 @@ func articleWhere(q news.ArticleQuery) (string, []any) {
 // Articles implements news.Store.
 func (db *DB) Articles(ctx context.Context, q news.ArticleQuery) ([]*news.Article, error) {
 	where, args := articleWhere(q)
-	query := `SELECT ` + articleColumns + articleFrom + where + ` ORDER BY a.published_at DESC, a.id DESC`
+	columns := articleColumns
+	if q.Summaries {
+		columns = strings.Replace(columns, "a.body_markdown, a.body_html,", summaryBody, 1)
+	}
+	query := `SELECT ` + columns + articleFrom + where + ` ORDER BY a.published_at DESC, a.id DESC`
 	if q.Limit > 0 {
 		query += ` LIMIT ? OFFSET ?`
 		args = append(args, q.Limit, q.Offset)

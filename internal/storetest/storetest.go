@@ -200,6 +200,13 @@ func testPublicLists(t *testing.T, s news.Store) {
 	if len(page2[0].Tags) != 1 {
 		t.Errorf("listed articles come without tags")
 	}
+	if page2[0].BodyHTML == "" {
+		t.Errorf("a full list lacks the body")
+	}
+	sums, _ := s.Articles(ctx, news.ArticleQuery{PublicAt: now, Limit: 2, Summaries: true})
+	if len(sums) != 2 || sums[0].Slug != "story-5" || sums[0].BodyMarkdown != "" || sums[0].BodyHTML != "" || sums[0].Author == nil || len(sums[0].Tags) != 1 {
+		t.Errorf("summaries: %+v", sums[0])
+	}
 	world, _ := s.SectionBySlug(ctx, "world")
 	inWorld, _ := s.Articles(ctx, news.ArticleQuery{PublicAt: now, SectionID: world.ID})
 	if want := []string{"story-5", "story-3", "story-1"}; !slices.Equal(slugs(inWorld), want) {
