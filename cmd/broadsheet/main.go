@@ -4,6 +4,7 @@
 //	broadsheet serve [--addr 127.0.0.1:8080] [--db broadsheet.db] [--demo]
 //	broadsheet import corpus FILE.jsonl [--db FILE]
 //	broadsheet comments list|approve|spam|trash [ID...]
+//	broadsheet settings list | set KEY VALUE...
 //
 // Every flag can also be set by an environment variable: --base-url by
 // BROADSHEET_BASE_URL, and so on. A flag on the command line wins.
@@ -29,6 +30,8 @@ Commands:
   import corpus FILE.jsonl        import articles and comments in the shared corpus format
   comments list|approve|spam|trash [ID...]
                                   moderate comments from the shell
+  settings list | set KEY VALUE...
+                                  the site's title, links, comment policy, ...
 
 Run "broadsheet COMMAND -h" for a command's flags. Every flag may also be set by an
 environment variable: BROADSHEET_ and the flag's name in capitals, dashes as underscores
@@ -59,6 +62,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return importCmd(ctx, args[1:], stdout, stderr)
 	case "comments":
 		return commentsCmd(ctx, args[1:], stdout, stderr)
+	case "settings":
+		return settingsCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -319,3 +319,27 @@ func TestDemoFillsOnlyAnEmptySite(t *testing.T) {
 		t.Errorf("a second --demo added articles")
 	}
 }
+
+func TestSettingsCommand(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "site.db")
+	out, _, err := runCmd(t, "settings", "set", "--db", dbPath, "title", "The Evening Post", "social_links", `Mastodon https://m.example/@post\nBluesky https://b.example/post`, "comments_close_days", "14")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = runCmd(t, "settings", "list", "--db", dbPath)
+	if err != nil || !strings.Contains(out, `title = "The Evening Post"`) || !strings.Contains(out, `comments_close_days = "14"`) ||
+		!strings.Contains(out, `Mastodon https://m.example/@post\nBluesky`) || !strings.Contains(out, `per_page = "10"`) {
+		t.Fatalf("list: %v\n%s", err, out)
+	}
+	for _, bad := range [][]string{{"per_page", "0"}, {"timezone", "Mars/Olympus"}, {"comment_moderation", "sometimes"},
+		{"social_links", "Mastodon ftp://x"}, {"colour", "red"}, {"title"}} {
+		args := append([]string{"settings", "set", "--db", dbPath}, bad...)
+		if _, _, err := runCmd(t, args...); err == nil {
+			t.Errorf("settings set %q accepted", bad)
+		}
+	}
+	out, _, _ = runCmd(t, "settings", "list", "--db", dbPath)
+	if !strings.Contains(out, `per_page = "10"`) || !strings.Contains(out, `comment_moderation = "first"`) {
+		t.Errorf("a refused setting changed something:\n%s", out)
+	}
+}

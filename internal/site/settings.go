@@ -122,3 +122,48 @@ func parseSettings(stored map[string]string) (*Settings, error) {
 	s.Secret = secret
 	return s, nil
 }
+
+// SettingKeys lists the settings an operator may set, with what each is for.
+var SettingKeys = []struct{ Key, Help string }{
+	{SettingTitle, "the site's name"},
+	{SettingTagline, "a line under the name, and the front page's description"},
+	{SettingLanguage, "the pages' language, e.g. en or en-GB"},
+	{SettingPerPage, "articles per list page"},
+	{SettingTimezone, "time zone of dates and article addresses, e.g. Europe/London"},
+	{SettingSocialLinks, `"Follow us on" links, one "Name https://…" a line`},
+	{SettingCommentsCloseDays, "days after publication that comments close (0: never)"},
+	{SettingCommentModeration, "first (a commenter's first comment waits), all or none"},
+	{SettingCommentMaxLinks, "a comment with more links waits for moderation"},
+}
+
+// CheckSettings reports whether stored values, with changes applied, make valid
+// settings; it names the first bad one.
+func CheckSettings(stored, changes map[string]string) error {
+	merged := map[string]string{}
+	for k, v := range stored {
+		merged[k] = v
+	}
+	for k, v := range changes {
+		known := false
+		for _, s := range SettingKeys {
+			known = known || s.Key == k
+		}
+		if !known {
+			return fmt.Errorf("unknown setting %q", k)
+		}
+		merged[k] = v
+	}
+	if _, ok := merged[SettingSecret]; !ok {
+		merged[SettingSecret] = NewSecret()
+	}
+	_, err := parseSettings(merged)
+	return err
+}
+
+// Setting returns a setting's stored value or its default.
+func Setting(stored map[string]string, key string) string {
+	if v, ok := stored[key]; ok {
+		return v
+	}
+	return defaultSettings[key]
+}
