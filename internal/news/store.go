@@ -18,6 +18,8 @@ type Store interface {
 	// UpdateArticle replaces the stored article with a (by ID).
 	UpdateArticle(ctx context.Context, a *Article) error
 	Article(ctx context.Context, id int64) (*Article, error)
+	// ArticleBySlug returns the article as readers see it: everything but the
+	// Markdown source (BodyMarkdown is empty; Article has it).
 	ArticleBySlug(ctx context.Context, slug string) (*Article, error)
 	// Articles lists articles newest first (by publication time, then ID).
 	Articles(ctx context.Context, q ArticleQuery) ([]*Article, error)

@@ -96,16 +96,21 @@ func scanArticle(row scanner) (*news.Article, error) {
 
 // Article implements news.Store.
 func (db *DB) Article(ctx context.Context, id int64) (*news.Article, error) {
-	return db.oneArticle(ctx, db.reads, `a.id = ?`, id)
+	return db.oneArticle(ctx, db.reads, articleColumns, `a.id = ?`, id)
 }
 
 // ArticleBySlug implements news.Store.
 func (db *DB) ArticleBySlug(ctx context.Context, slug string) (*news.Article, error) {
-	return db.oneArticle(ctx, db.reads, `a.slug = ?`, slug)
+	// Readers' pages never show the Markdown source: leaving it out saves reading a
+	// second copy of the text.
+	return db.oneArticle(ctx, db.reads, readerColumns, `a.slug = ?`, slug)
 }
 
-func (db *DB) oneArticle(ctx context.Context, q queryer, where string, arg any) (*news.Article, error) {
-	a, err := scanArticle(q.QueryRowContext(ctx, `SELECT `+articleColumns+articleFrom+` WHERE `+where, arg))
+// readerColumns are articleColumns without the Markdown source.
+var readerColumns = strings.Replace(articleColumns, "a.body_markdown, a.body_html,", "'', a.body_html,", 1)
+
+func (db *DB) oneArticle(ctx context.Context, q queryer, columns, where string, arg any) (*news.Article, error) {
+	a, err := scanArticle(q.QueryRowContext(ctx, `SELECT `+columns+articleFrom+` WHERE `+where, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("article %v: %w", arg, news.ErrNotFound)
 	}
@@ -270,7 +275,7 @@ func (db *DB) UpdateArticle(ctx context.Context, a *news.Article) error {
 	}
 	now := db.Now()
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		old, err := db.oneArticle(ctx, tx, `a.id = ?`, a.ID)
+		old, err := db.oneArticle(ctx, tx, articleColumns, `a.id = ?`, a.ID)
 		if err != nil {
 			return err
 		}

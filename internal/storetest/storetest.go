@@ -111,8 +111,11 @@ func testArticleRoundTrip(t *testing.T, s news.Store) {
 	if got.FeaturedImage == nil || *got.FeaturedImage != *a.FeaturedImage {
 		t.Errorf("image %+v", got.FeaturedImage)
 	}
+	if got.BodyMarkdown != "" {
+		t.Errorf("ArticleBySlug returned the Markdown source")
+	}
 	byID, err := s.Article(ctx, a.ID)
-	if err != nil || byID.Slug != "story-1" {
+	if err != nil || byID.Slug != "story-1" || byID.BodyMarkdown != "Body" {
 		t.Errorf("by id: %v %v", byID, err)
 	}
 	if _, err := s.ArticleBySlug(ctx, "nope"); !errors.Is(err, news.ErrNotFound) {
