@@ -160,6 +160,7 @@ type articleBody struct {
 	Comments      []*commentNode
 	Thread        template.HTML // Comments, written out by threadHTML
 	Form          *commentForm
+	Respond       template.HTML // Form, written out by respondHTML
 	Share         template.HTML
 }
 
@@ -224,6 +225,7 @@ func (s *Server) articlePage(ctx context.Context, r *http.Request, st *siteState
 		Share:    shareLinks(canonical, a.Title),
 	}
 	body.Thread = threadHTML(body.Comments, st.settings.Location)
+	body.Respond = respondHTML(form, a.ID, path)
 	body.Headline, body.Standfirst = render.Smarten(a.Title), render.Smarten(a.Standfirst)
 	body.TagLinks = tagLinksHTML(a.Tags)
 	body.CommentsTitle = fmt.Sprintf("%d comments on “%s”", len(comments), body.Headline)

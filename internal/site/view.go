@@ -93,12 +93,7 @@ func (og *openGraph) meta(b *strings.Builder, site *Settings, tag func(attr, nam
 	for _, t := range og.Tags {
 		tag("property", "article:tag", t)
 	}
-	tag("name", "twitter:card", card)
-	tag("name", "twitter:title", og.Title)
-	tag("name", "twitter:description", og.Description)
-	if og.Image != nil {
-		tag("name", "twitter:image", og.Image.URL)
-	}
+	tag("name", "twitter:card", card) // its title, description and image fall back to og:*
 }
 
 type feedLink struct{ Title, Type, URL string }
