@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -165,7 +166,7 @@ func autolink(s string) string {
 			if inAnchor == 0 {
 				raw = linkBareURLs(raw)
 			} else {
-				raw = Smarten(raw)
+				raw = smarten(raw)
 			}
 		}
 		out.WriteString(raw)
@@ -178,12 +179,12 @@ func linkBareURLs(text string) string {
 	var out strings.Builder
 	last := 0
 	for _, m := range bareURL.FindAllStringIndex(text, -1) {
-		out.WriteString(Smarten(text[last:m[0]]))
+		out.WriteString(smarten(text[last:m[0]]))
 		u := text[m[0]:m[1]]
 		out.WriteString(`<a href="` + u + `">` + u + `</a>`)
 		last = m[1]
 	}
-	out.WriteString(Smarten(text[last:]))
+	out.WriteString(smarten(text[last:]))
 	return out.String()
 }
 
@@ -242,19 +243,29 @@ func Excerpt(text string, max int) string {
 	}) + "…"
 }
 
-var smartenCache sync.Map // short strings (titles, names) recur on every page
+// smartenCache keeps the results for short strings (titles, names), which recur on
+// every page; it stops growing at smartenCacheMax entries.
+var (
+	smartenCache     sync.Map
+	smartenCacheSize atomic.Int64
+)
+
+const smartenCacheMax = 50000
 
 // Smarten gives plain text (headlines, standfirsts) the typography of the body: curly
 // quotes and apostrophes, en and em dashes, and ellipses.
 func Smarten(s string) string {
-	if len(s) < 200 {
-		if v, ok := smartenCache.Load(s); ok {
-			return v.(string)
-		}
+	if len(s) >= 200 {
+		return smarten(s)
+	}
+	if v, ok := smartenCache.Load(s); ok {
+		return v.(string)
 	}
 	out := smarten(s)
-	if len(s) < 200 {
-		smartenCache.Store(s, out)
+	if smartenCacheSize.Load() < smartenCacheMax {
+		if _, loaded := smartenCache.LoadOrStore(s, out); !loaded {
+			smartenCacheSize.Add(1)
+		}
 	}
 	return out
 }
