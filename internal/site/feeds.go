@@ -36,35 +36,18 @@ func (s *Server) feed(r *http.Request, st *siteState) (*response, error) {
 			format = f
 		}
 	}
-	q := news.ArticleQuery{PublicAt: s.now(), Limit: feedItems}
+	q := news.ArticleQuery{}
 	title, dep := st.settings.Title, news.KeyLists
 	description := st.settings.Tagline
-	switch kind := strings.Split(dir, "/")[1]; kind {
-	case "":
-	case "section":
-		sec, err := s.store.SectionBySlug(ctx, r.PathValue("slug"))
+	if kind := strings.Split(dir, "/")[1]; kind != "" {
+		t, err := s.findTerm(ctx, kind, r.PathValue("slug"))
 		if err != nil {
 			return nil, err
 		}
-		q.SectionID, dep = sec.ID, news.KeySection(sec.ID)
-		title, description = sec.Name+" – "+title, "Latest in "+sec.Name
-	case "tag":
-		tag, err := s.store.TagBySlug(ctx, r.PathValue("slug"))
-		if err != nil {
-			return nil, err
-		}
-		q.TagID, dep = tag.ID, news.KeyTag(tag.ID)
-		title, description = tag.Name+" – "+title, "Latest on "+tag.Name
-	case "author":
-		au, err := s.store.AuthorBySlug(ctx, r.PathValue("slug"))
-		if err != nil {
-			return nil, err
-		}
-		q.AuthorID, dep = au.ID, news.KeyAuthor(au.ID)
-		title, description = au.Name+" – "+title, "Latest by "+au.Name
-	default:
-		return nil, news.ErrNotFound
+		q, dep = t.query, t.dep
+		title, description = t.name+" – "+title, "Latest "+t.preposition+" "+t.name
 	}
+	q.PublicAt, q.Limit = s.now(), feedItems
 	arts, err := s.store.Articles(ctx, q)
 	if err != nil {
 		return nil, err

@@ -153,22 +153,20 @@ func (e *env) get(u string, headers ...string) page {
 		u = e.http.URL + u
 	}
 	req, _ := http.NewRequest("GET", u, nil)
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return page{resp.StatusCode, resp.Header, string(b)}
+	return e.do(req, headers)
 }
 
 func (e *env) post(path string, form url.Values, headers ...string) page {
 	e.t.Helper()
 	req, _ := http.NewRequest("POST", e.http.URL+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return e.do(req, headers)
+}
+
+// do sends the request with the headers (name, value, name, value, …), following no
+// redirect.
+func (e *env) do(req *http.Request, headers []string) page {
+	e.t.Helper()
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}

@@ -3,7 +3,6 @@ package site
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html"
 	"html/template"
@@ -365,6 +364,39 @@ func (s *Server) newsArticleLD(a *news.Article, og *openGraph, st *Settings) tem
 	return template.HTML(`<script type="application/ld+json">` + string(out) + `</script>`)
 }
 
+// term is what an archive or a feed lists: a section, a tag or an author.
+type term struct {
+	kind, name, description string
+	preposition             string // "Latest in World", "on Climate", "by Anna Petrova"
+	query                   news.ArticleQuery
+	dep                     string // the cache key of its lists
+}
+
+// findTerm finds the section, tag or author an address names.
+func (s *Server) findTerm(ctx context.Context, kind, slug string) (*term, error) {
+	switch kind {
+	case "section":
+		sec, err := s.store.SectionBySlug(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		return &term{"Section", sec.Name, sec.Description, "in", news.ArticleQuery{SectionID: sec.ID}, news.KeySection(sec.ID)}, nil
+	case "tag":
+		tag, err := s.store.TagBySlug(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		return &term{"Tag", tag.Name, "", "on", news.ArticleQuery{TagID: tag.ID}, news.KeyTag(tag.ID)}, nil
+	case "author":
+		au, err := s.store.AuthorBySlug(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		return &term{"Author", au.Name, au.Bio, "by", news.ArticleQuery{AuthorID: au.ID}, news.KeyAuthor(au.ID)}, nil
+	}
+	return nil, news.ErrNotFound
+}
+
 type archiveBody struct {
 	Kind, Name, Description, FeedURL string
 	Teasers                          []teaser
@@ -379,36 +411,14 @@ func (s *Server) archive(r *http.Request, st *siteState) (*response, error) {
 		return nil, err
 	}
 	kind, slug := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 2)[0], r.PathValue("slug")
-	body := archiveBody{}
-	q := news.ArticleQuery{PublicAt: now}
-	var dep string
-	switch kind {
-	case "section":
-		sec, err := s.store.SectionBySlug(ctx, slug)
-		if err != nil {
-			return nil, err
-		}
-		body.Kind, body.Name, body.Description = "Section", sec.Name, sec.Description
-		q.SectionID, dep = sec.ID, news.KeySection(sec.ID)
-	case "tag":
-		tag, err := s.store.TagBySlug(ctx, slug)
-		if err != nil {
-			return nil, err
-		}
-		body.Kind, body.Name = "Tag", tag.Name
-		q.TagID, dep = tag.ID, news.KeyTag(tag.ID)
-	case "author":
-		au, err := s.store.AuthorBySlug(ctx, slug)
-		if err != nil {
-			return nil, err
-		}
-		body.Kind, body.Name, body.Description = "Author", au.Name, au.Bio
-		q.AuthorID, dep = au.ID, news.KeyAuthor(au.ID)
-	default:
-		return nil, errors.New("archive of an unknown kind")
+	t, err := s.findTerm(ctx, kind, slug)
+	if err != nil {
+		return nil, err
 	}
+	q := t.query
+	q.PublicAt = now
 	base := "/" + kind + "/" + slug + "/"
-	body.FeedURL = base + "feed.xml"
+	body := archiveBody{Kind: t.kind, Name: t.name, Description: t.description, FeedURL: base + "feed.xml"}
 	arts, more, err := s.listPage(ctx, q, n, st.settings.PerPage)
 	if err != nil {
 		return nil, err
@@ -428,5 +438,5 @@ func (s *Server) archive(r *http.Request, st *siteState) (*response, error) {
 		feedLink{body.Name + " (Atom)", "application/atom+xml", base + "atom.xml"},
 		feedLink{body.Name + " (JSON Feed)", "application/feed+json", base + "feed.json"})
 	v.Body = body
-	return &response{template: "archive", view: v, deps: []string{dep}}, nil
+	return &response{template: "archive", view: v, deps: []string{t.dep}}, nil
 }
