@@ -5,6 +5,7 @@
 //	broadsheet import corpus FILE.jsonl [--db FILE]
 //	broadsheet comments list|approve|spam|trash [ID...]
 //	broadsheet settings list | set KEY VALUE...
+//	broadsheet user add|reset-password|list
 //
 // Every flag can also be set by an environment variable: --base-url by
 // BROADSHEET_BASE_URL, and so on. A flag on the command line wins.
@@ -32,6 +33,8 @@ Commands:
                                   moderate comments from the shell
   settings list | set KEY VALUE...
                                   the site's title, links, comment policy, ...
+  user add --email E --name N --role R | reset-password --email E | list
+                                  newsroom accounts (the password is read from stdin)
 
 Run "broadsheet COMMAND -h" for a command's flags. Every flag may also be set by an
 environment variable: BROADSHEET_ and the flag's name in capitals, dashes as underscores
@@ -64,6 +67,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return commentsCmd(ctx, args[1:], stdout, stderr)
 	case "settings":
 		return settingsCmd(ctx, args[1:], stdout, stderr)
+	case "user":
+		return userCmd(ctx, args[1:], stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

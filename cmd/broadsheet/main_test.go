@@ -343,3 +343,53 @@ func TestSettingsCommand(t *testing.T) {
 		t.Errorf("a refused setting changed something:\n%s", out)
 	}
 }
+
+func TestUserCommand(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "site.db")
+	runWith := func(stdin string, args ...string) (string, error) {
+		var out, errb bytes.Buffer
+		err := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+		return out.String(), err
+	}
+	out, err := runWith("a long enough password\n", "user", "add", "--db", dbPath, "--email", "ed@newsroom.example", "--name", "Ed Itor", "--role", "editor")
+	if err != nil || !strings.Contains(out, "Ed Itor <ed@newsroom.example>, editor") {
+		t.Fatalf("add: %v %s", err, out)
+	}
+	db := openDB(t, dbPath)
+	u, err := db.UserByEmail(context.Background(), "ed@newsroom.example")
+	if err != nil || !strings.HasPrefix(u.PasswordHash, "$argon2id$") || strings.Contains(u.PasswordHash, "enough") {
+		t.Fatalf("stored user: %+v %v", u, err)
+	}
+	for _, bad := range []struct {
+		stdin string
+		args  []string
+	}{
+		{"a long enough password\n", []string{"user", "add", "--db", dbPath, "--email", "ed@newsroom.example", "--name", "Twin", "--role", "author"}},
+		{"short\n", []string{"user", "add", "--db", dbPath, "--email", "x@newsroom.example", "--name", "X", "--role", "author"}},
+		{"", []string{"user", "add", "--db", dbPath, "--email", "y@newsroom.example", "--name", "Y", "--role", "author"}},
+		{"a long enough password\n", []string{"user", "add", "--db", dbPath, "--email", "z@newsroom.example", "--name", "Z", "--role", "owner"}},
+		{"a long enough password\n", []string{"user", "reset-password", "--db", dbPath, "--email", "nobody@newsroom.example"}},
+	} {
+		if _, err := runWith(bad.stdin, bad.args...); err == nil {
+			t.Errorf("%q with %q accepted", bad.args, bad.stdin)
+		}
+	}
+	if n, _ := db.CountUsers(context.Background()); n != 1 {
+		t.Errorf("%d users after refused adds, want 1", n)
+	}
+	// A reset changes the password and ends every session.
+	db.CreateSession(context.Background(), &news.Session{TokenHash: "t", UserID: u.ID, CreatedAt: time.Now(), LastSeen: time.Now(), ExpiresAt: time.Now().Add(time.Hour)})
+	if _, err := runWith("another long password\n", "user", "reset-password", "--db", dbPath, "--email", "ED@newsroom.example"); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := db.UserByEmail(context.Background(), "ed@newsroom.example")
+	if after.PasswordHash == u.PasswordHash {
+		t.Error("the password did not change")
+	}
+	if ss, _ := db.UserSessions(context.Background(), u.ID, time.Now()); len(ss) != 0 {
+		t.Errorf("%d sessions left after a password reset", len(ss))
+	}
+	if out, err := runWith("", "user", "list", "--db", dbPath); err != nil || !strings.Contains(out, "ed@newsroom.example") || !strings.Contains(out, "editor") {
+		t.Errorf("list: %v\n%s", err, out)
+	}
+}

@@ -11,9 +11,11 @@ import (
 	"os"
 	"regexp"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
+	"broadsheet/internal/admin"
 	"broadsheet/internal/demo"
 	"broadsheet/internal/news"
 	"broadsheet/internal/site"
@@ -69,8 +71,21 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ln.Close()
 		return err
 	}
+	adm, err := admin.New(db, srv, srv.Secret(), admin.Config{
+		BaseURL: *baseURL, ArticlePath: srv.ArticlePath, TrustProxy: *trustProxy, Logger: log,
+	})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if link, err := adm.SetupLink(ctx); err != nil {
+		ln.Close()
+		return err
+	} else if link != "" {
+		fmt.Fprintf(stdout, "No account yet. Create the first administrator at:\n\n    %s\n\n(or run: broadsheet user add --email EMAIL --name NAME --role administrator)\n", link)
+	}
 	httpSrv := &http.Server{
-		Handler:           srv,
+		Handler:           route(adm, srv),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second, // a slow client may not hold a connection forever
 		WriteTimeout:      2 * time.Minute,
@@ -152,4 +167,16 @@ func (r redactAddresses) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// route sends /admin to the admin and everything else to the public site, with one
+// prefix test on the public site's hot path.
+func route(adm, public http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/admin") {
+			adm.ServeHTTP(w, r)
+			return
+		}
+		public.ServeHTTP(w, r)
+	})
 }

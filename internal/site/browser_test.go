@@ -8,7 +8,6 @@ package site_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -17,9 +16,9 @@ import (
 	"testing"
 	"time"
 
-	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"broadsheet/internal/browsertest"
 	"broadsheet/internal/news"
 	"broadsheet/internal/site"
 )
@@ -31,81 +30,11 @@ func browserEnv(t *testing.T) *env {
 	})
 }
 
-// browser starts a headless Chromium for the test.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	path := os.Getenv("CHROMIUM")
-	if path == "" {
-		path = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("no Chromium at %s (install Debian's chromium, or set CHROMIUM): %v", path, err)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()))
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	// The pages' CSP forbids scripts; the checkers are the test's, not the page's.
-	if _, err := chromedp.Call(ctx, cdppage.SetBypassCSP, cdppage.SetBypassCSPParams{Enabled: true}); err != nil {
-		t.Fatal(err)
-	}
-	return ctx
-}
-
-func mustDo(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func mustGet[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
-	t.Helper()
-	v, err := chromedp.Run(ctx, a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
-type axeViolation struct {
-	ID     string `json:"id"`
-	Impact string `json:"impact"`
-	Help   string `json:"help"`
-	Nodes  []struct {
-		Target []any  `json:"target"`
-		HTML   string `json:"html"`
-	} `json:"nodes"`
-}
-
-// axe runs axe-core's WCAG 2.2 A and AA rules on the page the browser shows.
-func axe(t *testing.T, ctx context.Context) []axeViolation {
-	t.Helper()
-	src, err := os.ReadFile(os.Getenv("AXE_JS"))
-	if err != nil {
-		t.Fatalf("axe-core (set AXE_JS to axe.min.js): %v", err)
-	}
-	mustGet(t, ctx, chromedp.Evaluate[bool](string(src)+"\n;true"))
-	out := mustGet(t, ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}).then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise))
-	var v []axeViolation
-	if err := json.Unmarshal([]byte(out), &v); err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
 // Every kind of page passes axe-core's WCAG 2.2 AA rules, on a desktop and on a phone,
 // and lays out on a phone without sideways scrolling.
 func TestPagesMeetWCAGInABrowser(t *testing.T) {
 	e := browserEnv(t)
-	ctx := browser(t)
+	ctx := browsertest.Start(t)
 	pages := map[string]string{
 		"front": "/", "article with comments": e.url(e.arts[2]), "article without comments": e.url(e.arts[3]),
 		"section": "/section/world/", "tag": "/tag/diplomacy/", "author": "/author/anna-petrova/",
@@ -116,19 +45,14 @@ func TestPagesMeetWCAGInABrowser(t *testing.T) {
 		name string
 		w, h int64
 	}{{"desktop", 1280, 900}, {"phone", 375, 740}} {
-		mustDo(t, ctx, chromedp.EmulateViewport(size.w, size.h))
+		browsertest.Do(t, ctx, chromedp.EmulateViewport(size.w, size.h))
 		for name, path := range pages {
 			if strings.HasPrefix(path, "/") {
 				path = e.http.URL + path
 			}
-			mustDo(t, ctx, chromedp.Navigate(path), chromedp.WaitReady(chromedp.CSS("body")))
-			for _, v := range axe(t, ctx) {
-				t.Errorf("%s, %s: %s (%s): %s", name, size.name, v.ID, v.Impact, v.Help)
-				for _, n := range v.Nodes {
-					t.Logf("    %v %s", n.Target, n.HTML)
-				}
-			}
-			if mustGet(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
+			browsertest.Do(t, ctx, chromedp.Navigate(path), chromedp.WaitReady(chromedp.CSS("body")))
+			browsertest.CheckAxe(t, ctx, name+", "+size.name)
+			if browsertest.Get(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
 				t.Errorf("%s, %s: the page scrolls sideways", name, size.name)
 			}
 		}
@@ -148,9 +72,9 @@ func firstComment(t *testing.T, e *env, a *news.Article) int64 {
 // moderator approves it every reader does.
 func TestReaderCommentsInABrowser(t *testing.T) {
 	e := browserEnv(t)
-	ctx := browser(t)
+	ctx := browsertest.Start(t)
 	a := e.arts[3]
-	mustDo(t, ctx,
+	browsertest.Do(t, ctx,
 		chromedp.Navigate(e.url(a)),
 		chromedp.WaitVisible(chromedp.ID("comment")),
 		chromedp.SendKeys(chromedp.ID("comment"), "I was at the meeting -- it's true."),
@@ -160,16 +84,14 @@ func TestReaderCommentsInABrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#commentform button[type=submit]")),
 		chromedp.WaitVisible(chromedp.ID("form-errors")),
 	)
-	if text := mustGet(t, ctx, chromedp.Text(chromedp.ID("form-errors"))); !strings.Contains(text, "valid email address") {
+	if text := browsertest.Get(t, ctx, chromedp.Text(chromedp.ID("form-errors"))); !strings.Contains(text, "valid email address") {
 		t.Fatalf("error summary %q", text)
 	}
-	if kept := mustGet(t, ctx, chromedp.Value(chromedp.ID("comment"))); kept != "I was at the meeting -- it's true." {
+	if kept := browsertest.Get(t, ctx, chromedp.Value(chromedp.ID("comment"))); kept != "I was at the meeting -- it's true." {
 		t.Errorf("the comment typed was not kept: %q", kept)
 	}
-	for _, v := range axe(t, ctx) {
-		t.Errorf("page with form errors: %s: %s", v.ID, v.Help)
-	}
-	mustDo(t, ctx,
+	browsertest.CheckAxe(t, ctx, "page with form errors")
+	browsertest.Do(t, ctx,
 		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 			_, err := chromedp.Evaluate[bool](`(document.getElementById("email").value = "") === ""`)(ctx, t)
 			return err
@@ -179,8 +101,8 @@ func TestReaderCommentsInABrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#commentform button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS(".moderation")),
 	)
-	url := mustGet(t, ctx, chromedp.Location())
-	text := mustGet(t, ctx, chromedp.Text(chromedp.CSS("li.pending")))
+	url := browsertest.Get(t, ctx, chromedp.Location())
+	text := browsertest.Get(t, ctx, chromedp.Text(chromedp.CSS("li.pending")))
 	if !strings.Contains(text, "Your comment is awaiting moderation") || !strings.Contains(text, "I was at the meeting – it’s true.") {
 		t.Errorf("the author's view of the pending comment: %q", text)
 	}
@@ -189,9 +111,9 @@ func TestReaderCommentsInABrowser(t *testing.T) {
 	}
 
 	// Another reader (a fresh browser) does not see it until a moderator approves it.
-	other := browser(t)
-	mustDo(t, other, chromedp.Navigate(e.url(a)))
-	if body := mustGet(t, other, chromedp.Text(chromedp.ID("comments"))); strings.Contains(body, "I was at the meeting") {
+	other := browsertest.Start(t)
+	browsertest.Do(t, other, chromedp.Navigate(e.url(a)))
+	if body := browsertest.Get(t, other, chromedp.Text(chromedp.ID("comments"))); strings.Contains(body, "I was at the meeting") {
 		t.Fatal("a pending comment is shown to another reader")
 	}
 	pending, _ := e.db.Comments(context.Background(), news.CommentQuery{Status: news.CommentPending})
@@ -200,8 +122,8 @@ func TestReaderCommentsInABrowser(t *testing.T) {
 	}
 	e.db.SetCommentStatus(context.Background(), pending[0].ID, news.CommentApproved)
 	e.srv.Sync(context.Background())
-	mustDo(t, other, chromedp.Navigate(e.url(a)))
-	if body := mustGet(t, other, chromedp.Text(chromedp.ID("comments"))); !strings.Contains(body, "I was at the meeting – it’s true.") || !strings.Contains(body, "Zoë Reader") {
+	browsertest.Do(t, other, chromedp.Navigate(e.url(a)))
+	if body := browsertest.Get(t, other, chromedp.Text(chromedp.ID("comments"))); !strings.Contains(body, "I was at the meeting – it’s true.") || !strings.Contains(body, "Zoë Reader") {
 		t.Errorf("the approved comment is not shown: %q", body)
 	}
 }

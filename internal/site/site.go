@@ -433,3 +433,12 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 	}
 	return pages, nil
 }
+
+// ArticlePath returns an article's public address (its date in the site's time zone).
+func (s *Server) ArticlePath(a *news.Article) string {
+	return articlePath(a, s.state.Load().settings.Location)
+}
+
+// Secret returns the site's secret, which other parts of the server (the admin's
+// form tokens) derive their keys from.
+func (s *Server) Secret() []byte { return s.state.Load().settings.Secret }

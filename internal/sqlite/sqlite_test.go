@@ -5,13 +5,12 @@ import (
 	"path/filepath"
 	"testing"
 
-	"broadsheet/internal/news"
 	"broadsheet/internal/sqlite"
 	"broadsheet/internal/storetest"
 )
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) news.Store {
+	storetest.Run(t, func(t *testing.T) storetest.Engine {
 		db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
 		if err != nil {
 			t.Fatal(err)

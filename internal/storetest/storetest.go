@@ -13,11 +13,17 @@ import (
 	"broadsheet/internal/news"
 )
 
-// Run runs the suite; open must return a new, empty store for each call.
-func Run(t *testing.T, open func(t *testing.T) news.Store) {
+// Engine is what a storage engine implements.
+type Engine interface {
+	news.Store
+	news.UserStore
+}
+
+// Run runs the suite; open must return a new, empty engine for each call.
+func Run(t *testing.T, open func(t *testing.T) Engine) {
 	tests := []struct {
 		name string
-		fn   func(t *testing.T, s news.Store)
+		fn   func(t *testing.T, s Engine)
 	}{
 		{"ArticleRoundTrip", testArticleRoundTrip},
 		{"SlugConflict", testSlugConflict},
@@ -31,11 +37,12 @@ func Run(t *testing.T, open func(t *testing.T) news.Store) {
 		{"ChangeLogNamesStalePages", testChangeLog},
 		{"ImportIsIdempotent", testImportIdempotent},
 		{"ImportIsAllOrNothing", testImportAtomic},
+		{"Users", testUsers},
+		{"Sessions", testSessions},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := open(t)
-			tt.fn(t, s)
+			tt.fn(t, open(t))
 		})
 	}
 }
@@ -79,7 +86,7 @@ func slugs(arts []*news.Article) []string {
 	return out
 }
 
-func testArticleRoundTrip(t *testing.T, s news.Store) {
+func testArticleRoundTrip(t *testing.T, s Engine) {
 	ctx := context.Background()
 	a := article(1, "World", "Diplomacy", "USA")
 	a.CorrectionNote = "An earlier version misspelt a name."
@@ -141,7 +148,7 @@ func testArticleRoundTrip(t *testing.T, s news.Store) {
 	}
 }
 
-func testSlugConflict(t *testing.T, s news.Store) {
+func testSlugConflict(t *testing.T, s Engine) {
 	mustCreate(t, s, article(1, ""))
 	dup := article(2, "")
 	dup.Slug = "story-1"
@@ -154,7 +161,7 @@ func testSlugConflict(t *testing.T, s news.Store) {
 	}
 }
 
-func testInvalidArticle(t *testing.T, s news.Store) {
+func testInvalidArticle(t *testing.T, s Engine) {
 	for name, mutate := range map[string]func(a *news.Article){
 		"no title":           func(a *news.Article) { a.Title = " " },
 		"slug with a slash":  func(a *news.Article) { a.Slug = "a/b" },
@@ -173,7 +180,7 @@ func testInvalidArticle(t *testing.T, s news.Store) {
 	}
 }
 
-func testPublicLists(t *testing.T, s news.Store) {
+func testPublicLists(t *testing.T, s Engine) {
 	ctx := context.Background()
 	for i := 1; i <= 5; i++ {
 		sec := "World"
@@ -232,7 +239,7 @@ func testPublicLists(t *testing.T, s news.Store) {
 	}
 }
 
-func testNeighbours(t *testing.T, s news.Store) {
+func testNeighbours(t *testing.T, s Engine) {
 	ctx := context.Background()
 	for i := 1; i <= 3; i++ {
 		mustCreate(t, s, article(i, ""))
@@ -271,7 +278,7 @@ func testNeighbours(t *testing.T, s news.Store) {
 	}
 }
 
-func testUpdateArticle(t *testing.T, s news.Store) {
+func testUpdateArticle(t *testing.T, s Engine) {
 	ctx := context.Background()
 	a := mustCreate(t, s, article(1, "World", "A", "B"))
 	a.Title = "New title"
@@ -294,7 +301,7 @@ func testUpdateArticle(t *testing.T, s news.Store) {
 	}
 }
 
-func testComments(t *testing.T, s news.Store) {
+func testComments(t *testing.T, s Engine) {
 	ctx := context.Background()
 	a := mustCreate(t, s, article(1, ""))
 	add := func(parent int64, name, email string, status news.CommentStatus, minute int) *news.Comment {
@@ -351,7 +358,7 @@ func testComments(t *testing.T, s news.Store) {
 	}
 }
 
-func testCommentParentElsewhere(t *testing.T, s news.Store) {
+func testCommentParentElsewhere(t *testing.T, s Engine) {
 	ctx := context.Background()
 	a := mustCreate(t, s, article(1, ""))
 	b := mustCreate(t, s, article(2, ""))
@@ -365,7 +372,7 @@ func testCommentParentElsewhere(t *testing.T, s news.Store) {
 	}
 }
 
-func testSettings(t *testing.T, s news.Store) {
+func testSettings(t *testing.T, s Engine) {
 	ctx := context.Background()
 	if err := s.SetSettings(ctx, map[string]string{"title": "The Daily", "tagline": "News"}); err != nil {
 		t.Fatal(err)
@@ -395,7 +402,7 @@ func keysSince(t *testing.T, s news.Store, after int64) []string {
 	return keys
 }
 
-func testChangeLog(t *testing.T, s news.Store) {
+func testChangeLog(t *testing.T, s Engine) {
 	ctx := context.Background()
 	one := mustCreate(t, s, article(1, "World", "USA"))
 	three := mustCreate(t, s, article(3, "World"))
@@ -456,7 +463,7 @@ func importItems() []news.ImportItem {
 	return items
 }
 
-func testImportIdempotent(t *testing.T, s news.Store) {
+func testImportIdempotent(t *testing.T, s Engine) {
 	ctx := context.Background()
 	res, err := s.Import(ctx, importItems())
 	if err != nil {
@@ -482,7 +489,7 @@ func testImportIdempotent(t *testing.T, s news.Store) {
 	}
 }
 
-func testImportAtomic(t *testing.T, s news.Store) {
+func testImportAtomic(t *testing.T, s Engine) {
 	ctx := context.Background()
 	items := importItems()
 	items[2].Comments[1].ParentSourceID = "99" // replies to nothing
@@ -494,5 +501,73 @@ func testImportAtomic(t *testing.T, s news.Store) {
 	}
 	if secs, _ := s.Sections(ctx); len(secs) != 0 {
 		t.Errorf("sections left by a failed import: %v", secs)
+	}
+}
+
+func testUsers(t *testing.T, s Engine) {
+	ctx := context.Background()
+	u := &news.User{Email: "Ed@Example.org", Name: "Ed Itor", Role: news.RoleEditor, PasswordHash: "$argon2id$x"}
+	if err := s.CreateUser(ctx, u); err != nil || u.ID == 0 {
+		t.Fatalf("create: %v, id %d", err, u.ID)
+	}
+	if err := s.CreateUser(ctx, &news.User{Email: "ed@example.ORG", Name: "Twin", Role: news.RoleAuthor, PasswordHash: "x"}); !errors.Is(err, news.ErrConflict) {
+		t.Errorf("same email in other case: %v, want ErrConflict", err)
+	}
+	for name, bad := range map[string]*news.User{
+		"no email": {Name: "A", Role: news.RoleAuthor, PasswordHash: "x"},
+		"no name":  {Email: "a@b.c", Role: news.RoleAuthor, PasswordHash: "x"},
+		"bad role": {Email: "a@b.c", Name: "A", Role: "owner", PasswordHash: "x"},
+		"no hash":  {Email: "a@b.c", Name: "A", Role: news.RoleAuthor},
+	} {
+		if err := s.CreateUser(ctx, bad); !errors.Is(err, news.ErrInvalid) {
+			t.Errorf("%s: %v, want ErrInvalid", name, err)
+		}
+	}
+	got, err := s.UserByEmail(ctx, "ed@example.org")
+	if err != nil || got.ID != u.ID || got.Role != news.RoleEditor || got.Name != "Ed Itor" {
+		t.Fatalf("by email: %+v, %v", got, err)
+	}
+	got.Role, got.Disabled = news.RoleAdministrator, true
+	if err := s.UpdateUser(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := s.User(ctx, u.ID); again.Role != news.RoleAdministrator || !again.Disabled {
+		t.Errorf("after update: %+v", again)
+	}
+	if n, _ := s.CountUsers(ctx); n != 1 {
+		t.Errorf("%d users, want 1", n)
+	}
+	if _, err := s.UserByEmail(ctx, "nobody@example.org"); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("missing user: %v", err)
+	}
+}
+
+func testSessions(t *testing.T, s Engine) {
+	ctx := context.Background()
+	u := &news.User{Email: "a@example.org", Name: "A", Role: news.RoleAuthor, PasswordHash: "x"}
+	if err := s.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range []string{"one", "two", "three"} {
+		if err := s.CreateSession(ctx, &news.Session{TokenHash: h, UserID: u.ID, CreatedAt: base, LastSeen: base, ExpiresAt: base.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, err := s.Session(ctx, "one", base.Add(time.Minute)); err != nil || got.UserID != u.ID {
+		t.Errorf("session: %+v, %v", got, err)
+	}
+	if _, err := s.Session(ctx, "one", base.Add(2*time.Hour)); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("expired session: %v", err)
+	}
+	if err := s.DeleteUserSessions(ctx, u.ID, "two"); err != nil {
+		t.Fatal(err)
+	}
+	left, _ := s.UserSessions(ctx, u.ID, base)
+	if len(left) != 1 || left[0].TokenHash != "two" {
+		t.Errorf("after signing out elsewhere: %+v", left)
+	}
+	s.DeleteSession(ctx, "two")
+	if _, err := s.Session(ctx, "two", base); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("deleted session: %v", err)
 	}
 }

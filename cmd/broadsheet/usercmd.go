@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"golang.org/x/term"
+
+	"broadsheet/internal/auth"
+	"broadsheet/internal/news"
+	"broadsheet/internal/sqlite"
+)
+
+// userCmd manages newsroom accounts from the shell. Passwords are read from standard
+// input (without echo on a terminal), never from the command line, where other users
+// of the machine could see them.
+func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	const use = "usage: broadsheet user add --email E --name N --role R | reset-password --email E | list"
+	if len(args) == 0 {
+		return errors.New(use)
+	}
+	fs := newFlagSet("user "+args[0], stderr)
+	dbPath := fs.String("db", "broadsheet.db", "SQLite database file")
+	email := fs.String("email", "", "the account's email")
+	name := fs.String("name", "", "with add: the person's name")
+	role := fs.String("role", "", "with add: contributor, author, editor or administrator")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	db, err := sqlite.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	switch args[0] {
+	case "list":
+		users, err := db.Users(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tNAME\tEMAIL\tROLE\tSTATE")
+		for _, u := range users {
+			state := "active"
+			if u.Disabled {
+				state = "disabled"
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", u.ID, u.Name, u.Email, u.Role, state)
+		}
+		return tw.Flush()
+	case "add":
+		r := news.Role(*role)
+		if *email == "" || *name == "" || !r.Valid() {
+			return fmt.Errorf("add needs --email, --name and --role (contributor, author, editor or administrator); %s", use)
+		}
+		pw, err := readPassword(stdin, stderr, "Password for "+*email+": ")
+		if err != nil {
+			return err
+		}
+		hash, err := auth.HashPassword(pw)
+		if err != nil {
+			return err
+		}
+		u := &news.User{Email: strings.TrimSpace(*email), Name: strings.TrimSpace(*name), Role: r, PasswordHash: hash}
+		if err := db.CreateUser(ctx, u); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "user %d: %s <%s>, %s\n", u.ID, u.Name, u.Email, u.Role)
+		return nil
+	case "reset-password":
+		if *email == "" {
+			return fmt.Errorf("reset-password needs --email; %s", use)
+		}
+		u, err := db.UserByEmail(ctx, *email)
+		if err != nil {
+			return err
+		}
+		pw, err := readPassword(stdin, stderr, "New password for "+u.Email+": ")
+		if err != nil {
+			return err
+		}
+		if u.PasswordHash, err = auth.HashPassword(pw); err != nil {
+			return err
+		}
+		if err := db.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		// A new password ends every session: whoever knew the old one is signed out.
+		if err := db.DeleteUserSessions(ctx, u.ID, ""); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "password of %s changed; every session of the account ended\n", u.Email)
+		return nil
+	}
+	return fmt.Errorf("unknown action %q; %s", args[0], use)
+}
+
+// readPassword reads one line: from a terminal without echo, else from the input.
+func readPassword(stdin io.Reader, stderr io.Writer, prompt string) (string, error) {
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(stderr, prompt)
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		return string(b), err
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+		return "", errors.New("no password on standard input")
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}

@@ -1,0 +1,313 @@
+// Package admin is the newsroom's side of the site at /admin: the first
+// administrator's setup, signing in and out, the dashboard and comment moderation.
+// Every page is rendered on the server and works without JavaScript; every action is
+// authorised here on the server by role, and every state-changing request carries a
+// token bound to the session (beside net/http's cross-origin protection).
+package admin
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"embed"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"broadsheet/internal/auth"
+	"broadsheet/internal/news"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static/admin.css
+var adminCSS []byte
+
+// Store is what the admin needs of storage.
+type Store interface {
+	news.Store
+	news.UserStore
+}
+
+// Syncer applies the store's changes to the public site's cache; the admin calls it
+// after every write, so that the site shows the write as soon as the admin answers.
+type Syncer interface {
+	Sync(ctx context.Context) error
+}
+
+// Config is how the admin runs.
+type Config struct {
+	BaseURL string // decides the Secure flag of the cookie (https)
+	// ArticlePath gives an article's public address.
+	ArticlePath func(a *news.Article) string
+	TrustProxy  bool
+	Logger      *slog.Logger
+	Now         func() time.Time
+}
+
+// Session lifetimes: a session ends after SessionIdle without use, and in any case
+// SessionMax after sign-in.
+const (
+	SessionIdle = 7 * 24 * time.Hour
+	SessionMax  = 30 * 24 * time.Hour
+	cookieName  = "broadsheet_session"
+)
+
+// Server serves /admin.
+type Server struct {
+	store      Store
+	site       Syncer
+	cfg        Config
+	log        *slog.Logger
+	pages      map[string]*template.Template
+	secret     []byte
+	setupToken string // the one-time setup link's token while there is no user
+	byAccount  *auth.Limiter
+	byAddress  *auth.Limiter
+	mux        *http.ServeMux
+	handler    http.Handler
+}
+
+// New builds the admin. secret signs the forms' CSRF tokens.
+func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if len(secret) < 16 {
+		return nil, errors.New("admin: secret too short")
+	}
+	s := &Server{store: store, site: site, cfg: cfg, log: cfg.Logger, secret: secret,
+		byAccount: auth.NewLimiter(5, 15*time.Minute), byAddress: auth.NewLimiter(20, 15*time.Minute)}
+	funcs := template.FuncMap{"lower": strings.ToLower}
+	s.pages = map[string]*template.Template{}
+	for _, name := range []string{"login", "dashboard", "comments", "error"} {
+		t, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("admin templates: %w", err)
+		}
+		s.pages[name] = t
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /admin/setup", s.setupForm)
+	mux.HandleFunc("POST /admin/setup", s.setup)
+	mux.HandleFunc("GET /admin/login", s.loginForm)
+	mux.HandleFunc("POST /admin/login", s.login)
+	mux.Handle("POST /admin/logout", s.require(news.PermViewDashboard, s.logout))
+	mux.Handle("GET /admin/{$}", s.require(news.PermViewDashboard, s.dashboard))
+	mux.Handle("GET /admin/comments", s.require(news.PermModerate, s.comments))
+	mux.Handle("POST /admin/comments/{id}", s.require(news.PermModerate, s.moderate))
+	mux.HandleFunc("GET /admin/admin.css", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		w.Write(adminCSS)
+	})
+	mux.HandleFunc("GET /admin", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/admin/", http.StatusMovedPermanently)
+	})
+	mux.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, nil, http.StatusNotFound, "Not found", "There is no admin page at this address.")
+	})
+	s.mux = mux
+	s.handler = http.NewCrossOriginProtection().Handler(http.HandlerFunc(s.serve))
+	return s, nil
+}
+
+// SetupLink returns, when the site has no user yet, the one-time address where the
+// first administrator is created; "" once there is one.
+func (s *Server) SetupLink(ctx context.Context) (string, error) {
+	n, err := s.store.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return "", err
+	}
+	if s.setupToken == "" {
+		s.setupToken, _ = auth.NewToken()
+	}
+	return s.cfg.BaseURL + "/admin/setup?token=" + s.setupToken, nil
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// serve sets the headers every admin response carries, then routes.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cache-Control", "private, no-store")
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	s.mux.ServeHTTP(w, r)
+}
+
+// page is what the layout shows around a page's content.
+type page struct {
+	Title, SiteTitle, CSS, Nav string
+	User                       *news.User
+	CSRF                       string
+	CanModerate                bool
+	Pending                    int
+	Flash, Error               string
+	Action                     string
+	Body                       any
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	settings, _ := s.store.Settings(r.Context())
+	p.SiteTitle = settings["title"]
+	if p.SiteTitle == "" {
+		p.SiteTitle = "Broadsheet"
+	}
+	p.CSS = "/admin/admin.css"
+	if u := p.User; u != nil {
+		p.CanModerate = u.Role.Can(news.PermModerate)
+		if p.CanModerate {
+			if pending, err := s.store.Comments(r.Context(), news.CommentQuery{Status: news.CommentPending, Limit: 1000}); err == nil {
+				p.Pending = len(pending)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.log.Error("render admin page", "page", name, "err", err)
+		http.Error(w, "Something went wrong.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, u *news.User, status int, title, message string) {
+	p := &page{Title: title, User: u, Body: message}
+	if u != nil {
+		p.CSRF = s.csrfToken(r)
+	}
+	s.render(w, r, status, "error", p)
+}
+
+// csrfToken is the session's form token: an HMAC of the session, so that a form can
+// only be sent by a page the session was shown.
+func (s *Server) csrfToken(r *http.Request) string {
+	c, err := r.Cookie(cookieName)
+	if err != nil {
+		return ""
+	}
+	m := hmac.New(sha256.New, s.secret)
+	m.Write([]byte("csrf\x00" + auth.HashToken(c.Value)))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// require lets through only a signed-in user whose role has the permission; others
+// are sent to sign in (the address they wanted kept) or refused with 403. A
+// state-changing request must also bring the session's CSRF token.
+func (s *Server) require(perm news.Permission, next func(w http.ResponseWriter, r *http.Request, u *news.User)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, err := s.currentUser(r)
+		if err != nil {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/admin/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			s.fail(w, r, nil, http.StatusUnauthorized, "Signed out", "Your session has ended, so nothing was changed. Please sign in again, then repeat what you were doing.")
+			return
+		}
+		if !u.Role.Can(perm) {
+			s.log.Info("refused", "user", u.ID, "role", u.Role, "action", string(perm), "path", r.URL.Path)
+			s.fail(w, r, u, http.StatusForbidden, "Not allowed", fmt.Sprintf("Your role (%s) may not %s.", u.Role, perm))
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			want := s.csrfToken(r)
+			if err := r.ParseForm(); err != nil || want == "" || subtle.ConstantTimeCompare([]byte(r.PostForm.Get("csrf")), []byte(want)) != 1 {
+				s.fail(w, r, u, http.StatusForbidden, "Form expired", "This form was not sent from your current session, so nothing was changed. Please reload the page and try again.")
+				return
+			}
+		}
+		next(w, r, u)
+	})
+}
+
+// currentUser reads the session cookie, ends sessions past their limits, and keeps
+// the last-seen time fresh (at most once every few minutes, to spare the writer).
+func (s *Server) currentUser(r *http.Request) (*news.User, error) {
+	c, err := r.Cookie(cookieName)
+	if err != nil || c.Value == "" {
+		return nil, news.ErrNotFound
+	}
+	now := s.cfg.Now()
+	hash := auth.HashToken(c.Value)
+	sess, err := s.store.Session(r.Context(), hash, now)
+	if err != nil {
+		return nil, err
+	}
+	if now.Sub(sess.LastSeen) > SessionIdle {
+		s.store.DeleteSession(r.Context(), hash)
+		return nil, news.ErrNotFound
+	}
+	u, err := s.store.User(r.Context(), sess.UserID)
+	if err != nil || u.Disabled {
+		return nil, news.ErrNotFound
+	}
+	if now.Sub(sess.LastSeen) > 5*time.Minute {
+		s.store.TouchSession(r.Context(), hash, now)
+	}
+	return u, nil
+}
+
+func (s *Server) clientIP(r *http.Request) string {
+	if s.cfg.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			parts := strings.Split(xff, ",")
+			return strings.TrimSpace(parts[len(parts)-1])
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// startSession signs the user in: a new random token in an HttpOnly, SameSite=Lax
+// cookie (Secure behind https), only its hash in the store.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *news.User) error {
+	token, hash := auth.NewToken()
+	now := s.cfg.Now()
+	err := s.store.CreateSession(r.Context(), &news.Session{TokenHash: hash, UserID: u.ID, CreatedAt: now, LastSeen: now,
+		ExpiresAt: now.Add(SessionMax), UserAgent: truncate(r.UserAgent(), 200)})
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: token, Path: "/admin", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(s.cfg.BaseURL, "https://"), MaxAge: int(SessionMax / time.Second)})
+	return nil
+}
+
+func truncate(s string, n int) string {
+	s = strings.ToValidUTF8(s, "")
+	for len(s) > n {
+		s = s[:n]
+		s = strings.ToValidUTF8(s, "")
+	}
+	return s
+}
+
+// safeNext keeps a post-sign-in redirect inside the admin.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/admin/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return "/admin/"
+	}
+	return next
+}

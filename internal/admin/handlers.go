@@ -1,0 +1,256 @@
+package admin
+
+import (
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"broadsheet/internal/auth"
+	"broadsheet/internal/news"
+)
+
+type loginBody struct {
+	Setup             bool
+	Name, Email, Next string
+	Token             string
+}
+
+func (s *Server) setupAllowed(r *http.Request, token string) bool {
+	n, err := s.store.CountUsers(r.Context())
+	return err == nil && n == 0 && s.setupToken != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.setupToken)) == 1
+}
+
+func (s *Server) setupForm(w http.ResponseWriter, r *http.Request) {
+	token := r.URL.Query().Get("token")
+	if !s.setupAllowed(r, token) {
+		s.fail(w, r, nil, http.StatusNotFound, "No setup here", "This setup link is not valid: the site has an administrator already, or the link is not the one the server printed when it started.")
+		return
+	}
+	s.render(w, r, http.StatusOK, "login", &page{Title: "Create the first administrator", Action: "/admin/setup",
+		Body: loginBody{Setup: true, Token: token}})
+}
+
+// setup creates the first administrator from the one-time link, and signs them in.
+func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	token := r.PostForm.Get("token")
+	if !s.setupAllowed(r, token) {
+		s.fail(w, r, nil, http.StatusNotFound, "No setup here", "This setup link is not valid any more: the site has an administrator already.")
+		return
+	}
+	body := loginBody{Setup: true, Token: token, Name: strings.TrimSpace(r.PostForm.Get("name")), Email: strings.TrimSpace(r.PostForm.Get("email"))}
+	again := func(msg string) {
+		s.render(w, r, http.StatusUnprocessableEntity, "login", &page{Title: "Create the first administrator", Action: "/admin/setup", Error: msg, Body: body})
+	}
+	if body.Name == "" || !strings.Contains(body.Email, "@") {
+		again("Please give your name and a valid email address.")
+		return
+	}
+	hash, err := auth.HashPassword(r.PostForm.Get("password"))
+	if err != nil {
+		again("Please choose another password: " + err.Error() + ".")
+		return
+	}
+	u := &news.User{Email: body.Email, Name: body.Name, Role: news.RoleAdministrator, PasswordHash: hash}
+	if err := s.store.CreateUser(r.Context(), u); err != nil {
+		again("The account could not be created: " + err.Error())
+		return
+	}
+	s.setupToken = ""
+	s.log.Info("first administrator created", "user", u.ID)
+	if err := s.startSession(w, r, u); err != nil {
+		s.fail(w, r, nil, http.StatusInternalServerError, "Something went wrong", "The account was created, but you could not be signed in. Please sign in.")
+		return
+	}
+	http.Redirect(w, r, "/admin/", http.StatusSeeOther)
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
+	if u, err := s.currentUser(r); err == nil && u != nil {
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "login", &page{Title: "Sign in", Action: "/admin/login",
+		Body: loginBody{Next: safeNext(r.URL.Query().Get("next"))}})
+}
+
+// login checks the password, counting failures per account and per address: past the
+// limit it refuses even the right password until the window has passed.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	now := s.cfg.Now()
+	email := strings.ToLower(strings.TrimSpace(r.PostForm.Get("email")))
+	pw := r.PostForm.Get("password")
+	body := loginBody{Email: strings.TrimSpace(r.PostForm.Get("email")), Next: safeNext(r.PostForm.Get("next"))}
+	again := func(status int, msg string) {
+		s.render(w, r, status, "login", &page{Title: "Sign in", Action: "/admin/login", Error: msg, Body: body})
+	}
+	ip := s.clientIP(r)
+	if wait := max(s.byAccount.Wait("account:"+email, now), s.byAddress.Wait("address:"+ip, now)); wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		again(http.StatusTooManyRequests, fmt.Sprintf("Too many failed attempts. For your account's safety, please wait %s before trying again.", roundUp(wait)))
+		return
+	}
+	u, err := s.store.UserByEmail(r.Context(), email)
+	if err != nil {
+		auth.VerifyNothing(pw) // as slow as a wrong password, so emails cannot be probed
+	}
+	if err != nil || !auth.VerifyPassword(u.PasswordHash, pw) || u.Disabled {
+		s.byAccount.Fail("account:"+email, now)
+		s.byAddress.Fail("address:"+ip, now)
+		again(http.StatusUnauthorized, "That email and password do not match an account.")
+		return
+	}
+	s.byAccount.Reset("account:" + email)
+	if err := s.startSession(w, r, u); err != nil {
+		s.fail(w, r, nil, http.StatusInternalServerError, "Something went wrong", "You could not be signed in. Please try again.")
+		return
+	}
+	s.log.Info("signed in", "user", u.ID)
+	http.Redirect(w, r, body.Next, http.StatusSeeOther)
+}
+
+func roundUp(d time.Duration) string {
+	if m := int((d + time.Minute - 1) / time.Minute); m > 1 {
+		return fmt.Sprintf("%d minutes", m)
+	}
+	return "a minute"
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, u *news.User) {
+	if c, err := r.Cookie(cookieName); err == nil {
+		s.store.DeleteSession(r.Context(), auth.HashToken(c.Value))
+	}
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/admin", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
+}
+
+type articleLink struct{ URL, Title, When string }
+
+type dashboardBody struct {
+	Pending, Published int
+	Latest             []articleLink
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *news.User) {
+	ctx, now := r.Context(), s.cfg.Now()
+	pending, err := s.store.Comments(ctx, news.CommentQuery{Status: news.CommentPending, Limit: 1000})
+	if err != nil {
+		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The dashboard could not be read.")
+		return
+	}
+	published, _ := s.store.CountArticles(ctx, news.ArticleQuery{PublicAt: now})
+	latest, _ := s.store.Articles(ctx, news.ArticleQuery{PublicAt: now, Limit: 10, Summaries: true})
+	body := dashboardBody{Pending: len(pending), Published: published}
+	for _, a := range latest {
+		body.Latest = append(body.Latest, articleLink{s.cfg.ArticlePath(a), a.Title, a.PublishedAt.Format("2 Jan 2006 15:04")})
+	}
+	s.render(w, r, http.StatusOK, "dashboard", &page{Title: "Dashboard", Nav: "dashboard", User: u, CSRF: s.csrfToken(r), Body: body})
+}
+
+type queueTab struct {
+	Status, Label string
+	Current       bool
+}
+
+type queueAction struct{ Value, Label string }
+
+type queueItem struct {
+	*news.Comment
+	BodyHTML                 template.HTML
+	When                     string
+	ArticleURL, ArticleTitle string
+	Actions                  []queueAction
+}
+
+type queueBody struct {
+	Status, Label string
+	Tabs          []queueTab
+	Comments      []queueItem
+}
+
+var statusLabels = []struct {
+	status news.CommentStatus
+	label  string
+}{{news.CommentPending, "Pending"}, {news.CommentApproved, "Approved"}, {news.CommentSpam, "Spam"}, {news.CommentTrash, "Trash"}}
+
+// comments shows the moderation queue of one status, newest first.
+func (s *Server) comments(w http.ResponseWriter, r *http.Request, u *news.User) {
+	status := news.CommentStatus(r.URL.Query().Get("status"))
+	if status == "" {
+		status = news.CommentPending
+	}
+	if !status.Valid() {
+		s.fail(w, r, u, http.StatusBadRequest, "Unknown status", "Comments are pending, approved, spam or trash.")
+		return
+	}
+	body := queueBody{Status: string(status)}
+	for _, l := range statusLabels {
+		body.Tabs = append(body.Tabs, queueTab{string(l.status), l.label, l.status == status})
+		if l.status == status {
+			body.Label = l.label
+		}
+	}
+	cs, err := s.store.Comments(r.Context(), news.CommentQuery{Status: status, Limit: 200})
+	if err != nil {
+		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The comments could not be read.")
+		return
+	}
+	titles := map[int64]*news.Article{}
+	for _, c := range cs {
+		a, ok := titles[c.ArticleID]
+		if !ok {
+			a, _ = s.store.Article(r.Context(), c.ArticleID)
+			titles[c.ArticleID] = a
+		}
+		it := queueItem{Comment: c, BodyHTML: template.HTML(c.BodyHTML), When: c.CreatedAt.Format("2 Jan 2006 15:04")}
+		if a != nil {
+			it.ArticleTitle, it.ArticleURL = a.Title, s.cfg.ArticlePath(a)
+		}
+		for _, l := range statusLabels {
+			if l.status != c.Status {
+				it.Actions = append(it.Actions, queueAction{string(l.status), map[news.CommentStatus]string{
+					news.CommentPending: "Unapprove", news.CommentApproved: "Approve", news.CommentSpam: "Spam", news.CommentTrash: "Trash"}[l.status]})
+			}
+		}
+		body.Comments = append(body.Comments, it)
+	}
+	p := &page{Title: body.Label + " comments", Nav: "comments", User: u, CSRF: s.csrfToken(r), Body: body}
+	if msg := r.URL.Query().Get("done"); msg != "" {
+		p.Flash = msg
+	}
+	s.render(w, r, http.StatusOK, "comments", p)
+}
+
+// moderate sets a comment's status, applies it to the public site's cache, and goes
+// back to the queue.
+func (s *Server) moderate(w http.ResponseWriter, r *http.Request, u *news.User) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	status := news.CommentStatus(r.PostForm.Get("action"))
+	if err != nil || !status.Valid() {
+		s.fail(w, r, u, http.StatusBadRequest, "Unknown action", "A comment may be approved, unapproved, marked as spam or trashed.")
+		return
+	}
+	if err := s.store.SetCommentStatus(r.Context(), id, status); err != nil {
+		if errors.Is(err, news.ErrNotFound) {
+			s.fail(w, r, u, http.StatusNotFound, "No such comment", "That comment does not exist (any more).")
+			return
+		}
+		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The comment could not be changed.")
+		return
+	}
+	if err := s.site.Sync(r.Context()); err != nil {
+		s.log.Error("apply moderation to the page cache", "err", err)
+	}
+	s.log.Info("comment moderated", "comment", id, "status", status, "by", u.ID)
+	from := news.CommentStatus(r.PostForm.Get("from"))
+	if !from.Valid() {
+		from = news.CommentPending
+	}
+	http.Redirect(w, r, fmt.Sprintf("/admin/comments?status=%s&done=%s", from, strings.ReplaceAll(fmt.Sprintf("Comment %d: %s.", id, status), " ", "+")), http.StatusSeeOther)
+}

@@ -1,0 +1,100 @@
+//go:build browser
+
+// Package browsertest drives a real headless Chromium (Debian's chromium package) for
+// the tests built with -tags browser, and runs axe-core in the pages it shows. The
+// CHROMIUM and AXE_JS environment variables name the files; .ci/run sets them up.
+package browsertest
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"testing"
+
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// Start starts a headless Chromium for the test and returns its context.
+func Start(t *testing.T) context.Context {
+	t.Helper()
+	path := os.Getenv("CHROMIUM")
+	if path == "" {
+		path = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("no Chromium at %s (install Debian's chromium, or set CHROMIUM): %v", path, err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()))
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	// The pages' CSP forbids scripts; the checkers are the test's, not the page's.
+	if _, err := chromedp.Call(ctx, cdppage.SetBypassCSP, cdppage.SetBypassCSPParams{Enabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
+// Do runs the steps or fails the test.
+func Do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Get runs an action that returns a value, or fails the test.
+func Get[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// Violation is one failed axe-core rule.
+type Violation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target []any  `json:"target"`
+		HTML   string `json:"html"`
+	} `json:"nodes"`
+}
+
+// Axe runs axe-core's WCAG 2.2 A and AA rules on the page the browser shows.
+func Axe(t *testing.T, ctx context.Context) []Violation {
+	t.Helper()
+	src, err := os.ReadFile(os.Getenv("AXE_JS"))
+	if err != nil {
+		t.Fatalf("axe-core (set AXE_JS to axe.min.js): %v", err)
+	}
+	Get(t, ctx, chromedp.Evaluate[bool](string(src)+"\n;true"))
+	out := Get(t, ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}).then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise))
+	var v []Violation
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// CheckAxe fails the test for every violation axe-core finds on the page shown.
+func CheckAxe(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	for _, v := range Axe(t, ctx) {
+		t.Errorf("%s: %s (%s): %s", what, v.ID, v.Impact, v.Help)
+		for _, n := range v.Nodes {
+			t.Logf("    %v %s", n.Target, n.HTML)
+		}
+	}
+}

@@ -1,0 +1,112 @@
+package news
+
+import (
+	"context"
+	"time"
+)
+
+// Role is what a newsroom member may do; each role may do everything the one before
+// it may.
+type Role string
+
+const (
+	RoleContributor   Role = "contributor"   // writes own drafts, submits them for review
+	RoleAuthor        Role = "author"        // publishes and edits own articles
+	RoleEditor        Role = "editor"        // everything on articles, comments, sections and tags
+	RoleAdministrator Role = "administrator" // and users and settings
+)
+
+// Roles lists the roles from the least to the most trusted.
+var Roles = []Role{RoleContributor, RoleAuthor, RoleEditor, RoleAdministrator}
+
+func (r Role) rank() int {
+	for i, x := range Roles {
+		if x == r {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r.rank() > 0 }
+
+// Permission is an action that a role may or may not take.
+type Permission string
+
+const (
+	PermWriteDrafts      Permission = "write own drafts and submit them for review"
+	PermPublishOwn       Permission = "publish and edit own articles"
+	PermEditAll          Permission = "edit and publish anyone's articles"
+	PermModerate         Permission = "moderate comments"
+	PermManageTaxonomy   Permission = "manage sections and tags"
+	PermManageUsers      Permission = "manage users"
+	PermManageSettings   Permission = "change site settings"
+	PermViewDashboard    Permission = "see the dashboard"
+	PermManageOwnAccount Permission = "change own password and sessions"
+)
+
+// permissions gives each permission the least role that has it.
+var permissions = map[Permission]Role{
+	PermViewDashboard:    RoleContributor,
+	PermManageOwnAccount: RoleContributor,
+	PermWriteDrafts:      RoleContributor,
+	PermPublishOwn:       RoleAuthor,
+	PermEditAll:          RoleEditor,
+	PermModerate:         RoleEditor,
+	PermManageTaxonomy:   RoleEditor,
+	PermManageUsers:      RoleAdministrator,
+	PermManageSettings:   RoleAdministrator,
+}
+
+// Can reports whether the role has the permission. Unknown roles and permissions
+// have nothing.
+func (r Role) Can(p Permission) bool {
+	least, ok := permissions[p]
+	return ok && r.rank() >= least.rank() && r.Valid()
+}
+
+// User is a member of the newsroom who signs in to the admin.
+type User struct {
+	ID           int64
+	Email        string
+	Name         string
+	Role         Role
+	PasswordHash string // argon2id, PHC string format
+	CreatedAt    time.Time
+	Disabled     bool
+}
+
+// Session is a signed-in browser. The store keeps only a hash of the token the browser
+// holds, so a copy of the database cannot be used to sign in.
+type Session struct {
+	TokenHash string
+	UserID    int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	LastSeen  time.Time
+	UserAgent string
+}
+
+// UserStore keeps accounts and sessions. Every engine implements it beside Store.
+type UserStore interface {
+	// CreateUser stores a new user and sets its ID; an email already used (compared
+	// without case) is ErrConflict.
+	CreateUser(ctx context.Context, u *User) error
+	User(ctx context.Context, id int64) (*User, error)
+	UserByEmail(ctx context.Context, email string) (*User, error)
+	Users(ctx context.Context) ([]*User, error)
+	CountUsers(ctx context.Context) (int, error)
+	// UpdateUser saves a user's name, email, role, password hash and disabled flag.
+	UpdateUser(ctx context.Context, u *User) error
+
+	CreateSession(ctx context.Context, s *Session) error
+	// Session returns the unexpired session with the token hash, as of now.
+	Session(ctx context.Context, tokenHash string, now time.Time) (*Session, error)
+	TouchSession(ctx context.Context, tokenHash string, now time.Time) error
+	DeleteSession(ctx context.Context, tokenHash string) error
+	// DeleteUserSessions signs a user out everywhere, except the session with the
+	// token hash keep (if not empty).
+	DeleteUserSessions(ctx context.Context, userID int64, keep string) error
+	UserSessions(ctx context.Context, userID int64, now time.Time) ([]*Session, error)
+}

@@ -1,0 +1,203 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"broadsheet/internal/news"
+)
+
+var _ news.UserStore = (*DB)(nil)
+
+const userColumns = `id, email, name, role, password_hash, created_at, disabled`
+
+func scanUser(row scanner) (*news.User, error) {
+	var u news.User
+	var created int64
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &created, &u.Disabled); err != nil {
+		return nil, err
+	}
+	u.CreatedAt = time.Unix(created, 0).UTC()
+	return &u, nil
+}
+
+func validateUser(u *news.User) error {
+	switch {
+	case !strings.Contains(u.Email, "@") || strings.TrimSpace(u.Email) != u.Email:
+		return fmt.Errorf("user email %q: %w", u.Email, news.ErrInvalid)
+	case strings.TrimSpace(u.Name) == "":
+		return fmt.Errorf("user needs a name: %w", news.ErrInvalid)
+	case !u.Role.Valid():
+		return fmt.Errorf("role %q: %w", u.Role, news.ErrInvalid)
+	case u.PasswordHash == "":
+		return fmt.Errorf("user needs a password: %w", news.ErrInvalid)
+	}
+	return nil
+}
+
+// CreateUser implements news.UserStore.
+func (db *DB) CreateUser(ctx context.Context, u *news.User) error {
+	if err := validateUser(u); err != nil {
+		return err
+	}
+	if u.CreatedAt.IsZero() {
+		u.CreatedAt = db.Now().UTC().Truncate(time.Second)
+	}
+	res, err := db.write.ExecContext(ctx, `INSERT INTO users (email, name, role, password_hash, created_at, disabled) VALUES (?, ?, ?, ?, ?, ?)`,
+		u.Email, u.Name, string(u.Role), u.PasswordHash, u.CreatedAt.Unix(), u.Disabled)
+	if isUniqueViolation(err) {
+		return fmt.Errorf("user %q: %w", u.Email, news.ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("create user: %w", err)
+	}
+	u.ID, _ = res.LastInsertId()
+	return nil
+}
+
+func (db *DB) oneUser(ctx context.Context, where string, arg any) (*news.User, error) {
+	u, err := scanUser(db.reads.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("user %v: %w", arg, news.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("user %v: %w", arg, err)
+	}
+	return u, nil
+}
+
+// User implements news.UserStore.
+func (db *DB) User(ctx context.Context, id int64) (*news.User, error) {
+	return db.oneUser(ctx, `id = ?`, id)
+}
+
+// UserByEmail implements news.UserStore.
+func (db *DB) UserByEmail(ctx context.Context, email string) (*news.User, error) {
+	return db.oneUser(ctx, `lower(email) = lower(?)`, email)
+}
+
+// Users implements news.UserStore.
+func (db *DB) Users(ctx context.Context) ([]*news.User, error) {
+	rows, err := db.reads.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY name, id`)
+	if err != nil {
+		return nil, fmt.Errorf("users: %w", err)
+	}
+	defer rows.Close()
+	var out []*news.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("users: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// CountUsers implements news.UserStore.
+func (db *DB) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	if err := db.reads.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count users: %w", err)
+	}
+	return n, nil
+}
+
+// UpdateUser implements news.UserStore.
+func (db *DB) UpdateUser(ctx context.Context, u *news.User) error {
+	if err := validateUser(u); err != nil {
+		return err
+	}
+	res, err := db.write.ExecContext(ctx, `UPDATE users SET email = ?, name = ?, role = ?, password_hash = ?, disabled = ? WHERE id = ?`,
+		u.Email, u.Name, string(u.Role), u.PasswordHash, u.Disabled, u.ID)
+	if isUniqueViolation(err) {
+		return fmt.Errorf("user %q: %w", u.Email, news.ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("update user %d: %w", u.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("user %d: %w", u.ID, news.ErrNotFound)
+	}
+	return nil
+}
+
+// CreateSession implements news.UserStore.
+func (db *DB) CreateSession(ctx context.Context, s *news.Session) error {
+	_, err := db.write.ExecContext(ctx, `INSERT INTO sessions (id, user_id, created_at, expires_at, last_seen, user_agent) VALUES (?, ?, ?, ?, ?, ?)`,
+		s.TokenHash, s.UserID, s.CreatedAt.Unix(), s.ExpiresAt.Unix(), s.LastSeen.Unix(), s.UserAgent)
+	if err != nil {
+		return fmt.Errorf("create session: %w", err)
+	}
+	return nil
+}
+
+const sessionColumns = `id, user_id, created_at, expires_at, last_seen, user_agent`
+
+func scanSession(row scanner) (*news.Session, error) {
+	var s news.Session
+	var created, expires, seen int64
+	if err := row.Scan(&s.TokenHash, &s.UserID, &created, &expires, &seen, &s.UserAgent); err != nil {
+		return nil, err
+	}
+	s.CreatedAt, s.ExpiresAt, s.LastSeen = time.Unix(created, 0).UTC(), time.Unix(expires, 0).UTC(), time.Unix(seen, 0).UTC()
+	return &s, nil
+}
+
+// Session implements news.UserStore.
+func (db *DB) Session(ctx context.Context, tokenHash string, now time.Time) (*news.Session, error) {
+	s, err := scanSession(db.reads.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = ? AND expires_at > ?`, tokenHash, now.Unix()))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("session: %w", news.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("session: %w", err)
+	}
+	return s, nil
+}
+
+// TouchSession implements news.UserStore.
+func (db *DB) TouchSession(ctx context.Context, tokenHash string, now time.Time) error {
+	if _, err := db.write.ExecContext(ctx, `UPDATE sessions SET last_seen = ? WHERE id = ?`, now.Unix(), tokenHash); err != nil {
+		return fmt.Errorf("touch session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSession implements news.UserStore.
+func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM sessions WHERE id = ?`, tokenHash); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// DeleteUserSessions implements news.UserStore.
+func (db *DB) DeleteUserSessions(ctx context.Context, userID int64, keep string) error {
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND id <> ?`, userID, keep); err != nil {
+		return fmt.Errorf("delete sessions of user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// UserSessions implements news.UserStore.
+func (db *DB) UserSessions(ctx context.Context, userID int64, now time.Time) ([]*news.Session, error) {
+	rows, err := db.reads.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE user_id = ? AND expires_at > ? ORDER BY last_seen DESC`, userID, now.Unix())
+	if err != nil {
+		return nil, fmt.Errorf("sessions of user %d: %w", userID, err)
+	}
+	defer rows.Close()
+	var out []*news.Session
+	for rows.Next() {
+		s, err := scanSession(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
