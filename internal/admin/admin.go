@@ -93,7 +93,7 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 		byAccount: auth.NewLimiter(5, 15*time.Minute), byAddress: auth.NewLimiter(20, 15*time.Minute)}
 	funcs := template.FuncMap{"lower": strings.ToLower}
 	s.pages = map[string]*template.Template{}
-	for _, name := range []string{"login", "dashboard", "comments", "error"} {
+	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "error"} {
 		t, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("admin templates: %w", err)
@@ -109,6 +109,14 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	mux.Handle("GET /admin/{$}", s.require(news.PermViewDashboard, s.dashboard))
 	mux.Handle("GET /admin/comments", s.require(news.PermModerate, s.comments))
 	mux.Handle("POST /admin/comments/{id}", s.require(news.PermModerate, s.moderate))
+	mux.Handle("GET /admin/settings", s.require(news.PermManageSettings, s.settingsForm))
+	mux.Handle("POST /admin/settings", s.require(news.PermManageSettings, s.saveSettings))
+	mux.Handle("GET /admin/users", s.require(news.PermManageUsers, s.users))
+	mux.Handle("POST /admin/users", s.require(news.PermManageUsers, s.addUser))
+	mux.Handle("POST /admin/users/{id}", s.require(news.PermManageUsers, s.updateUser))
+	mux.Handle("GET /admin/account", s.require(news.PermManageOwnAccount, s.account))
+	mux.Handle("POST /admin/account/password", s.require(news.PermManageOwnAccount, s.changePassword))
+	mux.Handle("POST /admin/account/sessions", s.require(news.PermManageOwnAccount, s.endOtherSessions))
 	mux.HandleFunc("GET /admin/admin.css", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/css; charset=utf-8")
 		w.Header().Set("Cache-Control", "public, max-age=3600")
@@ -156,7 +164,7 @@ type page struct {
 	Title, SiteTitle, CSS, Nav string
 	User                       *news.User
 	CSRF                       string
-	CanModerate                bool
+	CanModerate, CanManage     bool
 	Pending                    int
 	Flash, Error               string
 	Action                     string
@@ -172,6 +180,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	p.CSS = "/admin/admin.css"
 	if u := p.User; u != nil {
 		p.CanModerate = u.Role.Can(news.PermModerate)
+		p.CanManage = u.Role.Can(news.PermManageUsers)
 		if p.CanModerate {
 			if pending, err := s.store.Comments(r.Context(), news.CommentQuery{Status: news.CommentPending, Limit: 1000}); err == nil {
 				p.Pending = len(pending)

@@ -385,3 +385,99 @@ func TestRolePermissions(t *testing.T) {
 		}
 	}
 }
+
+func TestSettingsScreen(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(news.RoleAdministrator)
+	e.addUser(news.RoleEditor)
+	ed := e.browser()
+	ed.login("editor@newsroom.example")
+	if r := ed.get("/admin/settings"); r.status != 403 {
+		t.Errorf("editor reads settings: %d", r.status)
+	}
+	if r := ed.post("/admin/settings", url.Values{"csrf": {ed.csrf()}, "title": {"Hijacked"}}); r.status != 403 {
+		t.Errorf("editor saves settings: %d", r.status)
+	}
+	b := e.browser()
+	b.login("administrator@newsroom.example")
+	form := url.Values{"csrf": {b.csrf()}, "title": {"The Evening Post"}, "per_page": {"0"}}
+	if r := b.post("/admin/settings", form); r.status != 422 || !strings.Contains(r.body, "Nothing was saved") || !strings.Contains(r.body, `value="The Evening Post"`) {
+		t.Errorf("bad per_page: %d", r.status)
+	}
+	if strings.Contains(e.browser().get("/").body, "The Evening Post") {
+		t.Fatal("a refused form changed the site")
+	}
+	form.Set("per_page", "5")
+	form.Set("social_links", "Mastodon https://m.example/@post\r\nBluesky https://b.example/post")
+	if r := b.post("/admin/settings", form); r.status != 303 {
+		t.Fatalf("save: %d", r.status)
+	}
+	front := e.browser().get("/").body
+	if !strings.Contains(front, "The Evening Post") || !strings.Contains(front, `href="https://b.example/post"`) {
+		t.Error("the site does not show the new settings at once")
+	}
+}
+
+func TestUsersScreen(t *testing.T) {
+	e := newEnv(t)
+	admin := e.addUser(news.RoleAdministrator)
+	e.addUser(news.RoleEditor)
+	b := e.browser()
+	b.login("administrator@newsroom.example")
+	add := url.Values{"csrf": {b.csrf()}, "name": {"Ann Author"}, "email": {"ann@newsroom.example"}, "role": {"author"}, "password": {password}}
+	if r := b.post("/admin/users", add); r.status != 303 {
+		t.Fatalf("add: %d", r.status)
+	}
+	if r := b.post("/admin/users", add); r.status != 422 || !strings.Contains(r.body, "already an account") {
+		t.Errorf("duplicate email: %d", r.status)
+	}
+	ann := e.browser()
+	ann.login("ann@newsroom.example")
+	annUser, _ := e.db.UserByEmail(context.Background(), "ann@newsroom.example")
+	if r := ann.post("/admin/users", url.Values{"csrf": {ann.csrf()}, "name": {"X"}, "email": {"x@x.example"}, "role": {"administrator"}, "password": {password}}); r.status != 403 {
+		t.Errorf("an author adds a user: %d", r.status)
+	}
+	if r := ann.post(fmt.Sprintf("/admin/users/%d", annUser.ID), url.Values{"csrf": {ann.csrf()}, "role": {"administrator"}}); r.status != 403 {
+		t.Errorf("an author promotes herself: %d", r.status)
+	}
+	// The last administrator cannot be demoted.
+	if r := b.post(fmt.Sprintf("/admin/users/%d", admin.ID), url.Values{"csrf": {b.csrf()}, "role": {"editor"}}); r.status != 409 {
+		t.Errorf("demoting the only administrator: %d", r.status)
+	}
+	// Disabling ends the user's sessions.
+	if r := b.post(fmt.Sprintf("/admin/users/%d", annUser.ID), url.Values{"csrf": {b.csrf()}, "role": {"author"}, "disabled": {"1"}}); r.status != 303 {
+		t.Fatalf("disable: %d", r.status)
+	}
+	if r := ann.get("/admin/"); r.status != 303 {
+		t.Errorf("a disabled user still signed in: %d", r.status)
+	}
+	if r := ann.post("/admin/login", url.Values{"email": {"ann@newsroom.example"}, "password": {password}}); r.status != 401 {
+		t.Errorf("a disabled user signs in: %d", r.status)
+	}
+}
+
+func TestOwnAccount(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(news.RoleContributor)
+	here, there := e.browser(), e.browser()
+	here.login("contributor@newsroom.example")
+	there.login("contributor@newsroom.example")
+	if r := here.get("/admin/account"); r.status != 200 || !strings.Contains(r.body, "(this browser)") {
+		t.Fatalf("account page: %d", r.status)
+	}
+	if r := here.post("/admin/account/password", url.Values{"csrf": {here.csrf()}, "current": {"not it at all"}, "new": {"a brand new password"}}); r.status != 422 {
+		t.Errorf("wrong current password: %d", r.status)
+	}
+	if r := here.post("/admin/account/password", url.Values{"csrf": {here.csrf()}, "current": {password}, "new": {"a brand new password"}}); r.status != 303 {
+		t.Fatalf("change password: %d", r.status)
+	}
+	if r := here.get("/admin/"); r.status != 200 {
+		t.Errorf("this session ended with the password change: %d", r.status)
+	}
+	if r := there.get("/admin/"); r.status != 303 {
+		t.Errorf("the other session survived the password change: %d", r.status)
+	}
+	if r := e.browser().post("/admin/login", url.Values{"email": {"contributor@newsroom.example"}, "password": {password}}); r.status != 401 {
+		t.Errorf("the old password still works: %d", r.status)
+	}
+}

@@ -56,6 +56,10 @@ func TestAdministratorModeratesInABrowser(t *testing.T) {
 	if body := browsertest.Get(t, ctx, chromedp.Text(chromedp.ID("comments"))); !strings.Contains(body, "Please let me in") {
 		t.Errorf("the reader does not see the approved comment: %q", body)
 	}
+	for _, path := range []string{"/admin/users", "/admin/settings", "/admin/account"} {
+		browsertest.Do(t, ctx, chromedp.Navigate(e.http.URL+path), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		browsertest.CheckAxe(t, ctx, path)
+	}
 	// Signing out from the header ends the session.
 	browsertest.Do(t, ctx, chromedp.Navigate(e.http.URL+"/admin/"), chromedp.Click(chromedp.CSS(".signout button")), chromedp.WaitVisible(chromedp.ID("password")))
 	browsertest.CheckAxe(t, ctx, "sign-in page")
@@ -80,7 +84,9 @@ func TestAdminPagesAreValidHTML(t *testing.T) {
 	b.login("administrator@newsroom.example")
 	pages := map[string]string{"signin": signin.body, "failed": failed.body, "dashboard": b.get("/admin/").body,
 		"queue": b.get("/admin/comments").body, "empty-queue": b.get("/admin/comments?status=spam").body,
-		"not-found": b.get("/admin/nothing").body}
+		"not-found": b.get("/admin/nothing").body, "users": b.get("/admin/users").body,
+		"settings": b.get("/admin/settings").body, "account": b.get("/admin/account").body,
+		"refused-settings": b.post("/admin/settings", url.Values{"csrf": {b.csrf()}, "per_page": {"x"}}).body}
 	dir := t.TempDir()
 	var files []string
 	for name, body := range pages {

@@ -1,0 +1,250 @@
+package admin
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"broadsheet/internal/auth"
+	"broadsheet/internal/news"
+	"broadsheet/internal/site"
+)
+
+type settingField struct {
+	Key, Label, Kind, Value, Help string
+	Options                       []string
+}
+
+var settingForms = map[string]struct{ label, kind string }{
+	site.SettingTitle:             {"Site title", "text"},
+	site.SettingTagline:           {"Tagline", "text"},
+	site.SettingLanguage:          {"Language", "text"},
+	site.SettingPerPage:           {"Articles per page", "number"},
+	site.SettingTimezone:          {"Time zone", "text"},
+	site.SettingSocialLinks:       {"Follow links", "textarea"},
+	site.SettingCommentsCloseDays: {"Close comments after (days)", "number"},
+	site.SettingCommentModeration: {"Comment moderation", "select"},
+	site.SettingCommentMaxLinks:   {"Most links in a comment before moderation", "number"},
+}
+
+func settingFields(values func(key string) string) []settingField {
+	var out []settingField
+	for _, k := range site.SettingKeys {
+		f := settingForms[k.Key]
+		sf := settingField{Key: k.Key, Label: f.label, Kind: f.kind, Value: values(k.Key), Help: k.Help}
+		if f.kind == "select" {
+			sf.Options = []string{"first", "all", "none"}
+		}
+		out = append(out, sf)
+	}
+	return out
+}
+
+func (s *Server) settingsForm(w http.ResponseWriter, r *http.Request, u *news.User) {
+	stored, err := s.store.Settings(r.Context())
+	if err != nil {
+		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The settings could not be read.")
+		return
+	}
+	p := &page{Title: "Settings", Nav: "settings", User: u, CSRF: s.csrfToken(r), Flash: r.URL.Query().Get("done"),
+		Body: settingFields(func(k string) string { return site.Setting(stored, k) })}
+	s.render(w, r, http.StatusOK, "settings", p)
+}
+
+// saveSettings checks every value before it stores any; a refused form comes back
+// with what was typed.
+func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request, u *news.User) {
+	stored, err := s.store.Settings(r.Context())
+	if err != nil {
+		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The settings could not be read.")
+		return
+	}
+	changes := map[string]string{}
+	for _, k := range site.SettingKeys {
+		if v, ok := r.PostForm[k.Key]; ok {
+			changes[k.Key] = strings.ReplaceAll(strings.TrimSpace(v[0]), "\r\n", "\n")
+		}
+	}
+	if err := site.CheckSettings(stored, changes); err != nil {
+		p := &page{Title: "Settings", Nav: "settings", User: u, CSRF: s.csrfToken(r), Error: "Nothing was saved: " + err.Error() + ".",
+			Body: settingFields(func(k string) string {
+				if v, ok := changes[k]; ok {
+					return v
+				}
+				return site.Setting(stored, k)
+			})}
+		s.render(w, r, http.StatusUnprocessableEntity, "settings", p)
+		return
+	}
+	if err := s.store.SetSettings(r.Context(), changes); err != nil {
+		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The settings could not be saved.")
+		return
+	}
+	s.sync(r)
+	s.log.Info("settings changed", "by", u.ID)
+	http.Redirect(w, r, "/admin/settings?done=Settings+saved.", http.StatusSeeOther)
+}
+
+func (s *Server) sync(r *http.Request) {
+	if err := s.site.Sync(r.Context()); err != nil {
+		s.log.Error("apply a change to the page cache", "err", err)
+	}
+}
+
+type usersBody struct {
+	Users []*news.User
+	Roles []news.Role
+	New   struct {
+		Name, Email string
+		Role        news.Role
+	}
+}
+
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, u *news.User, status int, errMsg string, body *usersBody) {
+	users, err := s.store.Users(r.Context())
+	if err != nil {
+		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The users could not be read.")
+		return
+	}
+	if body == nil {
+		body = &usersBody{}
+		body.New.Role = news.RoleContributor
+	}
+	body.Users, body.Roles = users, news.Roles
+	s.render(w, r, status, "users", &page{Title: "Users", Nav: "users", User: u, CSRF: s.csrfToken(r), Error: errMsg,
+		Flash: r.URL.Query().Get("done"), Body: body})
+}
+
+func (s *Server) users(w http.ResponseWriter, r *http.Request, u *news.User) {
+	s.usersPage(w, r, u, http.StatusOK, "", nil)
+}
+
+func (s *Server) addUser(w http.ResponseWriter, r *http.Request, u *news.User) {
+	body := &usersBody{}
+	body.New.Name, body.New.Email = strings.TrimSpace(r.PostForm.Get("name")), strings.TrimSpace(r.PostForm.Get("email"))
+	body.New.Role = news.Role(r.PostForm.Get("role"))
+	refuse := func(msg string) { s.usersPage(w, r, u, http.StatusUnprocessableEntity, msg, body) }
+	if body.New.Name == "" || !strings.Contains(body.New.Email, "@") || !body.New.Role.Valid() {
+		refuse("Please give a name, a valid email address and a role.")
+		return
+	}
+	hash, err := auth.HashPassword(r.PostForm.Get("password"))
+	if err != nil {
+		refuse("Please choose another password: " + err.Error() + ".")
+		return
+	}
+	nu := &news.User{Name: body.New.Name, Email: body.New.Email, Role: body.New.Role, PasswordHash: hash}
+	if err := s.store.CreateUser(r.Context(), nu); err != nil {
+		if errors.Is(err, news.ErrConflict) {
+			refuse("There is already an account with that email address.")
+			return
+		}
+		refuse("The account could not be created.")
+		return
+	}
+	s.log.Info("user added", "user", nu.ID, "role", nu.Role, "by", u.ID)
+	http.Redirect(w, r, "/admin/users?done="+strings.ReplaceAll(fmt.Sprintf("%s added as %s.", nu.Name, nu.Role), " ", "+"), http.StatusSeeOther)
+}
+
+// updateUser changes a user's role or access. The last active administrator cannot
+// be demoted or disabled, so that the site always has someone to run it; disabling a
+// user ends their sessions.
+func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, u *news.User) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	role := news.Role(r.PostForm.Get("role"))
+	if err != nil || !role.Valid() {
+		s.fail(w, r, u, http.StatusBadRequest, "Unknown role", "A user is a contributor, an author, an editor or an administrator.")
+		return
+	}
+	target, err := s.store.User(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, u, http.StatusNotFound, "No such user", "That account does not exist.")
+		return
+	}
+	disabled := r.PostForm.Get("disabled") == "1"
+	if target.Role == news.RoleAdministrator && !target.Disabled && (role != news.RoleAdministrator || disabled) {
+		users, _ := s.store.Users(r.Context())
+		admins := 0
+		for _, x := range users {
+			if x.Role == news.RoleAdministrator && !x.Disabled {
+				admins++
+			}
+		}
+		if admins <= 1 {
+			s.usersPage(w, r, u, http.StatusConflict, "Nothing was changed: "+target.Name+" is the only active administrator. Make someone else an administrator first.", nil)
+			return
+		}
+	}
+	target.Role, target.Disabled = role, disabled
+	if err := s.store.UpdateUser(r.Context(), target); err != nil {
+		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The account could not be changed.")
+		return
+	}
+	if disabled {
+		s.store.DeleteUserSessions(r.Context(), target.ID, "")
+	}
+	s.log.Info("user changed", "user", target.ID, "role", role, "disabled", disabled, "by", u.ID)
+	http.Redirect(w, r, "/admin/users?done="+strings.ReplaceAll(target.Name+" saved.", " ", "+"), http.StatusSeeOther)
+}
+
+type sessionLine struct {
+	Agent, Since, Seen string
+	Current            bool
+}
+
+func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, u *news.User, status int, errMsg string) {
+	sessions, _ := s.store.UserSessions(r.Context(), u.ID, s.cfg.Now())
+	current := ""
+	if c, err := r.Cookie(cookieName); err == nil {
+		current = auth.HashToken(c.Value)
+	}
+	var lines []sessionLine
+	for _, ss := range sessions {
+		agent := ss.UserAgent
+		if agent == "" {
+			agent = "A browser"
+		}
+		lines = append(lines, sessionLine{agent, ss.CreatedAt.Format("2 Jan 2006 15:04"), ss.LastSeen.Format("2 Jan 2006 15:04"), ss.TokenHash == current})
+	}
+	s.render(w, r, status, "account", &page{Title: "Your account", Nav: "account", User: u, CSRF: s.csrfToken(r), Error: errMsg,
+		Flash: r.URL.Query().Get("done"), Body: lines})
+}
+
+func (s *Server) account(w http.ResponseWriter, r *http.Request, u *news.User) {
+	s.accountPage(w, r, u, http.StatusOK, "")
+}
+
+// changePassword needs the current password, and signs out every other session.
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, u *news.User) {
+	if !auth.VerifyPassword(u.PasswordHash, r.PostForm.Get("current")) {
+		s.accountPage(w, r, u, http.StatusUnprocessableEntity, "Your current password was not right, so nothing was changed.")
+		return
+	}
+	hash, err := auth.HashPassword(r.PostForm.Get("new"))
+	if err != nil {
+		s.accountPage(w, r, u, http.StatusUnprocessableEntity, "Please choose another password: "+err.Error()+".")
+		return
+	}
+	u.PasswordHash = hash
+	if err := s.store.UpdateUser(r.Context(), u); err != nil {
+		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The password could not be changed.")
+		return
+	}
+	s.signOutOthers(r, u)
+	http.Redirect(w, r, "/admin/account?done=Password+changed;+your+other+sessions+were+signed+out.", http.StatusSeeOther)
+}
+
+func (s *Server) signOutOthers(r *http.Request, u *news.User) {
+	keep := ""
+	if c, err := r.Cookie(cookieName); err == nil {
+		keep = auth.HashToken(c.Value)
+	}
+	s.store.DeleteUserSessions(r.Context(), u.ID, keep)
+}
+
+func (s *Server) endOtherSessions(w http.ResponseWriter, r *http.Request, u *news.User) {
+	s.signOutOthers(r, u)
+	http.Redirect(w, r, "/admin/account?done=Signed+out+everywhere+else.", http.StatusSeeOther)
+}
