@@ -72,6 +72,30 @@ type Article struct {
 	// import of the same file adds nothing.
 	Source   string
 	SourceID string
+
+	// OwnerID is the newsroom user whose article it is (0 for imports).
+	OwnerID int64
+	// EditedBy is who is saving it: a write records a Revision by them.
+	EditedBy int64
+}
+
+// Revision is one saved version of an article, kept by every save.
+type Revision struct {
+	ID          int64
+	ArticleID   int64
+	UserID      int64
+	UserName    string
+	CreatedAt   time.Time
+	Status      ArticleStatus
+	Slug        string
+	Title       string
+	Standfirst  string
+	Markdown    string
+	Correction  string
+	SEO         string
+	Section     string
+	Tags        []string
+	PublishedAt time.Time
 }
 
 // Image is a picture with the words that go with it.
@@ -206,9 +230,14 @@ type ArticleQuery struct {
 	TagID     int64
 	AuthorID  int64
 	// Since keeps articles published at or after it.
-	Since  time.Time
-	Limit  int
-	Offset int
+	Since   time.Time
+	Limit   int
+	Offset  int
+	OwnerID int64
+	// Words keeps articles whose title or standfirst contains them.
+	Words string
+	// WithTrash lists trashed articles too when no Status is given.
+	WithTrash bool
 	// Summaries leaves out what lists do not show: the Markdown source, and the body
 	// unless the standfirst is empty (then only the start of BodyHTML, for an excerpt).
 	Summaries bool

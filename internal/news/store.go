@@ -30,6 +30,13 @@ type Store interface {
 	// standfirst is empty, the start of BodyHTML.
 	Neighbours(ctx context.Context, a *Article, now time.Time) (prev, next *Article, err error)
 
+	// Revisions lists an article's saved versions, newest first.
+	Revisions(ctx context.Context, articleID int64) ([]*Revision, error)
+	Revision(ctx context.Context, id int64) (*Revision, error)
+	// PublishDue publishes the scheduled articles whose time has come, and returns
+	// how many it published.
+	PublishDue(ctx context.Context, now time.Time) (int, error)
+
 	Sections(ctx context.Context) ([]*Section, error)
 	SectionBySlug(ctx context.Context, slug string) (*Section, error)
 	CreateSection(ctx context.Context, s *Section) error

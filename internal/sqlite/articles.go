@@ -18,7 +18,7 @@ import (
 const articleColumns = `a.id, a.slug, a.title, a.standfirst, a.body_markdown, a.body_html, a.status,
 	a.published_at, a.updated_at, a.created_at, a.correction_note, a.seo_description,
 	a.image_url, a.image_alt, a.image_caption, a.image_width, a.image_height,
-	a.comments_closed, a.source, a.source_id,
+	a.comments_closed, a.source, a.source_id, COALESCE(a.owner_id, 0),
 	au.id, au.slug, au.name, au.email, au.bio,
 	s.id, s.slug, s.name, s.description, s.position,
 	(SELECT COUNT(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'approved'),
@@ -60,7 +60,7 @@ func scanArticle(row scanner) (*news.Article, error) {
 	err := row.Scan(&a.ID, &a.Slug, &a.Title, &a.Standfirst, &a.BodyMarkdown, &a.BodyHTML, &a.Status,
 		&published, &updated, &created, &a.CorrectionNote, &a.SEODescription,
 		&img.URL, &img.Alt, &img.Caption, &img.Width, &img.Height,
-		&a.CommentsClosed, &a.Source, &a.SourceID,
+		&a.CommentsClosed, &a.Source, &a.SourceID, &a.OwnerID,
 		&auID, &auSlug, &auName, &auEmail, &auBio,
 		&sID, &sSlug, &sName, &sDesc, &sPos,
 		&a.CommentCount, &tags)
@@ -146,6 +146,18 @@ func articleWhere(q news.ArticleQuery) (string, []any) {
 	if !q.Since.IsZero() {
 		conds = append(conds, `a.published_at >= ?`)
 		args = append(args, q.Since.Unix())
+	}
+	if q.OwnerID != 0 {
+		conds = append(conds, `a.owner_id = ?`)
+		args = append(args, q.OwnerID)
+	}
+	if w := strings.TrimSpace(q.Words); w != "" {
+		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(w) + "%"
+		conds = append(conds, `(a.title LIKE ? ESCAPE '\' OR a.standfirst LIKE ? ESCAPE '\')`)
+		args = append(args, like, like)
+	}
+	if q.Status == "" && q.PublicAt.IsZero() && !q.WithTrash {
+		conds = append(conds, `a.status <> 'trash'`)
 	}
 	if len(conds) == 0 {
 		return "", nil
@@ -248,8 +260,8 @@ func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO articles (slug, title, standfirst, body_markdown, body_html, status,
 			published_at, updated_at, created_at, correction_note, seo_description, author_id, section_id,
-			image_url, image_alt, image_caption, image_width, image_height, comments_closed, source, source_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, articleValues(a)...)
+			image_url, image_alt, image_caption, image_width, image_height, comments_closed, source, source_id, owner_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, articleValues(a)...)
 		if isUniqueViolation(err) {
 			return fmt.Errorf("article slug %q: %w", a.Slug, news.ErrConflict)
 		}
@@ -258,6 +270,9 @@ func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
 		}
 		a.ID, _ = res.LastInsertId()
 		if err := writeTags(ctx, tx, a); err != nil {
+			return err
+		}
+		if err := recordRevision(ctx, tx, a, now); err != nil {
 			return err
 		}
 		keys, err := articleChangeKeys(ctx, tx, nil, a, now, true)
@@ -296,7 +311,7 @@ func (db *DB) UpdateArticle(ctx context.Context, a *news.Article) error {
 		_, err = tx.ExecContext(ctx, `UPDATE articles SET slug = ?, title = ?, standfirst = ?, body_markdown = ?, body_html = ?,
 			status = ?, published_at = ?, updated_at = ?, created_at = ?, correction_note = ?, seo_description = ?,
 			author_id = ?, section_id = ?, image_url = ?, image_alt = ?, image_caption = ?, image_width = ?,
-			image_height = ?, comments_closed = ?, source = ?, source_id = ? WHERE id = ?`, args...)
+			image_height = ?, comments_closed = ?, source = ?, source_id = ?, owner_id = ? WHERE id = ?`, args...)
 		if isUniqueViolation(err) {
 			return fmt.Errorf("article slug %q: %w", a.Slug, news.ErrConflict)
 		}
@@ -307,6 +322,9 @@ func (db *DB) UpdateArticle(ctx context.Context, a *news.Article) error {
 			return fmt.Errorf("update article %d tags: %w", a.ID, err)
 		}
 		if err := writeTags(ctx, tx, a); err != nil {
+			return err
+		}
+		if err := recordRevision(ctx, tx, a, now); err != nil {
 			return err
 		}
 		keys, err := articleChangeKeys(ctx, tx, oldKeys, a, now, moved)
@@ -366,7 +384,34 @@ func articleValues(a *news.Article) []any {
 	return []any{a.Slug, a.Title, a.Standfirst, a.BodyMarkdown, a.BodyHTML, string(a.Status),
 		unix(a.PublishedAt), unix(a.UpdatedAt), a.CreatedAt.Unix(), a.CorrectionNote, a.SEODescription,
 		authorID, sectionID, img.URL, img.Alt, img.Caption, img.Width, img.Height, a.CommentsClosed,
-		a.Source, a.SourceID}
+		a.Source, a.SourceID, nullID(a.OwnerID)}
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// recordRevision keeps the article's state as saved, by a.EditedBy.
+func recordRevision(ctx context.Context, tx *sql.Tx, a *news.Article, now time.Time) error {
+	section := ""
+	if a.Section != nil {
+		section = a.Section.Name
+	}
+	var tags []string
+	for _, t := range a.Tags {
+		tags = append(tags, t.Name)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO revisions (article_id, user_id, created_at, status, slug, title, standfirst,
+		body_markdown, correction_note, seo_description, section, tags, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, nullID(a.EditedBy), now.Unix(), string(a.Status), a.Slug, a.Title, a.Standfirst, a.BodyMarkdown,
+		a.CorrectionNote, a.SEODescription, section, strings.Join(tags, "\x1f"), unix(a.PublishedAt))
+	if err != nil {
+		return fmt.Errorf("record revision of article %d: %w", a.ID, err)
+	}
+	return nil
 }
 
 func validateArticle(a *news.Article) error {

@@ -37,6 +37,8 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"ChangeLogNamesStalePages", testChangeLog},
 		{"ImportIsIdempotent", testImportIdempotent},
 		{"ImportIsAllOrNothing", testImportAtomic},
+		{"RevisionsAndSchedule", testRevisionsAndSchedule},
+		{"EditorialFilters", testEditorialFilters},
 		{"Users", testUsers},
 		{"Sessions", testSessions},
 	}
@@ -569,5 +571,83 @@ func testSessions(t *testing.T, s Engine) {
 	s.DeleteSession(ctx, "two")
 	if _, err := s.Session(ctx, "two", base); !errors.Is(err, news.ErrNotFound) {
 		t.Errorf("deleted session: %v", err)
+	}
+}
+
+func testRevisionsAndSchedule(t *testing.T, s Engine) {
+	ctx := context.Background()
+	u := &news.User{Email: "w@example.org", Name: "Writer", Role: news.RoleAuthor, PasswordHash: "x"}
+	if err := s.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	a := article(1, "World", "USA")
+	a.Status, a.PublishedAt, a.OwnerID, a.EditedBy = news.StatusDraft, time.Time{}, u.ID, u.ID
+	mustCreate(t, s, a)
+	a.Title, a.BodyMarkdown = "Second title", "Second body"
+	a.Status, a.PublishedAt = news.StatusScheduled, base.Add(48*time.Hour)
+	if err := s.UpdateArticle(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	revs, err := s.Revisions(ctx, a.ID)
+	if err != nil || len(revs) != 2 {
+		t.Fatalf("%d revisions, %v; want 2", len(revs), err)
+	}
+	if revs[0].Title != "Second title" || revs[1].Title != "Story 1" || revs[0].UserName != "Writer" || revs[0].Status != news.StatusScheduled ||
+		revs[1].Section != "World" || len(revs[1].Tags) != 1 || revs[1].Tags[0] != "USA" {
+		t.Errorf("revisions: %+v / %+v", revs[0], revs[1])
+	}
+	if one, err := s.Revision(ctx, revs[1].ID); err != nil || one.Markdown != "Body" {
+		t.Errorf("one revision: %+v %v", one, err)
+	}
+	if got, _ := s.Article(ctx, a.ID); got.OwnerID != u.ID {
+		t.Errorf("owner %d, want %d", got.OwnerID, u.ID)
+	}
+	// Not yet due; then due.
+	if n, err := s.PublishDue(ctx, base.Add(47*time.Hour)); err != nil || n != 0 {
+		t.Errorf("early: published %d, %v", n, err)
+	}
+	mark, _ := s.LastChange(ctx)
+	if n, err := s.PublishDue(ctx, base.Add(49*time.Hour)); err != nil || n != 1 {
+		t.Fatalf("due: published %d, %v", n, err)
+	}
+	got, _ := s.Article(ctx, a.ID)
+	if got.Status != news.StatusPublished || !got.IsPublic(base.Add(49*time.Hour)) {
+		t.Errorf("after going live: %s", got.Status)
+	}
+	if keys := keysSince(t, s, mark); !slices.Contains(keys, news.KeyLists) {
+		t.Errorf("going live changed %v: the lists must be refreshed", keys)
+	}
+}
+
+func testEditorialFilters(t *testing.T, s Engine) {
+	ctx := context.Background()
+	u := &news.User{Email: "w@example.org", Name: "Writer", Role: news.RoleAuthor, PasswordHash: "x"}
+	s.CreateUser(ctx, u)
+	mine := article(1, "")
+	mine.Title, mine.OwnerID = "Budget 100% approved_now", u.ID
+	mustCreate(t, s, mine)
+	other := article(2, "")
+	other.Title = "Budget rejected"
+	mustCreate(t, s, other)
+	trashed := article(3, "")
+	trashed.Status = news.StatusTrash
+	mustCreate(t, s, trashed)
+	if got, _ := s.Articles(ctx, news.ArticleQuery{OwnerID: u.ID}); !slices.Equal(slugs(got), []string{"story-1"}) {
+		t.Errorf("owner filter: %v", slugs(got))
+	}
+	if got, _ := s.Articles(ctx, news.ArticleQuery{Words: "budget"}); len(got) != 2 {
+		t.Errorf("words filter: %v", slugs(got))
+	}
+	if got, _ := s.Articles(ctx, news.ArticleQuery{Words: "100%"}); !slices.Equal(slugs(got), []string{"story-1"}) {
+		t.Errorf("words with %%: %v", slugs(got))
+	}
+	if got, _ := s.Articles(ctx, news.ArticleQuery{Words: "t_r"}); len(got) != 0 {
+		t.Errorf("an underscore matched as a wildcard: %v", slugs(got))
+	}
+	if got, _ := s.Articles(ctx, news.ArticleQuery{}); len(got) != 2 {
+		t.Errorf("trash listed by default: %v", slugs(got))
+	}
+	if got, _ := s.Articles(ctx, news.ArticleQuery{Status: news.StatusTrash}); !slices.Equal(slugs(got), []string{"story-3"}) {
+		t.Errorf("trash: %v", slugs(got))
 	}
 }

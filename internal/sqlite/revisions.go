@@ -1,0 +1,98 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"broadsheet/internal/news"
+)
+
+const revisionColumns = `r.id, r.article_id, COALESCE(r.user_id, 0), COALESCE(u.name, ''), r.created_at, r.status, r.slug,
+	r.title, r.standfirst, r.body_markdown, r.correction_note, r.seo_description, r.section, r.tags, r.published_at`
+
+func scanRevision(row scanner) (*news.Revision, error) {
+	var r news.Revision
+	var created int64
+	var published sql.NullInt64
+	var tags string
+	err := row.Scan(&r.ID, &r.ArticleID, &r.UserID, &r.UserName, &created, &r.Status, &r.Slug, &r.Title, &r.Standfirst,
+		&r.Markdown, &r.Correction, &r.SEO, &r.Section, &tags, &published)
+	if err != nil {
+		return nil, err
+	}
+	r.CreatedAt, r.PublishedAt = time.Unix(created, 0).UTC(), fromUnix(published)
+	if tags != "" {
+		r.Tags = strings.Split(tags, "\x1f")
+	}
+	return &r, nil
+}
+
+// Revisions implements news.Store.
+func (db *DB) Revisions(ctx context.Context, articleID int64) ([]*news.Revision, error) {
+	rows, err := db.reads.QueryContext(ctx, `SELECT `+revisionColumns+` FROM revisions r LEFT JOIN users u ON u.id = r.user_id
+		WHERE r.article_id = ? ORDER BY r.id DESC`, articleID)
+	if err != nil {
+		return nil, fmt.Errorf("revisions of article %d: %w", articleID, err)
+	}
+	defer rows.Close()
+	var out []*news.Revision
+	for rows.Next() {
+		r, err := scanRevision(rows)
+		if err != nil {
+			return nil, fmt.Errorf("revisions of article %d: %w", articleID, err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Revision implements news.Store.
+func (db *DB) Revision(ctx context.Context, id int64) (*news.Revision, error) {
+	r, err := scanRevision(db.reads.QueryRowContext(ctx, `SELECT `+revisionColumns+` FROM revisions r LEFT JOIN users u ON u.id = r.user_id WHERE r.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("revision %d: %w", id, news.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("revision %d: %w", id, err)
+	}
+	return r, nil
+}
+
+// PublishDue implements news.Store. Each article goes live through UpdateArticle, so
+// its pages' cache keys are recorded as for any publication.
+func (db *DB) PublishDue(ctx context.Context, now time.Time) (int, error) {
+	rows, err := db.reads.QueryContext(ctx, `SELECT id FROM articles WHERE status = 'scheduled' AND published_at <= ?`, now.Unix())
+	if err != nil {
+		return 0, fmt.Errorf("scheduled articles: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	n := 0
+	for _, id := range ids {
+		a, err := db.Article(ctx, id)
+		if err != nil {
+			return n, err
+		}
+		if a.Status != news.StatusScheduled { // changed meanwhile
+			continue
+		}
+		a.Status, a.EditedBy = news.StatusPublished, 0
+		if err := db.UpdateArticle(ctx, a); err != nil {
+			return n, fmt.Errorf("publish scheduled article %d: %w", id, err)
+		}
+		n++
+	}
+	return n, nil
+}
