@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	stdlog "log"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -72,7 +73,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	adm, err := admin.New(db, srv, srv.Secret(), admin.Config{
-		BaseURL: *baseURL, ArticlePath: srv.ArticlePath, TrustProxy: *trustProxy, Logger: log,
+		BaseURL: *baseURL, ArticlePath: srv.ArticlePath, Location: srv.Location, TrustProxy: *trustProxy, Logger: log,
 	})
 	if err != nil {
 		ln.Close()
@@ -98,8 +99,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var wg sync.WaitGroup
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	wg.Add(1)
+	wg.Add(2)
 	go func() { defer wg.Done(); srv.Run(runCtx) }()
+	go func() { defer wg.Done(); publishScheduled(runCtx, db, srv, log) }()
 
 	log.Info("serving", "url", *baseURL, "listen", ln.Addr().String(), "db", *dbPath, "page_cache", *pageCache)
 	errc := make(chan error, 1)
@@ -179,4 +181,29 @@ func route(adm, public http.Handler) http.Handler {
 		}
 		public.ServeHTTP(w, r)
 	})
+}
+
+// publishScheduled puts scheduled articles live when their time comes: at start (an
+// article whose time passed while the server was down goes live at once) and then
+// every 15 seconds.
+func publishScheduled(ctx context.Context, db news.Store, srv *site.Server, log *slog.Logger) {
+	t := time.NewTicker(15 * time.Second)
+	defer t.Stop()
+	for {
+		if n, err := db.PublishDue(ctx, time.Now()); err != nil {
+			if ctx.Err() == nil {
+				log.Error("publish scheduled articles", "err", err)
+			}
+		} else if n > 0 {
+			log.Info("scheduled articles published", "count", n)
+			if err := srv.Sync(ctx); err != nil {
+				log.Error("apply scheduled articles to the page cache", "err", err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -50,9 +50,11 @@ type Config struct {
 	BaseURL string // decides the Secure flag of the cookie (https)
 	// ArticlePath gives an article's public address.
 	ArticlePath func(a *news.Article) string
-	TrustProxy  bool
-	Logger      *slog.Logger
-	Now         func() time.Time
+	// Location gives the site's time zone, in which the editor shows times.
+	Location   func() *time.Location
+	TrustProxy bool
+	Logger     *slog.Logger
+	Now        func() time.Time
 }
 
 // Session lifetimes: a session ends after SessionIdle without use, and in any case
@@ -93,7 +95,7 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 		byAccount: auth.NewLimiter(5, 15*time.Minute), byAddress: auth.NewLimiter(20, 15*time.Minute)}
 	funcs := template.FuncMap{"lower": strings.ToLower}
 	s.pages = map[string]*template.Template{}
-	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "error"} {
+	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "articles", "edit", "history", "error"} {
 		t, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("admin templates: %w", err)
@@ -109,6 +111,13 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	mux.Handle("GET /admin/{$}", s.require(news.PermViewDashboard, s.dashboard))
 	mux.Handle("GET /admin/comments", s.require(news.PermModerate, s.comments))
 	mux.Handle("POST /admin/comments/{id}", s.require(news.PermModerate, s.moderate))
+	mux.Handle("GET /admin/articles", s.require(news.PermWriteDrafts, s.articles))
+	mux.Handle("GET /admin/articles/new", s.require(news.PermWriteDrafts, s.newArticle))
+	mux.Handle("POST /admin/articles", s.require(news.PermWriteDrafts, s.saveArticle))
+	mux.Handle("GET /admin/articles/{id}", s.require(news.PermWriteDrafts, s.editArticle))
+	mux.Handle("POST /admin/articles/{id}", s.require(news.PermWriteDrafts, s.saveArticle))
+	mux.Handle("GET /admin/articles/{id}/history", s.require(news.PermWriteDrafts, s.history))
+	mux.Handle("POST /admin/articles/{id}/restore/{rev}", s.require(news.PermWriteDrafts, s.restore))
 	mux.Handle("GET /admin/settings", s.require(news.PermManageSettings, s.settingsForm))
 	mux.Handle("POST /admin/settings", s.require(news.PermManageSettings, s.saveSettings))
 	mux.Handle("GET /admin/users", s.require(news.PermManageUsers, s.users))

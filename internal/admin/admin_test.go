@@ -79,7 +79,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.admin, err = admin.New(db, e.site, e.site.Secret(), admin.Config{BaseURL: base, ArticlePath: e.site.ArticlePath, Now: e.clock.Now,
+	e.admin, err = admin.New(db, e.site, e.site.Secret(), admin.Config{BaseURL: base, ArticlePath: e.site.ArticlePath, Location: e.site.Location, Now: e.clock.Now,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

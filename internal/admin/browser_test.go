@@ -56,7 +56,8 @@ func TestAdministratorModeratesInABrowser(t *testing.T) {
 	if body := browsertest.Get(t, ctx, chromedp.Text(chromedp.ID("comments"))); !strings.Contains(body, "Please let me in") {
 		t.Errorf("the reader does not see the approved comment: %q", body)
 	}
-	for _, path := range []string{"/admin/users", "/admin/settings", "/admin/account"} {
+	for _, path := range []string{"/admin/users", "/admin/settings", "/admin/account", "/admin/articles", "/admin/articles/new",
+		"/admin/articles/" + itoa(e.article.ID), "/admin/articles/" + itoa(e.article.ID) + "/history"} {
 		browsertest.Do(t, ctx, chromedp.Navigate(e.http.URL+path), chromedp.WaitVisible(chromedp.CSS("main h1")))
 		browsertest.CheckAxe(t, ctx, path)
 	}
@@ -86,7 +87,11 @@ func TestAdminPagesAreValidHTML(t *testing.T) {
 		"queue": b.get("/admin/comments").body, "empty-queue": b.get("/admin/comments?status=spam").body,
 		"not-found": b.get("/admin/nothing").body, "users": b.get("/admin/users").body,
 		"settings": b.get("/admin/settings").body, "account": b.get("/admin/account").body,
-		"refused-settings": b.post("/admin/settings", url.Values{"csrf": {b.csrf()}, "per_page": {"x"}}).body}
+		"refused-settings": b.post("/admin/settings", url.Values{"csrf": {b.csrf()}, "per_page": {"x"}}).body,
+		"articles":         b.get("/admin/articles").body, "new-article": b.get("/admin/articles/new").body,
+		"edit-article": b.get("/admin/articles/" + itoa(e.article.ID)).body, "history": b.get("/admin/articles/" + itoa(e.article.ID) + "/history").body,
+		"refused-article": b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"save"}, "title": {""}, "published": {"x"}}).body,
+		"preview":         b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"preview"}, "title": {"P"}, "body": {"# Heading\n\ntext"}}).body}
 	dir := t.TempDir()
 	var files []string
 	for name, body := range pages {

@@ -133,8 +133,8 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, u *news.User) {
 type articleLink struct{ URL, Title, When string }
 
 type dashboardBody struct {
-	Pending, Published int
-	Latest             []articleLink
+	Pending, Published, Drafts int
+	Review, Scheduled, Latest  []articleLink
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *news.User) {
@@ -145,11 +145,31 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *news.User)
 		return
 	}
 	published, _ := s.store.CountArticles(ctx, news.ArticleQuery{PublicAt: now})
-	latest, _ := s.store.Articles(ctx, news.ArticleQuery{PublicAt: now, Limit: 10, Summaries: true})
-	body := dashboardBody{Pending: len(pending), Published: published}
-	for _, a := range latest {
-		body.Latest = append(body.Latest, articleLink{s.cfg.ArticlePath(a), a.Title, a.PublishedAt.Format("2 Jan 2006 15:04")})
+	drafts := news.ArticleQuery{Status: news.StatusDraft}
+	if !u.Role.Can(news.PermEditAll) {
+		drafts.OwnerID = u.ID // a writer's own drafts; an editor's desk has everyone's
 	}
+	body := dashboardBody{Pending: len(pending), Published: published}
+	body.Drafts, _ = s.store.CountArticles(ctx, drafts)
+	links := func(q news.ArticleQuery, public bool) []articleLink {
+		q.Limit, q.Summaries = 10, true
+		arts, _ := s.store.Articles(ctx, q)
+		var out []articleLink
+		for _, a := range arts {
+			l := articleLink{URL: fmt.Sprintf("/admin/articles/%d", a.ID), Title: a.Title}
+			if public {
+				l.URL = s.cfg.ArticlePath(a)
+			}
+			if !a.PublishedAt.IsZero() {
+				l.When = a.PublishedAt.In(s.location()).Format("2 Jan 2006 15:04")
+			}
+			out = append(out, l)
+		}
+		return out
+	}
+	body.Review = links(news.ArticleQuery{Status: news.StatusReview}, false)
+	body.Scheduled = links(news.ArticleQuery{Status: news.StatusScheduled}, false)
+	body.Latest = links(news.ArticleQuery{PublicAt: now}, true)
 	s.render(w, r, http.StatusOK, "dashboard", &page{Title: "Dashboard", Nav: "dashboard", User: u, CSRF: s.csrfToken(r), Body: body})
 }
 

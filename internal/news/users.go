@@ -110,3 +110,35 @@ type UserStore interface {
 	DeleteUserSessions(ctx context.Context, userID int64, keep string) error
 	UserSessions(ctx context.Context, userID int64, now time.Time) ([]*Session, error)
 }
+
+// CanEdit reports whether u may change article a: editors any article; authors their
+// own; contributors their own while it is a draft or in review.
+func (u *User) CanEdit(a *Article) bool {
+	switch {
+	case u == nil || u.Disabled:
+		return false
+	case u.Role.Can(PermEditAll):
+		return true
+	case a.OwnerID != u.ID:
+		return false
+	case u.Role.Can(PermPublishOwn):
+		return true
+	}
+	return u.Role.Can(PermWriteDrafts) && (a.Status == StatusDraft || a.Status == StatusReview)
+}
+
+// CanMove reports whether u may move article a to the status to: anyone who may edit
+// it may keep it a draft, send it for review or trash it; only those who may publish it
+// may publish, schedule or unpublish it.
+func (u *User) CanMove(a *Article, to ArticleStatus) bool {
+	if !u.CanEdit(a) {
+		return false
+	}
+	switch to {
+	case StatusDraft, StatusReview, StatusTrash:
+		return true
+	case StatusPublished, StatusScheduled, StatusUnpublished:
+		return u.Role.Can(PermPublishOwn) && (a.OwnerID == u.ID || u.Role.Can(PermEditAll))
+	}
+	return false
+}

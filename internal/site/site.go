@@ -442,3 +442,6 @@ func (s *Server) ArticlePath(a *news.Article) string {
 // Secret returns the site's secret, which other parts of the server (the admin's
 // form tokens) derive their keys from.
 func (s *Server) Secret() []byte { return s.state.Load().settings.Secret }
+
+// Location returns the site's time zone.
+func (s *Server) Location() *time.Location { return s.state.Load().settings.Location }

@@ -1,0 +1,506 @@
+package admin
+
+import (
+	"errors"
+	"fmt"
+	"html"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"broadsheet/internal/news"
+	"broadsheet/internal/render"
+)
+
+type articleRow struct {
+	ID                                   int64
+	Title, Status, Section, Byline, When string
+	Editable                             bool
+}
+
+type articleFilter struct {
+	Status, Section, Tag, Author, Words string
+	Mine                                bool
+}
+
+type articlesBody struct {
+	Filter   articleFilter
+	Statuses []news.ArticleStatus
+	Sections []*news.Section
+	Articles []articleRow
+}
+
+var allStatuses = []news.ArticleStatus{news.StatusDraft, news.StatusReview, news.StatusScheduled, news.StatusPublished, news.StatusUnpublished, news.StatusTrash}
+
+// articles lists articles with the newsroom's filters: status, section, tag, author,
+// words, and "only mine".
+func (s *Server) articles(w http.ResponseWriter, r *http.Request, u *news.User) {
+	ctx, q := r.Context(), r.URL.Query()
+	f := articleFilter{Status: q.Get("status"), Section: q.Get("section"), Tag: strings.TrimSpace(q.Get("tag")),
+		Author: strings.TrimSpace(q.Get("author")), Words: strings.TrimSpace(q.Get("q")), Mine: q.Get("mine") == "1"}
+	query := news.ArticleQuery{Status: news.ArticleStatus(f.Status), Words: f.Words, Limit: 200, Summaries: true}
+	none := false // a filter names something that does not exist: nothing matches
+	if f.Status != "" && !query.Status.Valid() {
+		none = true
+	}
+	if f.Section != "" {
+		if sec, err := s.store.SectionBySlug(ctx, f.Section); err == nil {
+			query.SectionID = sec.ID
+		} else {
+			none = true
+		}
+	}
+	if f.Tag != "" {
+		if tag, err := s.store.TagBySlug(ctx, news.Slugify(f.Tag)); err == nil {
+			query.TagID = tag.ID
+		} else {
+			none = true
+		}
+	}
+	if f.Author != "" {
+		if au, err := s.store.AuthorBySlug(ctx, news.Slugify(f.Author)); err == nil {
+			query.AuthorID = au.ID
+		} else {
+			none = true
+		}
+	}
+	if f.Mine {
+		query.OwnerID = u.ID
+	}
+	body := articlesBody{Filter: f, Statuses: allStatuses}
+	body.Sections, _ = s.store.Sections(ctx)
+	if !none {
+		arts, err := s.store.Articles(ctx, query)
+		if err != nil {
+			s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The articles could not be read.")
+			return
+		}
+		for _, a := range arts {
+			row := articleRow{ID: a.ID, Title: a.Title, Status: string(a.Status), Editable: u.CanEdit(a)}
+			if a.Section != nil {
+				row.Section = a.Section.Name
+			}
+			if a.Author != nil {
+				row.Byline = a.Author.Name
+			}
+			when := a.PublishedAt
+			if when.IsZero() {
+				when = a.CreatedAt
+			}
+			row.When = when.Format("2 Jan 2006 15:04")
+			body.Articles = append(body.Articles, row)
+		}
+	}
+	s.render(w, r, http.StatusOK, "articles", &page{Title: "Articles", Nav: "articles", User: u, CSRF: s.csrfToken(r),
+		Flash: q.Get("done"), Body: body})
+}
+
+type editAction struct{ Value, Label string }
+
+type editBody struct {
+	ID                                     int64
+	Status                                 news.ArticleStatus
+	PublicURL                              string
+	Revisions                              int
+	Title, Standfirst, Body, Section, Tags string
+	Slug, Published, Zone, SEO, Correction string
+	Image, ImageAlt, ImageCaption          string
+	CommentsClosed                         bool
+	Sections                               []*news.Section
+	Actions                                []editAction
+	Preview                                template.HTML
+}
+
+const localTime = "2006-01-02T15:04"
+
+// editBodyOf fills the form from an article.
+func (s *Server) editBodyOf(a *news.Article) *editBody {
+	b := &editBody{ID: a.ID, Status: a.Status, Title: a.Title, Standfirst: a.Standfirst, Body: a.BodyMarkdown,
+		Slug: a.Slug, SEO: a.SEODescription, Correction: a.CorrectionNote, CommentsClosed: a.CommentsClosed}
+	if a.Section != nil {
+		b.Section = a.Section.Name
+	}
+	var tags []string
+	for _, t := range a.Tags {
+		tags = append(tags, t.Name)
+	}
+	b.Tags = strings.Join(tags, ", ")
+	if !a.PublishedAt.IsZero() {
+		b.Published = a.PublishedAt.In(s.location()).Format(localTime)
+	}
+	if img := a.FeaturedImage; img != nil {
+		b.Image, b.ImageAlt, b.ImageCaption = img.URL, img.Alt, img.Caption
+	}
+	return b
+}
+
+func (s *Server) location() *time.Location {
+	if s.cfg.Location != nil {
+		if loc := s.cfg.Location(); loc != nil {
+			return loc
+		}
+	}
+	return time.UTC
+}
+
+// actionsFor lists the buttons the user may press on the article, by its status.
+func actionsFor(u *news.User, a *news.Article) []editAction {
+	var out []editAction
+	add := func(to news.ArticleStatus, value, label string) {
+		if u.CanMove(a, to) {
+			out = append(out, editAction{value, label})
+		}
+	}
+	switch a.Status {
+	case news.StatusTrash:
+		add(news.StatusDraft, "restore", "Restore as a draft")
+		return out
+	case news.StatusPublished, news.StatusScheduled:
+		add(a.Status, "save", "Update")
+		add(news.StatusUnpublished, "unpublish", "Unpublish")
+	default:
+		add(a.Status, "save", "Save")
+		if a.Status != news.StatusReview {
+			add(news.StatusReview, "submit", "Submit for review")
+		}
+		add(news.StatusPublished, "publish", "Publish")
+	}
+	out = append(out, editAction{"preview", "Preview"})
+	if a.ID != 0 {
+		add(news.StatusTrash, "trash", "Move to trash")
+	}
+	return out
+}
+
+func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, u *news.User, a *news.Article, b *editBody, status int, errMsg string) {
+	b.Sections, _ = s.store.Sections(r.Context())
+	b.Actions = actionsFor(u, a)
+	if _, err := time.Parse(localTime, b.Published); err != nil {
+		b.Published = "" // only a forged form sends what a date-time field cannot show
+	}
+	b.Zone = s.location().String()
+	if a.ID != 0 {
+		revs, _ := s.store.Revisions(r.Context(), a.ID)
+		b.Revisions = len(revs)
+		if a.IsPublic(s.cfg.Now()) {
+			b.PublicURL = s.cfg.ArticlePath(a)
+		}
+	}
+	title := "New article"
+	if a.ID != 0 {
+		title = "Edit: " + a.Title
+	}
+	s.render(w, r, status, "edit", &page{Title: title, Nav: "articles", User: u, CSRF: s.csrfToken(r), Error: errMsg,
+		Flash: r.URL.Query().Get("done"), Body: b})
+}
+
+func (s *Server) newArticle(w http.ResponseWriter, r *http.Request, u *news.User) {
+	a := &news.Article{Status: news.StatusDraft, OwnerID: u.ID}
+	s.renderEditor(w, r, u, a, s.editBodyOf(a), http.StatusOK, "")
+}
+
+func (s *Server) editArticle(w http.ResponseWriter, r *http.Request, u *news.User) {
+	a, ok := s.loadEditable(w, r, u)
+	if !ok {
+		return
+	}
+	s.renderEditor(w, r, u, a, s.editBodyOf(a), http.StatusOK, "")
+}
+
+// loadEditable reads the article of the address and checks that u may edit it.
+func (s *Server) loadEditable(w http.ResponseWriter, r *http.Request, u *news.User) (*news.Article, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, r, u, http.StatusNotFound, "No such article", "There is no article at this address.")
+		return nil, false
+	}
+	a, err := s.store.Article(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, u, http.StatusNotFound, "No such article", "There is no article at this address.")
+		return nil, false
+	}
+	if !u.CanEdit(a) {
+		s.log.Info("refused", "user", u.ID, "role", u.Role, "action", "edit article", "article", a.ID)
+		s.fail(w, r, u, http.StatusForbidden, "Not allowed", fmt.Sprintf("Your role (%s) may not edit this article.", u.Role))
+		return nil, false
+	}
+	return a, true
+}
+
+// saveArticle takes the editor's form for a new article (no id in the address) or an
+// existing one, applies the button pressed, and checks every step against the role.
+func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.User) {
+	ctx, now := r.Context(), s.cfg.Now()
+	a := &news.Article{Status: news.StatusDraft, OwnerID: u.ID}
+	if r.PathValue("id") != "" {
+		var ok bool
+		if a, ok = s.loadEditable(w, r, u); !ok {
+			return
+		}
+	}
+	f := r.PostForm
+	b := &editBody{ID: a.ID, Status: a.Status, Title: strings.TrimSpace(f.Get("title")), Standfirst: strings.TrimSpace(f.Get("standfirst")),
+		Body: strings.ReplaceAll(f.Get("body"), "\r\n", "\n"), Section: strings.TrimSpace(f.Get("section")), Tags: f.Get("tags"),
+		Slug: strings.TrimSpace(f.Get("slug")), Published: strings.TrimSpace(f.Get("published")), SEO: strings.TrimSpace(f.Get("seo")),
+		Correction: strings.TrimSpace(f.Get("correction")), Image: strings.TrimSpace(f.Get("image")),
+		ImageAlt: strings.TrimSpace(f.Get("image_alt")), ImageCaption: strings.TrimSpace(f.Get("image_caption")),
+		CommentsClosed: f.Get("comments_closed") == "1"}
+	refuse := func(status int, msg string) { s.renderEditor(w, r, u, a, b, status, msg) }
+
+	action := f.Get("action")
+	target := a.Status
+	switch action {
+	case "save", "preview":
+	case "submit":
+		target = news.StatusReview
+	case "publish":
+		target = news.StatusPublished
+	case "unpublish":
+		target = news.StatusUnpublished
+	case "trash":
+		target = news.StatusTrash
+	case "restore":
+		target = news.StatusDraft
+	default:
+		refuse(http.StatusBadRequest, "Unknown action: nothing was saved.")
+		return
+	}
+	var published time.Time
+	if b.Published != "" {
+		t, err := time.ParseInLocation(localTime, b.Published, s.location())
+		if err != nil {
+			refuse(http.StatusUnprocessableEntity, "The publication time is not a date and time: nothing was saved.")
+			return
+		}
+		published = t.UTC()
+	}
+	if target == news.StatusPublished && published.After(now) {
+		target = news.StatusScheduled
+	}
+	if !u.CanMove(a, target) {
+		s.log.Info("refused", "user", u.ID, "role", u.Role, "action", action, "article", a.ID)
+		s.fail(w, r, u, http.StatusForbidden, "Not allowed", fmt.Sprintf("Your role (%s) may not make this article %s, so nothing was saved.", u.Role, target))
+		return
+	}
+	if b.Title == "" {
+		refuse(http.StatusUnprocessableEntity, "An article needs a headline: nothing was saved.")
+		return
+	}
+	if !validText(b.Title, b.Standfirst, b.Body, b.Section, b.Tags, b.Slug, b.SEO, b.Correction, b.Image, b.ImageAlt, b.ImageCaption) {
+		refuse(http.StatusUnprocessableEntity, "The form holds bytes that are not valid text: nothing was saved.")
+		return
+	}
+	bodyHTML, err := render.Markdown(b.Body)
+	if err != nil {
+		refuse(http.StatusUnprocessableEntity, "The body could not be read as Markdown: nothing was saved.")
+		return
+	}
+	if action == "preview" {
+		b.Preview = template.HTML(bodyHTML)
+		s.renderEditor(w, r, u, a, b, http.StatusOK, "")
+		return
+	}
+	if (target == news.StatusPublished || target == news.StatusScheduled) && strings.TrimSpace(b.Body) == "" {
+		refuse(http.StatusUnprocessableEntity, "An article needs a body before it is published: nothing was saved.")
+		return
+	}
+
+	wasPublished := a.Status == news.StatusPublished
+	a.Title, a.Standfirst, a.BodyMarkdown, a.BodyHTML = b.Title, b.Standfirst, b.Body, bodyHTML
+	a.SEODescription, a.CorrectionNote, a.CommentsClosed = b.SEO, b.Correction, b.CommentsClosed
+	a.Slug = news.Slugify(b.Slug)
+	if b.Slug == "" {
+		a.Slug = news.Slugify(b.Title)
+	}
+	b.Slug = a.Slug
+	a.Section = nil
+	if b.Section != "" {
+		a.Section = &news.Section{Name: b.Section}
+	}
+	a.Tags = nil
+	for _, t := range strings.Split(b.Tags, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			a.Tags = append(a.Tags, &news.Tag{Name: t})
+		}
+	}
+	a.FeaturedImage = nil
+	if b.Image != "" {
+		a.FeaturedImage = &news.Image{URL: b.Image, Alt: b.ImageAlt, Caption: b.ImageCaption}
+	}
+	if a.Author == nil {
+		a.Author = &news.Author{Name: u.Name, Slug: news.Slugify(u.Name)}
+	}
+	// The form shows the stored time, so an empty field means "now"; a published
+	// article saved again after a minute tells its readers it was updated.
+	if target == news.StatusPublished || target == news.StatusScheduled {
+		if published.IsZero() {
+			published = now
+		}
+		if wasPublished && target == news.StatusPublished && now.Sub(published) > time.Minute {
+			a.UpdatedAt = now.Truncate(time.Second)
+		}
+	}
+	a.PublishedAt = published.Truncate(time.Second)
+	a.Status, a.EditedBy = target, u.ID
+	if a.ID == 0 {
+		err = s.store.CreateArticle(ctx, a)
+	} else {
+		err = s.store.UpdateArticle(ctx, a)
+	}
+	if err != nil {
+		switch {
+		case errors.Is(err, news.ErrConflict):
+			refuse(http.StatusUnprocessableEntity, "Another article has the address “"+a.Slug+"”: please choose another slug. Nothing was saved.")
+		case errors.Is(err, news.ErrInvalid):
+			refuse(http.StatusUnprocessableEntity, "Nothing was saved: "+err.Error()+".")
+		default:
+			s.log.Error("save article", "err", err)
+			refuse(http.StatusInternalServerError, "The article could not be saved. Please try again; your text is still in the form.")
+		}
+		return
+	}
+	s.sync(r)
+	s.log.Info("article saved", "article", a.ID, "status", a.Status, "by", u.ID)
+	done := map[news.ArticleStatus]string{news.StatusDraft: "Draft saved.", news.StatusReview: "Submitted for review.",
+		news.StatusPublished: "Published.", news.StatusScheduled: "Scheduled.", news.StatusUnpublished: "Unpublished.", news.StatusTrash: "Moved to the trash."}[a.Status]
+	http.Redirect(w, r, fmt.Sprintf("/admin/articles/%d?done=%s", a.ID, strings.ReplaceAll(done, " ", "+")), http.StatusSeeOther)
+}
+
+func validText(values ...string) bool {
+	for _, v := range values {
+		if !isValidText(v) {
+			return false
+		}
+	}
+	return true
+}
+
+func isValidText(v string) bool {
+	return strings.ToValidUTF8(v, "\uFFFD") == v && !strings.ContainsRune(v, 0)
+}
+
+type historyEntry struct {
+	ID                int64
+	When, Who, Status string
+	Diff              template.HTML
+	Restorable        bool
+}
+
+// history shows every revision, newest first, each with what it changed from the one
+// before.
+func (s *Server) history(w http.ResponseWriter, r *http.Request, u *news.User) {
+	a, ok := s.loadEditable(w, r, u)
+	if !ok {
+		return
+	}
+	revs, err := s.store.Revisions(r.Context(), a.ID)
+	if err != nil {
+		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The history could not be read.")
+		return
+	}
+	var entries []historyEntry
+	for i, rev := range revs {
+		e := historyEntry{ID: rev.ID, When: rev.CreatedAt.In(s.location()).Format("2 Jan 2006 15:04:05"), Who: rev.UserName, Status: string(rev.Status), Restorable: i > 0}
+		if e.Who == "" {
+			e.Who = "the system"
+		}
+		if i+1 < len(revs) {
+			e.Diff = diffHTML(revisionText(revs[i+1]), revisionText(rev))
+		}
+		entries = append(entries, e)
+	}
+	s.render(w, r, http.StatusOK, "history", &page{Title: "History", Nav: "articles", User: u, CSRF: s.csrfToken(r),
+		Body: struct {
+			ID        int64
+			Title     string
+			Revisions []historyEntry
+		}{a.ID, a.Title, entries}})
+}
+
+func revisionText(r *news.Revision) string {
+	return "Headline: " + r.Title + "\nStandfirst: " + r.Standfirst + "\nSection: " + r.Section + "\nTags: " + strings.Join(r.Tags, ", ") +
+		"\nAddress: " + r.Slug + "\nCorrection: " + r.Correction + "\n\n" + r.Markdown
+}
+
+// restore makes a revision's words the article's again (its status is kept), as a new
+// revision.
+func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
+	a, ok := s.loadEditable(w, r, u)
+	if !ok {
+		return
+	}
+	revID, _ := strconv.ParseInt(r.PathValue("rev"), 10, 64)
+	rev, err := s.store.Revision(r.Context(), revID)
+	if err != nil || rev.ArticleID != a.ID {
+		s.fail(w, r, u, http.StatusNotFound, "No such version", "That version is not one of this article's.")
+		return
+	}
+	body, err := render.Markdown(rev.Markdown)
+	if err != nil {
+		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "That version could not be rendered.")
+		return
+	}
+	a.Title, a.Standfirst, a.BodyMarkdown, a.BodyHTML = rev.Title, rev.Standfirst, rev.Markdown, body
+	a.CorrectionNote, a.SEODescription, a.Slug = rev.Correction, rev.SEO, rev.Slug
+	a.Section = nil
+	if rev.Section != "" {
+		a.Section = &news.Section{Name: rev.Section}
+	}
+	a.Tags = nil
+	for _, t := range rev.Tags {
+		a.Tags = append(a.Tags, &news.Tag{Name: t})
+	}
+	a.EditedBy = u.ID
+	if err := s.store.UpdateArticle(r.Context(), a); err != nil {
+		s.fail(w, r, u, http.StatusUnprocessableEntity, "Not restored", "That version could not be restored: "+err.Error()+".")
+		return
+	}
+	s.sync(r)
+	http.Redirect(w, r, fmt.Sprintf("/admin/articles/%d?done=Version+restored.", a.ID), http.StatusSeeOther)
+}
+
+// diffHTML shows the lines of b that are not in a as insertions and those of a not in
+// b as deletions, by the longest common subsequence of lines (texts past a few
+// thousand lines are compared as wholes).
+func diffHTML(a, b string) template.HTML {
+	x, y := strings.Split(a, "\n"), strings.Split(b, "\n")
+	if a == b {
+		return ""
+	}
+	var out strings.Builder
+	if len(x)*len(y) > 4_000_000 {
+		out.WriteString("<del>" + html.EscapeString(a) + "</del><ins>" + html.EscapeString(b) + "</ins>")
+		return template.HTML(out.String())
+	}
+	// lcs[i][j] is the length of the longest common subsequence of x[i:] and y[j:].
+	lcs := make([][]int, len(x)+1)
+	for i := range lcs {
+		lcs[i] = make([]int, len(y)+1)
+	}
+	for i := len(x) - 1; i >= 0; i-- {
+		for j := len(y) - 1; j >= 0; j-- {
+			if x[i] == y[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	i, j := 0, 0
+	for i < len(x) || j < len(y) {
+		switch {
+		case i < len(x) && j < len(y) && x[i] == y[j]:
+			out.WriteString("<span>" + html.EscapeString(x[i]) + "</span>\n")
+			i, j = i+1, j+1
+		case j < len(y) && (i == len(x) || lcs[i][j+1] >= lcs[i+1][j]):
+			out.WriteString("<ins>" + html.EscapeString(y[j]) + "</ins>")
+			j++
+		default:
+			out.WriteString("<del>" + html.EscapeString(x[i]) + "</del>")
+			i++
+		}
+	}
+	return template.HTML(out.String())
+}
