@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"runtime/debug"
 	"strings"
@@ -18,6 +19,7 @@ import (
 
 	"broadsheet/internal/admin"
 	"broadsheet/internal/demo"
+	"broadsheet/internal/media"
 	"broadsheet/internal/news"
 	"broadsheet/internal/site"
 	"broadsheet/internal/sqlite"
@@ -33,6 +35,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cacheMB := fs.Int("cache-mb", 64, "most memory the page cache may use, in MiB")
 	trustProxy := fs.Bool("trust-proxy", false, "take the client address from X-Forwarded-For (behind a reverse proxy)")
 	minTime := fs.Duration("comment-min-time", 3*time.Second, "least time between loading a comment form and posting it")
+	mediaDir := fs.String("media-dir", "", "directory of uploaded images (default: media beside the database)")
 	burst := fs.Int("comment-burst", 5, "comments one address may post at once")
 	every := fs.Duration("comment-every", 30*time.Second, "after the burst, one more comment per this interval")
 	if err := parseFlags(fs, args); err != nil {
@@ -72,8 +75,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ln.Close()
 		return err
 	}
+	if *mediaDir == "" {
+		*mediaDir = filepath.Join(filepath.Dir(*dbPath), "media")
+	}
+	files := media.Dir(*mediaDir)
 	adm, err := admin.New(db, srv, srv.Secret(), admin.Config{
-		BaseURL: *baseURL, ArticlePath: srv.ArticlePath, Location: srv.Location, TrustProxy: *trustProxy, Logger: log,
+		BaseURL: *baseURL, ArticlePath: srv.ArticlePath, Location: srv.Location, TrustProxy: *trustProxy, Logger: log, Media: files,
 	})
 	if err != nil {
 		ln.Close()
@@ -86,7 +93,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "No account yet. Create the first administrator at:\n\n    %s\n\n(or run: broadsheet user add --email EMAIL --name NAME --role administrator)\n", link)
 	}
 	httpSrv := &http.Server{
-		Handler:           route(adm, srv),
+		Handler:           route(adm, media.Handler(files), srv),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second, // a slow client may not hold a connection forever
 		WriteTimeout:      2 * time.Minute,
@@ -171,15 +178,18 @@ func (r redactAddresses) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// route sends /admin to the admin and everything else to the public site, with one
-// prefix test on the public site's hot path.
-func route(adm, public http.Handler) http.Handler {
+// route sends /admin to the admin, /media/ to the uploaded files and everything else
+// to the public site, with two prefix tests on the public site's hot path.
+func route(adm, files, public http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/admin") {
+		switch p := r.URL.Path; {
+		case strings.HasPrefix(p, "/admin"):
 			adm.ServeHTTP(w, r)
-			return
+		case strings.HasPrefix(p, "/media/"):
+			files.ServeHTTP(w, r)
+		default:
+			public.ServeHTTP(w, r)
 		}
-		public.ServeHTTP(w, r)
 	})
 }
 

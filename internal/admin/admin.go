@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"broadsheet/internal/auth"
+	"broadsheet/internal/media"
 	"broadsheet/internal/news"
 )
 
@@ -51,7 +52,9 @@ type Config struct {
 	// ArticlePath gives an article's public address.
 	ArticlePath func(a *news.Article) string
 	// Location gives the site's time zone, in which the editor shows times.
-	Location   func() *time.Location
+	Location func() *time.Location
+	// Media keeps uploaded images (nil: uploads are refused).
+	Media      media.Files
 	TrustProxy bool
 	Logger     *slog.Logger
 	Now        func() time.Time
@@ -95,7 +98,7 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 		byAccount: auth.NewLimiter(5, 15*time.Minute), byAddress: auth.NewLimiter(20, 15*time.Minute)}
 	funcs := template.FuncMap{"lower": strings.ToLower}
 	s.pages = map[string]*template.Template{}
-	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "articles", "edit", "history", "error"} {
+	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "articles", "edit", "history", "media", "error"} {
 		t, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("admin templates: %w", err)
@@ -118,6 +121,8 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	mux.Handle("POST /admin/articles/{id}", s.require(news.PermWriteDrafts, s.saveArticle))
 	mux.Handle("GET /admin/articles/{id}/history", s.require(news.PermWriteDrafts, s.history))
 	mux.Handle("POST /admin/articles/{id}/restore/{rev}", s.require(news.PermWriteDrafts, s.restore))
+	mux.Handle("GET /admin/media", s.require(news.PermWriteDrafts, s.mediaLibrary))
+	mux.Handle("POST /admin/media", s.require(news.PermWriteDrafts, s.uploadMedia))
 	mux.Handle("GET /admin/settings", s.require(news.PermManageSettings, s.settingsForm))
 	mux.Handle("POST /admin/settings", s.require(news.PermManageSettings, s.saveSettings))
 	mux.Handle("GET /admin/users", s.require(news.PermManageUsers, s.users))
@@ -164,7 +169,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cache-Control", "private, no-store")
-	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	limit := int64(1 << 20)
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		limit = media.MaxBytes + 1<<20 // an image and the form around it
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -248,7 +257,15 @@ func (s *Server) require(perm news.Permission, next func(w http.ResponseWriter, 
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			want := s.csrfToken(r)
-			if err := r.ParseForm(); err != nil || want == "" || subtle.ConstantTimeCompare([]byte(r.PostForm.Get("csrf")), []byte(want)) != 1 {
+			err := r.ParseForm()
+			if err == nil && strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				err = r.ParseMultipartForm(8 << 20) // larger files spill to temporary files
+			}
+			if tooLarge(err) {
+				s.fail(w, r, u, http.StatusRequestEntityTooLarge, "Too large", fmt.Sprintf("That upload is larger than %d MB, so nothing was saved.", media.MaxBytes>>20))
+				return
+			}
+			if err != nil || want == "" || subtle.ConstantTimeCompare([]byte(r.PostForm.Get("csrf")), []byte(want)) != 1 {
 				s.fail(w, r, u, http.StatusForbidden, "Form expired", "This form was not sent from your current session, so nothing was changed. Please reload the page and try again.")
 				return
 			}

@@ -18,6 +18,7 @@ import (
 
 	"broadsheet/internal/admin"
 	"broadsheet/internal/auth"
+	"broadsheet/internal/media"
 	"broadsheet/internal/news"
 	"broadsheet/internal/render"
 	"broadsheet/internal/site"
@@ -46,6 +47,7 @@ type env struct {
 	clock   *clock
 	article *news.Article
 	pending *news.Comment
+	files   media.Files
 }
 
 const password = "a long enough password"
@@ -79,17 +81,22 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.admin, err = admin.New(db, e.site, e.site.Secret(), admin.Config{BaseURL: base, ArticlePath: e.site.ArticlePath, Location: e.site.Location, Now: e.clock.Now,
+	e.files = media.Dir(t.TempDir())
+	e.admin, err = admin.New(db, e.site, e.site.Secret(), admin.Config{BaseURL: base, ArticlePath: e.site.ArticlePath, Location: e.site.Location, Now: e.clock.Now, Media: e.files,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
+	files := media.Handler(e.files)
 	e.http.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/admin") {
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/admin"):
 			e.admin.ServeHTTP(w, r)
-			return
+		case strings.HasPrefix(r.URL.Path, "/media/"):
+			files.ServeHTTP(w, r)
+		default:
+			e.site.ServeHTTP(w, r)
 		}
-		e.site.ServeHTTP(w, r)
 	})
 	e.http.Start()
 	t.Cleanup(e.http.Close)
@@ -126,19 +133,32 @@ type resp struct {
 	body   string
 }
 
+func bodyRequest(e *env, method, path string, body io.Reader) *http.Request {
+	req, err := http.NewRequest(method, e.http.URL+path, body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return req
+}
+
 func (b *browser) do(method, path string, form url.Values, headers ...string) resp {
 	b.e.t.Helper()
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
 	}
-	req, _ := http.NewRequest(method, b.e.http.URL+path, body)
+	req := bodyRequest(b.e, method, path, body)
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
+	return b.send(req)
+}
+
+func (b *browser) send(req *http.Request) resp {
+	b.e.t.Helper()
 	r, err := b.client.Do(req)
 	if err != nil {
 		b.e.t.Fatal(err)

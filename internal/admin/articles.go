@@ -109,6 +109,7 @@ type editBody struct {
 	Image, ImageAlt, ImageCaption          string
 	CommentsClosed                         bool
 	Sections                               []*news.Section
+	Library                                []*news.Media
 	Actions                                []editAction
 	Preview                                template.HTML
 }
@@ -176,6 +177,7 @@ func actionsFor(u *news.User, a *news.Article) []editAction {
 
 func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, u *news.User, a *news.Article, b *editBody, status int, errMsg string) {
 	b.Sections, _ = s.store.Sections(r.Context())
+	b.Library, _ = s.store.MediaLibrary(r.Context(), 50)
 	b.Actions = actionsFor(u, a)
 	if _, err := time.Parse(localTime, b.Published); err != nil {
 		b.Published = "" // only a forged form sends what a date-time field cannot show
@@ -244,9 +246,12 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 	b := &editBody{ID: a.ID, Status: a.Status, Title: strings.TrimSpace(f.Get("title")), Standfirst: strings.TrimSpace(f.Get("standfirst")),
 		Body: strings.ReplaceAll(f.Get("body"), "\r\n", "\n"), Section: strings.TrimSpace(f.Get("section")), Tags: f.Get("tags"),
 		Slug: strings.TrimSpace(f.Get("slug")), Published: strings.TrimSpace(f.Get("published")), SEO: strings.TrimSpace(f.Get("seo")),
-		Correction: strings.TrimSpace(f.Get("correction")), Image: strings.TrimSpace(f.Get("image")),
-		ImageAlt: strings.TrimSpace(f.Get("image_alt")), ImageCaption: strings.TrimSpace(f.Get("image_caption")),
+		Correction: strings.TrimSpace(f.Get("correction")),
+		ImageAlt:   strings.TrimSpace(f.Get("image_alt")), ImageCaption: strings.TrimSpace(f.Get("image_caption")),
 		CommentsClosed: f.Get("comments_closed") == "1"}
+	if a.FeaturedImage != nil {
+		b.Image = a.FeaturedImage.URL
+	}
 	refuse := func(status int, msg string) { s.renderEditor(w, r, u, a, b, status, msg) }
 
 	action := f.Get("action")
@@ -325,10 +330,12 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 			a.Tags = append(a.Tags, &news.Tag{Name: t})
 		}
 	}
-	a.FeaturedImage = nil
-	if b.Image != "" {
-		a.FeaturedImage = &news.Image{URL: b.Image, Alt: b.ImageAlt, Caption: b.ImageCaption}
+	img, status, msg := s.featuredImage(r, u, a.FeaturedImage, b.ImageAlt, b.ImageCaption)
+	if msg != "" {
+		refuse(status, msg)
+		return
 	}
+	a.FeaturedImage = img
 	if a.Author == nil {
 		a.Author = &news.Author{Name: u.Name, Slug: news.Slugify(u.Name)}
 	}
@@ -366,6 +373,43 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 	done := map[news.ArticleStatus]string{news.StatusDraft: "Draft saved.", news.StatusReview: "Submitted for review.",
 		news.StatusPublished: "Published.", news.StatusScheduled: "Scheduled.", news.StatusUnpublished: "Unpublished.", news.StatusTrash: "Moved to the trash."}[a.Status]
 	http.Redirect(w, r, fmt.Sprintf("/admin/articles/%d?done=%s", a.ID, strings.ReplaceAll(done, " ", "+")), http.StatusSeeOther)
+}
+
+// featuredImage reads the form's choice of image: an upload (which joins the library),
+// a library item, the current image (its words updated), or none.
+func (s *Server) featuredImage(r *http.Request, u *news.User, current *news.Image, alt, caption string) (*news.Image, int, string) {
+	if r.MultipartForm != nil {
+		if files := r.MultipartForm.File["image_file"]; len(files) > 0 && files[0].Size > 0 {
+			f, err := files[0].Open()
+			if err != nil {
+				return nil, http.StatusBadRequest, "The upload could not be read. Nothing was saved."
+			}
+			defer f.Close()
+			m, status, msg := s.storeUpload(r, u, f, alt, caption)
+			if m == nil {
+				return nil, status, strings.Replace(msg, "Nothing was uploaded.", "Nothing was saved.", 1)
+			}
+			return imageOf(m, alt, caption), 0, ""
+		}
+	}
+	switch choice := r.PostForm.Get("image_media"); choice {
+	case "":
+		return nil, 0, ""
+	case "current":
+		if current == nil {
+			return nil, 0, ""
+		}
+		img := *current
+		img.Alt, img.Caption = alt, caption
+		return &img, 0, ""
+	default:
+		id, err := strconv.ParseInt(choice, 10, 64)
+		m, err2 := s.store.MediaItem(r.Context(), id)
+		if err != nil || err2 != nil {
+			return nil, http.StatusUnprocessableEntity, "That image is not in the library. Nothing was saved."
+		}
+		return imageOf(m, alt, caption), 0, ""
+	}
 }
 
 func validText(values ...string) bool {

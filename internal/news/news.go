@@ -105,6 +105,22 @@ type Image struct {
 	Caption string
 	Width   int
 	Height  int
+	Srcset  string // smaller variants, as an img srcset value
+}
+
+// Media is an image of the library, uploaded once and used by any article.
+type Media struct {
+	ID          int64
+	Name        string // the file's name under the media address
+	ContentType string
+	Width       int
+	Height      int
+	Bytes       int
+	Srcset      string
+	Alt         string
+	Caption     string
+	UserID      int64
+	CreatedAt   time.Time
 }
 
 // IsPublic reports whether readers may see the article at time now.

@@ -37,6 +37,12 @@ type Store interface {
 	// how many it published.
 	PublishDue(ctx context.Context, now time.Time) (int, error)
 
+	// CreateMedia adds an uploaded image to the library and sets its ID.
+	CreateMedia(ctx context.Context, m *Media) error
+	MediaItem(ctx context.Context, id int64) (*Media, error)
+	// MediaLibrary lists the library, newest first.
+	MediaLibrary(ctx context.Context, limit int) ([]*Media, error)
+
 	Sections(ctx context.Context) ([]*Section, error)
 	SectionBySlug(ctx context.Context, slug string) (*Section, error)
 	CreateSection(ctx context.Context, s *Section) error

@@ -17,7 +17,7 @@ import (
 // (folded into one string, so that a list of articles costs one query).
 const articleColumns = `a.id, a.slug, a.title, a.standfirst, a.body_markdown, a.body_html, a.status,
 	a.published_at, a.updated_at, a.created_at, a.correction_note, a.seo_description,
-	a.image_url, a.image_alt, a.image_caption, a.image_width, a.image_height,
+	a.image_url, a.image_alt, a.image_caption, a.image_width, a.image_height, a.image_srcset,
 	a.comments_closed, a.source, a.source_id, COALESCE(a.owner_id, 0),
 	au.id, au.slug, au.name, au.email, au.bio,
 	s.id, s.slug, s.name, s.description, s.position,
@@ -59,7 +59,7 @@ func scanArticle(row scanner) (*news.Article, error) {
 	var auSlug, auName, auEmail, auBio, sSlug, sName, sDesc, tags sql.NullString
 	err := row.Scan(&a.ID, &a.Slug, &a.Title, &a.Standfirst, &a.BodyMarkdown, &a.BodyHTML, &a.Status,
 		&published, &updated, &created, &a.CorrectionNote, &a.SEODescription,
-		&img.URL, &img.Alt, &img.Caption, &img.Width, &img.Height,
+		&img.URL, &img.Alt, &img.Caption, &img.Width, &img.Height, &img.Srcset,
 		&a.CommentsClosed, &a.Source, &a.SourceID, &a.OwnerID,
 		&auID, &auSlug, &auName, &auEmail, &auBio,
 		&sID, &sSlug, &sName, &sDesc, &sPos,
@@ -260,8 +260,8 @@ func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO articles (slug, title, standfirst, body_markdown, body_html, status,
 			published_at, updated_at, created_at, correction_note, seo_description, author_id, section_id,
-			image_url, image_alt, image_caption, image_width, image_height, comments_closed, source, source_id, owner_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, articleValues(a)...)
+			image_url, image_alt, image_caption, image_width, image_height, comments_closed, source, source_id, owner_id, image_srcset)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, articleValues(a)...)
 		if isUniqueViolation(err) {
 			return fmt.Errorf("article slug %q: %w", a.Slug, news.ErrConflict)
 		}
@@ -311,7 +311,7 @@ func (db *DB) UpdateArticle(ctx context.Context, a *news.Article) error {
 		_, err = tx.ExecContext(ctx, `UPDATE articles SET slug = ?, title = ?, standfirst = ?, body_markdown = ?, body_html = ?,
 			status = ?, published_at = ?, updated_at = ?, created_at = ?, correction_note = ?, seo_description = ?,
 			author_id = ?, section_id = ?, image_url = ?, image_alt = ?, image_caption = ?, image_width = ?,
-			image_height = ?, comments_closed = ?, source = ?, source_id = ?, owner_id = ? WHERE id = ?`, args...)
+			image_height = ?, comments_closed = ?, source = ?, source_id = ?, owner_id = ?, image_srcset = ? WHERE id = ?`, args...)
 		if isUniqueViolation(err) {
 			return fmt.Errorf("article slug %q: %w", a.Slug, news.ErrConflict)
 		}
@@ -384,7 +384,7 @@ func articleValues(a *news.Article) []any {
 	return []any{a.Slug, a.Title, a.Standfirst, a.BodyMarkdown, a.BodyHTML, string(a.Status),
 		unix(a.PublishedAt), unix(a.UpdatedAt), a.CreatedAt.Unix(), a.CorrectionNote, a.SEODescription,
 		authorID, sectionID, img.URL, img.Alt, img.Caption, img.Width, img.Height, a.CommentsClosed,
-		a.Source, a.SourceID, nullID(a.OwnerID)}
+		a.Source, a.SourceID, nullID(a.OwnerID), img.Srcset}
 }
 
 func nullID(id int64) any {

@@ -53,8 +53,8 @@ func importItem(ctx context.Context, tx *sql.Tx, it *news.ImportItem, res *news.
 		}
 		r, err := tx.ExecContext(ctx, `INSERT INTO articles (slug, title, standfirst, body_markdown, body_html, status,
 			published_at, updated_at, created_at, correction_note, seo_description, author_id, section_id,
-			image_url, image_alt, image_caption, image_width, image_height, comments_closed, source, source_id, owner_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, articleValues(a)...)
+			image_url, image_alt, image_caption, image_width, image_height, comments_closed, source, source_id, owner_id, image_srcset)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, articleValues(a)...)
 		if err != nil {
 			return fmt.Errorf("insert article: %w", err)
 		}

@@ -1,0 +1,113 @@
+package admin
+
+import (
+	"errors"
+	"mime/multipart"
+	"net/http"
+	"strings"
+
+	"broadsheet/internal/media"
+	"broadsheet/internal/news"
+)
+
+// MediaURL is where the public site serves media files.
+const MediaURL = "/media/"
+
+type mediaItem struct {
+	*news.Media
+	Thumb string
+	W, H  int
+}
+
+type mediaBody struct {
+	MaxMB        int
+	Alt, Caption string
+	Items        []mediaItem
+}
+
+func (s *Server) mediaPage(w http.ResponseWriter, r *http.Request, u *news.User, status int, errMsg string, body *mediaBody) {
+	if body == nil {
+		body = &mediaBody{}
+	}
+	body.MaxMB = media.MaxBytes >> 20
+	items, _ := s.store.MediaLibrary(r.Context(), 100)
+	for _, m := range items {
+		it := mediaItem{Media: m, Thumb: MediaURL + m.Name, W: m.Width, H: m.Height}
+		if small := smallest(m.Srcset); small != "" {
+			it.Thumb = small
+		}
+		body.Items = append(body.Items, it)
+	}
+	s.render(w, r, status, "media", &page{Title: "Media", Nav: "media", User: u, CSRF: s.csrfToken(r), Error: errMsg,
+		Flash: r.URL.Query().Get("done"), Body: body})
+}
+
+// smallest is the first (narrowest) address of a srcset.
+func smallest(srcset string) string {
+	first, _, _ := strings.Cut(srcset, ",")
+	url, _, _ := strings.Cut(strings.TrimSpace(first), " ")
+	return url
+}
+
+func (s *Server) mediaLibrary(w http.ResponseWriter, r *http.Request, u *news.User) {
+	s.mediaPage(w, r, u, http.StatusOK, "", nil)
+}
+
+func (s *Server) uploadMedia(w http.ResponseWriter, r *http.Request, u *news.User) {
+	body := &mediaBody{Alt: strings.TrimSpace(r.PostForm.Get("alt")), Caption: strings.TrimSpace(r.PostForm.Get("caption"))}
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		s.mediaPage(w, r, u, http.StatusUnprocessableEntity, "Please choose an image to upload.", body)
+		return
+	}
+	defer file.Close()
+	m, status, msg := s.storeUpload(r, u, file, body.Alt, body.Caption)
+	if m == nil {
+		s.mediaPage(w, r, u, status, msg, body)
+		return
+	}
+	http.Redirect(w, r, "/admin/media?done=Image+uploaded.", http.StatusSeeOther)
+}
+
+// storeUpload processes an uploaded image into the library. It needs alt text: an
+// image without a description shuts out readers who cannot see it.
+func (s *Server) storeUpload(r *http.Request, u *news.User, file multipart.File, alt, caption string) (*news.Media, int, string) {
+	if alt == "" {
+		return nil, http.StatusUnprocessableEntity, "Please describe the image (alt text) for people who cannot see it. Nothing was uploaded."
+	}
+	if s.cfg.Media == nil {
+		return nil, http.StatusInternalServerError, "This server keeps no media."
+	}
+	im, err := media.Process(s.cfg.Media, file)
+	var refused *media.Error
+	if errors.As(err, &refused) {
+		return nil, http.StatusUnprocessableEntity, refused.Reason + " Nothing was uploaded."
+	}
+	if err != nil {
+		s.log.Error("store upload", "err", err)
+		return nil, http.StatusInternalServerError, "The image could not be stored. Nothing was uploaded."
+	}
+	m := &news.Media{Name: im.Name, ContentType: im.ContentType, Width: im.Width, Height: im.Height, Bytes: im.Bytes,
+		Srcset: im.Srcset(MediaURL), Alt: alt, Caption: caption, UserID: u.ID}
+	if err := s.store.CreateMedia(r.Context(), m); err != nil {
+		return nil, http.StatusInternalServerError, "The image could not be stored. Nothing was uploaded."
+	}
+	s.log.Info("image uploaded", "media", m.ID, "bytes", m.Bytes, "by", u.ID)
+	return m, 0, ""
+}
+
+// imageOf is the article's featured image made from a library item.
+func imageOf(m *news.Media, alt, caption string) *news.Image {
+	if alt == "" {
+		alt = m.Alt
+	}
+	if caption == "" {
+		caption = m.Caption
+	}
+	return &news.Image{URL: MediaURL + m.Name, Alt: alt, Caption: caption, Width: m.Width, Height: m.Height, Srcset: m.Srcset}
+}
+
+func tooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
+}

@@ -1,0 +1,70 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"broadsheet/internal/news"
+)
+
+const mediaColumns = `id, name, content_type, width, height, bytes, srcset, alt, caption, COALESCE(user_id, 0), created_at`
+
+func scanMedia(row scanner) (*news.Media, error) {
+	var m news.Media
+	var created int64
+	if err := row.Scan(&m.ID, &m.Name, &m.ContentType, &m.Width, &m.Height, &m.Bytes, &m.Srcset, &m.Alt, &m.Caption, &m.UserID, &created); err != nil {
+		return nil, err
+	}
+	m.CreatedAt = time.Unix(created, 0).UTC()
+	return &m, nil
+}
+
+// CreateMedia implements news.Store.
+func (db *DB) CreateMedia(ctx context.Context, m *news.Media) error {
+	if m.Name == "" || m.Width <= 0 || m.Height <= 0 {
+		return fmt.Errorf("media: %w", news.ErrInvalid)
+	}
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = db.Now().UTC().Truncate(time.Second)
+	}
+	res, err := db.write.ExecContext(ctx, `INSERT INTO media (name, content_type, width, height, bytes, srcset, alt, caption, user_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.Name, m.ContentType, m.Width, m.Height, m.Bytes, m.Srcset, m.Alt, m.Caption, nullID(m.UserID), m.CreatedAt.Unix())
+	if err != nil {
+		return fmt.Errorf("create media: %w", err)
+	}
+	m.ID, _ = res.LastInsertId()
+	return nil
+}
+
+// MediaItem implements news.Store.
+func (db *DB) MediaItem(ctx context.Context, id int64) (*news.Media, error) {
+	m, err := scanMedia(db.reads.QueryRowContext(ctx, `SELECT `+mediaColumns+` FROM media WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("media %d: %w", id, news.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("media %d: %w", id, err)
+	}
+	return m, nil
+}
+
+// MediaLibrary implements news.Store.
+func (db *DB) MediaLibrary(ctx context.Context, limit int) ([]*news.Media, error) {
+	rows, err := db.reads.QueryContext(ctx, `SELECT `+mediaColumns+` FROM media ORDER BY id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("media library: %w", err)
+	}
+	defer rows.Close()
+	var out []*news.Media
+	for rows.Next() {
+		m, err := scanMedia(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
