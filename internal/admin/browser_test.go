@@ -24,7 +24,7 @@ import (
 // axe-core's WCAG 2.2 AA rules.
 func TestAdministratorModeratesInABrowser(t *testing.T) {
 	e := newEnv(t)
-	e.clock.Set(time.Now())
+	e.clock.Real()
 	link, err := e.admin.SetupLink(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -102,5 +102,112 @@ func TestAdminPagesAreValidHTML(t *testing.T) {
 	out, err := exec.Command("java", append([]string{"-jar", jar, "--errors-only", "--format", "text"}, files...)...).CombinedOutput()
 	if err != nil {
 		t.Errorf("the Nu HTML Checker: %v\n%s", err, out)
+	}
+}
+
+// The whole story once, as people do it in a browser: an administrator sets the site
+// up and creates a contributor and an editor; the contributor writes a draft with an
+// uploaded image and submits it; the editor publishes it and it is on the front page;
+// a reader comments; the editor approves; the reader sees the comment.
+func TestWholeStoryInABrowser(t *testing.T) {
+	e := newEnv(t)
+	e.clock.Real()
+	link, err := e.admin.SetupLink(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	photo := filepath.Join(t.TempDir(), "harbour.png")
+	os.WriteFile(photo, pngImage(1400, 700), 0o644)
+	staff := browsertest.Start(t)
+	signIn := func(email string) {
+		browsertest.Do(t, staff,
+			chromedp.Navigate(e.http.URL+"/admin/login"),
+			chromedp.WaitVisible(chromedp.ID("password")),
+			chromedp.SendKeys(chromedp.ID("email"), email),
+			chromedp.SendKeys(chromedp.ID("password"), password),
+			chromedp.Click(chromedp.CSS("form button[type=submit]")),
+			chromedp.WaitVisible(chromedp.CSS(".cards")))
+	}
+	signOut := func() {
+		browsertest.Do(t, staff, chromedp.Click(chromedp.CSS(".signout button")), chromedp.WaitVisible(chromedp.ID("password")))
+	}
+
+	// The administrator sets up the site and adds two colleagues.
+	browsertest.Do(t, staff,
+		chromedp.Navigate(link), chromedp.WaitVisible(chromedp.ID("password")),
+		chromedp.SendKeys(chromedp.ID("name"), "Ada Admin"),
+		chromedp.SendKeys(chromedp.ID("email"), "ada@newsroom.example"),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Click(chromedp.CSS("form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".cards")))
+	for _, who := range []struct{ name, email, role string }{
+		{"Cora Contributor", "cora@newsroom.example", "contributor"}, {"Eddie Editor", "eddie@newsroom.example", "editor"}} {
+		browsertest.Do(t, staff,
+			chromedp.Navigate(e.http.URL+"/admin/users"), chromedp.WaitVisible(chromedp.ID("new-name")),
+			chromedp.SendKeys(chromedp.ID("new-name"), who.name),
+			chromedp.SendKeys(chromedp.ID("new-email"), who.email),
+			chromedp.SetValue(chromedp.ID("new-role"), who.role),
+			chromedp.SendKeys(chromedp.ID("new-password"), password),
+			chromedp.Click(chromedp.CSS(`form[action="/admin/users"] button[type=submit]`)),
+			chromedp.WaitVisible(chromedp.CSS(".flash")))
+	}
+	signOut()
+
+	// The contributor writes a draft with a photo and submits it.
+	signIn("cora@newsroom.example")
+	browsertest.Do(t, staff,
+		chromedp.Navigate(e.http.URL+"/admin/articles/new"), chromedp.WaitVisible(chromedp.ID("title")),
+		chromedp.SendKeys(chromedp.ID("title"), "Tall ships arrive for the regatta"),
+		chromedp.SendKeys(chromedp.ID("standfirst"), "Twelve ships moored at the new quay overnight."),
+		chromedp.SendKeys(chromedp.ID("body"), "The first masts appeared at dawn.\n\n> We sailed for nine days, said a cadet."),
+		chromedp.SendKeys(chromedp.ID("tags"), "Port, Festival"),
+		chromedp.SetUploadFiles(chromedp.ID("image-file"), []string{photo}),
+		chromedp.SendKeys(chromedp.ID("image-alt"), "Three tall ships at the quay"),
+		chromedp.Click(chromedp.CSS(`button[value="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")))
+	if flash := browsertest.Get(t, staff, chromedp.Text(chromedp.CSS(".flash"))); !strings.Contains(flash, "Submitted for review") {
+		t.Fatalf("after submitting: %q", flash)
+	}
+	signOut()
+
+	// The editor publishes it from the dashboard.
+	signIn("eddie@newsroom.example")
+	browsertest.Do(t, staff,
+		chromedp.Click(chromedp.CSS(`ul.plain a[href^="/admin/articles/"]`)), // the one awaiting review
+		chromedp.WaitVisible(chromedp.CSS(`button[value="publish"]`)),
+		chromedp.Click(chromedp.CSS(`button[value="publish"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")))
+	if flash := browsertest.Get(t, staff, chromedp.Text(chromedp.CSS(".flash"))); !strings.Contains(flash, "Published") {
+		t.Fatalf("after publishing: %q", flash)
+	}
+
+	// A reader finds it on the front page, with its photo, and comments.
+	reader := browsertest.Start(t)
+	browsertest.Do(t, reader, chromedp.Navigate(e.http.URL+"/"), chromedp.WaitVisible(chromedp.CSS(".lead-title")))
+	if lead := browsertest.Get(t, reader, chromedp.Text(chromedp.CSS(".lead-title"))); !strings.Contains(lead, "Tall ships arrive for the regatta") {
+		t.Fatalf("the front page leads with %q", lead)
+	}
+	browsertest.Do(t, reader, chromedp.Click(chromedp.CSS(".lead-title a")), chromedp.WaitVisible(chromedp.ID("comment")))
+	loaded := browsertest.Get(t, reader, chromedp.Evaluate[bool](`(() => { const i = document.querySelector(".featured-image img"); return !!i && i.complete && i.naturalWidth > 0 && i.alt === "Three tall ships at the quay" })()`))
+	if !loaded {
+		t.Error("the featured image is not shown with its alt text")
+	}
+	browsertest.Do(t, reader,
+		chromedp.SendKeys(chromedp.ID("comment"), "What a sight from the harbour wall!"),
+		chromedp.SendKeys(chromedp.ID("author"), "Rita Reader"),
+		chromedp.SendKeys(chromedp.ID("email"), "rita@readers.example"),
+		chromedp.Sleep(3200*time.Millisecond), // the site's minimum time to fill the form
+		chromedp.Click(chromedp.CSS("#commentform button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".moderation")))
+
+	// The editor approves it; the reader, reloading, sees it.
+	browsertest.Do(t, staff,
+		chromedp.Navigate(e.http.URL+"/admin/comments"), chromedp.WaitVisible(chromedp.CSS("table.queue")),
+		chromedp.Click(chromedp.CSS(`button[value="approved"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")))
+	browsertest.Do(t, reader, chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("comments")))
+	body := browsertest.Get(t, reader, chromedp.Text(chromedp.ID("comments")))
+	if !strings.Contains(body, "What a sight from the harbour wall!") || strings.Contains(body, "awaiting moderation") {
+		t.Errorf("the reader's view after approval: %q", body)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"os"
 	"testing"
+	"time"
 
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -43,9 +44,15 @@ func Start(t *testing.T) context.Context {
 	return ctx
 }
 
+// StepTimeout bounds one call of Do or Get, so that a page that never shows what a
+// step waits for fails the test instead of hanging it.
+const StepTimeout = 30 * time.Second
+
 // Do runs the steps or fails the test.
 func Do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, StepTimeout)
+	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		t.Fatal(err)
 	}
@@ -54,6 +61,8 @@ func Do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Voi
 // Get runs an action that returns a value, or fails the test.
 func Get[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
 	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, StepTimeout)
+	defer cancel()
 	v, err := chromedp.Run(ctx, a)
 	if err != nil {
 		t.Fatal(err)
