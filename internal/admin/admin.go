@@ -98,7 +98,7 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 		byAccount: auth.NewLimiter(5, 15*time.Minute), byAddress: auth.NewLimiter(20, 15*time.Minute)}
 	funcs := template.FuncMap{"lower": strings.ToLower}
 	s.pages = map[string]*template.Template{}
-	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "articles", "edit", "history", "media", "error"} {
+	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "articles", "edit", "history", "media", "comment", "blocks", "error"} {
 		t, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("admin templates: %w", err)
@@ -113,7 +113,14 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	mux.Handle("POST /admin/logout", s.require(news.PermViewDashboard, s.logout))
 	mux.Handle("GET /admin/{$}", s.require(news.PermViewDashboard, s.dashboard))
 	mux.Handle("GET /admin/comments", s.require(news.PermModerate, s.comments))
+	mux.Handle("POST /admin/comments", s.require(news.PermModerate, s.moderateMany))
 	mux.Handle("POST /admin/comments/{id}", s.require(news.PermModerate, s.moderate))
+	mux.Handle("GET /admin/comments/{id}/edit", s.require(news.PermModerate, s.comment))
+	mux.Handle("POST /admin/comments/{id}/edit", s.require(news.PermModerate, s.editComment))
+	mux.Handle("POST /admin/comments/{id}/reply", s.require(news.PermModerate, s.replyToComment))
+	mux.Handle("GET /admin/comments/blocks", s.require(news.PermModerate, s.blocks))
+	mux.Handle("POST /admin/comments/blocks", s.require(news.PermModerate, s.block))
+	mux.Handle("POST /admin/comments/blocks/remove", s.require(news.PermModerate, s.unblock))
 	mux.Handle("GET /admin/articles", s.require(news.PermWriteDrafts, s.articles))
 	mux.Handle("GET /admin/articles/new", s.require(news.PermWriteDrafts, s.newArticle))
 	mux.Handle("POST /admin/articles", s.require(news.PermWriteDrafts, s.saveArticle))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -189,7 +190,7 @@ type queueItem struct {
 }
 
 type queueBody struct {
-	Status, Label string
+	Heading, Back string
 	Tabs          []queueTab
 	Comments      []queueItem
 }
@@ -199,34 +200,43 @@ var statusLabels = []struct {
 	label  string
 }{{news.CommentPending, "Pending"}, {news.CommentApproved, "Approved"}, {news.CommentSpam, "Spam"}, {news.CommentTrash, "Trash"}}
 
-// comments shows the moderation queue of one status, newest first.
+var actionLabels = map[news.CommentStatus]string{
+	news.CommentPending: "Unapprove", news.CommentApproved: "Approve", news.CommentSpam: "Spam", news.CommentTrash: "Trash"}
+
+// comments shows the moderation queue of one status, or every comment of one email
+// (the commenter's history), newest first.
 func (s *Server) comments(w http.ResponseWriter, r *http.Request, u *news.User) {
-	status := news.CommentStatus(r.URL.Query().Get("status"))
-	if status == "" {
+	q := r.URL.Query()
+	status := news.CommentStatus(q.Get("status"))
+	email := strings.TrimSpace(q.Get("email"))
+	if status == "" && email == "" {
 		status = news.CommentPending
 	}
-	if !status.Valid() {
+	if status != "" && !status.Valid() {
 		s.fail(w, r, u, http.StatusBadRequest, "Unknown status", "Comments are pending, approved, spam or trash.")
 		return
 	}
-	body := queueBody{Status: string(status)}
+	body := queueBody{Back: r.URL.RequestURI()}
 	for _, l := range statusLabels {
-		body.Tabs = append(body.Tabs, queueTab{string(l.status), l.label, l.status == status})
+		body.Tabs = append(body.Tabs, queueTab{string(l.status), l.label, l.status == status && email == ""})
 		if l.status == status {
-			body.Label = l.label
+			body.Heading = l.label + " comments"
 		}
 	}
-	cs, err := s.store.Comments(r.Context(), news.CommentQuery{Status: status, Limit: 200})
+	if email != "" {
+		body.Heading = "Comments from " + email
+	}
+	cs, err := s.store.Comments(r.Context(), news.CommentQuery{Status: status, Email: email, Limit: 200})
 	if err != nil {
 		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The comments could not be read.")
 		return
 	}
-	titles := map[int64]*news.Article{}
+	articles := map[int64]*news.Article{}
 	for _, c := range cs {
-		a, ok := titles[c.ArticleID]
+		a, ok := articles[c.ArticleID]
 		if !ok {
 			a, _ = s.store.Article(r.Context(), c.ArticleID)
-			titles[c.ArticleID] = a
+			articles[c.ArticleID] = a
 		}
 		it := queueItem{Comment: c, BodyHTML: template.HTML(c.BodyHTML), When: c.CreatedAt.Format("2 Jan 2006 15:04")}
 		if a != nil {
@@ -234,17 +244,69 @@ func (s *Server) comments(w http.ResponseWriter, r *http.Request, u *news.User) 
 		}
 		for _, l := range statusLabels {
 			if l.status != c.Status {
-				it.Actions = append(it.Actions, queueAction{string(l.status), map[news.CommentStatus]string{
-					news.CommentPending: "Unapprove", news.CommentApproved: "Approve", news.CommentSpam: "Spam", news.CommentTrash: "Trash"}[l.status]})
+				it.Actions = append(it.Actions, queueAction{string(l.status), actionLabels[l.status]})
 			}
 		}
 		body.Comments = append(body.Comments, it)
 	}
-	p := &page{Title: body.Label + " comments", Nav: "comments", User: u, CSRF: s.csrfToken(r), Body: body}
-	if msg := r.URL.Query().Get("done"); msg != "" {
-		p.Flash = msg
+	s.render(w, r, http.StatusOK, "comments", &page{Title: body.Heading, Nav: "comments", User: u, CSRF: s.csrfToken(r),
+		Flash: q.Get("done"), Body: body})
+}
+
+// moderateMany applies one row's button ("ID:status") or the bulk action to the
+// selected rows, then goes back to the list it came from.
+func (s *Server) moderateMany(w http.ResponseWriter, r *http.Request, u *news.User) {
+	var ids []int64
+	var status news.CommentStatus
+	if one := r.PostForm.Get("one"); one != "" {
+		idText, st, _ := strings.Cut(one, ":")
+		id, err := strconv.ParseInt(idText, 10, 64)
+		if err != nil {
+			s.fail(w, r, u, http.StatusBadRequest, "Unknown comment", "The form named no comment.")
+			return
+		}
+		ids, status = []int64{id}, news.CommentStatus(st)
+	} else {
+		status = news.CommentStatus(r.PostForm.Get("bulk"))
+		for _, v := range r.PostForm["ids"] {
+			id, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				s.fail(w, r, u, http.StatusBadRequest, "Unknown comment", "The form named no comment.")
+				return
+			}
+			ids = append(ids, id)
+		}
 	}
-	s.render(w, r, http.StatusOK, "comments", p)
+	if !status.Valid() {
+		s.fail(w, r, u, http.StatusBadRequest, "Unknown action", "A comment may be approved, unapproved, marked as spam or trashed.")
+		return
+	}
+	back := r.PostForm.Get("back")
+	if !strings.HasPrefix(back, "/admin/comments") {
+		back = "/admin/comments"
+	}
+	if len(ids) == 0 {
+		http.Redirect(w, r, withDone(back, "No comment was selected."), http.StatusSeeOther)
+		return
+	}
+	for _, id := range ids {
+		if err := s.store.SetCommentStatus(r.Context(), id, status); err != nil && !errors.Is(err, news.ErrNotFound) {
+			s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "Not every comment could be changed.")
+			return
+		}
+	}
+	s.sync(r)
+	s.log.Info("comments moderated", "count", len(ids), "status", status, "by", u.ID)
+	http.Redirect(w, r, withDone(back, fmt.Sprintf("%d comments: %s.", len(ids), status)), http.StatusSeeOther)
+}
+
+// withDone adds a message for the next page to a local address.
+func withDone(path, msg string) string {
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return path + sep + "done=" + url.QueryEscape(msg)
 }
 
 // moderate sets a comment's status, applies it to the public site's cache, and goes

@@ -263,8 +263,17 @@ type ArticleQuery struct {
 type CommentQuery struct {
 	ArticleID int64
 	Status    CommentStatus
+	Email     string // compared without case
+	IPHash    string
 	Limit     int
 	Offset    int
+}
+
+// Block is a commenter a moderator has blocked: their comments go to spam.
+type Block struct {
+	Kind      string // "email" or "ip" (an IP hash)
+	Value     string
+	CreatedAt time.Time
 }
 
 // Change is one entry of a Store's change log: the keys of the pages a write made stale.

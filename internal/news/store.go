@@ -56,6 +56,15 @@ type Store interface {
 	ApprovedComments(ctx context.Context, articleID int64) ([]*Comment, error)
 	Comments(ctx context.Context, q CommentQuery) ([]*Comment, error)
 	SetCommentStatus(ctx context.Context, id int64, status CommentStatus) error
+	// UpdateComment saves a moderator's edit of a comment's author fields and text.
+	UpdateComment(ctx context.Context, c *Comment) error
+	// Block blocks a commenter by email or IP hash and sends their pending comments
+	// to spam; Unblock lifts it.
+	Block(ctx context.Context, b Block) error
+	Unblock(ctx context.Context, kind, value string) error
+	Blocks(ctx context.Context) ([]Block, error)
+	// IsBlocked reports whether the email or the IP hash is blocked.
+	IsBlocked(ctx context.Context, email, ipHash string) (bool, error)
 	// HasApprovedComment reports whether email (compared without case) has an
 	// approved comment: the test of WordPress's default moderation rule.
 	HasApprovedComment(ctx context.Context, email string) (bool, error)

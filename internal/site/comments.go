@@ -287,6 +287,10 @@ func validateComment(v commentValues, c *news.Comment, fail func(field, msg stri
 // commenter with an approved comment is trusted, as in WordPress) and, whatever the
 // rule, not when it carries more links than the site allows.
 func (s *Server) moderate(r *http.Request, st *Settings, c *news.Comment) (news.CommentStatus, error) {
+	// A blocked commenter's comment is kept, as spam, and they are not told.
+	if blocked, err := s.store.IsBlocked(r.Context(), c.AuthorEmail, c.IPHash); err != nil || blocked {
+		return news.CommentSpam, err
+	}
 	if render.CountLinks(c.Body) > st.CommentMaxLinks {
 		return news.CommentPending, nil
 	}

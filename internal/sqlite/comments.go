@@ -73,6 +73,14 @@ func (db *DB) Comments(ctx context.Context, q news.CommentQuery) ([]*news.Commen
 		conds = append(conds, `status = ?`)
 		args = append(args, string(q.Status))
 	}
+	if q.Email != "" {
+		conds = append(conds, `lower(author_email) = lower(?)`)
+		args = append(args, q.Email)
+	}
+	if q.IPHash != "" {
+		conds = append(conds, `ip_hash = ?`)
+		args = append(args, q.IPHash)
+	}
 	query := `SELECT ` + commentColumns + ` FROM comments`
 	if len(conds) > 0 {
 		query += ` WHERE ` + strings.Join(conds, " AND ")
@@ -183,4 +191,94 @@ func (db *DB) HasApprovedComment(ctx context.Context, email string) (bool, error
 		return false, fmt.Errorf("approved comments of a commenter: %w", err)
 	}
 	return true, nil
+}
+
+// UpdateComment implements news.Store.
+func (db *DB) UpdateComment(ctx context.Context, c *news.Comment) error {
+	if err := validateComment(c); err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE comments SET author_name = ?, author_email = ?, author_url = ?, body = ?, body_html = ? WHERE id = ?`,
+			c.AuthorName, c.AuthorEmail, c.AuthorURL, c.Body, c.BodyHTML, c.ID)
+		if err != nil {
+			return fmt.Errorf("update comment %d: %w", c.ID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("comment %d: %w", c.ID, news.ErrNotFound)
+		}
+		return recordChange(ctx, tx, db.Now(), news.KeyArticle(c.ArticleID))
+	})
+}
+
+func blockValue(kind, value string) (string, error) {
+	switch kind {
+	case "email":
+		return strings.ToLower(strings.TrimSpace(value)), nil
+	case "ip":
+		return strings.TrimSpace(value), nil
+	}
+	return "", fmt.Errorf("block kind %q: %w", kind, news.ErrInvalid)
+}
+
+// Block implements news.Store.
+func (db *DB) Block(ctx context.Context, b news.Block) error {
+	v, err := blockValue(b.Kind, b.Value)
+	if err != nil || v == "" {
+		return fmt.Errorf("block: %w", news.ErrInvalid)
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO blocks (kind, value, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, b.Kind, v, db.Now().Unix()); err != nil {
+			return fmt.Errorf("block: %w", err)
+		}
+		where := `lower(author_email) = ?`
+		if b.Kind == "ip" {
+			where = `ip_hash = ?`
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE comments SET status = 'spam' WHERE status = 'pending' AND `+where, v); err != nil {
+			return fmt.Errorf("block: %w", err)
+		}
+		return nil
+	})
+}
+
+// Unblock implements news.Store.
+func (db *DB) Unblock(ctx context.Context, kind, value string) error {
+	v, err := blockValue(kind, value)
+	if err != nil {
+		return err
+	}
+	_, err = db.write.ExecContext(ctx, `DELETE FROM blocks WHERE kind = ? AND value = ?`, kind, v)
+	return err
+}
+
+// Blocks implements news.Store.
+func (db *DB) Blocks(ctx context.Context) ([]news.Block, error) {
+	rows, err := db.reads.QueryContext(ctx, `SELECT kind, value, created_at FROM blocks ORDER BY created_at DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("blocks: %w", err)
+	}
+	defer rows.Close()
+	var out []news.Block
+	for rows.Next() {
+		var b news.Block
+		var at int64
+		if err := rows.Scan(&b.Kind, &b.Value, &at); err != nil {
+			return nil, err
+		}
+		b.CreatedAt = time.Unix(at, 0).UTC()
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// IsBlocked implements news.Store.
+func (db *DB) IsBlocked(ctx context.Context, email, ipHash string) (bool, error) {
+	var n int
+	err := db.reads.QueryRowContext(ctx, `SELECT COUNT(*) FROM blocks WHERE (kind = 'email' AND value = lower(?)) OR (kind = 'ip' AND value = ?)`,
+		strings.TrimSpace(email), ipHash).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("blocks: %w", err)
+	}
+	return n > 0, nil
 }

@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"ImportIsAllOrNothing", testImportAtomic},
 		{"RevisionsAndSchedule", testRevisionsAndSchedule},
 		{"EditorialFilters", testEditorialFilters},
+		{"CommentEditsAndBlocks", testCommentEditsAndBlocks},
 		{"Users", testUsers},
 		{"Sessions", testSessions},
 	}
@@ -649,5 +650,68 @@ func testEditorialFilters(t *testing.T, s Engine) {
 	}
 	if got, _ := s.Articles(ctx, news.ArticleQuery{Status: news.StatusTrash}); !slices.Equal(slugs(got), []string{"story-3"}) {
 		t.Errorf("trash: %v", slugs(got))
+	}
+}
+
+func testCommentEditsAndBlocks(t *testing.T, s Engine) {
+	ctx := context.Background()
+	a := mustCreate(t, s, article(1, ""))
+	add := func(email, ip string, status news.CommentStatus) *news.Comment {
+		c := &news.Comment{ArticleID: a.ID, Status: status, AuthorName: "R", AuthorEmail: email, IPHash: ip, Body: "text", BodyHTML: "<p>text</p>"}
+		if err := s.CreateComment(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	spammy := add("Spam@Example.net", "hash-1", news.CommentPending)
+	other := add("other@example.net", "hash-2", news.CommentPending)
+	approved := add("spam@example.net", "hash-1", news.CommentApproved)
+	mark, _ := s.LastChange(ctx)
+	approved.Body, approved.BodyHTML, approved.AuthorName = "edited", "<p>edited</p>", "Edited Name"
+	if err := s.UpdateComment(ctx, approved); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Comment(ctx, approved.ID); got.Body != "edited" || got.AuthorName != "Edited Name" {
+		t.Errorf("after edit: %+v", got)
+	}
+	if keys := keysSince(t, s, mark); !slices.Contains(keys, news.KeyArticle(a.ID)) {
+		t.Errorf("an edit changed %v", keys)
+	}
+	if hist, _ := s.Comments(ctx, news.CommentQuery{Email: "SPAM@example.net"}); len(hist) != 2 {
+		t.Errorf("history by email: %d comments, want 2", len(hist))
+	}
+	if err := s.Block(ctx, news.Block{Kind: "email", Value: "SPAM@example.net"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Comment(ctx, spammy.ID); got.Status != news.CommentSpam {
+		t.Errorf("a blocked commenter's pending comment is %s", got.Status)
+	}
+	if got, _ := s.Comment(ctx, other.ID); got.Status != news.CommentPending {
+		t.Errorf("another commenter's comment is %s", got.Status)
+	}
+	if got, _ := s.Comment(ctx, approved.ID); got.Status != news.CommentApproved {
+		t.Errorf("a block unpublished an approved comment: %s", got.Status)
+	}
+	for _, tc := range []struct {
+		email, ip string
+		want      bool
+	}{{"spam@EXAMPLE.net", "", true}, {"x@example.net", "hash-9", false}} {
+		if got, _ := s.IsBlocked(ctx, tc.email, tc.ip); got != tc.want {
+			t.Errorf("IsBlocked(%s, %s) = %v", tc.email, tc.ip, got)
+		}
+	}
+	s.Block(ctx, news.Block{Kind: "ip", Value: "hash-2"})
+	if got, _ := s.IsBlocked(ctx, "new@example.net", "hash-2"); !got {
+		t.Error("an IP block does not hold")
+	}
+	if bs, _ := s.Blocks(ctx); len(bs) != 2 {
+		t.Errorf("%d blocks", len(bs))
+	}
+	s.Unblock(ctx, "email", "spam@example.net")
+	if got, _ := s.IsBlocked(ctx, "spam@example.net", ""); got {
+		t.Error("unblock did not lift the block")
+	}
+	if err := s.Block(ctx, news.Block{Kind: "name", Value: "x"}); !errors.Is(err, news.ErrInvalid) {
+		t.Errorf("a block of an unknown kind: %v", err)
 	}
 }

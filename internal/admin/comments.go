@@ -1,0 +1,167 @@
+package admin
+
+import (
+	"fmt"
+	"net/http"
+	"net/mail"
+	"strconv"
+	"strings"
+
+	"broadsheet/internal/news"
+	"broadsheet/internal/render"
+)
+
+type commentPage struct {
+	Comment                  *news.Comment
+	ArticleURL, ArticleTitle string
+	History                  int
+}
+
+func (s *Server) loadComment(w http.ResponseWriter, r *http.Request, u *news.User) (*news.Comment, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err == nil {
+		if c, err := s.store.Comment(r.Context(), id); err == nil {
+			return c, true
+		}
+	}
+	s.fail(w, r, u, http.StatusNotFound, "No such comment", "That comment does not exist (any more).")
+	return nil, false
+}
+
+func (s *Server) commentPage(w http.ResponseWriter, r *http.Request, u *news.User, c *news.Comment, status int, errMsg string) {
+	p := commentPage{Comment: c}
+	if a, err := s.store.Article(r.Context(), c.ArticleID); err == nil {
+		p.ArticleTitle, p.ArticleURL = a.Title, s.cfg.ArticlePath(a)
+	}
+	if c.AuthorEmail != "" {
+		hist, _ := s.store.Comments(r.Context(), news.CommentQuery{Email: c.AuthorEmail, Limit: 1000})
+		p.History = len(hist)
+	}
+	s.render(w, r, status, "comment", &page{Title: "Comment by " + c.AuthorName, Nav: "comments", User: u, CSRF: s.csrfToken(r),
+		Error: errMsg, Flash: r.URL.Query().Get("done"), Body: p})
+}
+
+func (s *Server) comment(w http.ResponseWriter, r *http.Request, u *news.User) {
+	if c, ok := s.loadComment(w, r, u); ok {
+		s.commentPage(w, r, u, c, http.StatusOK, "")
+	}
+}
+
+// checkCommentText applies the readers' rules to a moderator's text too.
+func checkCommentText(body string) (string, error) {
+	body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
+	if body == "" || !isValidText(body) {
+		return "", fmt.Errorf("the comment needs a text, in valid characters")
+	}
+	if err := render.CheckCommentHTML(body); err != nil {
+		return "", err
+	}
+	return body, nil
+}
+
+// editComment saves a moderator's edit of the author fields and the text.
+func (s *Server) editComment(w http.ResponseWriter, r *http.Request, u *news.User) {
+	c, ok := s.loadComment(w, r, u)
+	if !ok {
+		return
+	}
+	edited := *c
+	f := r.PostForm
+	edited.AuthorName, edited.AuthorEmail, edited.AuthorURL = strings.TrimSpace(f.Get("author")), strings.TrimSpace(f.Get("email")), strings.TrimSpace(f.Get("url"))
+	body, err := checkCommentText(f.Get("body"))
+	switch {
+	case err != nil:
+		s.commentPage(w, r, u, &edited, http.StatusUnprocessableEntity, "Nothing was saved: "+err.Error()+".")
+		return
+	case edited.AuthorName == "" || !isValidText(edited.AuthorName+edited.AuthorEmail+edited.AuthorURL):
+		s.commentPage(w, r, u, &edited, http.StatusUnprocessableEntity, "Nothing was saved: the comment needs an author's name.")
+		return
+	case edited.AuthorEmail != "":
+		if a, err := mail.ParseAddress(edited.AuthorEmail); err != nil || a.Address != edited.AuthorEmail {
+			s.commentPage(w, r, u, &edited, http.StatusUnprocessableEntity, "Nothing was saved: the email address is not valid.")
+			return
+		}
+	}
+	if l := strings.ToLower(edited.AuthorURL); edited.AuthorURL != "" && !strings.HasPrefix(l, "https://") && !strings.HasPrefix(l, "http://") {
+		s.commentPage(w, r, u, &edited, http.StatusUnprocessableEntity, "Nothing was saved: the website must start with https:// or http://.")
+		return
+	}
+	edited.Body, edited.BodyHTML = body, render.Comment(body)
+	if err := s.store.UpdateComment(r.Context(), &edited); err != nil {
+		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The comment could not be saved.")
+		return
+	}
+	s.sync(r)
+	s.log.Info("comment edited", "comment", c.ID, "by", u.ID)
+	http.Redirect(w, r, fmt.Sprintf("/admin/comments/%d/edit?done=Comment+saved.", c.ID), http.StatusSeeOther)
+}
+
+// replyToComment publishes a reply in the staff member's name, approved at once.
+func (s *Server) replyToComment(w http.ResponseWriter, r *http.Request, u *news.User) {
+	c, ok := s.loadComment(w, r, u)
+	if !ok {
+		return
+	}
+	body, err := checkCommentText(r.PostForm.Get("body"))
+	if err != nil {
+		s.commentPage(w, r, u, c, http.StatusUnprocessableEntity, "The reply was not published: "+err.Error()+".")
+		return
+	}
+	reply := &news.Comment{ArticleID: c.ArticleID, ParentID: c.ID, Status: news.CommentApproved, AuthorName: u.Name,
+		AuthorEmail: u.Email, Body: body, BodyHTML: render.Comment(body), CreatedAt: s.cfg.Now().UTC().Truncate(1e9)}
+	if c.Status != news.CommentApproved {
+		reply.ParentID = 0 // a reply to a comment readers cannot see stands on its own
+	}
+	if err := s.store.CreateComment(r.Context(), reply); err != nil {
+		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The reply could not be published.")
+		return
+	}
+	s.sync(r)
+	s.log.Info("staff reply", "comment", reply.ID, "to", c.ID, "by", u.ID)
+	http.Redirect(w, r, fmt.Sprintf("/admin/comments/%d/edit?done=Reply+published.", c.ID), http.StatusSeeOther)
+}
+
+func (s *Server) blocks(w http.ResponseWriter, r *http.Request, u *news.User) {
+	bs, err := s.store.Blocks(r.Context())
+	if err != nil {
+		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The blocks could not be read.")
+		return
+	}
+	s.render(w, r, http.StatusOK, "blocks", &page{Title: "Blocked commenters", Nav: "comments", User: u, CSRF: s.csrfToken(r),
+		Flash: r.URL.Query().Get("done"), Body: bs})
+}
+
+// block blocks the email or the IP hash of a comment's author.
+func (s *Server) block(w http.ResponseWriter, r *http.Request, u *news.User) {
+	id, _ := strconv.ParseInt(r.PostForm.Get("comment"), 10, 64)
+	c, err := s.store.Comment(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, u, http.StatusNotFound, "No such comment", "That comment does not exist (any more).")
+		return
+	}
+	b := news.Block{Kind: r.PostForm.Get("kind")}
+	switch b.Kind {
+	case "email":
+		b.Value = c.AuthorEmail
+	case "ip":
+		b.Value = c.IPHash
+	}
+	if b.Value == "" {
+		s.fail(w, r, u, http.StatusBadRequest, "Nothing to block", "That comment has no such address to block.")
+		return
+	}
+	if err := s.store.Block(r.Context(), b); err != nil {
+		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The block could not be saved.")
+		return
+	}
+	s.log.Info("commenter blocked", "kind", b.Kind, "comment", c.ID, "by", u.ID)
+	http.Redirect(w, r, "/admin/comments/blocks?done=Blocked.", http.StatusSeeOther)
+}
+
+func (s *Server) unblock(w http.ResponseWriter, r *http.Request, u *news.User) {
+	if err := s.store.Unblock(r.Context(), r.PostForm.Get("kind"), r.PostForm.Get("value")); err != nil {
+		s.fail(w, r, u, http.StatusBadRequest, "Not unblocked", "That block could not be lifted.")
+		return
+	}
+	http.Redirect(w, r, "/admin/comments/blocks?done=Unblocked.", http.StatusSeeOther)
+}
