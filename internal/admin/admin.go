@@ -34,6 +34,9 @@ var templateFS embed.FS
 //go:embed static/admin.css
 var adminCSS []byte
 
+//go:embed static/editor.js
+var editorJS []byte
+
 // Store is what the admin needs of storage.
 type Store interface {
 	news.Store
@@ -54,10 +57,12 @@ type Config struct {
 	// Location gives the site's time zone, in which the editor shows times.
 	Location func() *time.Location
 	// Media keeps uploaded images (nil: uploads are refused).
-	Media      media.Files
-	TrustProxy bool
-	Logger     *slog.Logger
-	Now        func() time.Time
+	Media media.Files
+	// AutosaveEvery is how often the editor's script autosaves (default 15 s).
+	AutosaveEvery time.Duration
+	TrustProxy    bool
+	Logger        *slog.Logger
+	Now           func() time.Time
 }
 
 // Session lifetimes: a session ends after SessionIdle without use, and in any case
@@ -90,6 +95,9 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.AutosaveEvery <= 0 {
+		cfg.AutosaveEvery = 15 * time.Second
 	}
 	if len(secret) < 16 {
 		return nil, errors.New("admin: secret too short")
@@ -143,6 +151,14 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		w.Write(adminCSS)
 	})
+	mux.HandleFunc("GET /admin/editor.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-cache")
+		w.Write(editorJS)
+	})
+	mux.Handle("POST /admin/preview", s.require(news.PermWriteDrafts, s.preview))
+	mux.Handle("POST /admin/articles/autosave", s.require(news.PermWriteDrafts, s.autosave))
+	mux.Handle("POST /admin/articles/{id}/autosave", s.require(news.PermWriteDrafts, s.autosave))
 	mux.HandleFunc("GET /admin", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/admin/", http.StatusMovedPermanently)
 	})
@@ -172,7 +188,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // serve sets the headers every admin response carries, then routes.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cache-Control", "private, no-store")
@@ -250,6 +266,10 @@ func (s *Server) require(perm news.Permission, next func(w http.ResponseWriter, 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, err := s.currentUser(r)
 		if err != nil {
+			if next, ok := s.keepExpiredSave(r); ok {
+				http.Redirect(w, r, "/admin/login?expired=1&next="+url.QueryEscape(next), http.StatusSeeOther)
+				return
+			}
 			if r.Method == http.MethodGet {
 				http.Redirect(w, r, "/admin/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return

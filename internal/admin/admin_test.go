@@ -74,6 +74,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	e := &env{t: t, db: db, clock: &clock{t: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)}}
+	db.Now = e.clock.Now
 	body, _ := render.Markdown("The text.")
 	e.article = &news.Article{Slug: "a-story", Title: "A story", BodyMarkdown: "The text.", BodyHTML: body,
 		Status: news.StatusPublished, PublishedAt: e.clock.t.Add(-time.Hour)}
@@ -87,12 +88,12 @@ func newEnv(t *testing.T) *env {
 	}
 	e.http = httptest.NewUnstartedServer(nil)
 	base := "http://" + e.http.Listener.Addr().String()
-	e.site, err = site.New(ctx, db, site.Config{BaseURL: base, PageCache: true, Now: e.clock.Now})
+	e.site, err = site.New(ctx, db, site.Config{BaseURL: base, PageCache: true, Now: e.clock.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.files = media.Dir(t.TempDir())
-	e.admin, err = admin.New(db, e.site, e.site.Secret(), admin.Config{BaseURL: base, ArticlePath: e.site.ArticlePath, Location: e.site.Location, Now: e.clock.Now, Media: e.files,
+	e.admin, err = admin.New(db, e.site, e.site.Secret(), admin.Config{BaseURL: base, ArticlePath: e.site.ArticlePath, Location: e.site.Location, Now: e.clock.Now, Media: e.files, AutosaveEvery: 700 * time.Millisecond,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

@@ -112,6 +112,8 @@ type editBody struct {
 	Library                                []*news.Media
 	Actions                                []editAction
 	Preview                                template.HTML
+	Autosave                               string // time of an autosave newer than the article
+	AutosaveMS                             int
 }
 
 const localTime = "2006-01-02T15:04"
@@ -178,6 +180,7 @@ func actionsFor(u *news.User, a *news.Article) []editAction {
 func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, u *news.User, a *news.Article, b *editBody, status int, errMsg string) {
 	b.Sections, _ = s.store.Sections(r.Context())
 	b.Library, _ = s.store.MediaLibrary(r.Context(), 50)
+	b.AutosaveMS = int(s.cfg.AutosaveEvery.Milliseconds())
 	b.Actions = actionsFor(u, a)
 	if _, err := time.Parse(localTime, b.Published); err != nil {
 		b.Published = "" // only a forged form sends what a date-time field cannot show
@@ -200,7 +203,8 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, u *news.Us
 
 func (s *Server) newArticle(w http.ResponseWriter, r *http.Request, u *news.User) {
 	a := &news.Article{Status: news.StatusDraft, OwnerID: u.ID}
-	s.renderEditor(w, r, u, a, s.editBodyOf(a), http.StatusOK, "")
+	b := s.editBodyOf(a)
+	s.renderEditor(w, r, u, a, b, http.StatusOK, s.recoverForm(r, u, a, b))
 }
 
 func (s *Server) editArticle(w http.ResponseWriter, r *http.Request, u *news.User) {
@@ -208,7 +212,8 @@ func (s *Server) editArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 	if !ok {
 		return
 	}
-	s.renderEditor(w, r, u, a, s.editBodyOf(a), http.StatusOK, "")
+	b := s.editBodyOf(a)
+	s.renderEditor(w, r, u, a, b, http.StatusOK, s.recoverForm(r, u, a, b))
 }
 
 // loadEditable reads the article of the address and checks that u may edit it.
@@ -369,6 +374,10 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 		return
 	}
 	s.sync(r)
+	s.store.DropForm(ctx, autosaveKey(u, a.ID))
+	if r.PathValue("id") == "" {
+		s.store.DropForm(ctx, autosaveKey(u, 0))
+	}
 	s.log.Info("article saved", "article", a.ID, "status", a.Status, "by", u.ID)
 	done := map[news.ArticleStatus]string{news.StatusDraft: "Draft saved.", news.StatusReview: "Submitted for review.",
 		news.StatusPublished: "Published.", news.StatusScheduled: "Scheduled.", news.StatusUnpublished: "Unpublished.", news.StatusTrash: "Moved to the trash."}[a.Status]

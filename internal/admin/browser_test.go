@@ -4,6 +4,7 @@ package admin_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
@@ -210,5 +211,54 @@ func TestWholeStoryInABrowser(t *testing.T) {
 	body := browsertest.Get(t, reader, chromedp.Text(chromedp.ID("comments")))
 	if !strings.Contains(body, "What a sight from the harbour wall!") || strings.Contains(body, "awaiting moderation") {
 		t.Errorf("the reader's view after approval: %q", body)
+	}
+}
+
+// The editor's script: a live preview, an autosave, and an image dropped onto the form
+// going up with the save.
+func TestEditorScriptsInABrowser(t *testing.T) {
+	e := newEnv(t)
+	e.clock.Real()
+	u := e.addUser(news.RoleEditor)
+	ctx := browsertest.Start(t)
+	browsertest.Do(t, ctx,
+		chromedp.Navigate(e.http.URL+"/admin/login"), chromedp.WaitVisible(chromedp.ID("password")),
+		chromedp.SendKeys(chromedp.ID("email"), u.Email), chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Click(chromedp.CSS("form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".cards")),
+		chromedp.Navigate(e.http.URL+"/admin/articles/new"), chromedp.WaitVisible(chromedp.ID("body")),
+		chromedp.SendKeys(chromedp.ID("title"), "Scripted"),
+		chromedp.SendKeys(chromedp.ID("body"), "A **bold** claim"),
+		chromedp.WaitVisible(chromedp.CSS("#live-preview strong")))
+	if got := browsertest.Get(t, ctx, chromedp.Text(chromedp.CSS("#live-preview strong"))); got != "bold" {
+		t.Errorf("live preview shows %q", got)
+	}
+	browsertest.Do(t, ctx, chromedp.Sleep(1500*time.Millisecond))
+	if status := browsertest.Get(t, ctx, chromedp.Text(chromedp.ID("autosave-status"))); !strings.Contains(status, "autosaved") {
+		t.Errorf("autosave status %q", status)
+	}
+	if f, err := e.db.KeptForm(context.Background(), fmt.Sprintf("user:%d:0", u.ID)); err != nil || !strings.Contains(f.Data, "bold") {
+		t.Errorf("nothing autosaved: %v", err)
+	}
+	// Drop an image made in the page onto the form.
+	dropped := browsertest.Get(t, ctx, chromedp.Evaluate[bool](`new Promise(resolve => {
+		const c = document.createElement("canvas"); c.width = 40; c.height = 30;
+		c.getContext("2d").fillRect(0, 0, 40, 30);
+		c.toBlob(b => {
+			const dt = new DataTransfer();
+			dt.items.add(new File([b], "dropped.png", {type: "image/png"}));
+			document.querySelector("form.editor").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+			resolve(document.getElementById("image-file").files.length === 1);
+		}, "image/png");
+	})`, chromedp.EvalAwaitPromise))
+	if !dropped {
+		t.Fatal("the dropped image did not go into the upload field")
+	}
+	browsertest.Do(t, ctx,
+		chromedp.SendKeys(chromedp.ID("image-alt"), "A black rectangle"),
+		chromedp.Click(chromedp.CSS(`button[value="save"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")))
+	arts, _ := e.db.Articles(context.Background(), news.ArticleQuery{Words: "Scripted"})
+	if len(arts) != 1 || arts[0].FeaturedImage == nil || arts[0].FeaturedImage.Alt != "A black rectangle" {
+		t.Fatalf("saved: %+v", arts)
 	}
 }

@@ -76,8 +76,11 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, "login", &page{Title: "Sign in", Action: "/admin/login",
-		Body: loginBody{Next: safeNext(r.URL.Query().Get("next"))}})
+	p := &page{Title: "Sign in", Action: "/admin/login", Body: loginBody{Next: safeNext(r.URL.Query().Get("next"))}}
+	if r.URL.Query().Get("expired") != "" {
+		p.Flash = "Your session had ended, so your changes were kept aside. Sign in to get them back."
+	}
+	s.render(w, r, http.StatusOK, "login", p)
 }
 
 // login checks the password, counting failures per account and per address: past the

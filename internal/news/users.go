@@ -109,6 +109,20 @@ type UserStore interface {
 	// token hash keep (if not empty).
 	DeleteUserSessions(ctx context.Context, userID int64, keep string) error
 	UserSessions(ctx context.Context, userID int64, now time.Time) ([]*Session, error)
+
+	// KeepForm keeps an editor's form under key (replacing what was kept there).
+	KeepForm(ctx context.Context, key string, f KeptForm) error
+	// KeptForm returns the form kept under key.
+	KeptForm(ctx context.Context, key string) (*KeptForm, error)
+	DropForm(ctx context.Context, key string) error
+}
+
+// KeptForm is an editor's form kept aside: an autosave, or a save that arrived after
+// its session ended. Data is the form's fields, encoded by the admin.
+type KeptForm struct {
+	ArticleID int64
+	Data      string
+	SavedAt   time.Time
 }
 
 // CanEdit reports whether u may change article a: editors any article; authors their

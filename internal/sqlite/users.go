@@ -201,3 +201,37 @@ func (db *DB) UserSessions(ctx context.Context, userID int64, now time.Time) ([]
 	}
 	return out, rows.Err()
 }
+
+// KeepForm implements news.UserStore.
+func (db *DB) KeepForm(ctx context.Context, key string, f news.KeptForm) error {
+	_, err := db.write.ExecContext(ctx, `INSERT INTO kept_forms (key, article_id, data, saved_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET article_id = excluded.article_id, data = excluded.data, saved_at = excluded.saved_at`,
+		key, f.ArticleID, f.Data, f.SavedAt.Unix())
+	if err != nil {
+		return fmt.Errorf("keep form: %w", err)
+	}
+	// Forms nobody came back for within a month are not kept for ever.
+	_, err = db.write.ExecContext(ctx, `DELETE FROM kept_forms WHERE saved_at < ?`, f.SavedAt.Add(-30*24*time.Hour).Unix())
+	return err
+}
+
+// KeptForm implements news.UserStore.
+func (db *DB) KeptForm(ctx context.Context, key string) (*news.KeptForm, error) {
+	var f news.KeptForm
+	var at int64
+	err := db.reads.QueryRowContext(ctx, `SELECT article_id, data, saved_at FROM kept_forms WHERE key = ?`, key).Scan(&f.ArticleID, &f.Data, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("kept form: %w", news.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("kept form: %w", err)
+	}
+	f.SavedAt = time.Unix(at, 0).UTC()
+	return &f, nil
+}
+
+// DropForm implements news.UserStore.
+func (db *DB) DropForm(ctx context.Context, key string) error {
+	_, err := db.write.ExecContext(ctx, `DELETE FROM kept_forms WHERE key = ?`, key)
+	return err
+}

@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"RevisionsAndSchedule", testRevisionsAndSchedule},
 		{"EditorialFilters", testEditorialFilters},
 		{"CommentEditsAndBlocks", testCommentEditsAndBlocks},
+		{"KeptForms", testKeptForms},
 		{"Users", testUsers},
 		{"Sessions", testSessions},
 	}
@@ -713,5 +714,21 @@ func testCommentEditsAndBlocks(t *testing.T, s Engine) {
 	}
 	if err := s.Block(ctx, news.Block{Kind: "name", Value: "x"}); !errors.Is(err, news.ErrInvalid) {
 		t.Errorf("a block of an unknown kind: %v", err)
+	}
+}
+
+func testKeptForms(t *testing.T, s Engine) {
+	ctx := context.Background()
+	if err := s.KeepForm(ctx, "user:1:0", news.KeptForm{ArticleID: 0, Data: "first", SavedAt: base}); err != nil {
+		t.Fatal(err)
+	}
+	s.KeepForm(ctx, "user:1:0", news.KeptForm{Data: "second", SavedAt: base.Add(time.Minute)})
+	f, err := s.KeptForm(ctx, "user:1:0")
+	if err != nil || f.Data != "second" || !f.SavedAt.Equal(base.Add(time.Minute)) {
+		t.Errorf("kept: %+v %v", f, err)
+	}
+	s.DropForm(ctx, "user:1:0")
+	if _, err := s.KeptForm(ctx, "user:1:0"); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("after drop: %v", err)
 	}
 }

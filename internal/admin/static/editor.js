@@ -1,0 +1,67 @@
+// Broadsheet's editor, made better when scripts run (it works without them): a live
+// preview of the Markdown body, an autosave of the whole form every few seconds, and
+// images dropped or pasted onto the editor going into its upload field.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.editor");
+  if (!form) return;
+  var csrf = form.querySelector('input[name="csrf"]').value;
+  var body = form.querySelector("#body");
+  var status = document.getElementById("autosave-status");
+  var every = parseInt(form.getAttribute("data-autosave-ms"), 10) || 15000;
+
+  // Live preview.
+  var preview = document.getElementById("live-preview");
+  var timer = null;
+  function refreshPreview() {
+    var data = new FormData();
+    data.append("csrf", csrf);
+    data.append("body", body.value);
+    fetch("/admin/preview", { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) { if (html) { preview.innerHTML = html; preview.hidden = false; } });
+  }
+  if (preview && body) {
+    body.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(refreshPreview, 500);
+    });
+  }
+
+  // Autosave: only when something changed since the last one.
+  var dirty = false;
+  form.addEventListener("input", function () { dirty = true; });
+  function autosave() {
+    if (!dirty) return;
+    dirty = false;
+    var data = new FormData(form);
+    data.delete("image_file");
+    data.delete("action");
+    fetch(form.getAttribute("data-autosave"), { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (r) {
+        if (r.status === 401 || r.status === 303 || r.redirected) {
+          if (status) status.textContent = "Your session has ended: sign in again in another tab, then save. Your text is still here.";
+          dirty = true;
+          return null;
+        }
+        return r.ok ? r.json() : null;
+      })
+      .then(function (j) { if (j && status) status.textContent = "Draft autosaved at " + j.saved + "."; })
+      .catch(function () { dirty = true; });
+  }
+  setInterval(autosave, every);
+
+  // Images dropped or pasted go into the upload field.
+  var file = form.querySelector("#image-file");
+  function take(files) {
+    if (!file || !files || !files.length || !/^image\//.test(files[0].type)) return false;
+    var dt = new DataTransfer();
+    dt.items.add(files[0]);
+    file.files = dt.files;
+    if (status) status.textContent = "Image " + files[0].name + " will be uploaded when you save. Describe it in the alt text field.";
+    return true;
+  }
+  form.addEventListener("dragover", function (e) { e.preventDefault(); });
+  form.addEventListener("drop", function (e) { if (take(e.dataTransfer.files)) e.preventDefault(); });
+  form.addEventListener("paste", function (e) { if (e.clipboardData && take(e.clipboardData.files)) e.preventDefault(); });
+})();
