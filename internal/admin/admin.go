@@ -106,7 +106,7 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 		byAccount: auth.NewLimiter(5, 15*time.Minute), byAddress: auth.NewLimiter(20, 15*time.Minute)}
 	funcs := template.FuncMap{"lower": strings.ToLower}
 	s.pages = map[string]*template.Template{}
-	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "articles", "edit", "history", "media", "comment", "blocks", "error"} {
+	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "articles", "edit", "history", "media", "comment", "blocks", "totp", "error"} {
 		t, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("admin templates: %w", err)
@@ -118,6 +118,10 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	mux.HandleFunc("POST /admin/setup", s.setup)
 	mux.HandleFunc("GET /admin/login", s.loginForm)
 	mux.HandleFunc("POST /admin/login", s.login)
+	mux.HandleFunc("POST /admin/login/code", s.loginCode)
+	mux.Handle("POST /admin/account/totp/start", s.require(news.PermManageOwnAccount, s.totpStart))
+	mux.Handle("POST /admin/account/totp/enable", s.require(news.PermManageOwnAccount, s.totpEnable))
+	mux.Handle("POST /admin/account/totp/disable", s.require(news.PermManageOwnAccount, s.totpDisable))
 	mux.Handle("POST /admin/logout", s.require(news.PermViewDashboard, s.logout))
 	mux.Handle("GET /admin/{$}", s.require(news.PermViewDashboard, s.dashboard))
 	mux.Handle("GET /admin/comments", s.require(news.PermModerate, s.comments))

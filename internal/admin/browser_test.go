@@ -262,3 +262,13 @@ func TestEditorScriptsInABrowser(t *testing.T) {
 		t.Fatalf("saved: %+v", arts)
 	}
 }
+
+// codeStep is the sign-in page that asks for the second factor's code.
+func codeStep(t *testing.T, e *env) string {
+	u := e.addUser(news.RoleAuthor)
+	u.TOTPSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	if err := e.db.UpdateUser(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	return e.browser().post("/admin/login", url.Values{"email": {u.Email}, "password": {password}}).body
+}

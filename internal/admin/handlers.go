@@ -19,6 +19,8 @@ type loginBody struct {
 	Setup             bool
 	Name, Email, Next string
 	Token             string
+	CodeStep          bool   // the second step: the code of two-step sign-in
+	Pending           string // vouches for the password step (see pendingToken)
 }
 
 func (s *Server) setupAllowed(r *http.Request, token string) bool {
@@ -111,6 +113,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.byAccount.Reset("account:" + email)
+	if u.TOTPSecret != "" {
+		s.askCode(w, r, u, body.Next, http.StatusOK, "")
+		return
+	}
 	if err := s.startSession(w, r, u); err != nil {
 		s.fail(w, r, nil, http.StatusInternalServerError, "Something went wrong", "You could not be signed in. Please try again.")
 		return

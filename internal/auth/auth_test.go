@@ -70,3 +70,31 @@ func TestLimiter(t *testing.T) {
 		t.Errorf("after reset: wait %v", w)
 	}
 }
+
+// RFC 6238's test vector for SHA-1 (secret "12345678901234567890"), cut to 6 digits.
+func TestTOTP(t *testing.T) {
+	secret := b32.EncodeToString([]byte("12345678901234567890"))
+	for unix, want := range map[int64]string{59: "287082", 1111111109: "081804", 1234567890: "005924", 2000000000: "279037"} {
+		if got, err := TOTPCode(secret, time.Unix(unix, 0)); err != nil || got != want {
+			t.Errorf("code at %d: %s, want %s (%v)", unix, got, want, err)
+		}
+	}
+	now := time.Unix(1234567890, 0)
+	code, _ := TOTPCode(secret, now)
+	step, ok := CheckTOTP(secret, code, now.Add(25*time.Second), 0)
+	if !ok {
+		t.Fatal("a code from the step before is refused")
+	}
+	if _, ok := CheckTOTP(secret, code, now, step); ok {
+		t.Error("a code was accepted twice")
+	}
+	if _, ok := CheckTOTP(secret, code, now.Add(5*time.Minute), 0); ok {
+		t.Error("a five-minute-old code was accepted")
+	}
+	if _, ok := CheckTOTP(secret, "000000x", now, 0); ok {
+		t.Error("a malformed code was accepted")
+	}
+	if u := TOTPURI(NewTOTPSecret(), "The Courier", "ed@example.org"); !strings.HasPrefix(u, "otpauth://totp/The%20Courier:ed@example.org?secret=") {
+		t.Errorf("uri %q", u)
+	}
+}

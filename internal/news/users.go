@@ -75,6 +75,10 @@ type User struct {
 	PasswordHash string // argon2id, PHC string format
 	CreatedAt    time.Time
 	Disabled     bool
+	// TOTPSecret, when set, is the base32 secret of the user's second factor.
+	TOTPSecret string
+	// TOTPLastStep is the time step of the last code accepted (each is used once).
+	TOTPLastStep int64
 }
 
 // Session is a signed-in browser. The store keeps only a hash of the token the browser
@@ -97,7 +101,8 @@ type UserStore interface {
 	UserByEmail(ctx context.Context, email string) (*User, error)
 	Users(ctx context.Context) ([]*User, error)
 	CountUsers(ctx context.Context) (int, error)
-	// UpdateUser saves a user's name, email, role, password hash and disabled flag.
+	// UpdateUser saves a user's name, email, role, password hash, disabled flag and
+	// second factor.
 	UpdateUser(ctx context.Context, u *User) error
 
 	CreateSession(ctx context.Context, s *Session) error

@@ -13,12 +13,12 @@ import (
 
 var _ news.UserStore = (*DB)(nil)
 
-const userColumns = `id, email, name, role, password_hash, created_at, disabled`
+const userColumns = `id, email, name, role, password_hash, created_at, disabled, totp_secret, totp_last_step`
 
 func scanUser(row scanner) (*news.User, error) {
 	var u news.User
 	var created int64
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &created, &u.Disabled); err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &created, &u.Disabled, &u.TOTPSecret, &u.TOTPLastStep); err != nil {
 		return nil, err
 	}
 	u.CreatedAt = time.Unix(created, 0).UTC()
@@ -112,8 +112,9 @@ func (db *DB) UpdateUser(ctx context.Context, u *news.User) error {
 	if err := validateUser(u); err != nil {
 		return err
 	}
-	res, err := db.write.ExecContext(ctx, `UPDATE users SET email = ?, name = ?, role = ?, password_hash = ?, disabled = ? WHERE id = ?`,
-		u.Email, u.Name, string(u.Role), u.PasswordHash, u.Disabled, u.ID)
+	res, err := db.write.ExecContext(ctx, `UPDATE users SET email = ?, name = ?, role = ?, password_hash = ?, disabled = ?,
+		totp_secret = ?, totp_last_step = ? WHERE id = ?`,
+		u.Email, u.Name, string(u.Role), u.PasswordHash, u.Disabled, u.TOTPSecret, u.TOTPLastStep, u.ID)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("user %q: %w", u.Email, news.ErrConflict)
 	}
