@@ -356,10 +356,19 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 	}
 	a.PublishedAt = published.Truncate(time.Second)
 	a.Status, a.EditedBy = target, u.ID
-	if a.ID == 0 {
-		err = s.store.CreateArticle(ctx, a)
-	} else {
-		err = s.store.UpdateArticle(ctx, a)
+	// A slug made from the headline is numbered until it is free, as in WordPress; a
+	// slug typed by hand is the writer's choice, and a clash is theirs to settle.
+	auto, base := f.Get("slug") == "", a.Slug
+	for n := 2; ; n++ {
+		if a.ID == 0 {
+			err = s.store.CreateArticle(ctx, a)
+		} else {
+			err = s.store.UpdateArticle(ctx, a)
+		}
+		if !auto || !errors.Is(err, news.ErrConflict) || n > 100 {
+			break
+		}
+		a.Slug = fmt.Sprintf("%s-%d", base, n)
 	}
 	if err != nil {
 		switch {

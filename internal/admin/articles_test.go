@@ -204,8 +204,17 @@ func TestEditorRefusesBadInput(t *testing.T) {
 	if r := b.post("/admin/articles", url.Values{"csrf": {"forged"}, "action": {"save"}, "title": {"Forged"}}); r.status != 403 {
 		t.Errorf("forged token: %d", r.status)
 	}
+	// A slug made from the headline is numbered when taken.
+	id, r := b.write("/admin/articles", "save", map[string]string{"title": "A story", "body": "Text"})
+	if id == 0 {
+		t.Fatalf("automatic slug for a taken headline: %d", r.status)
+	}
+	if slug := e.stored(id).Slug; slug != "a-story-2" {
+		t.Errorf("automatic slug for a taken headline: %q", slug)
+	}
+	before++
 	// Preview renders without saving.
-	_, r := b.write("/admin/articles", "preview", map[string]string{"title": "Preview me", "body": "**Bold** move"})
+	_, r = b.write("/admin/articles", "preview", map[string]string{"title": "Preview me", "body": "**Bold** move"})
 	if r.status != 200 || !strings.Contains(r.body, "<strong>Bold</strong>") {
 		t.Errorf("preview: %d", r.status)
 	}

@@ -27,6 +27,8 @@ var settingForms = map[string]struct{ label, kind string }{
 	site.SettingCommentsCloseDays: {"Close comments after (days)", "number"},
 	site.SettingCommentModeration: {"Comment moderation", "select"},
 	site.SettingCommentMaxLinks:   {"Most links in a comment before moderation", "number"},
+	site.SettingCommentsClosed:    {"Close comments site-wide", "select"},
+	site.SettingLogo:              {"Logo address", "text"},
 }
 
 func settingFields(values func(key string) string) []settingField {
@@ -36,6 +38,9 @@ func settingFields(values func(key string) string) []settingField {
 		sf := settingField{Key: k.Key, Label: f.label, Kind: f.kind, Value: values(k.Key), Help: k.Help}
 		if f.kind == "select" {
 			sf.Options = []string{"first", "all", "none"}
+			if k.Key == site.SettingCommentsClosed {
+				sf.Options = []string{"no", "yes"}
+			}
 		}
 		out = append(out, sf)
 	}

@@ -59,7 +59,7 @@ func (f *commentForm) fail(field, message string) {
 // commentsClosed applies the article's own switch and the site's policy of closing
 // comments some days after publication.
 func commentsClosed(a *news.Article, st *Settings, now time.Time) bool {
-	if a.CommentsClosed {
+	if a.CommentsClosed || st.CommentsClosed {
 		return true
 	}
 	return st.CommentsCloseDays > 0 && now.After(a.PublishedAt.AddDate(0, 0, st.CommentsCloseDays))

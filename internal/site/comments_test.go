@@ -252,3 +252,22 @@ func TestCommenterEmailAndIPAppearNowhere(t *testing.T) {
 	mustContain(t, "log", log, "comment received")
 	mustNotContain(t, "log", log, email, readerIP)
 }
+
+func TestCommentsClosedSiteWideAndLogo(t *testing.T) {
+	e := newEnv(t, 2, nil)
+	if err := site.CheckSettings(map[string]string{}, map[string]string{"logo": "javascript:alert(1)"}); err == nil {
+		t.Error("a javascript: logo was accepted")
+	}
+	if err := e.db.SetSettings(context.Background(), map[string]string{"comments_closed": "yes", "logo": "/media/logo.png"}); err != nil {
+		t.Fatal(err)
+	}
+	e.srv.Sync(context.Background())
+	a := e.arts[1]
+	page := e.get(e.url(a)).body
+	mustContain(t, "article", page, "Comments are closed.", `<img class="logo" src="/media/logo.png" alt=""`)
+	mustNotContain(t, "article", page, `<form action="/comments/"`)
+	form := url.Values{"article": {fmt.Sprint(a.ID)}, "author": {"Tom"}, "email": {"tom@example.net"}, "comment": {"Hello"}}
+	if p := e.post("/comments/", form); p.status != 403 {
+		t.Errorf("a comment while comments are closed: %d", p.status)
+	}
+}

@@ -27,7 +27,11 @@ type Settings struct {
 	CommentModeration string
 	// CommentMaxLinks: a comment with more links waits for moderation.
 	CommentMaxLinks int
-	Secret          []byte // signs form tokens, hashes IP addresses
+	// CommentsClosed closes comments on every article.
+	CommentsClosed bool
+	// Logo is the address of the site's logo image, shown with the title.
+	Logo   string
+	Secret []byte // signs form tokens, hashes IP addresses
 }
 
 // Link is a named link.
@@ -44,6 +48,8 @@ const (
 	SettingCommentsCloseDays = "comments_close_days"
 	SettingCommentModeration = "comment_moderation"
 	SettingCommentMaxLinks   = "comment_max_links"
+	SettingCommentsClosed    = "comments_closed" // "yes" closes comments site-wide
+	SettingLogo              = "logo"
 	SettingSecret            = "secret"
 )
 
@@ -56,6 +62,8 @@ var defaultSettings = map[string]string{
 	SettingCommentsCloseDays: "0",
 	SettingCommentModeration: "first",
 	SettingCommentMaxLinks:   "2",
+	SettingCommentsClosed:    "no",
+	SettingLogo:              "",
 }
 
 // NewSecret returns a new random secret for SettingSecret.
@@ -115,6 +123,17 @@ func parseSettings(stored map[string]string) (*Settings, error) {
 		}
 		s.SocialLinks = append(s.SocialLinks, Link{Name: name, URL: link})
 	}
+	switch v := get(SettingCommentsClosed); v {
+	case "yes", "no":
+		s.CommentsClosed = v == "yes"
+	default:
+		return nil, fmt.Errorf("setting %s: %q is not yes or no", SettingCommentsClosed, v)
+	}
+	if s.Logo = strings.TrimSpace(get(SettingLogo)); s.Logo != "" {
+		if u, err := url.Parse(s.Logo); err != nil || !(strings.HasPrefix(s.Logo, "/") && !strings.HasPrefix(s.Logo, "//") || u.Scheme == "https") {
+			return nil, fmt.Errorf("setting %s: %q is not an address on this site or an https address", SettingLogo, s.Logo)
+		}
+	}
 	secret, err := hex.DecodeString(stored[SettingSecret])
 	if err != nil || len(secret) < 16 {
 		return nil, fmt.Errorf("setting %s is missing or too short", SettingSecret)
@@ -134,6 +153,8 @@ var SettingKeys = []struct{ Key, Help string }{
 	{SettingCommentsCloseDays, "days after publication that comments close (0: never)"},
 	{SettingCommentModeration, "first (a commenter's first comment waits), all or none"},
 	{SettingCommentMaxLinks, "a comment with more links waits for moderation"},
+	{SettingCommentsClosed, "yes closes comments on every article"},
+	{SettingLogo, "address of the logo image, e.g. /media/… from the media library (empty: none)"},
 }
 
 // CheckSettings reports whether stored values, with changes applied, make valid

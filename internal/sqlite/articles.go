@@ -251,10 +251,11 @@ func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
 		return err
 	}
 	now := db.Now()
+	restore := refIDs(a)
 	if a.CreatedAt.IsZero() {
 		a.CreatedAt = now.UTC().Truncate(time.Second)
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := resolveRefs(ctx, tx, a, nil); err != nil {
 			return err
 		}
@@ -281,6 +282,10 @@ func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
 		}
 		return recordChange(ctx, tx, now, keys...)
 	})
+	if err != nil {
+		restore()
+	}
+	return err
 }
 
 // UpdateArticle implements news.Store.
@@ -289,7 +294,8 @@ func (db *DB) UpdateArticle(ctx context.Context, a *news.Article) error {
 		return err
 	}
 	now := db.Now()
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	restore := refIDs(a)
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		old, err := db.oneArticle(ctx, tx, articleColumns, `a.id = ?`, a.ID)
 		if err != nil {
 			return err
@@ -333,6 +339,10 @@ func (db *DB) UpdateArticle(ctx context.Context, a *news.Article) error {
 		}
 		return recordChange(ctx, tx, now, keys...)
 	})
+	if err != nil {
+		restore()
+	}
+	return err
 }
 
 // articleChangeKeys adds to keys the cache keys that a's state touches: its own page
@@ -431,6 +441,38 @@ func validateArticle(a *news.Article) error {
 		}
 	}
 	return nil
+}
+
+// refIDs remembers the IDs of an article's author, section and tags, so that a write
+// that fails can give back IDs it assigned inside its rolled-back transaction (a retry
+// must not point at rows that were never committed).
+func refIDs(a *news.Article) func() {
+	var author, section int64
+	if a.Author != nil {
+		author = a.Author.ID
+	}
+	if a.Section != nil {
+		section = a.Section.ID
+	}
+	tags := make([]int64, len(a.Tags))
+	for i, t := range a.Tags {
+		tags[i] = t.ID
+	}
+	id, created := a.ID, a.CreatedAt
+	return func() {
+		if a.Author != nil {
+			a.Author.ID = author
+		}
+		if a.Section != nil {
+			a.Section.ID = section
+		}
+		for i, t := range a.Tags {
+			if i < len(tags) {
+				t.ID = tags[i]
+			}
+		}
+		a.ID, a.CreatedAt = id, created
+	}
 }
 
 // resolveRefs gives a's author, section and tags their IDs, finding them by slug and

@@ -163,6 +163,18 @@ func testSlugConflict(t *testing.T, s Engine) {
 	if n != 1 {
 		t.Errorf("%d articles after a refused duplicate, want 1", n)
 	}
+	// The refused article, with new author, section and tag, can be saved once its
+	// slug is changed: the failed write left it no IDs of rows never committed.
+	dup.Author = &news.Author{Name: "New Writer"}
+	dup.Section = &news.Section{Name: "New Desk"}
+	dup.Tags = []*news.Tag{{Name: "New Tag"}}
+	if err := s.CreateArticle(context.Background(), dup); !errors.Is(err, news.ErrConflict) {
+		t.Fatalf("duplicate slug: %v", err)
+	}
+	dup.Slug = "story-1-again"
+	if err := s.CreateArticle(context.Background(), dup); err != nil {
+		t.Fatalf("retry with a free slug: %v", err)
+	}
 }
 
 func testInvalidArticle(t *testing.T, s Engine) {
