@@ -106,7 +106,7 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 		byAccount: auth.NewLimiter(5, 15*time.Minute), byAddress: auth.NewLimiter(20, 15*time.Minute)}
 	funcs := template.FuncMap{"lower": strings.ToLower}
 	s.pages = map[string]*template.Template{}
-	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "articles", "edit", "history", "media", "comment", "blocks", "totp", "error"} {
+	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "articles", "edit", "history", "media", "comment", "blocks", "totp", "sections", "error"} {
 		t, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("admin templates: %w", err)
@@ -142,6 +142,9 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	mux.Handle("POST /admin/articles/{id}/restore/{rev}", s.require(news.PermWriteDrafts, s.restore))
 	mux.Handle("GET /admin/media", s.require(news.PermWriteDrafts, s.mediaLibrary))
 	mux.Handle("POST /admin/media", s.require(news.PermWriteDrafts, s.uploadMedia))
+	mux.Handle("GET /admin/sections", s.require(news.PermManageTaxonomy, s.sections))
+	mux.Handle("POST /admin/sections", s.require(news.PermManageTaxonomy, s.addSection))
+	mux.Handle("POST /admin/sections/{id}", s.require(news.PermManageTaxonomy, s.updateSection))
 	mux.Handle("GET /admin/settings", s.require(news.PermManageSettings, s.settingsForm))
 	mux.Handle("POST /admin/settings", s.require(news.PermManageSettings, s.saveSettings))
 	mux.Handle("GET /admin/users", s.require(news.PermManageUsers, s.users))

@@ -59,7 +59,7 @@ func TestAdministratorModeratesInABrowser(t *testing.T) {
 	}
 	for _, path := range []string{"/admin/users", "/admin/settings", "/admin/account", "/admin/articles", "/admin/articles/new",
 		"/admin/articles/" + itoa(e.article.ID), "/admin/articles/" + itoa(e.article.ID) + "/history",
-		"/admin/comments/" + itoa(e.pending.ID) + "/edit", "/admin/comments/blocks", "/admin/media"} {
+		"/admin/comments/" + itoa(e.pending.ID) + "/edit", "/admin/comments/blocks", "/admin/media", "/admin/sections"} {
 		browsertest.Do(t, ctx, chromedp.Navigate(e.http.URL+path), chromedp.WaitVisible(chromedp.CSS("main h1")))
 		browsertest.CheckAxe(t, ctx, path)
 	}

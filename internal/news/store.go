@@ -46,6 +46,9 @@ type Store interface {
 	Sections(ctx context.Context) ([]*Section, error)
 	SectionBySlug(ctx context.Context, slug string) (*Section, error)
 	CreateSection(ctx context.Context, s *Section) error
+	// UpdateSection renames, describes or reorders a section (its slug stays, so its
+	// address does).
+	UpdateSection(ctx context.Context, s *Section) error
 	TagBySlug(ctx context.Context, slug string) (*Tag, error)
 	AuthorBySlug(ctx context.Context, slug string) (*Author, error)
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"broadsheet/internal/news"
 )
@@ -88,4 +89,22 @@ func (db *DB) AuthorBySlug(ctx context.Context, slug string) (*news.Author, erro
 		return nil, fmt.Errorf("author %q: %w", slug, err)
 	}
 	return &a, nil
+}
+
+// UpdateSection implements news.Store. A section's name is on every page's navigation
+// and on its articles, so the change invalidates every page.
+func (db *DB) UpdateSection(ctx context.Context, s *news.Section) error {
+	if strings.TrimSpace(s.Name) == "" {
+		return fmt.Errorf("section needs a name: %w", news.ErrInvalid)
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE sections SET name = ?, description = ?, position = ? WHERE id = ?`, s.Name, s.Description, s.Position, s.ID)
+		if err != nil {
+			return fmt.Errorf("update section %d: %w", s.ID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("section %d: %w", s.ID, news.ErrNotFound)
+		}
+		return recordChange(ctx, tx, db.Now(), news.KeyAll)
+	})
 }

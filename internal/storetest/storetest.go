@@ -141,6 +141,15 @@ func testArticleRoundTrip(t *testing.T, s Engine) {
 	if len(secs) != 1 {
 		t.Errorf("sections %v", secs)
 	}
+	secs[0].Name, secs[0].Description = "International", "Beyond our borders"
+	if err := s.UpdateSection(ctx, secs[0]); err != nil {
+		t.Fatal(err)
+	}
+	if sec, _ := s.SectionBySlug(ctx, "world"); sec.Name != "International" || sec.Description != "Beyond our borders" {
+		t.Errorf("renamed section: %+v", sec)
+	}
+	secs[0].Name = "World"
+	s.UpdateSection(ctx, secs[0])
 	if tag, err := s.TagBySlug(ctx, "usa"); err != nil || tag.Name != "USA" {
 		t.Errorf("tag by slug: %v %v", tag, err)
 	}

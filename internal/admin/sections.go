@@ -1,0 +1,61 @@
+package admin
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"broadsheet/internal/news"
+)
+
+func (s *Server) sectionsPage(w http.ResponseWriter, r *http.Request, u *news.User, status int, msg string) {
+	secs, err := s.store.Sections(r.Context())
+	if err != nil {
+		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The sections could not be read.")
+		return
+	}
+	s.render(w, r, status, "sections", &page{Title: "Sections", Nav: "sections", User: u, CSRF: s.csrfToken(r), Error: msg,
+		Flash: r.URL.Query().Get("done"), Body: secs})
+}
+
+func (s *Server) sections(w http.ResponseWriter, r *http.Request, u *news.User) {
+	s.sectionsPage(w, r, u, http.StatusOK, "")
+}
+
+func (s *Server) addSection(w http.ResponseWriter, r *http.Request, u *news.User) {
+	name := strings.TrimSpace(r.PostForm.Get("name"))
+	if name == "" || !isValidText(name+r.PostForm.Get("description")) {
+		s.sectionsPage(w, r, u, http.StatusUnprocessableEntity, "A section needs a name. Nothing was added.")
+		return
+	}
+	secs, _ := s.store.Sections(r.Context())
+	sec := &news.Section{Name: name, Description: strings.TrimSpace(r.PostForm.Get("description")), Position: len(secs) + 1}
+	if err := s.store.CreateSection(r.Context(), sec); err != nil {
+		if errors.Is(err, news.ErrConflict) {
+			s.sectionsPage(w, r, u, http.StatusUnprocessableEntity, "There is a section with that address already. Nothing was added.")
+			return
+		}
+		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The section could not be added.")
+		return
+	}
+	s.sync(r)
+	http.Redirect(w, r, withDone("/admin/sections", sec.Name+" added."), http.StatusSeeOther)
+}
+
+func (s *Server) updateSection(w http.ResponseWriter, r *http.Request, u *news.User) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	pos, perr := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("position")))
+	name := strings.TrimSpace(r.PostForm.Get("name"))
+	if err != nil || perr != nil || name == "" || !isValidText(name+r.PostForm.Get("description")) {
+		s.sectionsPage(w, r, u, http.StatusUnprocessableEntity, "A section needs a name and a whole-number position. Nothing was saved.")
+		return
+	}
+	sec := &news.Section{ID: id, Name: name, Description: strings.TrimSpace(r.PostForm.Get("description")), Position: pos}
+	if err := s.store.UpdateSection(r.Context(), sec); err != nil {
+		s.fail(w, r, u, http.StatusNotFound, "No such section", "That section does not exist.")
+		return
+	}
+	s.sync(r)
+	http.Redirect(w, r, withDone("/admin/sections", name+" saved."), http.StatusSeeOther)
+}
