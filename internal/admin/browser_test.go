@@ -232,6 +232,9 @@ func TestEditorScriptsInABrowser(t *testing.T) {
 	if got := browsertest.Get(t, ctx, chromedp.Text(chromedp.CSS("#live-preview strong"))); got != "bold" {
 		t.Errorf("live preview shows %q", got)
 	}
+	if got := browsertest.Get(t, ctx, chromedp.Evaluate[string](`document.getElementById("slug").placeholder`)); got != "scripted" {
+		t.Errorf("suggested slug %q", got)
+	}
 	browsertest.Do(t, ctx, chromedp.Sleep(1500*time.Millisecond))
 	if status := browsertest.Get(t, ctx, chromedp.Text(chromedp.ID("autosave-status"))); !strings.Contains(status, "autosaved") {
 		t.Errorf("autosave status %q", status)

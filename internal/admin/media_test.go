@@ -3,7 +3,9 @@ package admin_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
@@ -68,6 +70,7 @@ func TestUploadsToTheLibrary(t *testing.T) {
 		{"no alt text", "", "photo.png", pngImage(40, 30), 422, "Please describe the image"},
 		{"a script named .jpg", "A photo", "photo.jpg", []byte("#!/bin/sh\necho owned\n"), 422, "is not a JPEG, PNG, GIF or WebP image"},
 		{"too large", "A photo", "huge.jpg", bytes.Repeat([]byte{0xFF}, media.MaxBytes+2<<20), 413, "larger than"},
+		{"a decompression bomb", "A photo", "bomb.png", pngClaiming(100000, 100000), 422, "million pixels are accepted"},
 	}
 	for _, tc := range cases {
 		r := b.multipartPost("/admin/media", map[string]string{"csrf": csrf, "alt": tc.alt}, "file", tc.file, tc.data)
@@ -91,6 +94,15 @@ func TestUploadsToTheLibrary(t *testing.T) {
 	if r := e.browser().get("/media/" + items[0].Name); r.status != 200 || r.header.Get("Content-Type") != "image/png" {
 		t.Errorf("the stored image is not served: %d", r.status)
 	}
+}
+
+// pngClaiming is a small, valid PNG whose header claims w × h pixels.
+func pngClaiming(w, h uint32) []byte {
+	b := pngImage(1, 1)
+	binary.BigEndian.PutUint32(b[16:], w)
+	binary.BigEndian.PutUint32(b[20:], h)
+	binary.BigEndian.PutUint32(b[29:], crc32.ChecksumIEEE(b[12:29]))
+	return b
 }
 
 func firstLine(body, want string) string {

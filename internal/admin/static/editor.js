@@ -28,6 +28,18 @@
     });
   }
 
+  // The slug field suggests the address the headline will give.
+  var title = form.querySelector("#title"), slug = form.querySelector("#slug");
+  function slugify(t) {
+    return t.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/['\u2019]/g, "")
+      .replace(/[^a-z0-9\p{L}\p{N}]+/gu, "-").replace(/^-+|-+$/g, "").slice(0, 80);
+  }
+  if (title && slug) {
+    var suggest = function () { slug.placeholder = slugify(title.value); };
+    title.addEventListener("input", suggest);
+    suggest();
+  }
+
   // Autosave: only when something changed since the last one.
   var dirty = false;
   form.addEventListener("input", function () { dirty = true; });
