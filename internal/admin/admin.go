@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -26,6 +25,7 @@ import (
 	"broadsheet/internal/auth"
 	"broadsheet/internal/media"
 	"broadsheet/internal/news"
+	"broadsheet/internal/site"
 )
 
 //go:embed templates/*.html
@@ -335,19 +335,7 @@ func (s *Server) currentUser(r *http.Request) (*news.User, error) {
 	return u, nil
 }
 
-func (s *Server) clientIP(r *http.Request) string {
-	if s.cfg.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			parts := strings.Split(xff, ",")
-			return strings.TrimSpace(parts[len(parts)-1])
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+func (s *Server) clientIP(r *http.Request) string { return site.ClientIP(r, s.cfg.TrustProxy) }
 
 // startSession signs the user in: a new random token in an HttpOnly, SameSite=Lax
 // cookie (Secure behind https), only its hash in the store.

@@ -113,10 +113,12 @@ func (s *Server) moderationHash(commentID int64) string {
 	return base64.RawURLEncoding.EncodeToString(s.mac("moderation", strconv.FormatInt(commentID, 10))[:12])
 }
 
-// clientIP is the reader's address: the connection's, or behind a trusted proxy the
+func (s *Server) clientIP(r *http.Request) string { return ClientIP(r, s.cfg.TrustProxy) }
+
+// ClientIP is the client's address: the connection's, or behind a trusted proxy the
 // one it appended to X-Forwarded-For.
-func (s *Server) clientIP(r *http.Request) string {
-	if s.cfg.TrustProxy {
+func ClientIP(r *http.Request, trustProxy bool) string {
+	if trustProxy {
 		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
 			parts := strings.Split(xff, ",")
 			return strings.TrimSpace(parts[len(parts)-1])

@@ -270,17 +270,7 @@ func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
 			return fmt.Errorf("insert article: %w", err)
 		}
 		a.ID, _ = res.LastInsertId()
-		if err := writeTags(ctx, tx, a); err != nil {
-			return err
-		}
-		if err := recordRevision(ctx, tx, a, now); err != nil {
-			return err
-		}
-		keys, err := articleChangeKeys(ctx, tx, nil, a, now, true)
-		if err != nil {
-			return err
-		}
-		return recordChange(ctx, tx, now, keys...)
+		return finishArticleWrite(ctx, tx, a, now, nil, true)
 	})
 	if err != nil {
 		restore()
@@ -327,22 +317,29 @@ func (db *DB) UpdateArticle(ctx context.Context, a *news.Article) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM article_tags WHERE article_id = ?`, a.ID); err != nil {
 			return fmt.Errorf("update article %d tags: %w", a.ID, err)
 		}
-		if err := writeTags(ctx, tx, a); err != nil {
-			return err
-		}
-		if err := recordRevision(ctx, tx, a, now); err != nil {
-			return err
-		}
-		keys, err := articleChangeKeys(ctx, tx, oldKeys, a, now, moved)
-		if err != nil {
-			return err
-		}
-		return recordChange(ctx, tx, now, keys...)
+		return finishArticleWrite(ctx, tx, a, now, oldKeys, moved)
 	})
 	if err != nil {
 		restore()
 	}
 	return err
+}
+
+// finishArticleWrite does what every article write ends with, in its transaction: the
+// tags, a revision, and the change log's entry (keys already names what the old state
+// showed).
+func finishArticleWrite(ctx context.Context, tx *sql.Tx, a *news.Article, now time.Time, keys []string, withNeighbours bool) error {
+	if err := writeTags(ctx, tx, a); err != nil {
+		return err
+	}
+	if err := recordRevision(ctx, tx, a, now); err != nil {
+		return err
+	}
+	keys, err := articleChangeKeys(ctx, tx, keys, a, now, withNeighbours)
+	if err != nil {
+		return err
+	}
+	return recordChange(ctx, tx, now, keys...)
 }
 
 // articleChangeKeys adds to keys the cache keys that a's state touches: its own page
