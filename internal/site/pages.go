@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"html"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -221,7 +220,7 @@ func (s *Server) articlePage(ctx context.Context, r *http.Request, st *siteState
 	body := &articleBody{
 		Article: a, Prev: newNeighbour(prev, st.settings.Location), Next: newNeighbour(next, st.settings.Location), Form: form,
 		Comments: commentTree(comments, pending, path, form.Closed),
-		Share:    shareLinks(canonical, a.Title),
+		Share:    shareLinks(a.ID),
 	}
 	body.Thread = threadHTML(body.Comments, st.settings.Location)
 	body.Respond = respondHTML(form, a.ID, path)
@@ -242,6 +241,9 @@ func (s *Server) articlePage(ctx context.Context, r *http.Request, st *siteState
 	if a.WasUpdated() {
 		og.Modified = a.UpdatedAt
 	}
+	// An article page announces the site's RSS feed and its section's; the other
+	// formats are announced on the front page and the archives.
+	v.Feeds = v.Feeds[:1]
 	if a.Section != nil {
 		og.Section = a.Section.Name
 		v.Feeds = append(v.Feeds, feedLink{a.Section.Name + " (RSS)", "application/rss+xml", "/section/" + a.Section.Slug + "/feed.xml"})
@@ -293,27 +295,54 @@ func commentTree(comments []*news.Comment, pending *news.Comment, articlePath st
 	return roots
 }
 
-// shareLinks is the list of links that share the article, built here rather than in
-// the template: six long URLs are costly to escape there, and every part of them is
-// escaped here already.
-func shareLinks(canonical, title string) template.HTML {
-	u := url.QueryEscape(canonical)
-	t := strings.ReplaceAll(url.QueryEscape(render.Smarten(title)), "+", "%20")
-	links := []Link{
-		{"Share on Mastodon", "https://mastodonshare.com/?text=" + t + "&url=" + u},
-		{"Share on Bluesky", "https://bsky.app/intent/compose?text=" + t + "%20" + u},
-		{"Share on X", "https://x.com/intent/post?url=" + u + "&text=" + t},
-		{"Share on Facebook", "https://www.facebook.com/sharer/sharer.php?u=" + u},
-		{"Share on LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url=" + u},
-		{"Share by email", "mailto:?subject=" + t + "&body=" + u},
-	}
+// shareNetworks are the places an article can be shared to, in the order the page
+// lists them, with the address that shares a URL u and a title t (both escaped).
+var shareNetworks = []struct{ slug, label, target string }{
+	{"mastodon", "Share on Mastodon", "https://mastodonshare.com/?text={t}&url={u}"},
+	{"bluesky", "Share on Bluesky", "https://bsky.app/intent/compose?text={t}%20{u}"},
+	{"x", "Share on X", "https://x.com/intent/post?url={u}&text={t}"},
+	{"facebook", "Share on Facebook", "https://www.facebook.com/sharer/sharer.php?u={u}"},
+	{"linkedin", "Share on LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url={u}"},
+	{"email", "Share by email", "mailto:?subject={t}&body={u}"},
+}
+
+// shareLinks lists the article's share links. They point to /share/NETWORK/ID, which
+// sends the reader on: six full share addresses, each carrying the article's address
+// and headline, were an eighth of every article page's weight.
+func shareLinks(articleID int64) template.HTML {
+	id := strconv.FormatInt(articleID, 10)
 	var b strings.Builder
 	b.WriteString("<ul>\n")
-	for _, l := range links {
-		b.WriteString(`<li><a href="` + html.EscapeString(l.URL) + `">` + html.EscapeString(l.Name) + "</a></li>\n")
+	for _, n := range shareNetworks {
+		b.WriteString(`<li><a href="/share/` + n.slug + "/" + id + `" rel="nofollow">` + n.label + "</a></li>\n")
 	}
 	b.WriteString("</ul>")
 	return template.HTML(b.String())
+}
+
+// share sends a reader to a network's share form for an article.
+func (s *Server) share(w http.ResponseWriter, r *http.Request) {
+	st := s.state.Load()
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	var a *news.Article
+	if err == nil {
+		a, err = s.store.Article(r.Context(), id)
+	}
+	if err != nil || !a.IsPublic(s.now()) {
+		s.serveError(w, r, st, news.ErrNotFound)
+		return
+	}
+	for _, n := range shareNetworks {
+		if n.slug == r.PathValue("network") {
+			u := url.QueryEscape(s.cfg.BaseURL + articlePath(a, st.settings.Location))
+			t := strings.ReplaceAll(url.QueryEscape(render.Smarten(a.Title)), "+", "%20")
+			w.Header().Set("Cache-Control", "public, max-age=300")
+			w.Header().Set("X-Robots-Tag", "noindex")
+			http.Redirect(w, r, strings.NewReplacer("{u}", u, "{t}", t).Replace(n.target), http.StatusFound)
+			return
+		}
+	}
+	s.serveError(w, r, st, news.ErrNotFound)
 }
 
 // newsArticleLD is the schema.org NewsArticle description search engines read.

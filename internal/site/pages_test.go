@@ -2,6 +2,8 @@ package site_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -159,4 +161,34 @@ func TestDraftsAndFutureArticlesStayHidden(t *testing.T) {
 	}
 	mustNotContain(t, "front page", e.get("/").body, "Story number 2’s")
 	mustNotContain(t, "feed", e.get("/feed.xml").body, "Story number 2’s")
+}
+
+func TestShareLinksLeadToTheNetworks(t *testing.T) {
+	e := newEnv(t, 3, nil)
+	a := e.arts[1]
+	page := e.get(e.url(a)).body
+	for _, n := range []string{"mastodon", "bluesky", "x", "facebook", "linkedin", "email"} {
+		if !strings.Contains(page, fmt.Sprintf(`href="/share/%s/%d"`, n, a.ID)) {
+			t.Errorf("no %s share link", n)
+		}
+	}
+	p := e.get(fmt.Sprintf("/share/x/%d", a.ID))
+	want := "https://x.com/intent/post?url=" + url.QueryEscape(e.url(a)) + "&text=Story%20number%202%E2%80%99s%20headline"
+	if p.status != 302 || p.header.Get("Location") != want {
+		t.Errorf("share on X: %d to %q, want %q", p.status, p.header.Get("Location"), want)
+	}
+	if p := e.get(fmt.Sprintf("/share/email/%d", a.ID)); !strings.HasPrefix(p.header.Get("Location"), "mailto:?subject=Story%20number%202") {
+		t.Errorf("share by email: %q", p.header.Get("Location"))
+	}
+	for _, path := range []string{"/share/myspace/1", "/share/x/999", "/share/x/abc"} {
+		if p := e.get(path); p.status != 404 {
+			t.Errorf("%s: %d", path, p.status)
+		}
+	}
+	draft := e.arts[2]
+	draft.Status = "draft"
+	e.db.UpdateArticle(t.Context(), draft)
+	if p := e.get(fmt.Sprintf("/share/x/%d", draft.ID)); p.status != 404 {
+		t.Errorf("sharing a draft: %d", p.status)
+	}
 }

@@ -172,7 +172,7 @@ func New(ctx context.Context, store news.Store, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.robots = pagecache.NewPage(http.StatusOK, s.headers("text/plain; charset=utf-8", "public, max-age=3600"), []byte(
-		"User-agent: *\nAllow: /\nDisallow: /admin/\nDisallow: /comments/\n\nSitemap: "+cfg.BaseURL+"/sitemap.xml\nSitemap: "+cfg.BaseURL+"/news-sitemap.xml\n"))
+		"User-agent: *\nAllow: /\nDisallow: /admin/\nDisallow: /comments/\nDisallow: /share/\n\nSitemap: "+cfg.BaseURL+"/sitemap.xml\nSitemap: "+cfg.BaseURL+"/news-sitemap.xml\n"))
 	s.handler = http.NewCrossOriginProtection().Handler(s.routes())
 	return s, nil
 }
@@ -331,6 +331,7 @@ func (s *Server) routes() http.Handler {
 		s.serveError(w, r, s.state.Load(), news.ErrNotFound)
 	})
 	mux.HandleFunc("POST /comments/{$}", s.postComment)
+	mux.HandleFunc("GET /share/{network}/{id}", s.share)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.serveError(w, r, s.state.Load(), news.ErrNotFound)
 	})
