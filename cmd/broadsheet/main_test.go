@@ -172,14 +172,33 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
+// lockedBuffer collects a child process's output while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+func (b *lockedBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
+
 // startServer runs `broadsheet serve` in a child process and waits until it answers.
 func startServer(t *testing.T, args ...string) (*exec.Cmd, string) {
+	cmd, base, _ := startServerLogged(t, args...)
+	return cmd, base
+}
+
+// startServerLogged is startServer that also gives what the server prints.
+func startServerLogged(t *testing.T, args ...string) (*exec.Cmd, string, *lockedBuffer) {
 	t.Helper()
 	addr := freeAddr(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "BROADSHEET_TEST_COMMAND="+strings.Join(append([]string{"serve", "--addr", addr}, args...), "\x1f"))
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	logs := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +208,7 @@ func startServer(t *testing.T, args ...string) (*exec.Cmd, string) {
 		resp, err := http.Get(base + "/")
 		if err == nil {
 			resp.Body.Close()
-			return cmd, base
+			return cmd, base, logs
 		}
 		if i == 300 {
 			t.Fatalf("server did not start: %s", logs.String())
@@ -322,11 +341,11 @@ func TestDemoFillsOnlyAnEmptySite(t *testing.T) {
 
 func TestSettingsCommand(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "site.db")
-	out, _, err := runCmd(t, "settings", "set", "--db", dbPath, "title", "The Evening Post", "social_links", `Mastodon https://m.example/@post\nBluesky https://b.example/post`, "comments_close_days", "14")
+	_, _, err := runCmd(t, "settings", "set", "--db", dbPath, "title", "The Evening Post", "social_links", `Mastodon https://m.example/@post\nBluesky https://b.example/post`, "comments_close_days", "14")
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, _, err = runCmd(t, "settings", "list", "--db", dbPath)
+	out, _, err := runCmd(t, "settings", "list", "--db", dbPath)
 	if err != nil || !strings.Contains(out, `title = "The Evening Post"`) || !strings.Contains(out, `comments_close_days = "14"`) ||
 		!strings.Contains(out, `Mastodon https://m.example/@post\nBluesky`) || !strings.Contains(out, `per_page = "10"`) {
 		t.Fatalf("list: %v\n%s", err, out)
@@ -391,5 +410,38 @@ func TestUserCommand(t *testing.T) {
 	}
 	if out, err := runWith("", "user", "list", "--db", dbPath); err != nil || !strings.Contains(out, "ed@newsroom.example") || !strings.Contains(out, "editor") {
 		t.Errorf("list: %v\n%s", err, out)
+	}
+}
+
+// On a first start the server prints the one-time setup link; and an article whose
+// scheduled time passed while the server was down is live as soon as it is back.
+func TestServeStartsWithSetupLinkAndPublishesOverdueArticles(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "site.db")
+	db := openDB(t, dbPath)
+	body := "<p>Went live while nobody watched.</p>"
+	a := &news.Article{Slug: "overdue", Title: "Overdue story", BodyMarkdown: "Went live while nobody watched.", BodyHTML: body,
+		Status: news.StatusScheduled, PublishedAt: time.Now().Add(-time.Hour).Truncate(time.Second)}
+	if err := db.CreateArticle(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	_, base, logs := startServerLogged(t, "--db", dbPath)
+	if out := logs.String(); !strings.Contains(out, "Create the first administrator at:") || !strings.Contains(out, base+"/admin/setup?token=") {
+		t.Errorf("no setup link printed:\n%s", out)
+	}
+	url := base + "/" + a.PublishedAt.UTC().Format("2006/01/02") + "/overdue/"
+	for i := 0; ; i++ {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == 200 {
+			break
+		}
+		if i == 100 {
+			t.Fatalf("the overdue article is not live after the restart: %d", resp.StatusCode)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"broadsheet/internal/auth"
@@ -81,6 +82,7 @@ type Server struct {
 	log        *slog.Logger
 	pages      map[string]*template.Template
 	secret     []byte
+	setupMu    sync.Mutex
 	setupToken string // the one-time setup link's token while there is no user
 	byAccount  *auth.Limiter
 	byAddress  *auth.Limiter
@@ -184,6 +186,8 @@ func (s *Server) SetupLink(ctx context.Context) (string, error) {
 	if err != nil || n > 0 {
 		return "", err
 	}
+	s.setupMu.Lock()
+	defer s.setupMu.Unlock()
 	if s.setupToken == "" {
 		s.setupToken, _ = auth.NewToken()
 	}
@@ -230,9 +234,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		p.CanModerate = u.Role.Can(news.PermModerate)
 		p.CanManage = u.Role.Can(news.PermManageUsers)
 		if p.CanModerate {
-			if pending, err := s.store.Comments(r.Context(), news.CommentQuery{Status: news.CommentPending, Limit: 1000}); err == nil {
-				p.Pending = len(pending)
-			}
+			p.Pending, _ = s.store.CountComments(r.Context(), news.CommentQuery{Status: news.CommentPending})
 		}
 	}
 	var buf bytes.Buffer

@@ -25,7 +25,10 @@ type loginBody struct {
 
 func (s *Server) setupAllowed(r *http.Request, token string) bool {
 	n, err := s.store.CountUsers(r.Context())
-	return err == nil && n == 0 && s.setupToken != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.setupToken)) == 1
+	s.setupMu.Lock()
+	want := s.setupToken
+	s.setupMu.Unlock()
+	return err == nil && n == 0 && want != "" && subtle.ConstantTimeCompare([]byte(token), []byte(want)) == 1
 }
 
 func (s *Server) setupForm(w http.ResponseWriter, r *http.Request) {
@@ -64,7 +67,9 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 		again("The account could not be created: " + err.Error())
 		return
 	}
+	s.setupMu.Lock()
 	s.setupToken = ""
+	s.setupMu.Unlock()
 	s.log.Info("first administrator created", "user", u.ID)
 	if err := s.startSession(w, r, u); err != nil {
 		s.fail(w, r, nil, http.StatusInternalServerError, "Something went wrong", "The account was created, but you could not be signed in. Please sign in.")
@@ -143,23 +148,22 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, u *news.User) {
 type articleLink struct{ URL, Title, When string }
 
 type dashboardBody struct {
-	Pending, Published, Drafts int
-	Review, Scheduled, Latest  []articleLink
+	Published, Drafts         int
+	Review, Scheduled, Latest []articleLink
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *news.User) {
 	ctx, now := r.Context(), s.cfg.Now()
-	pending, err := s.store.Comments(ctx, news.CommentQuery{Status: news.CommentPending, Limit: 1000})
+	published, err := s.store.CountArticles(ctx, news.ArticleQuery{PublicAt: now})
 	if err != nil {
 		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The dashboard could not be read.")
 		return
 	}
-	published, _ := s.store.CountArticles(ctx, news.ArticleQuery{PublicAt: now})
 	drafts := news.ArticleQuery{Status: news.StatusDraft}
 	if !u.Role.Can(news.PermEditAll) {
 		drafts.OwnerID = u.ID // a writer's own drafts; an editor's desk has everyone's
 	}
-	body := dashboardBody{Pending: len(pending), Published: published}
+	body := dashboardBody{Published: published}
 	body.Drafts, _ = s.store.CountArticles(ctx, drafts)
 	links := func(q news.ArticleQuery, public bool) []articleLink {
 		q.Limit, q.Summaries = 10, true
@@ -286,11 +290,16 @@ func (s *Server) moderateMany(w http.ResponseWriter, r *http.Request, u *news.Us
 			ids = append(ids, id)
 		}
 	}
+	s.setStatuses(w, r, u, ids, status, r.PostForm.Get("back"))
+}
+
+// setStatuses gives the comments the status, applies it to the public site's cache,
+// and goes back to the list the request came from.
+func (s *Server) setStatuses(w http.ResponseWriter, r *http.Request, u *news.User, ids []int64, status news.CommentStatus, back string) {
 	if !status.Valid() {
 		s.fail(w, r, u, http.StatusBadRequest, "Unknown action", "A comment may be approved, unapproved, marked as spam or trashed.")
 		return
 	}
-	back := r.PostForm.Get("back")
 	if !strings.HasPrefix(back, "/admin/comments") {
 		back = "/admin/comments"
 	}
@@ -299,9 +308,15 @@ func (s *Server) moderateMany(w http.ResponseWriter, r *http.Request, u *news.Us
 		return
 	}
 	for _, id := range ids {
-		if err := s.store.SetCommentStatus(r.Context(), id, status); err != nil && !errors.Is(err, news.ErrNotFound) {
-			s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "Not every comment could be changed.")
-			return
+		if err := s.store.SetCommentStatus(r.Context(), id, status); err != nil {
+			if errors.Is(err, news.ErrNotFound) && len(ids) == 1 {
+				s.fail(w, r, u, http.StatusNotFound, "No such comment", "That comment does not exist (any more).")
+				return
+			}
+			if !errors.Is(err, news.ErrNotFound) {
+				s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "Not every comment could be changed.")
+				return
+			}
 		}
 	}
 	s.sync(r)
@@ -318,30 +333,17 @@ func withDone(path, msg string) string {
 	return path + sep + "done=" + url.QueryEscape(msg)
 }
 
-// moderate sets a comment's status, applies it to the public site's cache, and goes
-// back to the queue.
+// moderate sets one comment's status (POST /admin/comments/ID with action=STATUS),
+// as a row's button of the queue does.
 func (s *Server) moderate(w http.ResponseWriter, r *http.Request, u *news.User) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	status := news.CommentStatus(r.PostForm.Get("action"))
-	if err != nil || !status.Valid() {
-		s.fail(w, r, u, http.StatusBadRequest, "Unknown action", "A comment may be approved, unapproved, marked as spam or trashed.")
+	if err != nil {
+		s.fail(w, r, u, http.StatusNotFound, "No such comment", "That comment does not exist (any more).")
 		return
 	}
-	if err := s.store.SetCommentStatus(r.Context(), id, status); err != nil {
-		if errors.Is(err, news.ErrNotFound) {
-			s.fail(w, r, u, http.StatusNotFound, "No such comment", "That comment does not exist (any more).")
-			return
-		}
-		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The comment could not be changed.")
-		return
+	back := "/admin/comments"
+	if from := news.CommentStatus(r.PostForm.Get("from")); from.Valid() {
+		back += "?status=" + string(from)
 	}
-	if err := s.site.Sync(r.Context()); err != nil {
-		s.log.Error("apply moderation to the page cache", "err", err)
-	}
-	s.log.Info("comment moderated", "comment", id, "status", status, "by", u.ID)
-	from := news.CommentStatus(r.PostForm.Get("from"))
-	if !from.Valid() {
-		from = news.CommentPending
-	}
-	http.Redirect(w, r, fmt.Sprintf("/admin/comments?status=%s&done=%s", from, strings.ReplaceAll(fmt.Sprintf("Comment %d: %s.", id, status), " ", "+")), http.StatusSeeOther)
+	s.setStatuses(w, r, u, []int64{id}, news.CommentStatus(r.PostForm.Get("action")), back)
 }

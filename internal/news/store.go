@@ -58,6 +58,7 @@ type Store interface {
 	// ApprovedComments returns an article's approved comments, oldest first.
 	ApprovedComments(ctx context.Context, articleID int64) ([]*Comment, error)
 	Comments(ctx context.Context, q CommentQuery) ([]*Comment, error)
+	CountComments(ctx context.Context, q CommentQuery) (int, error)
 	SetCommentStatus(ctx context.Context, id int64, status CommentStatus) error
 	// UpdateComment saves a moderator's edit of a comment's author fields and text.
 	UpdateComment(ctx context.Context, c *Comment) error

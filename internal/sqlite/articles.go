@@ -256,7 +256,7 @@ func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
 		a.CreatedAt = now.UTC().Truncate(time.Second)
 	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		if err := resolveRefs(ctx, tx, a, nil); err != nil {
+		if err := resolveRefs(ctx, tx, a, now, nil); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO articles (slug, title, standfirst, body_markdown, body_html, status,
@@ -293,7 +293,7 @@ func (db *DB) UpdateArticle(ctx context.Context, a *news.Article) error {
 		if a.CreatedAt.IsZero() {
 			a.CreatedAt = old.CreatedAt
 		}
-		if err := resolveRefs(ctx, tx, a, nil); err != nil {
+		if err := resolveRefs(ctx, tx, a, now, nil); err != nil {
 			return err
 		}
 		// The neighbours' boxes change only when the article moves in (or into, or out
@@ -474,7 +474,7 @@ func refIDs(a *news.Article) func() {
 
 // resolveRefs gives a's author, section and tags their IDs, finding them by slug and
 // creating those that do not exist yet. created, if not nil, counts what was created.
-func resolveRefs(ctx context.Context, tx *sql.Tx, a *news.Article, created *news.ImportResult) error {
+func resolveRefs(ctx context.Context, tx *sql.Tx, a *news.Article, now time.Time, created *news.ImportResult) error {
 	if au := a.Author; au != nil && au.ID == 0 {
 		if au.Slug == "" {
 			au.Slug = news.Slugify(au.Name)
@@ -503,7 +503,7 @@ func resolveRefs(ctx context.Context, tx *sql.Tx, a *news.Article, created *news
 				created.Sections++
 			}
 			// A new section appears in every page's navigation.
-			if err := recordChange(ctx, tx, time.Now(), news.KeyAll); err != nil {
+			if err := recordChange(ctx, tx, now, news.KeyAll); err != nil {
 				return err
 			}
 		}

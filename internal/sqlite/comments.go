@@ -61,8 +61,7 @@ func (db *DB) ApprovedComments(ctx context.Context, articleID int64) ([]*news.Co
 		WHERE article_id = ? AND status = 'approved' ORDER BY created_at, id`, articleID)
 }
 
-// Comments implements news.Store.
-func (db *DB) Comments(ctx context.Context, q news.CommentQuery) ([]*news.Comment, error) {
+func commentWhere(q news.CommentQuery) (string, []any) {
 	var conds []string
 	var args []any
 	if q.ArticleID != 0 {
@@ -81,16 +80,31 @@ func (db *DB) Comments(ctx context.Context, q news.CommentQuery) ([]*news.Commen
 		conds = append(conds, `ip_hash = ?`)
 		args = append(args, q.IPHash)
 	}
-	query := `SELECT ` + commentColumns + ` FROM comments`
-	if len(conds) > 0 {
-		query += ` WHERE ` + strings.Join(conds, " AND ")
+	if len(conds) == 0 {
+		return "", nil
 	}
-	query += ` ORDER BY created_at DESC, id DESC`
+	return ` WHERE ` + strings.Join(conds, " AND "), args
+}
+
+// Comments implements news.Store.
+func (db *DB) Comments(ctx context.Context, q news.CommentQuery) ([]*news.Comment, error) {
+	where, args := commentWhere(q)
+	query := `SELECT ` + commentColumns + ` FROM comments` + where + ` ORDER BY created_at DESC, id DESC`
 	if q.Limit > 0 {
 		query += ` LIMIT ? OFFSET ?`
 		args = append(args, q.Limit, q.Offset)
 	}
 	return db.queryComments(ctx, query, args...)
+}
+
+// CountComments implements news.Store.
+func (db *DB) CountComments(ctx context.Context, q news.CommentQuery) (int, error) {
+	where, args := commentWhere(q)
+	var n int
+	if err := db.reads.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments`+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count comments: %w", err)
+	}
+	return n, nil
 }
 
 // CreateComment implements news.Store.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"broadsheet/internal/news"
 )
@@ -12,22 +13,23 @@ import (
 // Import implements news.Store.
 func (db *DB) Import(ctx context.Context, items []news.ImportItem) (news.ImportResult, error) {
 	var res news.ImportResult
+	now := db.Now()
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		res = news.ImportResult{}
 		for i := range items {
-			if err := importItem(ctx, tx, &items[i], &res); err != nil {
+			if err := importItem(ctx, tx, &items[i], now, &res); err != nil {
 				return fmt.Errorf("import item %d (%s %s): %w", i+1, items[i].Article.Source, items[i].Article.SourceID, err)
 			}
 		}
 		if res.Articles+res.Comments+res.Sections+res.Tags+res.Authors == 0 {
 			return nil
 		}
-		return recordChange(ctx, tx, db.Now(), news.KeyAll)
+		return recordChange(ctx, tx, now, news.KeyAll)
 	})
 	return res, err
 }
 
-func importItem(ctx context.Context, tx *sql.Tx, it *news.ImportItem, res *news.ImportResult) error {
+func importItem(ctx context.Context, tx *sql.Tx, it *news.ImportItem, now time.Time, res *news.ImportResult) error {
 	a := it.Article
 	if err := validateArticle(a); err != nil {
 		return err
@@ -37,7 +39,7 @@ func importItem(ctx context.Context, tx *sql.Tx, it *news.ImportItem, res *news.
 	case err == nil:
 		res.SkippedArticles++
 	case errors.Is(err, sql.ErrNoRows):
-		if err := resolveRefs(ctx, tx, a, res); err != nil {
+		if err := resolveRefs(ctx, tx, a, now, res); err != nil {
 			return err
 		}
 		base := a.Slug

@@ -362,6 +362,12 @@ func testComments(t *testing.T, s Engine) {
 	if ok, _ := s.HasApprovedComment(ctx, "spam@example.net"); ok {
 		t.Errorf("a pending commenter counted as approved")
 	}
+	if n, _ := s.CountComments(ctx, news.CommentQuery{Status: news.CommentPending}); n != 1 {
+		t.Errorf("%d pending comments counted, want 1", n)
+	}
+	if n, _ := s.CountComments(ctx, news.CommentQuery{ArticleID: a.ID, Email: "IVAN@example.net"}); n != 1 {
+		t.Errorf("%d comments from Ivan counted, want 1", n)
+	}
 	pend, _ := s.Comments(ctx, news.CommentQuery{Status: news.CommentPending})
 	if len(pend) != 1 || pend[0].ID != pending.ID || pend[0].AuthorEmail != "spam@example.net" {
 		t.Errorf("pending list %v", pend)
