@@ -49,7 +49,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	if err := site.EnsureSettings(ctx, db); err != nil {
+	if err := news.EnsureSecret(ctx, db); err != nil {
 		return err
 	}
 	if *withDemo {

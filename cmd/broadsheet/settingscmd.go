@@ -7,7 +7,7 @@ import (
 	"io"
 	"strings"
 
-	"broadsheet/internal/site"
+	"broadsheet/internal/news"
 	"broadsheet/internal/sqlite"
 )
 
@@ -33,8 +33,8 @@ func settingsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	switch args[0] {
 	case "list":
-		for _, s := range site.SettingKeys {
-			fmt.Fprintf(stdout, "%s = %q\n    %s\n", s.Key, site.Setting(stored, s.Key), s.Help)
+		for _, s := range news.SettingKeys {
+			fmt.Fprintf(stdout, "%s = %q\n    %s\n", s.Key, news.Setting(stored, s.Key), s.Help)
 		}
 		return nil
 	case "set":
@@ -47,7 +47,7 @@ func settingsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			// "\n" typed in a shell argument stands for a new line (social links).
 			changes[rest[i]] = strings.ReplaceAll(rest[i+1], `\n`, "\n")
 		}
-		if err := site.CheckSettings(stored, changes); err != nil {
+		if err := news.CheckSettings(stored, changes); err != nil {
 			return fmt.Errorf("%w (nothing was changed)", err)
 		}
 		if err := db.SetSettings(ctx, changes); err != nil {

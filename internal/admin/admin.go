@@ -24,9 +24,9 @@ import (
 	"time"
 
 	"broadsheet/internal/auth"
+	"broadsheet/internal/httpx"
 	"broadsheet/internal/media"
 	"broadsheet/internal/news"
-	"broadsheet/internal/site"
 )
 
 //go:embed templates/*.html
@@ -337,7 +337,10 @@ func (s *Server) currentUser(r *http.Request) (*news.User, error) {
 	return u, nil
 }
 
-func (s *Server) clientIP(r *http.Request) string { return site.ClientIP(r, s.cfg.TrustProxy) }
+// clientKey is what the sign-in limits count a client by: its address, or its IPv6 /64.
+func (s *Server) clientKey(r *http.Request) string {
+	return httpx.LimitKey(httpx.ClientIP(r, s.cfg.TrustProxy))
+}
 
 // startSession signs the user in: a new random token in an HttpOnly, SameSite=Lax
 // cookie (Secure behind https), only its hash in the store.

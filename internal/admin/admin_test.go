@@ -70,7 +70,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if err := site.EnsureSettings(ctx, db); err != nil {
+	if err := news.EnsureSecret(ctx, db); err != nil {
 		t.Fatal(err)
 	}
 	e := &env{t: t, db: db, clock: &clock{t: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)}}

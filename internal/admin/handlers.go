@@ -101,7 +101,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	again := func(status int, msg string) {
 		s.render(w, r, status, "login", &page{Title: "Sign in", Action: "/admin/login", Error: msg, Body: body})
 	}
-	ip := s.clientIP(r)
+	ip := s.clientKey(r)
 	if wait := max(s.byAccount.Wait("account:"+email, now), s.byAddress.Wait("address:"+ip, now)); wait > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		again(http.StatusTooManyRequests, fmt.Sprintf("Too many failed attempts. For your account's safety, please wait %s before trying again.", roundUp(wait)))

@@ -9,7 +9,6 @@ import (
 
 	"broadsheet/internal/auth"
 	"broadsheet/internal/news"
-	"broadsheet/internal/site"
 )
 
 type settingField struct {
@@ -18,27 +17,27 @@ type settingField struct {
 }
 
 var settingForms = map[string]struct{ label, kind string }{
-	site.SettingTitle:             {"Site title", "text"},
-	site.SettingTagline:           {"Tagline", "text"},
-	site.SettingLanguage:          {"Language", "text"},
-	site.SettingPerPage:           {"Articles per page", "number"},
-	site.SettingTimezone:          {"Time zone", "text"},
-	site.SettingSocialLinks:       {"Follow links", "textarea"},
-	site.SettingCommentsCloseDays: {"Close comments after (days)", "number"},
-	site.SettingCommentModeration: {"Comment moderation", "select"},
-	site.SettingCommentMaxLinks:   {"Most links in a comment before moderation", "number"},
-	site.SettingCommentsClosed:    {"Close comments site-wide", "select"},
-	site.SettingLogo:              {"Logo address", "text"},
+	news.SettingTitle:             {"Site title", "text"},
+	news.SettingTagline:           {"Tagline", "text"},
+	news.SettingLanguage:          {"Language", "text"},
+	news.SettingPerPage:           {"Articles per page", "number"},
+	news.SettingTimezone:          {"Time zone", "text"},
+	news.SettingSocialLinks:       {"Follow links", "textarea"},
+	news.SettingCommentsCloseDays: {"Close comments after (days)", "number"},
+	news.SettingCommentModeration: {"Comment moderation", "select"},
+	news.SettingCommentMaxLinks:   {"Most links in a comment before moderation", "number"},
+	news.SettingCommentsClosed:    {"Close comments site-wide", "select"},
+	news.SettingLogo:              {"Logo address", "text"},
 }
 
 func settingFields(values func(key string) string) []settingField {
 	var out []settingField
-	for _, k := range site.SettingKeys {
+	for _, k := range news.SettingKeys {
 		f := settingForms[k.Key]
 		sf := settingField{Key: k.Key, Label: f.label, Kind: f.kind, Value: values(k.Key), Help: k.Help}
 		if f.kind == "select" {
 			sf.Options = []string{"first", "all", "none"}
-			if k.Key == site.SettingCommentsClosed {
+			if k.Key == news.SettingCommentsClosed {
 				sf.Options = []string{"no", "yes"}
 			}
 		}
@@ -54,7 +53,7 @@ func (s *Server) settingsForm(w http.ResponseWriter, r *http.Request, u *news.Us
 		return
 	}
 	p := &page{Title: "Settings", Nav: "settings", User: u, CSRF: s.csrfToken(r), Flash: r.URL.Query().Get("done"),
-		Body: settingFields(func(k string) string { return site.Setting(stored, k) })}
+		Body: settingFields(func(k string) string { return news.Setting(stored, k) })}
 	s.render(w, r, http.StatusOK, "settings", p)
 }
 
@@ -67,18 +66,18 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request, u *news.Us
 		return
 	}
 	changes := map[string]string{}
-	for _, k := range site.SettingKeys {
+	for _, k := range news.SettingKeys {
 		if v, ok := r.PostForm[k.Key]; ok {
 			changes[k.Key] = strings.ReplaceAll(strings.TrimSpace(v[0]), "\r\n", "\n")
 		}
 	}
-	if err := site.CheckSettings(stored, changes); err != nil {
+	if err := news.CheckSettings(stored, changes); err != nil {
 		p := &page{Title: "Settings", Nav: "settings", User: u, CSRF: s.csrfToken(r), Error: "Nothing was saved: " + err.Error() + ".",
 			Body: settingFields(func(k string) string {
 				if v, ok := changes[k]; ok {
 					return v
 				}
-				return site.Setting(stored, k)
+				return news.Setting(stored, k)
 			})}
 		s.render(w, r, http.StatusUnprocessableEntity, "settings", p)
 		return

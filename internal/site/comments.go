@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -16,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"broadsheet/internal/httpx"
 	"broadsheet/internal/news"
 	"broadsheet/internal/render"
 )
@@ -58,7 +58,7 @@ func (f *commentForm) fail(field, message string) {
 
 // commentsClosed applies the article's own switch and the site's policy of closing
 // comments some days after publication.
-func commentsClosed(a *news.Article, st *Settings, now time.Time) bool {
+func commentsClosed(a *news.Article, st *news.Settings, now time.Time) bool {
 	if a.CommentsClosed || st.CommentsClosed {
 		return true
 	}
@@ -113,22 +113,10 @@ func (s *Server) moderationHash(commentID int64) string {
 	return base64.RawURLEncoding.EncodeToString(s.mac("moderation", strconv.FormatInt(commentID, 10))[:12])
 }
 
-func (s *Server) clientIP(r *http.Request) string { return ClientIP(r, s.cfg.TrustProxy) }
-
-// ClientIP is the client's address: the connection's, or behind a trusted proxy the
-// one it appended to X-Forwarded-For.
-func ClientIP(r *http.Request, trustProxy bool) string {
-	if trustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			parts := strings.Split(xff, ",")
-			return strings.TrimSpace(parts[len(parts)-1])
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+// clientKey is what limits and blocks know of the client: its address, or its IPv6
+// /64 (see httpx.LimitKey).
+func (s *Server) clientKey(r *http.Request) string {
+	return httpx.LimitKey(httpx.ClientIP(r, s.cfg.TrustProxy))
 }
 
 // ipHash is what is kept of a commenter's address: enough to see that two comments came
@@ -201,7 +189,7 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) {
 			fail("comment", err.Error())
 		}
 	}
-	ip := s.clientIP(r)
+	ip := s.clientKey(r)
 	if len(form.Errors) == 0 {
 		if wait := s.limiter.take(ip, now); wait > 0 {
 			status = http.StatusTooManyRequests
@@ -288,7 +276,7 @@ func validateComment(v commentValues, c *news.Comment, fail func(field, msg stri
 // moderate decides whether a comment appears at once: by the site's rule ("first": a
 // commenter with an approved comment is trusted, as in WordPress) and, whatever the
 // rule, not when it carries more links than the site allows.
-func (s *Server) moderate(r *http.Request, st *Settings, c *news.Comment) (news.CommentStatus, error) {
+func (s *Server) moderate(r *http.Request, st *news.Settings, c *news.Comment) (news.CommentStatus, error) {
 	// A blocked commenter's comment is kept, as spam, and they are not told.
 	if blocked, err := s.store.IsBlocked(r.Context(), c.AuthorEmail, c.IPHash); err != nil || blocked {
 		return news.CommentSpam, err

@@ -255,7 +255,7 @@ func TestCommenterEmailAndIPAppearNowhere(t *testing.T) {
 
 func TestCommentsClosedSiteWideAndLogo(t *testing.T) {
 	e := newEnv(t, 2, nil)
-	if err := site.CheckSettings(map[string]string{}, map[string]string{"logo": "javascript:alert(1)"}); err == nil {
+	if err := news.CheckSettings(map[string]string{}, map[string]string{"logo": "javascript:alert(1)"}); err == nil {
 		t.Error("a javascript: logo was accepted")
 	}
 	if err := e.db.SetSettings(context.Background(), map[string]string{"comments_closed": "yes", "logo": "/media/logo.png"}); err != nil {

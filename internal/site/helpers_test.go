@@ -70,7 +70,7 @@ func newEnv(t *testing.T, n int, tweak func(*site.Config)) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if err := site.EnsureSettings(ctx, db); err != nil {
+	if err := news.EnsureSecret(ctx, db); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.SetSettings(ctx, map[string]string{

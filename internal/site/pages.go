@@ -346,7 +346,7 @@ func (s *Server) share(w http.ResponseWriter, r *http.Request) {
 }
 
 // newsArticleLD is the schema.org NewsArticle description search engines read.
-func (s *Server) newsArticleLD(a *news.Article, og *openGraph, st *Settings) template.HTML {
+func (s *Server) newsArticleLD(a *news.Article, og *openGraph, st *news.Settings) template.HTML {
 	type ref struct {
 		Type string `json:"@type"`
 		Name string `json:"name,omitempty"`

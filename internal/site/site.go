@@ -124,7 +124,7 @@ type Server struct {
 // siteState is what every page shows that changes only with settings: read once, swapped
 // whole when a change names news.KeyAll.
 type siteState struct {
-	settings *Settings
+	settings *news.Settings
 	sections []*news.Section
 	chrome   *chrome
 }
@@ -177,24 +177,12 @@ func New(ctx context.Context, store news.Store, cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// EnsureSettings stores a new secret when the store has none, as on a first start.
-func EnsureSettings(ctx context.Context, store news.Store) error {
-	stored, err := store.Settings(ctx)
-	if err != nil {
-		return err
-	}
-	if _, ok := stored[SettingSecret]; ok {
-		return nil
-	}
-	return store.SetSettings(ctx, map[string]string{SettingSecret: NewSecret()})
-}
-
 func (s *Server) loadState(ctx context.Context) error {
 	stored, err := s.store.Settings(ctx)
 	if err != nil {
 		return err
 	}
-	settings, err := parseSettings(stored)
+	settings, err := news.ParseSettings(stored)
 	if err != nil {
 		return err
 	}
@@ -214,7 +202,7 @@ func (s *Server) renderChrome(st *siteState, year int) (*chrome, error) {
 	c := &chrome{year: year, headers: map[string]template.HTML{}}
 	var buf strings.Builder
 	data := struct {
-		Site     *Settings
+		Site     *news.Settings
 		Sections []*news.Section
 		Current  string
 		Year     int

@@ -16,7 +16,7 @@ import (
 
 // view is what the base template shows around every page's own content (Body).
 type view struct {
-	Site        *Settings
+	Site        *news.Settings
 	Sections    []*news.Section
 	Path        string
 	Title       string // this page's part of <title>
@@ -68,7 +68,7 @@ func (v *view) headHTML() template.HTML {
 }
 
 // meta writes the Open Graph and Twitter card tags.
-func (og *openGraph) meta(b *strings.Builder, site *Settings, tag func(attr, name, content string)) {
+func (og *openGraph) meta(b *strings.Builder, site *news.Settings, tag func(attr, name, content string)) {
 	tag("property", "og:site_name", site.Title)
 	tag("property", "og:type", og.Type)
 	tag("property", "og:title", og.Title)

@@ -1,6 +1,7 @@
-package site
+package news
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 
 // Settings are the site's own words and policies, kept in the store (so that every node
 // and every process shares them) and read into memory at start and after every change.
+// The public site, the admin and the command line all read them through ParseSettings.
 type Settings struct {
 	Title       string
 	Tagline     string
@@ -73,9 +75,9 @@ func NewSecret() string {
 	return hex.EncodeToString(b)
 }
 
-// parseSettings reads stored values over the defaults; a value that does not parse is
+// ParseSettings reads stored values over the defaults; a value that does not parse is
 // an error naming the key, so that a typo is found at start rather than served.
-func parseSettings(stored map[string]string) (*Settings, error) {
+func ParseSettings(stored map[string]string) (*Settings, error) {
 	get := func(k string) string {
 		if v, ok := stored[k]; ok {
 			return v
@@ -177,7 +179,7 @@ func CheckSettings(stored, changes map[string]string) error {
 	if _, ok := merged[SettingSecret]; !ok {
 		merged[SettingSecret] = NewSecret()
 	}
-	_, err := parseSettings(merged)
+	_, err := ParseSettings(merged)
 	return err
 }
 
@@ -187,4 +189,16 @@ func Setting(stored map[string]string, key string) string {
 		return v
 	}
 	return defaultSettings[key]
+}
+
+// EnsureSecret stores a new secret when the store has none, as on a first start.
+func EnsureSecret(ctx context.Context, store Store) error {
+	stored, err := store.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	if _, ok := stored[SettingSecret]; ok {
+		return nil
+	}
+	return store.SetSettings(ctx, map[string]string{SettingSecret: NewSecret()})
 }
