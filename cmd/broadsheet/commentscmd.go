@@ -14,20 +14,24 @@ import (
 
 func commentsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	const use = "usage: broadsheet comments list [--status pending|approved|spam|trash] | approve|spam|trash ID..."
-	if len(args) == 0 {
-		return errors.New(use)
-	}
-	action := args[0]
-	fs := newFlagSet("comments "+action, stderr)
+	fs := newFlagSet("comments", stderr)
 	dbPath := fs.String("db", "broadsheet.db", "SQLite database file")
 	status := fs.String("status", "pending", "with list: which comments to list")
 	limit := fs.Int("limit", 50, "with list: how many, newest first")
-	if err := parseFlags(fs, args[1:]); err != nil {
+	rest, err := parseArgs(fs, args)
+	if err != nil {
 		return err
 	}
+	if len(rest) == 0 {
+		return errors.New(use)
+	}
+	action, rest := rest[0], rest[1:]
 	var target news.CommentStatus
 	switch action {
 	case "list":
+		if len(rest) > 0 {
+			return fmt.Errorf("list takes no arguments, got %q; %s", rest, use)
+		}
 	case "approve":
 		target = news.CommentApproved
 	case "spam":
@@ -37,11 +41,11 @@ func commentsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	default:
 		return fmt.Errorf("unknown action %q; %s", action, use)
 	}
-	if target != "" && fs.NArg() == 0 {
+	if target != "" && len(rest) == 0 {
 		return fmt.Errorf("%s needs comment IDs; %s", action, use)
 	}
 	var ids []int64
-	for _, a := range fs.Args() {
+	for _, a := range rest {
 		id, err := strconv.ParseInt(a, 10, 64)
 		if err != nil || id <= 0 {
 			return fmt.Errorf("%q is not a comment ID", a)
@@ -74,10 +78,12 @@ func commentsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	for _, id := range ids {
 		if err := db.SetCommentStatus(ctx, id, target); err != nil {
+			awaitServers(ctx, db, stderr) // what was done so far shows too
 			return err
 		}
 		fmt.Fprintf(stdout, "comment %d: %s\n", id, target)
 	}
+	awaitServers(ctx, db, stderr)
 	return nil
 }
 

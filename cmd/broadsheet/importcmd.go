@@ -13,70 +13,94 @@ import (
 	"broadsheet/internal/sqlite"
 )
 
+// importCmd imports a corpus file in two passes over it, so that memory does not grow
+// with the file: the first checks every line and writes nothing, the second writes
+// every article in one transaction (all or nothing, see sqlite.DB.ImportStream).
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "corpus" {
-		return errors.New(`usage: broadsheet import corpus FILE.jsonl [--db FILE]`)
-	}
+	const use = `usage: broadsheet import corpus FILE.jsonl [--db FILE]`
 	fs := newFlagSet("import corpus", stderr)
 	dbPath := fs.String("db", "broadsheet.db", "SQLite database file (created if missing)")
-	// Flags may come before or after the file name.
-	var file string
-	rest := args[1:]
-	for len(rest) > 0 {
-		if err := parseFlags(fs, rest); err != nil {
-			return err
-		}
-		rest = fs.Args()
-		if len(rest) > 0 {
-			if file != "" {
-				return fmt.Errorf("one file at a time: %q and %q", file, rest[0])
-			}
-			file, rest = rest[0], rest[1:]
-		}
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		return err
 	}
-	if file == "" {
-		return errors.New(`usage: broadsheet import corpus FILE.jsonl [--db FILE]`)
+	switch {
+	case len(rest) == 0 || rest[0] != "corpus":
+		return errors.New(use)
+	case len(rest) == 1:
+		return fmt.Errorf("no file given; %s", use)
+	case len(rest) > 2:
+		return fmt.Errorf("one file at a time: %q and %q; %s", rest[1], rest[2], use)
+	}
+	file := rest[1]
+	// Looked at before it is opened: opening a named pipe would wait for a writer.
+	info, err := os.Stat(file)
+	if err != nil {
+		return err
+	}
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file: the import reads it twice, to check it and then to write it (save it to a file first)", file)
 	}
 	f, err := os.Open(file)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return err
-	}
 	start := time.Now()
-	bar := newProgress(stderr, info.Size())
-	items, err := corpus.Read(f, bar.update)
+	bar := newProgress(stderr, "checking", info.Size())
+	st, err := corpus.Check(ctx, f, corpus.Options{Progress: bar.update})
 	bar.done()
 	if err != nil {
-		return fmt.Errorf("%s: %w (nothing was imported)", file, err)
+		return failed(ctx, file, err)
 	}
+	fmt.Fprintf(stderr, "checked %s: %d articles, %d comments in %.1fs; importing\n", file, st.Articles, st.Comments, time.Since(start).Seconds())
+
+	// Opened only now, so that a file refused by the check leaves no new database.
 	db, err := sqlite.Open(ctx, *dbPath)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w (nothing was imported)", err)
 	}
 	defer db.Close()
-	res, err := db.Import(ctx, items)
-	if err != nil {
-		return fmt.Errorf("%s: %w (nothing was imported)", file, err)
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return failed(ctx, file, err)
 	}
+	bar = newProgress(stderr, "importing", st.Bytes)
+	res, err := db.ImportStream(ctx, corpus.Items(ctx, f, corpus.Options{
+		Progress: bar.update,
+		// What the site holds already is skipped, so it is not rendered either.
+		Stored: func(ctx context.Context, id string) (bool, []string, error) {
+			return db.ImportedComments(ctx, corpus.Source, id)
+		},
+	}))
+	bar.done()
+	if err != nil {
+		return failed(ctx, file, err)
+	}
+	awaitServers(ctx, db, stderr)
 	fmt.Fprintf(stdout, "imported %s: %s in %.1fs\n", file, res, time.Since(start).Seconds())
 	return nil
 }
 
+// failed says why an import of file stopped, and that nothing was imported.
+func failed(ctx context.Context, file string, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("%s: interrupted; nothing was imported", file)
+	}
+	return fmt.Errorf("%s: %w (nothing was imported)", file, err)
+}
+
 // progress draws a bar on stderr when it is a terminal, and nothing otherwise (a log
-// file or a pipe wants only the summary line).
+// file or a pipe wants only the summary lines).
 type progress struct {
 	w     io.Writer
+	label string
 	total int64
 	on    bool
 	last  int
 }
 
-func newProgress(w io.Writer, total int64) *progress {
-	p := &progress{w: w, total: total}
+func newProgress(w io.Writer, label string, total int64) *progress {
+	p := &progress{w: w, label: label, total: total, last: -1}
 	if f, ok := w.(*os.File); ok && total > 0 {
 		if info, err := f.Stat(); err == nil && info.Mode()&os.ModeCharDevice != 0 {
 			p.on = true
@@ -89,18 +113,18 @@ func (p *progress) update(n int64) {
 	if !p.on {
 		return
 	}
-	pct := int(n * 100 / p.total)
+	pct := int(min(n, p.total) * 100 / p.total)
 	if pct == p.last {
 		return
 	}
 	p.last = pct
 	const width = 40
 	filled := pct * width / 100
-	fmt.Fprintf(p.w, "\rreading [%s%s] %3d%%", strings.Repeat("=", filled), strings.Repeat(" ", width-filled), pct)
+	fmt.Fprintf(p.w, "\r%-9s [%s%s] %3d%%", p.label, strings.Repeat("=", filled), strings.Repeat(" ", width-filled), pct)
 }
 
 func (p *progress) done() {
-	if p.on {
+	if p.on && p.last >= 0 {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
 }

@@ -7,8 +7,9 @@
 //	broadsheet settings list | set KEY VALUE...
 //	broadsheet user add|reset-password|list
 //
-// Every flag can also be set by an environment variable: --base-url by
-// BROADSHEET_BASE_URL, and so on. A flag on the command line wins.
+// Flags may come before or after a command's arguments; "--" ends them. Every flag can
+// also be set by an environment variable: --base-url by BROADSHEET_BASE_URL, and so
+// on. A flag on the command line wins.
 package main
 
 import (
@@ -22,6 +23,10 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
+
+	"broadsheet/internal/news"
+	"broadsheet/internal/sqlite"
 )
 
 const usage = `Usage: broadsheet COMMAND [flags]
@@ -36,9 +41,10 @@ Commands:
   user add --email E --name N --role R | reset-password --email E | list
                                   newsroom accounts (the password is read from stdin)
 
-Run "broadsheet COMMAND -h" for a command's flags. Every flag may also be set by an
-environment variable: BROADSHEET_ and the flag's name in capitals, dashes as underscores
-(BROADSHEET_DB, BROADSHEET_BASE_URL, ...).
+Run "broadsheet COMMAND -h" for a command's flags. Flags may come before or after the
+arguments; "--" ends them (settings set tagline -- "-- news"). Every flag may also be
+set by an environment variable: BROADSHEET_ and the flag's name in capitals, dashes as
+underscores (BROADSHEET_DB, BROADSHEET_BASE_URL, ...).
 `
 
 func main() {
@@ -77,6 +83,52 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return fmt.Errorf("unknown command %q", args[0])
 }
 
+// parseArgs parses a subcommand's arguments, in which flags may come before, between and
+// after the others ("comments approve 5 --db site.db" as "comments --db site.db approve
+// 5"), and returns the others in their order. "--" ends the flags: what follows it is
+// taken as it is, so a value may begin with a dash (settings set tagline -- "-- news").
+// Flags not given take their BROADSHEET_* environment variable, as in parseFlags.
+//
+// A flag's value is the next argument unless the flag is boolean or written
+// --name=value, as the flag package reads it. An unknown flag is an error that says
+// how to pass an argument beginning with a dash.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var flags, rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			rest = append(rest, args[i+1:]...)
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			rest = append(rest, a)
+			continue
+		}
+		name := strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
+		name, _, hasValue := strings.Cut(name, "=")
+		f := fs.Lookup(name)
+		if f == nil {
+			if name == "h" || name == "help" {
+				return nil, parseFlags(fs, []string{a}) // the flag package's usage and flag.ErrHelp
+			}
+			return nil, fmt.Errorf("unknown flag %q (an argument that begins with a dash goes after \"--\")", a)
+		}
+		flags = append(flags, a)
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); hasValue || ok && b.IsBoolFlag() {
+			continue
+		}
+		if i+1 == len(args) {
+			return nil, fmt.Errorf("flag %s needs a value", a)
+		}
+		i++
+		flags = append(flags, args[i])
+	}
+	if err := parseFlags(fs, flags); err != nil {
+		return nil, err
+	}
+	return rest, nil
+}
+
 // parseFlags parses args, then gives every flag not on the command line the value of
 // its BROADSHEET_* environment variable, if set.
 func parseFlags(fs *flag.FlagSet, args []string) error {
@@ -108,4 +160,22 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 
 func newLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+// awaitServers returns once every running server (node) has applied the writes this
+// command made, so that the first request after the command returns sees them; it waits
+// at most a few seconds, and names on stderr a server that lagged (a stopped server
+// drops out of the registry by itself).
+func awaitServers(ctx context.Context, db *sqlite.DB, stderr io.Writer) {
+	last, err := db.LastChange(ctx)
+	if err == nil {
+		var behind []news.Node
+		if behind, err = news.WaitForNodes(ctx, db, last, "", 3*time.Second); err == nil {
+			for _, n := range behind {
+				fmt.Fprintf(stderr, "warning: the running server %s has not shown the change yet; it will once it catches up with the database\n", n.ID)
+			}
+			return
+		}
+	}
+	fmt.Fprintf(stderr, "warning: could not tell whether running servers show the change yet: %v\n", err)
 }

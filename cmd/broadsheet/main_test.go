@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -162,16 +161,6 @@ func TestCommentsCommand(t *testing.T) {
 	}
 }
 
-// freeAddr returns a loopback address nothing listens on.
-func freeAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // lockedBuffer collects a child process's output while the test reads it.
 type lockedBuffer struct {
 	mu  sync.Mutex
@@ -185,36 +174,66 @@ func (b *lockedBuffer) Write(p []byte) (int, error) {
 }
 func (b *lockedBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
 
-// startServer runs `broadsheet serve` in a child process and waits until it answers.
-func startServer(t *testing.T, args ...string) (*exec.Cmd, string) {
-	cmd, base, _ := startServerLogged(t, args...)
-	return cmd, base
+// child is this test binary running a broadsheet command in another process.
+type child struct {
+	cmd    *exec.Cmd
+	logs   *lockedBuffer // stdout and stderr
+	exited chan struct{} // closed once the process is gone
 }
 
-// startServerLogged is startServer that also gives what the server prints.
-func startServerLogged(t *testing.T, args ...string) (*exec.Cmd, string, *lockedBuffer) {
+// startChild runs `broadsheet ARGS...` in a child process; the test's cleanup kills it.
+func startChild(t *testing.T, args ...string) *child {
 	t.Helper()
-	addr := freeAddr(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "BROADSHEET_TEST_COMMAND="+strings.Join(append([]string{"serve", "--addr", addr}, args...), "\x1f"))
-	logs := &lockedBuffer{}
-	cmd.Stdout, cmd.Stderr = logs, logs
+	cmd.Env = append(os.Environ(), "BROADSHEET_TEST_COMMAND="+strings.Join(args, "\x1f"))
+	c := &child{cmd: cmd, logs: &lockedBuffer{}, exited: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = c.logs, c.logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	base := "http://" + addr
-	for i := 0; ; i++ {
-		resp, err := http.Get(base + "/")
-		if err == nil {
-			resp.Body.Close()
-			return cmd, base, logs
+	go func() { cmd.Wait(); close(c.exited) }()
+	t.Cleanup(func() { cmd.Process.Kill(); <-c.exited })
+	return c
+}
+
+// waitFor waits until the child's output matches re and returns the match; it fails
+// the test if the child exits first or nothing matches within a minute.
+func (c *child) waitFor(t *testing.T, re *regexp.Regexp) []string {
+	t.Helper()
+	deadline := time.After(time.Minute)
+	for {
+		if m := re.FindStringSubmatch(c.logs.String()); m != nil {
+			return m
 		}
-		if i == 300 {
-			t.Fatalf("server did not start: %s", logs.String())
+		select {
+		case <-c.exited:
+			if m := re.FindStringSubmatch(c.logs.String()); m != nil {
+				return m
+			}
+			t.Fatalf("the child exited without printing %s:\n%s", re, lastLines(c.logs.String(), 20))
+		case <-deadline:
+			t.Fatalf("no %s from the child within a minute:\n%s", re, lastLines(c.logs.String(), 20))
+		case <-time.After(10 * time.Millisecond):
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// lastLines is the end of a long output, for a failure message.
+func lastLines(s string, n int) string {
+	lines := strings.SplitAfter(s, "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "")
+}
+
+// serving is serve's log line once it listens, with the address it listens on.
+var serving = regexp.MustCompile(`msg=serving .*\blisten=(\S+)`)
+
+// startServer runs `broadsheet serve` in a child process on a port the system picks
+// (--addr 127.0.0.1:0), and returns once the server has said where it listens. No
+// port is chosen here and freed for the child, which another process could take first.
+func startServer(t *testing.T, args ...string) (*child, string) {
+	t.Helper()
+	c := startChild(t, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	return c, "http://" + c.waitFor(t, serving)[1]
 }
 
 // A server killed with SIGKILL in the middle of a burst of comment posts loses none of
@@ -222,7 +241,7 @@ func startServerLogged(t *testing.T, args ...string) (*exec.Cmd, string, *locked
 func TestCrashLosesNoAcknowledgedComment(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "crash.db")
 	flags := []string{"--db", dbPath, "--demo", "--comment-min-time", "0", "--comment-burst", "1000000"}
-	cmd, base := startServer(t, flags...)
+	srv, base := startServer(t, flags...)
 
 	page := func(u string) string {
 		resp, err := http.Get(u)
@@ -241,11 +260,13 @@ func TestCrashLosesNoAcknowledgedComment(t *testing.T) {
 	token := regexp.MustCompile(`name="token" value="([^"]+)"`).FindStringSubmatch(article)[1]
 	articleID := regexp.MustCompile(`name="article" value="(\d+)"`).FindStringSubmatch(article)[1]
 
+	const want = 150 // acknowledged posts before the kill
 	var (
-		mu    sync.Mutex
-		acked []string
-		sent  atomic.Int64
-		wg    sync.WaitGroup
+		mu     sync.Mutex
+		acked  []string
+		sent   atomic.Int64
+		wg     sync.WaitGroup
+		enough = make(chan struct{}) // closed at the want-th acknowledgement
 	)
 	noRedirect := &http.Client{Timeout: 5 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	stop := make(chan struct{})
@@ -271,7 +292,9 @@ func TestCrashLosesNoAcknowledgedComment(t *testing.T) {
 				resp.Body.Close()
 				if resp.StatusCode == http.StatusSeeOther {
 					mu.Lock()
-					acked = append(acked, body)
+					if acked = append(acked, body); len(acked) == want {
+						close(enough)
+					}
 					mu.Unlock()
 				} else {
 					t.Errorf("post refused: %d", resp.StatusCode)
@@ -280,22 +303,28 @@ func TestCrashLosesNoAcknowledgedComment(t *testing.T) {
 			}
 		}(w)
 	}
-	// Kill the server mid-burst, once it has acknowledged a good number of posts.
-	for {
-		mu.Lock()
-		n := len(acked)
-		mu.Unlock()
-		if n >= 150 {
-			break
-		}
-		time.Sleep(time.Millisecond)
+	// Kill the server mid-burst, once it has acknowledged a good number of posts. If
+	// every poster stops first (refused posts, a dead server) or the posts do not come
+	// in time, the test fails instead of waiting for ever.
+	allStopped := make(chan struct{})
+	go func() { wg.Wait(); close(allStopped) }()
+	failed := ""
+	select {
+	case <-enough:
+	case <-allStopped:
+		failed = fmt.Sprintf("every poster stopped before %d posts were acknowledged", want)
+	case <-time.After(2 * time.Minute):
+		failed = fmt.Sprintf("fewer than %d posts acknowledged in two minutes", want)
 	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+	if err := srv.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	cmd.Wait()
+	<-srv.exited
 	close(stop)
-	wg.Wait()
+	<-allStopped // the posters' requests fail at once now that the server is gone
+	if failed != "" {
+		t.Fatalf("%s (%d were); the server's last words:\n%s", failed, len(acked), lastLines(srv.logs.String(), 20))
+	}
 	t.Logf("%d posts sent, %d acknowledged before SIGKILL", sent.Load(), len(acked))
 
 	// Restarted on the same file, the server has every acknowledged comment.
@@ -425,8 +454,8 @@ func TestServeStartsWithSetupLinkAndPublishesOverdueArticles(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	_, base, logs := startServerLogged(t, "--db", dbPath)
-	if out := logs.String(); !strings.Contains(out, "Create the first administrator at:") || !strings.Contains(out, base+"/admin/setup?token=") {
+	srv, base := startServer(t, "--db", dbPath)
+	if out := srv.logs.String(); !strings.Contains(out, "Create the first administrator at:") || !strings.Contains(out, base+"/admin/setup?token=") {
 		t.Errorf("no setup link printed:\n%s", out)
 	}
 	url := base + "/" + a.PublishedAt.UTC().Format("2006/01/02") + "/overdue/"

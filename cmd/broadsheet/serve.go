@@ -19,6 +19,7 @@ import (
 
 	"broadsheet/internal/admin"
 	"broadsheet/internal/demo"
+	"broadsheet/internal/httpx"
 	"broadsheet/internal/media"
 	"broadsheet/internal/news"
 	"broadsheet/internal/site"
@@ -38,6 +39,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	mediaDir := fs.String("media-dir", "", "directory of uploaded images (default: media beside the database)")
 	burst := fs.Int("comment-burst", 5, "comments one address may post at once")
 	every := fs.Duration("comment-every", 30*time.Second, "after the burst, one more comment per this interval")
+	maxConns := fs.Int("max-conns", defaultMaxConns(), "most client connections open at once (default: what the descriptor limit allows)")
+	writeTimeout := fs.Duration("write-timeout", 30*time.Second, "a client that takes longer to accept a write of its answer is cut off")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -86,17 +89,25 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ln.Close()
 		return err
 	}
+	// A database that cannot be written still serves readers, but nothing can be saved:
+	// the operator must hear it now, not from the first reader whose comment is lost.
+	if err := srv.Register(ctx); err != nil {
+		log.Error("the database cannot be written: readers can read the site, but comments, the admin and the scheduler cannot save anything. Check the file's permissions, its directory's and the free disk space", "db", *dbPath, "err", err)
+		fmt.Fprintf(stderr, "broadsheet: WARNING: %s cannot be written (%v): the site is read-only until this is mended\n", *dbPath, err)
+	}
 	if link, err := adm.SetupLink(ctx); err != nil {
 		ln.Close()
 		return err
 	} else if link != "" {
 		fmt.Fprintf(stdout, "No account yet. Create the first administrator at:\n\n    %s\n\n(or run: broadsheet user add --email EMAIL --name NAME --role administrator)\n", link)
 	}
+	limited := httpx.Listen(ln, *maxConns, *writeTimeout)
 	httpSrv := &http.Server{
 		Handler:           route(adm, media.Handler(files), srv),
 		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		IdleTimeout:       time.Minute,
 		MaxHeaderBytes:    64 << 10,
+		ConnState:         limited.ConnState,
 		// net/http's own messages (a panic, a bad TLS handshake) name the client's
 		// address; a reader's address belongs in no log line.
 		ErrorLog: stdlog.New(redactAddresses{stderr}, "", 0),
@@ -108,9 +119,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	go func() { defer wg.Done(); srv.Run(runCtx) }()
 	go func() { defer wg.Done(); publishScheduled(runCtx, db, srv, log) }()
 
-	log.Info("serving", "url", *baseURL, "listen", ln.Addr().String(), "db", *dbPath, "page_cache", *pageCache)
+	log.Info("serving", "url", *baseURL, "listen", ln.Addr().String(), "db", *dbPath, "page_cache", *pageCache, "max_conns", *maxConns)
 	errc := make(chan error, 1)
-	go func() { errc <- httpSrv.Serve(ln) }()
+	go func() { errc <- httpSrv.Serve(limited) }()
 	select {
 	case err := <-errc:
 		cancel()
@@ -160,7 +171,9 @@ func tuneGC(cacheMB int) {
 		debug.SetGCPercent(400)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(int64(cacheMB+256) << 20)
+		// The soft limit leaves room for the images being processed at once, whose
+		// memory the media package budgets separately.
+		debug.SetMemoryLimit(int64(cacheMB+256)<<20 + media.MaxProcessingMemory)
 	}
 }
 

@@ -14,13 +14,23 @@ import (
 // settingsCmd lists and sets the site's settings until the admin screens exist.
 func settingsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	const use = "usage: broadsheet settings list | set KEY VALUE [KEY VALUE...]"
-	if len(args) == 0 {
+	fs := newFlagSet("settings", stderr)
+	dbPath := fs.String("db", "broadsheet.db", "SQLite database file")
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) == 0 {
 		return errors.New(use)
 	}
-	fs := newFlagSet("settings "+args[0], stderr)
-	dbPath := fs.String("db", "broadsheet.db", "SQLite database file")
-	if err := parseFlags(fs, args[1:]); err != nil {
-		return err
+	action, rest := rest[0], rest[1:]
+	switch {
+	case action != "list" && action != "set":
+		return fmt.Errorf("unknown action %q; %s", action, use)
+	case action == "list" && len(rest) > 0:
+		return fmt.Errorf("list takes no arguments, got %q; %s", rest, use)
+	case action == "set" && (len(rest) == 0 || len(rest)%2 != 0):
+		return fmt.Errorf("set needs pairs of KEY VALUE, got %q; %s", rest, use)
 	}
 	db, err := sqlite.Open(ctx, *dbPath)
 	if err != nil {
@@ -31,17 +41,13 @@ func settingsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	switch args[0] {
+	switch action {
 	case "list":
 		for _, s := range news.SettingKeys {
 			fmt.Fprintf(stdout, "%s = %q\n    %s\n", s.Key, news.Setting(stored, s.Key), s.Help)
 		}
 		return nil
 	case "set":
-		rest := fs.Args()
-		if len(rest) == 0 || len(rest)%2 != 0 {
-			return errors.New(use)
-		}
 		changes := map[string]string{}
 		for i := 0; i < len(rest); i += 2 {
 			// "\n" typed in a shell argument stands for a new line (social links).
@@ -53,8 +59,9 @@ func settingsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if err := db.SetSettings(ctx, changes); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%d settings changed; a running server applies them within a second\n", len(changes))
+		awaitServers(ctx, db, stderr)
+		fmt.Fprintf(stdout, "%d settings changed; the site shows them\n", len(changes))
 		return nil
 	}
-	return fmt.Errorf("unknown action %q; %s", args[0], use)
+	return fmt.Errorf("unknown action %q; %s", action, use)
 }

@@ -22,23 +22,32 @@ import (
 // of the machine could see them.
 func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	const use = "usage: broadsheet user add --email E --name N --role R | reset-password --email E | list"
-	if len(args) == 0 {
-		return errors.New(use)
-	}
-	fs := newFlagSet("user "+args[0], stderr)
+	fs := newFlagSet("user", stderr)
 	dbPath := fs.String("db", "broadsheet.db", "SQLite database file")
 	email := fs.String("email", "", "the account's email")
 	name := fs.String("name", "", "with add: the person's name")
 	role := fs.String("role", "", "with add: contributor, author, editor or administrator")
-	if err := parseFlags(fs, args[1:]); err != nil {
+	rest, err := parseArgs(fs, args)
+	if err != nil {
 		return err
+	}
+	if len(rest) == 0 {
+		return errors.New(use)
+	}
+	action := rest[0]
+	switch {
+	case action != "list" && action != "add" && action != "reset-password":
+		return fmt.Errorf("unknown action %q; %s", action, use)
+	case len(rest) > 1:
+		// The account is named by flags; a stray word is most likely a mistake.
+		return fmt.Errorf("%s takes flags only, got %q; %s", action, rest[1:], use)
 	}
 	db, err := sqlite.Open(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	switch args[0] {
+	switch action {
 	case "list":
 		users, err := db.Users(ctx)
 		if err != nil {
@@ -85,20 +94,19 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if err != nil {
 			return err
 		}
-		if u.PasswordHash, err = auth.HashPassword(pw); err != nil {
+		hash, err := auth.HashPassword(pw)
+		if err != nil {
 			return err
 		}
-		if err := db.UpdateUser(ctx, u); err != nil {
-			return err
-		}
-		// A new password ends every session: whoever knew the old one is signed out.
-		if err := db.DeleteUserSessions(ctx, u.ID, ""); err != nil {
+		// A new password ends every session, in the same step: whoever knew the old one
+		// is signed out.
+		if err := db.SetPassword(ctx, u.ID, hash, ""); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "password of %s changed; every session of the account ended\n", u.Email)
 		return nil
 	}
-	return fmt.Errorf("unknown action %q; %s", args[0], use)
+	return fmt.Errorf("unknown action %q; %s", action, use)
 }
 
 // readPassword reads one line: from a terminal without echo, else from the input.

@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -38,7 +39,8 @@ var adminCSS []byte
 //go:embed static/editor.js
 var editorJS []byte
 
-// Store is what the admin needs of storage.
+// Store is what the admin needs of storage. news.UserStore includes news.Limits, the
+// store's rate-limit counters, so that the sign-in limits hold across processes.
 type Store interface {
 	news.Store
 	news.UserStore
@@ -67,12 +69,30 @@ type Config struct {
 }
 
 // Session lifetimes: a session ends after SessionIdle without use, and in any case
-// SessionMax after sign-in.
+// SessionMax after sign-in. A session that ended by time is remembered for
+// KeepAfterEnd, so that a save from an editor tab left open is kept aside for its user;
+// one ended by signing out (here or everywhere), a password change or disabling the
+// account is deleted, and nothing sent with its cookie is kept.
 const (
-	SessionIdle = 7 * 24 * time.Hour
-	SessionMax  = 30 * 24 * time.Hour
-	cookieName  = "broadsheet_session"
+	SessionIdle  = 7 * 24 * time.Hour
+	SessionMax   = 30 * 24 * time.Hour
+	KeepAfterEnd = 24 * time.Hour
+	cookieName   = "broadsheet_session"
 )
+
+// Limits of guesses (README: 5 per account and 20 per address in 15 minutes), counted
+// in the store (news.Limits) so that they hold across concurrent requests and servers.
+// An attempt is reserved before the secret is checked, and given back when it succeeds:
+// only failures count.
+const (
+	guessWindow     = 15 * time.Minute
+	guessPerAccount = 5
+	guessPerAddress = 20
+)
+
+// anonymousFormBytes bounds what a form anyone may send (sign-in, its code step, the
+// first administrator's setup) may weigh: a few fields, never megabytes.
+const anonymousFormBytes = 64 << 10
 
 // Server serves /admin.
 type Server struct {
@@ -84,8 +104,6 @@ type Server struct {
 	secret     []byte
 	setupMu    sync.Mutex
 	setupToken string // the one-time setup link's token while there is no user
-	byAccount  *auth.Limiter
-	byAddress  *auth.Limiter
 	mux        *http.ServeMux
 	handler    http.Handler
 }
@@ -104,8 +122,7 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	if len(secret) < 16 {
 		return nil, errors.New("admin: secret too short")
 	}
-	s := &Server{store: store, site: site, cfg: cfg, log: cfg.Logger, secret: secret,
-		byAccount: auth.NewLimiter(5, 15*time.Minute), byAddress: auth.NewLimiter(20, 15*time.Minute)}
+	s := &Server{store: store, site: site, cfg: cfg, log: cfg.Logger, secret: secret}
 	funcs := template.FuncMap{"lower": strings.ToLower}
 	s.pages = map[string]*template.Template{}
 	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "articles", "edit", "history", "media", "comment", "blocks", "totp", "sections", "error"} {
@@ -117,10 +134,10 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /admin/setup", s.setupForm)
-	mux.HandleFunc("POST /admin/setup", s.setup)
+	mux.HandleFunc("POST /admin/setup", s.anonymousForm(s.setup))
 	mux.HandleFunc("GET /admin/login", s.loginForm)
-	mux.HandleFunc("POST /admin/login", s.login)
-	mux.HandleFunc("POST /admin/login/code", s.loginCode)
+	mux.HandleFunc("POST /admin/login", s.anonymousForm(s.login))
+	mux.HandleFunc("POST /admin/login/code", s.anonymousForm(s.loginCode))
 	mux.Handle("POST /admin/account/totp/start", s.require(news.PermManageOwnAccount, s.totpStart))
 	mux.Handle("POST /admin/account/totp/enable", s.require(news.PermManageOwnAccount, s.totpEnable))
 	mux.Handle("POST /admin/account/totp/disable", s.require(news.PermManageOwnAccount, s.totpDisable))
@@ -273,10 +290,16 @@ func (s *Server) csrfToken(r *http.Request) string {
 // state-changing request must also bring the session's CSRF token.
 func (s *Server) require(perm news.Permission, next func(w http.ResponseWriter, r *http.Request, u *news.User)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Nothing of the body is read before the session is found: a request that cannot
+		// be authorised costs no parsing.
 		u, err := s.currentUser(r)
 		if err != nil {
-			if next, ok := s.keepExpiredSave(r); ok {
+			switch next, kept := s.keepExpiredSave(r); kept {
+			case keptSave:
 				http.Redirect(w, r, "/admin/login?expired=1&next="+url.QueryEscape(next), http.StatusSeeOther)
+				return
+			case keptTooLarge:
+				s.fail(w, r, nil, http.StatusRequestEntityTooLarge, "Signed out", fmt.Sprintf("Your session has ended, and this save holds more than %d MB of text, so it could not be kept aside and nothing was changed. Your text is still in the page you came from: sign in again in another tab, then save it from there.", maxKeptText>>20))
 				return
 			}
 			if r.Method == http.MethodGet {
@@ -295,7 +318,7 @@ func (s *Server) require(perm news.Permission, next func(w http.ResponseWriter, 
 			want := s.csrfToken(r)
 			err := r.ParseForm()
 			if err == nil && strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-				err = r.ParseMultipartForm(8 << 20) // larger files spill to temporary files
+				err = r.ParseMultipartForm(1 << 20) // larger files spill to temporary files
 			}
 			if tooLarge(err) {
 				s.fail(w, r, u, http.StatusRequestEntityTooLarge, "Too large", fmt.Sprintf("That upload is larger than %d MB, so nothing was saved.", media.MaxBytes>>20))
@@ -310,8 +333,19 @@ func (s *Server) require(perm news.Permission, next func(w http.ResponseWriter, 
 	})
 }
 
-// currentUser reads the session cookie, ends sessions past their limits, and keeps
-// the last-seen time fresh (at most once every few minutes, to spare the writer).
+// sessionEnd is when a session ends by time: SessionIdle after it was last used, and
+// at the latest at its ExpiresAt (SessionMax after sign-in, which using it never moves).
+func sessionEnd(sess *news.Session) time.Time {
+	if idle := sess.LastSeen.Add(SessionIdle); idle.Before(sess.ExpiresAt) {
+		return idle
+	}
+	return sess.ExpiresAt
+}
+
+// currentUser reads the session cookie and returns its user while the session lives
+// and the account is active, keeping the last-seen time fresh (at most once every few
+// minutes, to spare the writer). A session past its end stays in the store (see
+// KeepAfterEnd), ended all the same.
 func (s *Server) currentUser(r *http.Request) (*news.User, error) {
 	c, err := r.Cookie(cookieName)
 	if err != nil || c.Value == "" {
@@ -323,8 +357,7 @@ func (s *Server) currentUser(r *http.Request) (*news.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	if now.Sub(sess.LastSeen) > SessionIdle {
-		s.store.DeleteSession(r.Context(), hash)
+	if !now.Before(sessionEnd(sess)) {
 		return nil, news.ErrNotFound
 	}
 	u, err := s.store.User(r.Context(), sess.UserID)
@@ -335,6 +368,29 @@ func (s *Server) currentUser(r *http.Request) (*news.User, error) {
 		s.store.TouchSession(r.Context(), hash, now)
 	}
 	return u, nil
+}
+
+// endedSessionUser returns the user of the request's session when that session ended
+// by time less than KeepAfterEnd ago and the account is still active; nil for anything
+// else (no cookie, a live session, one deleted by signing out, an unknown token).
+func (s *Server) endedSessionUser(r *http.Request) *news.User {
+	c, err := r.Cookie(cookieName)
+	if err != nil || c.Value == "" {
+		return nil
+	}
+	now := s.cfg.Now()
+	sess, err := s.store.Session(r.Context(), auth.HashToken(c.Value), now.Add(-KeepAfterEnd))
+	if err != nil {
+		return nil
+	}
+	if end := sessionEnd(sess); now.Before(end) || !now.Before(end.Add(KeepAfterEnd)) {
+		return nil
+	}
+	u, err := s.store.User(r.Context(), sess.UserID)
+	if err != nil || u.Disabled {
+		return nil
+	}
+	return u
 }
 
 // clientKey is what the sign-in limits count a client by: its address, or its IPv6 /64.
@@ -372,4 +428,90 @@ func safeNext(next string) string {
 		return "/admin/"
 	}
 	return next
+}
+
+// anonymousForm bounds and parses the body of a form anyone may send, before the
+// handler: at most anonymousFormBytes, a clear refusal past it.
+func (s *Server) anonymousForm(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, anonymousFormBytes)
+		if err := r.ParseForm(); err != nil {
+			if tooLarge(err) {
+				s.fail(w, r, nil, http.StatusRequestEntityTooLarge, "Form too large",
+					fmt.Sprintf("This form may hold at most %d KB, so nothing was done. Please go back and send it again.", anonymousFormBytes>>10))
+				return
+			}
+			s.fail(w, r, nil, http.StatusBadRequest, "Form not readable", "The form could not be read, so nothing was done. Please reload the page and try again.")
+			return
+		}
+		next(w, r)
+	}
+}
+
+// limit is one counter a guess is counted on: a key and the most failures it may have
+// in guessWindow.
+type limit struct {
+	key string
+	max int
+}
+
+// limitKey names a counter without the value in plain (an email, an address): the
+// store keeps the key, and this way it holds only a keyed hash of it.
+func (s *Server) limitKey(kind, value string) string {
+	return kind + ":" + s.sign("limit", value)
+}
+
+func (s *Server) addressLimit(r *http.Request) limit {
+	return limit{s.limitKey("guess-address", s.clientKey(r)), guessPerAddress}
+}
+
+func (s *Server) accountLimit(email string) limit {
+	return limit{s.limitKey("guess-account", strings.ToLower(strings.TrimSpace(email))), guessPerAccount}
+}
+
+// codeLimit counts wrong codes of two-step sign-in per account, apart from the
+// password's count, so that signing in with the right password again does not give a
+// code guesser new tries.
+func (s *Server) codeLimit(u *news.User) limit {
+	return limit{s.limitKey("guess-code", fmt.Sprint(u.ID)), guessPerAccount}
+}
+
+// reserve takes one attempt on each limit, in order, before a secret is checked, so
+// that concurrent guesses cannot all pass a check made before any was counted. When a
+// limit is full it gives back what it took (nothing was checked) and returns how long
+// to wait. A store error is returned as is: the caller refuses (fails closed).
+func (s *Server) reserve(r *http.Request, now time.Time, limits ...limit) (time.Duration, error) {
+	for i, l := range limits {
+		wait, err := s.store.TakeAttempt(r.Context(), l.key, l.max, guessWindow, now)
+		if err != nil || wait > 0 {
+			for _, taken := range limits[:i] {
+				s.store.ReturnAttempt(r.Context(), taken.key, now)
+			}
+			return wait, err
+		}
+	}
+	return 0, nil
+}
+
+// succeeded is what a right guess does to its limits: the address's attempt is given
+// back (only failures count), and the account's and code's counts are cleared.
+func (s *Server) succeeded(r *http.Request, now time.Time, address limit, cleared ...limit) {
+	if err := s.store.ReturnAttempt(r.Context(), address.key, now); err != nil {
+		s.log.Error("give back an attempt", "err", err)
+	}
+	for _, l := range cleared {
+		if err := s.store.ClearAttempts(r.Context(), l.key); err != nil {
+			s.log.Error("clear attempts", "err", err)
+		}
+	}
+}
+
+// tooMany answers a guess refused by its limits, or by a store that could not count it.
+func (s *Server) tooMany(w http.ResponseWriter, wait time.Duration, err error) (status int, msg string) {
+	if err != nil {
+		s.log.Error("count an attempt", "err", err)
+		return http.StatusServiceUnavailable, "Your attempt could not be counted just now, so it was not checked. Please try again in a minute."
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+	return http.StatusTooManyRequests, fmt.Sprintf("Too many failed attempts. For your account's safety, please wait %s before trying again.", roundUp(wait))
 }

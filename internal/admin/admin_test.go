@@ -62,7 +62,10 @@ type env struct {
 
 const password = "a long enough password"
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { t.Helper(); return newEnvWith(t, nil) }
+
+// newEnvWith lets a test change the admin's configuration (e.g. TrustProxy).
+func newEnvWith(t *testing.T, configure func(*admin.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "admin.db"))
@@ -93,8 +96,12 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	e.files = media.Dir(t.TempDir())
-	e.admin, err = admin.New(db, e.site, e.site.Secret(), admin.Config{BaseURL: base, ArticlePath: e.site.ArticlePath, Location: e.site.Location, Now: e.clock.Now, Media: e.files, AutosaveEvery: 700 * time.Millisecond,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	cfg := admin.Config{BaseURL: base, ArticlePath: e.site.ArticlePath, Location: e.site.Location, Now: e.clock.Now, Media: e.files, AutosaveEvery: 700 * time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if configure != nil {
+		configure(&cfg)
+	}
+	e.admin, err = admin.New(db, e.site, e.site.Secret(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

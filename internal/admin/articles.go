@@ -6,6 +6,7 @@ import (
 	"html"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -278,7 +279,11 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 		return
 	}
 	var published time.Time
-	if b.Published != "" {
+	// The field shows minutes: unchanged, it keeps the stored time to the second, so
+	// that a save changes neither the article's place in the timeline nor its date.
+	if !a.PublishedAt.IsZero() && b.Published == a.PublishedAt.In(s.location()).Format(localTime) {
+		published = a.PublishedAt
+	} else if b.Published != "" {
 		t, err := time.ParseInLocation(localTime, b.Published, s.location())
 		if err != nil {
 			refuse(http.StatusUnprocessableEntity, "The publication time is not a date and time: nothing was saved.")
@@ -302,9 +307,10 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 		refuse(http.StatusUnprocessableEntity, "The form holds bytes that are not valid text: nothing was saved.")
 		return
 	}
-	bodyHTML, err := render.Markdown(b.Body)
+	removed := cleanEditorText(b)
+	bodyHTML, err := render.MarkdownContext(ctx, b.Body)
 	if err != nil {
-		refuse(http.StatusUnprocessableEntity, "The body could not be read as Markdown: nothing was saved.")
+		refuse(http.StatusUnprocessableEntity, markdownRefusal(err))
 		return
 	}
 	if action == "preview" {
@@ -318,6 +324,8 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 	}
 
 	wasPublished := a.Status == news.StatusPublished
+	// Readers are told of an update when what they read changed, not on any save.
+	textChanged := a.Title != b.Title || a.Standfirst != b.Standfirst || a.BodyMarkdown != b.Body || a.CorrectionNote != b.Correction
 	a.Title, a.Standfirst, a.BodyMarkdown, a.BodyHTML = b.Title, b.Standfirst, b.Body, bodyHTML
 	a.SEODescription, a.CorrectionNote, a.CommentsClosed = b.SEO, b.Correction, b.CommentsClosed
 	a.Slug = news.Slugify(b.Slug)
@@ -345,12 +353,12 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 		a.Author = &news.Author{Name: u.Name, Slug: news.Slugify(u.Name)}
 	}
 	// The form shows the stored time, so an empty field means "now"; a published
-	// article saved again after a minute tells its readers it was updated.
+	// article whose text changes after its first minute tells its readers so.
 	if target == news.StatusPublished || target == news.StatusScheduled {
 		if published.IsZero() {
 			published = now
 		}
-		if wasPublished && target == news.StatusPublished && now.Sub(published) > time.Minute {
+		if wasPublished && textChanged && target == news.StatusPublished && now.Sub(published) > time.Minute {
 			a.UpdatedAt = now.Truncate(time.Second)
 		}
 	}
@@ -390,7 +398,54 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 	s.log.Info("article saved", "article", a.ID, "status", a.Status, "by", u.ID)
 	done := map[news.ArticleStatus]string{news.StatusDraft: "Draft saved.", news.StatusReview: "Submitted for review.",
 		news.StatusPublished: "Published.", news.StatusScheduled: "Scheduled.", news.StatusUnpublished: "Unpublished.", news.StatusTrash: "Moved to the trash."}[a.Status]
-	http.Redirect(w, r, fmt.Sprintf("/admin/articles/%d?done=%s", a.ID, strings.ReplaceAll(done, " ", "+")), http.StatusSeeOther)
+	if len(removed) > 0 {
+		done += " " + removedMessage(removed)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/admin/articles/%d?done=%s", a.ID, url.QueryEscape(done)), http.StatusSeeOther)
+}
+
+// cleanEditorText puts the form's texts in the form they are stored in (NFC, one-line
+// fields on one line) and removes the control characters no page can show — pasted
+// from a word processor or a terminal, they are invisible in the form — returning them
+// so that the writer is told.
+func cleanEditorText(b *editBody) []rune {
+	var removed []rune
+	for _, f := range []struct {
+		text *string
+		line bool
+	}{{&b.Title, true}, {&b.Standfirst, true}, {&b.Body, false}, {&b.Section, true}, {&b.Tags, true}, {&b.Slug, true},
+		{&b.SEO, true}, {&b.Correction, false}, {&b.ImageAlt, true}, {&b.ImageCaption, true}} {
+		var rm []rune
+		if f.line {
+			*f.text, rm = news.CleanLine(*f.text)
+		} else {
+			*f.text, rm = news.CleanText(*f.text)
+		}
+		removed = append(removed, rm...)
+	}
+	return removed
+}
+
+// removedMessage tells the writer which invisible characters were taken out.
+func removedMessage(removed []rune) string {
+	seen := map[rune]bool{}
+	var names []string
+	for _, r := range removed {
+		if !seen[r] && len(names) < 5 {
+			seen[r] = true
+			names = append(names, fmt.Sprintf("%U", r))
+		}
+	}
+	return fmt.Sprintf("%d invisible control characters (%s) that no page can show were removed.", len(removed), strings.Join(names, ", "))
+}
+
+// markdownRefusal is what the writer reads when the body could not be rendered.
+func markdownRefusal(err error) string {
+	var tooComplex *render.TooComplexError
+	if errors.As(err, &tooComplex) {
+		return tooComplex.Error() + " Your text is still in the form."
+	}
+	return "The body could not be read as Markdown: nothing was saved. Your text is still in the form."
 }
 
 // featuredImage reads the form's choice of image: an upload (which joins the library),
@@ -499,7 +554,7 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
 		s.fail(w, r, u, http.StatusNotFound, "No such version", "That version is not one of this article's.")
 		return
 	}
-	body, err := render.Markdown(rev.Markdown)
+	body, err := render.MarkdownContext(r.Context(), rev.Markdown)
 	if err != nil {
 		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "That version could not be rendered.")
 		return

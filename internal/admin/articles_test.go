@@ -260,3 +260,75 @@ func TestArticleListFilters(t *testing.T) {
 		t.Error("the contributor's list links articles they may not edit")
 	}
 }
+
+// Control characters pasted into the editor never reach a page: they are taken out,
+// and the writer is told which.
+func TestEditorRemovesControlCharacters(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(news.RoleEditor)
+	b := e.browser()
+	b.login("editor@newsroom.example")
+	id, r := b.write("/admin/articles", "publish", map[string]string{"title": "Budget\u001d vote", "standfirst": "A\u000bB",
+		"body": "Text\u0010 with\u0008 marks.", "tags": "Йошкар-Ола, \u0418\u0306ошкар-Ола"})
+	if id == 0 {
+		t.Fatalf("publish: %d\n%s", r.status, r.body)
+	}
+	done, _ := url.QueryUnescape(r.header.Get("Location"))
+	if !strings.Contains(done, "4 invisible control characters (U+001D, U+000B, U+0010, U+0008) that no page can show were removed.") {
+		t.Errorf("the writer is not told: %q", done)
+	}
+	a := e.stored(id)
+	if a.Title != "Budget vote" || a.Standfirst != "AB" || a.BodyMarkdown != "Text with marks." {
+		t.Errorf("stored %q / %q / %q", a.Title, a.Standfirst, a.BodyMarkdown)
+	}
+	// One tag, typed precomposed and decomposed, is one tag at one address.
+	if len(a.Tags) != 1 || a.Tags[0].Slug != "йошкар-ола" {
+		t.Errorf("tags %+v", a.Tags)
+	}
+	page := e.browser().get(e.site.ArticlePath(a)).body
+	if strings.ContainsAny(page, "\u001d\u000b\u0010\u0008") {
+		t.Error("a control character reached the page")
+	}
+}
+
+// Saving an article without changing it changes neither its publication time (stored
+// to the second, shown to the minute) nor tells readers it was updated; changing its
+// text does.
+func TestUnchangedSaveKeepsTheTime(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(news.RoleEditor)
+	b := e.browser()
+	b.login("editor@newsroom.example")
+	e.clock.Add(45 * time.Second) // the publication time has seconds
+	id, r := b.write("/admin/articles", "publish", map[string]string{"title": "Tram line 4 reopens", "body": "Text."})
+	if id == 0 {
+		t.Fatalf("publish: %d", r.status)
+	}
+	published := e.stored(id).PublishedAt
+	if published.Second() != 45 {
+		t.Fatalf("published at %v", published)
+	}
+	e.clock.Add(10 * time.Minute)
+	// The editor's form as the browser sends it back: every field as shown.
+	form := regexp.MustCompile(`name="published" type="datetime-local" value="([^"]*)"`).FindStringSubmatch(b.get(fmt.Sprintf("/admin/articles/%d", id)).body)
+	if form == nil {
+		t.Fatal("no publication time in the editor")
+	}
+	path := fmt.Sprintf("/admin/articles/%d", id)
+	if _, r := b.write(path, "save", map[string]string{"title": "Tram line 4 reopens", "body": "Text.", "published": form[1]}); r.status != 303 {
+		t.Fatalf("update: %d", r.status)
+	}
+	a := e.stored(id)
+	if !a.PublishedAt.Equal(published) || a.WasUpdated() {
+		t.Errorf("an unchanged save moved the time to %v (was %v) or marked it updated (%v)", a.PublishedAt, published, a.UpdatedAt)
+	}
+	if page := e.browser().get(e.site.ArticlePath(a)).body; strings.Contains(page, "Updated") {
+		t.Error("readers are told of an update that changed nothing")
+	}
+	if _, r := b.write(path, "save", map[string]string{"title": "Tram line 4 reopens", "body": "Text, corrected.", "published": form[1]}); r.status != 303 {
+		t.Fatalf("update: %d", r.status)
+	}
+	if a := e.stored(id); !a.PublishedAt.Equal(published) || !a.WasUpdated() {
+		t.Errorf("a changed text: published %v, updated %v", a.PublishedAt, a.UpdatedAt)
+	}
+}

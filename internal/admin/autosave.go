@@ -3,11 +3,15 @@ package admin
 import (
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"html"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"broadsheet/internal/auth"
 	"broadsheet/internal/news"
@@ -18,14 +22,37 @@ import (
 var editorFields = []string{"title", "standfirst", "body", "section", "tags", "slug", "published", "seo", "correction",
 	"image_media", "image_alt", "image_caption", "comments_closed"}
 
-func encodeEditorForm(f url.Values) string {
-	kept := url.Values{}
+// Caps on kept forms: the text of a form's fields (the size of the editor's urlencoded
+// form), and how many forms of each kind one user has kept (the oldest go first).
+const (
+	maxKeptText     = 1 << 20
+	maxKeptSaves    = 10 // saves that arrived after their session ended
+	maxKeptAutosave = 20 // autosaves: one per article with unsaved changes
+)
+
+var editorField = func() map[string]bool {
+	m := map[string]bool{}
 	for _, k := range editorFields {
-		if v, ok := f[k]; ok {
+		m[k] = true
+	}
+	return m
+}()
+
+// encodeEditorForm keeps the editor's fields of a form; ok is false when their text
+// is more than maxKeptText bytes or not valid text.
+func encodeEditorForm(f url.Values) (data string, ok bool) {
+	kept := url.Values{}
+	size := 0
+	for _, k := range editorFields {
+		if v, found := f[k]; found {
 			kept[k] = v
+			for _, x := range v {
+				size += len(x)
+			}
 		}
 	}
-	return kept.Encode()
+	data = kept.Encode()
+	return data, size <= maxKeptText && isValidText(data)
 }
 
 // fillFromForm puts a kept form's values into the editor's fields.
@@ -55,13 +82,15 @@ func (s *Server) autosave(w http.ResponseWriter, r *http.Request, u *news.User) 
 		}
 		id = a.ID
 	}
-	data := encodeEditorForm(r.PostForm)
-	if !isValidText(data) {
-		http.Error(w, "not valid text", http.StatusUnprocessableEntity)
+	data, ok := encodeEditorForm(r.PostForm)
+	if !ok {
+		http.Error(w, fmt.Sprintf("Not autosaved: the form holds more than %d MB of text, or bytes that are not text. Save the article to keep it.", maxKeptText>>20), http.StatusUnprocessableEntity)
 		return
 	}
 	now := s.cfg.Now()
-	if err := s.store.KeepForm(r.Context(), autosaveKey(u, id), news.KeptForm{ArticleID: id, Data: data, SavedAt: now}); err != nil {
+	f := news.KeptForm{UserID: u.ID, ArticleID: id, Data: data, SavedAt: now, MaxPerUser: maxKeptAutosave}
+	if err := s.store.KeepForm(r.Context(), autosaveKey(u, id), f); err != nil {
+		s.log.Error("autosave", "user", u.ID, "article", id, "err", err)
 		http.Error(w, "not saved", http.StatusInternalServerError)
 		return
 	}
@@ -70,49 +99,145 @@ func (s *Server) autosave(w http.ResponseWriter, r *http.Request, u *news.User) 
 }
 
 // preview renders Markdown as the article page will show it.
+// Rendering is bounded (render.MarkdownContext): a body too complex to render in its
+// budget is answered 422 with the reason, which the editor shows in the preview's place.
 func (s *Server) preview(w http.ResponseWriter, r *http.Request, u *news.User) {
-	out, err := render.Markdown(r.PostForm.Get("body"))
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	out, err := render.MarkdownContext(r.Context(), r.PostForm.Get("body"))
 	if err != nil {
-		http.Error(w, "cannot render", http.StatusUnprocessableEntity)
+		if r.Context().Err() != nil {
+			return // the editor went away
+		}
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		w.Write([]byte(`<p class="preview-error" role="alert">` + html.EscapeString(markdownRefusal(err)) + "</p>"))
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Write([]byte(out))
 }
 
 var articleSavePath = regexp.MustCompile(`^/admin/articles(?:/(\d+))?$`)
 
-// keepExpiredSave keeps an editor's save that arrived after its session ended, when
-// the form carries the token of the session the browser had (so it is the person's own
-// page, not a forgery), and returns where they go back to after signing in.
-func (s *Server) keepExpiredSave(r *http.Request) (string, bool) {
+// What keepExpiredSave did with a request.
+const (
+	notKept      = iota
+	keptSave     // kept aside: the user is sent to sign in, then gets it back
+	keptTooLarge // a save of a session that may keep one, but over maxKeptText
+)
+
+// keepExpiredSave keeps an editor's save that arrived after its session ended, and
+// returns where its user goes back to after signing in. It keeps it only when the
+// session really existed and ended by time less than KeepAfterEnd ago (not by signing
+// out, a password change or disabling, which delete it), its user is active and may
+// still edit that article (a new one: may write drafts), and the form carries that
+// session's token (it is the person's own page, not a forgery). Nothing of the body is
+// read before all but the token are checked; then at most maxKeptText of field text.
+func (s *Server) keepExpiredSave(r *http.Request) (string, int) {
 	m := articleSavePath.FindStringSubmatch(r.URL.Path)
 	if r.Method != http.MethodPost || m == nil {
-		return "", false
+		return "", notKept
 	}
-	err := r.ParseMultipartForm(8 << 20)
-	if err != nil && err != http.ErrNotMultipart {
-		return "", false
+	u := s.endedSessionUser(r)
+	if u == nil {
+		return "", notKept
+	}
+	id, err := strconv.ParseInt(m[1], 10, 64)
+	if m[1] != "" && err != nil {
+		return "", notKept
+	}
+	if id == 0 && !u.Role.Can(news.PermWriteDrafts) {
+		return "", notKept
+	}
+	if id != 0 {
+		a, err := s.store.Article(r.Context(), id)
+		if err != nil || !u.CanEdit(a) {
+			return "", notKept
+		}
+	}
+	form, err := readKeptForm(r)
+	if errors.Is(err, errTooMuchText) {
+		// Say why nothing was kept only to the session's own page (the editor's form
+		// sends its token first); to anything else, as to a forgery, say nothing more.
+		if want := s.csrfToken(r); want != "" && subtle.ConstantTimeCompare([]byte(form.Get("csrf")), []byte(want)) == 1 {
+			return "", keptTooLarge
+		}
+		return "", notKept
+	}
+	if err != nil {
+		return "", notKept
 	}
 	want := s.csrfToken(r)
-	if want == "" || subtle.ConstantTimeCompare([]byte(r.PostForm.Get("csrf")), []byte(want)) != 1 {
-		return "", false
+	if want == "" || subtle.ConstantTimeCompare([]byte(form.Get("csrf")), []byte(want)) != 1 {
+		return "", notKept
 	}
-	data := encodeEditorForm(r.PostForm)
-	if !isValidText(data) {
-		return "", false
+	data, ok := encodeEditorForm(form)
+	if !ok {
+		return "", keptTooLarge
 	}
-	id, _ := strconv.ParseInt(m[1], 10, 64)
 	token, hash := auth.NewToken()
-	if err := s.store.KeepForm(r.Context(), "token:"+hash, news.KeptForm{ArticleID: id, Data: data, SavedAt: s.cfg.Now()}); err != nil {
-		return "", false
+	f := news.KeptForm{UserID: u.ID, ArticleID: id, Data: data, SavedAt: s.cfg.Now(), MaxPerUser: maxKeptSaves}
+	if err := s.store.KeepForm(r.Context(), "token:"+hash, f); err != nil {
+		s.log.Error("keep a save made after its session ended", "user", u.ID, "article", id, "err", err)
+		return "", notKept
 	}
-	s.log.Info("kept a save made after its session ended", "article", id)
+	s.log.Info("kept a save made after its session ended", "user", u.ID, "article", id)
 	next := "/admin/articles/new"
 	if id != 0 {
 		next = fmt.Sprintf("/admin/articles/%d", id)
 	}
-	return next + "?recover=" + token, true
+	return next + "?recover=" + token, keptSave
+}
+
+var errTooMuchText = errors.New("more text than a kept form may hold")
+
+// maxKeptParts bounds the parts of a multipart save read: the editor's form has fewer
+// than twenty, and each part costs its headers whatever its size.
+const maxKeptParts = 100
+
+// readKeptForm reads the fields a kept save needs (the editor's and the form token)
+// with bounded memory: a multipart body is read part by part, files are skipped
+// unread into memory, and at most maxKeptText bytes of field text are kept. On
+// errTooMuchText the values read so far (the token comes first in the editor's form)
+// are returned.
+func readKeptForm(r *http.Request) (url.Values, error) {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		if err := r.ParseForm(); err != nil { // a urlencoded body: at most 1 MB (see serve)
+			return nil, err
+		}
+		return r.PostForm, nil
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, err
+	}
+	form := url.Values{}
+	left := maxKeptText + 256 // and the form token
+	for parts := 0; ; parts++ {
+		if parts > maxKeptParts {
+			return form, errors.New("more parts than the editor's form has")
+		}
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return form, nil
+		}
+		if err != nil {
+			return form, err
+		}
+		name := p.FormName()
+		if p.FileName() != "" || (name != "csrf" && !editorField[name]) {
+			p.Close() // skipped: an image is not kept, and neither is anything unknown
+			continue
+		}
+		v, err := io.ReadAll(io.LimitReader(p, int64(left)+1))
+		p.Close()
+		if err != nil {
+			return form, err
+		}
+		if len(v) > left {
+			return form, errTooMuchText
+		}
+		left -= len(v)
+		form.Add(name, string(v))
+	}
 }
 
 // recoverForm fills the editor from a kept form the request names (an autosave or an
@@ -121,7 +246,9 @@ func (s *Server) recoverForm(r *http.Request, u *news.User, a *news.Article, b *
 	q := r.URL.Query()
 	if token := q.Get("recover"); token != "" {
 		key := "token:" + auth.HashToken(token)
-		if f, err := s.store.KeptForm(r.Context(), key); err == nil && f.ArticleID == a.ID {
+		// Only the user whose session kept it gets it: a link opened by anyone else
+		// shows nothing, and stays good for its user.
+		if f, err := s.store.KeptForm(r.Context(), key); err == nil && f.UserID == u.ID && f.ArticleID == a.ID {
 			fillFromForm(b, f.Data)
 			s.store.DropForm(r.Context(), key)
 			return "Your changes were kept while you signed in again. Check them, then save."

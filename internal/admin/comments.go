@@ -49,8 +49,8 @@ func (s *Server) comment(w http.ResponseWriter, r *http.Request, u *news.User) {
 
 // checkCommentText applies the readers' rules to a moderator's text too.
 func checkCommentText(body string) (string, error) {
-	body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
-	if body == "" || !isValidText(body) {
+	body = news.NFC(strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n")))
+	if body == "" || news.CheckText("", body) != nil {
 		return "", fmt.Errorf("the comment needs a text, in valid characters")
 	}
 	if err := render.CheckCommentHTML(body); err != nil {
@@ -73,7 +73,7 @@ func (s *Server) editComment(w http.ResponseWriter, r *http.Request, u *news.Use
 	case err != nil:
 		s.commentPage(w, r, u, &edited, http.StatusUnprocessableEntity, "Nothing was saved: "+err.Error()+".")
 		return
-	case edited.AuthorName == "" || !isValidText(edited.AuthorName+edited.AuthorEmail+edited.AuthorURL):
+	case edited.AuthorName == "" || !news.Visible(edited.AuthorName) || news.CheckText("", edited.AuthorName+edited.AuthorEmail+edited.AuthorURL) != nil:
 		s.commentPage(w, r, u, &edited, http.StatusUnprocessableEntity, "Nothing was saved: the comment needs an author's name.")
 		return
 	case edited.AuthorEmail != "":
@@ -82,10 +82,15 @@ func (s *Server) editComment(w http.ResponseWriter, r *http.Request, u *news.Use
 			return
 		}
 	}
-	if l := strings.ToLower(edited.AuthorURL); edited.AuthorURL != "" && !strings.HasPrefix(l, "https://") && !strings.HasPrefix(l, "http://") {
-		s.commentPage(w, r, u, &edited, http.StatusUnprocessableEntity, "Nothing was saved: the website must start with https:// or http://.")
-		return
+	if edited.AuthorURL != "" {
+		normal, err := render.NormalizeWebURL(edited.AuthorURL)
+		if err != nil {
+			s.commentPage(w, r, u, &edited, http.StatusUnprocessableEntity, "Nothing was saved: "+err.Error())
+			return
+		}
+		edited.AuthorURL = normal
 	}
+	edited.AuthorName, edited.AuthorEmail = news.NFC(edited.AuthorName), news.NFC(edited.AuthorEmail)
 	edited.Body, edited.BodyHTML = body, render.Comment(body)
 	if err := s.store.UpdateComment(r.Context(), &edited); err != nil {
 		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The comment could not be saved.")
@@ -108,7 +113,7 @@ func (s *Server) replyToComment(w http.ResponseWriter, r *http.Request, u *news.
 		return
 	}
 	reply := &news.Comment{ArticleID: c.ArticleID, ParentID: c.ID, Status: news.CommentApproved, AuthorName: u.Name,
-		AuthorEmail: u.Email, Body: body, BodyHTML: render.Comment(body), CreatedAt: s.cfg.Now().UTC().Truncate(1e9)}
+		AuthorEmail: u.Email, Body: body, BodyHTML: render.Comment(body), CreatedAt: s.cfg.Now().UTC().Truncate(1e9), UserID: u.ID}
 	if c.Status != news.CommentApproved {
 		reply.ParentID = 0 // a reply to a comment readers cannot see stands on its own
 	}

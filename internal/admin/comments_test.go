@@ -37,6 +37,10 @@ func TestBulkModeration(t *testing.T) {
 	b.login("editor@newsroom.example")
 	two := e.addComment("two@example.net", "h2", news.CommentPending, "Second")
 	three := e.addComment("three@example.net", "h3", news.CommentPending, "Third")
+	// A reader has the page now, so it is in the page cache: what follows must drop it.
+	if page := e.browser().get(e.site.ArticlePath(e.article)).body; strings.Contains(page, "Second") {
+		t.Fatal("a pending comment is on the page")
+	}
 	r := b.post("/admin/comments", url.Values{"csrf": {b.csrf()}, "bulk": {"approved"}, "apply": {"1"},
 		"ids": {fmt.Sprint(e.pending.ID), fmt.Sprint(two.ID)}, "back": {"/admin/comments?status=pending"}})
 	if r.status != 303 || !strings.HasPrefix(r.header.Get("Location"), "/admin/comments?status=pending&done=") {
@@ -64,6 +68,10 @@ func TestEditReplyHistoryAndBlock(t *testing.T) {
 	b.login("editor@newsroom.example")
 	approved := e.addComment("rude@example.net", "iphash-rude", news.CommentApproved, "Some rude words")
 	path := fmt.Sprintf("/admin/comments/%d", approved.ID)
+	e.site.Sync(context.Background())
+	if page := e.browser().get(e.site.ArticlePath(e.article)).body; !strings.Contains(page, "Some rude words") {
+		t.Fatal("the approved comment is not on the page") // and the page is cached now
+	}
 	if r := b.get(path + "/edit"); r.status != 200 || !strings.Contains(r.body, "All comments from this email (1)") {
 		t.Fatalf("comment page: %d", r.status)
 	}

@@ -43,7 +43,6 @@ func (s *Server) setupForm(w http.ResponseWriter, r *http.Request) {
 
 // setup creates the first administrator from the one-time link, and signs them in.
 func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
-	r.ParseForm()
 	token := r.PostForm.Get("token")
 	if !s.setupAllowed(r, token) {
 		s.fail(w, r, nil, http.StatusNotFound, "No setup here", "This setup link is not valid any more: the site has an administrator already.")
@@ -90,10 +89,11 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "login", p)
 }
 
-// login checks the password, counting failures per account and per address: past the
-// limit it refuses even the right password until the window has passed.
+// login checks the password. An attempt is reserved on the account's and the
+// address's limits before the password is checked (so that concurrent guesses cannot
+// outrun the count); past a limit even the right password is refused until the window
+// has passed. A right password gives its attempt back.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	r.ParseForm()
 	now := s.cfg.Now()
 	email := strings.ToLower(strings.TrimSpace(r.PostForm.Get("email")))
 	pw := r.PostForm.Get("password")
@@ -101,10 +101,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	again := func(status int, msg string) {
 		s.render(w, r, status, "login", &page{Title: "Sign in", Action: "/admin/login", Error: msg, Body: body})
 	}
-	ip := s.clientKey(r)
-	if wait := max(s.byAccount.Wait("account:"+email, now), s.byAddress.Wait("address:"+ip, now)); wait > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		again(http.StatusTooManyRequests, fmt.Sprintf("Too many failed attempts. For your account's safety, please wait %s before trying again.", roundUp(wait)))
+	address, account := s.addressLimit(r), s.accountLimit(email)
+	if wait, err := s.reserve(r, now, address, account); wait > 0 || err != nil {
+		again(s.tooMany(w, wait, err))
 		return
 	}
 	u, err := s.store.UserByEmail(r.Context(), email)
@@ -112,12 +111,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		auth.VerifyNothing(pw) // as slow as a wrong password, so emails cannot be probed
 	}
 	if err != nil || !auth.VerifyPassword(u.PasswordHash, pw) || u.Disabled {
-		s.byAccount.Fail("account:"+email, now)
-		s.byAddress.Fail("address:"+ip, now)
 		again(http.StatusUnauthorized, "That email and password do not match an account.")
 		return
 	}
-	s.byAccount.Reset("account:" + email)
+	s.succeeded(r, now, address, account)
 	if u.TOTPSecret != "" {
 		s.askCode(w, r, u, body.Next, http.StatusOK, "")
 		return

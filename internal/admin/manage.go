@@ -153,8 +153,9 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request, u *news.User) {
 }
 
 // updateUser changes a user's role or access. The last active administrator cannot
-// be demoted or disabled, so that the site always has someone to run it; disabling a
-// user ends their sessions.
+// be demoted or disabled, so that the site always has someone to run it (the store
+// checks it in the same step as the change, so two administrators demoting each other
+// at once cannot both succeed); disabling a user ends their sessions.
 func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, u *news.User) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	role := news.Role(r.PostForm.Get("role"))
@@ -168,26 +169,17 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, u *news.User
 		return
 	}
 	disabled := r.PostForm.Get("disabled") == "1"
-	if target.Role == news.RoleAdministrator && !target.Disabled && (role != news.RoleAdministrator || disabled) {
-		users, _ := s.store.Users(r.Context())
-		admins := 0
-		for _, x := range users {
-			if x.Role == news.RoleAdministrator && !x.Disabled {
-				admins++
-			}
-		}
-		if admins <= 1 {
-			s.usersPage(w, r, u, http.StatusConflict, "Nothing was changed: "+target.Name+" is the only active administrator. Make someone else an administrator first.", nil)
-			return
-		}
-	}
-	target.Role, target.Disabled = role, disabled
-	if err := s.store.UpdateUser(r.Context(), target); err != nil {
+	switch err := s.store.SetAccess(r.Context(), target.ID, role, disabled); {
+	case errors.Is(err, news.ErrConflict):
+		s.usersPage(w, r, u, http.StatusConflict, "Nothing was changed: "+target.Name+" is the only active administrator. Make someone else an administrator first.", nil)
+		return
+	case errors.Is(err, news.ErrNotFound):
+		s.fail(w, r, u, http.StatusNotFound, "No such user", "That account does not exist.")
+		return
+	case err != nil:
+		s.log.Error("change user", "user", target.ID, "err", err)
 		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The account could not be changed.")
 		return
-	}
-	if disabled {
-		s.store.DeleteUserSessions(r.Context(), target.ID, "")
 	}
 	s.log.Info("user changed", "user", target.ID, "role", role, "disabled", disabled, "by", u.ID)
 	http.Redirect(w, r, "/admin/users?done="+strings.ReplaceAll(target.Name+" saved.", " ", "+"), http.StatusSeeOther)
@@ -199,13 +191,17 @@ type sessionLine struct {
 }
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, u *news.User, status int, errMsg string) {
-	sessions, _ := s.store.UserSessions(r.Context(), u.ID, s.cfg.Now())
+	now := s.cfg.Now()
+	sessions, _ := s.store.UserSessions(r.Context(), u.ID, now)
 	current := ""
 	if c, err := r.Cookie(cookieName); err == nil {
 		current = auth.HashToken(c.Value)
 	}
 	var lines []sessionLine
 	for _, ss := range sessions {
+		if !now.Before(sessionEnd(ss)) {
+			continue // ended unused; kept a while only for a late save (KeepAfterEnd)
+		}
 		agent := ss.UserAgent
 		if agent == "" {
 			agent = "A browser"
@@ -220,35 +216,49 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request, u *news.User) {
 	s.accountPage(w, r, u, http.StatusOK, "")
 }
 
-// changePassword needs the current password, and signs out every other session.
+// changePassword needs the current password, its guesses limited as at sign-in (a
+// stolen session must not become a way to guess it), and signs out every other
+// session in the same step as the change.
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, u *news.User) {
+	now := s.cfg.Now()
+	address, account := s.addressLimit(r), s.accountLimit(u.Email)
+	if wait, err := s.reserve(r, now, address, account); wait > 0 || err != nil {
+		status, msg := s.tooMany(w, wait, err)
+		s.accountPage(w, r, u, status, msg+" Your password was not changed.")
+		return
+	}
 	if !auth.VerifyPassword(u.PasswordHash, r.PostForm.Get("current")) {
 		s.accountPage(w, r, u, http.StatusUnprocessableEntity, "Your current password was not right, so nothing was changed.")
 		return
 	}
+	s.succeeded(r, now, address, account)
 	hash, err := auth.HashPassword(r.PostForm.Get("new"))
 	if err != nil {
 		s.accountPage(w, r, u, http.StatusUnprocessableEntity, "Please choose another password: "+err.Error()+".")
 		return
 	}
-	u.PasswordHash = hash
-	if err := s.store.UpdateUser(r.Context(), u); err != nil {
+	if err := s.store.SetPassword(r.Context(), u.ID, hash, s.sessionHash(r)); err != nil {
+		s.log.Error("change password", "user", u.ID, "err", err)
 		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The password could not be changed.")
 		return
 	}
-	s.signOutOthers(r, u)
+	s.log.Info("password changed", "user", u.ID)
 	http.Redirect(w, r, "/admin/account?done=Password+changed;+your+other+sessions+were+signed+out.", http.StatusSeeOther)
 }
 
-func (s *Server) signOutOthers(r *http.Request, u *news.User) {
-	keep := ""
-	if c, err := r.Cookie(cookieName); err == nil {
-		keep = auth.HashToken(c.Value)
+// sessionHash is the store's name of the request's session ("" without a cookie).
+func (s *Server) sessionHash(r *http.Request) string {
+	if c, err := r.Cookie(cookieName); err == nil && c.Value != "" {
+		return auth.HashToken(c.Value)
 	}
-	s.store.DeleteUserSessions(r.Context(), u.ID, keep)
+	return ""
 }
 
 func (s *Server) endOtherSessions(w http.ResponseWriter, r *http.Request, u *news.User) {
-	s.signOutOthers(r, u)
+	if err := s.store.DeleteUserSessions(r.Context(), u.ID, s.sessionHash(r)); err != nil {
+		s.log.Error("sign out everywhere", "user", u.ID, "err", err)
+		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "Your other sessions could not be signed out. Please try again.")
+		return
+	}
 	http.Redirect(w, r, "/admin/account?done=Signed+out+everywhere+else.", http.StatusSeeOther)
 }

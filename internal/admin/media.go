@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"mime/multipart"
 	"net/http"
@@ -78,12 +79,20 @@ func (s *Server) storeUpload(r *http.Request, u *news.User, file multipart.File,
 	if s.cfg.Media == nil {
 		return nil, http.StatusInternalServerError, "This server keeps no media."
 	}
-	im, err := media.Process(s.cfg.Media, file)
+	im, err := media.Process(r.Context(), s.cfg.Media, file)
 	var refused *media.Error
-	if errors.As(err, &refused) {
+	switch {
+	case errors.Is(err, media.ErrBusy):
+		s.log.Info("upload refused: media processing busy", "by", u.ID)
+		return nil, http.StatusServiceUnavailable, media.ErrBusy.Reason + " Nothing was uploaded."
+	case errors.As(err, &refused):
 		return nil, http.StatusUnprocessableEntity, refused.Reason + " Nothing was uploaded."
-	}
-	if err != nil {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		// The client left (or the server is stopping) before the image was done:
+		// nothing was stored, and this answer most likely reaches no one.
+		s.log.Info("upload given up", "by", u.ID, "err", err)
+		return nil, http.StatusServiceUnavailable, "The upload stopped before the image was processed. Nothing was uploaded. Please try again."
+	case err != nil:
 		s.log.Error("store upload", "err", err)
 		return nil, http.StatusInternalServerError, "The image could not be stored. Nothing was uploaded."
 	}

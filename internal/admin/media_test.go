@@ -2,14 +2,18 @@ package admin_test
 
 import (
 	"bytes"
+	"compress/lzw"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
+	"html"
 	"image"
 	"image/color"
+	"image/gif"
 	"image/png"
 	"mime/multipart"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -149,5 +153,81 @@ func TestEditorUploadsAFeaturedImage(t *testing.T) {
 	}
 	if _, r := b.write(path, "save", map[string]string{"title": "Pictured", "body": "Text.", "image_media": "9999"}); r.status != 422 {
 		t.Errorf("a library item that does not exist: %d", r.status)
+	}
+}
+
+// gifBomb is a valid animated GIF of frames frames of w × h pixels, all colour 0: one
+// frame's LZW data (written by streaming zeros, never holding the frame) repeated.
+func gifBomb(frames, w, h int) []byte {
+	var packed bytes.Buffer
+	lw := lzw.NewWriter(&packed, lzw.LSB, 8)
+	zero := make([]byte, 64<<10)
+	for n := w * h; n > 0; n -= len(zero) {
+		lw.Write(zero[:min(n, len(zero))])
+	}
+	lw.Close()
+	var frame bytes.Buffer
+	frame.Write([]byte{0x21, 0xF9, 4, 0, 10, 0, 0, 0, 0x2C, 0, 0, 0, 0})
+	binary.Write(&frame, binary.LittleEndian, [2]uint16{uint16(w), uint16(h)})
+	frame.Write([]byte{0, 8})
+	for p := packed.Bytes(); len(p) > 0; p = p[min(len(p), 255):] {
+		frame.WriteByte(byte(min(len(p), 255)))
+		frame.Write(p[:min(len(p), 255)])
+	}
+	frame.WriteByte(0)
+	var b bytes.Buffer
+	b.WriteString("GIF89a")
+	binary.Write(&b, binary.LittleEndian, [2]uint16{uint16(w), uint16(h)})
+	b.Write([]byte{0xF7, 0, 0})
+	b.Write(make([]byte, 3*256))
+	b.Write([]byte{0x21, 0xFF, 11})
+	b.WriteString("NETSCAPE2.0")
+	b.Write([]byte{3, 1, 0, 0, 0})
+	for range frames {
+		b.Write(frame.Bytes())
+	}
+	b.WriteByte(0x3B)
+	return b.Bytes()
+}
+
+// A contributor's animated GIF bomb (100 frames of 7000 × 7000 in 3.6 MB, 4.6 GB
+// once decoded) is refused, from the library and from the editor, with words that
+// say what is too large and what to do; nothing is stored.
+func TestAGIFBombIsRefusedWithReasons(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(news.RoleContributor)
+	b := e.browser()
+	b.login("contributor@newsroom.example")
+	bomb := gifBomb(100, 7000, 7000)
+	const why = "This animated GIF has 100 frames of 7000 × 7000 pixels: processing it would need"
+
+	r := b.multipartPost("/admin/media", map[string]string{"csrf": b.csrf(), "alt": "A cat"}, "file", "cat.gif", bomb)
+	body := html.UnescapeString(r.body)
+	if r.status != 422 || !strings.Contains(body, why) || !strings.Contains(body, "at most 256 MB is allowed. Make it smaller or with fewer frames. Nothing was uploaded.") {
+		t.Errorf("library upload: %d\n%s", r.status, firstLine(body, why))
+	}
+	r = b.multipartPost("/admin/articles", map[string]string{"csrf": b.csrf(), "action": "save", "title": "Cats",
+		"body": "Text.", "image_alt": "A cat"}, "image_file", "cat.gif", bomb)
+	body = html.UnescapeString(r.body)
+	if r.status != 422 || !strings.Contains(body, why) || !strings.Contains(body, "Nothing was saved.") {
+		t.Errorf("editor upload: %d\n%s", r.status, firstLine(body, why))
+	}
+	if items, _ := e.db.MediaLibrary(context.Background(), 10); len(items) != 0 {
+		t.Errorf("the library has %d items", len(items))
+	}
+	if stored, _ := os.ReadDir(string(e.files.(media.Dir))); len(stored) != 0 {
+		t.Errorf("%d files stored", len(stored))
+	}
+	// An animation within the budget still joins the library, all its frames kept.
+	if r := b.multipartPost("/admin/media", map[string]string{"csrf": b.csrf(), "alt": "A blinking cursor"}, "file", "c.gif", gifBomb(20, 600, 400)); r.status != 303 {
+		t.Fatalf("a small animation: %d\n%s", r.status, r.body)
+	}
+	items, _ := e.db.MediaLibrary(context.Background(), 10)
+	if len(items) != 1 || items[0].ContentType != "image/gif" || items[0].Width != 600 {
+		t.Fatalf("library: %+v", items)
+	}
+	got := e.browser().get("/media/" + items[0].Name)
+	if g, err := gif.DecodeAll(strings.NewReader(got.body)); got.status != 200 || err != nil || len(g.Image) != 20 {
+		t.Errorf("the stored animation: %d, %v", got.status, err)
 	}
 }

@@ -24,13 +24,13 @@ func (s *Server) sections(w http.ResponseWriter, r *http.Request, u *news.User) 
 }
 
 func (s *Server) addSection(w http.ResponseWriter, r *http.Request, u *news.User) {
-	name := strings.TrimSpace(r.PostForm.Get("name"))
-	if name == "" || !isValidText(name+r.PostForm.Get("description")) {
-		s.sectionsPage(w, r, u, http.StatusUnprocessableEntity, "A section needs a name. Nothing was added.")
+	name, description, ok := sectionText(r)
+	if !ok || name == "" {
+		s.sectionsPage(w, r, u, http.StatusUnprocessableEntity, "A section needs a name, in letters others can see. Nothing was added.")
 		return
 	}
 	secs, _ := s.store.Sections(r.Context())
-	sec := &news.Section{Name: name, Description: strings.TrimSpace(r.PostForm.Get("description")), Position: len(secs) + 1}
+	sec := &news.Section{Name: name, Description: description, Position: len(secs) + 1}
 	if err := s.store.CreateSection(r.Context(), sec); err != nil {
 		if errors.Is(err, news.ErrConflict) {
 			s.sectionsPage(w, r, u, http.StatusUnprocessableEntity, "There is a section with that address already. Nothing was added.")
@@ -46,16 +46,28 @@ func (s *Server) addSection(w http.ResponseWriter, r *http.Request, u *news.User
 func (s *Server) updateSection(w http.ResponseWriter, r *http.Request, u *news.User) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	pos, perr := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("position")))
-	name := strings.TrimSpace(r.PostForm.Get("name"))
-	if err != nil || perr != nil || name == "" || !isValidText(name+r.PostForm.Get("description")) {
+	name, description, ok := sectionText(r)
+	if err != nil || perr != nil || name == "" || !ok {
 		s.sectionsPage(w, r, u, http.StatusUnprocessableEntity, "A section needs a name and a whole-number position. Nothing was saved.")
 		return
 	}
-	sec := &news.Section{ID: id, Name: name, Description: strings.TrimSpace(r.PostForm.Get("description")), Position: pos}
+	sec := &news.Section{ID: id, Name: name, Description: description, Position: pos}
 	if err := s.store.UpdateSection(r.Context(), sec); err != nil {
 		s.fail(w, r, u, http.StatusNotFound, "No such section", "That section does not exist.")
 		return
 	}
 	s.sync(r)
 	http.Redirect(w, r, withDone("/admin/sections", name+" saved."), http.StatusSeeOther)
+}
+
+// sectionText reads a section's name and description as they are stored: valid text,
+// in NFC, without control characters; a name must show.
+func sectionText(r *http.Request) (name, description string, ok bool) {
+	rawName, rawDesc := r.PostForm.Get("name"), r.PostForm.Get("description")
+	if !isValidText(rawName + rawDesc) {
+		return "", "", false
+	}
+	name, _ = news.CleanLine(rawName)
+	description, _ = news.CleanText(strings.TrimSpace(rawDesc))
+	return name, description, name == "" || news.Visible(name)
 }

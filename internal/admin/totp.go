@@ -49,9 +49,11 @@ func (s *Server) askCode(w http.ResponseWriter, r *http.Request, u *news.User, n
 		Body: loginBody{CodeStep: true, Pending: s.pendingToken(u, s.cfg.Now()), Next: next}})
 }
 
-// loginCode is the second step of a sign-in with two-step sign-in on.
+// loginCode is the second step of a sign-in with two-step sign-in on. Like the
+// password, a code is reserved on the limits (the account's codes, the address) before
+// it is checked; then using it is one atomic step in the store, so that a code sent on
+// two requests at once signs in only one.
 func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
-	r.ParseForm()
 	now := s.cfg.Now()
 	next := safeNext(r.PostForm.Get("next"))
 	id, ok := s.checkPending(r.PostForm.Get("pending"), now)
@@ -65,24 +67,24 @@ func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnauthorized, "login", &page{Title: "Sign in", Action: "/admin/login", Error: "Please sign in again.", Body: loginBody{Next: next}})
 		return
 	}
-	key := "account:" + strings.ToLower(u.Email)
-	if wait := s.byAccount.Wait(key, now); wait > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		s.askCode(w, r, u, next, http.StatusTooManyRequests, fmt.Sprintf("Too many failed attempts. Please wait %s before trying again.", roundUp(wait)))
+	address, codes := s.addressLimit(r), s.codeLimit(u)
+	if wait, err := s.reserve(r, now, address, codes); wait > 0 || err != nil {
+		status, msg := s.tooMany(w, wait, err)
+		s.askCode(w, r, u, next, status, msg)
 		return
 	}
 	step, ok := auth.CheckTOTP(u.TOTPSecret, r.PostForm.Get("code"), now, u.TOTPLastStep)
+	if ok {
+		if ok, err = s.store.UseTOTPStep(r.Context(), u.ID, step); err != nil {
+			s.fail(w, r, nil, http.StatusInternalServerError, "Something went wrong", "You could not be signed in. Please try again.")
+			return
+		}
+	}
 	if !ok {
-		s.byAccount.Fail(key, now)
 		s.askCode(w, r, u, next, http.StatusUnauthorized, "That code is not right (or was used already). Type the one your app shows now.")
 		return
 	}
-	u.TOTPLastStep = step
-	if err := s.store.UpdateUser(r.Context(), u); err != nil {
-		s.fail(w, r, nil, http.StatusInternalServerError, "Something went wrong", "You could not be signed in. Please try again.")
-		return
-	}
-	s.byAccount.Reset(key)
+	s.succeeded(r, now, address, codes)
 	if err := s.startSession(w, r, u); err != nil {
 		s.fail(w, r, nil, http.StatusInternalServerError, "Something went wrong", "You could not be signed in. Please try again.")
 		return
@@ -123,8 +125,7 @@ func (s *Server) totpEnable(w http.ResponseWriter, r *http.Request, u *news.User
 		s.totpPage(w, r, u, secret, http.StatusUnprocessableEntity, "That code is not right: check the key in your app and type the code it shows now.")
 		return
 	}
-	u.TOTPSecret, u.TOTPLastStep = secret, step
-	if err := s.store.UpdateUser(r.Context(), u); err != nil {
+	if err := s.store.SetTOTP(r.Context(), u.ID, secret, step); err != nil {
 		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "Two-step sign-in could not be turned on.")
 		return
 	}
@@ -132,17 +133,26 @@ func (s *Server) totpEnable(w http.ResponseWriter, r *http.Request, u *news.User
 	http.Redirect(w, r, "/admin/account?done=Two-step+sign-in+is+on.", http.StatusSeeOther)
 }
 
-// totpDisable needs the password and a current code.
+// totpDisable needs the password and a current code; the guesses are limited as at
+// sign-in (a stolen session must not become a way to guess the password).
 func (s *Server) totpDisable(w http.ResponseWriter, r *http.Request, u *news.User) {
-	_, ok := auth.CheckTOTP(u.TOTPSecret, r.PostForm.Get("code"), s.cfg.Now(), u.TOTPLastStep)
+	now := s.cfg.Now()
+	address, account, codes := s.addressLimit(r), s.accountLimit(u.Email), s.codeLimit(u)
+	if wait, err := s.reserve(r, now, address, account, codes); wait > 0 || err != nil {
+		status, msg := s.tooMany(w, wait, err)
+		s.accountPage(w, r, u, status, msg+" Two-step sign-in stays on.")
+		return
+	}
+	_, ok := auth.CheckTOTP(u.TOTPSecret, r.PostForm.Get("code"), now, u.TOTPLastStep)
 	if !auth.VerifyPassword(u.PasswordHash, r.PostForm.Get("password")) || !ok {
 		s.accountPage(w, r, u, http.StatusUnprocessableEntity, "The password or the code was not right, so two-step sign-in stays on.")
 		return
 	}
-	u.TOTPSecret, u.TOTPLastStep = "", 0
-	if err := s.store.UpdateUser(r.Context(), u); err != nil {
+	s.succeeded(r, now, address, account, codes)
+	if err := s.store.SetTOTP(r.Context(), u.ID, "", 0); err != nil {
 		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "Two-step sign-in could not be turned off.")
 		return
 	}
+	s.log.Info("two-step sign-in off", "user", u.ID)
 	http.Redirect(w, r, "/admin/account?done=Two-step+sign-in+is+off.", http.StatusSeeOther)
 }

@@ -2,12 +2,15 @@ package admin_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"broadsheet/internal/admin"
 	"broadsheet/internal/auth"
 	"broadsheet/internal/news"
 )
@@ -84,5 +87,107 @@ func TestTwoStepSignIn(t *testing.T) {
 	}
 	if stored, _ := e.db.User(context.Background(), u.ID); stored.TOTPSecret != "" {
 		t.Error("still on")
+	}
+}
+
+// enableTOTP turns two-step sign-in on for b's user and returns the secret.
+func enableTOTP(t *testing.T, e *env, b *browser) string {
+	t.Helper()
+	m := secretRe.FindStringSubmatch(b.post("/admin/account/totp/start", url.Values{"csrf": {b.csrf()}}).body)
+	if m == nil {
+		t.Fatal("no secret on the setup page")
+	}
+	code, _ := auth.TOTPCode(m[1], e.clock.Now())
+	if r := b.post("/admin/account/totp/enable", url.Values{"csrf": {b.csrf()}, "secret": {m[1]}, "code": {code}}); r.status != 303 {
+		t.Fatalf("enable two-step sign-in: %d", r.status)
+	}
+	return m[1]
+}
+
+// passwordStep signs in with the password from a new browser, and returns it with the
+// token of the code step.
+func passwordStep(t *testing.T, e *env, email string, headers ...string) (*browser, string) {
+	t.Helper()
+	b := e.browser()
+	r := b.post("/admin/login", url.Values{"email": {email}, "password": {password}}, headers...)
+	m := pendingRe.FindStringSubmatch(r.body)
+	if r.status != 200 || m == nil {
+		t.Fatalf("password step: %d", r.status)
+	}
+	return b, m[1]
+}
+
+// The code of two-step sign-in is guessed no more often than a password: 5 wrong
+// codes per account in 15 minutes, however many times the password step is passed
+// again and from whichever address.
+func TestCodeStepIsLimited(t *testing.T) {
+	e := newEnvWith(t, func(c *admin.Config) { c.TrustProxy = true })
+	u := e.addUser(news.RoleEditor)
+	owner := e.browser()
+	owner.login(u.Email)
+	secret := enableTOTP(t, e, owner)
+	e.clock.Add(time.Minute)
+
+	b, pending := passwordStep(t, e, u.Email, "X-Forwarded-For", "198.51.100.1")
+	for i := range 5 {
+		r := b.post("/admin/login/code", url.Values{"pending": {pending}, "code": {fmt.Sprintf("%06d", 100000+i)}}, "X-Forwarded-For", "198.51.100.1")
+		if r.status != 401 {
+			t.Fatalf("wrong code %d: %d", i+1, r.status)
+		}
+	}
+	code, _ := auth.TOTPCode(secret, e.clock.Now())
+	r := b.post("/admin/login/code", url.Values{"pending": {pending}, "code": {code}}, "X-Forwarded-For", "198.51.100.1")
+	if r.status != 429 || r.header.Get("Set-Cookie") != "" || !strings.Contains(r.body, "Too many failed attempts") || r.header.Get("Retry-After") == "" {
+		t.Errorf("the right code after 5 wrong ones: %d, cookie %q", r.status, r.header.Get("Set-Cookie"))
+	}
+	// Passing the password step again, from another address, gives no new tries.
+	b, pending = passwordStep(t, e, u.Email, "X-Forwarded-For", "203.0.113.9")
+	if r := b.post("/admin/login/code", url.Values{"pending": {pending}, "code": {code}}, "X-Forwarded-For", "203.0.113.9"); r.status != 429 || r.header.Get("Set-Cookie") != "" {
+		t.Errorf("the right code after a new password step elsewhere: %d", r.status)
+	}
+	e.clock.Add(16 * time.Minute)
+	b, pending = passwordStep(t, e, u.Email, "X-Forwarded-For", "203.0.113.9")
+	code, _ = auth.TOTPCode(secret, e.clock.Now())
+	if r := b.post("/admin/login/code", url.Values{"pending": {pending}, "code": {code}}, "X-Forwarded-For", "203.0.113.9"); r.status != 303 {
+		t.Errorf("the right code after the window: %d", r.status)
+	}
+}
+
+// One code sent on several requests at once signs in one of them: a code is used once,
+// in one atomic step.
+func TestOneCodeMakesOneSession(t *testing.T) {
+	e := newEnv(t)
+	u := e.addUser(news.RoleEditor)
+	owner := e.browser()
+	owner.login(u.Email)
+	secret := enableTOTP(t, e, owner)
+	for round := range 3 {
+		e.clock.Add(16 * time.Minute) // past the window of the last round's failures
+		var pendings []string
+		var browsers []*browser
+		for range 5 {
+			b, p := passwordStep(t, e, u.Email)
+			browsers, pendings = append(browsers, b), append(pendings, p)
+		}
+		code, _ := auth.TOTPCode(secret, e.clock.Now())
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		sessions := 0
+		for i, b := range browsers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := b.post("/admin/login/code", url.Values{"pending": {pendings[i]}, "code": {code}})
+				if r.status == 303 && strings.Contains(r.header.Get("Set-Cookie"), "broadsheet_session=") {
+					mu.Lock()
+					sessions++
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		if sessions != 1 {
+			t.Errorf("round %d: one code sent on 5 requests at once made %d sessions", round+1, sessions)
+		}
 	}
 }

@@ -1,5 +1,6 @@
 // Package auth holds what signing in needs and nothing of HTTP: password hashing with
-// argon2id, session tokens, and the limiter of failed attempts.
+// argon2id, session tokens and TOTP codes. (The limits of failed attempts are counted
+// in the store, news.Limits, so that they hold across processes.)
 package auth
 
 import (
@@ -55,10 +56,16 @@ func HashPassword(pw string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
+	return hashWithSalt(pw, salt), nil
+}
+
+// hashWithSalt is HashPassword's work once the salt is drawn (a known-answer test
+// gives it the salt of a vector).
+func hashWithSalt(pw string, salt []byte) string {
 	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
-		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+		b64.EncodeToString(salt), b64.EncodeToString(key))
 }
 
 // VerifyPassword reports whether pw matches the hash, in time that does not depend on

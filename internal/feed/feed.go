@@ -1,12 +1,16 @@
 // Package feed writes a site's syndication documents: RSS 2.0, Atom 1.0 and JSON Feed
 // 1.1 from one Feed value, and the sitemaps search engines read. It knows nothing of
-// storage or HTTP; all of its URLs are absolute.
+// storage or HTTP. Its callers give absolute addresses; every address it writes is a URI
+// (see ToURI), whatever it was given.
 package feed
 
 import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"net/url"
+	"path"
+	"strings"
 	"time"
 )
 
@@ -15,8 +19,8 @@ type Feed struct {
 	Title       string
 	Description string
 	Language    string
-	SiteURL     string // the HTML page the feed follows
-	FeedURL     string // this feed's own address (its format's)
+	SiteURL     string // the HTML page the feed follows, absolute
+	FeedURL     string // this feed's own address (its format's), absolute
 	Updated     time.Time
 	Items       []Item
 }
@@ -24,13 +28,13 @@ type Feed struct {
 // Item is one article of a feed.
 type Item struct {
 	ID          string // permanent: the article's canonical URL
-	URL         string
+	URL         string // absolute
 	Title       string
 	Summary     string // plain text
-	ContentHTML string // full body, sanitised HTML
+	ContentHTML string // full body, sanitised HTML with absolute addresses (see ResolveHTML)
 	Author      string
 	Categories  []string
-	Image       string
+	Image       string // absolute
 	Published   time.Time
 	Updated     time.Time
 }
@@ -102,20 +106,21 @@ type cdata struct {
 // RSS writes the feed as RSS 2.0 with the full content in content:encoded.
 func RSS(f Feed) []byte {
 	ch := rssChannel{
-		Title: f.Title, Link: f.SiteURL, Description: f.Description, Language: f.Language,
-		Generator: "Broadsheet", Self: rssSelf{Href: f.FeedURL, Rel: "self", Type: "application/rss+xml"},
+		Title: f.Title, Link: ToURI(f.SiteURL), Description: f.Description, Language: f.Language,
+		Generator: "Broadsheet", Self: rssSelf{Href: ToURI(f.FeedURL), Rel: "self", Type: "application/rss+xml"},
 	}
 	if !f.Updated.IsZero() {
 		ch.LastBuildDate = f.Updated.UTC().Format(time.RFC1123Z)
 	}
 	for _, it := range f.Items {
 		ri := rssItem{
-			Title: it.Title, Link: it.URL, GUID: rssGUID{IsPermaLink: "true", Value: it.ID},
+			Title: it.Title, Link: ToURI(it.URL), GUID: rssGUID{IsPermaLink: "true", Value: ToURI(it.ID)},
 			PubDate: it.Published.UTC().Format(time.RFC1123Z), Creator: it.Author, Categories: it.Categories,
 			Description: it.Summary, Content: cdata{it.ContentHTML},
 		}
 		if it.Image != "" {
-			ri.Enclosure = &rssEnclosure{URL: it.Image, Length: "0", Type: imageType(it.Image)}
+			// The length is unknown here; RSS Best Practices allow 0 for that.
+			ri.Enclosure = &rssEnclosure{URL: ToURI(it.Image), Length: "0", Type: imageType(it.Image)}
 		}
 		ch.Items = append(ch.Items, ri)
 	}
@@ -123,14 +128,24 @@ func RSS(f Feed) []byte {
 		DC: "http://purl.org/dc/elements/1.1/", Atom: "http://www.w3.org/2005/Atom", Channel: ch})
 }
 
-func imageType(url string) string {
-	switch {
-	case bytes.HasSuffix([]byte(url), []byte(".png")):
+// imageType is the media type an image address's extension names (its path's, so
+// that "x.png?v=2" is a PNG); JPEG, the most common, when it names none we know.
+func imageType(addr string) string {
+	p := addr
+	if u, err := url.Parse(addr); err == nil {
+		p = u.Path
+	}
+	switch strings.ToLower(path.Ext(p)) {
+	case ".png":
 		return "image/png"
-	case bytes.HasSuffix([]byte(url), []byte(".gif")):
+	case ".gif":
 		return "image/gif"
-	case bytes.HasSuffix([]byte(url), []byte(".webp")):
+	case ".webp":
 		return "image/webp"
+	case ".avif":
+		return "image/avif"
+	case ".svg":
+		return "image/svg+xml"
 	}
 	return "image/jpeg"
 }
@@ -182,13 +197,13 @@ type atomContent struct {
 // Atom writes the feed as Atom 1.0 with the full content as escaped HTML.
 func Atom(f Feed) []byte {
 	doc := atomDoc{
-		Lang: f.Language, Title: f.Title, Subtitle: f.Description, ID: f.FeedURL,
+		Lang: f.Language, Title: f.Title, Subtitle: f.Description, ID: ToURI(f.FeedURL),
 		Updated: rfc3339(f.Updated), Gen: "Broadsheet",
-		Links: []atomLink{{Href: f.SiteURL, Rel: "alternate", Type: "text/html"}, {Href: f.FeedURL, Rel: "self", Type: "application/atom+xml"}},
+		Links: []atomLink{{Href: ToURI(f.SiteURL), Rel: "alternate", Type: "text/html"}, {Href: ToURI(f.FeedURL), Rel: "self", Type: "application/atom+xml"}},
 	}
 	for _, it := range f.Items {
 		e := atomEntry{
-			Title: it.Title, ID: it.ID, Link: atomLink{Href: it.URL, Rel: "alternate", Type: "text/html"},
+			Title: it.Title, ID: ToURI(it.ID), Link: atomLink{Href: ToURI(it.URL), Rel: "alternate", Type: "text/html"},
 			Published: rfc3339(it.Published), Updated: rfc3339(it.updated()), Summary: it.Summary,
 			Content: atomContent{Type: "html", Value: it.ContentHTML},
 		}
@@ -253,11 +268,14 @@ type jsonAuthor struct {
 
 // JSON writes the feed as JSON Feed 1.1.
 func JSON(f Feed) []byte {
-	doc := jsonFeed{Version: "https://jsonfeed.org/version/1.1", Title: f.Title, HomePageURL: f.SiteURL,
-		FeedURL: f.FeedURL, Description: f.Description, Language: f.Language, Items: []jsonItem{}}
+	doc := jsonFeed{Version: "https://jsonfeed.org/version/1.1", Title: f.Title, HomePageURL: ToURI(f.SiteURL),
+		FeedURL: ToURI(f.FeedURL), Description: f.Description, Language: f.Language, Items: []jsonItem{}}
 	for _, it := range f.Items {
-		ji := jsonItem{ID: it.ID, URL: it.URL, Title: it.Title, ContentHTML: it.ContentHTML, Summary: it.Summary,
-			Image: it.Image, DatePublished: rfc3339(it.Published), Tags: it.Categories}
+		ji := jsonItem{ID: ToURI(it.ID), URL: ToURI(it.URL), Title: it.Title, ContentHTML: it.ContentHTML, Summary: it.Summary,
+			DatePublished: rfc3339(it.Published), Tags: it.Categories}
+		if it.Image != "" {
+			ji.Image = ToURI(it.Image)
+		}
 		if !it.Updated.IsZero() {
 			ji.DateModified = rfc3339(it.updated())
 		}

@@ -7,7 +7,7 @@ import (
 
 // URL is one address of a sitemap.
 type URL struct {
-	Loc     string
+	Loc     string // absolute; written as a URI (see ToURI), as the sitemaps protocol asks
 	LastMod time.Time
 }
 
@@ -32,7 +32,7 @@ func lastmod(t time.Time) string {
 func Sitemap(urls []URL) []byte {
 	doc := urlset{URLs: []sitemapURL{}}
 	for _, u := range urls {
-		doc.URLs = append(doc.URLs, sitemapURL{Loc: u.Loc, LastMod: lastmod(u.LastMod)})
+		doc.URLs = append(doc.URLs, sitemapURL{Loc: ToURI(u.Loc), LastMod: lastmod(u.LastMod)})
 	}
 	return marshalXML(doc)
 }
@@ -46,7 +46,7 @@ type sitemapIndex struct {
 func SitemapIndex(sitemaps []URL) []byte {
 	doc := sitemapIndex{}
 	for _, u := range sitemaps {
-		doc.Sitemaps = append(doc.Sitemaps, sitemapURL{Loc: u.Loc, LastMod: lastmod(u.LastMod)})
+		doc.Sitemaps = append(doc.Sitemaps, sitemapURL{Loc: ToURI(u.Loc), LastMod: lastmod(u.LastMod)})
 	}
 	return marshalXML(doc)
 }
@@ -76,14 +76,16 @@ type newsURL struct {
 	} `xml:"news:news"`
 }
 
-// NewsSitemap writes a Google News sitemap for the publication.
+// NewsSitemap writes a Google News sitemap for the publication, whose language is a
+// BCP 47 tag (the site's setting, e.g. en-GB) written as Google asks (see NewsLanguage).
 func NewsSitemap(publication, language string, arts []NewsArticle) []byte {
 	doc := newsURLSet{News: "http://www.google.com/schemas/sitemap-news/0.9", URLs: []newsURL{}}
+	lang := NewsLanguage(language)
 	for _, a := range arts {
 		var u newsURL
-		u.Loc = a.Loc
+		u.Loc = ToURI(a.Loc)
 		u.News.Publication.Name = publication
-		u.News.Publication.Language = language
+		u.News.Publication.Language = lang
 		u.News.Date = a.Published.UTC().Format(time.RFC3339)
 		u.News.Title = a.Title
 		doc.URLs = append(doc.URLs, u)

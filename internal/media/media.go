@@ -1,18 +1,26 @@
 // Package media takes images uploaded by the newsroom and makes them safe to serve:
 // the format is read from the bytes (never from the name), the size and the pixel
-// count are bounded (a decompression bomb is refused before it is decoded), every
+// count are bounded, and before a pixel is decoded the memory that decoding,
+// re-encoding and scaling the image will take is estimated from its headers (every
+// frame of a GIF, the bit depth of a PNG, the components and coding of a JPEG, the
+// kind of a WebP) and anything over MaxImageMemory is refused: a decompression bomb
+// costs a few header reads. Images are processed at most MaxProcessing at once and
+// within MaxProcessingMemory together; the rest wait, while their client waits. Every
 // image is decoded and encoded again (which drops EXIF, GPS and any other metadata),
-// and smaller variants are made once, at upload, for srcset. Files are kept behind the
-// Files interface; Dir keeps them in a directory.
+// and smaller variants are made once, at upload, for srcset. Files are kept behind
+// the Files interface; Dir keeps them in a directory.
 package media
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/draw"
 	"image/gif"
 	"image/jpeg"
@@ -26,8 +34,7 @@ import (
 	"strings"
 	"time"
 
-	xdraw "golang.org/x/image/draw"
-	_ "golang.org/x/image/webp" // decoding only: WebP uploads are stored as JPEG or PNG
+	"golang.org/x/image/webp" // decoding only: WebP uploads are stored as JPEG or PNG
 )
 
 // Limits on uploads.
@@ -47,16 +54,26 @@ func (e *Error) Error() string { return e.Reason }
 
 // Files keeps media files by name; later storage (object stores) implements it too.
 type Files interface {
-	Create(name string, data []byte) error
+	// Create stores a new file: write is called once with a writer to it, and the
+	// file exists, whole, only if write and the storing succeed.
+	Create(name string, write func(io.Writer) error) error
 	Open(name string) (fs.File, error)
+	// Remove deletes a stored file (Process removes what it stored of an image it
+	// could not finish).
+	Remove(name string) error
 }
 
 // Dir keeps files in a directory.
 type Dir string
 
-// Create writes the file whole or not at all (through a temporary file and a rename).
-func (d Dir) Create(name string, data []byte) error {
-	if strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") {
+func validName(name string) bool {
+	return name != "" && !strings.ContainsAny(name, `/\`) && !strings.HasPrefix(name, ".")
+}
+
+// Create writes the file whole or not at all: through a temporary file, synced, then
+// renamed into place.
+func (d Dir) Create(name string, write func(io.Writer) error) error {
+	if !validName(name) {
 		return fmt.Errorf("media: bad file name %q", name)
 	}
 	if err := os.MkdirAll(string(d), 0o755); err != nil {
@@ -67,7 +84,12 @@ func (d Dir) Create(name string, data []byte) error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
+	bw := bufio.NewWriterSize(tmp, 64<<10)
+	if err := write(bw); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
 		tmp.Close()
 		return err
 	}
@@ -83,10 +105,18 @@ func (d Dir) Create(name string, data []byte) error {
 
 // Open opens a stored file.
 func (d Dir) Open(name string) (fs.File, error) {
-	if strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") {
+	if !validName(name) {
 		return nil, fs.ErrNotExist
 	}
 	return os.Open(filepath.Join(string(d), name))
+}
+
+// Remove deletes a stored file.
+func (d Dir) Remove(name string) error {
+	if !validName(name) {
+		return fs.ErrNotExist
+	}
+	return os.Remove(filepath.Join(string(d), name))
 }
 
 // Variant is one stored size of an image.
@@ -117,100 +147,264 @@ func (im *Image) Srcset(prefix string) string {
 
 // Process checks an upload, cleans it and stores it with its variants under fresh
 // names. It refuses, with an *Error, anything that is not a JPEG, PNG, GIF or WebP
-// image within the limits.
-func Process(files Files, r io.Reader) (*Image, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxBytes+1))
+// image within the limits, or whose processing would need more than MaxImageMemory;
+// with ErrBusy when MaxWaiting uploads already wait for their turn. While it waits
+// for its turn, or while it works, it gives up when ctx ends (the client left),
+// storing nothing, and returns ctx's error.
+func Process(ctx context.Context, files Files, r io.Reader) (*Image, error) {
+	data, err := readUpload(r)
 	if err != nil {
-		return nil, fmt.Errorf("read upload: %w", err)
+		return nil, err
 	}
-	if len(data) > MaxBytes {
-		return nil, &Error{fmt.Sprintf("The file is larger than %d MB.", MaxBytes>>20)}
+	p, err := inspect(data)
+	if err != nil {
+		return nil, err
+	}
+	if p.cost > MaxImageMemory {
+		return nil, p.tooCostly()
+	}
+	if err := checkConfig(data, p); err != nil {
+		return nil, err
+	}
+	release, err := processing.acquire(ctx, p.cost)
+	if err != nil {
+		if errors.Is(err, ErrBusy) {
+			return nil, ErrBusy
+		}
+		return nil, fmt.Errorf("media: upload given up while waiting to be processed: %w", err)
+	}
+	defer release()
+	return process(ctx, files, data, p)
+}
+
+// readUpload reads the whole upload, into a buffer of its exact size when r can tell
+// it (a multipart file, a bytes.Reader), refusing more than MaxBytes unread.
+func readUpload(r io.Reader) ([]byte, error) {
+	tooLarge := &Error{fmt.Sprintf("The file is larger than %d MB.", MaxBytes>>20)}
+	var data []byte
+	if n, ok := remaining(r); ok {
+		if n > MaxBytes {
+			return nil, tooLarge
+		}
+		data = make([]byte, n)
+		if _, err := io.ReadFull(r, data); err != nil {
+			return nil, fmt.Errorf("read upload: %w", err)
+		}
+		var more [1]byte
+		if k, _ := r.Read(more[:]); k > 0 {
+			return nil, errors.New("read upload: the file grew while it was read")
+		}
+	} else {
+		var err error
+		if data, err = io.ReadAll(io.LimitReader(r, MaxBytes+1)); err != nil {
+			return nil, fmt.Errorf("read upload: %w", err)
+		}
+		if len(data) > MaxBytes {
+			return nil, tooLarge
+		}
 	}
 	if len(data) == 0 {
 		return nil, &Error{"The file is empty."}
 	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	return data, nil
+}
+
+// remaining is how many bytes a seekable r has left.
+func remaining(r io.Reader) (int64, bool) {
+	s, ok := r.(io.Seeker)
+	if !ok {
+		return 0, false
+	}
+	cur, err := s.Seek(0, io.SeekCurrent)
 	if err != nil {
-		return nil, &Error{"This file is not a JPEG, PNG, GIF or WebP image, whatever its name says."}
+		return 0, false
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > MaxSide || cfg.Height > MaxSide || cfg.Width*cfg.Height > MaxPixels {
-		return nil, &Error{fmt.Sprintf("The image is %d × %d pixels; at most %d million pixels are accepted.", cfg.Width, cfg.Height, MaxPixels/1_000_000)}
+	end, err := s.Seek(0, io.SeekEnd)
+	if err != nil {
+		return 0, false
 	}
+	if _, err := s.Seek(cur, io.SeekStart); err != nil {
+		return 0, false
+	}
+	return end - cur, true
+}
+
+// checkConfig asks the format's own decoder for the image's size, which must be what
+// inspect read: the plan is then about the image that will be decoded.
+func checkConfig(data []byte, p *plan) error {
+	decodeConfig := map[string]func(io.Reader) (image.Config, error){
+		"gif": gif.DecodeConfig, "jpeg": jpeg.DecodeConfig, "png": png.DecodeConfig, "webp": webp.DecodeConfig,
+	}[p.format]
+	cfg, err := decodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return &Error{fmt.Sprintf("The %s image could not be read (%v); it may be damaged.", strings.ToUpper(p.format), err)}
+	}
+	if cfg.Width != p.width || cfg.Height != p.height {
+		return &Error{fmt.Sprintf("The %s image's headers disagree about its size; it may be damaged.", strings.ToUpper(p.format))}
+	}
+	return nil
+}
+
+// process decodes, encodes again and stores the image and its variants.
+func process(ctx context.Context, files Files, data []byte, p *plan) (*Image, error) {
+	in := &ctxReader{ctx: ctx, r: bytes.NewReader(data)}
 	var (
-		img     image.Image
-		encoded []byte
-		ext     string
-		ctype   string
+		src        image.Image     // what the variants are made from
+		canvas     image.Rectangle // the area shown
+		write      func(io.Writer) error
+		ext, ctype string
 	)
-	switch format {
+	switch p.format {
 	case "gif":
 		// All frames, so that an animation stays one; comments and other
 		// extensions are not written again.
-		g, err := gif.DecodeAll(bytes.NewReader(data))
+		g, err := gif.DecodeAll(in)
 		if err != nil {
-			return nil, &Error{"The GIF image could not be read: " + err.Error()}
+			return nil, unreadable(ctx, "GIF", err)
 		}
-		var buf bytes.Buffer
-		if err := gif.EncodeAll(&buf, &gif.GIF{Image: g.Image, Delay: g.Delay, LoopCount: g.LoopCount, Disposal: g.Disposal, Config: g.Config}); err != nil {
-			return nil, err
+		src, canvas = g.Image[0], image.Rect(0, 0, g.Config.Width, g.Config.Height)
+		write = func(w io.Writer) error {
+			err := gif.EncodeAll(w, &gif.GIF{Image: g.Image, Delay: g.Delay, LoopCount: g.LoopCount, Disposal: g.Disposal,
+				Config: g.Config, BackgroundIndex: g.BackgroundIndex})
+			g.Image = nil // only the first frame is needed from here on
+			return err
 		}
-		img, encoded, ext, ctype = g.Image[0], buf.Bytes(), ".gif", "image/gif"
+		ext, ctype = ".gif", "image/gif"
 	case "jpeg", "png", "webp":
-		img, _, err = image.Decode(bytes.NewReader(data))
+		decode := map[string]func(io.Reader) (image.Image, error){"jpeg": jpeg.Decode, "png": png.Decode, "webp": webp.Decode}[p.format]
+		img, err := decode(in)
 		if err != nil {
-			return nil, &Error{"The image could not be read: " + err.Error()}
+			return nil, unreadable(ctx, strings.ToUpper(p.format), err)
 		}
-		if encoded, ext, ctype, err = encode(img, format == "png" || (format == "webp" && !opaque(img))); err != nil {
-			return nil, err
+		asPNG := p.format == "png"
+		switch m := img.(type) {
+		case *image.CMYK: // a four-component JPEG
+			img = cmykToRGBA(m) // in place: jpeg.Encode has a fast path for RGBA, none for CMYK
+		case *image.NYCbCrA: // a lossy WebP with an alpha channel
+			if m.Opaque() {
+				img = &m.YCbCr
+			} else {
+				n := image.NewNRGBA(m.Bounds())
+				draw.Draw(n, n.Rect, m, m.Rect.Min, draw.Src)
+				img, asPNG = n, true
+			}
+		case *image.NRGBA:
+			if p.format != "webp" {
+				break
+			}
+			// A lossless WebP: a JPEG when opaque, where non-premultiplied colours
+			// are premultiplied ones, and jpeg.Encode has a fast path for RGBA.
+			if m.Opaque() {
+				img = &image.RGBA{Pix: m.Pix, Stride: m.Stride, Rect: m.Rect}
+			} else {
+				asPNG = true
+			}
+		}
+		src, canvas = img, img.Bounds()
+		if asPNG {
+			write, ext, ctype = func(w io.Writer) error { return png.Encode(w, img) }, ".png", "image/png"
+		} else {
+			write, ext, ctype = writeJPEG(img), ".jpg", "image/jpeg"
 		}
 	default:
 		return nil, &Error{"Only JPEG, PNG, GIF and WebP images are accepted."}
 	}
+
 	base := newName()
-	out := &Image{ContentType: ctype, Width: cfg.Width, Height: cfg.Height, Bytes: len(encoded), Name: base + ext}
-	for _, w := range Widths {
-		if w >= cfg.Width {
-			break
+	out := &Image{ContentType: ctype, Width: p.width, Height: p.height, Name: base + ext}
+	var stored []string
+	fail := func(err error) (*Image, error) {
+		for _, name := range stored {
+			files.Remove(name)
 		}
-		h := max(1, cfg.Height*w/cfg.Width)
-		dst := image.NewRGBA(image.Rect(0, 0, w, h))
-		xdraw.CatmullRom.Scale(dst, dst.Bounds(), img, img.Bounds(), draw.Over, nil)
-		small, vext, _, err := encode(dst, ext == ".png" || ext == ".gif" && !opaque(img))
-		if err != nil {
-			return nil, err
-		}
-		v := Variant{Name: fmt.Sprintf("%s-%d%s", base, w, vext), Width: w, Height: h}
-		if err := files.Create(v.Name, small); err != nil {
-			return nil, fmt.Errorf("store image variant: %w", err)
-		}
-		out.Variants = append(out.Variants, v)
+		return nil, err
 	}
-	if err := files.Create(out.Name, encoded); err != nil {
-		return nil, fmt.Errorf("store image: %w", err)
+	n, err := store(ctx, files, out.Name, write)
+	if err != nil {
+		return fail(fmt.Errorf("store image: %w", err))
+	}
+	stored, out.Bytes = append(stored, out.Name), n
+	scaled, err := scaleVariants(ctx, src, canvas, Widths)
+	if err != nil {
+		return fail(fmt.Errorf("scale image: %w", err))
+	}
+	for _, s := range scaled {
+		v := Variant{Width: s.dst.Rect.Dx(), Height: s.dst.Rect.Dy()}
+		write, vext := writeJPEG(s.dst), ".jpg"
+		if ext == ".png" || ext == ".gif" && !s.opaque {
+			write, vext = func(w io.Writer) error { return png.Encode(w, s.dst) }, ".png"
+		}
+		v.Name = fmt.Sprintf("%s-%d%s", base, v.Width, vext)
+		if _, err := store(ctx, files, v.Name, write); err != nil {
+			return fail(fmt.Errorf("store image variant: %w", err))
+		}
+		stored = append(stored, v.Name)
+		out.Variants = append(out.Variants, v)
 	}
 	return out, nil
 }
 
-// encode writes img as PNG (lossless, for graphics and transparency) or JPEG.
-func encode(img image.Image, asPNG bool) ([]byte, string, string, error) {
-	var buf bytes.Buffer
-	if asPNG {
-		if err := png.Encode(&buf, img); err != nil {
-			return nil, "", "", err
-		}
-		return buf.Bytes(), ".png", "image/png", nil
+// unreadable is the error for an image its decoder refused, or ctx's when it ended.
+func unreadable(ctx context.Context, format string, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("media: processing given up: %w", ctx.Err())
 	}
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85}); err != nil {
-		return nil, "", "", err
-	}
-	return buf.Bytes(), ".jpg", "image/jpeg", nil
+	return &Error{fmt.Sprintf("The %s image could not be read (%v); it may be damaged or cut short.", format, err)}
 }
 
-func opaque(img image.Image) bool {
-	if o, ok := img.(interface{ Opaque() bool }); ok {
-		return o.Opaque()
+// store creates name with what write writes, counting the bytes; writing fails once
+// ctx ends, which stops any encoder.
+func store(ctx context.Context, files Files, name string, write func(io.Writer) error) (int, error) {
+	var n int
+	err := files.Create(name, func(w io.Writer) error {
+		cw := &ctxWriter{ctx: ctx, w: w}
+		err := write(cw)
+		n = cw.n
+		return err
+	})
+	return n, err
+}
+
+func writeJPEG(img image.Image) func(io.Writer) error {
+	return func(w io.Writer) error { return jpeg.Encode(w, img, &jpeg.Options{Quality: 85}) }
+}
+
+// cmykToRGBA converts a CMYK image to RGBA in its own pixels (both 4 bytes a pixel).
+func cmykToRGBA(m *image.CMYK) *image.RGBA {
+	p := m.Pix
+	for i := 0; i+4 <= len(p); i += 4 {
+		p[i], p[i+1], p[i+2] = color.CMYKToRGB(p[i], p[i+1], p[i+2], p[i+3])
+		p[i+3] = 0xff
 	}
-	return false
+	return &image.RGBA{Pix: p, Stride: m.Stride, Rect: m.Rect}
+}
+
+// ctxReader fails its reads once ctx ends, which stops any decoder.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+	n   int
+}
+
+func (c *ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := c.w.Write(p)
+	c.n += n
+	return n, err
 }
 
 func newName() string {

@@ -53,7 +53,7 @@ func pngClaiming(t *testing.T, w, h uint32) []byte {
 
 func TestProcessStripsMetadataAndMakesVariants(t *testing.T) {
 	dir := Dir(t.TempDir())
-	im, err := Process(dir, bytes.NewReader(jpegWithEXIF(t)))
+	im, err := Process(t.Context(), dir, bytes.NewReader(jpegWithEXIF(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestProcessStripsMetadataAndMakesVariants(t *testing.T) {
 
 	var big bytes.Buffer
 	png.Encode(&big, picture(2000, 1000))
-	im, err = Process(dir, &big)
+	im, err = Process(t.Context(), dir, &big)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestProcessKeepsAnimation(t *testing.T) {
 	var buf bytes.Buffer
 	gif.EncodeAll(&buf, anim)
 	dir := Dir(t.TempDir())
-	im, err := Process(dir, &buf)
+	im, err := Process(t.Context(), dir, &buf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestProcessRefusesWhatIsNotASafeImage(t *testing.T) {
 		"truncated JPEG":        jpegWithEXIF(t)[:200],
 		"SVG (can hold script)": []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`),
 	} {
-		_, err := Process(dir, bytes.NewReader(data))
+		_, err := Process(t.Context(), dir, bytes.NewReader(data))
 		var me *Error
 		if err == nil || !asError(err, &me) || me.Reason == "" {
 			t.Errorf("%s: %v, want a clear refusal", name, err)
@@ -146,7 +146,7 @@ func asError(err error, target **Error) bool {
 
 func TestHandlerServesStoredFilesSafely(t *testing.T) {
 	dir := Dir(t.TempDir())
-	im, err := Process(dir, bytes.NewReader(jpegWithEXIF(t)))
+	im, err := Process(t.Context(), dir, bytes.NewReader(jpegWithEXIF(t)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Errors a Store returns, wrapped with context; compare with errors.Is.
@@ -193,6 +194,9 @@ type Comment struct {
 	IPHash      string
 	UserAgent   string
 	CreatedAt   time.Time
+	// UserID is the newsroom account that wrote it from the admin (a staff reply); 0
+	// for a reader's comment.
+	UserID int64
 
 	Source   string
 	SourceID string
@@ -307,7 +311,10 @@ func KeyTag(id int64) string { return fmt.Sprintf("tag:%d", id) }
 // KeyAuthor names an author's archive.
 func KeyAuthor(id int64) string { return fmt.Sprintf("author:%d", id) }
 
-// ImportItem is one article of an import, with its comments.
+// ImportItem is one article of an import, with its comments. The article and each
+// comment need a Source and a SourceID, by which a later import knows them, and their
+// HTML (a store renders nothing), which may be left empty only for an article or a
+// comment the store holds already, as the import skips those.
 type ImportItem struct {
 	Article  *Article
 	Comments []*Comment // parents before replies; linked by ParentSourceID
@@ -324,13 +331,16 @@ func (r ImportResult) String() string {
 		r.Articles, r.Comments, r.Sections, r.Tags, r.Authors, r.SkippedArticles, r.SkippedComments)
 }
 
-// Slugify turns a name into the lower-case, hyphenated ASCII form used in URLs.
-// Letters with accents lose them; other scripts are kept as they are (browsers show
-// them), and an empty result becomes "untitled".
+// Slugify turns a name into the lower-case, hyphenated form used in URLs. The name is
+// first put in NFC, so that a letter typed as a base letter and a combining mark gives
+// the same slug as the precomposed letter (WordPress's sanitize_title does the same
+// through remove_accents). Latin letters with accents lose them; other scripts are kept
+// as they are, with their combining marks (browsers show them), and an empty result
+// becomes "untitled".
 func Slugify(s string) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range strings.ToLower(s) {
+	for _, r := range strings.ToLower(NFC(s)) {
 		if f, ok := foldAccent[r]; ok {
 			r = f
 		}
@@ -340,7 +350,7 @@ func Slugify(s string) string {
 		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
 			b.WriteRune(r)
 			dash = false
-		case r > 0x7f && isLetterOrDigit(r):
+		case r > 0x7f && (isLetterOrDigit(r) || unicode.IsMark(r) && b.Len() > 0 && !dash):
 			b.WriteRune(r)
 			dash = false
 		default:

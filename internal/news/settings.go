@@ -5,10 +5,14 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/net/idna"
+	"golang.org/x/text/language"
 )
 
 // Settings are the site's own words and policies, kept in the store (so that every node
@@ -91,8 +95,14 @@ func ParseSettings(stored map[string]string) (*Settings, error) {
 		}
 		return n, nil
 	}
-	s := &Settings{Title: get(SettingTitle), Tagline: get(SettingTagline), Language: get(SettingLanguage)}
-	var err error
+	s := &Settings{Title: get(SettingTitle), Tagline: get(SettingTagline), Language: strings.TrimSpace(get(SettingLanguage))}
+	// The language goes into every page's lang attribute, og:locale and the feeds: a
+	// BCP 47 tag (RFC 5646), e.g. en or en-GB, as browsers and feed readers expect.
+	tag, err := language.Parse(s.Language)
+	if err != nil || s.Language == "" {
+		return nil, fmt.Errorf("setting %s: %q is not a language tag such as en or en-GB", SettingLanguage, s.Language)
+	}
+	s.Language = tag.String()
 	if s.PerPage, err = atoi(SettingPerPage, 1); err != nil {
 		return nil, err
 	}
@@ -120,7 +130,7 @@ func ParseSettings(stored map[string]string) (*Settings, error) {
 			return nil, fmt.Errorf("setting %s, line %d: want a name and a URL", SettingSocialLinks, i+1)
 		}
 		name, link := strings.TrimSpace(line[:cut]), line[cut+1:]
-		if u, err := url.Parse(link); err != nil || (u.Scheme != "https" && u.Scheme != "http") {
+		if u, err := url.Parse(link); err != nil || (u.Scheme != "https" && u.Scheme != "http") || !ValidHost(u.Hostname()) {
 			return nil, fmt.Errorf("setting %s, line %d: %q is not a web address", SettingSocialLinks, i+1, link)
 		}
 		s.SocialLinks = append(s.SocialLinks, Link{Name: name, URL: link})
@@ -132,7 +142,7 @@ func ParseSettings(stored map[string]string) (*Settings, error) {
 		return nil, fmt.Errorf("setting %s: %q is not yes or no", SettingCommentsClosed, v)
 	}
 	if s.Logo = strings.TrimSpace(get(SettingLogo)); s.Logo != "" {
-		if u, err := url.Parse(s.Logo); err != nil || !(strings.HasPrefix(s.Logo, "/") && !strings.HasPrefix(s.Logo, "//") || u.Scheme == "https") {
+		if u, err := url.Parse(s.Logo); err != nil || !(strings.HasPrefix(s.Logo, "/") && !strings.HasPrefix(s.Logo, "//") || u.Scheme == "https" && ValidHost(u.Hostname())) {
 			return nil, fmt.Errorf("setting %s: %q is not an address on this site or an https address", SettingLogo, s.Logo)
 		}
 	}
@@ -174,6 +184,9 @@ func CheckSettings(stored, changes map[string]string) error {
 		if !known {
 			return fmt.Errorf("unknown setting %q", k)
 		}
+		if err := CheckText("setting "+k, v); err != nil {
+			return err
+		}
 		merged[k] = v
 	}
 	if _, ok := merged[SettingSecret]; !ok {
@@ -201,4 +214,19 @@ func EnsureSecret(ctx context.Context, store Store) error {
 		return nil
 	}
 	return store.SetSettings(ctx, map[string]string{SettingSecret: NewSecret()})
+}
+
+// hostProfile is IDNA's profile for looking a name up (UTS #46 with the STD3 rules and
+// the Bidi rule, RFC 5891 §5) with DNS's length limits.
+var hostProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.VerifyDNSLength(true))
+
+// ValidHost reports whether host, from a web address, is an IP address or a name that
+// can be looked up (IDNA's lookup rules): a link to any other host is an invalid link in
+// every page that shows it.
+func ValidHost(host string) bool {
+	if _, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
+		return true
+	}
+	_, err := hostProfile.ToASCII(host)
+	return host != "" && err == nil
 }

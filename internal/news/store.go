@@ -2,6 +2,7 @@ package news
 
 import (
 	"context"
+	"iter"
 	"time"
 )
 
@@ -12,6 +13,8 @@ import (
 // Every write records, in the same transaction, a Change naming the cache keys it made
 // stale, so that page caches on every node can follow the Changes log.
 type Store interface {
+	NodeStore
+
 	// CreateArticle stores a new article and sets its ID. Its Author, Section and Tags
 	// are found by ID, or else by slug and created when missing.
 	CreateArticle(ctx context.Context, a *Article) error
@@ -69,9 +72,13 @@ type Store interface {
 	Blocks(ctx context.Context) ([]Block, error)
 	// IsBlocked reports whether the email or the IP hash is blocked.
 	IsBlocked(ctx context.Context, email, ipHash string) (bool, error)
-	// HasApprovedComment reports whether email (compared without case) has an
-	// approved comment: the test of WordPress's default moderation rule.
-	HasApprovedComment(ctx context.Context, email string) (bool, error)
+	// HasApprovedComment reports whether a reader with this name and email (both
+	// compared without case) has an approved comment: the test of WordPress's default
+	// moderation rule (check_comment: "comment author must have a previously approved
+	// comment", matched on name and email). Comments written from the admin (UserID set)
+	// never count, nor does an email that belongs to a newsroom account: staff
+	// addresses vouch for no anonymous post.
+	HasApprovedComment(ctx context.Context, name, email string) (bool, error)
 
 	// Settings returns every stored site setting by key.
 	Settings(ctx context.Context) (map[string]string, error)
@@ -84,8 +91,15 @@ type Store interface {
 
 	// Import adds the items in one transaction: all of them or, on error, none.
 	// Articles and comments whose (Source, SourceID) is already stored are skipped, so
-	// importing the same file twice adds nothing.
+	// importing the same file twice adds nothing. It is ImportStream over a slice.
 	Import(ctx context.Context, items []ImportItem) (ImportResult, error)
+	// ImportStream adds the items the sequence yields, in order and in one
+	// transaction: all of them or, if the sequence yields an error, a write fails, ctx
+	// ends or the process dies, none. It keeps no item after taking the next, so the
+	// memory it needs does not grow with the import (an engine may keep bounded caches
+	// of names and IDs). Skipping is as for Import; an imported slug already taken gets
+	// a number ("slug-2"), as WordPress does.
+	ImportStream(ctx context.Context, items iter.Seq2[*ImportItem, error]) (ImportResult, error)
 
 	Close() error
 }

@@ -92,7 +92,8 @@ type Session struct {
 	UserAgent string
 }
 
-// UserStore keeps accounts and sessions. Every engine implements it beside Store.
+// UserStore keeps accounts and sessions, and the counters of the rate limits (Limits).
+// Every engine implements it beside Store.
 type UserStore interface {
 	// CreateUser stores a new user and sets its ID; an email already used (compared
 	// without case) is ErrConflict.
@@ -102,11 +103,31 @@ type UserStore interface {
 	Users(ctx context.Context) ([]*User, error)
 	CountUsers(ctx context.Context) (int, error)
 	// UpdateUser saves a user's name, email, role, password hash, disabled flag and
-	// second factor.
+	// second factor. It writes the whole row: a request that read the user a while
+	// ago uses SetPassword, SetTOTP, UseTOTPStep or SetAccess instead, which change
+	// only what they name.
 	UpdateUser(ctx context.Context, u *User) error
+	// SetPassword replaces a user's password hash and, in the same step, ends every
+	// session of the user but the one with the token hash keep ("" ends them all).
+	SetPassword(ctx context.Context, userID int64, hash, keep string) error
+	// SetTOTP turns a user's second factor on (the secret, and the time step of the
+	// code that proved the app has it) or off ("" and 0).
+	SetTOTP(ctx context.Context, userID int64, secret string, step int64) error
+	// UseTOTPStep marks the code of a time step as used, atomically: it returns true
+	// only if the user has a second factor and no code of that step or a later one was
+	// used before, so that of two requests with one code only one succeeds (RFC 6238
+	// §5.2: a code is accepted once).
+	UseTOTPStep(ctx context.Context, userID, step int64) (bool, error)
+	// SetAccess changes a user's role and disabled flag; disabling also ends every
+	// session of the user, in the same step. A change that would leave the site with no
+	// active administrator is ErrConflict and changes nothing.
+	SetAccess(ctx context.Context, userID int64, role Role, disabled bool) error
 
 	CreateSession(ctx context.Context, s *Session) error
-	// Session returns the unexpired session with the token hash, as of now.
+	// Session returns the session with the token hash if its ExpiresAt is after now.
+	// A session that ended by time stays findable for EndedSessionKept after its
+	// ExpiresAt (ask with an earlier now); one that was deleted is gone at once.
+	// Creating a session purges a few sessions past that.
 	Session(ctx context.Context, tokenHash string, now time.Time) (*Session, error)
 	TouchSession(ctx context.Context, tokenHash string, now time.Time) error
 	DeleteSession(ctx context.Context, tokenHash string) error
@@ -115,19 +136,36 @@ type UserStore interface {
 	DeleteUserSessions(ctx context.Context, userID int64, keep string) error
 	UserSessions(ctx context.Context, userID int64, now time.Time) ([]*Session, error)
 
-	// KeepForm keeps an editor's form under key (replacing what was kept there).
+	// KeepForm keeps an editor's form under key (replacing what was kept there); keys
+	// are KIND:…, e.g. "user:…" for autosaves. A form is at most MaxKeptFormData bytes
+	// (else ErrInvalid). With f.MaxPerUser > 0, only the newest MaxPerUser forms of
+	// f.UserID of that kind stay. Forms older than 30 days are purged.
 	KeepForm(ctx context.Context, key string, f KeptForm) error
 	// KeptForm returns the form kept under key.
 	KeptForm(ctx context.Context, key string) (*KeptForm, error)
 	DropForm(ctx context.Context, key string) error
+
+	Limits
 }
+
+// EndedSessionKept is how long, at least, an engine keeps a session that ended by
+// time (past its ExpiresAt) before it purges it.
+const EndedSessionKept = 48 * time.Hour
+
+// MaxKeptFormData bounds a kept form's Data: the admin keeps at most 1 MiB of field
+// text, which URL encoding may triple.
+const MaxKeptFormData = 4 << 20
 
 // KeptForm is an editor's form kept aside: an autosave, or a save that arrived after
 // its session ended. Data is the form's fields, encoded by the admin.
 type KeptForm struct {
-	ArticleID int64
+	UserID    int64 // whose form it is: only they are offered it back
+	ArticleID int64 // 0: a new article
 	Data      string
 	SavedAt   time.Time
+	// MaxPerUser, when storing, is how many forms of UserID of the key's kind may stay
+	// (the oldest go); 0 sets no cap. It is not read back.
+	MaxPerUser int
 }
 
 // CanEdit reports whether u may change article a: editors any article; authors their

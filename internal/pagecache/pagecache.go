@@ -9,13 +9,18 @@ package pagecache
 
 import (
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
+	"hash/crc32"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -32,6 +37,33 @@ type Page struct {
 	zipOnce sync.Once
 	zipped  http.Header
 	gzip    []byte
+
+	// A page with a fill has a part made afresh for every response (see SetFill).
+	fill       func() []byte
+	fillAt     int
+	fillLen    int
+	gzipHead   []byte // the gzip header and the deflated body before the fill
+	gzipTail   []byte // the deflated body after the fill, ending the stream
+	crcHead    uint32 // the CRC-32 of the body before the fill
+	fillFailed atomic.Bool
+}
+
+// SetFill makes the n bytes of the body at offset a part made afresh for each
+// response by fill, which must return exactly n bytes (the body holds a placeholder of
+// that length, e.g. the value it had when rendered). Such a part is a form's token that
+// carries the time each reader loaded the page: the page stays cached, and only those
+// bytes are new. The page then has no ETag (a 304 would keep a reader's old token) and
+// its gzip form is built in three pieces: the part before the fill deflated and flushed,
+// the fill as an uncompressed (stored) block, the rest deflated on its own (RFC 1951
+// allows a stream of such blocks; RFC 1952's CRC and size are computed per response).
+// Call it before the page is served or cached.
+func (p *Page) SetFill(offset, n int, fill func() []byte) {
+	if offset < 0 || n <= 0 || n > 0xffff || offset+n > len(p.Body) {
+		return
+	}
+	p.fill, p.fillAt, p.fillLen = fill, offset, n
+	p.ETag = ""
+	delete(p.plain, "Etag")
 }
 
 // minGzip is the size under which compressing saves too little to be worth it.
@@ -62,6 +94,10 @@ var gzipWriters = sync.Pool{New: func() any {
 
 // gzipped returns the gzipped body and its headers, compressing on the first call.
 func (p *Page) gzipped() (http.Header, []byte) {
+	if p.fill != nil {
+		p.zipOnce.Do(p.deflatePieces)
+		return p.zipped, nil
+	}
 	p.zipOnce.Do(func() {
 		var buf bytes.Buffer
 		zw := gzipWriters.Get().(*gzip.Writer)
@@ -79,6 +115,61 @@ func (p *Page) gzipped() (http.Header, []byte) {
 	return p.zipped, p.gzip
 }
 
+// deflatePieces compresses the parts of a page with a fill around it (see SetFill).
+func (p *Page) deflatePieces() {
+	head, tail := p.Body[:p.fillAt], p.Body[p.fillAt+p.fillLen:]
+	var buf bytes.Buffer
+	// RFC 1952 header: magic, deflate, no flags, no time, no extra flags, unknown OS.
+	buf.Write([]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff})
+	fw, _ := flate.NewWriter(&buf, flate.BestCompression)
+	fw.Write(head)
+	fw.Flush() // ends byte-aligned, the stream still open
+	p.gzipHead = bytes.Clone(buf.Bytes())
+	buf.Reset()
+	fw.Reset(&buf)
+	fw.Write(tail)
+	fw.Close()
+	p.gzipTail = bytes.Clone(buf.Bytes())
+	p.crcHead = crc32.ChecksumIEEE(head)
+	h := p.plain.Clone()
+	h["Content-Encoding"] = []string{"gzip"}
+	// head, the stored block's 5-byte header, the fill, tail, and the 8-byte trailer.
+	h["Content-Length"] = []string{strconv.Itoa(len(p.gzipHead) + 5 + p.fillLen + len(p.gzipTail) + 8)}
+	p.zipped = h
+}
+
+// writeFilled writes the page's body with a fresh fill, gzipped or not.
+func (p *Page) writeFilled(w http.ResponseWriter, gzipped bool) {
+	fill := p.fill()
+	if len(fill) != p.fillLen {
+		// A fill of the wrong length would break Content-Length: send what was
+		// rendered, and say so once.
+		if !p.fillFailed.Swap(true) {
+			slog.Error("page fill has the wrong length; serving the rendered value", "want", p.fillLen, "got", len(fill))
+		}
+		fill = p.Body[p.fillAt : p.fillAt+p.fillLen]
+	}
+	if !gzipped {
+		w.Write(p.Body[:p.fillAt])
+		w.Write(fill)
+		w.Write(p.Body[p.fillAt+p.fillLen:])
+		return
+	}
+	tail := p.Body[p.fillAt+p.fillLen:]
+	var stored [5]byte // BFINAL 0, BTYPE 00 (stored), then LEN and its complement
+	binary.LittleEndian.PutUint16(stored[1:], uint16(len(fill)))
+	binary.LittleEndian.PutUint16(stored[3:], ^uint16(len(fill)))
+	crc := crc32.Update(crc32.Update(p.crcHead, crc32.IEEETable, fill), crc32.IEEETable, tail)
+	var trailer [8]byte
+	binary.LittleEndian.PutUint32(trailer[:], crc)
+	binary.LittleEndian.PutUint32(trailer[4:], uint32(len(p.Body)))
+	w.Write(p.gzipHead)
+	w.Write(stored[:])
+	w.Write(fill)
+	w.Write(p.gzipTail)
+	w.Write(trailer[:])
+}
+
 // Size is the memory the page holds, roughly.
 func (p *Page) Size() int { return len(p.Body) + len(p.Body)/4 + 512 } // gzip taken as a quarter
 
@@ -93,13 +184,17 @@ func (p *Page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for k, v := range header {
 		h[k] = v
 	}
-	if p.Status == http.StatusOK && etagMatches(r.Header.Get("If-None-Match"), header["Etag"][0]) {
+	if p.Status == http.StatusOK && p.fill == nil && etagMatches(r.Header.Get("If-None-Match"), header["Etag"][0]) {
 		delete(h, "Content-Length")
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
 	w.WriteHeader(p.Status)
-	if r.Method != http.MethodHead {
+	switch {
+	case r.Method == http.MethodHead:
+	case p.fill != nil:
+		p.writeFilled(w, body == nil)
+	default:
 		w.Write(body)
 	}
 }

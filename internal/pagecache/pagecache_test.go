@@ -1,9 +1,14 @@
 package pagecache
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -95,6 +100,47 @@ func TestServeHonoursConditionalAndEncoding(t *testing.T) {
 		}
 		if tc.status == 200 && tc.encoding == "" && rec.Body.String() != body {
 			t.Errorf("AE %q: body changed", tc.ae)
+		}
+	}
+}
+
+// A page with a fill sends fresh bytes in that place on every response, plain and
+// gzipped (a valid stream whose CRC and size gzip readers check), and no 304.
+func TestFillIsFreshOnEveryResponse(t *testing.T) {
+	body := strings.Repeat("<p>Before the form, compressible text.</p>\n", 40) + `<input name="token" value="TOKEN-000">` +
+		strings.Repeat("<p>After the form.</p>\n", 30)
+	n := 0
+	p := NewPage(200, http.Header{"Content-Type": {"text/html"}}, []byte(body))
+	p.SetFill(strings.Index(body, "TOKEN-000"), len("TOKEN-000"), func() []byte { n++; return []byte(fmt.Sprintf("TOKEN-%03d", n)) })
+	for i := 1; i <= 3; i++ {
+		for _, gz := range []bool{false, true} {
+			req := httptest.NewRequest("GET", "/", nil)
+			req.Header.Set("If-None-Match", "*")
+			if gz {
+				req.Header.Set("Accept-Encoding", "gzip")
+			}
+			rec := httptest.NewRecorder()
+			p.ServeHTTP(rec, req)
+			got := rec.Body.Bytes()
+			if rec.Code != 200 {
+				t.Fatalf("status %d: a page with a fill must not be revalidated", rec.Code)
+			}
+			if cl := rec.Header().Get("Content-Length"); cl != strconv.Itoa(len(got)) {
+				t.Fatalf("Content-Length %s for %d bytes (gzip %v)", cl, len(got), gz)
+			}
+			if gz {
+				zr, err := gzip.NewReader(bytes.NewReader(got))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got, err = io.ReadAll(zr); err != nil {
+					t.Fatalf("gzipped page: %v", err) // a wrong CRC or size shows here
+				}
+			}
+			want := strings.Replace(body, "TOKEN-000", fmt.Sprintf("TOKEN-%03d", n), 1)
+			if string(got) != want || n < 2*(i-1)+1 {
+				t.Fatalf("response %d (gzip %v) does not carry the fresh fill %d", i, gz, n)
+			}
 		}
 	}
 }

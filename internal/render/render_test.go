@@ -80,3 +80,24 @@ func TestComment(t *testing.T) {
 		t.Errorf("CountLinks = %d, want 2", n)
 	}
 }
+
+// Text taken out of a rendered body keeps its code as written: no second pass of
+// typography turns "--" into a dash or straight quotes into curly ones.
+func TestPlainTextKeepsCodeVerbatim(t *testing.T) {
+	body, err := Markdown("Run `grep -- \"x\" it's.txt` -- it's \"quick\".\n\n```\nsed -e 's/--/-/' \"$f\"\n```\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := PlainText(body)
+	for _, want := range []string{`grep -- "x" it's.txt`, `sed -e 's/--/-/' "$f"`, "– it’s “quick”."} {
+		if !strings.Contains(text, want) {
+			t.Errorf("PlainText = %q, lacks %q", text, want)
+		}
+	}
+	if got := ExcerptHTML(body, 40); got != `Run grep -- "x" it's.txt – it’s “quick”…` {
+		t.Errorf("ExcerptHTML = %q", got)
+	}
+	if got := ExcerptHTML(Comment(`Use <code>a -- "b"</code> -- "c"`), 100); got != `Use a -- "b" – “c”` {
+		t.Errorf("ExcerptHTML of a comment = %q", got)
+	}
+}

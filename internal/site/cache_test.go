@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +18,7 @@ import (
 
 func TestCachedPagesCarryETagAndGzip(t *testing.T) {
 	e := newEnv(t, 3, nil)
-	u := e.url(e.arts[1])
+	u := e.http.URL + "/"
 	first := e.get(u)
 	etag := first.header.Get("Etag")
 	if etag == "" {
@@ -139,5 +141,70 @@ func TestPageCacheOffStillServes(t *testing.T) {
 	mustContain(t, "article", e.get(e.url(e.arts[1])).body, "Story number 2’s headline")
 	if e.srv.CachedPages() != 0 {
 		t.Errorf("pages cached with the cache off")
+	}
+}
+
+// The comment form's token carries the time each reader loaded the page, though the page
+// is cached: two loads 5 s apart carry different tokens, and the minimum fill time
+// counts from the second load for a post made with the second token.
+func TestFormTokenCountsFromEachReadersLoad(t *testing.T) {
+	e := newEnv(t, 2, func(c *site.Config) { c.CommentMinTime = 3 * time.Second })
+	a := e.arts[1]
+	first := e.get(e.url(a))
+	e.sneak(`UPDATE articles SET title = 'Changed behind the cache' WHERE id = ?`, a.ID)
+	e.clock.Add(5 * time.Second)
+	second := e.get(e.url(a), "Accept-Encoding", "gzip")
+	zr, err := gzip.NewReader(strings.NewReader(second.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("gzipped article page: %v", err)
+	}
+	second.body = string(body)
+	if strings.Contains(second.body, "Changed behind the cache") {
+		t.Fatal("the second load was rendered afresh: the page is not served from the cache")
+	}
+	t1, t2 := tokenRe.FindStringSubmatch(first.body), tokenRe.FindStringSubmatch(second.body)
+	if t1 == nil || t2 == nil || t1[1] == t2[1] {
+		t.Fatalf("tokens of two loads 5 s apart: %v and %v", t1, t2)
+	}
+	post := func(token string) page {
+		return e.post("/comments/", url.Values{"article": {fmt.Sprint(a.ID)}, "parent": {"0"}, "token": {token},
+			"author": {"Quick Reader"}, "email": {"quick@readers.example"}, "comment": {"Fast thoughts."}, "subject": {""}},
+			"X-Forwarded-For", "198.51.100.20")
+	}
+	e.clock.Add(time.Second) // 6 s after the first load, 1 s after the second
+	if p := post(t2[1]); p.status != 422 || !strings.Contains(p.body, "That was quick") {
+		t.Errorf("a post 1 s after its own load: %d", p.status)
+	}
+	if p := post(t1[1]); p.status != 303 {
+		t.Errorf("a post 6 s after its own load: %d", p.status)
+	}
+}
+
+// No query makes the server render what the cache holds: only a pending comment's own
+// link, with its signature, is a page made for one reader.
+func TestQueriesDoNotBypassTheCache(t *testing.T) {
+	e := newEnv(t, 3, nil)
+	a := e.arts[1]
+	cs, _ := e.db.ApprovedComments(context.Background(), a.ID)
+	reply := fmt.Sprintf("%s?replytocom=%d", e.url(a), cs[0].ID)
+	e.get(e.url(a))
+	e.get(reply)
+	e.sneak(`UPDATE articles SET title = 'Changed behind the cache' WHERE id = ?`, a.ID)
+	for _, q := range []string{"", "?utm_source=x", "?replytocom=" + fmt.Sprint(cs[0].ID), "?replytocom=" + fmt.Sprint(cs[0].ID) + "&x=1",
+		"?unapproved=1&moderation-hash=forged", "?unapproved=abc", "?moderation-hash=x&unapproved=" + fmt.Sprint(cs[0].ID)} {
+		p := e.get(e.url(a) + q)
+		if p.status != 200 || strings.Contains(p.body, "Changed behind the cache") {
+			t.Errorf("%s: %d, rendered afresh instead of served from the cache", q, p.status)
+		}
+	}
+	// A made-up address is the one 404 page, rendered once.
+	for _, path := range []string{"/no-such-page", "/section/none/", "/2025/01/01/nothing/"} {
+		if p := e.get(path); p.status != 404 || !strings.Contains(p.body, "Page not found") {
+			t.Errorf("%s: %d", path, p.status)
+		}
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -76,6 +76,27 @@ func (s *Server) mac(parts ...string) []byte {
 func (s *Server) formToken(articleID int64, now time.Time) string {
 	msg := strconv.FormatInt(articleID, 10) + "." + strconv.FormatInt(now.Unix(), 10)
 	return msg + "." + base64.RawURLEncoding.EncodeToString(s.mac("comment-form", msg)[:16])
+}
+
+// formTokens makes an article's form tokens for the page cache: every response carries
+// a token of the time it was sent, so that the minimum fill time counts from each
+// reader's own load of the page, not from when the page was rendered and cached. A
+// token is signed once a second at most.
+func (s *Server) formTokens(articleID int64) func() []byte {
+	type stamped struct {
+		unix  int64
+		token []byte
+	}
+	var last atomic.Pointer[stamped]
+	return func() []byte {
+		now := s.now()
+		if t := last.Load(); t != nil && t.unix == now.Unix() {
+			return t.token
+		}
+		t := &stamped{now.Unix(), []byte(s.formToken(articleID, now))}
+		last.Store(t)
+		return t.token
+	}
 }
 
 var (
@@ -191,10 +212,19 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) {
 	}
 	ip := s.clientKey(r)
 	if len(form.Errors) == 0 {
-		if wait := s.limiter.take(ip, now); wait > 0 {
+		// Counted in the store, so that the limit holds across every server; keyed by
+		// the address's keyed hash, so that the store holds no address.
+		wait, err := s.store.TakeToken(ctx, "comment-address:"+s.ipHash(ip), s.cfg.CommentBurst, s.cfg.CommentEvery, now)
+		switch {
+		case err != nil:
+			s.log.Error("count a comment against its address's limit", "article", a.ID, "err", err)
+			status = http.StatusServiceUnavailable
+			fail("comment", "We could not save your comment; please try again in a moment. Everything you typed is still here.")
+		case wait > 0:
+			secs := int(wait.Seconds() + 1)
 			status = http.StatusTooManyRequests
-			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+1)))
-			fail("comment", fmt.Sprintf("You are posting comments too quickly. Please wait %d seconds, then post it again.", int(wait.Seconds()+1)))
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
+			fail("comment", fmt.Sprintf("You are posting comments too quickly. Please wait %d seconds, then post it again.", secs))
 		}
 	}
 	if len(form.Errors) > 0 {
@@ -209,7 +239,11 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.store.CreateComment(ctx, c); err != nil {
-		s.serveError(w, r, st, err)
+		// A full disk or a read-only database: the reader keeps every word they
+		// typed and is told to try again; the operator reads why in the log.
+		s.log.Error("store a comment", "article", a.ID, "err", err)
+		form.fail("comment", "We could not save your comment; please try again in a moment. Everything you typed is still here.")
+		s.refuseComment(w, r, st, a, form, http.StatusServiceUnavailable)
 		return
 	}
 	// The log names the comment, never the commenter's email or address.
@@ -231,14 +265,18 @@ func validateComment(v commentValues, c *news.Comment, fail func(field, msg stri
 		field, value := f[0], f[1]
 		if !utf8.ValidString(value) {
 			fail(field, "This field contains bytes that are not valid text (UTF-8). Please type it again.")
-		} else if strings.ContainsFunc(value, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\r' && r != '\t' || r == 0x7f }) {
+		} else if strings.ContainsFunc(value, news.ForbiddenRune) {
 			fail(field, "This field contains control characters. Please type it again.")
 		}
 	}
-	name, email := strings.TrimSpace(v.Name), strings.TrimSpace(v.Email)
+	// Names and emails are compared (the moderation rule, a commenter's history), so
+	// one name typed two ways must be one name: NFC.
+	name, email := news.NFC(strings.TrimSpace(v.Name)), news.NFC(strings.TrimSpace(v.Email))
 	switch n := utf8.RuneCountInString(name); {
 	case n == 0:
 		fail("author", "Please enter your name.")
+	case !news.Visible(name):
+		fail("author", "Please enter your name in letters others can see.")
 	case n > maxNameLength:
 		fail("author", fmt.Sprintf("Your name is too long: at most %d characters, please.", maxNameLength))
 	}
@@ -248,17 +286,21 @@ func validateComment(v commentValues, c *news.Comment, fail func(field, msg stri
 		!strings.Contains(email[strings.LastIndexByte(email, '@')+1:], ".") {
 		fail("email", "Please enter a valid email address, such as name@example.com.")
 	}
+	// A website is stored as a browser would send it (its host in ASCII): a host that
+	// is no valid name (IDNA's rules) would put an invalid link in the page.
 	site := strings.TrimSpace(v.URL)
 	if site != "" {
-		if !strings.Contains(site, "://") {
-			site = "https://" + site
-		}
-		u, err := url.Parse(site)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(site) > maxURLLength || strings.ContainsAny(site, " <>\"") {
-			fail("url", "Your website must be a web address, such as https://example.com.")
+		normal, err := render.NormalizeWebURL(site)
+		switch {
+		case err != nil:
+			fail("url", err.Error())
+		case len(normal) > maxURLLength:
+			fail("url", fmt.Sprintf("Your website's address is too long: at most %d characters, please.", maxURLLength))
+		default:
+			site = normal
 		}
 	}
-	body := strings.TrimSpace(strings.ReplaceAll(v.Comment, "\r\n", "\n"))
+	body := news.NFC(strings.TrimSpace(strings.ReplaceAll(v.Comment, "\r\n", "\n")))
 	switch n := utf8.RuneCountInString(body); {
 	case n == 0:
 		fail("comment", "Please type your comment.")
@@ -288,7 +330,7 @@ func (s *Server) moderate(r *http.Request, st *news.Settings, c *news.Comment) (
 	case "none":
 		return news.CommentApproved, nil
 	case "first":
-		ok, err := s.store.HasApprovedComment(r.Context(), c.AuthorEmail)
+		ok, err := s.store.HasApprovedComment(r.Context(), c.AuthorName, c.AuthorEmail)
 		if err != nil {
 			return "", err
 		}
@@ -323,47 +365,4 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n]
-}
-
-// limiter is a token bucket per client address: burst posts at once, then one per
-// every interval.
-type limiter struct {
-	mu      sync.Mutex
-	burst   float64
-	every   time.Duration
-	buckets map[string]*bucket
-}
-
-type bucket struct {
-	tokens float64
-	at     time.Time
-}
-
-func newLimiter(burst int, every time.Duration) *limiter {
-	return &limiter{burst: float64(burst), every: every, buckets: map[string]*bucket{}}
-}
-
-// take spends a token of key's bucket, or returns how long until one is there.
-func (l *limiter) take(key string, now time.Time) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b := l.buckets[key]
-	if b == nil {
-		if len(l.buckets) > 100000 { // forget the full buckets rather than grow forever
-			for k, old := range l.buckets {
-				if now.Sub(old.at) > time.Duration(l.burst)*l.every {
-					delete(l.buckets, k)
-				}
-			}
-		}
-		b = &bucket{tokens: l.burst, at: now}
-		l.buckets[key] = b
-	}
-	b.tokens = min(l.burst, b.tokens+float64(now.Sub(b.at))/float64(l.every))
-	b.at = now
-	if b.tokens < 1 {
-		return time.Duration((1 - b.tokens) * float64(l.every))
-	}
-	b.tokens--
-	return 0
 }

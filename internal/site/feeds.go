@@ -1,8 +1,10 @@
 package site
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -54,11 +56,18 @@ func (s *Server) feed(r *http.Request, st *siteState) (*response, error) {
 	}
 	f := feed.Feed{
 		Title: title, Description: description, Language: st.settings.Language,
-		SiteURL: s.cfg.BaseURL + dir, FeedURL: s.cfg.BaseURL + r.URL.Path,
+		SiteURL: s.absURL(dir), FeedURL: s.absURL(r.URL.Path),
 	}
 	for _, a := range arts {
-		u := s.cfg.BaseURL + articlePath(a, st.settings.Location)
-		it := feed.Item{ID: u, URL: u, Title: a.Title, Summary: summary(a, 300), ContentHTML: s.feedContent(a),
+		u := s.absURL(articlePath(a, st.settings.Location))
+		base, err := url.Parse(u)
+		if err == nil && (!base.IsAbs() || base.Host == "") {
+			err = errors.New("no scheme or host")
+		}
+		if err != nil {
+			return nil, fmt.Errorf("feed: the site's base URL %q gives article addresses such as %q that are not absolute (%w); set --base-url to e.g. https://news.example.org", s.cfg.BaseURL, u, err)
+		}
+		it := feed.Item{ID: u, URL: u, Title: a.Title, Summary: summary(a, 300), ContentHTML: feedContent(a, base),
 			Published: a.PublishedAt}
 		if a.WasUpdated() {
 			it.Updated = a.UpdatedAt
@@ -72,8 +81,8 @@ func (s *Server) feed(r *http.Request, st *siteState) (*response, error) {
 		for _, t := range a.Tags {
 			it.Categories = append(it.Categories, t.Name)
 		}
-		if img := absoluteImage(a.FeaturedImage, s.cfg.BaseURL); img != nil {
-			it.Image = img.URL
+		if a.FeaturedImage != nil && a.FeaturedImage.URL != "" {
+			it.Image = feed.Resolve(base, a.FeaturedImage.URL)
 		}
 		f.Items = append(f.Items, it)
 		f.Updated = maxTime(f.Updated, a.PublishedAt, a.UpdatedAt)
@@ -81,16 +90,31 @@ func (s *Server) feed(r *http.Request, st *siteState) (*response, error) {
 	return &response{body: format.write(f), contentType: format.contentType, deps: []string{dep}}, nil
 }
 
+// absURL returns the absolute address, as a URI, of a site path such as "/tag/йошкар-ола/"
+// (decoded, as r.URL.Path is): the base URL's host in IDNA ASCII form and the path
+// percent-encoded as UTF-8 (see feed.Base.URL). Every address in a machine-read document
+// (feeds, sitemaps, robots.txt) is made here: crawlers and feed readers take URIs, not
+// IRIs. Pages may keep IRIs in href; browsers encode them.
+func (s *Server) absURL(sitePath string) string {
+	return feed.NewBase(s.cfg.BaseURL).URL(sitePath)
+}
+
 // feedContent is the article's full text for feeds: the standfirst, the featured image
-// and the correction note come first, as on the page, with site-relative links made
-// absolute for readers that do not resolve them.
-func (s *Server) feedContent(a *news.Article) string {
+// and the correction note come first, as on the page. Every address in it is resolved
+// against the article's address base, as a browser showing the page resolves it: feed
+// readers resolve against the feed's address, if at all, so "//cdn…/x.pdf", "/x" and
+// "x" would lead elsewhere.
+func feedContent(a *news.Article, base *url.URL) string {
 	var b strings.Builder
 	if a.Standfirst != "" {
 		fmt.Fprintf(&b, "<p><strong>%s</strong></p>\n", escapeHTML(a.Standfirst))
 	}
-	if img := absoluteImage(a.FeaturedImage, s.cfg.BaseURL); img != nil {
-		fmt.Fprintf(&b, `<figure><img src="%s" alt="%s">`, escapeHTML(img.URL), escapeHTML(img.Alt))
+	if img := a.FeaturedImage; img != nil && img.URL != "" {
+		fmt.Fprintf(&b, `<figure><img src="%s"`, escapeHTML(img.URL))
+		if img.Srcset != "" {
+			fmt.Fprintf(&b, ` srcset="%s"`, escapeHTML(img.Srcset))
+		}
+		fmt.Fprintf(&b, ` alt="%s">`, escapeHTML(img.Alt))
 		if img.Caption != "" {
 			fmt.Fprintf(&b, "<figcaption>%s</figcaption>", escapeHTML(img.Caption))
 		}
@@ -99,10 +123,8 @@ func (s *Server) feedContent(a *news.Article) string {
 	if a.CorrectionNote != "" {
 		fmt.Fprintf(&b, "<p><em>%s</em></p>\n", escapeHTML(a.CorrectionNote))
 	}
-	body := strings.ReplaceAll(a.BodyHTML, `href="/`, `href="`+s.cfg.BaseURL+`/`)
-	body = strings.ReplaceAll(body, `src="/`, `src="`+s.cfg.BaseURL+`/`)
-	b.WriteString(body)
-	return b.String()
+	b.WriteString(a.BodyHTML)
+	return feed.ResolveHTML(b.String(), base)
 }
 
 var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;")
@@ -136,9 +158,9 @@ func (s *Server) sitemap(r *http.Request, st *siteState) (*response, error) {
 	switch {
 	case name == "sitemap.xml" && files > 1:
 		var maps []feed.URL
-		maps = append(maps, feed.URL{Loc: s.cfg.BaseURL + "/sitemap-pages.xml"})
+		maps = append(maps, feed.URL{Loc: s.absURL("/sitemap-pages.xml")})
 		for i := 1; i <= files; i++ {
-			maps = append(maps, feed.URL{Loc: fmt.Sprintf("%s/sitemap-%d.xml", s.cfg.BaseURL, i)})
+			maps = append(maps, feed.URL{Loc: s.absURL(fmt.Sprintf("/sitemap-%d.xml", i))})
 		}
 		return xml(feed.SitemapIndex(maps)), nil
 	case name == "sitemap.xml":
@@ -163,9 +185,9 @@ func (s *Server) sitemap(r *http.Request, st *siteState) (*response, error) {
 }
 
 func (s *Server) pageURLs(st *siteState) []feed.URL {
-	urls := []feed.URL{{Loc: s.cfg.BaseURL + "/"}}
+	urls := []feed.URL{{Loc: s.absURL("/")}}
 	for _, sec := range st.sections {
-		urls = append(urls, feed.URL{Loc: s.cfg.BaseURL + "/section/" + sec.Slug + "/"})
+		urls = append(urls, feed.URL{Loc: s.absURL("/section/" + sec.Slug + "/")})
 	}
 	return urls
 }
@@ -177,7 +199,7 @@ func (s *Server) articleURLs(r *http.Request, st *siteState, offset, limit int) 
 	}
 	urls := make([]feed.URL, 0, len(arts))
 	for _, a := range arts {
-		urls = append(urls, feed.URL{Loc: s.cfg.BaseURL + articlePath(a, st.settings.Location), LastMod: maxTime(a.PublishedAt, a.UpdatedAt)})
+		urls = append(urls, feed.URL{Loc: s.absURL(articlePath(a, st.settings.Location)), LastMod: maxTime(a.PublishedAt, a.UpdatedAt)})
 	}
 	return urls, nil
 }
@@ -192,7 +214,7 @@ func (s *Server) newsSitemap(r *http.Request, st *siteState) (*response, error) 
 	}
 	var entries []feed.NewsArticle
 	for _, a := range arts {
-		entries = append(entries, feed.NewsArticle{Loc: s.cfg.BaseURL + articlePath(a, st.settings.Location), Title: a.Title, Published: a.PublishedAt})
+		entries = append(entries, feed.NewsArticle{Loc: s.absURL(articlePath(a, st.settings.Location)), Title: a.Title, Published: a.PublishedAt})
 	}
 	body := feed.NewsSitemap(st.settings.Title, st.settings.Language, entries)
 	// Articles leave this sitemap as time passes, with no write to say so.

@@ -31,7 +31,10 @@ func threadHTML(nodes []*commentNode, loc *time.Location) template.HTML {
 func writeComment(b *strings.Builder, n *commentNode, loc *time.Location) {
 	c := n.C
 	id := strconv.FormatInt(c.ID, 10)
-	name := html.EscapeString(c.AuthorName)
+	// A name is isolated (<bdi>): one that holds a right-to-left override cannot turn
+	// the date after it around; attributes get it without direction controls.
+	name := "<bdi>" + html.EscapeString(c.AuthorName) + "</bdi>"
+	label := html.EscapeString(withoutBidiControls(c.AuthorName))
 	b.WriteString(`<li id="comment-` + id + `" class="comment`)
 	if n.Pending {
 		b.WriteString(" pending")
@@ -49,7 +52,7 @@ func writeComment(b *strings.Builder, n *commentNode, loc *time.Location) {
 	}
 	b.WriteString("<div class=\"comment-content\">" + c.BodyHTML + "</div>\n")
 	if n.ReplyURL != "" {
-		b.WriteString(`<p class="reply"><a rel="nofollow" href="` + html.EscapeString(n.ReplyURL) + `" aria-label="Reply to ` + name + "\">Reply</a></p>\n")
+		b.WriteString(`<p class="reply"><a rel="nofollow" href="` + html.EscapeString(n.ReplyURL) + `" aria-label="Reply to ` + label + "\">Reply</a></p>\n")
 	}
 	b.WriteString("</div>\n")
 	if len(n.Replies) > 0 {
@@ -68,7 +71,7 @@ func bylineHTML(a *news.Article, loc *time.Location) template.HTML {
 	var b strings.Builder
 	b.WriteString(`<p class="byline">`)
 	if au := a.Author; au != nil {
-		b.WriteString(`By <a href="/author/` + html.EscapeString(au.Slug) + `/" rel="author">` + html.EscapeString(render.Smarten(au.Name)) + "</a> · ")
+		b.WriteString(`By <a href="/author/` + html.EscapeString(au.Slug) + `/" rel="author"><bdi>` + html.EscapeString(render.Smarten(au.Name)) + "</bdi></a> · ")
 	}
 	writeTime(&b, a.PublishedAt, loc)
 	if a.WasUpdated() {
@@ -107,7 +110,7 @@ func respondHTML(f *commentForm, articleID int64, articlePath string) template.H
 	var b strings.Builder
 	b.WriteString("<div id=\"respond\" class=\"comment-respond\">\n")
 	if p := f.Parent; p != nil {
-		b.WriteString(`<h2 id="reply-title">Reply to ` + html.EscapeString(p.AuthorName) + "</h2>\n")
+		b.WriteString(`<h2 id="reply-title">Reply to <bdi>` + html.EscapeString(p.AuthorName) + "</bdi></h2>\n")
 		b.WriteString(`<p class="cancel-reply"><a href="` + html.EscapeString(articlePath) + "#respond\">Cancel reply</a></p>\n")
 	} else {
 		b.WriteString("<h2 id=\"reply-title\">Leave a Reply</h2>\n")
@@ -175,4 +178,16 @@ func respondHTML(f *commentForm, articleID int64, articlePath string) template.H
 		`<input type="hidden" name="token" value="` + html.EscapeString(f.Token) + "\">\n" +
 		"<p class=\"form-submit\"><button type=\"submit\">Post Comment</button></p>\n</form>\n</div>\n")
 	return template.HTML(b.String())
+}
+
+// withoutBidiControls drops the characters that embed, override or isolate text
+// direction (U+202A–U+202E, U+2066–U+2069), for attribute values, where <bdi> cannot
+// isolate a name.
+func withoutBidiControls(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
+			return -1
+		}
+		return r
+	}, s)
 }

@@ -3,6 +3,7 @@ package site_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
@@ -51,6 +52,7 @@ func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return 
 type env struct {
 	t     *testing.T
 	db    *sqlite.DB
+	path  string // the database file
 	srv   *site.Server
 	http  *httptest.Server
 	clock *clock
@@ -65,7 +67,8 @@ var start = time.Date(2025, 6, 2, 9, 0, 0, 0, time.UTC)
 func newEnv(t *testing.T, n int, tweak func(*site.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "site.db"))
+	path := filepath.Join(t.TempDir(), "site.db")
+	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +81,7 @@ func newEnv(t *testing.T, n int, tweak func(*site.Config)) *env {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, db: db, clock: &clock{t: start.Add(time.Duration(n+7) * 24 * time.Hour)}, log: &syncBuffer{}}
+	e := &env{t: t, db: db, path: path, clock: &clock{t: start.Add(time.Duration(n+7) * 24 * time.Hour)}, log: &syncBuffer{}}
 	var items []news.ImportItem
 	for i := 1; i <= n; i++ {
 		md := fmt.Sprintf("Paragraph one of story %d, which \"quotes\" someone -- at length.\n\n> A quotation in story %d.\n\nThe last paragraph of story %d.", i, i, i)
@@ -223,5 +226,25 @@ func mustNotContain(t *testing.T, what, body string, bads ...string) {
 		if strings.Contains(body, b) {
 			t.Errorf("%s contains %q", what, b)
 		}
+	}
+}
+
+// withoutToken is a page with its comment form's token (which is made afresh for each
+// response) blanked, to compare two loads of a page.
+func withoutToken(body string) string {
+	return tokenRe.ReplaceAllString(body, `name="token" value=""`)
+}
+
+// sneak changes the database behind the store's back (no change log entry), so that a
+// test can tell a page served from the cache from one rendered afresh.
+func (e *env) sneak(query string, args ...any) {
+	e.t.Helper()
+	raw, err := sql.Open("sqlite", e.path)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(query, args...); err != nil {
+		e.t.Fatal(err)
 	}
 }

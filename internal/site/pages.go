@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"broadsheet/internal/feed"
 	"broadsheet/internal/news"
 	"broadsheet/internal/render"
 )
@@ -72,6 +73,17 @@ func teasers(arts []*news.Article, level int) []teaser {
 // past the end is not found.
 func (s *Server) listPage(ctx context.Context, q news.ArticleQuery, n, per int) ([]*news.Article, bool, error) {
 	q.Limit, q.Offset, q.Summaries = per+1, (n-1)*per, true
+	if n > 1 {
+		// A page past the site's last is not there, whatever the list: answered
+		// without making the database step over that many rows.
+		total, err := s.publicArticles(ctx)
+		if err != nil {
+			return nil, false, err
+		}
+		if q.Offset >= total {
+			return nil, false, news.ErrNotFound
+		}
+	}
 	arts, err := s.store.Articles(ctx, q)
 	if err != nil {
 		return nil, false, err
@@ -83,6 +95,28 @@ func (s *Server) listPage(ctx context.Context, q news.ArticleQuery, n, per int) 
 		return arts[:per], true, nil
 	}
 	return arts, false, nil
+}
+
+// publicArticles is the number of articles public now, counted once after each change
+// to the lists (and at least every minute, as scheduled articles go live by the clock).
+func (s *Server) publicArticles(ctx context.Context) (int, error) {
+	now := s.now()
+	if c := s.publicCount.Load(); c != nil && c.epoch == s.listsEpoch.Load() && now.Sub(c.at) < time.Minute {
+		return c.n, nil
+	}
+	epoch := s.listsEpoch.Load()
+	n, err := s.store.CountArticles(ctx, news.ArticleQuery{PublicAt: now})
+	if err != nil {
+		return 0, err
+	}
+	s.publicCount.Store(&countAt{n: n, at: now, epoch: epoch})
+	return n, nil
+}
+
+type countAt struct {
+	n     int
+	at    time.Time
+	epoch uint64
 }
 
 type frontBody struct {
@@ -114,7 +148,7 @@ func (s *Server) front(r *http.Request, st *siteState) (*response, error) {
 	v := s.newView(r, st, title)
 	v.Description = st.settings.Tagline
 	v.Canonical = s.cfg.BaseURL + r.URL.Path
-	v.OG = &openGraph{Type: "website", Title: st.settings.Title, Description: st.settings.Tagline, URL: v.Canonical}
+	v.OG = &openGraph{Type: "website", Title: st.settings.Title, Description: st.settings.Tagline, URL: s.absURL(r.URL.Path)}
 	v.Body = body
 	return &response{template: "front", view: v, deps: []string{news.KeyLists}}, nil
 }
@@ -131,13 +165,14 @@ func newNeighbour(a *news.Article, loc *time.Location) *neighbour {
 	return &neighbour{URL: articlePath(a, loc), Title: render.Smarten(a.Title), Excerpt: summary(a, excerptLength)}
 }
 
-// summary is an article's standfirst, or else the start of its text, cut to max.
+// summary is an article's standfirst, or else the start of its text, cut to max. The
+// body's HTML has its typography already — curly quotes and dashes in the prose, none
+// in code — so its text is not smartened again.
 func summary(a *news.Article, max int) string {
-	text := a.Standfirst
-	if strings.TrimSpace(text) == "" {
-		text = render.PlainText(a.BodyHTML)
+	if strings.TrimSpace(a.Standfirst) != "" {
+		return render.Excerpt(render.Smarten(a.Standfirst), max)
 	}
-	return render.Excerpt(render.Smarten(text), max)
+	return render.ExcerptHTML(a.BodyHTML, max)
 }
 
 type commentNode struct {
@@ -165,25 +200,35 @@ type articleBody struct {
 // article serves /yyyy/mm/dd/slug/, redirecting a wrong date to the right one.
 func (s *Server) article(r *http.Request, st *siteState) (*response, error) {
 	ctx := r.Context()
-	a, err := s.store.ArticleBySlug(ctx, r.PathValue("slug"))
+	// Slugs are stored in NFC; an address typed with decomposed letters finds the
+	// article, and is sent on to its canonical form below.
+	a, err := s.store.ArticleBySlug(ctx, news.NFC(r.PathValue("slug")))
 	if err != nil {
 		return nil, err
 	}
 	if !a.IsPublic(s.now()) {
 		return nil, news.ErrNotFound
 	}
-	if want := articlePath(a, st.settings.Location); r.URL.Path != want {
+	want := articlePath(a, st.settings.Location)
+	if r.URL.Path != want {
 		return &response{status: http.StatusMovedPermanently, location: want}, nil
 	}
-	q := r.URL.Query()
 	form := &commentForm{}
-	if id, err := strconv.ParseInt(q.Get("replytocom"), 10, 64); err == nil {
-		if c, err := s.store.Comment(ctx, id); err == nil && c.ArticleID == a.ID && c.Status == news.CommentApproved {
-			form.Parent = c
+	if v := r.URL.Query().Get("replytocom"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err == nil {
+			if c, err := s.store.Comment(ctx, id); err == nil && c.ArticleID == a.ID && c.Status == news.CommentApproved {
+				form.Parent = c
+			}
+		}
+		if form.Parent == nil {
+			// Not a comment one can reply to here: the article's own form, from the
+			// cache, rather than a render for every made-up ID.
+			return &response{status: http.StatusFound, location: want + "#respond"}, nil
 		}
 	}
 	var pending *news.Comment
-	if id, err := strconv.ParseInt(q.Get("unapproved"), 10, 64); err == nil && s.moderationHash(id) == q.Get("moderation-hash") {
+	if id := s.pendingComment(r); id != 0 {
 		if c, err := s.store.Comment(ctx, id); err == nil && c.ArticleID == a.ID && c.Status == news.CommentPending {
 			pending = c
 		}
@@ -192,7 +237,7 @@ func (s *Server) article(r *http.Request, st *siteState) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp.private = form.Parent != nil || pending != nil
+	resp.private = pending != nil
 	return resp, nil
 }
 
@@ -236,8 +281,10 @@ func (s *Server) articlePage(ctx context.Context, r *http.Request, st *siteState
 		v.Description = a.SEODescription
 	}
 	v.Canonical = canonical
-	og := &openGraph{Type: "article", Title: render.Smarten(a.Title), Description: v.Description, URL: canonical,
-		Image: absoluteImage(a.FeaturedImage, s.cfg.BaseURL), Published: a.PublishedAt}
+	// Open Graph and JSON-LD are read by machines: their addresses are URIs (the
+	// canonical link, an href, may stay an IRI).
+	og := &openGraph{Type: "article", Title: render.Smarten(a.Title), Description: v.Description, URL: s.absURL(path),
+		Image: s.absoluteImage(a.FeaturedImage), Published: a.PublishedAt}
 	if a.WasUpdated() {
 		og.Modified = a.UpdatedAt
 	}
@@ -260,16 +307,24 @@ func (s *Server) articlePage(ctx context.Context, r *http.Request, st *siteState
 			deps = append(deps, news.KeyArticle(n.ID))
 		}
 	}
-	return &response{template: "article", view: v, deps: deps}, nil
+	resp := &response{template: "article", view: v, deps: deps}
+	if !form.Closed {
+		resp.formArticle, resp.formToken = a.ID, form.Token
+	}
+	return resp, nil
 }
 
-func absoluteImage(img *news.Image, base string) *news.Image {
+// absoluteImage is the image with its address made absolute and a URI, for the
+// documents machines read.
+func (s *Server) absoluteImage(img *news.Image) *news.Image {
 	if img == nil {
 		return nil
 	}
 	out := *img
-	if strings.HasPrefix(out.URL, "/") {
-		out.URL = base + out.URL
+	if strings.HasPrefix(out.URL, "/") && !strings.HasPrefix(out.URL, "//") {
+		out.URL = s.absURL(out.URL)
+	} else {
+		out.URL = feed.ToURI(out.URL)
 	}
 	return &out
 }
@@ -334,7 +389,7 @@ func (s *Server) share(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, n := range shareNetworks {
 		if n.slug == r.PathValue("network") {
-			u := url.QueryEscape(s.cfg.BaseURL + articlePath(a, st.settings.Location))
+			u := url.QueryEscape(s.absURL(articlePath(a, st.settings.Location)))
 			t := strings.ReplaceAll(url.QueryEscape(render.Smarten(a.Title)), "+", "%20")
 			w.Header().Set("Cache-Control", "public, max-age=300")
 			w.Header().Set("X-Robots-Tag", "noindex")
@@ -373,14 +428,14 @@ func (s *Server) newsArticleLD(a *news.Article, og *openGraph, st *news.Settings
 		Context: "https://schema.org", Type: "NewsArticle", Headline: og.Title, Description: og.Description,
 		URL: og.URL, MainEntityOfPage: ref{Type: "WebPage", ID: og.URL},
 		DatePublished: a.PublishedAt.UTC().Format(time.RFC3339), DateModified: a.PublishedAt.UTC().Format(time.RFC3339),
-		Publisher: ref{Type: "Organization", Name: st.Title, URL: s.cfg.BaseURL + "/"},
+		Publisher: ref{Type: "Organization", Name: st.Title, URL: s.absURL("/")},
 		Section:   og.Section, Keywords: og.Tags, CommentCount: a.CommentCount, Free: true,
 	}
 	if a.WasUpdated() {
 		ld.DateModified = a.UpdatedAt.UTC().Format(time.RFC3339)
 	}
 	if a.Author != nil {
-		ld.Author = []ref{{Type: "Person", Name: a.Author.Name, URL: s.cfg.BaseURL + "/author/" + a.Author.Slug + "/"}}
+		ld.Author = []ref{{Type: "Person", Name: a.Author.Name, URL: s.absURL("/author/" + a.Author.Slug + "/")}}
 	}
 	if og.Image != nil {
 		ld.Image = []string{og.Image.URL}
@@ -401,8 +456,9 @@ type term struct {
 	dep                     string // the cache key of its lists
 }
 
-// findTerm finds the section, tag or author an address names.
+// findTerm finds the section, tag or author an address names (slugs are stored in NFC).
 func (s *Server) findTerm(ctx context.Context, kind, slug string) (*term, error) {
+	slug = news.NFC(slug)
 	switch kind {
 	case "section":
 		sec, err := s.store.SectionBySlug(ctx, slug)
@@ -440,6 +496,9 @@ func (s *Server) archive(r *http.Request, st *siteState) (*response, error) {
 		return nil, err
 	}
 	kind, slug := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 2)[0], r.PathValue("slug")
+	if nfc := news.NFC(slug); nfc != slug { // one tag, one address
+		return &response{status: http.StatusMovedPermanently, location: strings.Replace(r.URL.Path, slug, nfc, 1)}, nil
+	}
 	t, err := s.findTerm(ctx, kind, slug)
 	if err != nil {
 		return nil, err
@@ -461,7 +520,7 @@ func (s *Server) archive(r *http.Request, st *siteState) (*response, error) {
 	v := s.newView(r, st, title)
 	v.Canonical = s.cfg.BaseURL + r.URL.Path
 	v.Description = fmt.Sprintf("%s: %s – %s", body.Kind, body.Name, st.settings.Title)
-	v.OG = &openGraph{Type: "website", Title: body.Name, Description: v.Description, URL: v.Canonical}
+	v.OG = &openGraph{Type: "website", Title: body.Name, Description: v.Description, URL: s.absURL(r.URL.Path)}
 	v.Feeds = append(v.Feeds,
 		feedLink{body.Name + " (RSS)", "application/rss+xml", base + "feed.xml"},
 		feedLink{body.Name + " (Atom)", "application/atom+xml", base + "atom.xml"},

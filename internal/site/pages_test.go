@@ -1,13 +1,18 @@
 package site_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
+
+	"broadsheet/internal/news"
+	"broadsheet/internal/render"
 )
 
 func TestArticlePageShowsWhatAReaderExpects(t *testing.T) {
@@ -20,7 +25,7 @@ func TestArticlePageShowsWhatAReaderExpects(t *testing.T) {
 	mustContain(t, "article page", p.body,
 		"<h1 class=\"headline\">Story number 3’s headline</h1>", // typography: curly apostrophe
 		"The standfirst of story 3 says what happened",
-		`rel="author">James Miller</a>`,
+		`rel="author"><bdi>James Miller</bdi></a>`,
 		`<time datetime="2025-06-04T09:00:00Z">4 June 2025, 09:00 UTC</time>`,
 		"“quotes” someone – at length.",
 		"<blockquote>",
@@ -191,4 +196,38 @@ func TestShareLinksLeadToTheNetworks(t *testing.T) {
 	if p := e.get(fmt.Sprintf("/share/x/%d", draft.ID)); p.status != 404 {
 		t.Errorf("sharing a draft: %d", p.status)
 	}
+}
+
+// Typography never reaches code, nor text made from it: the excerpt of a body with a
+// command in it keeps the command as typed in the meta description and the feeds.
+func TestTypographyStaysOutOfCode(t *testing.T) {
+	e := newEnv(t, 1, nil)
+	md := "Run `grep -- \"x\" it's.txt` -- then wait."
+	body, _ := render.Markdown(md)
+	a := &news.Article{Slug: "code-story", Title: "Code", BodyMarkdown: md, BodyHTML: body, Status: news.StatusPublished,
+		PublishedAt: e.clock.Now().Add(-time.Hour)}
+	if err := e.db.CreateArticle(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	e.srv.Sync(context.Background())
+	page := e.get(e.url(a)).body
+	mustContain(t, "the meta description", page, `<meta name="description" content="Run grep -- &#34;x&#34; it&#39;s.txt – then wait.">`)
+	feed := e.get("/feed.json").body
+	mustContain(t, "the JSON feed's summary", feed, `"summary": "Run grep -- \"x\" it's.txt – then wait."`)
+}
+
+// The addresses machines read in a page (Open Graph, JSON-LD) are URIs, while the
+// page's own links may stay readable IRIs.
+func TestPageMetadataAddressesAreURIs(t *testing.T) {
+	e := newEnv(t, 1, nil)
+	a := &news.Article{Slug: "проверка-связи", Title: "Проверка связи", BodyMarkdown: "Текст.", BodyHTML: "<p>Текст.</p>",
+		Status: news.StatusPublished, PublishedAt: e.clock.Now().Add(-time.Hour), Author: &news.Author{Name: "Анна Петрова"}}
+	if err := e.db.CreateArticle(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	e.srv.Sync(context.Background())
+	page := e.get(e.url(a)).body
+	encoded := e.http.URL + "/" + a.PublishedAt.Format("2006/01/02") + "/%D0%BF%D1%80%D0%BE%D0%B2%D0%B5%D1%80%D0%BA%D0%B0-%D1%81%D0%B2%D1%8F%D0%B7%D0%B8/"
+	mustContain(t, "the article's metadata", page, `<meta property="og:url" content="`+encoded+`">`, `"url":"`+encoded+`"`,
+		`"url":"`+e.http.URL+`/author/%D0%B0%D0%BD%D0%BD%D0%B0-%D0%BF%D0%B5%D1%82%D1%80%D0%BE%D0%B2%D0%B0/"`)
 }

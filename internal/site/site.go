@@ -5,16 +5,21 @@ package site
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"os"
 	"path"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -60,10 +65,13 @@ type Config struct {
 	// with more gets a sitemap index.
 	SitemapSize int
 	// PollInterval is how often the change log is read for writes made elsewhere
-	// (default 500 ms).
+	// (default 100 ms: a writer elsewhere waits about that long for this server).
 	PollInterval time.Duration
-	Logger       *slog.Logger
-	Now          func() time.Time
+	// SyncWait is the longest a write waits for the other servers to apply it
+	// (default 2 s); a server that takes longer is named in the log.
+	SyncWait time.Duration
+	Logger   *slog.Logger
+	Now      func() time.Time
 }
 
 func (c *Config) setDefaults() {
@@ -92,7 +100,10 @@ func (c *Config) setDefaults() {
 		c.SitemapSize = 5000
 	}
 	if c.PollInterval <= 0 {
-		c.PollInterval = 500 * time.Millisecond
+		c.PollInterval = 100 * time.Millisecond
+	}
+	if c.SyncWait <= 0 {
+		c.SyncWait = 2 * time.Second
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -102,15 +113,21 @@ func (c *Config) setDefaults() {
 	}
 }
 
+// Store is what the site needs of storage: the content, and the rate limits' counters
+// (shared by every server, like the content).
+type Store interface {
+	news.Store
+	news.Limits
+}
+
 // Server is the public site, an http.Handler.
 type Server struct {
-	store   news.Store
+	store   Store
 	cfg     Config
 	log     *slog.Logger
 	pages   map[string]*template.Template
 	cache   *pagecache.Cache // nil when the page cache is off
 	state   atomic.Pointer[siteState]
-	limiter *limiter
 	handler http.Handler
 	static  map[string]staticFile // by hashed name
 	cssURL  string
@@ -119,6 +136,12 @@ type Server struct {
 
 	syncMu     sync.Mutex
 	lastChange int64
+	node       string // this server's ID in the store's node registry
+	registered atomic.Bool
+	// publicCount is the number of public articles, valid while listsEpoch (advanced by
+	// every change to the lists) is what it was when counted.
+	publicCount atomic.Pointer[countAt]
+	listsEpoch  atomic.Uint64
 }
 
 // siteState is what every page shows that changes only with settings: read once, swapped
@@ -127,6 +150,9 @@ type siteState struct {
 	settings *news.Settings
 	sections []*news.Section
 	chrome   *chrome
+	// notFound is the 404 page, rendered on first use: an address that is not there
+	// costs a lookup, never a render.
+	notFound atomic.Pointer[pagecache.Page]
 }
 
 // chrome is the site's header and footer, rendered once per settings, sections and
@@ -148,12 +174,13 @@ type staticFile struct {
 
 // New builds the site on store. The store's settings must hold a secret (see
 // EnsureSettings).
-func New(ctx context.Context, store news.Store, cfg Config) (*Server, error) {
+func New(ctx context.Context, store Store, cfg Config) (*Server, error) {
 	cfg.setDefaults()
-	if cfg.BaseURL == "" {
-		return nil, errors.New("site: no base URL")
+	if u, err := url.Parse(cfg.BaseURL); cfg.BaseURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("site: the base URL %q is not an absolute http or https address such as https://news.example.org", cfg.BaseURL)
 	}
-	s := &Server{store: store, cfg: cfg, log: cfg.Logger, limiter: newLimiter(cfg.CommentBurst, cfg.CommentEvery)}
+	s := &Server{store: store, cfg: cfg, log: cfg.Logger, node: newNodeID()}
 	if cfg.PageCache {
 		s.cache = pagecache.New(cfg.CacheBytes, cfg.Now)
 	}
@@ -172,7 +199,7 @@ func New(ctx context.Context, store news.Store, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.robots = pagecache.NewPage(http.StatusOK, s.headers("text/plain; charset=utf-8", "public, max-age=3600"), []byte(
-		"User-agent: *\nAllow: /\nDisallow: /admin/\nDisallow: /comments/\nDisallow: /share/\n\nSitemap: "+cfg.BaseURL+"/sitemap.xml\nSitemap: "+cfg.BaseURL+"/news-sitemap.xml\n"))
+		"User-agent: *\nAllow: /\nDisallow: /admin/\nDisallow: /comments/\nDisallow: /share/\n\nSitemap: "+s.absURL("/sitemap.xml")+"\nSitemap: "+s.absURL("/news-sitemap.xml")+"\n"))
 	s.handler = http.NewCrossOriginProtection().Handler(s.routes())
 	return s, nil
 }
@@ -263,21 +290,47 @@ func (s *Server) now() time.Time { return s.cfg.Now() }
 
 // ServeHTTP answers from the page cache when it can, and otherwise routes the request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if s.cache != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) && !personal(r) {
-		if p := s.cache.Get(r.URL.Path); p != nil {
-			p.ServeHTTP(w, r)
-			return
+	if s.cache != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		if key, ok := s.cacheKey(r); ok {
+			if p := s.cache.Get(key); p != nil {
+				p.ServeHTTP(w, r)
+				return
+			}
 		}
 	}
 	s.handler.ServeHTTP(w, r)
 }
 
-// personal reports whether the request asks for a page made for one reader (a reply
-// form, a comment awaiting moderation), which must never be cached or served from the
-// cache.
-func personal(r *http.Request) bool {
+// cacheKey is where the page a GET asks for is cached: its path, whatever the query
+// says, except for two queries WordPress themes use. A reply form (?replytocom=ID) is
+// the same for every reader, so it is cached under the path and the comment's ID (the
+// article handler sends an ID that is no approved comment of the article back to the
+// article). A pending comment shown to its author (?unapproved=ID&moderation-hash=H)
+// is personal — never cached — but only when the hash is right: any other query is
+// answered from the cache, so that no one can make the server render at will.
+func (s *Server) cacheKey(r *http.Request) (string, bool) {
 	q := r.URL.RawQuery
-	return q != "" && (strings.Contains(q, "replytocom") || strings.Contains(q, "unapproved"))
+	if q == "" || !strings.Contains(q, "replytocom") && !strings.Contains(q, "unapproved") {
+		return r.URL.Path, true
+	}
+	if s.pendingComment(r) != 0 {
+		return "", false
+	}
+	if id, err := strconv.ParseInt(r.URL.Query().Get("replytocom"), 10, 64); err == nil && id > 0 {
+		return r.URL.Path + "?replytocom=" + strconv.FormatInt(id, 10), true
+	}
+	return r.URL.Path, true
+}
+
+// pendingComment returns the ID of the pending comment the request shows its author:
+// the unapproved parameter's, when moderation-hash signs it; 0 otherwise.
+func (s *Server) pendingComment(r *http.Request) int64 {
+	q := r.URL.Query()
+	id, err := strconv.ParseInt(q.Get("unapproved"), 10, 64)
+	if err != nil || id <= 0 || !hmac.Equal([]byte(q.Get("moderation-hash")), []byte(s.moderationHash(id))) {
+		return 0
+	}
+	return id
 }
 
 func (s *Server) routes() http.Handler {
@@ -332,22 +385,46 @@ func addSlash(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, u.String(), http.StatusMovedPermanently)
 }
 
-// Sync applies the store's new changes to the page cache (and reloads settings and
-// sections when they changed). Handlers that write call it before they answer, so that
-// nothing stale is served after a write returns; Run calls it for writes made elsewhere.
+// Sync makes a write visible everywhere before the handler that made it answers: it
+// applies the store's new changes to this server's page cache (reloading settings and
+// sections when they changed), then waits, at most SyncWait, until every other live
+// server (node) has applied them too. Handlers that write call it; the command line
+// waits the same way through news.WaitForNodes.
 func (s *Server) Sync(ctx context.Context) error {
+	if err := s.apply(ctx); err != nil {
+		return err
+	}
+	s.syncMu.Lock()
+	last := s.lastChange
+	s.syncMu.Unlock()
+	behind, err := news.WaitForNodes(ctx, s.store, last, s.node, s.cfg.SyncWait)
+	if err != nil {
+		return err
+	}
+	for _, n := range behind {
+		s.log.Warn("a server has not applied a change yet", "node", n.ID, "applied", n.Applied, "change", last)
+	}
+	return nil
+}
+
+// apply applies the store's new changes to the page cache and tells the store how far
+// this node has got.
+func (s *Server) apply(ctx context.Context) error {
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
+	start := s.lastChange
 	for {
 		changes, err := s.store.Changes(ctx, s.lastChange)
 		if err != nil {
 			return fmt.Errorf("read change log: %w", err)
 		}
 		if len(changes) == 0 {
-			return nil
+			break
 		}
 		var keys []string
-		all := false
+		// A gap before the first change read means the log was trimmed past what this
+		// node had applied: it cannot know what it missed, so it drops everything.
+		all := changes[0].ID > s.lastChange+1 && s.lastChange > 0
 		for _, c := range changes {
 			for _, k := range c.Keys {
 				all = all || k == news.KeyAll
@@ -363,22 +440,71 @@ func (s *Server) Sync(ctx context.Context) error {
 		if s.cache != nil {
 			s.cache.Invalidate(keys...)
 		}
+		if slices.Contains(keys, news.KeyLists) || slices.Contains(keys, news.KeyAll) {
+			s.listsEpoch.Add(1)
+		}
 		s.lastChange = changes[len(changes)-1].ID
 	}
+	if s.lastChange != start && s.registered.Load() {
+		return s.report(ctx)
+	}
+	return nil
 }
 
-// Run follows the change log until ctx is done.
+// report tells the store this node is alive and how far it has applied the log.
+func (s *Server) report(ctx context.Context) error {
+	if err := s.store.ReportNode(ctx, s.node, s.lastChange, time.Now()); err != nil {
+		return fmt.Errorf("report this server to the store: %w", err)
+	}
+	return nil
+}
+
+// Register records this server in the store's node registry, so that writers wait for
+// it to apply their changes. It fails when the store cannot be written (a read-only
+// database file, a full disk): the caller should say so.
+func (s *Server) Register(ctx context.Context) error {
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
+	if err := s.report(ctx); err != nil {
+		return err
+	}
+	s.registered.Store(true)
+	return nil
+}
+
+// Run follows the change log until ctx is done: every PollInterval it looks for
+// changes made elsewhere (the command line, other nodes) and applies them, and it
+// reports this node alive every news.NodeHeartbeat. On return it leaves the registry.
 func (s *Server) Run(ctx context.Context) {
 	t := time.NewTicker(s.cfg.PollInterval)
 	defer t.Stop()
+	lastReport := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
+			if s.registered.Load() {
+				rmCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+				s.store.RemoveNode(rmCtx, s.node)
+				cancel()
+			}
 			return
 		case <-t.C:
-			if err := s.Sync(ctx); err != nil && ctx.Err() == nil {
-				s.log.Error("follow the change log", "err", err)
-			}
+		}
+		last, err := s.store.LastChange(ctx)
+		s.syncMu.Lock()
+		behind := last > s.lastChange
+		s.syncMu.Unlock()
+		if err == nil && behind {
+			err = s.apply(ctx)
+		}
+		if err == nil && s.registered.Load() && time.Since(lastReport) >= news.NodeHeartbeat {
+			s.syncMu.Lock()
+			err = s.report(ctx)
+			s.syncMu.Unlock()
+			lastReport = time.Now()
+		}
+		if err != nil && ctx.Err() == nil {
+			s.log.Error("follow the change log", "err", err)
 		}
 	}
 }
@@ -434,3 +560,12 @@ func (s *Server) Secret() []byte { return s.state.Load().settings.Secret }
 
 // Location returns the site's time zone.
 func (s *Server) Location() *time.Location { return s.state.Load().settings.Location }
+
+// newNodeID names this server in the node registry: the host's name, for the operator
+// reading a warning, and random bytes, so that two servers never share one.
+func newNodeID() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 6)
+	rand.Read(b)
+	return strings.Trim(host+"-"+hex.EncodeToString(b), "-")
+}

@@ -139,6 +139,10 @@ type response struct {
 	// private marks a page made for one reader: sent with no-store, never cached.
 	private bool
 	ttl     time.Duration
+	// formArticle and formToken: the page holds the comment form of that article,
+	// whose token is made afresh for every response (see formTokens).
+	formArticle int64
+	formToken   string
 }
 
 // httpError is an error page with a status and words for the reader.
@@ -172,8 +176,10 @@ func (s *Server) page(fn func(r *http.Request, st *siteState) (*response, error)
 			s.serveError(w, r, st, err)
 			return
 		}
-		if s.cache != nil && resp.deps != nil && !resp.private && resp.status == http.StatusOK && !personal(r) {
-			s.cache.Put(r.URL.Path, p, epoch)
+		if s.cache != nil && resp.deps != nil && !resp.private && resp.status == http.StatusOK {
+			if key, ok := s.cacheKey(r); ok {
+				s.cache.Put(key, p, epoch)
+			}
 		}
 		p.ServeHTTP(w, r)
 	})
@@ -205,6 +211,11 @@ func (s *Server) build(resp *response) (*pagecache.Page, error) {
 	}
 	p := pagecache.NewPage(resp.status, s.headers(resp.contentType, cacheControl), body)
 	p.Deps = resp.deps
+	if resp.formToken != "" {
+		if at := bytes.Index(body, []byte(resp.formToken)); at >= 0 {
+			p.SetFill(at, len(resp.formToken), s.formTokens(resp.formArticle))
+		}
+	}
 	ttl := s.cfg.CacheTTL
 	if resp.ttl > 0 && resp.ttl < ttl {
 		ttl = resp.ttl
@@ -247,21 +258,39 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, st *siteStat
 	switch {
 	case errors.As(err, &he):
 	case errors.Is(err, news.ErrNotFound):
-		he = &httpError{http.StatusNotFound, "Page not found", "Sorry, there is nothing at this address. It may have moved, or the link may be mistyped."}
+		p := st.notFound.Load()
+		if p == nil {
+			built, err := s.build(s.errorResponse(r, st, errNotFound))
+			if err != nil {
+				s.log.Error("render error page", "err", err)
+				http.Error(w, errNotFound.message, http.StatusNotFound)
+				return
+			}
+			st.notFound.Store(built)
+			p = built
+		}
+		p.ServeHTTP(w, r)
+		return
 	default:
 		s.log.Error("render page", "path", r.URL.Path, "err", err)
 		he = &httpError{http.StatusInternalServerError, "Something went wrong", "Sorry, this page could not be shown. Please try again in a moment."}
 	}
-	v := s.newView(r, st, he.heading)
-	v.NoIndex = true
-	v.Body = he
-	p, berr := s.build(&response{status: he.status, template: "error", view: v})
+	p, berr := s.build(s.errorResponse(r, st, he))
 	if berr != nil {
 		s.log.Error("render error page", "err", berr)
 		http.Error(w, he.message, he.status)
 		return
 	}
 	p.ServeHTTP(w, r)
+}
+
+var errNotFound = &httpError{http.StatusNotFound, "Page not found", "Sorry, there is nothing at this address. It may have moved, or the link may be mistyped."}
+
+func (s *Server) errorResponse(r *http.Request, st *siteState, he *httpError) *response {
+	v := s.newView(r, st, he.heading)
+	v.NoIndex = true
+	v.Body = he
+	return &response{status: he.status, template: "error", view: v}
 }
 
 // Heading and Message let the error template read an httpError.

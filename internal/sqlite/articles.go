@@ -432,9 +432,29 @@ func validateArticle(a *news.Article) error {
 	case a.Status == news.StatusPublished && a.PublishedAt.IsZero():
 		return fmt.Errorf("a published article needs a publication time: %w", news.ErrInvalid)
 	}
+	// The last line of defence: every path that writes (editor, imports, API) cleans
+	// its text first, so a forbidden character here is a bug upstream, refused rather
+	// than stored where every page and feed showing it would be invalid.
+	texts := [][2]string{{"the headline", a.Title}, {"the standfirst", a.Standfirst}, {"the body", a.BodyMarkdown},
+		{"the body's HTML", a.BodyHTML}, {"the correction note", a.CorrectionNote}, {"the SEO description", a.SEODescription}}
+	if img := a.FeaturedImage; img != nil {
+		texts = append(texts, [2]string{"the image's alt text", img.Alt}, [2]string{"the image's caption", img.Caption})
+	}
+	if a.Author != nil {
+		texts = append(texts, [2]string{"the author's name", a.Author.Name})
+	}
+	if a.Section != nil {
+		texts = append(texts, [2]string{"the section's name", a.Section.Name})
+	}
 	for _, t := range a.Tags {
-		if strings.ContainsFunc(t.Name+t.Slug, func(r rune) bool { return r < 0x20 }) {
-			return fmt.Errorf("tag %q has control characters: %w", t.Name, news.ErrInvalid)
+		texts = append(texts, [2]string{"the tag " + strconv.Quote(t.Name), t.Name + t.Slug})
+		if strings.ContainsAny(t.Name+t.Slug, "\t\n\r") {
+			return fmt.Errorf("tag %q has line breaks: %w", t.Name, news.ErrInvalid)
+		}
+	}
+	for _, t := range texts {
+		if err := news.CheckText(t[0], t[1]); err != nil {
+			return fmt.Errorf("article %q: %w", a.Slug, err)
 		}
 	}
 	return nil

@@ -12,13 +12,13 @@ import (
 )
 
 const commentColumns = `id, article_id, COALESCE(parent_id, 0), status, author_name, author_email, author_url,
-	body, body_html, ip_hash, user_agent, created_at, source, source_id`
+	body, body_html, ip_hash, user_agent, created_at, source, source_id, COALESCE(user_id, 0)`
 
 func scanComment(row scanner) (*news.Comment, error) {
 	var c news.Comment
 	var created int64
 	err := row.Scan(&c.ID, &c.ArticleID, &c.ParentID, &c.Status, &c.AuthorName, &c.AuthorEmail, &c.AuthorURL,
-		&c.Body, &c.BodyHTML, &c.IPHash, &c.UserAgent, &created, &c.Source, &c.SourceID)
+		&c.Body, &c.BodyHTML, &c.IPHash, &c.UserAgent, &created, &c.Source, &c.SourceID, &c.UserID)
 	if err != nil {
 		return nil, err
 	}
@@ -135,6 +135,12 @@ func validateComment(c *news.Comment) error {
 	case strings.TrimSpace(c.Body) == "":
 		return fmt.Errorf("comment needs a text: %w", news.ErrInvalid)
 	}
+	for _, t := range [][2]string{{"the comment", c.Body}, {"the commenter's name", c.AuthorName}, {"the commenter's email", c.AuthorEmail},
+		{"the commenter's website", c.AuthorURL}} {
+		if err := news.CheckText(t[0], t[1]); err != nil {
+			return fmt.Errorf("comment: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -152,10 +158,10 @@ func insertComment(ctx context.Context, tx *sql.Tx, c *news.Comment) error {
 		parent = c.ParentID
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO comments (article_id, parent_id, status, author_name, author_email,
-		author_url, body, body_html, ip_hash, user_agent, created_at, source, source_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		author_url, body, body_html, ip_hash, user_agent, created_at, source, source_id, user_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ArticleID, parent, string(c.Status), c.AuthorName, c.AuthorEmail, c.AuthorURL, c.Body, c.BodyHTML,
-		c.IPHash, c.UserAgent, c.CreatedAt.Unix(), c.Source, c.SourceID)
+		c.IPHash, c.UserAgent, c.CreatedAt.Unix(), c.Source, c.SourceID, nullID(c.UserID))
 	if err != nil {
 		if strings.Contains(err.Error(), "FOREIGN KEY") {
 			return fmt.Errorf("comment's article %d: %w", c.ArticleID, news.ErrNotFound)
@@ -192,12 +198,14 @@ func (db *DB) SetCommentStatus(ctx context.Context, id int64, status news.Commen
 }
 
 // HasApprovedComment implements news.Store.
-func (db *DB) HasApprovedComment(ctx context.Context, email string) (bool, error) {
-	if strings.TrimSpace(email) == "" {
+func (db *DB) HasApprovedComment(ctx context.Context, name, email string) (bool, error) {
+	if strings.TrimSpace(email) == "" || strings.TrimSpace(name) == "" {
 		return false, nil
 	}
 	var one int
-	err := db.reads.QueryRowContext(ctx, `SELECT 1 FROM comments WHERE lower(author_email) = lower(?) AND status = 'approved' LIMIT 1`, email).Scan(&one)
+	err := db.reads.QueryRowContext(ctx, `SELECT 1 FROM comments
+		WHERE lower(author_email) = lower(?) AND author_name = ? COLLATE NOCASE AND status = 'approved' AND user_id IS NULL
+		AND NOT EXISTS (SELECT 1 FROM users WHERE lower(users.email) = lower(?)) LIMIT 1`, email, name, email).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

@@ -145,8 +145,16 @@ func (db *DB) Close() error {
 // migrate applies, in order and each in its own transaction, the embedded migrations
 // the file has not had yet. It refuses a file that a newer Broadsheet has migrated past.
 func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
-		return fmt.Errorf("create schema_migrations: %w", err)
+	// A file that is up to date is not written to: a read-only one still opens, for a
+	// server that can show the site though it can save nothing.
+	var tables int
+	if err := db.write.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&tables); err != nil {
+		return readOnly(fmt.Errorf("read the schema: %w", err))
+	}
+	if tables == 0 {
+		if _, err := db.write.ExecContext(ctx, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+			return readOnly(fmt.Errorf("create schema_migrations: %w", err))
+		}
 	}
 	var current int
 	if err := db.write.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
@@ -179,7 +187,7 @@ func (db *DB) migrate(ctx context.Context) error {
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("migration %s: %w", name, err)
+			return readOnly(fmt.Errorf("migration %s: %w", name, err))
 		}
 	}
 	if current > latest {
@@ -208,6 +216,16 @@ type queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// readOnly adds to an error SQLite gave because the file (or its folder, where the
+// journal goes) cannot be written, what the operator should check.
+func readOnly(err error) error {
+	var se *sqlite3.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqlitelib.SQLITE_READONLY {
+		return fmt.Errorf("the database cannot be written: check the permissions of the file and of its folder (SQLite writes its journal beside the file): %w", err)
+	}
+	return err
 }
 
 func isUniqueViolation(err error) bool {

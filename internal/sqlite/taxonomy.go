@@ -44,8 +44,8 @@ func (db *DB) SectionBySlug(ctx context.Context, slug string) (*news.Section, er
 
 // CreateSection implements news.Store.
 func (db *DB) CreateSection(ctx context.Context, s *news.Section) error {
-	if s.Name == "" {
-		return fmt.Errorf("section needs a name: %w", news.ErrInvalid)
+	if err := checkSection(s); err != nil {
+		return err
 	}
 	if s.Slug == "" {
 		s.Slug = news.Slugify(s.Name)
@@ -94,8 +94,8 @@ func (db *DB) AuthorBySlug(ctx context.Context, slug string) (*news.Author, erro
 // UpdateSection implements news.Store. A section's name is on every page's navigation
 // and on its articles, so the change invalidates every page.
 func (db *DB) UpdateSection(ctx context.Context, s *news.Section) error {
-	if strings.TrimSpace(s.Name) == "" {
-		return fmt.Errorf("section needs a name: %w", news.ErrInvalid)
+	if err := checkSection(s); err != nil {
+		return err
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE sections SET name = ?, description = ?, position = ? WHERE id = ?`, s.Name, s.Description, s.Position, s.ID)
@@ -107,4 +107,14 @@ func (db *DB) UpdateSection(ctx context.Context, s *news.Section) error {
 		}
 		return recordChange(ctx, tx, db.Now(), news.KeyAll)
 	})
+}
+
+func checkSection(s *news.Section) error {
+	if strings.TrimSpace(s.Name) == "" {
+		return fmt.Errorf("section needs a name: %w", news.ErrInvalid)
+	}
+	if err := news.CheckText("the section's name", s.Name); err != nil {
+		return err
+	}
+	return news.CheckText("the section's description", s.Description)
 }

@@ -129,8 +129,18 @@ func (db *DB) UpdateUser(ctx context.Context, u *news.User) error {
 
 // CreateSession implements news.UserStore.
 func (db *DB) CreateSession(ctx context.Context, s *news.Session) error {
-	_, err := db.write.ExecContext(ctx, `INSERT INTO sessions (id, user_id, created_at, expires_at, last_seen, user_agent) VALUES (?, ?, ?, ?, ?, ?)`,
-		s.TokenHash, s.UserID, s.CreatedAt.Unix(), s.ExpiresAt.Unix(), s.LastSeen.Unix(), s.UserAgent)
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (id, user_id, created_at, expires_at, last_seen, user_agent) VALUES (?, ?, ?, ?, ?, ?)`,
+			s.TokenHash, s.UserID, s.CreatedAt.Unix(), s.ExpiresAt.Unix(), s.LastSeen.Unix(), s.UserAgent)
+		if err != nil {
+			return err
+		}
+		// Sessions that ended by time are kept a while (see news.EndedSessionKept), then
+		// go, a few at each sign-in: sign-ins are what adds rows.
+		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at < ? LIMIT ?)`,
+			s.CreatedAt.Add(-news.EndedSessionKept).Unix(), purgeBatch)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("create session: %w", err)
 	}
@@ -205,22 +215,42 @@ func (db *DB) UserSessions(ctx context.Context, userID int64, now time.Time) ([]
 
 // KeepForm implements news.UserStore.
 func (db *DB) KeepForm(ctx context.Context, key string, f news.KeptForm) error {
-	_, err := db.write.ExecContext(ctx, `INSERT INTO kept_forms (key, article_id, data, saved_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (key) DO UPDATE SET article_id = excluded.article_id, data = excluded.data, saved_at = excluded.saved_at`,
-		key, f.ArticleID, f.Data, f.SavedAt.Unix())
+	if len(f.Data) > news.MaxKeptFormData {
+		return fmt.Errorf("kept form of %d bytes (at most %d): %w", len(f.Data), news.MaxKeptFormData, news.ErrInvalid)
+	}
+	kind, _, _ := strings.Cut(key, ":")
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO kept_forms (key, user_id, kind, article_id, data, saved_at) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (key) DO UPDATE SET user_id = excluded.user_id, kind = excluded.kind, article_id = excluded.article_id,
+				data = excluded.data, saved_at = excluded.saved_at`,
+			key, f.UserID, kind, f.ArticleID, f.Data, f.SavedAt.Unix())
+		if err != nil {
+			return err
+		}
+		if f.MaxPerUser > 0 {
+			_, err = tx.ExecContext(ctx, `DELETE FROM kept_forms WHERE user_id = ? AND kind = ? AND key NOT IN
+				(SELECT key FROM kept_forms WHERE user_id = ? AND kind = ? ORDER BY saved_at DESC, rowid DESC LIMIT ?)`,
+				f.UserID, kind, f.UserID, kind, f.MaxPerUser)
+			if err != nil {
+				return err
+			}
+		}
+		// Forms nobody came back for within a month are not kept for ever.
+		_, err = tx.ExecContext(ctx, `DELETE FROM kept_forms WHERE key IN (SELECT key FROM kept_forms WHERE saved_at < ? LIMIT ?)`,
+			f.SavedAt.Add(-30*24*time.Hour).Unix(), purgeBatch)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("keep form: %w", err)
 	}
-	// Forms nobody came back for within a month are not kept for ever.
-	_, err = db.write.ExecContext(ctx, `DELETE FROM kept_forms WHERE saved_at < ?`, f.SavedAt.Add(-30*24*time.Hour).Unix())
-	return err
+	return nil
 }
 
 // KeptForm implements news.UserStore.
 func (db *DB) KeptForm(ctx context.Context, key string) (*news.KeptForm, error) {
 	var f news.KeptForm
 	var at int64
-	err := db.reads.QueryRowContext(ctx, `SELECT article_id, data, saved_at FROM kept_forms WHERE key = ?`, key).Scan(&f.ArticleID, &f.Data, &at)
+	err := db.reads.QueryRowContext(ctx, `SELECT user_id, article_id, data, saved_at FROM kept_forms WHERE key = ?`, key).Scan(&f.UserID, &f.ArticleID, &f.Data, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("kept form: %w", news.ErrNotFound)
 	}
@@ -233,6 +263,92 @@ func (db *DB) KeptForm(ctx context.Context, key string) (*news.KeptForm, error) 
 
 // DropForm implements news.UserStore.
 func (db *DB) DropForm(ctx context.Context, key string) error {
-	_, err := db.write.ExecContext(ctx, `DELETE FROM kept_forms WHERE key = ?`, key)
-	return err
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM kept_forms WHERE key = ?`, key); err != nil {
+		return fmt.Errorf("drop form: %w", err)
+	}
+	return nil
+}
+
+// SetPassword implements news.UserStore.
+func (db *DB) SetPassword(ctx context.Context, userID int64, hash, keep string) error {
+	if hash == "" {
+		return fmt.Errorf("user needs a password: %w", news.ErrInvalid)
+	}
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("user %d: %w", userID, news.ErrNotFound)
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND id <> ?`, userID, keep)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("set password of user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// SetTOTP implements news.UserStore.
+func (db *DB) SetTOTP(ctx context.Context, userID int64, secret string, step int64) error {
+	res, err := db.write.ExecContext(ctx, `UPDATE users SET totp_secret = ?, totp_last_step = ? WHERE id = ?`, secret, step, userID)
+	if err != nil {
+		return fmt.Errorf("set second factor of user %d: %w", userID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("user %d: %w", userID, news.ErrNotFound)
+	}
+	return nil
+}
+
+// UseTOTPStep implements news.UserStore: one conditional UPDATE, so that the check and
+// the mark are one step.
+func (db *DB) UseTOTPStep(ctx context.Context, userID, step int64) (bool, error) {
+	res, err := db.write.ExecContext(ctx, `UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_secret <> '' AND totp_last_step < ?`, step, userID, step)
+	if err != nil {
+		return false, fmt.Errorf("use code of user %d: %w", userID, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// SetAccess implements news.UserStore.
+func (db *DB) SetAccess(ctx context.Context, userID int64, role news.Role, disabled bool) error {
+	if !role.Valid() {
+		return fmt.Errorf("role %q: %w", role, news.ErrInvalid)
+	}
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var was news.Role
+		var wasDisabled bool
+		err := tx.QueryRowContext(ctx, `SELECT role, disabled FROM users WHERE id = ?`, userID).Scan(&was, &wasDisabled)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("user %d: %w", userID, news.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if was == news.RoleAdministrator && !wasDisabled && (role != news.RoleAdministrator || disabled) {
+			var others int
+			err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE role = 'administrator' AND disabled = 0 AND id <> ?`, userID).Scan(&others)
+			if err != nil {
+				return err
+			}
+			if others == 0 {
+				return fmt.Errorf("user %d is the only active administrator: %w", userID, news.ErrConflict)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET role = ?, disabled = ? WHERE id = ?`, string(role), disabled, userID); err != nil {
+			return err
+		}
+		if disabled {
+			_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("set access of user %d: %w", userID, err)
+	}
+	return nil
 }

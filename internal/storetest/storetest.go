@@ -37,12 +37,17 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"ChangeLogNamesStalePages", testChangeLog},
 		{"ImportIsIdempotent", testImportIdempotent},
 		{"ImportIsAllOrNothing", testImportAtomic},
+		{"ImportStream", testImportStream},
 		{"RevisionsAndSchedule", testRevisionsAndSchedule},
 		{"EditorialFilters", testEditorialFilters},
 		{"CommentEditsAndBlocks", testCommentEditsAndBlocks},
 		{"KeptForms", testKeptForms},
 		{"Users", testUsers},
 		{"Sessions", testSessions},
+		{"Accounts", testAccounts},
+		{"ModerationRuleNeedsNameAndEmail", testModerationRule},
+		{"TextWithControlCharactersRefused", testControlCharacters},
+		{"NodeRegistry", testNodes},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -356,10 +361,10 @@ func testComments(t *testing.T, s Engine) {
 	if art, _ := s.Article(ctx, a.ID); art.CommentCount != 3 {
 		t.Errorf("comment count %d, want 3", art.CommentCount)
 	}
-	if ok, _ := s.HasApprovedComment(ctx, "ivan@example.NET"); !ok {
-		t.Errorf("an approved commenter's email (other case) not recognised")
+	if ok, _ := s.HasApprovedComment(ctx, "IVAN", "ivan@example.NET"); !ok {
+		t.Errorf("an approved commenter's name and email (other case) not recognised")
 	}
-	if ok, _ := s.HasApprovedComment(ctx, "spam@example.net"); ok {
+	if ok, _ := s.HasApprovedComment(ctx, "Spammer", "spam@example.net"); ok {
 		t.Errorf("a pending commenter counted as approved")
 	}
 	if n, _ := s.CountComments(ctx, news.CommentQuery{Status: news.CommentPending}); n != 1 {

@@ -18,7 +18,8 @@
     data.append("csrf", csrf);
     data.append("body", body.value);
     fetch("/admin/preview", { method: "POST", body: data, credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.text() : ""; })
+      // A body too complex to render comes back 422 with a message to show instead.
+      .then(function (r) { return r.ok || r.status === 422 ? r.text() : ""; })
       .then(function (html) { if (html) { preview.innerHTML = html; preview.hidden = false; } });
   }
   if (preview && body) {
