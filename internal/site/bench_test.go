@@ -34,3 +34,25 @@ func BenchmarkArticle(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCachedPages serves the front page and an article (whose comment form's token
+// is made per response) from the cache; the two should cost about the same.
+func BenchmarkCachedPages(b *testing.B) {
+	t := &testing.T{}
+	e := newEnv(t, 200, nil)
+	for name, path := range map[string]string{"front": "/", "article": strings.TrimPrefix(e.url(e.arts[100]), e.http.URL)} {
+		b.Run(name, func(b *testing.B) {
+			req := httptest.NewRequest("GET", path, nil)
+			e.srv.ServeHTTP(httptest.NewRecorder(), req)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				rec := httptest.NewRecorder()
+				e.srv.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatal(rec.Code)
+				}
+			}
+		})
+	}
+}
