@@ -20,6 +20,7 @@ import (
 
 	"broadsheet/internal/browsertest"
 	"broadsheet/internal/news"
+	"broadsheet/internal/render"
 	"broadsheet/internal/site"
 )
 
@@ -35,8 +36,18 @@ func browserEnv(t *testing.T) *env {
 func TestPagesMeetWCAGInABrowser(t *testing.T) {
 	e := browserEnv(t)
 	ctx := browsertest.Start(t)
+	// A commenter's 65,000-character word and a name that turns text around must not
+	// break the column.
+	long := &news.Comment{ArticleID: e.arts[4].ID, Status: news.CommentApproved, AuthorName: "\u202eLong " + strings.Repeat("W", 300),
+		AuthorURL: "https://example.org/" + strings.Repeat("p", 150), Body: strings.Repeat("a", 65000), CreatedAt: time.Now()}
+	long.BodyHTML = render.Comment(long.Body)
+	if err := e.db.CreateComment(context.Background(), long); err != nil {
+		t.Fatal(err)
+	}
+	e.srv.Sync(context.Background())
 	pages := map[string]string{
 		"front": "/", "article with comments": e.url(e.arts[2]), "article without comments": e.url(e.arts[3]),
+		"article with a very long word": e.url(e.arts[4]),
 		"section": "/section/world/", "tag": "/tag/diplomacy/", "author": "/author/anna-petrova/",
 		"second page": "/page/2/", "not found": "/no/such/page",
 		"reply form": fmt.Sprintf("%s?replytocom=%d", e.url(e.arts[1]), firstComment(t, e, e.arts[1])),
