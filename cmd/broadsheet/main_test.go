@@ -240,7 +240,9 @@ func startServer(t *testing.T, args ...string) (*child, string) {
 // the comments it acknowledged.
 func TestCrashLosesNoAcknowledgedComment(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "crash.db")
-	flags := []string{"--db", dbPath, "--demo", "--comment-min-time", "0", "--comment-burst", "1000000"}
+	// Readers at many addresses (a form's token is spent per address, and one second's
+	// readers share a token).
+	flags := []string{"--db", dbPath, "--demo", "--comment-min-time", "0", "--comment-burst", "1000000", "--trust-proxy"}
 	srv, base := startServer(t, flags...)
 
 	page := func(u string) string {
@@ -257,8 +259,8 @@ func TestCrashLosesNoAcknowledgedComment(t *testing.T) {
 		t.Fatal("no lead story on the demo front page")
 	}
 	article := page(base + m[1])
-	token := regexp.MustCompile(`name="token" value="([^"]+)"`).FindStringSubmatch(article)[1]
 	articleID := regexp.MustCompile(`name="article" value="(\d+)"`).FindStringSubmatch(article)[1]
+	tokenRe := regexp.MustCompile(`name="token" value="([^"]+)"`)
 
 	const want = 150 // acknowledged posts before the kill
 	var (
@@ -281,10 +283,25 @@ func TestCrashLosesNoAcknowledgedComment(t *testing.T) {
 				default:
 				}
 				body := fmt.Sprintf("crash-test comment %d-%d", w, i)
-				resp, err := noRedirect.PostForm(base+"/comments/", url.Values{
+				// A form posts one comment: each post loads the page for its own.
+				resp, err := noRedirect.Get(base + m[1])
+				if err != nil {
+					return // the server is gone
+				}
+				form, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				tm := tokenRe.FindSubmatch(form)
+				if tm == nil {
+					return // cut off mid-page by the kill
+				}
+				token := string(tm[1])
+				req, _ := http.NewRequest("POST", base+"/comments/", strings.NewReader(url.Values{
 					"article": {articleID}, "parent": {"0"}, "token": {token}, "author": {"Crash Tester"},
 					"email": {fmt.Sprintf("crash%d@example.net", w)}, "comment": {body},
-				})
+				}.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				req.Header.Set("X-Forwarded-For", fmt.Sprintf("198.18.%d.%d", w, i%250))
+				resp, err = noRedirect.Do(req)
 				sent.Add(1)
 				if err != nil {
 					return // the server is gone

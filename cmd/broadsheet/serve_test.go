@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"broadsheet/internal/news"
 )
@@ -144,5 +146,30 @@ func copyFile(t *testing.T, from, to string) {
 	}
 	if err := os.WriteFile(to, data, 0o755); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A client that declares a body on a GET and never sends it holds its connection only
+// for the write timeout: behind a full house of them, a reader is served.
+func TestStalledBodiesDoNotHoldTheServer(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "site.db")
+	_, base := startServer(t, "--db", dbPath, "--max-conns", "4", "--max-conns-per-client", "0", "--write-timeout", "500ms")
+	host := strings.TrimPrefix(base, "http://")
+	for range 4 {
+		c, err := net.Dial("tcp", host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		io.WriteString(c, "GET /robots.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\n")
+	}
+	client := &http.Client{Timeout: 60 * time.Second} // a bound for the test, not a figure asserted
+	resp, err := client.Get(base + "/robots.txt")
+	if err != nil {
+		t.Fatalf("a reader behind stalled bodies: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("status %d", resp.StatusCode)
 	}
 }

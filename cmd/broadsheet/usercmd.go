@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/term"
 
+	"broadsheet/internal/admin"
 	"broadsheet/internal/auth"
 	"broadsheet/internal/news"
 	"broadsheet/internal/sqlite"
@@ -68,7 +69,15 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if *email == "" || *name == "" || !r.Valid() {
 			return fmt.Errorf("add needs --email, --name and --role (contributor, author, editor or administrator); %s", use)
 		}
-		pw, err := readPassword(stdin, stderr, "Password for "+*email+": ")
+		// The name and email are stored as the admin's form stores them: cleaned, in NFC.
+		cleanName, cleanEmail, err := admin.CleanAccount(*name, *email)
+		if err != nil {
+			return fmt.Errorf("add: %w; nothing was created", err)
+		}
+		if _, removed := news.CleanLine(*name); len(removed) > 0 {
+			fmt.Fprintf(stderr, "note: control characters, which no page can show, were removed from the name (%d of them): %q\n", len(removed), cleanName)
+		}
+		pw, err := readPassword(stdin, stderr, "Password for "+cleanEmail+": ")
 		if err != nil {
 			return err
 		}
@@ -76,7 +85,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if err != nil {
 			return err
 		}
-		u := &news.User{Email: strings.TrimSpace(*email), Name: strings.TrimSpace(*name), Role: r, PasswordHash: hash}
+		u := &news.User{Email: cleanEmail, Name: cleanName, Role: r, PasswordHash: hash}
 		if err := db.CreateUser(ctx, u); err != nil {
 			return err
 		}
@@ -86,7 +95,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if *email == "" {
 			return fmt.Errorf("reset-password needs --email; %s", use)
 		}
-		u, err := db.UserByEmail(ctx, *email)
+		u, err := db.UserByEmail(ctx, news.NFC(strings.TrimSpace(*email)))
 		if err != nil {
 			return err
 		}

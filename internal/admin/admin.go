@@ -16,9 +16,12 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -220,12 +223,94 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cache-Control", "private, no-store")
-	limit := int64(1 << 20)
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		limit = media.MaxBytes + 1<<20 // an image and the form around it
+	limit := int64(maxFormText)
+	if isMultipart(r) {
+		limit = media.MaxBytes + maxFormText // an image and the form around it
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	r.Body = &formBody{ReadCloser: http.MaxBytesReader(w, r.Body, limit)}
 	s.mux.ServeHTTP(w, r)
+}
+
+// maxFormText bounds the text of every admin form, urlencoded or multipart: its fields'
+// names and values together, counted as they are read — room for an article body of
+// 1 MiB (the most Markdown rendering takes, and the most text a kept form holds) and
+// the editor's other fields. A multipart form's files are not text: they go to
+// temporary files, within the body's own limit (an image of media.MaxBytes and the
+// form around it).
+const maxFormText = maxKeptText + 64<<10
+
+func isMultipart(r *http.Request) bool {
+	return strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+}
+
+// formBody is a request's body that remembers the first error the connection gave
+// while it was read (a read deadline that passed, a connection cut): a form that did
+// not arrive is told apart from one that arrived and was wrong.
+type formBody struct {
+	io.ReadCloser
+	err error
+}
+
+func (b *formBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	var tooLarge *http.MaxBytesError
+	if err != nil && err != io.EOF && !errors.As(err, &tooLarge) && b.err == nil {
+		b.err = err
+	}
+	return n, err
+}
+
+// bodyOf is the request's formBody (nil when serve did not wrap it).
+func bodyOf(r *http.Request) *formBody {
+	b, _ := r.Body.(*formBody)
+	return b
+}
+
+// readForm parses the request's form into r.PostForm, its text bounded by maxFormText.
+// A multipart form is read by mime/multipart's ReadForm, which keeps in memory at most
+// its maxMemory argument plus 10 MB "reserved for non-file parts" and writes the file
+// parts that do not fit to temporary files: asked for maxFormText-10 MB (a negative
+// amount), it keeps at most maxFormText of text in memory, counted while reading (the
+// fields, their names and headers, 200 bytes a part), every file on disk, and returns
+// multipart.ErrMessageTooLarge past it.
+func readForm(r *http.Request) error {
+	if isMultipart(r) {
+		return r.ParseMultipartForm(maxFormText - 10<<20)
+	}
+	return r.ParseForm()
+}
+
+// refuseForm answers a form readForm could not read: one that did not arrive whole
+// (408: the connection was too slow or cut), one too large (413), or one that is not a
+// form (400). u is nil on the forms anyone may send.
+func (s *Server) refuseForm(w http.ResponseWriter, r *http.Request, u *news.User, body *formBody, err error, maxBytes int64) {
+	w.Header().Set("Connection", "close") // what is left of the body is not read
+	switch {
+	case body != nil && body.err != nil:
+		s.log.Info("form did not arrive", "path", r.URL.Path, "timeout", errors.Is(body.err, os.ErrDeadlineExceeded))
+		what := "form"
+		if isMultipart(r) {
+			what = "form and its upload"
+		}
+		s.fail(w, r, u, http.StatusRequestTimeout, "The form did not arrive",
+			"The "+what+" did not arrive in time (your connection is slow or was interrupted), so nothing was saved. What you typed is still in the page you came from: please send it again.")
+	case tooLarge(err) && isMultipart(r):
+		s.fail(w, r, u, http.StatusRequestEntityTooLarge, "Too large",
+			fmt.Sprintf("That upload is larger than %d MB, so nothing was saved. What you typed is still in the page you came from: choose a smaller image and send it again.", media.MaxBytes>>20))
+	case tooLarge(err), errors.Is(err, multipart.ErrMessageTooLarge):
+		s.fail(w, r, u, http.StatusRequestEntityTooLarge, "Form too large",
+			fmt.Sprintf("This form holds more than %s of text (or more than 1,000 fields), the most a form here may hold, so nothing was saved. What you typed is still in the page you came from: shorten it, then send it again.", sizeWords(maxBytes)))
+	default:
+		s.fail(w, r, u, http.StatusBadRequest, "Form not readable", "The form could not be read, so nothing was done. Please reload the page and try again.")
+	}
+}
+
+// sizeWords says a size in words: "1 MB", "64 KB".
+func sizeWords(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%d KB", n>>10)
 }
 
 // page is what the layout shows around a page's content.
@@ -316,15 +401,11 @@ func (s *Server) require(perm news.Permission, next func(w http.ResponseWriter, 
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			want := s.csrfToken(r)
-			err := r.ParseForm()
-			if err == nil && strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-				err = r.ParseMultipartForm(1 << 20) // larger files spill to temporary files
-			}
-			if tooLarge(err) {
-				s.fail(w, r, u, http.StatusRequestEntityTooLarge, "Too large", fmt.Sprintf("That upload is larger than %d MB, so nothing was saved.", media.MaxBytes>>20))
+			if err := readForm(r); err != nil {
+				s.refuseForm(w, r, u, bodyOf(r), err, maxFormText)
 				return
 			}
-			if err != nil || want == "" || subtle.ConstantTimeCompare([]byte(r.PostForm.Get("csrf")), []byte(want)) != 1 {
+			if want == "" || subtle.ConstantTimeCompare([]byte(r.PostForm.Get("csrf")), []byte(want)) != 1 {
 				s.fail(w, r, u, http.StatusForbidden, "Form expired", "This form was not sent from your current session, so nothing was changed. Please reload the page and try again.")
 				return
 			}
@@ -434,14 +515,16 @@ func safeNext(next string) string {
 // handler: at most anonymousFormBytes, a clear refusal past it.
 func (s *Server) anonymousForm(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		body := bodyOf(r)
 		r.Body = http.MaxBytesReader(w, r.Body, anonymousFormBytes)
 		if err := r.ParseForm(); err != nil {
-			if tooLarge(err) {
+			if tooLarge(err) && (body == nil || body.err == nil) {
+				w.Header().Set("Connection", "close")
 				s.fail(w, r, nil, http.StatusRequestEntityTooLarge, "Form too large",
 					fmt.Sprintf("This form may hold at most %d KB, so nothing was done. Please go back and send it again.", anonymousFormBytes>>10))
 				return
 			}
-			s.fail(w, r, nil, http.StatusBadRequest, "Form not readable", "The form could not be read, so nothing was done. Please reload the page and try again.")
+			s.refuseForm(w, r, nil, body, err, anonymousFormBytes)
 			return
 		}
 		next(w, r)
@@ -449,11 +532,20 @@ func (s *Server) anonymousForm(next http.HandlerFunc) http.HandlerFunc {
 }
 
 // limit is one counter a guess is counted on: a key and the most failures it may have
-// in guessWindow.
+// in guessWindow; kind says in words what it counts, for the refusal.
 type limit struct {
-	key string
-	max int
+	kind limitKind
+	key  string
+	max  int
 }
+
+type limitKind int
+
+const (
+	limitAddress limitKind = iota // failures from one address (an IPv6 /64)
+	limitAccount                  // wrong passwords for one account
+	limitCode                     // wrong codes of two-step sign-in for one account
+)
 
 // limitKey names a counter without the value in plain (an email, an address): the
 // store keeps the key, and this way it holds only a keyed hash of it.
@@ -462,43 +554,64 @@ func (s *Server) limitKey(kind, value string) string {
 }
 
 func (s *Server) addressLimit(r *http.Request) limit {
-	return limit{s.limitKey("guess-address", s.clientKey(r)), guessPerAddress}
+	return limit{limitAddress, s.limitKey("guess-address", s.clientKey(r)), guessPerAddress}
 }
 
 func (s *Server) accountLimit(email string) limit {
-	return limit{s.limitKey("guess-account", strings.ToLower(strings.TrimSpace(email))), guessPerAccount}
+	return limit{limitAccount, s.limitKey("guess-account", normalEmail(email)), guessPerAccount}
+}
+
+// normalEmail is an email as accounts are looked up and counted by: trimmed, in NFC
+// and lower case.
+func normalEmail(email string) string {
+	return strings.ToLower(news.NFC(strings.TrimSpace(email)))
 }
 
 // codeLimit counts wrong codes of two-step sign-in per account, apart from the
 // password's count, so that signing in with the right password again does not give a
 // code guesser new tries.
 func (s *Server) codeLimit(u *news.User) limit {
-	return limit{s.limitKey("guess-code", fmt.Sprint(u.ID)), guessPerAccount}
+	return limit{limitCode, s.limitKey("guess-code", fmt.Sprint(u.ID)), guessPerAccount}
+}
+
+// refusal is why a guess was not checked: the limit that was full and how long until it
+// takes an attempt again, or the store's error (nothing could be counted).
+type refusal struct {
+	full limit
+	wait time.Duration
+	err  error
 }
 
 // reserve takes one attempt on each limit, in order, before a secret is checked, so
 // that concurrent guesses cannot all pass a check made before any was counted. When a
-// limit is full it gives back what it took (nothing was checked) and returns how long
-// to wait. A store error is returned as is: the caller refuses (fails closed).
-func (s *Server) reserve(r *http.Request, now time.Time, limits ...limit) (time.Duration, error) {
+// limit is full it gives back what it took (nothing was checked) and says which and
+// for how long. A store error is returned as well: the caller refuses (fails closed).
+func (s *Server) reserve(r *http.Request, now time.Time, limits ...limit) *refusal {
 	for i, l := range limits {
 		wait, err := s.store.TakeAttempt(r.Context(), l.key, l.max, guessWindow, now)
 		if err != nil || wait > 0 {
-			for _, taken := range limits[:i] {
-				s.store.ReturnAttempt(r.Context(), taken.key, now)
-			}
-			return wait, err
+			s.giveBack(r, now, limits[:i]...)
+			return &refusal{full: l, wait: wait, err: err}
 		}
 	}
-	return 0, nil
+	return nil
+}
+
+// giveBack returns attempts reserve took for a secret that was not checked after all
+// (or was right: only failures count). It runs even when the request has ended.
+func (s *Server) giveBack(r *http.Request, now time.Time, limits ...limit) {
+	ctx := context.WithoutCancel(r.Context())
+	for _, l := range limits {
+		if err := s.store.ReturnAttempt(ctx, l.key, now); err != nil {
+			s.log.Error("give back an attempt", "err", err)
+		}
+	}
 }
 
 // succeeded is what a right guess does to its limits: the address's attempt is given
 // back (only failures count), and the account's and code's counts are cleared.
 func (s *Server) succeeded(r *http.Request, now time.Time, address limit, cleared ...limit) {
-	if err := s.store.ReturnAttempt(r.Context(), address.key, now); err != nil {
-		s.log.Error("give back an attempt", "err", err)
-	}
+	s.giveBack(r, now, address)
 	for _, l := range cleared {
 		if err := s.store.ClearAttempts(r.Context(), l.key); err != nil {
 			s.log.Error("clear attempts", "err", err)
@@ -506,12 +619,45 @@ func (s *Server) succeeded(r *http.Request, now time.Time, address limit, cleare
 	}
 }
 
-// tooMany answers a guess refused by its limits, or by a store that could not count it.
-func (s *Server) tooMany(w http.ResponseWriter, wait time.Duration, err error) (status int, msg string) {
-	if err != nil {
-		s.log.Error("count an attempt", "err", err)
+// tooMany answers a guess refused by its limits, or by a store that could not count
+// it: which limit, and the time (in the site's zone) from which an attempt is checked
+// again, so that a person locked out of their own account knows when to come back.
+func (s *Server) tooMany(w http.ResponseWriter, now time.Time, ref *refusal) (status int, msg string) {
+	if ref.err != nil {
+		s.log.Error("count an attempt", "err", ref.err)
 		return http.StatusServiceUnavailable, "Your attempt could not be counted just now, so it was not checked. Please try again in a minute."
 	}
-	w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-	return http.StatusTooManyRequests, fmt.Sprintf("Too many failed attempts. For your account's safety, please wait %s before trying again.", roundUp(wait))
+	w.Header().Set("Retry-After", strconv.Itoa(int(ref.wait.Seconds())+1))
+	at := now.Add(ref.wait).In(s.location())
+	if at.Truncate(time.Minute) != at {
+		at = at.Truncate(time.Minute).Add(time.Minute)
+	}
+	when := fmt.Sprintf("until %s, in %s", at.Format("15:04 MST"), roundUp(ref.wait))
+	switch ref.full.kind {
+	case limitAddress:
+		return http.StatusTooManyRequests, fmt.Sprintf("Too many failed attempts from your network (%d in %d minutes). For the accounts' safety, nothing sent from it is checked %s; you can try again then.",
+			guessPerAddress, int(guessWindow.Minutes()), when)
+	case limitCode:
+		return http.StatusTooManyRequests, fmt.Sprintf("Too many failed attempts with codes for this account (%d in %d minutes). For its safety, no code is checked %s, not even the right one; you can try again then. Nothing else about the account has changed.",
+			guessPerAccount, int(guessWindow.Minutes()), when)
+	default:
+		return http.StatusTooManyRequests, fmt.Sprintf("Too many failed attempts for this account (%d in %d minutes; perhaps someone else is guessing its password). For its safety, no password for it is checked %s, not even the right one; you can try again then. Nothing else about the account has changed.",
+			guessPerAccount, int(guessWindow.Minutes()), when)
+	}
+}
+
+// busyMessage answers a password check refused because the process is hashing as much
+// as it may (auth.TakeSlot): it was not checked and does not count.
+const busyMessage = "Too many sign-ins at once; try again in a moment. Nothing was checked, and this attempt does not count against the account."
+
+// takeSlot takes a place in the process's line for argon2id work (auth.TakeSlot)
+// before a password is hashed or checked; nil, with Retry-After set, when the line is
+// full (the caller gives back any attempt it reserved: nothing was checked).
+func (s *Server) takeSlot(w http.ResponseWriter) *auth.Slot {
+	slot, err := auth.TakeSlot()
+	if err != nil {
+		w.Header().Set("Retry-After", "1")
+		return nil
+	}
+	return slot
 }

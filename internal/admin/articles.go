@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"broadsheet/internal/news"
 	"broadsheet/internal/render"
@@ -188,8 +189,7 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, u *news.Us
 	}
 	b.Zone = s.location().String()
 	if a.ID != 0 {
-		revs, _ := s.store.Revisions(r.Context(), a.ID)
-		b.Revisions = len(revs)
+		_, b.Revisions, _ = s.store.RevisionPage(r.Context(), a.ID, 0, 0)
 		if a.IsPublic(s.cfg.Now()) {
 			b.PublicURL = s.cfg.ArticlePath(a)
 		}
@@ -260,6 +260,20 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 	}
 	refuse := func(status int, msg string) { s.renderEditor(w, r, u, a, b, status, msg) }
 
+	// Every save renders Markdown and may keep a version: a writer's saves are a token
+	// bucket in the store (a burst for a busy minute, then one every two seconds), so no
+	// account, however trusted, can fill the disk or the CPU in a loop.
+	if wait, err := s.store.TakeToken(ctx, fmt.Sprintf("article-save:user:%d", u.ID), 30, 2*time.Second, now); err != nil || wait > 0 {
+		secs := int(wait.Seconds()) + 1
+		if err != nil {
+			s.log.Error("count an article save", "user", u.ID, "err", err)
+			refuse(http.StatusServiceUnavailable, "The article could not be saved just now. Please try again; your text is still in the form.")
+			return
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		refuse(http.StatusTooManyRequests, fmt.Sprintf("You are saving very often: please wait %d seconds, then save again. Nothing was saved; your text is still in the form.", secs))
+		return
+	}
 	action := f.Get("action")
 	target := a.Status
 	switch action {
@@ -325,7 +339,8 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 
 	wasPublished := a.Status == news.StatusPublished
 	// Readers are told of an update when what they read changed, not on any save.
-	textChanged := a.Title != b.Title || a.Standfirst != b.Standfirst || a.BodyMarkdown != b.Body || a.CorrectionNote != b.Correction
+	textChanged := !sameText(a.Title, b.Title) || !sameText(a.Standfirst, b.Standfirst) || !sameText(a.BodyMarkdown, b.Body) ||
+		!sameText(a.CorrectionNote, b.Correction)
 	a.Title, a.Standfirst, a.BodyMarkdown, a.BodyHTML = b.Title, b.Standfirst, b.Body, bodyHTML
 	a.SEODescription, a.CorrectionNote, a.CommentsClosed = b.SEO, b.Correction, b.CommentsClosed
 	a.Slug = news.Slugify(b.Slug)
@@ -333,10 +348,12 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 		a.Slug = news.Slugify(b.Title)
 	}
 	b.Slug = a.Slug
-	a.Section = nil
-	if b.Section != "" {
-		a.Section = &news.Section{Name: b.Section}
+	sec, msg := s.sectionFor(r, u, b.Section)
+	if msg != "" {
+		refuse(http.StatusUnprocessableEntity, msg)
+		return
 	}
+	a.Section = sec
 	a.Tags = nil
 	for _, t := range strings.Split(b.Tags, ",") {
 		if t = strings.TrimSpace(t); t != "" {
@@ -404,6 +421,13 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 	http.Redirect(w, r, fmt.Sprintf("/admin/articles/%d?done=%s", a.ID, url.QueryEscape(done)), http.StatusSeeOther)
 }
 
+// sameText reports whether a stored text and the form's say the same to a reader: the
+// form comes back with line breaks as LF and in NFC, an imported text may have CRLF or
+// decomposed letters.
+func sameText(stored, form string) bool {
+	return stored == form || news.NFC(strings.ReplaceAll(stored, "\r\n", "\n")) == form
+}
+
 // cleanEditorText puts the form's texts in the form they are stored in (NFC, one-line
 // fields on one line) and removes the control characters no page can show — pasted
 // from a word processor or a terminal, they are invisible in the form — returning them
@@ -446,6 +470,19 @@ func markdownRefusal(err error) string {
 		return tooComplex.Error() + " Your text is still in the form."
 	}
 	return "The body could not be read as Markdown: nothing was saved. Your text is still in the form."
+}
+
+// sectionFor is the section an article form names: one that exists, or, for those who
+// may manage sections, a new one (a section is in every page's navigation, so a
+// contributor's form cannot add one). msg says why it is refused.
+func (s *Server) sectionFor(r *http.Request, u *news.User, name string) (*news.Section, string) {
+	if name == "" {
+		return nil, ""
+	}
+	if _, err := s.store.SectionBySlug(r.Context(), news.Slugify(name)); err == nil || u.Role.Can(news.PermManageTaxonomy) {
+		return &news.Section{Name: name}, ""
+	}
+	return nil, "There is no section “" + name + "”, and your role (" + string(u.Role) + ") may not add one: choose a section from the list, or ask an editor. Nothing was saved."
 }
 
 // featuredImage reads the form's choice of image: an upload (which joins the library),
@@ -505,21 +542,28 @@ type historyEntry struct {
 	Restorable        bool
 }
 
-// history shows every revision, newest first, each with what it changed from the one
-// before.
+// historyPage is how many versions the history shows a page.
+const historyPage = 20
+
+// history shows the article's versions, newest first, a page at a time, each with what
+// it changed from the one before.
 func (s *Server) history(w http.ResponseWriter, r *http.Request, u *news.User) {
 	a, ok := s.loadEditable(w, r, u)
 	if !ok {
 		return
 	}
-	revs, err := s.store.Revisions(r.Context(), a.ID)
+	pageNo, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	pageNo = min(max(1, pageNo), 1_000_000)
+	// One version more than the page shows: the last one's diff needs its predecessor.
+	revs, total, err := s.store.RevisionPage(r.Context(), a.ID, historyPage+1, (pageNo-1)*historyPage)
 	if err != nil {
 		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The history could not be read.")
 		return
 	}
 	var entries []historyEntry
-	for i, rev := range revs {
-		e := historyEntry{ID: rev.ID, When: rev.CreatedAt.In(s.location()).Format("2 Jan 2006 15:04:05"), Who: rev.UserName, Status: string(rev.Status), Restorable: i > 0}
+	for i, rev := range revs[:min(len(revs), historyPage)] {
+		e := historyEntry{ID: rev.ID, When: rev.CreatedAt.In(s.location()).Format("2 Jan 2006 15:04:05"), Who: rev.UserName, Status: string(rev.Status),
+			Restorable: pageNo > 1 || i > 0}
 		if e.Who == "" {
 			e.Who = "the system"
 		}
@@ -528,12 +572,20 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request, u *news.User) {
 		}
 		entries = append(entries, e)
 	}
-	s.render(w, r, http.StatusOK, "history", &page{Title: "History", Nav: "articles", User: u, CSRF: s.csrfToken(r),
-		Body: struct {
-			ID        int64
-			Title     string
-			Revisions []historyEntry
-		}{a.ID, a.Title, entries}})
+	body := struct {
+		ID                int64
+		Title             string
+		Revisions         []historyEntry
+		Newer, Older      string
+		Page, Pages, Kept int
+	}{ID: a.ID, Title: a.Title, Revisions: entries, Page: pageNo, Pages: (total + historyPage - 1) / historyPage, Kept: news.MaxRevisions}
+	if pageNo > 1 {
+		body.Newer = fmt.Sprintf("/admin/articles/%d/history?page=%d", a.ID, pageNo-1)
+	}
+	if pageNo*historyPage < total {
+		body.Older = fmt.Sprintf("/admin/articles/%d/history?page=%d", a.ID, pageNo+1)
+	}
+	s.render(w, r, http.StatusOK, "history", &page{Title: "History", Nav: "articles", User: u, CSRF: s.csrfToken(r), Body: body})
 }
 
 func revisionText(r *news.Revision) string {
@@ -559,17 +611,25 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
 		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "That version could not be rendered.")
 		return
 	}
+	before := *a
 	a.Title, a.Standfirst, a.BodyMarkdown, a.BodyHTML = rev.Title, rev.Standfirst, rev.Markdown, body
 	a.CorrectionNote, a.SEODescription, a.Slug = rev.Correction, rev.SEO, rev.Slug
-	a.Section = nil
-	if rev.Section != "" {
-		a.Section = &news.Section{Name: rev.Section}
+	sec, msg := s.sectionFor(r, u, rev.Section)
+	if msg != "" {
+		s.fail(w, r, u, http.StatusUnprocessableEntity, "Not restored", msg)
+		return
 	}
+	a.Section = sec
 	a.Tags = nil
 	for _, t := range rev.Tags {
 		a.Tags = append(a.Tags, &news.Tag{Name: t})
 	}
 	a.EditedBy = u.ID
+	// Readers of a published article are told that what they read changed.
+	if now := s.cfg.Now(); a.Status == news.StatusPublished && (before.Title != a.Title || before.Standfirst != a.Standfirst ||
+		before.BodyMarkdown != a.BodyMarkdown || before.CorrectionNote != a.CorrectionNote) && now.Sub(a.PublishedAt) > time.Minute {
+		a.UpdatedAt = now.Truncate(time.Second)
+	}
 	if err := s.store.UpdateArticle(r.Context(), a); err != nil {
 		s.fail(w, r, u, http.StatusUnprocessableEntity, "Not restored", "That version could not be restored: "+err.Error()+".")
 		return
@@ -578,46 +638,76 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
 	http.Redirect(w, r, fmt.Sprintf("/admin/articles/%d?done=Version+restored.", a.ID), http.StatusSeeOther)
 }
 
+// Diff bounds: the comparison table has at most maxDiffCells cells (lines of one version
+// × lines of the other), and at most maxDiffLines changed lines are shown; past either,
+// the history says how the versions differ in size instead.
+const (
+	maxDiffCells = 1 << 20
+	maxDiffLines = 400
+)
+
 // diffHTML shows the lines of b that are not in a as insertions and those of a not in
-// b as deletions, by the longest common subsequence of lines (texts past a few
-// thousand lines are compared as wholes).
+// b as deletions, by the longest common subsequence of lines, within the bounds above.
 func diffHTML(a, b string) template.HTML {
-	x, y := strings.Split(a, "\n"), strings.Split(b, "\n")
 	if a == b {
 		return ""
 	}
-	var out strings.Builder
-	if len(x)*len(y) > 4_000_000 {
-		out.WriteString("<del>" + html.EscapeString(a) + "</del><ins>" + html.EscapeString(b) + "</ins>")
-		return template.HTML(out.String())
+	x, y := strings.Split(a, "\n"), strings.Split(b, "\n")
+	// Lines both versions begin and end with take no room in the table.
+	pre := 0
+	for pre < len(x) && pre < len(y) && x[pre] == y[pre] {
+		pre++
 	}
-	// lcs[i][j] is the length of the longest common subsequence of x[i:] and y[j:].
-	lcs := make([][]int, len(x)+1)
-	for i := range lcs {
-		lcs[i] = make([]int, len(y)+1)
+	suf := 0
+	for suf < len(x)-pre && suf < len(y)-pre && x[len(x)-1-suf] == y[len(y)-1-suf] {
+		suf++
 	}
-	for i := len(x) - 1; i >= 0; i-- {
-		for j := len(y) - 1; j >= 0; j-- {
-			if x[i] == y[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
+	mx, my := x[pre:len(x)-suf], y[pre:len(y)-suf]
+	if (len(mx)+1)*(len(my)+1) > maxDiffCells {
+		return template.HTML(fmt.Sprintf(`<p class="meta">These versions differ in %d and %d lines, too many to show line by line: %d characters became %d.</p>`,
+			len(mx), len(my), utf8.RuneCountInString(a), utf8.RuneCountInString(b)))
+	}
+	// lcs[i][j] is the length of the longest common subsequence of mx[i:] and my[j:].
+	w := len(my) + 1
+	lcs := make([]int32, (len(mx)+1)*w)
+	for i := len(mx) - 1; i >= 0; i-- {
+		for j := len(my) - 1; j >= 0; j-- {
+			if mx[i] == my[j] {
+				lcs[i*w+j] = lcs[(i+1)*w+j+1] + 1
 			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+				lcs[i*w+j] = max(lcs[(i+1)*w+j], lcs[i*w+j+1])
 			}
 		}
 	}
+	var out strings.Builder
+	shown := 0
+	line := func(tag, text string) {
+		if shown++; shown <= maxDiffLines {
+			out.WriteString("<" + tag + ">" + html.EscapeString(text) + "</" + tag + ">")
+		}
+	}
+	for _, l := range x[:pre] {
+		out.WriteString("<span>" + html.EscapeString(l) + "</span>\n")
+	}
 	i, j := 0, 0
-	for i < len(x) || j < len(y) {
+	for i < len(mx) || j < len(my) {
 		switch {
-		case i < len(x) && j < len(y) && x[i] == y[j]:
-			out.WriteString("<span>" + html.EscapeString(x[i]) + "</span>\n")
+		case i < len(mx) && j < len(my) && mx[i] == my[j]:
+			out.WriteString("<span>" + html.EscapeString(mx[i]) + "</span>\n")
 			i, j = i+1, j+1
-		case j < len(y) && (i == len(x) || lcs[i][j+1] >= lcs[i+1][j]):
-			out.WriteString("<ins>" + html.EscapeString(y[j]) + "</ins>")
+		case j < len(my) && (i == len(mx) || lcs[i*w+j+1] >= lcs[(i+1)*w+j]):
+			line("ins", my[j])
 			j++
 		default:
-			out.WriteString("<del>" + html.EscapeString(x[i]) + "</del>")
+			line("del", mx[i])
 			i++
 		}
+	}
+	if shown > maxDiffLines {
+		fmt.Fprintf(&out, `<p class="meta">… and %d more changed lines.</p>`, shown-maxDiffLines)
+	}
+	for _, l := range x[len(x)-suf:] {
+		out.WriteString("<span>" + html.EscapeString(l) + "</span>\n")
 	}
 	return template.HTML(out.String())
 }

@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"broadsheet/internal/news"
+
+	xhtml "golang.org/x/net/html"
 )
 
 var savedRe = regexp.MustCompile(`^/admin/articles/(\d+)\?done=`)
@@ -39,6 +42,17 @@ func (e *env) stored(id int64) *news.Article {
 	return a
 }
 
+// addSections adds sections as an editor would on the sections screen.
+func (e *env) addSections(names ...string) {
+	e.t.Helper()
+	for _, n := range names {
+		if err := e.db.CreateSection(context.Background(), &news.Section{Name: n}); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	e.site.Sync(context.Background())
+}
+
 func (e *env) revisions(id int64) int {
 	revs, _ := e.db.Revisions(context.Background(), id)
 	return len(revs)
@@ -46,6 +60,7 @@ func (e *env) revisions(id int64) int {
 
 func TestEditorialWorkflowByRole(t *testing.T) {
 	e := newEnv(t)
+	e.addSections("City")
 	e.addUser(news.RoleContributor)
 	e.addUser(news.RoleAuthor)
 	e.addUser(news.RoleEditor)
@@ -225,6 +240,7 @@ func TestEditorRefusesBadInput(t *testing.T) {
 
 func TestArticleListFilters(t *testing.T) {
 	e := newEnv(t)
+	e.addSections("City")
 	e.addUser(news.RoleEditor)
 	e.addUser(news.RoleContributor)
 	ed, co := e.browser(), e.browser()
@@ -331,4 +347,177 @@ func TestUnchangedSaveKeepsTheTime(t *testing.T) {
 	if a := e.stored(id); !a.PublishedAt.Equal(published) || !a.WasUpdated() {
 		t.Errorf("a changed text: published %v, updated %v", a.PublishedAt, a.UpdatedAt)
 	}
+}
+
+// A section is in every page's navigation: only those who may manage sections add one,
+// and an article form cannot do it for anyone else.
+func TestOnlyEditorsAddSections(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.addSections("City")
+	for _, role := range []news.Role{news.RoleContributor, news.RoleAuthor} {
+		e.addUser(role)
+		b := e.browser()
+		b.login(string(role) + "@newsroom.example")
+		id, r := b.write("/admin/articles", "save", map[string]string{"title": "Spam", "body": "x", "section": "BUY CHEAP PILLS"})
+		if id != 0 || r.status != 422 || !strings.Contains(r.body, "may not add one") {
+			t.Errorf("%s: a draft naming a new section: %d, id %d", role, r.status, id)
+		}
+		if id, _ := b.write("/admin/articles", "save", map[string]string{"title": "Local", "body": "x", "section": "City"}); id == 0 {
+			t.Errorf("%s: an existing section refused", role)
+		}
+	}
+	if _, err := e.db.SectionBySlug(ctx, "buy-cheap-pills"); err == nil {
+		t.Error("the section was created")
+	}
+	if page := e.browser().get("/").body; strings.Contains(page, "BUY CHEAP") {
+		t.Error("the navigation shows it")
+	}
+	e.addUser(news.RoleEditor)
+	b := e.browser()
+	b.login("editor@newsroom.example")
+	if id, r := b.write("/admin/articles", "save", map[string]string{"title": "New desk", "body": "x", "section": "Science"}); id == 0 {
+		t.Errorf("an editor naming a new section: %d", r.status)
+	}
+}
+
+// The history of an article saved many times with a megabyte of text is a bounded
+// page, however the versions differ; and a writer saving in a loop is held back.
+func TestHistoryAndSavesAreBounded(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(news.RoleEditor)
+	b := e.browser()
+	b.login("editor@newsroom.example")
+	ctx := context.Background()
+	a := e.article
+	for i := range 30 {
+		var body strings.Builder
+		for l := range 2000 {
+			fmt.Fprintf(&body, "Line %d of version %d, with some words to make it long enough to weigh.\n", l, i*(l%2))
+		}
+		a.BodyMarkdown = body.String()
+		if err := e.db.UpdateArticle(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	r := b.get(fmt.Sprintf("/admin/articles/%d/history", a.ID))
+	runtime.ReadMemStats(&after)
+	if r.status != 200 || !strings.Contains(r.body, "too many to show line by line") || !strings.Contains(r.body, "Older versions") {
+		t.Fatalf("history: %d", r.status)
+	}
+	if len(r.body) > 1<<20 {
+		t.Errorf("the history page is %d bytes", len(r.body))
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 128<<20 {
+		t.Errorf("showing the history allocated %d MB", alloc>>20)
+	}
+	// Saves: a burst, then the writer is asked to wait, with the text kept.
+	saved, held := 0, 0
+	for i := range 40 {
+		_, r := b.write(fmt.Sprintf("/admin/articles/%d", a.ID), "save", map[string]string{"title": "A story", "body": fmt.Sprintf("Version %d", i)})
+		switch r.status {
+		case 303:
+			saved++
+		case 429:
+			held++
+			if !strings.Contains(r.body, "You are saving very often") || !strings.Contains(r.body, fmt.Sprintf("Version %d", i)) {
+				t.Fatalf("the held save's answer:\n%.300s", r.body)
+			}
+		default:
+			t.Fatalf("save %d: %d", i, r.status)
+		}
+	}
+	if saved != 30 || held != 10 {
+		t.Errorf("%d saves went through and %d were held; the burst is 30", saved, held)
+	}
+}
+
+// The editor gives back the text as stored, as a browser reads the form (a line break
+// right after <textarea> is dropped by HTML parsers), so an unchanged save of a body
+// that begins with a blank line, or of an imported body with CRLF line breaks, is no
+// update; restoring an older version of a published article is one.
+func TestUpdatedMeansTheTextChanged(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(news.RoleEditor)
+	b := e.browser()
+	b.login("editor@newsroom.example")
+	ctx := context.Background()
+	a := &news.Article{Slug: "imported", Title: "Imported", BodyMarkdown: "\nFirst line.\r\nSecond line.\r\n", BodyHTML: "<p>First line.\nSecond line.</p>",
+		Status: news.StatusPublished, PublishedAt: e.clock.Now().Add(-48 * time.Hour), Source: "wp", SourceID: "1"}
+	if err := e.db.CreateArticle(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	path := fmt.Sprintf("/admin/articles/%d", a.ID)
+	form := browserForm(t, b.get(path).body)
+	if _, r := b.write(path, "save", form); r.status != 303 {
+		t.Fatalf("save: %d", r.status)
+	}
+	if got := e.stored(a.ID); got.WasUpdated() {
+		t.Errorf("an unchanged save marked the article updated (body %q)", got.BodyMarkdown)
+	}
+	revs, _, _ := e.db.RevisionPage(ctx, a.ID, 10, 0)
+	form["body"] = "A new text."
+	if _, r := b.write(path, "save", form); r.status != 303 {
+		t.Fatalf("save: %d", r.status)
+	}
+	e.clock.Add(time.Hour)
+	if r := b.post(fmt.Sprintf("%s/restore/%d", path, revs[len(revs)-1].ID), url.Values{"csrf": {b.csrf()}}); r.status != 303 {
+		t.Fatalf("restore: %d", r.status)
+	}
+	if got := e.stored(a.ID); !got.WasUpdated() || !got.UpdatedAt.Equal(e.clock.Now()) {
+		t.Errorf("restoring an older text: updated at %v", got.UpdatedAt)
+	}
+}
+
+// browserForm reads the editor's fields as a browser would submit them.
+func browserForm(t *testing.T, page string) map[string]string {
+	t.Helper()
+	doc, err := xhtml.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	var walk func(n *xhtml.Node)
+	walk = func(n *xhtml.Node) {
+		if n.Type == xhtml.ElementNode {
+			attr := func(k string) string {
+				for _, a := range n.Attr {
+					if a.Key == k {
+						return a.Val
+					}
+				}
+				return ""
+			}
+			switch name := attr("name"); {
+			case name == "" || name == "csrf" || name == "action":
+			case n.Data == "textarea":
+				text := ""
+				if n.FirstChild != nil {
+					text = n.FirstChild.Data
+				}
+				out[name] = strings.ReplaceAll(text, "\n", "\r\n") // as browsers send it
+			case n.Data == "input" && (attr("type") == "text" || attr("type") == "datetime-local" || attr("type") == ""):
+				out[name] = attr("value")
+			case n.Data == "select":
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					for _, a := range c.Attr {
+						if a.Key == "selected" {
+							for _, v := range c.Attr {
+								if v.Key == "value" {
+									out[name] = v.Val
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return out
 }

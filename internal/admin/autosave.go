@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"broadsheet/internal/auth"
 	"broadsheet/internal/news"
@@ -30,6 +31,12 @@ const (
 	maxKeptAutosave = 20 // autosaves: one per article with unsaved changes
 )
 
+// A user's previews: previewBurst at once, then one every previewEvery (see preview).
+const (
+	previewBurst = 10
+	previewEvery = time.Second
+)
+
 var editorField = func() map[string]bool {
 	m := map[string]bool{}
 	for _, k := range editorFields {
@@ -38,8 +45,10 @@ var editorField = func() map[string]bool {
 	return m
 }()
 
-// encodeEditorForm keeps the editor's fields of a form; ok is false when their text
-// is more than maxKeptText bytes or not valid text.
+// encodeEditorForm keeps the editor's fields of a form (URL-encoded: ASCII, whatever
+// bytes they hold; a save cleans them); ok is false when their text is more than
+// maxKeptText bytes, which is checked before anything is encoded (the encoding may
+// be three times the text).
 func encodeEditorForm(f url.Values) (data string, ok bool) {
 	kept := url.Values{}
 	size := 0
@@ -51,8 +60,10 @@ func encodeEditorForm(f url.Values) (data string, ok bool) {
 			}
 		}
 	}
-	data = kept.Encode()
-	return data, size <= maxKeptText && isValidText(data)
+	if size > maxKeptText {
+		return "", false
+	}
+	return kept.Encode(), true
 }
 
 // fillFromForm puts a kept form's values into the editor's fields.
@@ -84,7 +95,7 @@ func (s *Server) autosave(w http.ResponseWriter, r *http.Request, u *news.User) 
 	}
 	data, ok := encodeEditorForm(r.PostForm)
 	if !ok {
-		http.Error(w, fmt.Sprintf("Not autosaved: the form holds more than %d MB of text, or bytes that are not text. Save the article to keep it.", maxKeptText>>20), http.StatusUnprocessableEntity)
+		http.Error(w, fmt.Sprintf("Not autosaved: the form holds more than %d MB of text. Save the article to keep it.", maxKeptText>>20), http.StatusUnprocessableEntity)
 		return
 	}
 	now := s.cfg.Now()
@@ -101,15 +112,36 @@ func (s *Server) autosave(w http.ResponseWriter, r *http.Request, u *news.User) 
 // preview renders Markdown as the article page will show it.
 // Rendering is bounded (render.MarkdownContext): a body too complex to render in its
 // budget is answered 422 with the reason, which the editor shows in the preview's place.
+//
+// Previews are a token bucket per user in the store (previewBurst at once, then one
+// every previewEvery): renders are few at a time across the process, and one writer's
+// loop of heavy previews must not keep everyone else's saves waiting behind it. The
+// editor's script asks for one at most every 500 ms while its writer types, so a person
+// never meets the limit for long; past it the answer is 429 with a line the editor
+// shows in the preview's place.
 func (s *Server) preview(w http.ResponseWriter, r *http.Request, u *news.User) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	refuse := func(status int, msg string) {
+		w.WriteHeader(status)
+		w.Write([]byte(`<p class="preview-error" role="alert">` + html.EscapeString(msg) + "</p>"))
+	}
+	wait, err := s.store.TakeToken(r.Context(), s.limitKey("preview", strconv.FormatInt(u.ID, 10)), previewBurst, previewEvery, s.cfg.Now())
+	if err != nil {
+		s.log.Error("count a preview", "user", u.ID, "err", err)
+		refuse(http.StatusServiceUnavailable, "The preview could not be made just now. Your text is safe in the form; the preview comes back as you type.")
+		return
+	}
+	if wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		refuse(http.StatusTooManyRequests, "Previews are coming too fast, so this one was skipped. Your text is safe in the form; pause for a second and the preview catches up.")
+		return
+	}
 	out, err := render.MarkdownContext(r.Context(), r.PostForm.Get("body"))
 	if err != nil {
 		if r.Context().Err() != nil {
 			return // the editor went away
 		}
-		w.WriteHeader(http.StatusUnprocessableEntity)
-		w.Write([]byte(`<p class="preview-error" role="alert">` + html.EscapeString(markdownRefusal(err)) + "</p>"))
+		refuse(http.StatusUnprocessableEntity, markdownRefusal(err))
 		return
 	}
 	w.Write([]byte(out))

@@ -48,22 +48,29 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, nil, http.StatusNotFound, "No setup here", "This setup link is not valid any more: the site has an administrator already.")
 		return
 	}
-	body := loginBody{Setup: true, Token: token, Name: strings.TrimSpace(r.PostForm.Get("name")), Email: strings.TrimSpace(r.PostForm.Get("email"))}
-	again := func(msg string) {
-		s.render(w, r, http.StatusUnprocessableEntity, "login", &page{Title: "Create the first administrator", Action: "/admin/setup", Error: msg, Body: body})
+	name, email, problem := cleanAccount(r.PostForm.Get("name"), r.PostForm.Get("email"))
+	body := loginBody{Setup: true, Token: token, Name: name, Email: email}
+	again := func(status int, msg string) {
+		s.render(w, r, status, "login", &page{Title: "Create the first administrator", Action: "/admin/setup", Error: msg, Body: body})
 	}
-	if body.Name == "" || !strings.Contains(body.Email, "@") {
-		again("Please give your name and a valid email address.")
+	if problem != "" {
+		again(http.StatusUnprocessableEntity, problem)
 		return
 	}
-	hash, err := auth.HashPassword(r.PostForm.Get("password"))
+	slot := s.takeSlot(w)
+	if slot == nil {
+		again(http.StatusServiceUnavailable, "Too many password checks at once; try again in a moment. Nothing was created.")
+		return
+	}
+	defer slot.Release()
+	hash, err := slot.HashPassword(r.Context(), r.PostForm.Get("password"))
 	if err != nil {
-		again("Please choose another password: " + err.Error() + ".")
+		again(http.StatusUnprocessableEntity, "Please choose another password: "+err.Error()+".")
 		return
 	}
 	u := &news.User{Email: body.Email, Name: body.Name, Role: news.RoleAdministrator, PasswordHash: hash}
 	if err := s.store.CreateUser(r.Context(), u); err != nil {
-		again("The account could not be created: " + err.Error())
+		again(http.StatusUnprocessableEntity, "The account could not be created: "+err.Error())
 		return
 	}
 	s.setupMu.Lock()
@@ -95,28 +102,53 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 // has passed. A right password gives its attempt back.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	now := s.cfg.Now()
-	email := strings.ToLower(strings.TrimSpace(r.PostForm.Get("email")))
+	email := normalEmail(r.PostForm.Get("email"))
 	pw := r.PostForm.Get("password")
 	body := loginBody{Email: strings.TrimSpace(r.PostForm.Get("email")), Next: safeNext(r.PostForm.Get("next"))}
 	again := func(status int, msg string) {
 		s.render(w, r, status, "login", &page{Title: "Sign in", Action: "/admin/login", Error: msg, Body: body})
 	}
-	address, account := s.addressLimit(r), s.accountLimit(email)
-	if wait, err := s.reserve(r, now, address, account); wait > 0 || err != nil {
-		again(s.tooMany(w, wait, err))
+	if auth.Full() {
+		// A flood of sign-ins: turned away before it costs even the count's write.
+		w.Header().Set("Retry-After", "1")
+		again(http.StatusServiceUnavailable, busyMessage)
 		return
 	}
-	u, err := s.store.UserByEmail(r.Context(), email)
-	if err != nil {
-		auth.VerifyNothing(pw) // as slow as a wrong password, so emails cannot be probed
+	address, account := s.addressLimit(r), s.accountLimit(email)
+	if ref := s.reserve(r, now, address, account); ref != nil {
+		again(s.tooMany(w, now, ref))
+		return
 	}
-	if err != nil || !auth.VerifyPassword(u.PasswordHash, pw) || u.Disabled {
+	// Then a place in the line for argon2id work: a request the process has no room for
+	// is turned away at once, its attempts given back (nothing was checked).
+	slot := s.takeSlot(w)
+	if slot == nil {
+		s.giveBack(r, now, address, account)
+		again(http.StatusServiceUnavailable, busyMessage)
+		return
+	}
+	defer slot.Release()
+	u, err := s.store.UserByEmail(r.Context(), email)
+	var right bool
+	var verr error
+	if err != nil {
+		verr = slot.VerifyNothing(r.Context(), pw) // as slow as a wrong password, so emails cannot be probed
+	} else {
+		right, verr = slot.VerifyPassword(r.Context(), u.PasswordHash, pw)
+	}
+	if verr != nil {
+		// The request ended while it waited for a core: nothing was checked.
+		s.giveBack(r, now, address, account)
+		again(http.StatusServiceUnavailable, busyMessage)
+		return
+	}
+	if err != nil || !right || u.Disabled {
 		again(http.StatusUnauthorized, "That email and password do not match an account.")
 		return
 	}
 	s.succeeded(r, now, address, account)
 	if u.TOTPSecret != "" {
-		s.askCode(w, r, u, body.Next, http.StatusOK, "")
+		s.askCode(w, r, s.pendingToken(u, now.Add(pendingTTL)), body.Next, http.StatusOK, "")
 		return
 	}
 	if err := s.startSession(w, r, u); err != nil {

@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"broadsheet/internal/auth"
 	"broadsheet/internal/news"
@@ -68,7 +71,7 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request, u *news.Us
 	changes := map[string]string{}
 	for _, k := range news.SettingKeys {
 		if v, ok := r.PostForm[k.Key]; ok {
-			changes[k.Key] = strings.ReplaceAll(strings.TrimSpace(v[0]), "\r\n", "\n")
+			changes[k.Key] = news.NFC(strings.ReplaceAll(strings.TrimSpace(v[0]), "\r\n", "\n"))
 		}
 	}
 	if err := news.CheckSettings(stored, changes); err != nil {
@@ -127,29 +130,86 @@ func (s *Server) users(w http.ResponseWriter, r *http.Request, u *news.User) {
 
 func (s *Server) addUser(w http.ResponseWriter, r *http.Request, u *news.User) {
 	body := &usersBody{}
-	body.New.Name, body.New.Email = strings.TrimSpace(r.PostForm.Get("name")), strings.TrimSpace(r.PostForm.Get("email"))
+	name, email, problem := cleanAccount(r.PostForm.Get("name"), r.PostForm.Get("email"))
+	body.New.Name, body.New.Email = name, email
 	body.New.Role = news.Role(r.PostForm.Get("role"))
-	refuse := func(msg string) { s.usersPage(w, r, u, http.StatusUnprocessableEntity, msg, body) }
-	if body.New.Name == "" || !strings.Contains(body.New.Email, "@") || !body.New.Role.Valid() {
-		refuse("Please give a name, a valid email address and a role.")
+	refuse := func(status int, msg string) { s.usersPage(w, r, u, status, msg, body) }
+	if problem == "" && !body.New.Role.Valid() {
+		problem = "Please choose a role: contributor, author, editor or administrator. Nothing was created."
+	}
+	if problem != "" {
+		refuse(http.StatusUnprocessableEntity, problem)
 		return
 	}
-	hash, err := auth.HashPassword(r.PostForm.Get("password"))
+	slot := s.takeSlot(w)
+	if slot == nil {
+		refuse(http.StatusServiceUnavailable, "Too many password checks at once; try again in a moment. Nothing was created.")
+		return
+	}
+	defer slot.Release()
+	hash, err := slot.HashPassword(r.Context(), r.PostForm.Get("password"))
 	if err != nil {
-		refuse("Please choose another password: " + err.Error() + ".")
+		refuse(http.StatusUnprocessableEntity, "Please choose another password: "+err.Error()+".")
 		return
 	}
 	nu := &news.User{Name: body.New.Name, Email: body.New.Email, Role: body.New.Role, PasswordHash: hash}
 	if err := s.store.CreateUser(r.Context(), nu); err != nil {
 		if errors.Is(err, news.ErrConflict) {
-			refuse("There is already an account with that email address.")
+			refuse(http.StatusUnprocessableEntity, "There is already an account with that email address.")
 			return
 		}
-		refuse("The account could not be created.")
+		refuse(http.StatusUnprocessableEntity, "The account could not be created.")
 		return
 	}
 	s.log.Info("user added", "user", nu.ID, "role", nu.Role, "by", u.ID)
-	http.Redirect(w, r, "/admin/users?done="+strings.ReplaceAll(fmt.Sprintf("%s added as %s.", nu.Name, nu.Role), " ", "+"), http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/users?done="+url.QueryEscape(fmt.Sprintf("%s added as %s.", nu.Name, nu.Role)), http.StatusSeeOther)
+}
+
+// Bounds of an account's name and email: a byline is a few words, and an address has
+// at most 254 octets (RFC 5321 §4.5.3.1.3 bounds a path to 256, two of them its angle
+// brackets; RFC 3696 erratum 1690).
+const (
+	maxNameRunes  = 200
+	maxEmailBytes = 254
+)
+
+// CleanAccount puts a new account's name and email in the form they are stored in —
+// the name as one line of text (news.CleanLine: control characters removed, white
+// space made single spaces, NFC), the email trimmed and in NFC — for the admin's form
+// and the shell's `user add` alike. The error says in words what is wrong: a name must
+// show (news.Visible: one of only spaces or invisible characters names nobody in a
+// byline) and have at most 200 characters; an email needs an @, no spaces or control
+// characters, and at most 254 bytes.
+func CleanAccount(name, email string) (cleanName, cleanEmail string, err error) {
+	cleanName, cleanEmail, why := accountProblem(name, email)
+	if why != "" {
+		return cleanName, cleanEmail, errors.New(why)
+	}
+	return cleanName, cleanEmail, nil
+}
+
+// cleanAccount is CleanAccount for a form: problem is what is wrong, in a sentence.
+func cleanAccount(name, email string) (cleanName, cleanEmail, problem string) {
+	cleanName, cleanEmail, why := accountProblem(name, email)
+	if why != "" {
+		problem = strings.ToUpper(why[:1]) + why[1:] + ". Nothing was created."
+	}
+	return cleanName, cleanEmail, problem
+}
+
+func accountProblem(name, email string) (cleanName, cleanEmail, why string) {
+	cleanName, _ = news.CleanLine(name)
+	cleanEmail = news.NFC(strings.TrimSpace(email))
+	switch {
+	case !news.Visible(cleanName):
+		why = "please give a name, with letters that show"
+	case utf8.RuneCountInString(cleanName) > maxNameRunes:
+		why = fmt.Sprintf("a name may have at most %d characters", maxNameRunes)
+	case len(cleanEmail) > maxEmailBytes || !strings.Contains(cleanEmail, "@") || news.CheckText("the email", cleanEmail) != nil ||
+		strings.ContainsFunc(cleanEmail, unicode.IsSpace):
+		why = "please give a valid email address (name@example.org, with no spaces)"
+	}
+	return cleanName, cleanEmail, why
 }
 
 // updateUser changes a user's role or access. The last active administrator cannot
@@ -182,7 +242,7 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, u *news.User
 		return
 	}
 	s.log.Info("user changed", "user", target.ID, "role", role, "disabled", disabled, "by", u.ID)
-	http.Redirect(w, r, "/admin/users?done="+strings.ReplaceAll(target.Name+" saved.", " ", "+"), http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/users?done="+url.QueryEscape(target.Name+" saved."), http.StatusSeeOther)
 }
 
 type sessionLine struct {
@@ -221,18 +281,32 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request, u *news.User) {
 // session in the same step as the change.
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, u *news.User) {
 	now := s.cfg.Now()
+	const busy = "Too many password checks at once; try again in a moment. Your password was not changed, and this attempt does not count."
 	address, account := s.addressLimit(r), s.accountLimit(u.Email)
-	if wait, err := s.reserve(r, now, address, account); wait > 0 || err != nil {
-		status, msg := s.tooMany(w, wait, err)
+	if ref := s.reserve(r, now, address, account); ref != nil {
+		status, msg := s.tooMany(w, now, ref)
 		s.accountPage(w, r, u, status, msg+" Your password was not changed.")
 		return
 	}
-	if !auth.VerifyPassword(u.PasswordHash, r.PostForm.Get("current")) {
+	slot := s.takeSlot(w)
+	if slot == nil {
+		s.giveBack(r, now, address, account)
+		s.accountPage(w, r, u, http.StatusServiceUnavailable, busy)
+		return
+	}
+	defer slot.Release()
+	right, err := slot.VerifyPassword(r.Context(), u.PasswordHash, r.PostForm.Get("current"))
+	if err != nil {
+		s.giveBack(r, now, address, account)
+		s.accountPage(w, r, u, http.StatusServiceUnavailable, busy)
+		return
+	}
+	if !right {
 		s.accountPage(w, r, u, http.StatusUnprocessableEntity, "Your current password was not right, so nothing was changed.")
 		return
 	}
 	s.succeeded(r, now, address, account)
-	hash, err := auth.HashPassword(r.PostForm.Get("new"))
+	hash, err := slot.HashPassword(r.Context(), r.PostForm.Get("new"))
 	if err != nil {
 		s.accountPage(w, r, u, http.StatusUnprocessableEntity, "Please choose another password: "+err.Error()+".")
 		return

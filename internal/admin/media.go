@@ -3,9 +3,12 @@ package admin
 import (
 	"context"
 	"errors"
+	"fmt"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"broadsheet/internal/media"
 	"broadsheet/internal/news"
@@ -55,26 +58,68 @@ func (s *Server) mediaLibrary(w http.ResponseWriter, r *http.Request, u *news.Us
 }
 
 func (s *Server) uploadMedia(w http.ResponseWriter, r *http.Request, u *news.User) {
-	body := &mediaBody{Alt: strings.TrimSpace(r.PostForm.Get("alt")), Caption: strings.TrimSpace(r.PostForm.Get("caption"))}
+	alt, caption, removed := cleanImageWords(r.PostForm.Get("alt"), r.PostForm.Get("caption"))
+	// A refused upload shows its words again, but no more of them than may be stored: a
+	// megabyte of alt text is not sent back (escaped, it would weigh several).
+	body := &mediaBody{Alt: firstRunes(alt, maxAltRunes), Caption: firstRunes(caption, maxCaptionRunes)}
 	file, _, err := r.FormFile("file")
 	if err != nil {
 		s.mediaPage(w, r, u, http.StatusUnprocessableEntity, "Please choose an image to upload.", body)
 		return
 	}
 	defer file.Close()
-	m, status, msg := s.storeUpload(r, u, file, body.Alt, body.Caption)
+	m, status, msg := s.storeUpload(r, u, file, alt, caption)
 	if m == nil {
 		s.mediaPage(w, r, u, status, msg, body)
 		return
 	}
-	http.Redirect(w, r, "/admin/media?done=Image+uploaded.", http.StatusSeeOther)
+	done := "Image uploaded."
+	if removed {
+		done += " Control characters, which no page can show, were removed from its alt text or caption."
+	}
+	http.Redirect(w, r, "/admin/media?done="+url.QueryEscape(done), http.StatusSeeOther)
+}
+
+// Bounds of an image's words: alt text is a sentence or two (screen readers read it
+// whole), a caption a short paragraph; the library page shows a hundred of each.
+const (
+	maxAltRunes     = 1000
+	maxCaptionRunes = 2000
+)
+
+// firstRunes is s cut after n characters.
+func firstRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
+
+// cleanImageWords puts an image's alt text and caption in the form they are stored in:
+// one line each (news.CleanLine: control characters removed, white space made single
+// spaces, NFC). removed says whether control characters were taken out.
+func cleanImageWords(alt, caption string) (cleanAlt, cleanCaption string, removed bool) {
+	cleanAlt, r1 := news.CleanLine(alt)
+	cleanCaption, r2 := news.CleanLine(caption)
+	return cleanAlt, cleanCaption, len(r1)+len(r2) > 0
 }
 
 // storeUpload processes an uploaded image into the library. It needs alt text: an
 // image without a description shuts out readers who cannot see it.
+// The alt text and caption are stored cleaned (cleanImageWords), whichever form sent
+// them, and bounded (maxAltRunes, maxCaptionRunes).
 func (s *Server) storeUpload(r *http.Request, u *news.User, file multipart.File, alt, caption string) (*news.Media, int, string) {
-	if alt == "" {
+	alt, caption, _ = cleanImageWords(alt, caption)
+	switch {
+	case !news.Visible(alt):
 		return nil, http.StatusUnprocessableEntity, "Please describe the image (alt text) for people who cannot see it. Nothing was uploaded."
+	case utf8.RuneCountInString(alt) > maxAltRunes:
+		return nil, http.StatusUnprocessableEntity, fmt.Sprintf("The alt text may have at most %d characters: describe the image in a sentence or two, and put more in the caption or the article. Nothing was uploaded.", maxAltRunes)
+	case utf8.RuneCountInString(caption) > maxCaptionRunes:
+		return nil, http.StatusUnprocessableEntity, fmt.Sprintf("The caption may have at most %d characters. Nothing was uploaded.", maxCaptionRunes)
 	}
 	if s.cfg.Media == nil {
 		return nil, http.StatusInternalServerError, "This server keeps no media."

@@ -18,11 +18,20 @@ import (
 // pendingTTL is how long the code step of a sign-in waits after the password.
 const pendingTTL = 5 * time.Minute
 
-// pendingToken vouches, for a few minutes, that the user gave the right password and
-// owes only the code.
-func (s *Server) pendingToken(u *news.User, now time.Time) string {
-	msg := fmt.Sprintf("%d.%d", u.ID, now.Add(pendingTTL).Unix())
-	return msg + "." + s.sign("totp-pending", msg)
+// pendingToken vouches, until exp, that the user gave the right password and owes only
+// the code: "ID.EXP.MAC", the MAC (HMAC-SHA256 with the site's secret) over the ID and
+// the expiry and over the account's password hash and second factor as they were. So
+// a new password (or a second factor turned off and on again) ends every code step
+// begun before it, and the expiry is fixed when the password is checked: a failed or
+// refused code answers with the same token, never a later one, so that whoever once
+// had the password cannot keep guessing codes without it.
+func (s *Server) pendingToken(u *news.User, exp time.Time) string {
+	msg := fmt.Sprintf("%d.%d", u.ID, exp.Unix())
+	return msg + "." + s.pendingMAC(u, msg)
+}
+
+func (s *Server) pendingMAC(u *news.User, msg string) string {
+	return s.sign("totp-pending", msg+"\x00"+u.PasswordHash+"\x00"+u.TOTPSecret)
 }
 
 func (s *Server) sign(purpose, msg string) string {
@@ -31,22 +40,38 @@ func (s *Server) sign(purpose, msg string) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-func (s *Server) checkPending(token string, now time.Time) (int64, bool) {
+// pendingUser returns the account a code step's token vouches for, when the token is
+// the server's, unexpired, and made for the account's password and second factor as
+// they are now, and the account is active with two-step sign-in on. why says what
+// went wrong, for the person signing in.
+func (s *Server) pendingUser(r *http.Request, token string, now time.Time) (u *news.User, why string) {
+	const again = "Please sign in again."
 	parts := strings.Split(token, ".")
-	if len(parts) != 3 || !hmac.Equal([]byte(s.sign("totp-pending", parts[0]+"."+parts[1])), []byte(parts[2])) {
-		return 0, false
+	if len(parts) != 3 {
+		return nil, again
 	}
 	id, err1 := strconv.ParseInt(parts[0], 10, 64)
 	exp, err2 := strconv.ParseInt(parts[1], 10, 64)
-	if err1 != nil || err2 != nil || now.Unix() > exp {
-		return 0, false
+	if err1 != nil || err2 != nil {
+		return nil, again
 	}
-	return id, true
+	u, err := s.store.User(r.Context(), id)
+	if err != nil || !hmac.Equal([]byte(s.pendingMAC(u, parts[0]+"."+parts[1])), []byte(parts[2])) {
+		// Unknown, forged, or made before the password or the second factor changed.
+		return nil, again
+	}
+	if now.Unix() > exp {
+		return nil, "That took too long: please sign in again."
+	}
+	if u.Disabled || u.TOTPSecret == "" {
+		return nil, again
+	}
+	return u, ""
 }
 
-func (s *Server) askCode(w http.ResponseWriter, r *http.Request, u *news.User, next string, status int, msg string) {
+func (s *Server) askCode(w http.ResponseWriter, r *http.Request, pending, next string, status int, msg string) {
 	s.render(w, r, status, "login", &page{Title: "Sign in: the code", Error: msg,
-		Body: loginBody{CodeStep: true, Pending: s.pendingToken(u, s.cfg.Now()), Next: next}})
+		Body: loginBody{CodeStep: true, Pending: pending, Next: next}})
 }
 
 // loginCode is the second step of a sign-in with two-step sign-in on. Like the
@@ -56,32 +81,29 @@ func (s *Server) askCode(w http.ResponseWriter, r *http.Request, u *news.User, n
 func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
 	now := s.cfg.Now()
 	next := safeNext(r.PostForm.Get("next"))
-	id, ok := s.checkPending(r.PostForm.Get("pending"), now)
-	if !ok {
-		s.render(w, r, http.StatusUnauthorized, "login", &page{Title: "Sign in", Action: "/admin/login",
-			Error: "That took too long: please sign in again.", Body: loginBody{Next: next}})
-		return
-	}
-	u, err := s.store.User(r.Context(), id)
-	if err != nil || u.Disabled || u.TOTPSecret == "" {
-		s.render(w, r, http.StatusUnauthorized, "login", &page{Title: "Sign in", Action: "/admin/login", Error: "Please sign in again.", Body: loginBody{Next: next}})
+	pending := r.PostForm.Get("pending")
+	u, why := s.pendingUser(r, pending, now)
+	if u == nil {
+		s.render(w, r, http.StatusUnauthorized, "login", &page{Title: "Sign in", Action: "/admin/login", Error: why, Body: loginBody{Next: next}})
 		return
 	}
 	address, codes := s.addressLimit(r), s.codeLimit(u)
-	if wait, err := s.reserve(r, now, address, codes); wait > 0 || err != nil {
-		status, msg := s.tooMany(w, wait, err)
-		s.askCode(w, r, u, next, status, msg)
+	if ref := s.reserve(r, now, address, codes); ref != nil {
+		status, msg := s.tooMany(w, now, ref)
+		s.askCode(w, r, pending, next, status, msg)
 		return
 	}
 	step, ok := auth.CheckTOTP(u.TOTPSecret, r.PostForm.Get("code"), now, u.TOTPLastStep)
 	if ok {
+		var err error
 		if ok, err = s.store.UseTOTPStep(r.Context(), u.ID, step); err != nil {
+			s.giveBack(r, now, address, codes)
 			s.fail(w, r, nil, http.StatusInternalServerError, "Something went wrong", "You could not be signed in. Please try again.")
 			return
 		}
 	}
 	if !ok {
-		s.askCode(w, r, u, next, http.StatusUnauthorized, "That code is not right (or was used already). Type the one your app shows now.")
+		s.askCode(w, r, pending, next, http.StatusUnauthorized, "That code is not right (or was used already). Type the one your app shows now.")
 		return
 	}
 	s.succeeded(r, now, address, codes)
@@ -108,15 +130,34 @@ func (s *Server) totpPage(w http.ResponseWriter, r *http.Request, u *news.User, 
 		Body: totpSetup{Secret: secret, URI: template.URL(auth.TOTPURI(secret, issuer, u.Email))}})
 }
 
+// alreadyOn refuses to set up a second factor over the one that is on: replacing it
+// would let a stolen session put the thief's app in place of the owner's, and lock the
+// owner out. It is turned off first, which takes the password and a current code.
+func (s *Server) alreadyOn(w http.ResponseWriter, r *http.Request, u *news.User) bool {
+	if u.TOTPSecret == "" {
+		return false
+	}
+	s.log.Info("refused: two-step sign-in is on already", "user", u.ID)
+	s.accountPage(w, r, u, http.StatusConflict, "Two-step sign-in is on already, so nothing was changed. To use another app, turn it off below (with your password and a code from the app you use now), then set it up again.")
+	return true
+}
+
 func (s *Server) totpStart(w http.ResponseWriter, r *http.Request, u *news.User) {
+	if s.alreadyOn(w, r, u) {
+		return
+	}
 	s.totpPage(w, r, u, auth.NewTOTPSecret(), http.StatusOK, "")
 }
 
 // totpEnable turns the second factor on once the user shows a code from the new
-// secret, so that nobody is locked out by a secret their app never took.
+// secret, so that nobody is locked out by a secret their app never took. It is
+// refused while a second factor is on (see alreadyOn).
 func (s *Server) totpEnable(w http.ResponseWriter, r *http.Request, u *news.User) {
+	if s.alreadyOn(w, r, u) {
+		return
+	}
 	secret := r.PostForm.Get("secret")
-	if _, err := auth.TOTPCode(secret, s.cfg.Now()); err != nil || len(secret) < 16 {
+	if _, err := auth.TOTPCode(secret, s.cfg.Now()); err != nil || len(secret) < 16 || len(secret) > 128 {
 		s.fail(w, r, u, http.StatusBadRequest, "Not set up", "The form did not carry a valid key. Please start again.")
 		return
 	}
@@ -125,6 +166,33 @@ func (s *Server) totpEnable(w http.ResponseWriter, r *http.Request, u *news.User
 		s.totpPage(w, r, u, secret, http.StatusUnprocessableEntity, "That code is not right: check the key in your app and type the code it shows now.")
 		return
 	}
+	// The password too: a stolen session must not put the thief's authenticator on
+	// the account and lock its owner out. Guesses count as at sign-in.
+	now := s.cfg.Now()
+	address, account := s.addressLimit(r), s.accountLimit(u.Email)
+	if ref := s.reserve(r, now, address, account); ref != nil {
+		status, msg := s.tooMany(w, now, ref)
+		s.totpPage(w, r, u, secret, status, msg+" Two-step sign-in stays off.")
+		return
+	}
+	slot := s.takeSlot(w)
+	if slot == nil {
+		s.giveBack(r, now, address, account)
+		s.totpPage(w, r, u, secret, http.StatusServiceUnavailable, "Too many password checks at once; try again in a moment. This attempt does not count.")
+		return
+	}
+	right, err := slot.VerifyPassword(r.Context(), u.PasswordHash, r.PostForm.Get("password"))
+	slot.Release()
+	if err != nil {
+		s.giveBack(r, now, address, account)
+		s.totpPage(w, r, u, secret, http.StatusServiceUnavailable, "Too many password checks at once; try again in a moment. This attempt does not count.")
+		return
+	}
+	if !right {
+		s.totpPage(w, r, u, secret, http.StatusUnprocessableEntity, "Your password was not right, so two-step sign-in stays off.")
+		return
+	}
+	s.succeeded(r, now, address, account)
 	if err := s.store.SetTOTP(r.Context(), u.ID, secret, step); err != nil {
 		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "Two-step sign-in could not be turned on.")
 		return
@@ -137,14 +205,32 @@ func (s *Server) totpEnable(w http.ResponseWriter, r *http.Request, u *news.User
 // sign-in (a stolen session must not become a way to guess the password).
 func (s *Server) totpDisable(w http.ResponseWriter, r *http.Request, u *news.User) {
 	now := s.cfg.Now()
+	const busy = "Too many password checks at once; try again in a moment. Two-step sign-in stays on, and this attempt does not count."
+	if u.TOTPSecret == "" {
+		s.accountPage(w, r, u, http.StatusConflict, "Two-step sign-in is off already.")
+		return
+	}
 	address, account, codes := s.addressLimit(r), s.accountLimit(u.Email), s.codeLimit(u)
-	if wait, err := s.reserve(r, now, address, account, codes); wait > 0 || err != nil {
-		status, msg := s.tooMany(w, wait, err)
+	if ref := s.reserve(r, now, address, account, codes); ref != nil {
+		status, msg := s.tooMany(w, now, ref)
 		s.accountPage(w, r, u, status, msg+" Two-step sign-in stays on.")
 		return
 	}
-	_, ok := auth.CheckTOTP(u.TOTPSecret, r.PostForm.Get("code"), now, u.TOTPLastStep)
-	if !auth.VerifyPassword(u.PasswordHash, r.PostForm.Get("password")) || !ok {
+	slot := s.takeSlot(w)
+	if slot == nil {
+		s.giveBack(r, now, address, account, codes)
+		s.accountPage(w, r, u, http.StatusServiceUnavailable, busy)
+		return
+	}
+	defer slot.Release()
+	_, codeOK := auth.CheckTOTP(u.TOTPSecret, r.PostForm.Get("code"), now, u.TOTPLastStep)
+	right, err := slot.VerifyPassword(r.Context(), u.PasswordHash, r.PostForm.Get("password"))
+	if err != nil {
+		s.giveBack(r, now, address, account, codes)
+		s.accountPage(w, r, u, http.StatusServiceUnavailable, busy)
+		return
+	}
+	if !right || !codeOK {
 		s.accountPage(w, r, u, http.StatusUnprocessableEntity, "The password or the code was not right, so two-step sign-in stays on.")
 		return
 	}

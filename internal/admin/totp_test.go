@@ -35,7 +35,15 @@ func TestTwoStepSignIn(t *testing.T) {
 		t.Errorf("enable with a wrong code: %d", r.status)
 	}
 	code, _ := auth.TOTPCode(secret, e.clock.Now())
-	if r := b.post("/admin/account/totp/enable", url.Values{"csrf": {b.csrf()}, "secret": {secret}, "code": {code}}); r.status != 303 {
+	// A stolen session cannot put the thief's authenticator on the account: the
+	// password is needed too.
+	if r := b.post("/admin/account/totp/enable", url.Values{"csrf": {b.csrf()}, "secret": {secret}, "code": {code}, "password": {"not the password"}}); r.status != 422 {
+		t.Errorf("enable without the password: %d", r.status)
+	}
+	if stored, _ := e.db.User(context.Background(), u.ID); stored.TOTPSecret != "" {
+		t.Fatal("two-step sign-in turned on without the password")
+	}
+	if r := b.post("/admin/account/totp/enable", url.Values{"csrf": {b.csrf()}, "secret": {secret}, "code": {code}, "password": {password}}); r.status != 303 {
 		t.Fatalf("enable: %d", r.status)
 	}
 	if stored, _ := e.db.User(context.Background(), u.ID); stored.TOTPSecret != secret {
@@ -98,7 +106,7 @@ func enableTOTP(t *testing.T, e *env, b *browser) string {
 		t.Fatal("no secret on the setup page")
 	}
 	code, _ := auth.TOTPCode(m[1], e.clock.Now())
-	if r := b.post("/admin/account/totp/enable", url.Values{"csrf": {b.csrf()}, "secret": {m[1]}, "code": {code}}); r.status != 303 {
+	if r := b.post("/admin/account/totp/enable", url.Values{"csrf": {b.csrf()}, "secret": {m[1]}, "code": {code}, "password": {password}}); r.status != 303 {
 		t.Fatalf("enable two-step sign-in: %d", r.status)
 	}
 	return m[1]

@@ -4,6 +4,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -47,11 +48,21 @@ func CheckPassword(pw string) error {
 }
 
 // HashPassword returns the argon2id hash of pw in the PHC string format
-// ($argon2id$v=19$m=…,t=…,p=…$salt$hash), which records its own parameters.
+// ($argon2id$v=19$m=…,t=…,p=…$salt$hash), which records its own parameters. It waits
+// for one of the process's Cores (see Slot), without bound on the wait: it is for
+// commands and tests; a server takes a Slot and uses its HashPassword.
 func HashPassword(pw string) (string, error) {
 	if err := CheckPassword(pw); err != nil {
 		return "", err
 	}
+	var hash string
+	var err error
+	onCore(context.Background(), func() { hash, err = hashPassword(pw) })
+	return hash, err
+}
+
+// hashPassword is HashPassword on the core it already holds.
+func hashPassword(pw string) (string, error) {
 	salt := make([]byte, saltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
@@ -69,8 +80,16 @@ func hashWithSalt(pw string, salt []byte) string {
 }
 
 // VerifyPassword reports whether pw matches the hash, in time that does not depend on
-// where they differ.
+// where they differ. Like HashPassword, it waits for a core without bound on the wait;
+// a server uses Slot.VerifyPassword.
 func VerifyPassword(hash, pw string) bool {
+	var ok bool
+	onCore(context.Background(), func() { ok = verifyPassword(hash, pw) })
+	return ok
+}
+
+// verifyPassword is VerifyPassword on the core it already holds.
+func verifyPassword(hash, pw string) bool {
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" || len(pw) > 4*MaxPasswordLength {
 		return false

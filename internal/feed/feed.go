@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"html"
 	"net/url"
 	"path"
 	"strings"
@@ -106,7 +107,9 @@ type cdata struct {
 // RSS writes the feed as RSS 2.0 with the full content in content:encoded.
 func RSS(f Feed) []byte {
 	ch := rssChannel{
-		Title: f.Title, Link: ToURI(f.SiteURL), Description: f.Description, Language: f.Language,
+		// RSS readers take <description> as HTML (the RSS 2.0 spec allows entity-encoded
+		// HTML there): a plain-text summary is escaped, or "a <b> c" would be markup.
+		Title: f.Title, Link: ToURI(f.SiteURL), Description: html.EscapeString(f.Description), Language: f.Language,
 		Generator: "Broadsheet", Self: rssSelf{Href: ToURI(f.FeedURL), Rel: "self", Type: "application/rss+xml"},
 	}
 	if !f.Updated.IsZero() {
@@ -116,7 +119,7 @@ func RSS(f Feed) []byte {
 		ri := rssItem{
 			Title: it.Title, Link: ToURI(it.URL), GUID: rssGUID{IsPermaLink: "true", Value: ToURI(it.ID)},
 			PubDate: it.Published.UTC().Format(time.RFC1123Z), Creator: it.Author, Categories: it.Categories,
-			Description: it.Summary, Content: cdata{it.ContentHTML},
+			Description: html.EscapeString(it.Summary), Content: cdata{it.ContentHTML},
 		}
 		if it.Image != "" {
 			// The length is unknown here; RSS Best Practices allow 0 for that.

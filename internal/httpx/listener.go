@@ -13,13 +13,15 @@ import (
 // method to the http.Server (ConnState field), which tells it which connections are idle.
 type Listener struct {
 	net.Listener
-	slots   chan struct{}
-	timeout time.Duration
-	done    chan struct{}
-	close   sync.Once
+	slots     chan struct{}
+	timeout   time.Duration
+	perClient int
+	done      chan struct{}
+	close     sync.Once
 
-	mu   sync.Mutex
-	idle map[*progressConn]time.Time // connections waiting for a next request, and since when
+	mu      sync.Mutex
+	idle    map[*progressConn]time.Time // connections waiting for a next request, and since when
+	clients map[string]int              // open connections by client (LimitKey of the address)
 }
 
 // Listen wraps ln so that at most maxConns connections are open at once and every write
@@ -37,9 +39,13 @@ type Listener struct {
 // once a second per connection, so cached pages pay a clock read per write rather than
 // a timer update per response; a slow client that keeps reading is not cut off, one
 // that stops is.
-func Listen(ln net.Listener, maxConns int, writeTimeout time.Duration) *Listener {
-	return &Listener{Listener: ln, slots: make(chan struct{}, max(1, maxConns)), timeout: writeTimeout,
-		done: make(chan struct{}), idle: map[*progressConn]time.Time{}}
+//
+// perClient, when above 0, bounds the connections one client (an address, an IPv6 /64)
+// may hold: one more is closed as soon as it is accepted, so that one machine cannot take
+// every slot. Behind a reverse proxy every connection comes from the proxy: pass 0.
+func Listen(ln net.Listener, maxConns, perClient int, writeTimeout time.Duration) *Listener {
+	return &Listener{Listener: ln, slots: make(chan struct{}, max(1, maxConns)), timeout: writeTimeout, perClient: perClient,
+		done: make(chan struct{}), idle: map[*progressConn]time.Time{}, clients: map[string]int{}}
 }
 
 // Accept waits for a free slot (reclaiming idle connections when there is none), then
@@ -61,19 +67,42 @@ func (l *Listener) Accept() (net.Conn, error) {
 			}
 		}
 	}
-	c, err := l.Listener.Accept()
-	if err != nil {
-		<-l.slots
-		return nil, err
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			<-l.slots
+			return nil, err
+		}
+		client := ""
+		if l.perClient > 0 {
+			if host, _, err := net.SplitHostPort(c.RemoteAddr().String()); err == nil {
+				client = LimitKey(host)
+			}
+			l.mu.Lock()
+			over := l.clients[client] >= l.perClient
+			if !over {
+				l.clients[client]++
+			}
+			l.mu.Unlock()
+			if over {
+				c.Close()
+				continue
+			}
+		}
+		pc := &progressConn{Conn: c, timeout: l.timeout}
+		pc.release = func() {
+			l.mu.Lock()
+			delete(l.idle, pc)
+			if l.perClient > 0 {
+				if l.clients[client]--; l.clients[client] <= 0 {
+					delete(l.clients, client)
+				}
+			}
+			l.mu.Unlock()
+			<-l.slots
+		}
+		return pc, nil
 	}
-	pc := &progressConn{Conn: c, timeout: l.timeout}
-	pc.release = func() {
-		l.mu.Lock()
-		delete(l.idle, pc)
-		l.mu.Unlock()
-		<-l.slots
-	}
-	return pc, nil
 }
 
 // reclaim closes the connection that has been idle longest, if any.

@@ -20,7 +20,7 @@ func TestStalledReadersDoNotLockOutOthers(t *testing.T) {
 		t.Fatal(err)
 	}
 	counted := &countingListener{Listener: ln}
-	lim := Listen(counted, 4, 300*time.Millisecond)
+	lim := Listen(counted, 4, 0, 300*time.Millisecond)
 	srv := &http.Server{
 		Handler:   http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, big) }),
 		ConnState: lim.ConnState,
@@ -118,4 +118,54 @@ type countedConn struct {
 func (c *countedConn) Close() error {
 	c.once.Do(func() { c.l.open.Add(-1); c.l.closed.Store(c.RemoteAddr().String(), true) })
 	return c.Conn.Close()
+}
+
+// One client may hold at most perClient connections; others are not held back.
+func TestConnectionsPerClient(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lim := Listen(ln, 100, 3, time.Second)
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }), ConnState: lim.ConnState}
+	go srv.Serve(lim)
+	defer srv.Close()
+	var held []net.Conn
+	for i := 0; i < 3; i++ {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n") // answered, then idle
+		held = append(held, c)
+	}
+	time.Sleep(100 * time.Millisecond) // the three are accepted (not a figure asserted)
+	fourth, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fourth.Close()
+	fourth.SetReadDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(fourth, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	if b, _ := io.ReadAll(fourth); len(b) != 0 {
+		t.Errorf("a fourth connection from one client was served: %q", b)
+	}
+	held[0].Close()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+		b, _ := io.ReadAll(c)
+		c.Close()
+		if strings.Contains(string(b), "200 OK") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a slot freed by the client was not given back")
+		}
+	}
 }

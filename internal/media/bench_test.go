@@ -11,7 +11,10 @@ import (
 // photo is a w × h baseline JPEG (quality 90, 4:2:0) of photo-like content: smooth
 // light, edges and grain, so that decoding and encoding it cost what a real
 // photograph's do (a flat image would code to almost nothing).
-func photo(tb testing.TB, w, h int) []byte {
+func photo(tb testing.TB, w, h int) []byte { return photoQ(tb, w, h, 90) }
+
+// photoQ is photo at JPEG quality q.
+func photoQ(tb testing.TB, w, h, q int) []byte {
 	img := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for y := range h {
@@ -30,7 +33,7 @@ func photo(tb testing.TB, w, h int) []byte {
 		}
 	}
 	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: q}); err != nil {
 		tb.Fatal(err)
 	}
 	return buf.Bytes()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"slices"
 )
 
 // Memory budget of one upload. Before a pixel is decoded, inspect reads the file's
@@ -13,6 +14,7 @@ import (
 // progressive JPEG's coefficients, an interlaced PNG's passes, a WebP's alpha plane),
 // conversions, the encoders' buffers and per-pixel garbage, and the srcset variants.
 // The sum, an upper bound of what is held at once, must stay within MaxImageMemory.
+// The same walk over the headers estimates the CPU time processing takes (work.go).
 const (
 	// MaxImageMemory is what processing one upload may allocate in all: enough for
 	// a 50-million-pixel baseline JPEG or 8-bit RGBA PNG, not for a GIF of many
@@ -46,6 +48,10 @@ type plan struct {
 	frameW, frameH int // GIF: the largest frame
 	sameFrames     bool
 	mayBePNG       bool // stored as PNG (or may be: a WebP with alpha), variants too
+
+	work        int64 // nanoseconds of the reference machine processing it takes, at most (work.go)
+	scans       int   // JPEG: scans
+	progressive bool  // JPEG: progressive
 }
 
 // refuse is the error for a file whose headers are not what the format requires.
@@ -80,7 +86,11 @@ func inspect(data []byte) (*plan, error) {
 	if p.format == "gif" && p.frames > MaxFrames {
 		return nil, &Error{fmt.Sprintf("This animated GIF has %d frames; at most %d are accepted. Shorten it or drop frames.", p.frames, MaxFrames)}
 	}
+	if p.format == "jpeg" && p.scans > MaxScans {
+		return nil, p.tooManyScans()
+	}
 	p.cost += int64(len(data)) + baseCost + variantsCost(w, h, p.mayBePNG || p.format == "gif")
+	p.work += variantsWork(w, h, p.mayBePNG || p.format == "gif")
 	return p, nil
 }
 
@@ -156,6 +166,7 @@ func inspectGIF(data []byte) (*plan, error) {
 		p.cost += paletteCost
 	}
 	transparent := false
+	var coded int64 // bytes of LZW data
 	for {
 		if i >= len(data) {
 			return nil, refuse(name, "it is cut short (it ends before its trailer)")
@@ -170,6 +181,7 @@ func inspectGIF(data []byte) (*plan, error) {
 			if p.frames == 1 {
 				p.advice = "Make it smaller."
 			}
+			p.work += int64(len(data))*gifFileByte + coded*gifCodedByte
 			return p, nil
 		case 0x21: // extension
 			if i >= len(data) {
@@ -227,8 +239,10 @@ func inspectGIF(data []byte) (*plan, error) {
 			}
 			pixels := int64(w) * int64(h)
 			p.cost += pixels + gifFrameCost + gifFrameSlices
+			p.work += gifFrameWork + pixels*(gifPixelDecode+gifPixelEncode)
 			if fields&0x40 != 0 {
 				p.cost += pixels // uninterlacing copies the frame
+				p.work += pixels * gifPixelDecode
 			}
 			if fields&0x80 != 0 {
 				i += 3 << (1 + fields&7)
@@ -245,10 +259,12 @@ func inspectGIF(data []byte) (*plan, error) {
 			if lit := data[i]; lit < 2 || lit > 8 {
 				return nil, refuse(name, "a frame's LZW code size is out of range")
 			}
+			from := i
 			var ok bool
 			if i, ok = skipSubBlocks(data, i+1); !ok {
 				return nil, refuse(name, "it is cut short (inside a frame)")
 			}
+			coded += int64(i - from)
 		default:
 			return nil, refuse(name, fmt.Sprintf("it has an unknown block (0x%02x)", b))
 		}
@@ -327,12 +343,22 @@ func inspectPNG(data []byte) (*plan, error) {
 	channels := map[int]int{0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[ctype]
 	row := int64(1 + (p.width*channels*depth+7)/8)
 	p.cost += 2*row + pngEncodeCost + 6*(1+int64(p.width)*8)
+	// Inflating and unfiltering the rows (an interlaced image's passes have a filter
+	// byte a row each: at most 15 rows for every 8 of the image), converting them,
+	// and encoding the image again at the same bytes a pixel.
+	raw := row * int64(p.height)
+	if interlaced {
+		raw += 2 * int64(p.height)
+	}
+	p.work += int64(len(data))*pngFileByte + raw*pngRawByte + pixels*int64(bpp)*pngImageByte +
+		pngEncodeWork(pixels, int64(bpp), int64(len(data)))
 	p.what, p.advice = "PNG image", "Make it smaller."
 	if depth == 16 {
 		p.what, p.advice = "16-bit PNG image", "Save it with 8 bits per channel, or make it smaller."
 	}
 	if interlaced {
 		p.cost += pixels * int64(bpp)
+		p.work += pixels * int64(bpp) * pngImageByte // each pass merged into the image
 		p.what, p.advice = "interlaced "+p.what, "Save it without interlacing, or make it smaller."
 	}
 	return p, nil
@@ -340,38 +366,52 @@ func inspectPNG(data []byte) (*plan, error) {
 
 // --- JPEG --------------------------------------------------------------------
 
-// inspectJPEG reads the segments before the first scan as image/jpeg's decoder does
-// (ITU T.81, annex B) and takes the frame header (SOF0, SOF1 or SOF2). image/jpeg
-// allocates, for an image of MCUs rounded up: grey → Gray; three components →
-// YCbCr at the chroma subsampling (and an RGBA copy when the components are RGB);
-// four → YCbCr, a black plane and a CMYK copy; a progressive JPEG keeps every
-// component's coefficients, a 256-byte block for each 8 × 8 samples.
+// inspectJPEG walks the file as image/jpeg's decoder does (ITU T.81, annex B): each
+// segment by its length, and after each scan header its entropy-coded data, which
+// the decoder never reads past a marker other than RSTn (a 0xFF in the data is
+// stuffed as 0xFF00), up to EOI. It takes the frame header (SOF0, SOF1 or SOF2) and
+// every scan header, and counts the blocks each scan visits (see work.go).
+//
+// image/jpeg allocates, for an image of MCUs rounded up: grey → Gray; three
+// components → YCbCr at the chroma subsampling (and an RGBA copy when the components
+// are RGB); four → YCbCr, a black plane and a CMYK copy; a progressive JPEG keeps
+// every component's coefficients, a 256-byte block for each 8 × 8 samples.
 func inspectJPEG(data []byte) (*plan, error) {
 	const name = "JPEG"
 	p := &plan{format: "jpeg", what: "JPEG image", advice: "Make it smaller."}
 	var comps [][3]int // id, h, v
-	progressive, jfif := false, false
-	i := 2
-	for {
-		// Markers may be preceded by fill bytes; other stray bytes are skipped, as
-		// the decoder does.
-		for i < len(data) && data[i] != 0xFF {
-			i++
+	var coded [4]bool  // the components a scan codes: a progressive image transforms their blocks at the end
+	jfif, inScan := false, false
+	entropy := 0 // bytes of entropy-coded data
+	for i := 2; ; {
+		// Markers may be preceded by fill bytes; other bytes between segments, and a
+		// scan's entropy-coded data, are skipped as the decoder does.
+		from := i
+		if k := bytes.IndexByte(data[i:], 0xFF); k >= 0 {
+			i += k
+		} else {
+			i = len(data)
 		}
 		for i < len(data) && data[i] == 0xFF {
 			i++
 		}
-		if i >= len(data) {
-			return nil, refuse(name, "it ends before its first scan")
+		if i < len(data) {
+			i++ // the marker
 		}
-		marker := data[i]
-		i++
+		if inScan {
+			entropy += i - from
+		}
+		if i >= len(data) {
+			break
+		}
+		marker := data[i-1]
 		if marker == 0x00 || (marker >= 0xD0 && marker <= 0xD7) {
-			continue
+			continue // a stuffed 0xFF, or a restart, in a scan (or stray, which the decoder skips too)
 		}
 		if marker == 0xD9 {
-			return nil, refuse(name, "it ends before its first scan")
+			break // EOI: the decoder reads no further
 		}
+		inScan = false
 		if i+2 > len(data) {
 			return nil, refuse(name, "it is cut short")
 		}
@@ -403,22 +443,102 @@ func inspectJPEG(data []byte) (*plan, error) {
 				}
 				comps = append(comps, [3]int{int(seg[6+3*c]), h, v})
 			}
-			progressive = marker == 0xC2
+			p.progressive = marker == 0xC2
 		case marker == 0xE0:
-			if bytes.HasPrefix(seg, []byte("JFIF\x00")) {
+			if p.scans == 0 && bytes.HasPrefix(seg, []byte("JFIF\x00")) {
 				jfif = true
 			}
 		case marker == 0xDA:
 			if comps == nil {
 				return nil, refuse(name, "a scan comes before the frame header")
 			}
-			p.cost += jpegCost(p.width, p.height, comps, progressive, !jfif && mayBeRGB(data, comps), p)
-			return p, nil
+			if p.scans == 0 {
+				p.cost += jpegCost(p.width, p.height, comps, p.progressive, !jfif && mayBeRGB(data, comps), p)
+			}
+			if err := scanWork(p, comps, seg, &coded); err != nil {
+				return nil, err
+			}
+			inScan = true
 		case marker == 0xC4 || marker == 0xDB || marker == 0xDD || marker >= 0xE0 && marker <= 0xEF || marker == 0xFE:
 		default:
 			return nil, refuse(name, fmt.Sprintf("it uses a coding this server cannot read (marker 0x%02x)", marker))
 		}
 	}
+	if p.scans == 0 {
+		return nil, refuse(name, "it ends before its first scan")
+	}
+	if !p.progressive && p.scans > len(comps) {
+		p.advice = "Save it again as an ordinary JPEG (in one scan), or make it smaller."
+	}
+	p.work += int64(len(data)-entropy)*jpegSegmentByte + int64(entropy)*jpegEntropyByte
+	pixels := int64(p.width) * int64(p.height)
+	if p.progressive {
+		mxx, myy := jpegMCUs(p.width, p.height, comps)
+		for c, cp := range comps {
+			if coded[c] {
+				p.work += mxx * myy * jpegBlocks(comps, cp) * jpegReconstruct
+			}
+		}
+	}
+	if len(comps) == 4 {
+		p.work += 2 * pixels * convertPixel // applyBlack, then cmykToRGBA
+	} else if len(comps) == 3 && !jfif && mayBeRGB(data, comps) {
+		p.work += pixels * convertPixel
+	}
+	p.work += pixels * jpegEncodePixel
+	return p, nil
+}
+
+// jpegMCUs is how many MCUs across and down image/jpeg decodes (the first
+// component's sampling sets them; a single component is never interleaved).
+func jpegMCUs(w, h int, comps [][3]int) (mxx, myy int64) {
+	h0, v0 := comps[0][1], comps[0][2]
+	if len(comps) == 1 {
+		h0, v0 = 1, 1
+	}
+	return int64((w + 8*h0 - 1) / (8 * h0)), int64((h + 8*v0 - 1) / (8 * v0))
+}
+
+// jpegBlocks is how many blocks of component c each MCU has.
+func jpegBlocks(comps [][3]int, c [3]int) int64 {
+	if len(comps) == 1 {
+		return 1
+	}
+	return int64(c[1] * c[2])
+}
+
+// scanWork adds to p the scan whose header is seg: image/jpeg's processSOS visits,
+// for each MCU, every block of every component the scan codes (in a scan of one
+// component, the blocks of the MCUs' area, skipping at little cost those outside
+// the picture). A baseline block is decoded and transformed at once; a progressive
+// one is copied out of the coefficients and back, and a refinement scan of AC
+// coefficients (Ah > 0, Ss > 0) walks the band of every block, bits or none.
+func scanWork(p *plan, comps [][3]int, seg []byte, coded *[4]bool) error {
+	if len(seg) < 1 || len(seg) != 4+2*int(seg[0]) || seg[0] == 0 || int(seg[0]) > len(comps) {
+		return refuse("JPEG", "a scan header is malformed")
+	}
+	ns := int(seg[0])
+	mxx, myy := jpegMCUs(p.width, p.height, comps)
+	var blocks int64
+	for k := range ns {
+		c := slices.IndexFunc(comps, func(c [3]int) bool { return c[0] == int(seg[1+2*k]) })
+		if c < 0 {
+			return refuse("JPEG", "a scan names a colour component the frame does not have")
+		}
+		coded[c] = true
+		blocks += jpegBlocks(comps, comps[c])
+	}
+	ss, se, ah := int64(seg[1+2*ns]), int64(seg[2+2*ns]), seg[3+2*ns]>>4
+	visit := int64(jpegBlockWork)
+	if p.progressive {
+		visit = jpegProgVisit
+		if ah != 0 && ss > 0 {
+			visit += jpegProgCoef * max(0, min(se, 63)-ss+1)
+		}
+	}
+	p.scans++
+	p.work += jpegScanWork + mxx*myy*blocks*visit
+	return nil
 }
 
 // mayBeRGB is whether image/jpeg could convert a three-component image to RGBA: when
@@ -494,13 +614,22 @@ func jpegCost(w, h int, comps [][3]int, progressive, rgb bool, p *plan) int64 {
 // a second buffer when it uses a colour-indexing transform and small sub-images.
 func inspectWebP(data []byte) (*plan, error) {
 	const name = "WebP"
-	p := &plan{format: "webp", what: "WebP image", advice: "Make it smaller."}
+	p := &plan{format: "webp", what: "WebP image", advice: "Make it smaller.", work: int64(len(data)) * webpFileByte}
 	extended, alpha, alphaCompressed := false, false, false
 	encodeCost := func() int64 {
 		if p.mayBePNG {
 			return pngEncodeCost + 6*(1+4*int64(p.width))
 		}
 		return jpegEncodeCost
+	}
+	// encodeWork is what encoding the decoded image again takes: as an NRGBA PNG
+	// when it may have transparency, as a JPEG when it has none.
+	encodeWork := func() int64 {
+		pixels := int64(p.width) * int64(p.height)
+		if p.mayBePNG {
+			return pixels*convertPixel + pngEncodeWork(pixels, 4, 0)
+		}
+		return pixels * jpegEncodePixel
 	}
 	for i := 12; ; {
 		if i+8 > len(data) {
@@ -542,15 +671,19 @@ func inspectWebP(data []byte) (*plan, error) {
 			}
 			mbw, mbh := int64(w+15)/16, int64(h+15)/16
 			p.cost += 384*mbw*mbh + 4*mbw*mbh + n
+			p.work += 256*mbw*mbh*vp8Pixel + n*vp8Byte
 			if alpha {
 				pixels := int64(w) * int64(h)
 				p.cost += pixels + 4*pixels // the alpha plane; an NRGBA copy for the PNG it becomes
+				p.work += pixels * convertPixel
 				if alphaCompressed {
 					p.cost += 4*pixels + pixels/4
+					p.work += pixels * vp8lPixel
 				}
 				p.what, p.mayBePNG = "WebP image with transparency", true
 			}
 			p.cost += encodeCost()
+			p.work += encodeWork()
 			return p, nil
 		case "VP8L":
 			if len(c) < 5 || c[0] != 0x2f {
@@ -565,8 +698,10 @@ func inspectWebP(data []byte) (*plan, error) {
 			}
 			pixels := int64(w) * int64(h)
 			p.cost += 8*pixels + pixels/4 + n
+			p.work += pixels * vp8lPixel
 			p.what, p.mayBePNG = "lossless WebP image", true
 			p.cost += encodeCost()
+			p.work += encodeWork()
 			return p, nil
 		}
 	}

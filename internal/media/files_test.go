@@ -323,3 +323,233 @@ func webpLossyWithAlpha(w, h int) []byte {
 		riffChunk(b, "VP8 ", append(frame, make([]byte, 64)...))
 	})
 }
+
+// jpegScan is one scan of a built JPEG: the components it codes (indices into the
+// frame's), its spectral selection and successive approximation (ITU T.81, B.2.3).
+type jpegScan struct {
+	comps          []int
+	ss, se, ah, al byte
+}
+
+// progression is libjpeg's default script for a three-component progressive JPEG
+// (jcparam.c, jpeg_simple_progression): 10 scans, the first of them interleaved.
+var progression = []jpegScan{
+	{comps: []int{0, 1, 2}, al: 1},
+	{comps: []int{0}, ss: 1, se: 5, al: 2},
+	{comps: []int{2}, ss: 1, se: 63, al: 1},
+	{comps: []int{1}, ss: 1, se: 63, al: 1},
+	{comps: []int{0}, ss: 6, se: 63, al: 2},
+	{comps: []int{0}, ss: 1, se: 63, ah: 2, al: 1},
+	{comps: []int{0, 1, 2}, ah: 1},
+	{comps: []int{2}, ss: 1, se: 63, ah: 1},
+	{comps: []int{1}, ss: 1, se: 63, ah: 1},
+	{comps: []int{0}, ss: 1, se: 63, ah: 1},
+}
+
+// repeatScan is a first DC scan of component 0, then n times s: the file of a JPEG
+// "saved in n passes".
+func repeatScan(n int, s jpegScan) []jpegScan {
+	scans := []jpegScan{{comps: []int{0}, al: 1}}
+	for range n {
+		scans = append(scans, s)
+	}
+	return scans
+}
+
+// jpegBits writes entropy-coded data: bits most significant first, a 0xFF byte
+// followed by a stuffed 0x00 (T.81, F.1.2.3), padded with ones.
+type jpegBits struct {
+	out bytes.Buffer
+	acc byte
+	n   uint
+}
+
+func (w *jpegBits) write(v uint32, n uint) {
+	for n > 0 {
+		n--
+		w.acc = w.acc<<1 | byte(v>>n)&1
+		if w.n++; w.n == 8 {
+			w.out.WriteByte(w.acc)
+			if w.acc == 0xFF {
+				w.out.WriteByte(0)
+			}
+			w.acc, w.n = 0, 0
+		}
+	}
+}
+
+func (w *jpegBits) pad() {
+	for w.n != 0 {
+		w.write(1, 1)
+	}
+}
+
+// buildScansJPEG is a valid w × h JPEG (progressive or baseline) of the scans given,
+// and a restart marker every restart MCUs when restart > 0, whose coefficients all
+// stay zero, coded in the fewest bits image/jpeg accepts: one-symbol Huffman tables
+// (1-bit codes), a bit for each DC difference or refinement, and the AC bands of
+// 32,767 blocks at a time skipped by one end-of-band run (T.81, G.1.2.2: 15 bits),
+// which the decoder carries from one scan to the next. A scan of AC bands thus
+// costs a few bytes, however many blocks the decoder visits for it. The blocks are
+// walked as image/jpeg's processSOS walks them.
+func buildScansJPEG(w, h int, comps []jpegComp, progressive bool, restart int, scans []jpegScan) []byte {
+	var b bytes.Buffer
+	seg := func(marker byte, data []byte) {
+		b.Write([]byte{0xFF, marker})
+		binary.Write(&b, binary.BigEndian, uint16(len(data)+2))
+		b.Write(data)
+	}
+	b.Write([]byte{0xFF, 0xD8})
+	seg(0xDB, append([]byte{0}, bytes.Repeat([]byte{1}, 64)...))
+	sof := []byte{8, byte(h >> 8), byte(h), byte(w >> 8), byte(w), byte(len(comps))}
+	for _, c := range comps {
+		sof = append(sof, c.id, c.h<<4|c.v, 0)
+	}
+	if progressive {
+		seg(0xC2, sof)
+	} else {
+		seg(0xC0, sof)
+	}
+	oneCode := func(class, symbol byte) []byte {
+		d := []byte{class << 4, 1}
+		d = append(d, make([]byte, 15)...)
+		return append(d, symbol)
+	}
+	seg(0xC4, oneCode(0, 0))    // DC: difference category 0
+	seg(0xC4, oneCode(1, 0xE0)) // AC: a run of 2^14 + (14 bits) end-of-bands
+	if restart > 0 {
+		seg(0xDD, []byte{byte(restart >> 8), byte(restart)})
+	}
+	hv := func(c jpegComp) (int, int) {
+		if len(comps) == 1 {
+			return 1, 1
+		}
+		return int(c.h), int(c.v)
+	}
+	h0, v0 := hv(comps[0])
+	mxx, myy := (w+8*h0-1)/(8*h0), (h+8*v0-1)/(8*v0)
+	eobRun := 0
+	for _, s := range scans {
+		d := []byte{byte(len(s.comps))}
+		for _, ci := range s.comps {
+			d = append(d, comps[ci].id, 0)
+		}
+		seg(0xDA, append(d, s.ss, s.se, s.ah<<4|s.al))
+		var bits jpegBits
+		block := func() {
+			if s.ss == 0 {
+				bits.write(0, 1) // a DC difference of category 0, or a DC refinement bit
+			}
+			if s.se == 0 {
+				return
+			}
+			if eobRun > 0 {
+				eobRun--
+				return
+			}
+			bits.write(0, 1)       // the run's symbol (0xE0)
+			bits.write(0x3FFF, 14) // 2^14 + 2^14 - 1 = 32,767 blocks, this one included
+			eobRun = 32767 - 1
+		}
+		mcu, blockCount, rst := 0, 0, 0
+		for range myy {
+			for range mxx {
+				for _, ci := range s.comps {
+					hi, vi := hv(comps[ci])
+					for range hi * vi {
+						if len(s.comps) == 1 {
+							q := mxx * hi
+							bx, by := blockCount%q, blockCount/q
+							blockCount++
+							if bx*8 >= w || by*8 >= h {
+								continue
+							}
+						}
+						block()
+					}
+				}
+				mcu++
+				if restart > 0 && mcu%restart == 0 && mcu < mxx*myy {
+					bits.pad()
+					bits.out.Write([]byte{0xFF, byte(0xD0 + rst%8)})
+					rst++
+					eobRun = 0
+				}
+			}
+		}
+		bits.pad()
+		b.Write(bits.out.Bytes())
+	}
+	b.Write([]byte{0xFF, 0xD9})
+	return b.Bytes()
+}
+
+// vp8lSubFlat writes a VP8L sub-image (a transform's data) of one colour: no colour
+// cache, then five one-symbol codes (green, red, blue, alpha, distance).
+func vp8lSubFlat(bw *bitWriter, syms [5]uint64) {
+	bw.write(0, 1) // no colour cache
+	for _, sym := range syms {
+		bw.write(1, 1)
+		bw.write(0, 1)
+		bw.write(1, 1)
+		bw.write(sym, 8)
+	}
+}
+
+// webpTransformed is a lossless WebP of w × h with all four transforms VP8L has
+// (predictor of that mode and cross-colour over 4 × 4 tiles, subtract-green, a
+// 256-colour index), each undone over every pixel by the decoder; the pixels
+// themselves cost no bits.
+func webpTransformed(w, h int, mode uint64) []byte {
+	var bw bitWriter
+	bw.write(0x2f, 8)
+	bw.write(uint64(w-1), 14)
+	bw.write(uint64(h-1), 14)
+	bw.write(1, 1)
+	bw.write(0, 3)
+	// predictor, bits 2
+	bw.write(1, 1)
+	bw.write(0, 2)
+	bw.write(0, 3)
+	vp8lSubFlat(&bw, [5]uint64{mode, 0, 0, 0, 0})
+	// cross colour, bits 2
+	bw.write(1, 1)
+	bw.write(1, 2)
+	bw.write(0, 3)
+	vp8lSubFlat(&bw, [5]uint64{7, 9, 11, 0, 0})
+	// subtract green
+	bw.write(1, 1)
+	bw.write(2, 2)
+	// colour indexing, 256 colours
+	bw.write(1, 1)
+	bw.write(3, 2)
+	bw.write(255, 8)
+	vp8lSubFlat(&bw, [5]uint64{1, 2, 3, 4, 0})
+	bw.write(0, 1) // no more transforms
+	bw.write(0, 1) // no colour cache
+	bw.write(0, 1) // no meta
+	for _, sym := range []uint64{5, 0, 0, 255, 0} {
+		bw.write(1, 1)
+		bw.write(0, 1)
+		bw.write(1, 1)
+		bw.write(sym, 8)
+	}
+	return riff(func(b *bytes.Buffer) { riffChunk(b, "VP8L", bw.bytes()) })
+}
+
+// padJPEG is data with comment segments (COM) after its SOI, n bytes in all.
+func padJPEG(data []byte, n int) []byte {
+	var b bytes.Buffer
+	b.Write(data[:2])
+	for b.Len()+len(data)-2 < n {
+		k := min(65533, n-(b.Len()+len(data)-2)-4)
+		if k < 0 {
+			break
+		}
+		b.Write([]byte{0xFF, 0xFE})
+		binary.Write(&b, binary.BigEndian, uint16(k+2))
+		b.Write(make([]byte, k))
+	}
+	b.Write(data[2:])
+	return b.Bytes()
+}

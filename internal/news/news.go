@@ -80,7 +80,11 @@ type Article struct {
 	EditedBy int64
 }
 
-// Revision is one saved version of an article, kept by every save.
+// MaxRevisions is how many versions of an article are kept: the newest. (WordPress keeps
+// every one unless WP_POST_REVISIONS says otherwise; a bound keeps the disk bounded.)
+const MaxRevisions = 200
+
+// Revision is one saved version of an article, kept by every save that changes it.
 type Revision struct {
 	ID          int64
 	ArticleID   int64

@@ -99,7 +99,7 @@ func ParseSettings(stored map[string]string) (*Settings, error) {
 	// The language goes into every page's lang attribute, og:locale and the feeds: a
 	// BCP 47 tag (RFC 5646), e.g. en or en-GB, as browsers and feed readers expect.
 	tag, err := language.Parse(s.Language)
-	if err != nil || s.Language == "" {
+	if base, conf := tag.Base(); err != nil || s.Language == "" || conf != language.Exact || base.String() == "und" {
 		return nil, fmt.Errorf("setting %s: %q is not a language tag such as en or en-GB", SettingLanguage, s.Language)
 	}
 	s.Language = tag.String()

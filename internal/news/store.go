@@ -35,6 +35,10 @@ type Store interface {
 
 	// Revisions lists an article's saved versions, newest first.
 	Revisions(ctx context.Context, articleID int64) ([]*Revision, error)
+	// RevisionPage returns at most limit of an article's versions, newest first, from
+	// offset, and how many there are in all (limit 0: only the count). A write keeps
+	// the newest MaxRevisions versions, and records none when nothing changed.
+	RevisionPage(ctx context.Context, articleID int64, limit, offset int) ([]*Revision, int, error)
 	Revision(ctx context.Context, id int64) (*Revision, error)
 	// PublishDue publishes the scheduled articles whose time has come, and returns
 	// how many it published.

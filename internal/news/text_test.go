@@ -75,6 +75,16 @@ func TestSettingsRefuseLinksToInvalidHosts(t *testing.T) {
 			t.Errorf("%s = %q accepted", key, bad)
 		}
 	}
+	for _, bad := range []string{"x-klingon", "und", ""} {
+		if err := CheckSettings(stored, map[string]string{SettingLanguage: bad}); err == nil {
+			t.Errorf("language %q accepted", bad)
+		}
+	}
+	for key, bad := range map[string]string{} {
+		if err := CheckSettings(stored, map[string]string{key: bad}); err == nil {
+			t.Errorf("%s = %q accepted", key, bad)
+		}
+	}
 	for key, good := range map[string]string{
 		SettingSocialLinks: "Mastodon https://social.example/@post\nBluesky https://bücher.example/x",
 		SettingLogo:        "https://[2001:db8::1]/logo.png",

@@ -18,14 +18,14 @@ func TestCommentLessThanIsText(t *testing.T) {
 		"<limit>":                                      "<p>&lt;limit&gt;</p>\n",
 		"a<3":                                          "<p>a&lt;3</p>\n",
 		"x < y > z":                                    "<p>x &lt; y &gt; z</p>\n",
-		"<<b>>":                                        "<p>&lt;<b>&gt;</p>\n",
+		"<<b>>":                                        "<p>&lt;<b>&gt;</b></p>\n", // closed where the comment ends
 		"I <3 this, and </3 that":                      "<p>I &lt;3 this, and &lt;/3 that</p>\n",
 		"Type </> to close":                            "<p>Type &lt;/&gt; to close</p>\n",
 		"if (a<b && c>d) return":                       "<p>if (a&lt;b &amp;&amp; c&gt;d) return</p>\n",
 		"List<String> names":                           "<p>List&lt;String&gt; names</p>\n",
 		"see <my-widget> and <b>bold</b>":              "<p>see &lt;my-widget&gt; and <b>bold</b></p>\n",
 		"Unclosed <b at the end":                       "<p>Unclosed &lt;b at the end</p>\n",
-		"An <em>open tag with a \"quote":               "<p>An <em>open tag with a “quote</p>\n",
+		"An <em>open tag with a \"quote":               "<p>An <em>open tag with a “quote</em></p>\n",
 	} {
 		if got := Comment(in); got != want {
 			t.Errorf("Comment(%q)\n = %q\nwant %q", in, got, want)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"runtime"
 	"slices"
 	"sort"
@@ -51,8 +52,9 @@ const (
 	// nodeBudget bounds memory: bytes allocated by the render, as estimated by the hooks
 	// before goldmark makes the nodes (100 to 600 bytes for each line, link label,
 	// delimiter or typographic mark) and before the sanitiser reads the HTML (a kilobyte
-	// for each attribute). 1 MB of real articles is estimated at 15 to 18 MB (35%), and
-	// allocates 17 MB; the most any 1 MB input allocates is about 90 MB.
+	// for each attribute) and balance builds its tree. 1 MB of real articles is
+	// estimated at 19 to 22 MB (45%), and allocates 18 MB; the most any 1 MB input
+	// allocates is about 100 MB.
 	nodeBudget = 48 << 20
 	// Weights of the charged work, measured on goldmark 1.8 (BenchmarkMarkdownPathological,
 	// go test -cpuprofile): nanoseconds per byte or step of each kind of scan.
@@ -80,6 +82,9 @@ const (
 	nodeFootnote  = 2048 // a footnote reference: its link, its back link, its entries
 	sanitizeTag   = 128  // bluemonday's allocation for a tag of the HTML
 	sanitizeAttr  = 1024 // and for each of its attributes
+	balanceTag    = 176  // balance's tree: for each tag, half an element and the text after it, and their tokens
+	balanceAttr   = 192  // and for each attribute, its copy in the tree
+	balanceByte   = 2    // and its copies of the HTML: the tags closed, the result
 )
 
 // Limit names a limit of MarkdownContext.
@@ -89,6 +94,7 @@ const (
 	LimitSize          Limit = "size"           // MaxMarkdownBytes
 	LimitNesting       Limit = "nesting"        // MaxNesting
 	LimitInlineNesting Limit = "inline-nesting" // MaxInlineNesting
+	LimitHTMLNesting   Limit = "html-nesting"   // raw HTML elements nested more than 160 deep
 	LimitWork          Limit = "work"           // the work budget
 	LimitElements      Limit = "elements"       // the memory budget of the parsed text
 	LimitOutput        Limit = "output"         // MaxHTMLBytes
@@ -117,6 +123,8 @@ func (e *TooComplexError) Error() string {
 		return fmt.Sprintf("The text nests lists or quotations more than %d levels deep%s; nothing was saved. Flatten it and try again.", MaxNesting, near)
 	case LimitInlineNesting:
 		return fmt.Sprintf("The text nests emphasis, links or images more than %d levels deep%s; nothing was saved. Simplify it and try again.", MaxInlineNesting, near)
+	case LimitHTMLNesting:
+		return fmt.Sprintf("The text's HTML puts elements more than %d levels deep inside one another%s, usually because tags are opened and never closed; nothing was saved. Close or remove them and try again.", maxHTMLDepth, near)
 	case LimitOutput:
 		return fmt.Sprintf("The text would make a page of more than %s%s, usually because a link reference or footnote is used thousands of times; nothing was saved. Shorten it and try again.",
 			sizeWords(MaxHTMLBytes), near)
@@ -156,7 +164,7 @@ var (
 			parser.WithBlockParsers(util.Prioritized(blockMeter{}, -1000)),
 			parser.WithInlineParsers(util.Prioritized(inlineMeter{}, -1000)),
 			parser.WithParagraphTransformers(util.Prioritized(refMeter{}, 50), util.Prioritized(tableMeter{}, 150)),
-			parser.WithASTTransformers(util.Prioritized(treeCheck{}, -1000)),
+			parser.WithASTTransformers(util.Prioritized(treeCheck{}, -1000), util.Prioritized(verbatimText{}, 1000)),
 		),
 		// Raw HTML is let through goldmark so that imported and embedded markup
 		// survives; the article policy decides what of it is kept.
@@ -176,12 +184,17 @@ func Markdown(src string) (string, error) {
 // MarkdownContext renders article Markdown (CommonMark with GitHub's tables,
 // strikethrough, autolinks and task lists, footnotes, and curly quotes, dashes and
 // ellipses) to HTML cleaned by the article policy. Raw HTML is kept when the policy
-// allows it; a tag naming no HTML element ("<limit>") is shown as text.
+// allows it; a tag naming no HTML element ("<limit>") is shown as text. Typography
+// leaves alone the text inside raw <code>, <kbd>, <samp>, <pre> and <tt>, as it does
+// code spans. The HTML is balanced and well nested (see balance): a raw <s> or <b> left
+// open ends with its paragraph, and nothing of the body can reach past it in a page;
+// character references to code points HTML forbids ("&#29;") are removed.
 //
 // Its cost is bounded: a body longer than MaxMarkdownBytes is refused before any work,
 // at most max(1, GOMAXPROCS/2) renders run at once in the process (waiting for a turn
 // ends with ctx), and a render stops as soon as it passes MaxNesting, MaxInlineNesting,
-// its work budget, MaxHTMLBytes or MaxRenderTime, or ctx ends. A refused body gives a
+// its work budget, MaxHTMLBytes or MaxRenderTime, or ctx ends, or when its raw HTML
+// nests elements more than 160 levels deep. A refused body gives a
 // *TooComplexError, which speaks to the writer; an ended ctx gives an error wrapping
 // ctx's cause.
 func MarkdownContext(ctx context.Context, src string) (string, error) {
@@ -199,7 +212,11 @@ func MarkdownContext(ctx context.Context, src string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return sanitizeArticle(out), nil
+	html, err := sanitizeArticle(out, false)
+	if err != nil {
+		return "", &TooComplexError{Limit: LimitHTMLNesting, Size: len(src)}
+	}
+	return html, nil
 }
 
 // render runs goldmark under the meter and returns its HTML with unknown tags escaped.
@@ -226,8 +243,9 @@ func (m *meter) render() (out string, err error) {
 		m.abort(LimitWork, -1)
 	}
 	// The sanitiser allocates for each tag, and much more for each attribute (a link's
-	// address is parsed and written again).
-	m.grow(int64(tags)*sanitizeTag+int64(attrs)*sanitizeAttr, -1)
+	// address is parsed and written again); balancing makes a tree of the HTML (a node
+	// for each tag and each text between tags) and writes it again.
+	m.grow(int64(tags)*(sanitizeTag+balanceTag)+int64(attrs)*(sanitizeAttr+balanceAttr)+int64(len(html))*balanceByte, -1)
 	return html, nil
 }
 
@@ -695,6 +713,64 @@ func (treeCheck) Transform(doc *ast.Document, reader text.Reader, pc parser.Cont
 		}
 		n = n.NextSibling()
 	}
+}
+
+// verbatimText takes the typographer's marks back out of the text inside raw <code>,
+// <kbd>, <samp>, <pre> and <tt> tags: "<code>-- \"x\"</code>" shows as written, as a
+// code span does. These are the elements WordPress's wptexturize leaves alone (pre,
+// code, kbd, tt; samp is of their kind). Raw tags are counted in each block, as balance
+// ends an element left open with the block (paragraph, heading, cell) it is in.
+type verbatimText struct{}
+
+// verbatimTags are the elements whose text keeps its straight quotes and dashes.
+var verbatimTags = map[string]bool{"code": true, "kbd": true, "samp": true, "pre": true, "tt": true}
+
+// typographerMarks maps each of the typographer's substitutions (its defaults) to the
+// text it replaced.
+var typographerMarks = map[string]string{
+	"&lsquo;": "'", "&rsquo;": "'", "&ldquo;": `"`, "&rdquo;": `"`, "&ndash;": "--",
+	"&mdash;": "---", "&hellip;": "...", "&laquo;": "<<", "&raquo;": ">>",
+}
+
+var rawTagName = regexp.MustCompile(`^<(/?)([A-Za-z][A-Za-z0-9-]*)`)
+
+func (verbatimText) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	src := reader.Source()
+	if bytes.IndexByte(src, '<') < 0 {
+		return
+	}
+	depth := 0
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		if n.Type() == ast.TypeBlock {
+			depth = 0
+		}
+		switch n := n.(type) {
+		case *ast.RawHTML:
+			if n.Segments.Len() == 0 {
+				break
+			}
+			seg := n.Segments.At(0)
+			if m := rawTagName.FindSubmatch(seg.Value(src)); m != nil && verbatimTags[strings.ToLower(string(m[2]))] {
+				// "<code/>" opens a code element too: HTML ignores the slash.
+				if len(m[1]) > 0 {
+					depth = max(0, depth-1)
+				} else {
+					depth++
+				}
+			}
+		case *ast.String:
+			if depth > 0 && n.IsCode() {
+				if was, ok := typographerMarks[string(n.Value)]; ok {
+					n.Value = []byte(was)
+					n.SetCode(false) // written escaped: "<<" as "&lt;&lt;"
+				}
+			}
+		}
+		return ast.WalkContinue, nil
+	})
 }
 
 // nodeOffset returns where in the source a node starts, or -1.

@@ -3,6 +3,7 @@ package render
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -90,6 +91,10 @@ var pathological = []struct {
 	{"inline-cdata", func(n int) string { return rep("a <![CDATA[", n) }},
 	{"declarations", func(n int) string { return rep("a <!A", n) }},
 	{"instructions", func(n int) string { return rep("a <?", n) }},
+	{"unclosed-formatting", func(n int) string { return unclosedFormatting(n) }},
+	{"misnested-formatting", func(n int) string { return rep("<b><i></b></i>x", n) }},
+	{"links-in-links", func(n int) string { return rep(`<a href="https://a.example/">a`, n) }},
+	{"orphan-items", func(n int) string { return rep("<li><dd><td>", n) }},
 	{"autolinks", func(n int) string { return rep("<http://", n) }},
 	{"email-autolinks", func(n int) string { return rep("<a@b.c>", n) }},
 	// Tables.
@@ -134,6 +139,19 @@ func indentedLists(n int) string {
 		b.WriteString(rep(" ", 2*i) + "- a\n")
 	}
 	return b.String()
+}
+
+// unclosedFormatting leaves 400 different <b> open, then writes paragraphs: the HTML
+// parser alone would copy every <b> into every paragraph.
+func unclosedFormatting(n int) string {
+	var b []byte
+	for i := 0; i < 400 && len(b) < n; i++ {
+		b = fmt.Appendf(b, "<b title=\"t%d\">", i)
+	}
+	for len(b) < n {
+		b = append(b, "a\n\n"...)
+	}
+	return string(b)
 }
 
 func growingRuns(c string, n int) string {

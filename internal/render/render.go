@@ -1,7 +1,9 @@
 // Package render turns what people write into safe HTML: article Markdown through
 // goldmark (markdown.go, with bounded cost), comments from plain text with a few tags
 // (comment.go), every result through a bluemonday policy whose links must have a valid
-// host (weburl.go). It also holds the small text tools the pages need (text.go:
+// host (weburl.go), and then through balance (balance.go), which makes it a balanced,
+// well-nested fragment free of the code points HTML forbids, that nothing after it in a
+// page can be affected by. It also holds the small text tools the pages need (text.go:
 // typography, plain text and excerpts).
 package render
 
@@ -19,7 +21,7 @@ var (
 
 func newArticlePolicy() *bluemonday.Policy {
 	p := bluemonday.UGCPolicy()
-	p.AllowElements("figure", "figcaption", "picture", "mark", "small", "time", "aside")
+	p.AllowElements("figure", "figcaption", "picture", "mark", "small", "time", "aside", "kbd", "samp")
 	p.AllowAttrs("datetime").OnElements("time")
 	p.AllowAttrs("srcset", "sizes", "loading", "width", "height").OnElements("img")
 	p.AllowAttrs("srcset", "sizes", "media", "type").OnElements("source")
@@ -51,12 +53,17 @@ func newCommentPolicy() *bluemonday.Policy {
 // SanitizeArticleHTML applies the article policy to HTML that did not come from our
 // Markdown (imports from other systems). Unlike Markdown, it leaves tags of no HTML
 // element to the policy, which removes them and keeps their text, as a browser shows
-// such HTML.
-func SanitizeArticleHTML(s string) string { return sanitizeArticle(s) }
+// such HTML. The result is balanced and well nested (see balance): elements left open
+// are closed where a browser would end them, and elements nested deeper than 160 levels
+// lose their tags (not their text).
+func SanitizeArticleHTML(s string) string {
+	out, _ := sanitizeArticle(s, true)
+	return out
+}
 
-// sanitizeArticle applies the article policy, then drops the URLs the policy cannot
-// judge: those of srcset, and protocol-relative ones ("//host/…"), when their host is not
-// valid.
-func sanitizeArticle(s string) string {
-	return dropInvalidURLs(articlePolicy.Sanitize(s))
+// sanitizeArticle applies the article policy, then balances the result, dropping the
+// URLs the policy cannot judge (keepURL). It fails with errTooDeep for HTML nested
+// deeper than maxHTMLDepth, unless flatten.
+func sanitizeArticle(s string, flatten bool) (string, error) {
+	return balance(articlePolicy.Sanitize(s), balanceOptions{flatten: flatten})
 }

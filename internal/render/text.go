@@ -1,12 +1,13 @@
 package render
 
 import (
-	"html"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
+
+	xhtml "golang.org/x/net/html"
 )
 
 // PlainText returns the text of an HTML fragment, tags removed and entities decoded,
@@ -17,8 +18,11 @@ import (
 // quotes and dashes outside code, none inside): do not pass it to Smarten, which would
 // change the code in it ("grep -- x" would become "grep – x"). ExcerptHTML is
 // PlainText and Excerpt together.
+//
+// It holds no code point that HTML forbids (see scrubText), even when s wrote one as a
+// character reference.
 func PlainText(s string) string {
-	return strings.Join(strings.Fields(html.UnescapeString(stripPolicy.Sanitize(s))), " ")
+	return strings.Join(strings.Fields(scrubText(xhtml.UnescapeString(stripPolicy.Sanitize(s)))), " ")
 }
 
 // ExcerptHTML is the summary of a body of rendered HTML (an article's BodyHTML, a
@@ -29,9 +33,9 @@ func ExcerptHTML(bodyHTML string, max int) string {
 }
 
 // Excerpt cuts text to at most max characters at a word boundary and adds an ellipsis
-// when it cut anything.
+// when it cut anything. The code points HTML forbids are removed (see scrubText).
 func Excerpt(text string, max int) string {
-	text = strings.Join(strings.Fields(text), " ")
+	text = strings.Join(strings.Fields(scrubText(text)), " ")
 	if utf8.RuneCountInString(text) <= max {
 		return text
 	}
@@ -62,8 +66,9 @@ const smartenCacheMax = 50000
 //
 // Only for text typed as plain text: text taken out of rendered HTML (PlainText of a
 // BodyHTML) already has its typography, and smartening it again would change the code
-// it quotes.
+// it quotes. The code points HTML forbids are removed (see scrubText).
 func Smarten(s string) string {
+	s = scrubText(s)
 	if len(s) >= 200 {
 		return smarten(s)
 	}
@@ -79,7 +84,12 @@ func Smarten(s string) string {
 	return out
 }
 
-func smarten(s string) string {
+func smarten(s string) string { return smartenAround(' ', s, ' ') }
+
+// smartenAround is smarten for text that sits between the characters prev and next
+// (' ' at the start or end of a paragraph): in "\"<b>hi</b>\"" the first quote is
+// followed by 'h' and opens, the last follows 'i' and closes.
+func smartenAround(prev rune, s string, next rune) string {
 	if !strings.ContainsAny(s, "'\"-.") {
 		return s
 	}
@@ -90,8 +100,9 @@ func smarten(s string) string {
 	s = strings.ReplaceAll(s, " - ", " – ")
 	runes := []rune(s)
 	var b strings.Builder
+	before, after := prev, next
 	for i, r := range runes {
-		var prev, next rune = ' ', ' '
+		prev, next := before, after
 		if i > 0 {
 			prev = runes[i-1]
 		}

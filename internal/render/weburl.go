@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
-	xhtml "golang.org/x/net/html"
 	"golang.org/x/net/idna"
 )
 
@@ -219,49 +218,6 @@ func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' ||
 func requireValidHosts(p *bluemonday.Policy) {
 	for _, scheme := range []string{"http", "https"} {
 		p.AllowURLSchemeWithCustomPolicy(scheme, validWebURL)
-	}
-}
-
-// dropInvalidURLs removes, from HTML a policy has cleaned, the URLs bluemonday does not
-// judge: a srcset with any candidate that is not an http, https or relative URL with a
-// valid host, and protocol-relative URLs ("//host/…") whose host is not valid.
-func dropInvalidURLs(s string) string {
-	if !strings.Contains(s, `="//`) && !strings.Contains(s, "srcset=") {
-		return s
-	}
-	var out strings.Builder
-	out.Grow(len(s))
-	z := xhtml.NewTokenizer(strings.NewReader(s))
-	for {
-		tt := z.Next()
-		if tt == xhtml.ErrorToken {
-			return out.String()
-		}
-		if tt != xhtml.StartTagToken && tt != xhtml.SelfClosingTagToken {
-			out.Write(z.Raw())
-			continue
-		}
-		tok := z.Token()
-		attrs := tok.Attr[:0]
-		for _, a := range tok.Attr {
-			switch a.Key {
-			case "href", "src", "cite":
-				if strings.HasPrefix(a.Val, "//") && !validResourceURL(a.Val) {
-					continue
-				}
-			case "srcset":
-				if !validSrcset(a.Val) {
-					continue
-				}
-			}
-			attrs = append(attrs, a)
-		}
-		if len(attrs) == len(tok.Attr) {
-			out.Write(z.Raw())
-			continue
-		}
-		tok.Attr = attrs
-		out.WriteString(tok.String())
 	}
 }
 

@@ -173,11 +173,6 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) {
 		s.serveError(w, r, st, news.ErrNotFound)
 		return
 	}
-	if commentsClosed(a, st.settings, now) {
-		s.serveError(w, r, st, &httpError{http.StatusForbidden, "Comments are closed", "Comments are closed on this article, so yours was not posted."})
-		return
-	}
-
 	form := &commentForm{}
 	raw := commentValues{
 		Name: r.PostForm.Get("author"), Email: r.PostForm.Get("email"),
@@ -189,6 +184,42 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) {
 	}
 	status := http.StatusUnprocessableEntity
 	fail := form.fail
+	if commentsClosed(a, st.settings, now) {
+		// The page the reader filled in may be older than the closing: they get
+		// their words back to keep.
+		fail("comment", "Comments are closed on this article, so yours was not posted.")
+		s.refuseComment(w, r, st, a, form, http.StatusForbidden)
+		return
+	}
+
+	// The cheap checks come first — the form's signature, then the address's rate —
+	// so that a post that cannot be taken costs no rendering of its text.
+	token := r.PostForm.Get("token")
+	tokenErr := s.checkToken(token, a.ID, now)
+	if tokenErr == nil || tokenErr == errTokenTooSoon {
+		form.Token = token // the answer keeps the reader's own load time
+	}
+	if tokenErr != nil {
+		fail("comment", tokenErr.Error())
+		s.refuseComment(w, r, st, a, form, status)
+		return
+	}
+	ip := s.clientKey(r)
+	// Counted in the store, so that the limit holds across every server; keyed by the
+	// address's keyed hash, so that the store holds no address.
+	switch wait, err := s.store.TakeToken(ctx, "comment-address:"+s.ipHash(ip), s.cfg.CommentBurst, s.cfg.CommentEvery, now); {
+	case err != nil:
+		s.log.Error("count a comment against its address's limit", "article", a.ID, "err", err)
+		fail("comment", "We could not save your comment; please try again in a moment. Everything you typed is still here.")
+		s.refuseComment(w, r, st, a, form, http.StatusServiceUnavailable)
+		return
+	case wait > 0:
+		secs := int(wait.Seconds() + 1)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		fail("comment", fmt.Sprintf("You are posting comments too quickly. Please wait %d seconds, then post it again.", secs))
+		s.refuseComment(w, r, st, a, form, http.StatusTooManyRequests)
+		return
+	}
 
 	if parentID, err := strconv.ParseInt(r.PostForm.Get("parent"), 10, 64); err == nil && parentID != 0 {
 		if p, err := s.store.Comment(ctx, parentID); err == nil && p.ArticleID == a.ID && p.Status == news.CommentApproved {
@@ -205,30 +236,24 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) {
 	if r.PostForm.Get("subject") != "" {
 		fail("subject", "Please leave the field “Leave this field empty” empty.")
 	}
-	if len(form.Errors) == 0 {
-		if err := s.checkToken(r.PostForm.Get("token"), a.ID, now); err != nil {
-			fail("comment", err.Error())
-		}
-	}
-	ip := s.clientKey(r)
-	if len(form.Errors) == 0 {
-		// Counted in the store, so that the limit holds across every server; keyed by
-		// the address's keyed hash, so that the store holds no address.
-		wait, err := s.store.TakeToken(ctx, "comment-address:"+s.ipHash(ip), s.cfg.CommentBurst, s.cfg.CommentEvery, now)
-		switch {
-		case err != nil:
-			s.log.Error("count a comment against its address's limit", "article", a.ID, "err", err)
-			status = http.StatusServiceUnavailable
-			fail("comment", "We could not save your comment; please try again in a moment. Everything you typed is still here.")
-		case wait > 0:
-			secs := int(wait.Seconds() + 1)
-			status = http.StatusTooManyRequests
-			w.Header().Set("Retry-After", strconv.Itoa(secs))
-			fail("comment", fmt.Sprintf("You are posting comments too quickly. Please wait %d seconds, then post it again.", secs))
-		}
-	}
 	if len(form.Errors) > 0 {
 		s.refuseComment(w, r, st, a, form, status)
+		return
+	}
+	// A form posts one comment: the token is spent, in the store (every server sees
+	// it), once the comment is sure to be taken. Readers who load the page in the same
+	// second share a token (it is signed once a second), so it is spent per address.
+	used := "comment-form:" + token[strings.LastIndexByte(token, '.')+1:] + ":" + s.ipHash(ip)
+	switch wait, err := s.store.TakeAttempt(ctx, used, 1, s.cfg.CommentMaxTime+time.Minute, now); {
+	case err != nil:
+		s.log.Error("spend a comment form's token", "article", a.ID, "err", err)
+		fail("comment", "We could not save your comment; please try again in a moment. Everything you typed is still here.")
+		s.refuseComment(w, r, st, a, form, http.StatusServiceUnavailable)
+		return
+	case wait > 0:
+		form.Token = ""
+		fail("comment", "This form has posted a comment already. To post another, check it and send it again from here.")
+		s.refuseComment(w, r, st, a, form, http.StatusConflict)
 		return
 	}
 
@@ -242,6 +267,7 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) {
 		// A full disk or a read-only database: the reader keeps every word they
 		// typed and is told to try again; the operator reads why in the log.
 		s.log.Error("store a comment", "article", a.ID, "err", err)
+		s.store.ReturnAttempt(ctx, used, now) // the form may post again
 		form.fail("comment", "We could not save your comment; please try again in a moment. Everything you typed is still here.")
 		s.refuseComment(w, r, st, a, form, http.StatusServiceUnavailable)
 		return
@@ -347,7 +373,9 @@ func (s *Server) refuseComment(w http.ResponseWriter, r *http.Request, st *siteS
 		s.serveError(w, r, st, err)
 		return
 	}
-	resp.status, resp.private = status, true
+	// A refused post is answered for this reader alone, with the form's token it came
+	// with when that still holds (its load time), not a fresh one per response.
+	resp.status, resp.private, resp.formToken = status, true, ""
 	resp.view.NoIndex = true
 	p, err := s.build(resp)
 	if err != nil {

@@ -231,7 +231,7 @@ func TestCommentsCloseAfterConfiguredDays(t *testing.T) {
 	if p.status != 403 || e.countComments() != before {
 		t.Errorf("post to a closed article: status %d, comments %d→%d", p.status, before, e.countComments())
 	}
-	mustContain(t, "closed answer", p.body, "Comments are closed on this article")
+	mustContain(t, "closed answer", p.body, "Comments are closed on this article", "Still open?")
 }
 
 // A commenter's email and address appear in no page, feed, header or log line.
@@ -460,4 +460,52 @@ func TestCommentLimitHoldsAcrossServersAndAtOnce(t *testing.T) {
 	if accepted != 3 {
 		t.Errorf("%d of 10 posts from one address accepted by two servers; the burst is 3 (%v)", accepted, codes)
 	}
+}
+
+// A form posts one comment; a refused post keeps the reader's own load time; refused
+// posts count against the address's rate, so nobody can make the server work through
+// comments it will refuse.
+func TestCommentFormsAreSpentAndRefusalsCount(t *testing.T) {
+	e := newEnv(t, 2, func(c *site.Config) { c.CommentBurst, c.CommentEvery = 4, time.Hour })
+	a := e.arts[1]
+	form := e.commentForm(a, "Tom", "tom@readers.example", "First.")
+	if p := e.post("/comments/", form, "X-Forwarded-For", readerIP); p.status != 303 {
+		t.Fatalf("first post: %d", p.status)
+	}
+	form.Set("comment", "Second, from the same form.")
+	p := e.post("/comments/", form, "X-Forwarded-For", readerIP)
+	if p.status != 409 || !strings.Contains(p.body, "This form has posted a comment already") || !strings.Contains(p.body, "Second, from the same form.") {
+		t.Errorf("the same form again: %d", p.status)
+	}
+	// A typo refused, then corrected at once from the answer: no "That was quick".
+	form = e.commentForm(a, "", "ann@readers.example", "Forgot my name.")
+	p = e.post("/comments/", form, "X-Forwarded-For", readerIP)
+	m := tokenRe.FindStringSubmatch(p.body)
+	if p.status != 422 || m == nil || m[1] != form.Get("token") {
+		t.Fatalf("refused post: %d; the answer's token is not the reader's own", p.status)
+	}
+	form.Set("author", "Ann")
+	if p := e.post("/comments/", form, "X-Forwarded-For", readerIP); p.status != 303 {
+		t.Errorf("corrected at once: %d", p.status)
+	}
+	// Four posts, taken or refused, spent the burst of 4: a fifth is held back.
+	form = e.commentForm(a, "", "x@readers.example", "<b>"+strings.Repeat("x", 60000)+"</b>")
+	if p := e.post("/comments/", form, "X-Forwarded-For", readerIP); p.status != 429 {
+		t.Errorf("a refused post past the burst: %d, want 429", p.status)
+	}
+}
+
+// A page whose comments close by the clock is not served from the cache past the
+// closing time.
+func TestCachedFormGoesWhenCommentsClose(t *testing.T) {
+	e := newEnv(t, 2, nil)
+	if err := e.db.SetSettings(context.Background(), map[string]string{"comments_close_days": "10"}); err != nil {
+		t.Fatal(err)
+	}
+	e.srv.Sync(context.Background())
+	a := e.arts[1]
+	e.clock.t = a.PublishedAt.AddDate(0, 0, 10).Add(-25 * time.Second)
+	mustContain(t, "before the closing", e.get(e.url(a)).body, `<form action="/comments/"`)
+	e.clock.Add(30 * time.Second)
+	mustNotContain(t, "after the closing", e.get(e.url(a)).body, `<form action="/comments/"`)
 }

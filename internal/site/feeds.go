@@ -54,6 +54,9 @@ func (s *Server) feed(r *http.Request, st *siteState) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(arts) == 0 && (strings.HasPrefix(dir, "/tag/") || strings.HasPrefix(dir, "/author/")) {
+		return nil, news.ErrNotFound // as the archive: a tag only drafts carry is not there
+	}
 	f := feed.Feed{
 		Title: title, Description: description, Language: st.settings.Language,
 		SiteURL: s.absURL(dir), FeedURL: s.absURL(r.URL.Path),
@@ -144,8 +147,8 @@ func maxTime(ts ...time.Time) time.Time {
 // sitemap serves /sitemap.xml: one sitemap while the site is small, else an index of
 // /sitemap-pages.xml and /sitemap-N.xml files of SitemapSize articles each.
 func (s *Server) sitemap(r *http.Request, st *siteState) (*response, error) {
-	ctx, now := r.Context(), s.now()
-	total, err := s.store.CountArticles(ctx, news.ArticleQuery{PublicAt: now})
+	ctx := r.Context()
+	total, err := s.publicArticles(ctx) // counted once per change to the lists
 	if err != nil {
 		return nil, err
 	}

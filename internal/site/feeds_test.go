@@ -651,3 +651,28 @@ func BenchmarkFeed(b *testing.B) {
 		}
 	}
 }
+
+// An RSS reader takes an item's description as HTML: a plain-text summary that speaks of
+// tags comes through as text, not as markup.
+func TestRSSDescriptionIsText(t *testing.T) {
+	e := newEnv(t, 1, nil)
+	a := &news.Article{Slug: "tags-explained", Title: "Tags explained", Standfirst: "Never use the <b> tag for a heading & more.",
+		BodyMarkdown: "x", BodyHTML: "<p>x</p>", Status: news.StatusPublished, PublishedAt: e.clock.Now().Add(-time.Hour)}
+	if err := e.db.CreateArticle(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	e.srv.Sync(context.Background())
+	f, err := gofeed.NewParser().ParseString(e.get("/feed.xml").body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range f.Items {
+		if it.Title == "Tags explained" {
+			if strings.Contains(it.Description, "<b>") || html.UnescapeString(it.Description) != a.Standfirst {
+				t.Errorf("description %q: as HTML it is not the standfirst", it.Description)
+			}
+			return
+		}
+	}
+	t.Fatal("the article is not in the feed")
+}

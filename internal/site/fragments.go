@@ -116,7 +116,12 @@ func respondHTML(f *commentForm, articleID int64, articlePath string) template.H
 		b.WriteString("<h2 id=\"reply-title\">Leave a Reply</h2>\n")
 	}
 	if f.Closed {
-		b.WriteString("<p class=\"comments-closed\">Comments are closed.</p>\n</div>\n")
+		b.WriteString("<p class=\"comments-closed\">Comments are closed.</p>\n")
+		if f.Values.Comment != "" { // a post that arrived after the closing: the words to keep
+			b.WriteString("<p class=\"field\"><label for=\"comment\">Comments are closed on this article, so your comment was not posted; here it is, to keep</label>\n" +
+				`<textarea id="comment" rows="8" readonly>` + "\n" + html.EscapeString(f.Values.Comment) + "</textarea></p>\n")
+		}
+		b.WriteString("</div>\n")
 		return template.HTML(b.String())
 	}
 	b.WriteString("<form action=\"/comments/\" method=\"post\" id=\"commentform\" class=\"comment-form\">\n")
@@ -144,7 +149,7 @@ func respondHTML(f *commentForm, articleID int64, articlePath string) template.H
 	}
 	attrs, msg := invalid("comment")
 	b.WriteString("<p class=\"field\"><label for=\"comment\">Comment <span class=\"required\">*</span></label>\n" +
-		`<textarea id="comment" name="comment" cols="45" rows="8" maxlength="` + strconv.Itoa(f.MaxComment) + `" required` + attrs + ">" +
+		`<textarea id="comment" name="comment" cols="45" rows="8" maxlength="` + strconv.Itoa(f.MaxComment) + `" required` + attrs + ">\n" + // HTML drops a line break right after the tag
 		html.EscapeString(f.Values.Comment) + "</textarea>\n" + msg + "</p>\n")
 	for _, in := range []struct {
 		id, label, typ, extra, value string
@@ -180,12 +185,12 @@ func respondHTML(f *commentForm, articleID int64, articlePath string) template.H
 	return template.HTML(b.String())
 }
 
-// withoutBidiControls drops the characters that embed, override or isolate text
-// direction (U+202A–U+202E, U+2066–U+2069), for attribute values, where <bdi> cannot
-// isolate a name.
+// withoutBidiControls drops the characters that embed, override, isolate or mark text
+// direction (U+202A–U+202E, U+2066–U+2069, and the marks U+200E, U+200F, U+061C), for
+// attribute values, where <bdi> cannot isolate a name.
 func withoutBidiControls(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
+		if r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0x200e || r == 0x200f || r == 0x061c {
 			return -1
 		}
 		return r

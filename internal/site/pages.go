@@ -72,18 +72,19 @@ func teasers(arts []*news.Article, level int) []teaser {
 // listPage returns page n of the articles q selects, and whether more follow. A page
 // past the end is not found.
 func (s *Server) listPage(ctx context.Context, q news.ArticleQuery, n, per int) ([]*news.Article, bool, error) {
-	q.Limit, q.Offset, q.Summaries = per+1, (n-1)*per, true
 	if n > 1 {
 		// A page past the site's last is not there, whatever the list: answered
-		// without making the database step over that many rows.
+		// without making the database step over that many rows (and before n*per
+		// could overflow).
 		total, err := s.publicArticles(ctx)
 		if err != nil {
 			return nil, false, err
 		}
-		if q.Offset >= total {
+		if n-1 > (total-1)/per {
 			return nil, false, news.ErrNotFound
 		}
 	}
+	q.Limit, q.Offset, q.Summaries = per+1, (n-1)*per, true
 	arts, err := s.store.Articles(ctx, q)
 	if err != nil {
 		return nil, false, err
@@ -258,7 +259,9 @@ func (s *Server) articlePage(ctx context.Context, r *http.Request, st *siteState
 	}
 	path := articlePath(a, st.settings.Location)
 	canonical := s.cfg.BaseURL + path
-	form.Token = s.formToken(a.ID, now)
+	if form.Token == "" {
+		form.Token = s.formToken(a.ID, now)
+	}
 	form.Closed = commentsClosed(a, st.settings, now)
 	form.MaxComment = maxCommentLength
 
@@ -310,6 +313,10 @@ func (s *Server) articlePage(ctx context.Context, r *http.Request, st *siteState
 	resp := &response{template: "article", view: v, deps: deps}
 	if !form.Closed {
 		resp.formArticle, resp.formToken = a.ID, form.Token
+		// Comments close by the clock: the cached page must not outlive its form.
+		if days := st.settings.CommentsCloseDays; days > 0 {
+			resp.ttl = max(time.Second, a.PublishedAt.AddDate(0, 0, days).Sub(now))
+		}
 	}
 	return resp, nil
 }
@@ -510,6 +517,11 @@ func (s *Server) archive(r *http.Request, st *siteState) (*response, error) {
 	arts, more, err := s.listPage(ctx, q, n, st.settings.PerPage)
 	if err != nil {
 		return nil, err
+	}
+	if len(arts) == 0 && kind != "section" {
+		// A tag or a byline exists for readers through its public articles: one that
+		// only drafts carry is not there (its name could give a story away).
+		return nil, news.ErrNotFound
 	}
 	body.Teasers = teasers(arts, 2)
 	body.Pager = newPager(base, n, more)

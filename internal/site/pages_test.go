@@ -231,3 +231,56 @@ func TestPageMetadataAddressesAreURIs(t *testing.T) {
 	mustContain(t, "the article's metadata", page, `<meta property="og:url" content="`+encoded+`">`, `"url":"`+encoded+`"`,
 		`"url":"`+e.http.URL+`/author/%D0%B0%D0%BD%D0%BD%D0%B0-%D0%BF%D0%B5%D1%82%D1%80%D0%BE%D0%B2%D0%B0/"`)
 }
+
+// Page numbers past the last page, however large, are not there: no render, no page in
+// the cache, no number that wraps around to the first page.
+func TestPagesPastTheLastAreNotFound(t *testing.T) {
+	e := newEnv(t, 25, nil) // three pages of ten
+	cached := e.srv.CachedPages()
+	for _, path := range []string{"/page/2/", "/page/3/"} {
+		if p := e.get(path); p.status != 200 {
+			t.Errorf("%s: %d", path, p.status)
+		}
+	}
+	cached = e.srv.CachedPages() - cached
+	for _, path := range []string{"/page/4/", "/page/922337203685477582/", "/page/9223372036854775807/", "/page/99999999999999999999/",
+		"/section/world/page/922337203685477582/", "/tag/diplomacy/page/1844674407370955162/", "/author/anna-petrova/page/4/"} {
+		if p := e.get(path); p.status != 404 {
+			t.Errorf("%s: %d, want 404", path, p.status)
+		}
+	}
+	if n := e.srv.CachedPages(); n != cached {
+		t.Errorf("pages past the last were cached: %d pages, want %d", n, cached)
+	}
+}
+
+// A tag that only a draft carries is not there for readers: its name could give the
+// story away.
+func TestTagsOfDraftsAreNotPublic(t *testing.T) {
+	e := newEnv(t, 2, nil)
+	a := &news.Article{Slug: "merger", Title: "Merger", BodyMarkdown: "x", BodyHTML: "<p>x</p>", Status: news.StatusDraft,
+		Tags: []*news.Tag{{Name: "Secret merger target corp"}}, Author: &news.Author{Name: "Undercover Reporter"}}
+	if err := e.db.CreateArticle(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/tag/secret-merger-target-corp/", "/tag/secret-merger-target-corp/feed.xml",
+		"/author/undercover-reporter/", "/author/undercover-reporter/feed.json"} {
+		if p := e.get(path); p.status != 404 || strings.Contains(p.body, "Secret merger") || strings.Contains(p.body, "Undercover") {
+			t.Errorf("%s: %d", path, p.status)
+		}
+	}
+}
+
+func TestOpenGraphLocale(t *testing.T) {
+	for lang, want := range map[string]string{"en-GB": "en_GB", "zh-Hant-HK": "zh_HK", "en-US-u-ca-gregory": "en_US", "en": "", "zh-Hant": "", "pt-BR": "pt_BR"} {
+		e := newEnv(t, 1, nil)
+		if err := e.db.SetSettings(context.Background(), map[string]string{"language": lang}); err != nil {
+			t.Fatal(err)
+		}
+		e.srv.Sync(context.Background())
+		body := e.get("/").body
+		if want == "" && strings.Contains(body, "og:locale") || want != "" && !strings.Contains(body, `<meta property="og:locale" content="`+want+`">`) {
+			t.Errorf("language %s: og:locale not %q", lang, want)
+		}
+	}
+}

@@ -176,9 +176,11 @@ type staticFile struct {
 // EnsureSettings).
 func New(ctx context.Context, store Store, cfg Config) (*Server, error) {
 	cfg.setDefaults()
+	// Every address of the site is made from the base URL and a path from the root: a
+	// base with a path of its own would be honoured by some addresses and not others.
 	if u, err := url.Parse(cfg.BaseURL); cfg.BaseURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
-		u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("site: the base URL %q is not an absolute http or https address such as https://news.example.org", cfg.BaseURL)
+		u.RawQuery != "" || u.Fragment != "" || u.User != nil || u.Path != "" {
+		return nil, fmt.Errorf("site: the base URL %q is not the address of a site's root, such as https://news.example.org (a site at a path like /news is not supported: serve it from its own host name)", cfg.BaseURL)
 	}
 	s := &Server{store: store, cfg: cfg, log: cfg.Logger, node: newNodeID()}
 	if cfg.PageCache {

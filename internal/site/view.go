@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"broadsheet/internal/news"
 	"broadsheet/internal/pagecache"
 )
@@ -74,9 +76,7 @@ func (og *openGraph) meta(b *strings.Builder, site *news.Settings, tag func(attr
 	tag("property", "og:title", og.Title)
 	tag("property", "og:description", og.Description)
 	tag("property", "og:url", og.URL)
-	if strings.ContainsAny(site.Language, "-_") { // og:locale wants language_TERRITORY
-		tag("property", "og:locale", strings.ReplaceAll(site.Language, "-", "_"))
-	}
+	tag("property", "og:locale", ogLocale(site.Language))
 	card := "summary"
 	if img := og.Image; img != nil {
 		tag("property", "og:image", img.URL)
@@ -296,3 +296,19 @@ func (s *Server) errorResponse(r *http.Request, st *siteState, he *httpError) *r
 // Heading and Message let the error template read an httpError.
 func (e *httpError) Heading() string { return e.heading }
 func (e *httpError) Message() string { return e.message }
+
+// ogLocale is the Open Graph locale of a language tag: language_TERRITORY ("en_GB"), as
+// Facebook's locales are written, or "" when the tag names no territory (a script or
+// extensions alone make none).
+func ogLocale(lang string) string {
+	tag, err := language.Parse(lang)
+	if err != nil {
+		return ""
+	}
+	base, _ := tag.Base()
+	region, conf := tag.Region()
+	if conf != language.Exact || base.String() == "und" {
+		return ""
+	}
+	return base.String() + "_" + region.String()
+}

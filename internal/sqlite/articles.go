@@ -173,9 +173,17 @@ func (db *DB) Articles(ctx context.Context, q news.ArticleQuery) ([]*news.Articl
 		columns = strings.Replace(columns, "a.body_markdown, a.body_html,", summaryBody, 1)
 	}
 	query := `SELECT ` + columns + articleFrom + where + ` ORDER BY a.published_at DESC, a.id DESC`
-	if q.Limit > 0 {
-		query += ` LIMIT ? OFFSET ?`
+	switch {
+	case q.Limit > 0 && q.Offset > 0:
+		// A deep page: the rows skipped are found by the index alone, and only the
+		// page's own rows are joined and counted (an OFFSET over the full query
+		// built every skipped row).
+		query = `SELECT ` + columns + articleFrom + ` WHERE a.id IN (SELECT a.id FROM articles a` + where +
+			` ORDER BY a.published_at DESC, a.id DESC LIMIT ? OFFSET ?) ORDER BY a.published_at DESC, a.id DESC`
 		args = append(args, q.Limit, q.Offset)
+	case q.Limit > 0:
+		query += ` LIMIT ?`
+		args = append(args, q.Limit)
 	}
 	rows, err := db.reads.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -251,6 +259,7 @@ func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
 		return err
 	}
 	now := db.Now()
+	scheduleFuture(a, now)
 	restore := refIDs(a)
 	if a.CreatedAt.IsZero() {
 		a.CreatedAt = now.UTC().Truncate(time.Second)
@@ -284,6 +293,7 @@ func (db *DB) UpdateArticle(ctx context.Context, a *news.Article) error {
 		return err
 	}
 	now := db.Now()
+	scheduleFuture(a, now)
 	restore := refIDs(a)
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		old, err := db.oneArticle(ctx, tx, articleColumns, `a.id = ?`, a.ID)
@@ -411,12 +421,32 @@ func recordRevision(ctx context.Context, tx *sql.Tx, a *news.Article, now time.T
 	for _, t := range a.Tags {
 		tags = append(tags, t.Name)
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO revisions (article_id, user_id, created_at, status, slug, title, standfirst,
+	values := []any{string(a.Status), a.Slug, a.Title, a.Standfirst, a.BodyMarkdown, a.CorrectionNote, a.SEODescription,
+		section, strings.Join(tags, "\x1f"), unix(a.PublishedAt)}
+	// A save that changes nothing the history shows is no new version: pressing Save
+	// twice, or a script saving in a loop, does not fill the disk.
+	var same int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT * FROM revisions WHERE article_id = ? ORDER BY id DESC LIMIT 1)
+		WHERE status = ? AND slug = ? AND title = ? AND standfirst = ? AND body_markdown = ? AND correction_note = ?
+		AND seo_description = ? AND section = ? AND tags = ? AND published_at IS ?`, append([]any{a.ID}, values...)...).Scan(&same)
+	if err != nil {
+		return fmt.Errorf("compare with the last revision of article %d: %w", a.ID, err)
+	}
+	if same > 0 {
+		return nil
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO revisions (article_id, user_id, created_at, status, slug, title, standfirst,
 		body_markdown, correction_note, seo_description, section, tags, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.ID, nullID(a.EditedBy), now.Unix(), string(a.Status), a.Slug, a.Title, a.Standfirst, a.BodyMarkdown,
-		a.CorrectionNote, a.SEODescription, section, strings.Join(tags, "\x1f"), unix(a.PublishedAt))
+		append([]any{a.ID, nullID(a.EditedBy), now.Unix()}, values...)...)
 	if err != nil {
 		return fmt.Errorf("record revision of article %d: %w", a.ID, err)
+	}
+	// The oldest versions past news.MaxRevisions go, so that an article's history
+	// (and its disk) is bounded however often it is saved.
+	_, err = tx.ExecContext(ctx, `DELETE FROM revisions WHERE article_id = ? AND id <= (SELECT id FROM revisions
+		WHERE article_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`, a.ID, a.ID, news.MaxRevisions)
+	if err != nil {
+		return fmt.Errorf("trim the revisions of article %d: %w", a.ID, err)
 	}
 	return nil
 }
@@ -458,6 +488,15 @@ func validateArticle(a *news.Article) error {
 		}
 	}
 	return nil
+}
+
+// scheduleFuture makes an article written as published with a time to come a scheduled
+// one: it goes live through PublishDue, whose change names every page that then lists
+// it (a "published" article whose time simply arrives would change no page's key).
+func scheduleFuture(a *news.Article, now time.Time) {
+	if a.Status == news.StatusPublished && a.PublishedAt.After(now) {
+		a.Status = news.StatusScheduled
+	}
 }
 
 // refIDs remembers the IDs of an article's author, section and tags, so that a write

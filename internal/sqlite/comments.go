@@ -202,17 +202,26 @@ func (db *DB) HasApprovedComment(ctx context.Context, name, email string) (bool,
 	if strings.TrimSpace(email) == "" || strings.TrimSpace(name) == "" {
 		return false, nil
 	}
-	var one int
-	err := db.reads.QueryRowContext(ctx, `SELECT 1 FROM comments
-		WHERE lower(author_email) = lower(?) AND author_name = ? COLLATE NOCASE AND status = 'approved' AND user_id IS NULL
-		AND NOT EXISTS (SELECT 1 FROM users WHERE lower(users.email) = lower(?)) LIMIT 1`, email, name, email).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
+	// The names are compared here, with Unicode's case folding (SQLite folds ASCII
+	// only): "LÉA MARTIN" is Léa Martin. The distinct names one email has used are few.
+	rows, err := db.reads.QueryContext(ctx, `SELECT DISTINCT author_name FROM comments
+		WHERE lower(author_email) = lower(?) AND status = 'approved' AND user_id IS NULL
+		AND NOT EXISTS (SELECT 1 FROM users WHERE lower(users.email) = lower(?)) LIMIT 1000`, email, email)
 	if err != nil {
 		return false, fmt.Errorf("approved comments of a commenter: %w", err)
 	}
-	return true, nil
+	defer rows.Close()
+	name = news.NFC(strings.TrimSpace(name))
+	for rows.Next() {
+		var known string
+		if err := rows.Scan(&known); err != nil {
+			return false, fmt.Errorf("approved comments of a commenter: %w", err)
+		}
+		if strings.EqualFold(news.NFC(known), name) {
+			return true, nil
+		}
+	}
+	return false, rows.Err()
 }
 
 // UpdateComment implements news.Store.

@@ -171,6 +171,7 @@ func (im *importer) add(ctx context.Context, it *news.ImportItem, now time.Time,
 	if err := validateArticle(a); err != nil {
 		return err
 	}
+	scheduleFuture(a, now)
 	if a.Source == "" || a.SourceID == "" {
 		// Without them a second import could not know the article is there already.
 		return fmt.Errorf("an imported article needs a source and a source ID: %w", news.ErrInvalid)

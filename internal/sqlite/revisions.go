@@ -50,6 +50,32 @@ func (db *DB) Revisions(ctx context.Context, articleID int64) ([]*news.Revision,
 	return out, rows.Err()
 }
 
+// RevisionPage implements news.Store.
+func (db *DB) RevisionPage(ctx context.Context, articleID int64, limit, offset int) ([]*news.Revision, int, error) {
+	var total int
+	if err := db.reads.QueryRowContext(ctx, `SELECT COUNT(*) FROM revisions WHERE article_id = ?`, articleID).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("revisions of article %d: %w", articleID, err)
+	}
+	if limit <= 0 {
+		return nil, total, nil
+	}
+	rows, err := db.reads.QueryContext(ctx, `SELECT `+revisionColumns+` FROM revisions r LEFT JOIN users u ON u.id = r.user_id
+		WHERE r.article_id = ? ORDER BY r.id DESC LIMIT ? OFFSET ?`, articleID, limit, max(0, offset))
+	if err != nil {
+		return nil, 0, fmt.Errorf("revisions of article %d: %w", articleID, err)
+	}
+	defer rows.Close()
+	var out []*news.Revision
+	for rows.Next() {
+		r, err := scanRevision(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("revisions of article %d: %w", articleID, err)
+		}
+		out = append(out, r)
+	}
+	return out, total, rows.Err()
+}
+
 // Revision implements news.Store.
 func (db *DB) Revision(ctx context.Context, id int64) (*news.Revision, error) {
 	r, err := scanRevision(db.reads.QueryRowContext(ctx, `SELECT `+revisionColumns+` FROM revisions r LEFT JOIN users u ON u.id = r.user_id WHERE r.id = ?`, id))

@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"ModerationRuleNeedsNameAndEmail", testModerationRule},
 		{"TextWithControlCharactersRefused", testControlCharacters},
 		{"NodeRegistry", testNodes},
+		{"RevisionsBounded", testRevisionsBounded},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -21,6 +22,7 @@ func testModerationRule(t *testing.T, s Engine) {
 	}
 	for _, c := range []*news.Comment{
 		{AuthorName: "Tom", AuthorEmail: "tom@example.net"},
+		{AuthorName: "Léa Martin", AuthorEmail: "lea@example.net"},
 		{AuthorName: "Ed Itor", AuthorEmail: "ed@newsroom.example", UserID: ed.ID},
 		{AuthorName: "Old Hand", AuthorEmail: "ed.personal@example.net", UserID: ed.ID},
 		// An approved reader's comment under a staff address (made before the account).
@@ -40,6 +42,8 @@ func testModerationRule(t *testing.T, s Engine) {
 	}{
 		{"Tom", "tom@example.net", true},
 		{"tom", "TOM@example.net", true},
+		{"LÉA MARTIN", "lea@example.net", true}, // Unicode case, and the name typed decomposed below
+		{"Le\u0301a Martin", "lea@example.net", true},
 		{"Tom Impostor", "tom@example.net", false}, // the email alone is not enough
 		{"Tom", "other@example.net", false},
 		{"Ed Itor", "ed@newsroom.example", false},        // a staff reply vouches for nobody
@@ -113,5 +117,39 @@ func testNodes(t *testing.T, s Engine) {
 	}
 	if live, _ := s.Nodes(ctx, now.Add(-time.Hour)); len(live) != 1 || live[0].ID != "b" {
 		t.Errorf("after removing a: %+v", live)
+	}
+}
+
+// A save that changes nothing is no new version, and an article keeps at most
+// news.MaxRevisions versions, the newest: the history is bounded however often it is
+// saved.
+func testRevisionsBounded(t *testing.T, s Engine) {
+	ctx := context.Background()
+	a := mustCreate(t, s, article(1, ""))
+	count := func() int {
+		_, n, err := s.RevisionPage(ctx, a.ID, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if err := s.UpdateArticle(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 1 {
+		t.Errorf("%d versions after a save that changed nothing, want 1", n)
+	}
+	for i := range news.MaxRevisions + 5 {
+		a.BodyMarkdown = fmt.Sprintf("Version %d", i)
+		if err := s.UpdateArticle(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := count(); n != news.MaxRevisions {
+		t.Errorf("%d versions kept, want %d", n, news.MaxRevisions)
+	}
+	page, total, err := s.RevisionPage(ctx, a.ID, 3, 1)
+	if err != nil || total != news.MaxRevisions || len(page) != 3 || page[0].Markdown != fmt.Sprintf("Version %d", news.MaxRevisions+3) {
+		t.Errorf("page %d of %d (%v), first %q", len(page), total, err, page[0].Markdown)
 	}
 }

@@ -18,8 +18,9 @@
     data.append("csrf", csrf);
     data.append("body", body.value);
     fetch("/admin/preview", { method: "POST", body: data, credentials: "same-origin" })
-      // A body too complex to render comes back 422 with a message to show instead.
-      .then(function (r) { return r.ok || r.status === 422 ? r.text() : ""; })
+      // A body too complex to render (422), or previews asked too often (429), come
+      // back with a message to show instead.
+      .then(function (r) { return r.ok || r.status === 422 || r.status === 429 ? r.text() : ""; })
       .then(function (html) { if (html) { preview.innerHTML = html; preview.hidden = false; } });
   }
   if (preview && body) {
