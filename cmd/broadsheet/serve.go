@@ -203,24 +203,11 @@ func (r redactAddresses) Write(p []byte) (int, error) {
 // setting deadlines on every request cost the cached pages a measured 4%.
 func route(adm, files, public http.Handler, stall time.Duration) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case r.ContentLength == 0:
-			// No body: nothing more to read (ReadHeaderTimeout bounded the headers).
-		case r.Method == http.MethodGet || r.Method == http.MethodHead:
-			// A body on a GET means nothing, but net/http reads it after the answer
-			// to reuse the connection: that read gets a short deadline, so that a
-			// client that declares a body and never sends it holds nothing.
-			http.NewResponseController(w).SetReadDeadline(time.Now().Add(stall))
-		default:
-			// A body must keep coming (a stall of the write timeout cuts it off) and
-			// arrive whole in time: ten minutes for the newsroom's uploads (15 MB over
-			// a slow line), a minute for a reader's comment.
-			total := time.Minute
-			if strings.HasPrefix(r.URL.Path, "/admin") {
-				total = 10 * time.Minute
-			}
-			httpx.ProgressBody(w, r, stall, total)
-			http.NewResponseController(w).SetWriteDeadline(time.Now().Add(total + 2*time.Minute))
+		if r.ContentLength != 0 {
+			// A body must keep coming, and arrive whole in time for its size; a
+			// handler that answers without reading it closes the connection.
+			w = httpx.Body(w, r, stall)
+			http.NewResponseController(w).SetWriteDeadline(time.Now().Add(20 * time.Minute))
 		}
 		switch p := r.URL.Path; {
 		case strings.HasPrefix(p, "/admin"):

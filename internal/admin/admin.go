@@ -517,7 +517,14 @@ func (s *Server) anonymousForm(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body := bodyOf(r)
 		r.Body = http.MaxBytesReader(w, r.Body, anonymousFormBytes)
-		if err := r.ParseForm(); err != nil {
+		var err error
+		if r.ContentLength > anonymousFormBytes {
+			// Declared too large: refused before a byte is read, not after waiting.
+			err = &http.MaxBytesError{Limit: anonymousFormBytes}
+		} else {
+			err = r.ParseForm()
+		}
+		if err != nil {
 			if tooLarge(err) && (body == nil || body.err == nil) {
 				w.Header().Set("Connection", "close")
 				s.fail(w, r, nil, http.StatusRequestEntityTooLarge, "Form too large",

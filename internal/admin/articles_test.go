@@ -521,3 +521,22 @@ func browserForm(t *testing.T, page string) map[string]string {
 	walk(doc)
 	return out
 }
+
+// Autosaves are limited per writer too: a script cannot write megabytes in a loop.
+func TestAutosavesAreLimited(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(news.RoleContributor)
+	b := e.browser()
+	b.login("contributor@newsroom.example")
+	held := 0
+	for i := range 30 {
+		if r := b.post("/admin/articles/autosave", url.Values{"csrf": {b.csrf()}, "title": {"Draft"}, "body": {fmt.Sprint("Text ", i)}}); r.status == 429 {
+			held++
+		} else if r.status != 200 {
+			t.Fatalf("autosave %d: %d", i, r.status)
+		}
+	}
+	if held != 10 {
+		t.Errorf("%d of 30 quick autosaves held back; the burst is 20", held)
+	}
+}

@@ -85,6 +85,13 @@ func autosaveKey(u *news.User, articleID int64) string {
 // revision for every few seconds of typing); the editor offers it back when it is
 // newer than the article.
 func (s *Server) autosave(w http.ResponseWriter, r *http.Request, u *news.User) {
+	// The editor's script autosaves every 15 s: a writer's autosaves are a token
+	// bucket in the store, so that no script can write megabytes in a loop.
+	if wait, err := s.store.TakeToken(r.Context(), fmt.Sprintf("autosave:user:%d", u.ID), 20, 5*time.Second, s.cfg.Now()); err != nil || wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		http.Error(w, "Not autosaved: too many autosaves at once. The next one will be.", http.StatusTooManyRequests)
+		return
+	}
 	var id int64
 	if r.PathValue("id") != "" {
 		a, ok := s.loadEditable(w, r, u)

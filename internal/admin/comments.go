@@ -109,7 +109,7 @@ func (s *Server) replyToComment(w http.ResponseWriter, r *http.Request, u *news.
 	}
 	body, err := checkCommentText(r.PostForm.Get("body"))
 	if err != nil {
-		s.commentPage(w, r, u, c, http.StatusUnprocessableEntity, "The reply was not published: "+err.Error()+".")
+		s.commentPage(w, r, u, c, http.StatusUnprocessableEntity, "The reply was not published: "+strings.TrimSuffix(err.Error(), ".")+".")
 		return
 	}
 	reply := &news.Comment{ArticleID: c.ArticleID, ParentID: c.ID, Status: news.CommentApproved, AuthorName: u.Name,

@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -193,7 +194,10 @@ func (s *Server) totpEnable(w http.ResponseWriter, r *http.Request, u *news.User
 		return
 	}
 	s.succeeded(r, now, address, account)
-	if err := s.store.SetTOTP(r.Context(), u.ID, secret, step); err != nil {
+	if err := s.store.SetTOTP(r.Context(), u.ID, secret, step); errors.Is(err, news.ErrConflict) {
+		s.accountPage(w, r, u, http.StatusConflict, "Two-step sign-in is on already (set up from another page at the same time): nothing was changed. To use another app, turn it off first, with your password and a code.")
+		return
+	} else if err != nil {
 		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "Two-step sign-in could not be turned on.")
 		return
 	}

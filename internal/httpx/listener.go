@@ -41,10 +41,15 @@ type Listener struct {
 // that stops is.
 //
 // perClient, when above 0, bounds the connections one client (an address, an IPv6 /64)
-// may hold: one more is closed as soon as it is accepted, so that one machine cannot take
-// every slot. Behind a reverse proxy every connection comes from the proxy: pass 0.
+// may hold — and never more than a quarter of maxConns: one more is closed as soon as
+// it is accepted, so that one machine cannot take every slot. Behind a reverse proxy
+// every connection comes from the proxy: pass 0.
 func Listen(ln net.Listener, maxConns, perClient int, writeTimeout time.Duration) *Listener {
-	return &Listener{Listener: ln, slots: make(chan struct{}, max(1, maxConns)), timeout: writeTimeout, perClient: perClient,
+	maxConns = max(1, maxConns)
+	if perClient > 0 {
+		perClient = min(perClient, max(1, maxConns/4))
+	}
+	return &Listener{Listener: ln, slots: make(chan struct{}, maxConns), timeout: writeTimeout, perClient: perClient,
 		done: make(chan struct{}), idle: map[*progressConn]time.Time{}, clients: map[string]int{}}
 }
 

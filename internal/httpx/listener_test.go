@@ -126,7 +126,7 @@ func TestConnectionsPerClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lim := Listen(ln, 100, 3, time.Second)
+	lim := Listen(ln, 12, 100, time.Second) // a quarter of the 12: three
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }), ConnState: lim.ConnState}
 	go srv.Serve(lim)
 	defer srv.Close()

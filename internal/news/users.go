@@ -111,7 +111,8 @@ type UserStore interface {
 	// session of the user but the one with the token hash keep ("" ends them all).
 	SetPassword(ctx context.Context, userID int64, hash, keep string) error
 	// SetTOTP turns a user's second factor on (the secret, and the time step of the
-	// code that proved the app has it) or off ("" and 0).
+	// code that proved the app has it) or off ("" and 0). Turning it on while it is on
+	// is ErrConflict, decided in the same step as the write.
 	SetTOTP(ctx context.Context, userID int64, secret string, step int64) error
 	// UseTOTPStep marks the code of a time step as used, atomically: it returns true
 	// only if the user has a second factor and no code of that step or a later one was

@@ -293,12 +293,17 @@ func (db *DB) SetPassword(ctx context.Context, userID int64, hash, keep string) 
 
 // SetTOTP implements news.UserStore.
 func (db *DB) SetTOTP(ctx context.Context, userID int64, secret string, step int64) error {
-	res, err := db.write.ExecContext(ctx, `UPDATE users SET totp_secret = ?, totp_last_step = ? WHERE id = ?`, secret, step, userID)
+	// Turning it on is one conditional write: of two setups at once, one wins.
+	res, err := db.write.ExecContext(ctx, `UPDATE users SET totp_secret = ?, totp_last_step = ? WHERE id = ? AND (? = '' OR totp_secret = '')`,
+		secret, step, userID, secret)
 	if err != nil {
 		return fmt.Errorf("set second factor of user %d: %w", userID, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("user %d: %w", userID, news.ErrNotFound)
+		if _, err := db.User(ctx, userID); err != nil {
+			return err
+		}
+		return fmt.Errorf("user %d has a second factor already: %w", userID, news.ErrConflict)
 	}
 	return nil
 }

@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"TextWithControlCharactersRefused", testControlCharacters},
 		{"NodeRegistry", testNodes},
 		{"RevisionsBounded", testRevisionsBounded},
+		{"SecondFactorTurnedOnOnce", testTOTPOnOnce},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

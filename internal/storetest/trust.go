@@ -153,3 +153,28 @@ func testRevisionsBounded(t *testing.T, s Engine) {
 		t.Errorf("page %d of %d (%v), first %q", len(page), total, err, page[0].Markdown)
 	}
 }
+
+// Turning a second factor on while it is on is refused by the store in the same step as
+// the write: of two setups at once, one wins, and neither overwrites the other.
+func testTOTPOnOnce(t *testing.T, s Engine) {
+	ctx := context.Background()
+	u := &news.User{Email: "two@newsroom.example", Name: "Two Step", Role: news.RoleAuthor, PasswordHash: "$argon2id$x"}
+	if err := s.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetTOTP(ctx, u.ID, "FIRSTSECRETFIRSTSECRET", 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetTOTP(ctx, u.ID, "SECONDSECRETSECONDSE", 1); !errors.Is(err, news.ErrConflict) {
+		t.Errorf("a second secret while on: %v, want ErrConflict", err)
+	}
+	if got, _ := s.User(ctx, u.ID); got.TOTPSecret != "FIRSTSECRETFIRSTSECRET" {
+		t.Errorf("the secret was replaced: %q", got.TOTPSecret)
+	}
+	if err := s.SetTOTP(ctx, u.ID, "", 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetTOTP(ctx, u.ID, "SECONDSECRETSECONDSE", 1); err != nil {
+		t.Errorf("turning it on after turning it off: %v", err)
+	}
+}
