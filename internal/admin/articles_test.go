@@ -54,8 +54,8 @@ func (e *env) addSections(names ...string) {
 }
 
 func (e *env) revisions(id int64) int {
-	revs, _ := e.db.Revisions(context.Background(), id)
-	return len(revs)
+	_, n, _ := e.db.RevisionPage(context.Background(), id, 0, 0)
+	return n
 }
 
 func TestEditorialWorkflowByRole(t *testing.T) {
@@ -183,7 +183,7 @@ func TestRevisionHistoryAndRestore(t *testing.T) {
 		!strings.Contains(h.body, "<ins>Line two, changed.</ins>") || !strings.Contains(h.body, "The author") {
 		t.Fatalf("history: %d\n%s", h.status, h.body)
 	}
-	revs, _ := e.db.Revisions(context.Background(), id)
+	revs, _, _ := e.db.RevisionPage(context.Background(), id, 10, 0)
 	r := b.post(fmt.Sprintf("%s/restore/%d", path, revs[1].ID), url.Values{"csrf": {b.csrf()}})
 	if r.status != 303 {
 		t.Fatalf("restore: %d", r.status)

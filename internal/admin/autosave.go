@@ -299,7 +299,7 @@ func (s *Server) recoverForm(r *http.Request, u *news.User, a *news.Article, b *
 			return "The autosaved text is back in the form. Save to keep it."
 		}
 		var last news.Revision
-		if revs, _ := s.store.Revisions(r.Context(), a.ID); len(revs) > 0 {
+		if revs, _, _ := s.store.RevisionPage(r.Context(), a.ID, 1, 0); len(revs) > 0 {
 			last = *revs[0]
 		}
 		if f.SavedAt.After(last.CreatedAt) {

@@ -33,8 +33,6 @@ type Store interface {
 	// standfirst is empty, the start of BodyHTML.
 	Neighbours(ctx context.Context, a *Article, now time.Time) (prev, next *Article, err error)
 
-	// Revisions lists an article's saved versions, newest first.
-	Revisions(ctx context.Context, articleID int64) ([]*Revision, error)
 	// RevisionPage returns at most limit of an article's versions, newest first, from
 	// offset, and how many there are in all (limit 0: only the count). A write keeps
 	// the newest MaxRevisions versions, and records none when nothing changed.

@@ -31,25 +31,6 @@ func scanRevision(row scanner) (*news.Revision, error) {
 	return &r, nil
 }
 
-// Revisions implements news.Store.
-func (db *DB) Revisions(ctx context.Context, articleID int64) ([]*news.Revision, error) {
-	rows, err := db.reads.QueryContext(ctx, `SELECT `+revisionColumns+` FROM revisions r LEFT JOIN users u ON u.id = r.user_id
-		WHERE r.article_id = ? ORDER BY r.id DESC`, articleID)
-	if err != nil {
-		return nil, fmt.Errorf("revisions of article %d: %w", articleID, err)
-	}
-	defer rows.Close()
-	var out []*news.Revision
-	for rows.Next() {
-		r, err := scanRevision(rows)
-		if err != nil {
-			return nil, fmt.Errorf("revisions of article %d: %w", articleID, err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
 // RevisionPage implements news.Store.
 func (db *DB) RevisionPage(ctx context.Context, articleID int64, limit, offset int) ([]*news.Revision, int, error) {
 	var total int

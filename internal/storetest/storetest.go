@@ -624,7 +624,7 @@ func testRevisionsAndSchedule(t *testing.T, s Engine) {
 	if err := s.UpdateArticle(ctx, a); err != nil {
 		t.Fatal(err)
 	}
-	revs, err := s.Revisions(ctx, a.ID)
+	revs, _, err := s.RevisionPage(ctx, a.ID, news.MaxRevisions, 0)
 	if err != nil || len(revs) != 2 {
 		t.Fatalf("%d revisions, %v; want 2", len(revs), err)
 	}
