@@ -260,17 +260,12 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 	}
 	refuse := func(status int, msg string) { s.renderEditor(w, r, u, a, b, status, msg) }
 
-	// Every save renders Markdown and may keep a version: a writer's saves are a token
-	// bucket in the store (a burst for a busy minute, then one every two seconds), so no
-	// account, however trusted, can fill the disk or the CPU in a loop.
-	if wait, err := s.store.TakeToken(ctx, fmt.Sprintf("article-save:user:%d", u.ID), 30, 2*time.Second, now); err != nil || wait > 0 {
-		secs := int(wait.Seconds()) + 1
-		if err != nil {
-			s.log.Error("count an article save", "user", u.ID, "err", err)
-			refuse(http.StatusServiceUnavailable, "The article could not be saved just now. Please try again; your text is still in the form.")
-			return
-		}
-		w.Header().Set("Retry-After", strconv.Itoa(secs))
+	if wait, err := s.take(r, u, saveRate); err != nil {
+		s.log.Error("count an article save", "user", u.ID, "err", err)
+		refuse(http.StatusServiceUnavailable, "The article could not be saved just now. Please try again; your text is still in the form.")
+		return
+	} else if wait > 0 {
+		secs := retryAfter(w, wait)
 		refuse(http.StatusTooManyRequests, fmt.Sprintf("You are saving very often: please wait %d seconds, then save again. Nothing was saved; your text is still in the form.", secs))
 		return
 	}

@@ -31,11 +31,33 @@ const (
 	maxKeptAutosave = 20 // autosaves: one per article with unsaved changes
 )
 
-// A user's previews: previewBurst at once, then one every previewEvery (see preview).
-const (
-	previewBurst = 10
-	previewEvery = time.Second
+// A writer's work on articles is a token bucket per writer and kind in the store (a
+// burst at once, then one every so often), so that no account, however trusted, can
+// fill the disk or the CPU in a loop: saves (each renders Markdown and may keep a
+// version), previews (each renders), autosaves (each writes up to a megabyte).
+var (
+	saveRate     = writerRate{"article-save", 30, 2 * time.Second}
+	previewRate  = writerRate{"preview", 10, time.Second}
+	autosaveRate = writerRate{"autosave", 20, 5 * time.Second}
 )
+
+type writerRate struct {
+	kind  string
+	burst int
+	every time.Duration
+}
+
+// take spends one of u's tokens of the kind, or returns how long until one is there.
+func (s *Server) take(r *http.Request, u *news.User, rate writerRate) (time.Duration, error) {
+	return s.store.TakeToken(r.Context(), s.limitKey(rate.kind, strconv.FormatInt(u.ID, 10)), rate.burst, rate.every, s.cfg.Now())
+}
+
+// retryAfter says when to come back, in whole seconds (at least one).
+func retryAfter(w http.ResponseWriter, wait time.Duration) int {
+	secs := int(wait.Seconds()) + 1
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	return secs
+}
 
 var editorField = func() map[string]bool {
 	m := map[string]bool{}
@@ -85,10 +107,9 @@ func autosaveKey(u *news.User, articleID int64) string {
 // revision for every few seconds of typing); the editor offers it back when it is
 // newer than the article.
 func (s *Server) autosave(w http.ResponseWriter, r *http.Request, u *news.User) {
-	// The editor's script autosaves every 15 s: a writer's autosaves are a token
-	// bucket in the store, so that no script can write megabytes in a loop.
-	if wait, err := s.store.TakeToken(r.Context(), fmt.Sprintf("autosave:user:%d", u.ID), 20, 5*time.Second, s.cfg.Now()); err != nil || wait > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+	// The editor's script autosaves every 15 s; more is a script in a loop.
+	if wait, err := s.take(r, u, autosaveRate); err != nil || wait > 0 {
+		retryAfter(w, wait)
 		http.Error(w, "Not autosaved: too many autosaves at once. The next one will be.", http.StatusTooManyRequests)
 		return
 	}
@@ -120,8 +141,8 @@ func (s *Server) autosave(w http.ResponseWriter, r *http.Request, u *news.User) 
 // Rendering is bounded (render.MarkdownContext): a body too complex to render in its
 // budget is answered 422 with the reason, which the editor shows in the preview's place.
 //
-// Previews are a token bucket per user in the store (previewBurst at once, then one
-// every previewEvery): renders are few at a time across the process, and one writer's
+// Previews are a token bucket per user in the store (previewRate: a burst, then
+// one a second): renders are few at a time across the process, and one writer's
 // loop of heavy previews must not keep everyone else's saves waiting behind it. The
 // editor's script asks for one at most every 500 ms while its writer types, so a person
 // never meets the limit for long; past it the answer is 429 with a line the editor
@@ -132,14 +153,14 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, u *news.User) {
 		w.WriteHeader(status)
 		w.Write([]byte(`<p class="preview-error" role="alert">` + html.EscapeString(msg) + "</p>"))
 	}
-	wait, err := s.store.TakeToken(r.Context(), s.limitKey("preview", strconv.FormatInt(u.ID, 10)), previewBurst, previewEvery, s.cfg.Now())
+	wait, err := s.take(r, u, previewRate)
 	if err != nil {
 		s.log.Error("count a preview", "user", u.ID, "err", err)
 		refuse(http.StatusServiceUnavailable, "The preview could not be made just now. Your text is safe in the form; the preview comes back as you type.")
 		return
 	}
 	if wait > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		retryAfter(w, wait)
 		refuse(http.StatusTooManyRequests, "Previews are coming too fast, so this one was skipped. Your text is safe in the form; pause for a second and the preview catches up.")
 		return
 	}

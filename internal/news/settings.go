@@ -5,13 +5,11 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
-	"golang.org/x/net/idna"
 	"golang.org/x/text/language"
 )
 
@@ -130,7 +128,7 @@ func ParseSettings(stored map[string]string) (*Settings, error) {
 			return nil, fmt.Errorf("setting %s, line %d: want a name and a URL", SettingSocialLinks, i+1)
 		}
 		name, link := strings.TrimSpace(line[:cut]), line[cut+1:]
-		if u, err := url.Parse(link); err != nil || (u.Scheme != "https" && u.Scheme != "http") || !ValidHost(u.Hostname()) {
+		if u, err := url.Parse(link); err != nil || (u.Scheme != "https" && u.Scheme != "http") || !validHost(u.Hostname()) {
 			return nil, fmt.Errorf("setting %s, line %d: %q is not a web address", SettingSocialLinks, i+1, link)
 		}
 		s.SocialLinks = append(s.SocialLinks, Link{Name: name, URL: link})
@@ -142,7 +140,7 @@ func ParseSettings(stored map[string]string) (*Settings, error) {
 		return nil, fmt.Errorf("setting %s: %q is not yes or no", SettingCommentsClosed, v)
 	}
 	if s.Logo = strings.TrimSpace(get(SettingLogo)); s.Logo != "" {
-		if u, err := url.Parse(s.Logo); err != nil || !(strings.HasPrefix(s.Logo, "/") && !strings.HasPrefix(s.Logo, "//") || u.Scheme == "https" && ValidHost(u.Hostname())) {
+		if u, err := url.Parse(s.Logo); err != nil || !(strings.HasPrefix(s.Logo, "/") && !strings.HasPrefix(s.Logo, "//") || u.Scheme == "https" && validHost(u.Hostname())) {
 			return nil, fmt.Errorf("setting %s: %q is not an address on this site or an https address", SettingLogo, s.Logo)
 		}
 	}
@@ -216,17 +214,4 @@ func EnsureSecret(ctx context.Context, store Store) error {
 	return store.SetSettings(ctx, map[string]string{SettingSecret: NewSecret()})
 }
 
-// hostProfile is IDNA's profile for looking a name up (UTS #46 with the STD3 rules and
-// the Bidi rule, RFC 5891 §5) with DNS's length limits.
-var hostProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.VerifyDNSLength(true))
-
-// ValidHost reports whether host, from a web address, is an IP address or a name that
-// can be looked up (IDNA's lookup rules): a link to any other host is an invalid link in
-// every page that shows it.
-func ValidHost(host string) bool {
-	if _, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
-		return true
-	}
-	_, err := hostProfile.ToASCII(host)
-	return host != "" && err == nil
-}
+func validHost(h string) bool { _, ok := ASCIIHost(h); return ok }

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"net/netip"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -10,7 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
-	"golang.org/x/net/idna"
+
+	"broadsheet/internal/news"
 )
 
 // MaxWebURLBytes is the longest web address NormalizeWebURL accepts, in bytes.
@@ -21,12 +21,6 @@ const MaxWebURLBytes = 2000
 type WebURLError struct{ Reason string }
 
 func (e *WebURLError) Error() string { return e.Reason }
-
-// hostProfile is IDNA's profile for looking a name up (UTS #46 non-transitional
-// processing with the STD3 ASCII rules, hyphen and joiner checks and the Bidi rule: RFC
-// 5891 §5, as idna.Lookup), with the DNS length limits (labels of 1 to 63 bytes, names of
-// at most 253) that a name must also meet to be looked up at all.
-var hostProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.VerifyDNSLength(true))
 
 // NormalizeWebURL checks a web address a person typed (a commenter's website, a social
 // link, a logo's address) and returns it as a browser would send it: "http" or "https"
@@ -40,7 +34,7 @@ var hostProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.VerifyDNSL
 // with spaces or control characters, of a scheme other than http and https
 // ("javascript:…", "mailto:…"), with a user name or password, with an invalid port, or
 // whose host is neither an IP address nor a name valid under IDNA's lookup rules
-// (hostProfile): "https://＜script＞alert(1)＜/script＞" is refused, because its
+// (news.ASCIIHost): "https://＜script＞alert(1)＜/script＞" is refused, because its
 // full-width ＜ maps to '<', which no host name may hold.
 func NormalizeWebURL(raw string) (string, error) {
 	s := strings.TrimFunc(raw, unicode.IsSpace)
@@ -135,32 +129,12 @@ func uriScheme(s string) (string, bool) {
 	return s[:i], true
 }
 
-// checkHost returns a host in its normal ASCII form, or why it is not one: an IPv6
-// literal (without zone), an IPv4 address in dotted decimal, or a name valid under
-// hostProfile whose last label is not a number (a name such as "1.2.3.999" or "0x7f.1" is
-// read by browsers as an IPv4 address, and then must be one).
+// checkHost returns a host in its normal ASCII form (news.ASCIIHost), or why it is not
+// one.
 func checkHost(h string) (string, error) {
-	bad := &WebURLError{"The site's name in that web address (the part after //) is not a valid domain name or IP address."}
-	if strings.Contains(h, ":") {
-		a, err := netip.ParseAddr(h)
-		if err != nil || !a.Is6() || a.Zone() != "" {
-			return "", bad
-		}
-		return "[" + a.String() + "]", nil
-	}
-	h = strings.TrimSuffix(h, ".") // the root of a fully qualified name
-	a, err := hostProfile.ToASCII(h)
-	if err != nil || a == "" {
-		return "", bad
-	}
-	last := a[strings.LastIndexByte(a, '.')+1:]
-	if numeric := strings.Trim(last, "0123456789") == "" ||
-		(strings.HasPrefix(last, "0x") && strings.Trim(last[2:], "0123456789abcdef") == ""); numeric {
-		ip, err := netip.ParseAddr(a)
-		if err != nil || !ip.Is4() {
-			return "", bad
-		}
-		return ip.String(), nil
+	a, ok := news.ASCIIHost(h)
+	if !ok {
+		return "", &WebURLError{"The site's name in that web address (the part after //) is not a valid domain name or IP address."}
 	}
 	return a, nil
 }
