@@ -6,11 +6,13 @@ package feed
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"encoding/xml"
 	"html"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -22,13 +24,18 @@ type Feed struct {
 	Language    string
 	SiteURL     string // the HTML page the feed follows, absolute
 	FeedURL     string // this feed's own address (its format's), absolute
-	Updated     time.Time
-	Items       []Item
+	// ID is the feed's permanent identity (Atom's feed id); empty, its address.
+	ID      string
+	Updated time.Time
+	Items   []Item
 }
 
 // Item is one article of a feed.
 type Item struct {
-	ID          string // permanent: the article's canonical URL
+	// ID is the item's permanent identity (RSS guid, Atom id, JSON Feed id): an
+	// absolute URI or IRI that never changes, such as a tag: URI (RFC 4151); when it is
+	// not URL, RSS marks it isPermaLink="false".
+	ID          string
 	URL         string // absolute
 	Title       string
 	Summary     string // plain text
@@ -117,7 +124,7 @@ func RSS(f Feed) []byte {
 	}
 	for _, it := range f.Items {
 		ri := rssItem{
-			Title: it.Title, Link: ToURI(it.URL), GUID: rssGUID{IsPermaLink: "true", Value: ToURI(it.ID)},
+			Title: it.Title, Link: ToURI(it.URL), GUID: rssGUID{IsPermaLink: strconv.FormatBool(it.ID == it.URL), Value: ToURI(it.ID)},
 			PubDate: it.Published.UTC().Format(time.RFC1123Z), Creator: it.Author, Categories: it.Categories,
 			Description: html.EscapeString(it.Summary), Content: cdata{it.ContentHTML},
 		}
@@ -200,7 +207,7 @@ type atomContent struct {
 // Atom writes the feed as Atom 1.0 with the full content as escaped HTML.
 func Atom(f Feed) []byte {
 	doc := atomDoc{
-		Lang: f.Language, Title: f.Title, Subtitle: f.Description, ID: ToURI(f.FeedURL),
+		Lang: f.Language, Title: f.Title, Subtitle: f.Description, ID: ToURI(cmp.Or(f.ID, f.FeedURL)),
 		Updated: rfc3339(f.Updated), Gen: "Broadsheet",
 		Links: []atomLink{{Href: ToURI(f.SiteURL), Rel: "alternate", Type: "text/html"}, {Href: ToURI(f.FeedURL), Rel: "self", Type: "application/atom+xml"}},
 	}

@@ -73,6 +73,10 @@ type Article struct {
 	// import of the same file adds nothing.
 	Source   string
 	SourceID string
+	// FeedID is the identity the article brought for feeds (an imported GUID), kept
+	// for ever; empty, the site mints one (see ArticleFeedID). Stores write it when the
+	// article is created and never change it.
+	FeedID string
 
 	// OwnerID is the newsroom user whose article it is (0 for imports).
 	OwnerID int64

@@ -59,7 +59,7 @@ func (s *Server) feed(r *http.Request, st *siteState) (*response, error) {
 	}
 	f := feed.Feed{
 		Title: title, Description: description, Language: st.settings.Language,
-		SiteURL: s.absURL(dir), FeedURL: s.absURL(r.URL.Path),
+		SiteURL: s.absURL(dir), FeedURL: s.absURL(r.URL.Path), ID: news.FeedListID(st.feedIDBase, dir),
 	}
 	for _, a := range arts {
 		u := s.absURL(articlePath(a, st.settings.Location))
@@ -70,7 +70,9 @@ func (s *Server) feed(r *http.Request, st *siteState) (*response, error) {
 		if err != nil {
 			return nil, fmt.Errorf("feed: the site's base URL %q gives article addresses such as %q that are not absolute (%w); set --base-url to e.g. https://news.example.org", s.cfg.BaseURL, u, err)
 		}
-		it := feed.Item{ID: u, URL: u, Title: a.Title, Summary: summary(a, 300), ContentHTML: feedContent(a, base),
+		// The ID is minted once: a rename, a new publication time, a new domain or time
+		// zone change the address (u) but never what feed readers know the story by.
+		it := feed.Item{ID: news.ArticleFeedID(st.feedIDBase, a), URL: u, Title: a.Title, Summary: summary(a, 300), ContentHTML: feedContent(a, base),
 			Published: a.PublishedAt}
 		if a.WasUpdated() {
 			it.Updated = a.UpdatedAt

@@ -311,6 +311,9 @@ func TestMachineReadAddressesAreURIs(t *testing.T) {
 				listed := false
 				for _, addr := range docAddresses(t, docs[i], p.body) {
 					u, err := url.Parse(addr)
+					if u != nil && u.Scheme == "tag" && isURI(addr) {
+						continue // a feed ID (RFC 4151), an identity rather than an address
+					}
 					if !isURI(addr) || err != nil || u.Scheme == "" || u.Host != host {
 						t.Errorf("%s: address %q is not a URI on %s", docs[i], addr, host)
 						continue
@@ -543,7 +546,9 @@ func TestFeedDatesCarryTheirZone(t *testing.T) {
 	var atom struct {
 		Updated string `xml:"updated"`
 		Entries []struct {
-			ID        string `xml:"id"`
+			Link struct {
+				Href string `xml:"href,attr"`
+			} `xml:"link"`
 			Published string `xml:"published"`
 			Updated   string `xml:"updated"`
 		} `xml:"entry"`
@@ -553,7 +558,7 @@ func TestFeedDatesCarryTheirZone(t *testing.T) {
 	}
 	check("Atom", "updated", atom.Updated, newest)
 	for _, en := range atom.Entries {
-		a := article("Atom", en.ID)
+		a := article("Atom", en.Link.Href)
 		check("Atom", "published", en.Published, a.PublishedAt)
 		check("Atom", "updated", en.Updated, lastChange(a))
 		checked++

@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -204,6 +205,9 @@ func (s *Server) article(r *http.Request, st *siteState) (*response, error) {
 	// Slugs are stored in NFC; an address typed with decomposed letters finds the
 	// article, and is sent on to its canonical form below.
 	a, err := s.store.ArticleBySlug(ctx, news.NFC(r.PathValue("slug")))
+	if errors.Is(err, news.ErrNotFound) {
+		return s.formerAddress(ctx, st, news.NFC(r.PathValue("slug"))) // a renamed story's old address
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +216,7 @@ func (s *Server) article(r *http.Request, st *siteState) (*response, error) {
 	}
 	want := articlePath(a, st.settings.Location)
 	if r.URL.Path != want {
-		return &response{status: http.StatusMovedPermanently, location: want}, nil
+		return movedTo(a, want), nil
 	}
 	form := &commentForm{}
 	if v := r.URL.Query().Get("replytocom"); v != "" {

@@ -150,6 +150,8 @@ type siteState struct {
 	settings *news.Settings
 	sections []*news.Section
 	chrome   *chrome
+	// feedIDBase begins every feed ID (news.SettingFeedIDBase).
+	feedIDBase string
 	// notFound is the 404 page, rendered on first use: an address that is not there
 	// costs a lookup, never a render.
 	notFound atomic.Pointer[pagecache.Page]
@@ -186,6 +188,12 @@ func New(ctx context.Context, store Store, cfg Config) (*Server, error) {
 	if cfg.PageCache {
 		s.cache = pagecache.New(cfg.CacheBytes, cfg.Now)
 	}
+	// Feed IDs are minted once for the site, from its address on the day of its first
+	// start (before the change log is read: the write is no change to apply); a database
+	// that cannot be written serves readers with IDs minted in memory.
+	if _, err := news.EnsureFeedIDBase(ctx, store, cfg.BaseURL, cfg.Now()); err != nil {
+		s.log.Error("feed IDs are not stored, so they may change", "err", err)
+	}
 	last, err := store.LastChange(ctx)
 	if err != nil {
 		return nil, err
@@ -219,7 +227,12 @@ func (s *Server) loadState(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	st := &siteState{settings: settings, sections: sections}
+	st := &siteState{settings: settings, sections: sections, feedIDBase: stored[news.SettingFeedIDBase]}
+	if st.feedIDBase == "" {
+		if st.feedIDBase, err = news.NewFeedIDBase(s.cfg.BaseURL, s.now()); err != nil {
+			return err
+		}
+	}
 	if st.chrome, err = s.renderChrome(st, s.now().In(settings.Location).Year()); err != nil {
 		return err
 	}

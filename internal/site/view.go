@@ -167,6 +167,17 @@ func (s *Server) page(fn func(r *http.Request, st *siteState) (*response, error)
 			s.serveError(w, r, st, err)
 			return
 		}
+		if resp.location != "" && resp.deps != nil {
+			// A permanent redirect the store's changes can invalidate: cached.
+			p := s.redirectPage(resp)
+			if s.cache != nil && !resp.private {
+				if key, ok := s.cacheKey(r); ok {
+					s.cache.Put(key, p, epoch)
+				}
+			}
+			p.ServeHTTP(w, r)
+			return
+		}
 		if resp.location != "" {
 			http.Redirect(w, r, resp.location, resp.status)
 			return

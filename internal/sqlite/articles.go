@@ -23,7 +23,8 @@ const articleColumns = `a.id, a.slug, a.title, a.standfirst, a.body_markdown, a.
 	s.id, s.slug, s.name, s.description, s.position,
 	(SELECT COUNT(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'approved'),
 	(SELECT group_concat(t.id || char(30) || t.slug || char(30) || t.name, char(31) ORDER BY at.position, t.name)
-		FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id)`
+		FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id),
+	a.feed_id`
 
 const articleFrom = ` FROM articles a
 	LEFT JOIN authors au ON au.id = a.author_id
@@ -63,7 +64,8 @@ func scanArticle(row scanner) (*news.Article, error) {
 		&a.CommentsClosed, &a.Source, &a.SourceID, &a.OwnerID,
 		&auID, &auSlug, &auName, &auEmail, &auBio,
 		&sID, &sSlug, &sName, &sDesc, &sPos,
-		&a.CommentCount, &tags)
+		&a.CommentCount, &tags,
+		&a.FeedID)
 	if err != nil {
 		return nil, err
 	}
@@ -268,6 +270,10 @@ func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
 		if err := resolveRefs(ctx, tx, a, now, nil); err != nil {
 			return err
 		}
+		addressKeys, err := keepAddresses(ctx, tx, nil, a, now)
+		if err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO articles (slug, title, standfirst, body_markdown, body_html, status,
 			published_at, updated_at, created_at, correction_note, seo_description, author_id, section_id,
 			image_url, image_alt, image_caption, image_width, image_height, comments_closed, source, source_id, owner_id, image_srcset)
@@ -279,7 +285,10 @@ func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
 			return fmt.Errorf("insert article: %w", err)
 		}
 		a.ID, _ = res.LastInsertId()
-		return finishArticleWrite(ctx, tx, a, now, nil, true)
+		if err := storeFeedID(ctx, tx, a); err != nil {
+			return err
+		}
+		return finishArticleWrite(ctx, tx, a, now, addressKeys, true)
 	})
 	if err != nil {
 		restore()
@@ -313,6 +322,11 @@ func (db *DB) UpdateArticle(ctx context.Context, a *news.Article) error {
 		if err != nil {
 			return err
 		}
+		addressKeys, err := keepAddresses(ctx, tx, old, a, now)
+		if err != nil {
+			return err
+		}
+		oldKeys = append(oldKeys, addressKeys...)
 		args := append(articleValues(a), a.ID)
 		_, err = tx.ExecContext(ctx, `UPDATE articles SET slug = ?, title = ?, standfirst = ?, body_markdown = ?, body_html = ?,
 			status = ?, published_at = ?, updated_at = ?, created_at = ?, correction_note = ?, seo_description = ?,

@@ -104,6 +104,11 @@ func (db *DB) ImportStream(ctx context.Context, items iter.Seq2[*news.ImportItem
 			return news.ImportResult{}, fmt.Errorf("import item %d (%s %s): %w", n, it.Article.Source, it.Article.SourceID, err)
 		}
 	}
+	if res.Articles > 0 {
+		if err := dropTakenSlugRedirects(ctx, tx); err != nil {
+			return news.ImportResult{}, err
+		}
+	}
 	if res.Articles+res.Comments+res.Sections+res.Tags+res.Authors > 0 {
 		if err := recordChange(ctx, tx, now, news.KeyAll); err != nil {
 			return news.ImportResult{}, err
@@ -255,6 +260,9 @@ func (im *importer) insertArticle(ctx context.Context, a *news.Article, now time
 	}
 	if a.ID, err = r.LastInsertId(); err != nil {
 		return fmt.Errorf("insert article: %w", err)
+	}
+	if err := storeFeedID(ctx, im.tx, a); err != nil {
+		return err
 	}
 	clear(im.seenTags)
 	for i, t := range a.Tags {
