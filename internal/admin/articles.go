@@ -248,6 +248,7 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 			return
 		}
 	}
+	addressBefore := s.publicPath(a, now)
 	f := r.PostForm
 	b := &editBody{ID: a.ID, Status: a.Status, Title: strings.TrimSpace(f.Get("title")), Standfirst: strings.TrimSpace(f.Get("standfirst")),
 		Body: strings.ReplaceAll(f.Get("body"), "\r\n", "\n"), Section: strings.TrimSpace(f.Get("section")), Tags: f.Get("tags"),
@@ -412,6 +413,9 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 		news.StatusPublished: "Published.", news.StatusScheduled: "Scheduled.", news.StatusUnpublished: "Unpublished.", news.StatusTrash: "Moved to the trash."}[a.Status]
 	if len(removed) > 0 {
 		done += " " + removedMessage(removed)
+	}
+	if moved := s.addressChanged(addressBefore, a, now); moved != "" {
+		done += " " + moved
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/articles/%d?done=%s", a.ID, url.QueryEscape(done)), http.StatusSeeOther)
 }
@@ -630,7 +634,11 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
 		return
 	}
 	s.sync(r)
-	http.Redirect(w, r, fmt.Sprintf("/admin/articles/%d?done=Version+restored.", a.ID), http.StatusSeeOther)
+	done := "Version restored."
+	if moved := s.addressChanged(s.publicPath(&before, s.cfg.Now()), a, s.cfg.Now()); moved != "" {
+		done += " " + moved
+	}
+	http.Redirect(w, r, fmt.Sprintf("/admin/articles/%d?done=%s", a.ID, url.QueryEscape(done)), http.StatusSeeOther)
 }
 
 // Diff bounds: the comparison table has at most maxDiffCells cells (lines of one version

@@ -1,0 +1,62 @@
+package admin_test
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"broadsheet/internal/news"
+)
+
+// The editor is told when a save moves a published story to a new address, and that
+// the old address leads there; a draft's rename says nothing of the kind.
+func TestEditorSaysTheAddressChanged(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(news.RoleEditor)
+	b := e.browser()
+	b.login("editor@newsroom.example")
+	id, r := b.write("/admin/articles", "publish", map[string]string{"title": "Tram line 4 reopens", "body": "Text."})
+	if id == 0 {
+		t.Fatalf("publish: %d", r.status)
+	}
+	e.clock.Add(10 * time.Minute)
+	path := fmt.Sprintf("/admin/articles/%d", id)
+	published := regexp.MustCompile(`name="published" type="datetime-local" value="([^"]*)"`).FindStringSubmatch(b.get(path).body)
+	if published == nil {
+		t.Fatal("no publication time in the editor")
+	}
+	oldPath := e.site.ArticlePath(e.stored(id))
+	_, r = b.write(path, "save", map[string]string{"title": "Tram line 4 reopens", "body": "Text.", "published": published[1],
+		"slug": "tram-line-4-back-in-service"})
+	if r.status != 303 {
+		t.Fatalf("rename: %d\n%s", r.status, r.body)
+	}
+	newPath := e.site.ArticlePath(e.stored(id))
+	want := "The address changed: " + oldPath + " now redirects to " + newPath + "."
+	loc, _ := url.Parse(r.header.Get("Location"))
+	if done := loc.Query().Get("done"); !strings.Contains(done, want) {
+		t.Errorf("after the rename the editor is told %q, want %q", done, want)
+	}
+	if page := b.get(loc.String()).body; !strings.Contains(page, "The address changed: "+oldPath) {
+		t.Error("the editor's page does not show that the address changed")
+	}
+	// The old address does lead there.
+	if p := e.browser().get(oldPath); p.status != 301 || p.header.Get("Location") != newPath {
+		t.Errorf("%s: %d to %q, want 301 to %s", oldPath, p.status, p.header.Get("Location"), newPath)
+	}
+
+	// A save that keeps the address says nothing of it; nor does renaming a draft.
+	_, r = b.write(path, "save", map[string]string{"title": "Tram line 4 reopens", "body": "Text, corrected.", "published": published[1],
+		"slug": "tram-line-4-back-in-service"})
+	if strings.Contains(r.header.Get("Location"), "address+changed") {
+		t.Errorf("an unchanged address reported as changed: %s", r.header.Get("Location"))
+	}
+	draft, _ := b.write("/admin/articles", "save", map[string]string{"title": "Working title", "body": "Text."})
+	_, r = b.write(fmt.Sprintf("/admin/articles/%d", draft), "save", map[string]string{"title": "Working title", "body": "Text.", "slug": "final-title"})
+	if r.status != 303 || strings.Contains(r.header.Get("Location"), "address+changed") {
+		t.Errorf("a draft's rename: %d, %s", r.status, r.header.Get("Location"))
+	}
+}
