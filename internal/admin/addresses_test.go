@@ -1,6 +1,7 @@
 package admin_test
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -48,9 +49,23 @@ func TestEditorSaysTheAddressChanged(t *testing.T) {
 		t.Errorf("%s: %d to %q, want 301 to %s", oldPath, p.status, p.header.Get("Location"), newPath)
 	}
 
+	// Restoring the first version takes the first address back, and says so.
+	revs, _, err := e.db.RevisionPage(context.Background(), id, news.MaxRevisions, 0)
+	if err != nil || len(revs) < 2 {
+		t.Fatalf("revisions: %d, %v", len(revs), err)
+	}
+	r = b.post(fmt.Sprintf("%s/restore/%d", path, revs[len(revs)-1].ID), url.Values{"csrf": {b.csrf()}})
+	loc, _ = url.Parse(r.header.Get("Location"))
+	if want := "The address changed: " + newPath + " now redirects to " + oldPath + "."; r.status != 303 || !strings.Contains(loc.Query().Get("done"), want) {
+		t.Errorf("restore: %d, told %q, want %q", r.status, loc.Query().Get("done"), want)
+	}
+	if p := e.browser().get(newPath); p.status != 301 || p.header.Get("Location") != oldPath {
+		t.Errorf("%s after the restore: %d to %q, want 301 to %s", newPath, p.status, p.header.Get("Location"), oldPath)
+	}
+
 	// A save that keeps the address says nothing of it; nor does renaming a draft.
 	_, r = b.write(path, "save", map[string]string{"title": "Tram line 4 reopens", "body": "Text, corrected.", "published": published[1],
-		"slug": "tram-line-4-back-in-service"})
+		"slug": "tram-line-4-reopens"})
 	if strings.Contains(r.header.Get("Location"), "address+changed") {
 		t.Errorf("an unchanged address reported as changed: %s", r.header.Get("Location"))
 	}

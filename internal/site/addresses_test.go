@@ -2,6 +2,8 @@ package site_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -313,5 +315,44 @@ func TestStoredFeedIDIsKept(t *testing.T) {
 	}
 	if body := e.get("/feed.xml").body; !strings.Contains(body, `<guid isPermaLink="false">http://old.example.org/?p=1234</guid>`) {
 		t.Errorf("RSS lacks the stored GUID as no permalink")
+	}
+}
+
+// BenchmarkFormerAddress measures a renamed story's old address answered by the
+// redirect lookup (page cache off), from the cache, and an address that is no story's
+// (the lookup that finds nothing); compare them with each other and with
+// BenchmarkArticle, not with a fixed time.
+func BenchmarkFormerAddress(b *testing.B) {
+	for _, c := range []struct {
+		name     string
+		cached   bool
+		path     string
+		wantCode int
+	}{
+		{"uncached", false, "", http.StatusMovedPermanently},
+		{"cached", true, "", http.StatusMovedPermanently},
+		{"nothing", true, "/2025/06/02/no-such-story/", http.StatusNotFound},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			t := &testing.T{}
+			e := newEnv(t, 200, func(cfg *site.Config) { cfg.PageCache = c.cached })
+			a := e.arts[100]
+			path := c.path
+			if path == "" {
+				path = e.srv.ArticlePath(a)
+				a.Slug += "-renamed"
+				e.update(a)
+			}
+			req := httptest.NewRequest("GET", path, nil)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				rec := httptest.NewRecorder()
+				e.srv.ServeHTTP(rec, req)
+				if rec.Code != c.wantCode {
+					b.Fatal(rec.Code)
+				}
+			}
+		})
 	}
 }
