@@ -74,21 +74,6 @@ func (s *Server) messageHTML(msg string) template.HTML {
 	return template.HTML(b.String())
 }
 
-// messageText is a message with its markers as plain text (for a log or a script).
-func (s *Server) messageText(msg string) string {
-	return markerRe.ReplaceAllStringFunc(msg, func(m string) string {
-		sub := markerRe.FindStringSubmatch(m)
-		t, err := time.Parse(time.RFC3339, sub[2])
-		if err != nil {
-			return m
-		}
-		if sub[1] == "clock" {
-			return timeText(t, s.location(), layoutClock)
-		}
-		return timeText(t, s.location(), layoutLong)
-	})
-}
-
 // The editor's publication time.
 //
 // The field is a datetime-local input: a date and a time to the minute in the site's
@@ -127,7 +112,7 @@ type pubTime struct {
 // of the tz database, else the site's.
 func (s *Server) formZone(name string) *time.Location {
 	loc := s.location()
-	if name == "" || name == loc.String() || len(name) > 64 {
+	if name == "" || name == loc.String() || name == "Local" || len(name) > 64 { // "Local" is the server's, not a zone
 		return loc
 	}
 	if other, err := time.LoadLocation(name); err == nil {

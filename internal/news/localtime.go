@@ -183,9 +183,15 @@ func (lt LocalTime) Explain() string {
 	if lt.Wall.Second() != 0 {
 		wall = lt.Wall.Format("2 January 2006 15:04:05")
 	}
+	clock := func(t time.Time) string {
+		if t.Second() != 0 { // a local mean time's change, e.g. 12:03:58 LMT
+			return t.Format("15:04:05")
+		}
+		return t.Format("15:04")
+	}
 	before := lt.Transition.Add(-time.Second).In(lt.Zone)
-	from := lt.Transition.In(time.FixedZone("", lt.OffsetBefore)).Format("15:04") + " " + ZoneLabel(before)
-	to := lt.Transition.In(lt.Zone).Format("15:04") + " " + ZoneLabel(lt.Transition.In(lt.Zone))
+	from := clock(lt.Transition.In(time.FixedZone("", lt.OffsetBefore))) + " " + ZoneLabel(before)
+	to := clock(lt.Transition.In(lt.Zone)) + " " + ZoneLabel(lt.Transition.In(lt.Zone))
 	if lt.Kind == LocalGap {
 		return fmt.Sprintf("%s does not exist in %s (clocks go forward from %s to %s)", wall, lt.Zone, from, to)
 	}

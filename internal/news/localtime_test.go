@@ -58,6 +58,11 @@ func TestResolveLocal(t *testing.T) {
 		{"Pacific/Apia", "2011-12-30T12:00:00", want{LocalGap, []string{"2011-12-29T22:00:00Z", "2011-12-30T22:00:00Z"}}},
 		{"Pacific/Apia", "2011-12-31T00:00:00", want{LocalNormal, []string{"2011-12-30T10:00:00Z"}}},
 		{"Asia/Kathmandu", "1986-01-01T00:10:00", want{LocalGap, []string{"1985-12-31T18:25:00Z", "1985-12-31T18:40:00Z"}}},
+		// New York's clocks went from local mean time (−4:56:02) to EST at noon on
+		// 18 November 1883: 3 minutes 58 seconds happened twice.
+		{"America/New_York", "1883-11-18T12:02:00", want{LocalOverlap, []string{"1883-11-18T16:58:02Z", "1883-11-18T17:02:00Z"}}},
+		{"America/New_York", "0001-01-01T00:00:00", want{LocalNormal, []string{"0001-01-01T04:56:02Z"}}},
+		{"America/New_York", "9999-12-31T23:59:59", want{LocalNormal, []string{"10000-01-01T04:59:59Z"}}},
 	}
 	for _, c := range cases {
 		loc, err := time.LoadLocation(c.zone)
@@ -125,6 +130,16 @@ func TestZoneLabel(t *testing.T) {
 		loc, _ := time.LoadLocation(zone)
 		if got := ZoneLabel(time.Date(2027, 1, 10, 12, 0, 0, 0, loc)); got != want {
 			t.Errorf("%s: %q, want %q", zone, got, want)
+		}
+	}
+}
+
+func BenchmarkResolveLocal(b *testing.B) {
+	ny, _ := time.LoadLocation("America/New_York")
+	wall := time.Date(2026, 11, 1, 1, 30, 0, 0, time.UTC)
+	for b.Loop() {
+		if ResolveLocal(wall, ny).Kind != LocalOverlap {
+			b.Fatal("not an overlap")
 		}
 	}
 }
