@@ -126,7 +126,7 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 		return nil, errors.New("admin: secret too short")
 	}
 	s := &Server{store: store, site: site, cfg: cfg, log: cfg.Logger, secret: secret}
-	funcs := template.FuncMap{"lower": strings.ToLower}
+	funcs := template.FuncMap{"lower": strings.ToLower, "when": s.when, "message": s.messageHTML}
 	s.pages = map[string]*template.Template{}
 	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "articles", "edit", "history", "media", "comment", "blocks", "totp", "sections", "error"} {
 		t, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
@@ -639,7 +639,7 @@ func (s *Server) tooMany(w http.ResponseWriter, now time.Time, ref *refusal) (st
 	if at.Truncate(time.Minute) != at {
 		at = at.Truncate(time.Minute).Add(time.Minute)
 	}
-	when := fmt.Sprintf("until %s, in %s", at.Format("15:04 MST"), roundUp(ref.wait))
+	when := fmt.Sprintf("until %s, in %s", clockMarker(at), roundUp(ref.wait))
 	switch ref.full.kind {
 	case limitAddress:
 		return http.StatusTooManyRequests, fmt.Sprintf("Too many failed attempts from your network (%d in %d minutes). For the accounts' safety, nothing sent from it is checked %s; you can try again then.",

@@ -17,9 +17,10 @@ import (
 )
 
 type articleRow struct {
-	ID                                   int64
-	Title, Status, Section, Byline, When string
-	Editable                             bool
+	ID                             int64
+	Title, Status, Section, Byline string
+	When                           template.HTML
+	Editable                       bool
 }
 
 type articleFilter struct {
@@ -91,7 +92,7 @@ func (s *Server) articles(w http.ResponseWriter, r *http.Request, u *news.User) 
 			if when.IsZero() {
 				when = a.CreatedAt
 			}
-			row.When = when.Format("2 Jan 2006 15:04")
+			row.When = s.when(when)
 			body.Articles = append(body.Articles, row)
 		}
 	}
@@ -114,11 +115,14 @@ type editBody struct {
 	Library                                []*news.Media
 	Actions                                []editAction
 	Preview                                template.HTML
-	Autosave                               string // time of an autosave newer than the article
+	Autosave                               template.HTML // time of an autosave newer than the article
 	AutosaveMS                             int
+	// The publication time (see publicationTime): the instant the form was loaded
+	// with, the choice among a time's instants, and the choices when there are two.
+	PublishedAt, Choice string
+	Choices             []timeChoice
+	ChoiceHelp          string
 }
-
-const localTime = "2006-01-02T15:04"
 
 // editBodyOf fills the form from an article.
 func (s *Server) editBodyOf(a *news.Article) *editBody {
@@ -133,7 +137,8 @@ func (s *Server) editBodyOf(a *news.Article) *editBody {
 	}
 	b.Tags = strings.Join(tags, ", ")
 	if !a.PublishedAt.IsZero() {
-		b.Published = a.PublishedAt.In(s.location()).Format(localTime)
+		b.Published = a.PublishedAt.In(s.location()).Format(localLayout)
+		b.Choice = a.PublishedAt.UTC().Format(time.RFC3339)
 	}
 	if img := a.FeaturedImage; img != nil {
 		b.Image, b.ImageAlt, b.ImageCaption = img.URL, img.Alt, img.Caption
@@ -184,10 +189,17 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, u *news.Us
 	b.Library, _ = s.store.MediaLibrary(r.Context(), 50)
 	b.AutosaveMS = int(s.cfg.AutosaveEvery.Milliseconds())
 	b.Actions = actionsFor(u, a)
-	if _, err := time.Parse(localTime, b.Published); err != nil {
+	if _, _, err := parseWall(b.Published); err != nil {
 		b.Published = "" // only a forged form sends what a date-time field cannot show
 	}
-	b.Zone = s.location().String()
+	if b.Zone == "" {
+		b.Zone = s.location().String()
+	}
+	b.Zone = s.formZone(b.Zone).String()
+	if !a.PublishedAt.IsZero() {
+		b.PublishedAt = a.PublishedAt.UTC().Format(time.RFC3339)
+	}
+	b.Choices, b.ChoiceHelp = s.publishedChoices(b, a.PublishedAt)
 	if a.ID != 0 {
 		_, b.Revisions, _ = s.store.RevisionPage(r.Context(), a.ID, 0, 0)
 		if a.IsPublic(s.cfg.Now()) {
@@ -253,8 +265,8 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 	b := &editBody{ID: a.ID, Status: a.Status, Title: strings.TrimSpace(f.Get("title")), Standfirst: strings.TrimSpace(f.Get("standfirst")),
 		Body: strings.ReplaceAll(f.Get("body"), "\r\n", "\n"), Section: strings.TrimSpace(f.Get("section")), Tags: f.Get("tags"),
 		Slug: strings.TrimSpace(f.Get("slug")), Published: strings.TrimSpace(f.Get("published")), SEO: strings.TrimSpace(f.Get("seo")),
-		Correction: strings.TrimSpace(f.Get("correction")),
-		ImageAlt:   strings.TrimSpace(f.Get("image_alt")), ImageCaption: strings.TrimSpace(f.Get("image_caption")),
+		Correction: strings.TrimSpace(f.Get("correction")), Zone: f.Get("published_zone"), Choice: f.Get("published_choice"),
+		ImageAlt: strings.TrimSpace(f.Get("image_alt")), ImageCaption: strings.TrimSpace(f.Get("image_caption")),
 		CommentsClosed: f.Get("comments_closed") == "1"}
 	if a.FeaturedImage != nil {
 		b.Image = a.FeaturedImage.URL
@@ -288,18 +300,19 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 		refuse(http.StatusBadRequest, "Unknown action: nothing was saved.")
 		return
 	}
-	var published time.Time
-	// The field shows minutes: unchanged, it keeps the stored time to the second, so
-	// that a save changes neither the article's place in the timeline nor its date.
-	if !a.PublishedAt.IsZero() && b.Published == a.PublishedAt.In(s.location()).Format(localTime) {
-		published = a.PublishedAt
-	} else if b.Published != "" {
-		t, err := time.ParseInLocation(localTime, b.Published, s.location())
-		if err != nil {
-			refuse(http.StatusUnprocessableEntity, "The publication time is not a date and time: nothing was saved.")
-			return
-		}
-		published = t.UTC()
+	// The field shows minutes in the site's zone: unchanged, it keeps the stored
+	// instant to the second, so that a save changes neither the article's place in the
+	// timeline nor its date; a time the zone skips or repeats is refused or resolved
+	// with the editor told which (publicationTime).
+	pub := s.publicationTime(f, a.PublishedAt)
+	b.Zone = pub.Zone.String()
+	if pub.Refusal != "" {
+		refuse(http.StatusUnprocessableEntity, pub.Refusal)
+		return
+	}
+	published := pub.At.UTC()
+	if !published.IsZero() {
+		b.Choice = published.Format(time.RFC3339)
 	}
 	if target == news.StatusPublished && published.After(now) {
 		target = news.StatusScheduled
@@ -410,7 +423,11 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 	}
 	s.log.Info("article saved", "article", a.ID, "status", a.Status, "by", u.ID)
 	done := map[news.ArticleStatus]string{news.StatusDraft: "Draft saved.", news.StatusReview: "Submitted for review.",
-		news.StatusPublished: "Published.", news.StatusScheduled: "Scheduled.", news.StatusUnpublished: "Unpublished.", news.StatusTrash: "Moved to the trash."}[a.Status]
+		news.StatusPublished: "Published.", news.StatusScheduled: "Scheduled for " + atMarker(a.PublishedAt) + ".",
+		news.StatusUnpublished: "Unpublished.", news.StatusTrash: "Moved to the trash."}[a.Status]
+	if pub.Note != "" {
+		done += " " + pub.Note
+	}
 	if len(removed) > 0 {
 		done += " " + removedMessage(removed)
 	}
@@ -535,10 +552,11 @@ func isValidText(v string) bool {
 }
 
 type historyEntry struct {
-	ID                int64
-	When, Who, Status string
-	Diff              template.HTML
-	Restorable        bool
+	ID          int64
+	When        template.HTML
+	Who, Status string
+	Diff        template.HTML
+	Restorable  bool
 }
 
 // historyPage is how many versions the history shows a page.
@@ -561,7 +579,7 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request, u *news.User) {
 	}
 	var entries []historyEntry
 	for i, rev := range revs[:min(len(revs), historyPage)] {
-		e := historyEntry{ID: rev.ID, When: rev.CreatedAt.In(s.location()).Format("2 Jan 2006 15:04:05"), Who: rev.UserName, Status: string(rev.Status),
+		e := historyEntry{ID: rev.ID, When: s.timeHTML(rev.CreatedAt, layoutSeconds), Who: rev.UserName, Status: string(rev.Status),
 			Restorable: pageNo > 1 || i > 0}
 		if e.Who == "" {
 			e.Who = "the system"

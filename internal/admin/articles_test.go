@@ -498,7 +498,7 @@ func browserForm(t *testing.T, page string) map[string]string {
 					text = n.FirstChild.Data
 				}
 				out[name] = strings.ReplaceAll(text, "\n", "\r\n") // as browsers send it
-			case n.Data == "input" && (attr("type") == "text" || attr("type") == "datetime-local" || attr("type") == ""):
+			case n.Data == "input" && (attr("type") == "text" || attr("type") == "datetime-local" || attr("type") == "hidden" || attr("type") == ""):
 				out[name] = attr("value")
 			case n.Data == "select":
 				for c := n.FirstChild; c != nil; c = c.NextSibling {

@@ -21,7 +21,7 @@ import (
 
 // editorFields are the editor form's fields that a kept form holds.
 var editorFields = []string{"title", "standfirst", "body", "section", "tags", "slug", "published", "seo", "correction",
-	"image_media", "image_alt", "image_caption", "comments_closed"}
+	"image_media", "image_alt", "image_caption", "comments_closed", "published_zone", "published_choice"}
 
 // Caps on kept forms: the text of a form's fields (the size of the editor's urlencoded
 // form), and how many forms of each kind one user has kept (the oldest go first).
@@ -97,6 +97,7 @@ func fillFromForm(b *editBody, data string) {
 	b.Title, b.Standfirst, b.Body, b.Section, b.Tags = f.Get("title"), f.Get("standfirst"), f.Get("body"), f.Get("section"), f.Get("tags")
 	b.Slug, b.Published, b.SEO, b.Correction = f.Get("slug"), f.Get("published"), f.Get("seo"), f.Get("correction")
 	b.ImageAlt, b.ImageCaption, b.CommentsClosed = f.Get("image_alt"), f.Get("image_caption"), f.Get("comments_closed") == "1"
+	b.Zone, b.Choice = f.Get("published_zone"), f.Get("published_choice")
 }
 
 func autosaveKey(u *news.User, articleID int64) string {
@@ -134,7 +135,7 @@ func (s *Server) autosave(w http.ResponseWriter, r *http.Request, u *news.User) 
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]string{"saved": now.In(s.location()).Format("15:04:05")})
+	json.NewEncoder(w).Encode(map[string]string{"saved": timeText(now, s.location(), "15:04:05"), "datetime": now.UTC().Format(time.RFC3339)})
 }
 
 // preview renders Markdown as the article page will show it.
@@ -324,7 +325,7 @@ func (s *Server) recoverForm(r *http.Request, u *news.User, a *news.Article, b *
 			last = *revs[0]
 		}
 		if f.SavedAt.After(last.CreatedAt) {
-			b.Autosave = f.SavedAt.In(s.location()).Format("2 Jan 2006 15:04")
+			b.Autosave = s.when(f.SavedAt)
 		}
 	}
 	return ""

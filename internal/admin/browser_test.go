@@ -93,7 +93,11 @@ func TestAdminPagesAreValidHTML(t *testing.T) {
 		"articles":         b.get("/admin/articles").body, "new-article": b.get("/admin/articles/new").body,
 		"edit-article": b.get("/admin/articles/" + itoa(e.article.ID)).body, "history": b.get("/admin/articles/" + itoa(e.article.ID) + "/history").body,
 		"refused-article": b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"save"}, "title": {""}, "published": {"x"}}).body,
-		"preview":         b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"preview"}, "title": {"P"}, "body": {"# Heading\n\ntext"}}).body}
+		"preview":         b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"preview"}, "title": {"P"}, "body": {"# Heading\n\ntext"}}).body,
+		// A time the clocks skip, and one they repeat: the choice between two instants.
+		"gap-refused": b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"save"}, "title": {"G"}, "published": {"2027-03-14T02:30"}, "published_zone": {"America/New_York"}}).body,
+		"overlap":     b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"preview"}, "title": {"O"}, "body": {"text"}, "published": {"2026-11-01T01:30"}, "published_zone": {"America/New_York"}}).body,
+		"blocks":      b.get("/admin/comments/blocks").body}
 	dir := t.TempDir()
 	var files []string
 	for name, body := range pages {

@@ -174,7 +174,10 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, u *news.User) {
 	http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
 }
 
-type articleLink struct{ URL, Title, When string }
+type articleLink struct {
+	URL, Title string
+	When       template.HTML
+}
 
 type dashboardBody struct {
 	Published, Drafts         int
@@ -204,7 +207,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *news.User)
 				l.URL = s.cfg.ArticlePath(a)
 			}
 			if !a.PublishedAt.IsZero() {
-				l.When = a.PublishedAt.In(s.location()).Format("2 Jan 2006 15:04")
+				l.When = s.when(a.PublishedAt)
 			}
 			out = append(out, l)
 		}
@@ -226,7 +229,7 @@ type queueAction struct{ Value, Label string }
 type queueItem struct {
 	*news.Comment
 	BodyHTML                 template.HTML
-	When                     string
+	When                     template.HTML
 	ArticleURL, ArticleTitle string
 	Actions                  []queueAction
 }
@@ -280,7 +283,7 @@ func (s *Server) comments(w http.ResponseWriter, r *http.Request, u *news.User) 
 			a, _ = s.store.Article(r.Context(), c.ArticleID)
 			articles[c.ArticleID] = a
 		}
-		it := queueItem{Comment: c, BodyHTML: template.HTML(c.BodyHTML), When: c.CreatedAt.Format("2 Jan 2006 15:04")}
+		it := queueItem{Comment: c, BodyHTML: template.HTML(c.BodyHTML), When: s.when(c.CreatedAt)}
 		if a != nil {
 			it.ArticleTitle, it.ArticleURL = a.Title, s.cfg.ArticlePath(a)
 		}

@@ -3,6 +3,7 @@ package admin
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -246,8 +247,9 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, u *news.User
 }
 
 type sessionLine struct {
-	Agent, Since, Seen string
-	Current            bool
+	Agent       string
+	Since, Seen template.HTML
+	Current     bool
 }
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, u *news.User, status int, errMsg string) {
@@ -266,7 +268,7 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, u *news.Use
 		if agent == "" {
 			agent = "A browser"
 		}
-		lines = append(lines, sessionLine{agent, ss.CreatedAt.Format("2 Jan 2006 15:04"), ss.LastSeen.Format("2 Jan 2006 15:04"), ss.TokenHash == current})
+		lines = append(lines, sessionLine{agent, s.when(ss.CreatedAt), s.when(ss.LastSeen), ss.TokenHash == current})
 	}
 	s.render(w, r, status, "account", &page{Title: "Your account", Nav: "account", User: u, CSRF: s.csrfToken(r), Error: errMsg,
 		Flash: r.URL.Query().Get("done"), Body: lines})

@@ -60,7 +60,14 @@
         }
         return r.ok ? r.json() : null;
       })
-      .then(function (j) { if (j && status) status.textContent = "Draft autosaved at " + j.saved + "."; })
+      .then(function (j) {
+        if (!j || !status) return;
+        // The time in the site's zone, as a <time> element like every time the admin shows.
+        var t = document.createElement("time");
+        t.dateTime = j.datetime;
+        t.textContent = j.saved;
+        status.replaceChildren("Draft autosaved at ", t, ".");
+      })
       .catch(function () { dirty = true; });
   }
   setInterval(autosave, every);
