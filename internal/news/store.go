@@ -14,6 +14,7 @@ import (
 // stale, so that page caches on every node can follow the Changes log.
 type Store interface {
 	NodeStore
+	PrivacyStore
 
 	// CreateArticle stores a new article and sets its ID. Its Author, Section and Tags
 	// are found by ID, or else by slug and created when missing.
