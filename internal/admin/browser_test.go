@@ -59,7 +59,7 @@ func TestAdministratorModeratesInABrowser(t *testing.T) {
 	}
 	for _, path := range []string{"/admin/users", "/admin/settings", "/admin/account", "/admin/articles", "/admin/articles/new",
 		"/admin/articles/" + itoa(e.article.ID), "/admin/articles/" + itoa(e.article.ID) + "/history",
-		"/admin/comments/" + itoa(e.pending.ID) + "/edit", "/admin/comments/blocks", "/admin/media", "/admin/sections"} {
+		"/admin/comments/" + itoa(e.pending.ID) + "/edit", "/admin/comments/blocks", "/admin/media", "/admin/sections", "/admin/privacy"} {
 		browsertest.Do(t, ctx, chromedp.Navigate(e.http.URL+path), chromedp.WaitVisible(chromedp.CSS("main h1")))
 		browsertest.CheckAxe(t, ctx, path)
 	}
@@ -93,7 +93,8 @@ func TestAdminPagesAreValidHTML(t *testing.T) {
 		"articles":         b.get("/admin/articles").body, "new-article": b.get("/admin/articles/new").body,
 		"edit-article": b.get("/admin/articles/" + itoa(e.article.ID)).body, "history": b.get("/admin/articles/" + itoa(e.article.ID) + "/history").body,
 		"refused-article": b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"save"}, "title": {""}, "published": {"x"}}).body,
-		"preview":         b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"preview"}, "title": {"P"}, "body": {"# Heading\n\ntext"}}).body}
+		"preview":         b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"preview"}, "title": {"P"}, "body": {"# Heading\n\ntext"}}).body,
+		"privacy":         b.get("/admin/privacy").body, "privacy-confirm": b.post("/admin/privacy/erase", url.Values{"csrf": {b.csrf()}, "email": {"waiting@example.net"}}).body}
 	dir := t.TempDir()
 	var files []string
 	for name, body := range pages {
