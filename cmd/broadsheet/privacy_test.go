@@ -408,3 +408,32 @@ func TestServerAppliesTheRetention(t *testing.T) {
 		}
 	}
 }
+
+// An imported commenter, once erased, does not come back when the same file is imported
+// again: what is left of an imported comment is a bare, hidden row the import skips.
+func TestErasedImportedCommenterStaysErased(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "site.db")
+	if _, _, err := runCmd(t, "import", "corpus", "testdata/corpus-40.jsonl", "--db", dbPath); err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t, dbPath)
+	ctx := context.Background()
+	cs, err := db.Comments(ctx, news.CommentQuery{Status: news.CommentApproved, Limit: 1})
+	if err != nil || len(cs) == 0 || cs[0].AuthorEmail == "" {
+		t.Fatalf("no imported comment with an email: %v", err)
+	}
+	who := cs[0]
+	if stdout, _, err := runCmd(t, "privacy", "erase", "--email", who.AuthorEmail, "--db", dbPath); err != nil || strings.Contains(stdout, " 0 comments erased") {
+		t.Fatalf("erase: %q %v", stdout, err)
+	}
+	stdout, _, err := runCmd(t, "import", "corpus", "testdata/corpus-40.jsonl", "--db", dbPath)
+	if err != nil || !strings.Contains(stdout, "0 articles, 0 comments") {
+		t.Errorf("import again: %q %v, want nothing added", stdout, err)
+	}
+	if p, err := db.PersonalData(ctx, who.AuthorEmail); err != nil || len(p.Comments) != 0 {
+		t.Errorf("after importing again, %d comments of the erased commenter (%v)", len(p.Comments), err)
+	}
+	if found := personalTraces(t, dbPath, who.AuthorEmail, who.Body); len(found) > 0 {
+		t.Errorf("after importing again:\n%s", strings.Join(found, "\n"))
+	}
+}
