@@ -6,6 +6,7 @@
 //	broadsheet comments list|approve|spam|trash [ID...]
 //	broadsheet settings list | set KEY VALUE...
 //	broadsheet user add|reset-password|list
+//	broadsheet privacy export|erase --email E | purge
 //
 // Flags may come before or after a command's arguments; "--" ends them. Every flag can
 // also be set by an environment variable: --base-url by BROADSHEET_BASE_URL, and so
@@ -40,6 +41,8 @@ Commands:
                                   the site's title, links, comment policy, ...
   user add --email E --name N --role R | reset-password --email E | list
                                   newsroom accounts (the password is read from stdin)
+  privacy export --email E [-o FILE] | erase --email E | purge
+                                  a commenter's data: export it, erase it; apply the retention
 
 Run "broadsheet COMMAND -h" for a command's flags. Flags may come before or after the
 arguments; "--" ends them (settings set tagline -- "-- news"). Every flag may also be
@@ -75,6 +78,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return settingsCmd(ctx, args[1:], stdout, stderr)
 	case "user":
 		return userCmd(ctx, args[1:], stdin, stdout, stderr)
+	case "privacy":
+		return privacyCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

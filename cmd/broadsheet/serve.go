@@ -222,11 +222,16 @@ func route(adm, files, public http.Handler, stall time.Duration) http.Handler {
 
 // publishScheduled puts scheduled articles live when their time comes: at start (an
 // article whose time passed while the server was down goes live at once) and then
-// every 15 seconds.
+// every 15 seconds; it also applies the comments' retention, at start and every minute.
 func publishScheduled(ctx context.Context, db news.Store, srv *site.Server, log *slog.Logger) {
 	t := time.NewTicker(15 * time.Second)
 	defer t.Stop()
+	var purged time.Time
 	for {
+		if now := time.Now(); now.Sub(purged) >= purgeEvery { // the retention (privacycmd.go)
+			applyRetention(ctx, db, srv, log, now)
+			purged = now
+		}
 		if n, err := db.PublishDue(ctx, time.Now()); err != nil {
 			if ctx.Err() == nil {
 				log.Error("publish scheduled articles", "err", err)

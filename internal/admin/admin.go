@@ -188,6 +188,9 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	mux.Handle("POST /admin/preview", s.require(news.PermWriteDrafts, s.preview))
 	mux.Handle("POST /admin/articles/autosave", s.require(news.PermWriteDrafts, s.autosave))
 	mux.Handle("POST /admin/articles/{id}/autosave", s.require(news.PermWriteDrafts, s.autosave))
+	if err := s.routePrivacy(mux); err != nil {
+		return nil, err
+	}
 	mux.HandleFunc("GET /admin", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/admin/", http.StatusMovedPermanently)
 	})
@@ -557,7 +560,7 @@ const (
 // limitKey names a counter without the value in plain (an email, an address): the
 // store keeps the key, and this way it holds only a keyed hash of it.
 func (s *Server) limitKey(kind, value string) string {
-	return kind + ":" + s.sign("limit", value)
+	return news.LimitKey(s.secret, kind, value) // the rule news.SignInLimitKey follows too
 }
 
 func (s *Server) addressLimit(r *http.Request) limit {

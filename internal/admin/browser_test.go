@@ -59,7 +59,7 @@ func TestAdministratorModeratesInABrowser(t *testing.T) {
 	}
 	for _, path := range []string{"/admin/users", "/admin/settings", "/admin/account", "/admin/articles", "/admin/articles/new",
 		"/admin/articles/" + itoa(e.article.ID), "/admin/articles/" + itoa(e.article.ID) + "/history",
-		"/admin/comments/" + itoa(e.pending.ID) + "/edit", "/admin/comments/blocks", "/admin/media", "/admin/sections"} {
+		"/admin/comments/" + itoa(e.pending.ID) + "/edit", "/admin/comments/blocks", "/admin/media", "/admin/sections", "/admin/privacy"} {
 		browsertest.Do(t, ctx, chromedp.Navigate(e.http.URL+path), chromedp.WaitVisible(chromedp.CSS("main h1")))
 		browsertest.CheckAxe(t, ctx, path)
 	}
@@ -97,7 +97,8 @@ func TestAdminPagesAreValidHTML(t *testing.T) {
 		// A time the clocks skip, and one they repeat: the choice between two instants.
 		"gap-refused": b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"save"}, "title": {"G"}, "published": {"2027-03-14T02:30"}, "published_zone": {"America/New_York"}}).body,
 		"overlap":     b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"preview"}, "title": {"O"}, "body": {"text"}, "published": {"2026-11-01T01:30"}, "published_zone": {"America/New_York"}}).body,
-		"blocks":      b.get("/admin/comments/blocks").body}
+		"blocks":      b.get("/admin/comments/blocks").body,
+		"privacy":     b.get("/admin/privacy").body, "privacy-confirm": b.post("/admin/privacy/erase", url.Values{"csrf": {b.csrf()}, "email": {"waiting@example.net"}}).body}
 	dir := t.TempDir()
 	var files []string
 	for name, body := range pages {

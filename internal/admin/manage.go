@@ -32,6 +32,8 @@ var settingForms = map[string]struct{ label, kind string }{
 	news.SettingCommentMaxLinks:   {"Most links in a comment before moderation", "number"},
 	news.SettingCommentsClosed:    {"Close comments site-wide", "select"},
 	news.SettingLogo:              {"Logo address", "text"},
+	news.SettingEmptyTrashDays:    {"Delete trash and spam comments after (days)", "number"},
+	news.SettingCommentTraceDays:  {"Drop comments' IP hashes and browsers after (days)", "number"},
 }
 
 func settingFields(values func(key string) string) []settingField {

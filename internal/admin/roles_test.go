@@ -22,6 +22,7 @@ var mayDo = map[news.Permission]string{
 	news.PermManageTaxonomy:   "editor administrator",
 	news.PermManageUsers:      "administrator",
 	news.PermManageSettings:   "administrator",
+	news.PermPersonalData:     "administrator",
 }
 
 func listed(who string, role news.Role) bool {

@@ -205,6 +205,9 @@ type Comment struct {
 	// UserID is the newsroom account that wrote it from the admin (a staff reply); 0
 	// for a reader's comment.
 	UserID int64
+	// Removed marks what is left of an erased comment that replies hang from: no
+	// author, text or trace; pages show CommentRemovedText in its place.
+	Removed bool
 
 	Source   string
 	SourceID string

@@ -33,6 +33,8 @@ type Settings struct {
 	CommentMaxLinks int
 	// CommentsClosed closes comments on every article.
 	CommentsClosed bool
+	// EmptyTrashDays and CommentTraceDays are the comments' retention (see Retention).
+	EmptyTrashDays, CommentTraceDays int
 	// Logo is the address of the site's logo image, shown with the title.
 	Logo   string
 	Secret []byte // signs form tokens, hashes IP addresses
@@ -55,6 +57,8 @@ const (
 	SettingCommentsClosed    = "comments_closed" // "yes" closes comments site-wide
 	SettingLogo              = "logo"
 	SettingSecret            = "secret"
+	SettingEmptyTrashDays    = "empty_trash_days" // WordPress's EMPTY_TRASH_DAYS, for comments
+	SettingCommentTraceDays  = "comment_ip_days"
 )
 
 var defaultSettings = map[string]string{
@@ -68,6 +72,8 @@ var defaultSettings = map[string]string{
 	SettingCommentMaxLinks:   "2",
 	SettingCommentsClosed:    "no",
 	SettingLogo:              "",
+	SettingEmptyTrashDays:    "30",
+	SettingCommentTraceDays:  "30",
 }
 
 // NewSecret returns a new random secret for SettingSecret.
@@ -108,6 +114,12 @@ func ParseSettings(stored map[string]string) (*Settings, error) {
 		return nil, err
 	}
 	if s.CommentMaxLinks, err = atoi(SettingCommentMaxLinks, 0); err != nil {
+		return nil, err
+	}
+	if s.EmptyTrashDays, err = atoi(SettingEmptyTrashDays, 0); err != nil {
+		return nil, err
+	}
+	if s.CommentTraceDays, err = atoi(SettingCommentTraceDays, 0); err != nil {
 		return nil, err
 	}
 	if s.Location, err = time.LoadLocation(get(SettingTimezone)); err != nil {
@@ -165,6 +177,8 @@ var SettingKeys = []struct{ Key, Help string }{
 	{SettingCommentMaxLinks, "a comment with more links waits for moderation"},
 	{SettingCommentsClosed, "yes closes comments on every article"},
 	{SettingLogo, "address of the logo image, e.g. /media/… from the media library (empty: none)"},
+	{SettingEmptyTrashDays, "days a comment stays in trash or spam before it is deleted for good (0: never)"},
+	{SettingCommentTraceDays, "days a comment's IP hash and browser (user agent) are kept (0: for ever)"},
 }
 
 // CheckSettings reports whether stored values, with changes applied, make valid

@@ -15,6 +15,7 @@ import (
 type Store interface {
 	NodeStore
 	RedirectStore
+	PrivacyStore
 
 	// CreateArticle stores a new article and sets its ID. Its Author, Section and Tags
 	// are found by ID, or else by slug and created when missing.

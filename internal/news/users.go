@@ -57,6 +57,7 @@ var permissions = map[Permission]Role{
 	PermManageTaxonomy:   RoleEditor,
 	PermManageUsers:      RoleAdministrator,
 	PermManageSettings:   RoleAdministrator,
+	PermPersonalData:     RoleAdministrator,
 }
 
 // Can reports whether the role has the permission. Unknown roles and permissions

@@ -207,7 +207,7 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) {
 	ip := s.clientKey(r)
 	// Counted in the store, so that the limit holds across every server; keyed by the
 	// address's keyed hash, so that the store holds no address.
-	switch wait, err := s.store.TakeToken(ctx, "comment-address:"+s.ipHash(ip), s.cfg.CommentBurst, s.cfg.CommentEvery, now); {
+	switch wait, err := s.store.TakeToken(ctx, news.CommentAddressLimitKey(s.ipHash(ip)), s.cfg.CommentBurst, s.cfg.CommentEvery, now); {
 	case err != nil:
 		s.log.Error("count a comment against its address's limit", "article", a.ID, "err", err)
 		fail("comment", "We could not save your comment; please try again in a moment. Everything you typed is still here.")
@@ -222,7 +222,7 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) {
 	}
 
 	if parentID, err := strconv.ParseInt(r.PostForm.Get("parent"), 10, 64); err == nil && parentID != 0 {
-		if p, err := s.store.Comment(ctx, parentID); err == nil && p.ArticleID == a.ID && p.Status == news.CommentApproved {
+		if p, err := s.store.Comment(ctx, parentID); err == nil && p.ArticleID == a.ID && p.Status == news.CommentApproved && !p.Removed {
 			form.Parent = p
 		} else {
 			fail("comment", "The comment you replied to is no longer here. Your comment will be posted as a new comment if you send it again.")

@@ -30,6 +30,10 @@ func threadHTML(nodes []*commentNode, loc *time.Location) template.HTML {
 
 func writeComment(b *strings.Builder, n *commentNode, loc *time.Location) {
 	c := n.C
+	if c.Removed {
+		writeRemovedComment(b, n, loc)
+		return
+	}
 	id := strconv.FormatInt(c.ID, 10)
 	// A name is isolated (<bdi>): one that holds a right-to-left override cannot turn
 	// the date after it around; attributes get it without direction controls.

@@ -222,7 +222,7 @@ func (s *Server) article(r *http.Request, st *siteState) (*response, error) {
 	if v := r.URL.Query().Get("replytocom"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err == nil {
-			if c, err := s.store.Comment(ctx, id); err == nil && c.ArticleID == a.ID && c.Status == news.CommentApproved {
+			if c, err := s.store.Comment(ctx, id); err == nil && c.ArticleID == a.ID && c.Status == news.CommentApproved && !c.Removed {
 				form.Parent = c
 			}
 		}
@@ -278,8 +278,8 @@ func (s *Server) articlePage(ctx context.Context, r *http.Request, st *siteState
 	body.Respond = respondHTML(form, a.ID, path)
 	body.Headline, body.Standfirst = render.Smarten(a.Title), render.Smarten(a.Standfirst)
 	body.TagLinks = tagLinksHTML(a.Tags)
-	body.CommentsTitle = fmt.Sprintf("%d comments on “%s”", len(comments), body.Headline)
-	if len(comments) == 1 {
+	body.CommentsTitle = fmt.Sprintf("%d comments on “%s”", shownComments(comments), body.Headline)
+	if shownComments(comments) == 1 {
 		body.CommentsTitle = "One comment on “" + body.Headline + "”"
 	}
 	v := s.newView(r, st, render.Smarten(a.Title))

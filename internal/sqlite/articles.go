@@ -21,7 +21,8 @@ const articleColumns = `a.id, a.slug, a.title, a.standfirst, a.body_markdown, a.
 	a.comments_closed, a.source, a.source_id, COALESCE(a.owner_id, 0),
 	au.id, au.slug, au.name, au.email, au.bio,
 	s.id, s.slug, s.name, s.description, s.position,
-	(SELECT COUNT(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'approved'),
+	(SELECT COUNT(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'approved')
+		- (SELECT COUNT(*) FROM comments c WHERE c.article_id = a.id AND c.removed = 1 AND c.status = 'approved'),
 	(SELECT group_concat(t.id || char(30) || t.slug || char(30) || t.name, char(31) ORDER BY at.position, t.name)
 		FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id),
 	a.feed_id`

@@ -12,13 +12,13 @@ import (
 )
 
 const commentColumns = `id, article_id, COALESCE(parent_id, 0), status, author_name, author_email, author_url,
-	body, body_html, ip_hash, user_agent, created_at, source, source_id, COALESCE(user_id, 0)`
+	body, body_html, ip_hash, user_agent, created_at, source, source_id, COALESCE(user_id, 0), removed`
 
 func scanComment(row scanner) (*news.Comment, error) {
 	var c news.Comment
 	var created int64
 	err := row.Scan(&c.ID, &c.ArticleID, &c.ParentID, &c.Status, &c.AuthorName, &c.AuthorEmail, &c.AuthorURL,
-		&c.Body, &c.BodyHTML, &c.IPHash, &c.UserAgent, &created, &c.Source, &c.SourceID, &c.UserID)
+		&c.Body, &c.BodyHTML, &c.IPHash, &c.UserAgent, &created, &c.Source, &c.SourceID, &c.UserID, &c.Removed)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +62,7 @@ func (db *DB) ApprovedComments(ctx context.Context, articleID int64) ([]*news.Co
 }
 
 func commentWhere(q news.CommentQuery) (string, []any) {
-	var conds []string
+	conds := []string{`removed = 0`} // an erased comment's placeholder is no one's comment
 	var args []any
 	if q.ArticleID != 0 {
 		conds = append(conds, `article_id = ?`)
@@ -79,9 +79,6 @@ func commentWhere(q news.CommentQuery) (string, []any) {
 	if q.IPHash != "" {
 		conds = append(conds, `ip_hash = ?`)
 		args = append(args, q.IPHash)
-	}
-	if len(conds) == 0 {
-		return "", nil
 	}
 	return ` WHERE ` + strings.Join(conds, " AND "), args
 }
@@ -187,7 +184,9 @@ func (db *DB) SetCommentStatus(ctx context.Context, id int64, status news.Commen
 		if err != nil {
 			return fmt.Errorf("comment %d: %w", id, err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE comments SET status = ? WHERE id = ?`, string(status), id); err != nil {
+		// status_at: trash and spam are emptied counting from when they got there.
+		if _, err := tx.ExecContext(ctx, `UPDATE comments SET status = ?, status_at = CASE WHEN status = ? THEN status_at ELSE ? END WHERE id = ?`,
+			string(status), string(status), db.Now().Unix(), id); err != nil {
 			return fmt.Errorf("set comment %d status: %w", id, err)
 		}
 		if old == string(news.CommentApproved) || status == news.CommentApproved {
@@ -266,7 +265,7 @@ func (db *DB) Block(ctx context.Context, b news.Block) error {
 		if b.Kind == "ip" {
 			where = `ip_hash = ?`
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE comments SET status = 'spam' WHERE status = 'pending' AND `+where, v); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE comments SET status = 'spam', status_at = ? WHERE status = 'pending' AND `+where, db.Now().Unix(), v); err != nil {
 			return fmt.Errorf("block: %w", err)
 		}
 		return nil

@@ -51,6 +51,7 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"RevisionsBounded", testRevisionsBounded},
 		{"SecondFactorTurnedOnOnce", testTOTPOnOnce},
 		{"AddressesNeverBreak", testAddresses},
+		{"Privacy", testPrivacy},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

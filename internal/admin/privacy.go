@@ -1,0 +1,135 @@
+package admin
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"broadsheet/internal/news"
+)
+
+// A commenter's requests under the GDPR, for administrators (news.PermPersonalData):
+// the export as a JSON download, and the erasure after a confirmation that says what
+// will go. The store does the work (news.PrivacyStore); this is its form.
+
+type privacyBody struct {
+	Email     string
+	Confirm   *erasePreview
+	Retention news.Retention
+}
+
+// erasePreview is what the confirmation step says will be erased.
+type erasePreview struct {
+	Comments, Blocks int
+	ByStatus         string
+	Account          bool
+}
+
+// routePrivacy adds the privacy pages to the admin.
+func (s *Server) routePrivacy(mux *http.ServeMux) error {
+	t, err := template.New("layout").Funcs(template.FuncMap{"lower": strings.ToLower}).ParseFS(templateFS, "templates/layout.html", "templates/privacy.html")
+	if err != nil {
+		return fmt.Errorf("admin templates: %w", err)
+	}
+	s.pages["privacy"] = t
+	mux.Handle("GET /admin/privacy", s.require(news.PermPersonalData, s.privacyForm))
+	mux.Handle("POST /admin/privacy/export", s.require(news.PermPersonalData, s.privacyExport))
+	mux.Handle("POST /admin/privacy/erase", s.require(news.PermPersonalData, s.privacyErase))
+	return nil
+}
+
+func (s *Server) privacyPage(w http.ResponseWriter, r *http.Request, u *news.User, status int, body *privacyBody, flash, msg string) {
+	if stored, err := s.store.Settings(r.Context()); err == nil {
+		body.Retention, _ = news.RetentionSettings(stored)
+	}
+	s.render(w, r, status, "privacy", &page{Title: "Privacy requests", Nav: "privacy", User: u, CSRF: s.csrfToken(r),
+		Flash: flash, Error: msg, Body: body})
+}
+
+func (s *Server) privacyForm(w http.ResponseWriter, r *http.Request, u *news.User) {
+	s.privacyPage(w, r, u, http.StatusOK, &privacyBody{}, r.URL.Query().Get("done"), "")
+}
+
+// requestEmail is the form's address, or "" after answering a bad one.
+func (s *Server) requestEmail(w http.ResponseWriter, r *http.Request, u *news.User) string {
+	email := strings.TrimSpace(r.PostForm.Get("email"))
+	if news.NormalEmail(email) == "" || len(email) > maxEmailBytes || !strings.Contains(email, "@") {
+		s.privacyPage(w, r, u, http.StatusBadRequest, &privacyBody{Email: email}, "", "Please enter the commenter's email address (at most 254 characters).")
+		return ""
+	}
+	return email
+}
+
+// privacyExport sends everything stored about the address as a JSON attachment, never
+// cached (the admin's answers are all "private, no-store").
+func (s *Server) privacyExport(w http.ResponseWriter, r *http.Request, u *news.User) {
+	email := s.requestEmail(w, r, u)
+	if email == "" {
+		return
+	}
+	p, err := s.store.PersonalData(r.Context(), email)
+	if err != nil {
+		s.log.Error("export personal data", "by", u.ID, "err", err)
+		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The export could not be made; nothing was changed.")
+		return
+	}
+	if s.cfg.ArticlePath != nil {
+		p.SetURLs(s.cfg.BaseURL, s.cfg.ArticlePath)
+	}
+	data, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The export could not be made.")
+		return
+	}
+	// The log and the headers name no commenter: the file's name is the date only.
+	s.log.Info("personal data exported", "by", u.ID, "comments", len(p.Comments))
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="personal-data-%s.json"`, p.ExportedAt.Format("2006-01-02-150405")))
+	h.Set("Cache-Control", "private, no-store")
+	w.Write(append(data, '\n'))
+}
+
+// privacyErase asks for a confirmation that says what will go, then erases.
+func (s *Server) privacyErase(w http.ResponseWriter, r *http.Request, u *news.User) {
+	email := s.requestEmail(w, r, u)
+	if email == "" {
+		return
+	}
+	if r.PostForm.Get("confirm") != "yes" {
+		p, err := s.store.PersonalData(r.Context(), email)
+		if err != nil {
+			s.log.Error("read personal data", "by", u.ID, "err", err)
+			s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "What is stored about the address could not be read; nothing was changed.")
+			return
+		}
+		pre := &erasePreview{Comments: len(p.Comments), Blocks: len(p.Blocks), Account: p.NewsroomAccount != nil}
+		counts := map[news.CommentStatus]int{}
+		for _, c := range p.Comments {
+			counts[c.Status]++
+		}
+		var parts []string
+		for st, n := range counts {
+			parts = append(parts, fmt.Sprintf("%d %s", n, st))
+		}
+		sort.Strings(parts)
+		pre.ByStatus = strings.Join(parts, ", ")
+		s.privacyPage(w, r, u, http.StatusOK, &privacyBody{Email: email, Confirm: pre}, "", "")
+		return
+	}
+	e, err := s.store.ErasePersonalData(r.Context(), email)
+	if err != nil {
+		s.log.Error("erase personal data", "by", u.ID, "err", err)
+		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The address's data could not be erased; nothing was changed. Please try again.")
+		return
+	}
+	s.log.Info("personal data erased", "by", u.ID, "comments", e.Comments, "placeholders", e.Placeholders, "blocks", e.Blocks, "limits", e.LimitEntries)
+	if err := s.site.Sync(r.Context()); err != nil {
+		s.log.Error("apply an erasure to the site", "err", err)
+	}
+	http.Redirect(w, r, "/admin/privacy?done="+url.QueryEscape("Erased: "+e.String()+"."), http.StatusSeeOther)
+}
