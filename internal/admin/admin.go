@@ -128,7 +128,7 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	s := &Server{store: store, site: site, cfg: cfg, log: cfg.Logger, secret: secret}
 	funcs := template.FuncMap{"lower": strings.ToLower, "when": s.when, "message": s.messageHTML}
 	s.pages = map[string]*template.Template{}
-	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "articles", "edit", "history", "media", "comment", "blocks", "totp", "sections", "error"} {
+	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "articles", "edit", "history", "media", "comment", "blocks", "totp", "sections", "error", "privacy"} {
 		t, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("admin templates: %w", err)

@@ -3,7 +3,6 @@ package admin
 import (
 	"encoding/json"
 	"fmt"
-	"html/template"
 	"net/http"
 	"net/url"
 	"sort"
@@ -31,11 +30,6 @@ type erasePreview struct {
 
 // routePrivacy adds the privacy pages to the admin.
 func (s *Server) routePrivacy(mux *http.ServeMux) error {
-	t, err := template.New("layout").Funcs(template.FuncMap{"lower": strings.ToLower}).ParseFS(templateFS, "templates/layout.html", "templates/privacy.html")
-	if err != nil {
-		return fmt.Errorf("admin templates: %w", err)
-	}
-	s.pages["privacy"] = t
 	mux.Handle("GET /admin/privacy", s.require(news.PermPersonalData, s.privacyForm))
 	mux.Handle("POST /admin/privacy/export", s.require(news.PermPersonalData, s.privacyExport))
 	mux.Handle("POST /admin/privacy/erase", s.require(news.PermPersonalData, s.privacyErase))
