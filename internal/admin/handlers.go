@@ -228,6 +228,7 @@ type queueItem struct {
 	BodyHTML                 template.HTML
 	When                     string
 	ArticleURL, ArticleTitle string
+	CommentURL               string // the comment on the site, on its comment page (approved only)
 	Actions                  []queueAction
 }
 
@@ -274,6 +275,7 @@ func (s *Server) comments(w http.ResponseWriter, r *http.Request, u *news.User) 
 		return
 	}
 	articles := map[int64]*news.Article{}
+	perPage := s.commentsPerPage(r.Context())
 	for _, c := range cs {
 		a, ok := articles[c.ArticleID]
 		if !ok {
@@ -283,6 +285,7 @@ func (s *Server) comments(w http.ResponseWriter, r *http.Request, u *news.User) 
 		it := queueItem{Comment: c, BodyHTML: template.HTML(c.BodyHTML), When: c.CreatedAt.Format("2 Jan 2006 15:04")}
 		if a != nil {
 			it.ArticleTitle, it.ArticleURL = a.Title, s.cfg.ArticlePath(a)
+			it.CommentURL = s.commentURL(r.Context(), a, c, perPage)
 		}
 		for _, l := range statusLabels {
 			if l.status != c.Status {

@@ -33,6 +33,10 @@ type Settings struct {
 	CommentMaxLinks int
 	// CommentsClosed closes comments on every article.
 	CommentsClosed bool
+	// CommentsPerPage is how many top-level comments (threads, with all their
+	// replies) a comment page holds; 0 shows every comment on the article's page
+	// (WordPress's comments_per_page, and page_comments off).
+	CommentsPerPage int
 	// Logo is the address of the site's logo image, shown with the title.
 	Logo   string
 	Secret []byte // signs form tokens, hashes IP addresses
@@ -53,6 +57,7 @@ const (
 	SettingCommentModeration = "comment_moderation"
 	SettingCommentMaxLinks   = "comment_max_links"
 	SettingCommentsClosed    = "comments_closed" // "yes" closes comments site-wide
+	SettingCommentsPerPage   = "comments_per_page"
 	SettingLogo              = "logo"
 	SettingSecret            = "secret"
 )
@@ -67,6 +72,7 @@ var defaultSettings = map[string]string{
 	SettingCommentModeration: "first",
 	SettingCommentMaxLinks:   "2",
 	SettingCommentsClosed:    "no",
+	SettingCommentsPerPage:   strconv.Itoa(DefaultCommentsPerPage),
 	SettingLogo:              "",
 }
 
@@ -108,6 +114,9 @@ func ParseSettings(stored map[string]string) (*Settings, error) {
 		return nil, err
 	}
 	if s.CommentMaxLinks, err = atoi(SettingCommentMaxLinks, 0); err != nil {
+		return nil, err
+	}
+	if s.CommentsPerPage, err = atoi(SettingCommentsPerPage, 0); err != nil {
 		return nil, err
 	}
 	if s.Location, err = time.LoadLocation(get(SettingTimezone)); err != nil {
@@ -164,6 +173,7 @@ var SettingKeys = []struct{ Key, Help string }{
 	{SettingCommentModeration, "first (a commenter's first comment waits), all or none"},
 	{SettingCommentMaxLinks, "a comment with more links waits for moderation"},
 	{SettingCommentsClosed, "yes closes comments on every article"},
+	{SettingCommentsPerPage, "top-level comments (threads, with their replies) per comment page, oldest first (0: all on one page)"},
 	{SettingLogo, "address of the logo image, e.g. /media/… from the media library (empty: none)"},
 }
 
