@@ -199,7 +199,7 @@ type articleBody struct {
 	// Skip links the top of the thread to the form; Pages and PagesEnd are the
 	// comment pages' navigation above and below the thread (empty for one page).
 	Skip, Pages, PagesEnd template.HTML
-	Share         template.HTML
+	Share                 template.HTML
 }
 
 // article serves /yyyy/mm/dd/slug/ and its comment pages, …/comment-page-N/,
