@@ -182,8 +182,8 @@ func respondHTML(f *commentForm, articleID int64, articlePath string) template.H
 		`<input id="subject" name="subject" type="text" value="" tabindex="-1" autocomplete="off"></p>` + "\n" +
 		`<input type="hidden" name="article" value="` + strconv.FormatInt(articleID, 10) + "\">\n" +
 		`<input type="hidden" name="parent" value="` + parent + "\">\n" +
-		`<input type="hidden" name="cpage" value="` + strconv.Itoa(max(f.Page, 1)) + "\">\n" +
 		`<input type="hidden" name="token" value="` + html.EscapeString(f.Token) + "\">\n" +
+		`<input type="hidden" name="cpage" value="` + strconv.Itoa(max(f.Page, 1)) + "\">\n" +
 		"<p class=\"form-submit\"><button type=\"submit\">Post Comment</button></p>\n</form>\n</div>\n")
 	return template.HTML(b.String())
 }
