@@ -14,6 +14,7 @@ import (
 type commentPage struct {
 	Comment                  *news.Comment
 	ArticleURL, ArticleTitle string
+	CommentURL               string // the comment on the site, on its comment page (approved only)
 	History                  int
 }
 
@@ -32,6 +33,7 @@ func (s *Server) commentPage(w http.ResponseWriter, r *http.Request, u *news.Use
 	p := commentPage{Comment: c}
 	if a, err := s.store.Article(r.Context(), c.ArticleID); err == nil {
 		p.ArticleTitle, p.ArticleURL = a.Title, s.cfg.ArticlePath(a)
+		p.CommentURL = s.commentURL(r.Context(), a, c, s.commentsPerPage(r.Context()))
 	}
 	if c.AuthorEmail != "" {
 		hist, _ := s.store.Comments(r.Context(), news.CommentQuery{Email: c.AuthorEmail, Limit: 1000})

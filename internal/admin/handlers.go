@@ -231,6 +231,7 @@ type queueItem struct {
 	BodyHTML                 template.HTML
 	When                     template.HTML
 	ArticleURL, ArticleTitle string
+	CommentURL               string // the comment on the site, on its comment page (approved only)
 	Actions                  []queueAction
 }
 
@@ -277,6 +278,7 @@ func (s *Server) comments(w http.ResponseWriter, r *http.Request, u *news.User) 
 		return
 	}
 	articles := map[int64]*news.Article{}
+	perPage := s.commentsPerPage(r.Context())
 	for _, c := range cs {
 		a, ok := articles[c.ArticleID]
 		if !ok {
@@ -286,6 +288,7 @@ func (s *Server) comments(w http.ResponseWriter, r *http.Request, u *news.User) 
 		it := queueItem{Comment: c, BodyHTML: template.HTML(c.BodyHTML), When: s.when(c.CreatedAt)}
 		if a != nil {
 			it.ArticleTitle, it.ArticleURL = a.Title, s.cfg.ArticlePath(a)
+			it.CommentURL = s.commentURL(r.Context(), a, c, perPage)
 		}
 		for _, l := range statusLabels {
 			if l.status != c.Status {

@@ -31,6 +31,7 @@ var settingForms = map[string]struct{ label, kind string }{
 	news.SettingCommentModeration: {"Comment moderation", "select"},
 	news.SettingCommentMaxLinks:   {"Most links in a comment before moderation", "number"},
 	news.SettingCommentsClosed:    {"Close comments site-wide", "select"},
+	news.SettingCommentsPerPage:   {"Comments per page (threads; 0: all)", "number"},
 	news.SettingLogo:              {"Logo address", "text"},
 	news.SettingEmptyTrashDays:    {"Delete trash and spam comments after (days)", "number"},
 	news.SettingCommentTraceDays:  {"Drop comments' IP hashes and browsers after (days)", "number"},

@@ -35,6 +35,10 @@ type Settings struct {
 	CommentsClosed bool
 	// EmptyTrashDays and CommentTraceDays are the comments' retention (see Retention).
 	EmptyTrashDays, CommentTraceDays int
+	// CommentsPerPage is how many top-level comments (threads, with all their
+	// replies) a comment page holds; 0 shows every comment on the article's page
+	// (WordPress's comments_per_page, and page_comments off).
+	CommentsPerPage int
 	// Logo is the address of the site's logo image, shown with the title.
 	Logo   string
 	Secret []byte // signs form tokens, hashes IP addresses
@@ -55,6 +59,7 @@ const (
 	SettingCommentModeration = "comment_moderation"
 	SettingCommentMaxLinks   = "comment_max_links"
 	SettingCommentsClosed    = "comments_closed" // "yes" closes comments site-wide
+	SettingCommentsPerPage   = "comments_per_page"
 	SettingLogo              = "logo"
 	SettingSecret            = "secret"
 	SettingEmptyTrashDays    = "empty_trash_days" // WordPress's EMPTY_TRASH_DAYS, for comments
@@ -71,6 +76,7 @@ var defaultSettings = map[string]string{
 	SettingCommentModeration: "first",
 	SettingCommentMaxLinks:   "2",
 	SettingCommentsClosed:    "no",
+	SettingCommentsPerPage:   strconv.Itoa(DefaultCommentsPerPage),
 	SettingLogo:              "",
 	SettingEmptyTrashDays:    "30",
 	SettingCommentTraceDays:  "30",
@@ -120,6 +126,9 @@ func ParseSettings(stored map[string]string) (*Settings, error) {
 		return nil, err
 	}
 	if s.CommentTraceDays, err = atoi(SettingCommentTraceDays, 0); err != nil {
+		return nil, err
+	}
+	if s.CommentsPerPage, err = atoi(SettingCommentsPerPage, 0); err != nil {
 		return nil, err
 	}
 	if s.Location, err = time.LoadLocation(get(SettingTimezone)); err != nil {
@@ -176,6 +185,7 @@ var SettingKeys = []struct{ Key, Help string }{
 	{SettingCommentModeration, "first (a commenter's first comment waits), all or none"},
 	{SettingCommentMaxLinks, "a comment with more links waits for moderation"},
 	{SettingCommentsClosed, "yes closes comments on every article"},
+	{SettingCommentsPerPage, "top-level comments (threads, with their replies) per comment page, oldest first (0: all on one page)"},
 	{SettingLogo, "address of the logo image, e.g. /media/… from the media library (empty: none)"},
 	{SettingEmptyTrashDays, "days a comment stays in trash or spam before it is deleted for good (0: never)"},
 	{SettingCommentTraceDays, "days a comment's IP hash and browser (user agent) are kept (0: for ever)"},

@@ -64,6 +64,15 @@ type Store interface {
 	Comment(ctx context.Context, id int64) (*Comment, error)
 	// ApprovedComments returns an article's approved comments, oldest first.
 	ApprovedComments(ctx context.Context, articleID int64) ([]*Comment, error)
+	// Comment pages (see CommentPage). ApprovedCommentPage returns at most limit of an
+	// article's threads (limit 0: all of them) from offset, oldest first, each with all
+	// its approved replies, and the article's counts; its cost follows the page, not
+	// the article's comments. CommentThreadIndex returns the position (from 0) among
+	// its article's threads of the thread that shows comment id (an approved comment's,
+	// or where a pending one would appear: under its approved parent, or as the newest
+	// thread); ErrNotFound when there is no such comment.
+	ApprovedCommentPage(ctx context.Context, articleID int64, limit, offset int) (*CommentPage, error)
+	CommentThreadIndex(ctx context.Context, id int64) (int, error)
 	Comments(ctx context.Context, q CommentQuery) ([]*Comment, error)
 	CountComments(ctx context.Context, q CommentQuery) (int, error)
 	SetCommentStatus(ctx context.Context, id int64, status CommentStatus) error

@@ -1,11 +1,13 @@
 package site_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"broadsheet/internal/news"
 	"broadsheet/internal/site"
 )
 
@@ -53,6 +55,37 @@ func BenchmarkCachedPages(b *testing.B) {
 					b.Fatal(rec.Code)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkLongThread renders (page cache off) an article with 600 comments: every
+// comment on one page (comments_per_page 0, as before comment pages) and page 1 of 12
+// (the default, 50 threads a page), reporting each page's size in bytes.
+func BenchmarkLongThread(b *testing.B) {
+	for _, c := range []struct{ name, perPage string }{{"all-600", "0"}, {"page-1-of-12", "50"}} {
+		b.Run(c.name, func(b *testing.B) {
+			t := &testing.T{}
+			lt := newLongThread(t, 600, func(c *site.Config) { c.PageCache = false })
+			if err := lt.db.SetSettings(context.Background(), map[string]string{news.SettingCommentsPerPage: c.perPage}); err != nil {
+				b.Fatal(err)
+			}
+			if err := lt.srv.Sync(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+			req := httptest.NewRequest("GET", lt.path, nil)
+			var size int
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				rec := httptest.NewRecorder()
+				lt.srv.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatal(rec.Code)
+				}
+				size = rec.Body.Len()
+			}
+			b.ReportMetric(float64(size), "bytes/page")
 		})
 	}
 }

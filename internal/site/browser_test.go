@@ -155,6 +155,14 @@ func TestPagesAreValidHTML(t *testing.T) {
 		"not-found": e.get("/nowhere").body, "refused-comment": refused.body,
 		"reply": e.get(fmt.Sprintf("%s?replytocom=%d", e.url(e.arts[1]), firstComment(t, e, e.arts[1]))).body,
 	}
+	// An article's comment pages: the first, a middle one, and a refused comment's
+	// answer on a comment page.
+	lt := newLongThread(t, 120, nil)
+	pages["comment-page-1"] = lt.get(lt.path).body
+	pages["comment-page-2"] = lt.get(lt.path + "comment-page-2/").body
+	f := lt.commentForm(lt.a, "Tom", "tom@localhost", "Hello")
+	f.Set("cpage", "3")
+	pages["refused-comment-page-3"] = lt.post("/comments/", f).body
 	var files []string
 	for name, body := range pages {
 		f := filepath.Join(dir, name+".html")
@@ -171,6 +179,58 @@ func TestPagesAreValidHTML(t *testing.T) {
 			t.Errorf("the Nu HTML Checker: %v\n%s", err, out)
 		}
 	}
+}
+
+// An article's comment pages pass axe-core on a desktop and a phone, without sideways
+// scrolling; the link at the top of the thread takes a keyboard user to the form; and
+// a refused comment's answer opens at the form.
+func TestCommentPagesInABrowser(t *testing.T) {
+	lt := newLongThread(t, 120, func(c *site.Config) { c.Now = time.Now; c.CommentMinTime = time.Second })
+	ctx := browsertest.Start(t)
+	for _, size := range []struct {
+		name string
+		w, h int64
+	}{{"desktop", 1280, 900}, {"phone", 375, 740}} {
+		browsertest.Do(t, ctx, chromedp.EmulateViewport(size.w, size.h))
+		for _, path := range []string{lt.path, lt.path + "comment-page-2/", lt.path + "comment-page-3/"} {
+			browsertest.Do(t, ctx, chromedp.Navigate(lt.http.URL+path), chromedp.WaitReady(chromedp.CSS("body")))
+			browsertest.CheckAxe(t, ctx, path+", "+size.name)
+			if browsertest.Get(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
+				t.Errorf("%s, %s: the page scrolls sideways", path, size.name)
+			}
+		}
+	}
+	// Tab to the skip link (it is the first link of the comments section reached
+	// after the section's heading) and follow it with Enter.
+	browsertest.Do(t, ctx,
+		chromedp.Navigate(lt.http.URL+lt.path+"comment-page-2/"),
+		chromedp.WaitReady(chromedp.CSS(".comment-skip a")),
+		chromedp.Focus(chromedp.CSS(".comment-skip a")),
+		chromedp.KeyEvent("\r"),
+		chromedp.Sleep(300*time.Millisecond),
+	)
+	if loc := browsertest.Get(t, ctx, chromedp.Location()); !strings.HasSuffix(loc, lt.path+"comment-page-2/#respond") {
+		t.Errorf("Enter on the link to the form went to %s", loc)
+	}
+	// A refused comment posted from page 2 comes back at the form, on page 2.
+	browsertest.Do(t, ctx,
+		chromedp.SendKeys(chromedp.ID("comment"), "My words on page 2."),
+		chromedp.SendKeys(chromedp.ID("author"), "Zoë Reader"),
+		chromedp.SendKeys(chromedp.ID("email"), "zoe@localhost"),
+		chromedp.Sleep(1200*time.Millisecond),
+		chromedp.Click(chromedp.CSS("#commentform button[type=submit]")),
+		chromedp.WaitVisible(chromedp.ID("form-errors")),
+	)
+	if loc := browsertest.Get(t, ctx, chromedp.Location()); !strings.HasSuffix(loc, "/comments/#respond") {
+		t.Errorf("the refusal opened at %s, not at the form", loc)
+	}
+	if title := browsertest.Get(t, ctx, chromedp.Title()); !strings.HasPrefix(title, "Error: ") || !strings.Contains(title, "comments page 2") {
+		t.Errorf("the refusal's title %q", title)
+	}
+	if top := browsertest.Get(t, ctx, chromedp.Evaluate[float64](`document.getElementById("respond").getBoundingClientRect().top`)); top < -1 || top > 900 {
+		t.Errorf("the form is not in view after the refusal (its top at %v px)", top)
+	}
+	browsertest.CheckAxe(t, ctx, "refused comment on page 2")
 }
 
 func cssPath(t *testing.T, html string) string {

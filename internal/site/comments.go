@@ -44,6 +44,9 @@ type commentForm struct {
 	Token      string
 	Closed     bool
 	MaxComment int
+	// Page is the comment page the form is on (from 1): a refused post's answer
+	// shows that page again.
+	Page int
 }
 
 func (f *commentForm) fail(field, message string) {
@@ -156,16 +159,16 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			s.serveError(w, r, st, &httpError{http.StatusRequestEntityTooLarge, "Comment too long",
+			s.serveError(w, r, st, &httpError{http.StatusRequestEntityTooLarge, "Error: Comment too long",
 				fmt.Sprintf("Your comment is too long to be accepted: a comment may have at most %d characters. Nothing was posted.", maxCommentLength)})
 			return
 		}
-		s.serveError(w, r, st, &httpError{http.StatusBadRequest, "Comment not understood", "Your comment could not be read. Please go back and post it again."})
+		s.serveError(w, r, st, &httpError{http.StatusBadRequest, "Error: Comment not understood", "Your comment could not be read. Please go back and post it again."})
 		return
 	}
 	articleID, err := strconv.ParseInt(r.PostForm.Get("article"), 10, 64)
 	if err != nil {
-		s.serveError(w, r, st, &httpError{http.StatusBadRequest, "Comment not understood", "The form did not say which article the comment is for. Please go back and post it again."})
+		s.serveError(w, r, st, &httpError{http.StatusBadRequest, "Error: Comment not understood", "The form did not say which article the comment is for. Please go back and post it again."})
 		return
 	}
 	a, err := s.store.Article(ctx, articleID)
@@ -174,6 +177,11 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form := &commentForm{}
+	// The page the form was on, to answer a refusal with; checked against the
+	// article's pages when rendered.
+	if n, err := strconv.Atoi(r.PostForm.Get("cpage")); err == nil && n > 1 {
+		form.Page = n
+	}
 	raw := commentValues{
 		Name: r.PostForm.Get("author"), Email: r.PostForm.Get("email"),
 		URL: r.PostForm.Get("url"), Comment: r.PostForm.Get("comment"),
@@ -192,7 +200,16 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// The cheap checks come first — the form's signature, then the address's rate —
+	// The comment replied to (one read by key) comes first, so that any refusal
+	// gives back the reply form, on the page of the thread.
+	if parentID, err := strconv.ParseInt(r.PostForm.Get("parent"), 10, 64); err == nil && parentID != 0 {
+		if p, err := s.store.Comment(ctx, parentID); err == nil && p.ArticleID == a.ID && p.Status == news.CommentApproved && !p.Removed {
+			form.Parent = p
+		} else {
+			fail("comment", "The comment you replied to is no longer here. Your comment will be posted as a new comment if you send it again.")
+		}
+	}
+	// The cheap checks come next — the form's signature, then the address's rate —
 	// so that a post that cannot be taken costs no rendering of its text.
 	token := r.PostForm.Get("token")
 	tokenErr := s.checkToken(token, a.ID, now)
@@ -221,13 +238,6 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	if parentID, err := strconv.ParseInt(r.PostForm.Get("parent"), 10, 64); err == nil && parentID != 0 {
-		if p, err := s.store.Comment(ctx, parentID); err == nil && p.ArticleID == a.ID && p.Status == news.CommentApproved && !p.Removed {
-			form.Parent = p
-		} else {
-			fail("comment", "The comment you replied to is no longer here. Your comment will be posted as a new comment if you send it again.")
-		}
-	}
 	c := &news.Comment{ArticleID: a.ID, UserAgent: truncate(strings.ToValidUTF8(r.UserAgent(), ""), 255)}
 	if form.Parent != nil {
 		c.ParentID = form.Parent.ID
@@ -260,7 +270,11 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) {
 	c.IPHash = s.ipHash(ip)
 	c.Status, err = s.moderate(r, st.settings, c)
 	if err != nil {
-		s.serveError(w, r, st, err)
+		// The store could not be read: like a failed save, the reader keeps their words.
+		s.log.Error("apply the moderation rule to a comment", "article", a.ID, "err", err)
+		s.store.ReturnAttempt(ctx, used, now)
+		fail("comment", "We could not save your comment; please try again in a moment. Everything you typed is still here.")
+		s.refuseComment(w, r, st, a, form, http.StatusServiceUnavailable)
 		return
 	}
 	if err := s.store.CreateComment(ctx, c); err != nil {
@@ -277,7 +291,22 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) {
 	if err := s.Sync(ctx); err != nil {
 		s.log.Error("apply a new comment to the page cache", "err", err)
 	}
-	target := articlePath(a, st.settings.Location)
+	// The reader is sent to their comment, on the comment page of its thread.
+	path := articlePath(a, st.settings.Location)
+	per, page := st.settings.CommentsPerPage, form.Page
+	if index, err := s.store.CommentThreadIndex(ctx, c.ID); err == nil {
+		page = news.CommentPageOf(index, per)
+	} else {
+		s.log.Error("find a new comment's page", "comment", c.ID, "err", err)
+	}
+	if c.Status == news.CommentSpam {
+		// A blocked commenter is not told: they land where their comment would be,
+		// on a page that is there.
+		if last, err := s.lastCommentPage(ctx, a.ID, per); err == nil {
+			page = min(page, last)
+		}
+	}
+	target := news.CommentPagePath(path, page)
 	if c.Status == news.CommentPending {
 		target += "?unapproved=" + strconv.FormatInt(c.ID, 10) + "&moderation-hash=" + url.QueryEscape(s.moderationHash(c.ID))
 	}
@@ -367,8 +396,20 @@ func (s *Server) moderate(r *http.Request, st *news.Settings, c *news.Comment) (
 	return news.CommentPending, nil
 }
 
+// refuseComment answers a post that was not taken with the article again, on the
+// comment page the reader posted from (the parent's, for a reply), and the form as they
+// filled it with a message at each field; the form's address ends in #respond, so the
+// browser shows the answer at the form. Its title starts with "Error: ", so that a
+// screen reader says at once that the post failed (the GOV.UK Design System's rule for
+// a form's errors, which WCAG's success criteria 2.4.2 and 3.3.1 ask for).
 func (s *Server) refuseComment(w http.ResponseWriter, r *http.Request, st *siteState, a *news.Article, form *commentForm, status int) {
-	resp, err := s.articlePage(r.Context(), r, st, a, form, nil)
+	show := commentView{page: form.Page, clamp: true}
+	if form.Parent != nil {
+		if index, err := s.store.CommentThreadIndex(r.Context(), form.Parent.ID); err == nil {
+			show.page = news.CommentPageOf(index, st.settings.CommentsPerPage)
+		}
+	}
+	resp, err := s.articlePage(r.Context(), r, st, a, form, show)
 	if err != nil {
 		s.serveError(w, r, st, err)
 		return
@@ -377,6 +418,7 @@ func (s *Server) refuseComment(w http.ResponseWriter, r *http.Request, st *siteS
 	// with when that still holds (its load time), not a fresh one per response.
 	resp.status, resp.private, resp.formToken = status, true, ""
 	resp.view.NoIndex = true
+	resp.view.Title = "Error: " + resp.view.Title
 	p, err := s.build(resp)
 	if err != nil {
 		s.serveError(w, r, st, err)

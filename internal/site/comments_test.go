@@ -220,7 +220,7 @@ func TestCommentsCloseAfterConfiguredDays(t *testing.T) {
 	old, recent := e.arts[0], e.arts[2]
 	e.clock.t = recent.PublishedAt.Add(24 * time.Hour) // story 3 is a day old, story 1 three days old
 	mustContain(t, "old article", e.get(e.url(old)).body, "Comments are closed.")
-	mustNotContain(t, "old article", e.get(e.url(old)).body, `<form action="/comments/"`)
+	mustNotContain(t, "old article", e.get(e.url(old)).body, `<form action="/comments/#respond"`)
 	form := e.commentForm(recent, "Tom", "tom@readers.example", "Still open?")
 	if p := e.post("/comments/", form, "X-Forwarded-For", readerIP); p.status != 303 {
 		t.Errorf("recent article: status %d", p.status)
@@ -289,7 +289,7 @@ func TestCommentsClosedSiteWideAndLogo(t *testing.T) {
 	a := e.arts[1]
 	page := e.get(e.url(a)).body
 	mustContain(t, "article", page, "Comments are closed.", `<img class="logo" src="/media/logo.png" alt=""`)
-	mustNotContain(t, "article", page, `<form action="/comments/"`)
+	mustNotContain(t, "article", page, `<form action="/comments/#respond"`)
 	form := url.Values{"article": {fmt.Sprint(a.ID)}, "author": {"Tom"}, "email": {"tom@example.net"}, "comment": {"Hello"}}
 	if p := e.post("/comments/", form); p.status != 403 {
 		t.Errorf("a comment while comments are closed: %d", p.status)
@@ -505,7 +505,7 @@ func TestCachedFormGoesWhenCommentsClose(t *testing.T) {
 	e.srv.Sync(context.Background())
 	a := e.arts[1]
 	e.clock.t = a.PublishedAt.AddDate(0, 0, 10).Add(-25 * time.Second)
-	mustContain(t, "before the closing", e.get(e.url(a)).body, `<form action="/comments/"`)
+	mustContain(t, "before the closing", e.get(e.url(a)).body, `<form action="/comments/#respond"`)
 	e.clock.Add(30 * time.Second)
-	mustNotContain(t, "after the closing", e.get(e.url(a)).body, `<form action="/comments/"`)
+	mustNotContain(t, "after the closing", e.get(e.url(a)).body, `<form action="/comments/#respond"`)
 }

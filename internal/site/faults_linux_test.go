@@ -34,7 +34,7 @@ func TestFullDiskKeepsTheReadersComment(t *testing.T) {
 	if p.status != 503 {
 		t.Errorf("status %d, want 503", p.status)
 	}
-	mustContain(t, "the answer", p.body, "We could not save your comment; please try again",
+	mustContain(t, "the answer", p.body, "<title>Error: ", `<form action="/comments/#respond"`, "We could not save your comment; please try again",
 		"A long, careful comment that took a while to write.", `value="Ada Reader"`, `value="ada@readers.example"`, `value="https://ada.example/blog"`)
 	if e.countComments() != before {
 		t.Errorf("a comment was stored on a full disk")

@@ -128,7 +128,9 @@ func respondHTML(f *commentForm, articleID int64, articlePath string) template.H
 		b.WriteString("</div>\n")
 		return template.HTML(b.String())
 	}
-	b.WriteString("<form action=\"/comments/\" method=\"post\" id=\"commentform\" class=\"comment-form\">\n")
+	// The answer to a post lands at the form (#respond): a refusal shows the form
+	// again with its messages, and a browser keeps the action's fragment.
+	b.WriteString("<form action=\"/comments/#respond\" method=\"post\" id=\"commentform\" class=\"comment-form\">\n")
 	if len(f.Errors) > 0 {
 		b.WriteString("<div class=\"form-errors\" role=\"alert\" id=\"form-errors\">\n<p>Your comment could not be posted:</p>\n<ul>")
 		for _, e := range f.Errors {
@@ -185,6 +187,7 @@ func respondHTML(f *commentForm, articleID int64, articlePath string) template.H
 		`<input type="hidden" name="article" value="` + strconv.FormatInt(articleID, 10) + "\">\n" +
 		`<input type="hidden" name="parent" value="` + parent + "\">\n" +
 		`<input type="hidden" name="token" value="` + html.EscapeString(f.Token) + "\">\n" +
+		`<input type="hidden" name="cpage" value="` + strconv.Itoa(max(f.Page, 1)) + "\">\n" +
 		"<p class=\"form-submit\"><button type=\"submit\">Post Comment</button></p>\n</form>\n</div>\n")
 	return template.HTML(b.String())
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -196,12 +197,20 @@ type articleBody struct {
 	Thread        template.HTML // Comments, written out by threadHTML
 	Form          *commentForm
 	Respond       template.HTML // Form, written out by respondHTML
-	Share         template.HTML
+	// Skip links the top of the thread to the form; Pages and PagesEnd are the
+	// comment pages' navigation above and below the thread (empty for one page).
+	Skip, Pages, PagesEnd template.HTML
+	Share                 template.HTML
 }
 
-// article serves /yyyy/mm/dd/slug/, redirecting a wrong date to the right one.
+// article serves /yyyy/mm/dd/slug/ and its comment pages, …/comment-page-N/,
+// redirecting a wrong date to the right one.
 func (s *Server) article(r *http.Request, st *siteState) (*response, error) {
 	ctx := r.Context()
+	cpage, err := commentPageNumber(r.PathValue("cpage"))
+	if err != nil {
+		return nil, err
+	}
 	// Slugs are stored in NFC; an address typed with decomposed letters finds the
 	// article, and is sent on to its canonical form below.
 	a, err := s.store.ArticleBySlug(ctx, news.NFC(r.PathValue("slug")))
@@ -214,10 +223,17 @@ func (s *Server) article(r *http.Request, st *siteState) (*response, error) {
 	if !a.IsPublic(s.now()) {
 		return nil, news.ErrNotFound
 	}
-	want := articlePath(a, st.settings.Location)
-	if r.URL.Path != want {
+	path := articlePath(a, st.settings.Location)
+	// One address a page: comment-page-1 is the article's own address.
+	if want := news.CommentPagePath(path, cpage); r.URL.Path != want {
+		// Only what the cache key holds travels on (a reply's parent): any other query
+		// would ride along in a redirect cached for everyone under the bare path.
+		if id, err := strconv.ParseInt(r.URL.Query().Get("replytocom"), 10, 64); err == nil && id > 0 {
+			want += "?replytocom=" + strconv.FormatInt(id, 10)
+		}
 		return movedTo(a, want), nil
 	}
+	per := st.settings.CommentsPerPage
 	form := &commentForm{}
 	if v := r.URL.Query().Get("replytocom"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
@@ -229,65 +245,118 @@ func (s *Server) article(r *http.Request, st *siteState) (*response, error) {
 		if form.Parent == nil {
 			// Not a comment one can reply to here: the article's own form, from the
 			// cache, rather than a render for every made-up ID.
-			return &response{status: http.StatusFound, location: want + "#respond"}, nil
+			return &response{status: http.StatusFound, location: news.CommentPagePath(path, cpage) + "#respond"}, nil
+		}
+		// The reply form is on the page that shows the comment replied to.
+		index, err := s.store.CommentThreadIndex(ctx, form.Parent.ID)
+		if err != nil {
+			return nil, err
+		}
+		if n := news.CommentPageOf(index, per); n != cpage {
+			return &response{status: http.StatusFound, location: news.CommentPagePath(path, n) + "?replytocom=" + strconv.FormatInt(form.Parent.ID, 10) + "#respond"}, nil
 		}
 	}
-	var pending *news.Comment
+	show := commentView{page: cpage}
 	if id := s.pendingComment(r); id != 0 {
 		if c, err := s.store.Comment(ctx, id); err == nil && c.ArticleID == a.ID && c.Status == news.CommentPending {
-			pending = c
+			if index, err := s.store.CommentThreadIndex(ctx, c.ID); err == nil && news.CommentPageOf(index, per) == cpage {
+				show.pending = c
+			}
 		}
 	}
-	resp, err := s.articlePage(ctx, r, st, a, form, pending)
+	resp, err := s.articlePage(ctx, r, st, a, form, show)
 	if err != nil {
 		return nil, err
 	}
-	resp.private = pending != nil
+	resp.private = show.pending != nil
 	return resp, nil
 }
 
-// articlePage renders an article with its comments and the comment form as given (with
-// a reader's values and errors after a refused post).
-func (s *Server) articlePage(ctx context.Context, r *http.Request, st *siteState, a *news.Article, form *commentForm, pending *news.Comment) (*response, error) {
+// commentView is which comments an article page shows: its comment page (from 1),
+// and the pending comment its author is shown (always on the page of its thread, which
+// may be one past the last page of approved threads).
+type commentView struct {
+	page    int
+	pending *news.Comment
+	// clamp shows the last page when page is past it (a refused post's answer)
+	// rather than answering 404.
+	clamp bool
+}
+
+// articlePage renders an article with one page of its comments and the comment form as
+// given (with a reader's values and errors after a refused post). A comment page past
+// the last is not found.
+func (s *Server) articlePage(ctx context.Context, r *http.Request, st *siteState, a *news.Article, form *commentForm, show commentView) (*response, error) {
 	now := s.now()
+	per, cpage, pending := st.settings.CommentsPerPage, max(show.page, 1), show.pending
 	prev, next, err := s.store.Neighbours(ctx, a, now)
 	if err != nil {
 		return nil, err
 	}
-	comments, err := s.store.ApprovedComments(ctx, a.ID)
+	// A page number past any article's pages (up to what an address can hold) asks
+	// for no rows, and is not multiplied past what an int holds.
+	cp, err := s.store.ApprovedCommentPage(ctx, a.ID, per, min(cpage-1, math.MaxInt32/max(per, 1))*per)
 	if err != nil {
 		return nil, err
 	}
+	pages := news.CommentPages(cp.Threads, per)
+	if pending != nil && cpage > pages { // a new thread awaiting moderation, shown to its author
+		pages = cpage
+	}
+	if cpage > pages {
+		if !show.clamp {
+			return nil, news.ErrNotFound
+		}
+		cpage = pages
+		if cp, err = s.store.ApprovedCommentPage(ctx, a.ID, per, (cpage-1)*per); err != nil {
+			return nil, err
+		}
+	}
+	comments := cp.Comments
+	total := cp.Total
 	if pending != nil {
 		comments = append(comments, pending)
+		total++
 	}
 	path := articlePath(a, st.settings.Location)
-	canonical := s.cfg.BaseURL + path
+	here := news.CommentPagePath(path, cpage)
 	if form.Token == "" {
 		form.Token = s.formToken(a.ID, now)
 	}
 	form.Closed = commentsClosed(a, st.settings, now)
 	form.MaxComment = maxCommentLength
+	form.Page = cpage
 
 	body := &articleBody{
 		Article: a, Prev: newNeighbour(prev, st.settings.Location), Next: newNeighbour(next, st.settings.Location), Form: form,
-		Comments: commentTree(comments, pending, path, form.Closed),
+		Comments: commentTree(comments, pending, here, form.Closed),
 		Share:    shareLinks(a.ID),
 	}
 	body.Thread = threadHTML(body.Comments, st.settings.Location)
-	body.Respond = respondHTML(form, a.ID, path)
+	body.Respond = respondHTML(form, a.ID, here)
+	if !form.Closed {
+		body.Skip = skipToFormHTML
+	}
+	if pages > 1 {
+		body.Pages = commentPagesHTML(path, cpage, pages, "Comments pages")
+		body.PagesEnd = commentPagesHTML(path, cpage, pages, "Comments pages (end)")
+	}
 	body.Headline, body.Standfirst = render.Smarten(a.Title), render.Smarten(a.Standfirst)
 	body.TagLinks = tagLinksHTML(a.Tags)
-	body.CommentsTitle = fmt.Sprintf("%d comments on “%s”", shownComments(comments), body.Headline)
-	if shownComments(comments) == 1 {
+	body.CommentsTitle = fmt.Sprintf("%d comments on “%s”", total, body.Headline)
+	if total == 1 {
 		body.CommentsTitle = "One comment on “" + body.Headline + "”"
 	}
-	v := s.newView(r, st, render.Smarten(a.Title))
+	title := render.Smarten(a.Title)
+	if cpage > 1 { // each comment page its own title (WCAG 2.4.2), as its own address
+		title += fmt.Sprintf(" – comments page %d of %d", cpage, pages)
+	}
+	v := s.newView(r, st, title)
 	v.Description = summary(a, 300)
 	if a.SEODescription != "" {
 		v.Description = a.SEODescription
 	}
-	v.Canonical = canonical
+	v.Canonical = s.cfg.BaseURL + here
 	// Open Graph and JSON-LD are read by machines: their addresses are URIs (the
 	// canonical link, an href, may stay an IRI).
 	og := &openGraph{Type: "article", Title: render.Smarten(a.Title), Description: v.Description, URL: s.absURL(path),

@@ -354,6 +354,15 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /page/{n}/{$}", s.page(s.front))
 	mux.Handle("GET /{y}/{m}/{d}/{slug}/{$}", s.page(s.article))
 	mux.HandleFunc("GET /{y}/{m}/{d}/{slug}", addSlash)
+	// An article's comment pages: /yyyy/mm/dd/slug/comment-page-N/ (WordPress's).
+	mux.Handle("GET /{y}/{m}/{d}/{slug}/{cpage}/{$}", s.page(s.article))
+	mux.HandleFunc("GET /{y}/{m}/{d}/{slug}/{cpage}", func(w http.ResponseWriter, r *http.Request) {
+		if _, err := commentPageNumber(r.PathValue("cpage")); err != nil {
+			s.serveError(w, r, s.state.Load(), err)
+			return
+		}
+		addSlash(w, r)
+	})
 	for _, kind := range []string{"section", "tag", "author"} {
 		mux.Handle("GET /"+kind+"/{slug}/{$}", s.page(s.archive))
 		mux.Handle("GET /"+kind+"/{slug}/page/{n}/{$}", s.page(s.archive))

@@ -10,9 +10,8 @@ ALTER TABLE comments ADD COLUMN status_at INTEGER;
 -- from now, rather than being deleted at once by their age.
 UPDATE comments SET status_at = CAST(strftime('%s', 'now') AS INTEGER) WHERE status IN ('trash', 'spam');
 
--- Replies of a comment: for erasure's "does anything hang from it", and for the foreign
--- key's ON DELETE SET NULL, which otherwise scans every comment per deleted one.
-CREATE INDEX comments_by_parent ON comments(parent_id);
+-- Replies of a comment (erasure's "does anything hang from it", and the foreign key's
+-- ON DELETE SET NULL) are found by comments_by_parent, made by 0013.
 -- The retention's two queries, each over the few rows it concerns.
 CREATE INDEX comments_to_empty ON comments(coalesce(status_at, created_at))
     WHERE status IN ('trash', 'spam') AND removed = 0;
