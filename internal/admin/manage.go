@@ -31,6 +31,7 @@ var settingForms = map[string]struct{ label, kind string }{
 	news.SettingCommentMaxLinks:   {"Most links in a comment before moderation", "number"},
 	news.SettingCommentsClosed:    {"Close comments site-wide", "select"},
 	news.SettingLogo:              {"Logo address", "text"},
+	news.SettingEmbedHosts:        {"Embeds: more allowed hosts", "textarea"},
 }
 
 func settingFields(values func(key string) string) []settingField {

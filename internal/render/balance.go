@@ -50,8 +50,8 @@ var errTooDeep = errors.New("render: HTML elements nested too deep")
 var fragmentContext = &xhtml.Node{Type: xhtml.ElementNode, Data: "div", DataAtom: atom.Div}
 
 type balanceOptions struct {
-	rel     string // when set, every <a> with an href gets rel with this value (comments: "nofollow ugc")
-	flatten bool   // drop the tags nested deeper than maxHTMLDepth rather than fail
+	rel     string  // when set, every <a> with an href gets rel with this value (comments: "nofollow ugc")
+	flatten bool    // drop the tags nested deeper than maxHTMLDepth rather than fail
 	embeds  *Embeds // the embeds an iframe may be (articles); nil: no iframe is kept
 }
 

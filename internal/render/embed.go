@@ -13,6 +13,7 @@ import (
 	"broadsheet/internal/news"
 
 	xhtml "golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // Embeds: video, audio, maps and charts from other sites, shown in an <iframe>.
@@ -490,4 +491,82 @@ func checkEmbed(n *xhtml.Node, embeds *Embeds) bool {
 		n.RemoveChild(c)
 	}
 	return true
+}
+
+// EmbedLinks returns article HTML (as this package made it) with each embed written as
+// a link to the embedded item, for feeds: feed readers drop iframes, so a reader would
+// otherwise see nothing where the video is. A canonical embed
+// (<figure class="embed …"><iframe …></iframe></figure>) becomes
+// <p class="embed-link"><a href="https://www.youtube.com/watch?v=ID">Watch “title” on YouTube</a></p>;
+// any other iframe becomes such a link to its address. HTML without "<iframe" is
+// returned as it is.
+func EmbedLinks(s string) string {
+	if !strings.Contains(s, "<iframe") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	ts := &tokenStream{z: xhtml.NewTokenizer(strings.NewReader(s))}
+	var held []token // an embed's <figure> start tag, until its iframe is seen
+	for {
+		t := ts.next()
+		switch {
+		case t.tt == xhtml.ErrorToken:
+			for _, h := range held {
+				b.Write(h.raw)
+			}
+			return b.String()
+		case t.tt == xhtml.StartTagToken && t.a == atom.Figure && held == nil:
+			if class, _ := tokenAttr(t.attrs, "class"); strings.HasPrefix(class, "embed ") {
+				held = append(held, t.keep())
+				continue
+			}
+		case t.tt == xhtml.StartTagToken && t.a == atom.Iframe:
+			src, _ := tokenAttr(t.attrs, "src")
+			title, _ := tokenAttr(t.attrs, "title")
+			for c := ts.next(); c.tt != xhtml.ErrorToken && !(c.tt == xhtml.EndTagToken && c.a == atom.Iframe); c = ts.next() {
+			}
+			link := embedLink(src, title)
+			if held != nil {
+				// The whole figure becomes the paragraph: skip to its end.
+				if end := ts.next(); end.tt == xhtml.EndTagToken && end.a == atom.Figure {
+					held = nil
+					b.WriteString(link)
+					continue
+				} else {
+					ts.pushBack(end.keep())
+				}
+				for _, h := range held {
+					b.Write(h.raw)
+				}
+				held = nil
+			}
+			b.WriteString(link)
+			continue
+		}
+		for _, h := range held {
+			b.Write(h.raw)
+		}
+		held = nil
+		b.Write(t.raw)
+	}
+}
+
+// embedLink is the paragraph that stands for an embed of address src in a feed.
+func embedLink(src, title string) string {
+	emb, refused := parseEmbed(src, Embeds{}, true)
+	if refused != nil {
+		// A host of the site's setting: its address, if it is a web address at all.
+		u, err := NormalizeWebURL(src)
+		if err != nil || !strings.HasPrefix(u, "https://") {
+			return ""
+		}
+		host, _ := url.Parse(u)
+		emb = embed{name: host.Hostname(), verb: "View", link: u, title: "Embedded content"}
+	}
+	text := emb.verb + " on " + emb.name
+	if t := strings.Join(strings.Fields(title), " "); t != "" && t != emb.title {
+		text = emb.verb + " “" + t + "” on " + emb.name
+	}
+	return `<p class="embed-link"><a href="` + html.EscapeString(emb.link) + `">` + html.EscapeString(text) + "</a></p>"
 }
