@@ -58,12 +58,13 @@ type embed struct {
 	title    string // the iframe's accessible name
 }
 
-// The iframe's fixed attributes. The sandbox lets the player run its own scripts in its
-// own origin, go full screen and open the provider's page in a new tab (not navigate
-// ours); referrerpolicy sends the provider our origin only (YouTube refuses to play
+// The iframe's fixed attributes. The sandbox lets the player run its scripts, go full
+// screen and open the provider's page in a new tab (not navigate ours); it leaves out
+// allow-same-origin, which with allow-scripts the HTML checker refuses (WHATWG HTML
+// §4.8.5 warns that together they undo the sandbox of a same-origin frame); referrerpolicy sends the provider our origin only (YouTube refuses to play
 // without one); allow grants nothing beyond playback.
 const (
-	embedSandbox        = "allow-scripts allow-same-origin allow-presentation allow-popups allow-popups-to-escape-sandbox"
+	embedSandbox        = "allow-scripts allow-presentation allow-popups allow-popups-to-escape-sandbox"
 	embedReferrerPolicy = "strict-origin-when-cross-origin"
 	embedAllow          = "fullscreen; picture-in-picture; encrypted-media"
 )

@@ -43,7 +43,7 @@ func TestEmbedOnThePageAndInTheFeeds(t *testing.T) {
 	p := e.get(e.url(a))
 	mustContain(t, "the article page", p.body,
 		`<figure class="embed embed-youtube embed-16x9"><iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ" title="The new tram line"`,
-		`loading="lazy"`, `sandbox="allow-scripts allow-same-origin`, `referrerpolicy="strict-origin-when-cross-origin"`)
+		`loading="lazy"`, `sandbox="allow-scripts allow-presentation allow-popups`, `referrerpolicy="strict-origin-when-cross-origin"`)
 	csp := p.header.Get("Content-Security-Policy")
 	mustContain(t, "the page's CSP", csp, "frame-src https://www.youtube-nocookie.com https://player.vimeo.com", "default-src 'none'")
 	mustNotContain(t, "the page's CSP", csp, "*", "maps.example.org")
