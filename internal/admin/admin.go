@@ -222,7 +222,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // serve sets the headers every admin response carries, then routes.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	h.Set("Content-Security-Policy", adminCSP)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cache-Control", "private, no-store")
@@ -233,6 +233,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	r.Body = &formBody{ReadCloser: http.MaxBytesReader(w, r.Body, limit)}
 	s.mux.ServeHTTP(w, r)
 }
+
+// adminCSP is every admin page's Content-Security-Policy; the editor adds the embed
+// hosts' frame-src so that its preview shows embeds (editorCSP).
+const adminCSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 // maxFormText bounds the text of every admin form, urlencoded or multipart: its fields'
 // names and values together, counted as they are read — room for an article body of

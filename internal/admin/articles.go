@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"html"
@@ -210,6 +211,8 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, u *news.Us
 	if a.ID != 0 {
 		title = "Edit: " + a.Title
 	}
+	// The preview shows embeds: the editor's page may frame their hosts, and only them.
+	w.Header().Set("Content-Security-Policy", adminCSP+"; "+render.FrameSrc(s.embeds(r.Context())))
 	s.render(w, r, status, "edit", &page{Title: title, Nav: "articles", User: u, CSRF: s.csrfToken(r), Error: errMsg,
 		Flash: r.URL.Query().Get("done"), Body: b})
 }
@@ -331,13 +334,13 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 		return
 	}
 	removed := cleanEditorText(b)
-	bodyHTML, err := render.MarkdownContext(ctx, b.Body)
+	bodyHTML, report, err := render.ArticleMarkdown(ctx, b.Body, s.embeds(ctx))
 	if err != nil {
 		refuse(http.StatusUnprocessableEntity, markdownRefusal(err))
 		return
 	}
 	if action == "preview" {
-		b.Preview = template.HTML(bodyHTML)
+		b.Preview = template.HTML(removedNotice(report) + bodyHTML)
 		s.renderEditor(w, r, u, a, b, http.StatusOK, "")
 		return
 	}
@@ -433,6 +436,9 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 	}
 	if moved := s.addressChanged(addressBefore, a, now); moved != "" {
 		done += " " + moved
+	}
+	if !report.Empty() {
+		done += " " + strings.Join(report.Lines(), " ")
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/articles/%d?done=%s", a.ID, url.QueryEscape(done)), http.StatusSeeOther)
 }
@@ -623,7 +629,7 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
 		s.fail(w, r, u, http.StatusNotFound, "No such version", "That version is not one of this article's.")
 		return
 	}
-	body, err := render.MarkdownContext(r.Context(), rev.Markdown)
+	body, report, err := render.ArticleMarkdown(r.Context(), rev.Markdown, s.embeds(r.Context()))
 	if err != nil {
 		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "That version could not be rendered.")
 		return
@@ -655,6 +661,9 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
 	done := "Version restored."
 	if moved := s.addressChanged(s.publicPath(&before, s.cfg.Now()), a, s.cfg.Now()); moved != "" {
 		done += " " + moved
+	}
+	if !report.Empty() {
+		done += " " + strings.Join(report.Lines(), " ")
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/articles/%d?done=%s", a.ID, url.QueryEscape(done)), http.StatusSeeOther)
 }
@@ -731,4 +740,35 @@ func diffHTML(a, b string) template.HTML {
 		out.WriteString("<span>" + html.EscapeString(l) + "</span>\n")
 	}
 	return template.HTML(out.String())
+}
+
+// embeds are the embed hosts the site's settings allow (news.SettingEmbedHosts), read
+// from the store at each render so that a change in Settings applies to the next save
+// on every server. A setting that cannot be read allows the built-in providers only.
+func (s *Server) embeds(ctx context.Context) render.Embeds {
+	stored, err := s.store.Settings(ctx)
+	if err != nil {
+		s.log.Error("read the embed hosts setting", "err", err)
+		return render.Embeds{}
+	}
+	hosts, err := news.ParseEmbedHosts(news.Setting(stored, news.SettingEmbedHosts))
+	if err != nil {
+		s.log.Error("read the embed hosts setting", "err", err)
+	}
+	return render.Embeds{Hosts: hosts}
+}
+
+// removedNotice is what a preview says, above the text, of what the sanitiser will
+// remove when the body is saved: each kind, what and why (render.Report), escaped.
+func removedNotice(rep *render.Report) string {
+	if rep.Empty() {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(`<div class="removed-notice" role="note"><p>Not kept when the article is saved:</p><ul>`)
+	for _, line := range rep.Lines() {
+		b.WriteString("<li>" + html.EscapeString(line) + "</li>")
+	}
+	b.WriteString("</ul></div>\n")
+	return b.String()
 }

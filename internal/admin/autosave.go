@@ -165,7 +165,7 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, u *news.User) {
 		refuse(http.StatusTooManyRequests, "Previews are coming too fast, so this one was skipped. Your text is safe in the form; pause for a second and the preview catches up.")
 		return
 	}
-	out, err := render.MarkdownContext(r.Context(), r.PostForm.Get("body"))
+	out, report, err := render.ArticleMarkdown(r.Context(), r.PostForm.Get("body"), s.embeds(r.Context()))
 	if err != nil {
 		if r.Context().Err() != nil {
 			return // the editor went away
@@ -173,7 +173,7 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, u *news.User) {
 		refuse(http.StatusUnprocessableEntity, markdownRefusal(err))
 		return
 	}
-	w.Write([]byte(out))
+	w.Write([]byte(removedNotice(report) + out))
 }
 
 var articleSavePath = regexp.MustCompile(`^/admin/articles(?:/(\d+))?$`)

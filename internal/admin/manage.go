@@ -35,6 +35,7 @@ var settingForms = map[string]struct{ label, kind string }{
 	news.SettingLogo:              {"Logo address", "text"},
 	news.SettingEmptyTrashDays:    {"Delete trash and spam comments after (days)", "number"},
 	news.SettingCommentTraceDays:  {"Drop comments' IP hashes and browsers after (days)", "number"},
+	news.SettingEmbedHosts:        {"Embeds: more allowed hosts", "textarea"},
 }
 
 func settingFields(values func(key string) string) []settingField {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -42,6 +43,9 @@ type Settings struct {
 	// Logo is the address of the site's logo image, shown with the title.
 	Logo   string
 	Secret []byte // signs form tokens, hashes IP addresses
+	// EmbedHosts are the hosts whose https iframes articles may embed besides the
+	// built-in providers (render.Embeds), lower-case ASCII (ParseEmbedHosts).
+	EmbedHosts []string
 }
 
 // Link is a named link.
@@ -64,6 +68,7 @@ const (
 	SettingSecret            = "secret"
 	SettingEmptyTrashDays    = "empty_trash_days" // WordPress's EMPTY_TRASH_DAYS, for comments
 	SettingCommentTraceDays  = "comment_ip_days"
+	SettingEmbedHosts        = "embed_hosts" // host names, one a line (ParseEmbedHosts)
 )
 
 var defaultSettings = map[string]string{
@@ -170,6 +175,9 @@ func ParseSettings(stored map[string]string) (*Settings, error) {
 		return nil, fmt.Errorf("setting %s is missing or too short", SettingSecret)
 	}
 	s.Secret = secret
+	if s.EmbedHosts, err = ParseEmbedHosts(get(SettingEmbedHosts)); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -189,6 +197,7 @@ var SettingKeys = []struct{ Key, Help string }{
 	{SettingLogo, "address of the logo image, e.g. /media/… from the media library (empty: none)"},
 	{SettingEmptyTrashDays, "days a comment stays in trash or spam before it is deleted for good (0: never)"},
 	{SettingCommentTraceDays, "days a comment's IP hash and browser (user agent) are kept (0: for ever)"},
+	{SettingEmbedHosts, "hosts whose embeds (https iframes) articles may show besides YouTube, Vimeo, Spotify, Datawrapper and OpenStreetMap, one a line, e.g. www.example-maps.org"},
 }
 
 // CheckSettings reports whether stored values, with changes applied, make valid
@@ -239,3 +248,47 @@ func EnsureSecret(ctx context.Context, store Store) error {
 }
 
 func validHost(h string) bool { _, ok := ASCIIHost(h); return ok }
+
+// MaxEmbedHosts is how many hosts SettingEmbedHosts may name: each is in the
+// Content-Security-Policy header of every page with an embed.
+const MaxEmbedHosts = 50
+
+// ParseEmbedHosts reads SettingEmbedHosts: host names separated by lines, spaces or
+// commas, each a name valid under IDNA's lookup rules (ASCIIHost; "bücher.example" is
+// kept as "xn--bcher-kva.example") with at least one dot, or an https address whose host
+// is taken ("https://maps.example.org/" is "maps.example.org"). It refuses, naming the
+// entry, an IP address, a wildcard ("*.example.org": a page's frame-src names exactly the
+// hosts it allows), an http:// address (embeds are https only), an address with a
+// path, a port or a user name, and more than MaxEmbedHosts hosts. The result has each
+// host once, in the order given.
+func ParseEmbedHosts(v string) ([]string, error) {
+	var out []string
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '\r' }) {
+		h := f
+		if strings.Contains(f, "://") {
+			u, err := url.Parse(f)
+			if err != nil || u.Scheme != "https" {
+				return nil, fmt.Errorf("setting %s: %q is not an https address or a host name (embeds are https only)", SettingEmbedHosts, f)
+			}
+			if u.User != nil || u.Port() != "" || u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.Fragment != "" {
+				return nil, fmt.Errorf("setting %s: %q is not a host name: give the host alone, e.g. %s", SettingEmbedHosts, f, u.Hostname())
+			}
+			h = u.Hostname()
+		}
+		a, ok := ASCIIHost(h)
+		if strings.ContainsAny(h, "*/:@?#[]") || !ok {
+			return nil, fmt.Errorf("setting %s: %q is not a host name such as maps.example.org (no wildcards, ports or paths)", SettingEmbedHosts, f)
+		}
+		if !strings.Contains(a, ".") || strings.Trim(a, "0123456789.") == "" {
+			return nil, fmt.Errorf("setting %s: %q is not a host name with a domain, such as maps.example.org", SettingEmbedHosts, f)
+		}
+		a = strings.ToLower(a)
+		if !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	if len(out) > MaxEmbedHosts {
+		return nil, fmt.Errorf("setting %s: %d hosts, more than the %d allowed", SettingEmbedHosts, len(out), MaxEmbedHosts)
+	}
+	return out, nil
+}

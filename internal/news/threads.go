@@ -19,7 +19,7 @@ type CommentPage struct {
 	// reply at the top level).
 	Comments []*Comment
 	// Threads is the number of top-level comments on the whole article; Total the
-	// number of approved comments.
+	// number of approved comments readers see (placeholders of erased ones not counted).
 	Threads, Total int
 }
 

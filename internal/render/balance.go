@@ -50,8 +50,9 @@ var errTooDeep = errors.New("render: HTML elements nested too deep")
 var fragmentContext = &xhtml.Node{Type: xhtml.ElementNode, Data: "div", DataAtom: atom.Div}
 
 type balanceOptions struct {
-	rel     string // when set, every <a> with an href gets rel with this value (comments: "nofollow ugc")
-	flatten bool   // drop the tags nested deeper than maxHTMLDepth rather than fail
+	rel     string  // when set, every <a> with an href gets rel with this value (comments: "nofollow ugc")
+	flatten bool    // drop the tags nested deeper than maxHTMLDepth rather than fail
+	embeds  *Embeds // the embeds an iframe may be (articles); nil: no iframe is kept
 }
 
 // balance returns s, HTML a policy has cleaned, as a balanced, well-nested fragment
@@ -90,7 +91,7 @@ func balanceOnce(s string, opt balanceOptions) (out string, fostered bool, err e
 	for _, n := range nodes {
 		root.AppendChild(n)
 	}
-	cleanTree(root, false, opt.rel)
+	cleanTree(root, false, &opt)
 	var b strings.Builder
 	b.Grow(len(closed) + 64)
 	for c := root.FirstChild; c != nil; c = c.NextSibling {
@@ -509,7 +510,8 @@ func numberAttrs(z *xhtml.Tokenizer, name []byte) []byte {
 // "javascript:"); URLs the policies cannot judge (dropInvalidURL); a link inside a link
 // (kept as its content); elements of foreign content (the policies allow none); and the
 // empty elements of emptyless. When rel is set, every <a> with an href gets it.
-func cleanTree(n *xhtml.Node, inLink bool, rel string) {
+func cleanTree(n *xhtml.Node, inLink bool, opt *balanceOptions) {
+	rel := opt.rel
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
 		switch c.Type {
@@ -522,9 +524,15 @@ func cleanTree(n *xhtml.Node, inLink bool, rel string) {
 				n.RemoveChild(c)
 				break
 			}
+			if c.DataAtom == atom.Iframe {
+				if !checkEmbed(c, opt.embeds) {
+					n.RemoveChild(c)
+				}
+				break
+			}
 			cleanAttrs(c, rel)
 			isLink := c.DataAtom == atom.A
-			cleanTree(c, inLink || isLink, rel)
+			cleanTree(c, inLink || isLink, opt)
 			switch {
 			case isLink && inLink:
 				for g := c.FirstChild; g != nil; g = c.FirstChild {

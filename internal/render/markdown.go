@@ -85,6 +85,8 @@ const (
 	balanceTag    = 176  // balance's tree: for each tag, half an element and the text after it, and their tokens
 	balanceAttr   = 192  // and for each attribute, its copy in the tree
 	balanceByte   = 2    // and its copies of the HTML: the tags closed, the result
+	prepareTag    = 40   // prepareArticle's reading of each tag, its name and attributes (removed.go)
+	prepareByte   = 1    // and its copy of the HTML, once an embed is made
 )
 
 // Limit names a limit of MarkdownContext.
@@ -197,26 +199,39 @@ func Markdown(src string) (string, error) {
 // nests elements more than 160 levels deep. A refused body gives a
 // *TooComplexError, which speaks to the writer; an ended ctx gives an error wrapping
 // ctx's cause.
+//
+// Only the built-in embed providers are allowed (see ArticleMarkdown).
 func MarkdownContext(ctx context.Context, src string) (string, error) {
+	html, _, err := ArticleMarkdown(ctx, src, Embeds{})
+	return html, err
+}
+
+// ArticleMarkdown is MarkdownContext with the site's embed hosts (e) besides the
+// built-in providers, and a report of what the article policy removed (an iframe from a
+// host not allowed, a script, a form, an event handler, …), for the editor to show its
+// writer. A provider's address alone in a paragraph ("https://youtu.be/ID" on a line of
+// its own) and its embed code both become the same canonical embed (embed.go).
+func ArticleMarkdown(ctx context.Context, src string, e Embeds) (string, *Report, error) {
 	if len(src) > MaxMarkdownBytes {
-		return "", &TooComplexError{Limit: LimitSize, Size: len(src)}
+		return "", nil, &TooComplexError{Limit: LimitSize, Size: len(src)}
 	}
 	select {
 	case renderSlots <- struct{}{}:
 	case <-ctx.Done():
-		return "", fmt.Errorf("render markdown: waiting for a turn: %w", context.Cause(ctx))
+		return "", nil, fmt.Errorf("render markdown: waiting for a turn: %w", context.Cause(ctx))
 	}
 	defer func() { <-renderSlots }()
 	m := newMeter(ctx, src)
 	out, err := m.render()
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	html, err := sanitizeArticle(out, false)
+	rep := &Report{}
+	html, err := sanitizeArticle(out, false, e, rep)
 	if err != nil {
-		return "", &TooComplexError{Limit: LimitHTMLNesting, Size: len(src)}
+		return "", nil, &TooComplexError{Limit: LimitHTMLNesting, Size: len(src)}
 	}
-	return html, nil
+	return html, rep, nil
 }
 
 // render runs goldmark under the meter and returns its HTML with unknown tags escaped.
@@ -245,7 +260,7 @@ func (m *meter) render() (out string, err error) {
 	// The sanitiser allocates for each tag, and much more for each attribute (a link's
 	// address is parsed and written again); balancing makes a tree of the HTML (a node
 	// for each tag and each text between tags) and writes it again.
-	m.grow(int64(tags)*(sanitizeTag+balanceTag)+int64(attrs)*(sanitizeAttr+balanceAttr)+int64(len(html))*balanceByte, -1)
+	m.grow(int64(tags)*(sanitizeTag+balanceTag+prepareTag)+int64(attrs)*(sanitizeAttr+balanceAttr)+int64(len(html))*(balanceByte+prepareByte), -1)
 	return html, nil
 }
 

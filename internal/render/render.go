@@ -30,6 +30,18 @@ func newArticlePolicy() *bluemonday.Policy {
 	p.AllowAttrs("id").Matching(regexp.MustCompile(`^[\w-]{1,100}$`)).OnElements("h1", "h2", "h3", "h4", "h5", "h6", "li", "sup")
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^(footnote[\w-]*|language-[\w+-]+)$`)).OnElements("a", "div", "ol", "li", "sup", "section", "hr", "code")
 	p.AllowAttrs("role").Matching(regexp.MustCompile(`^doc-[a-z]+$`)).OnElements("a", "section", "div")
+	// Embeds (embed.go): prepareArticle has rebuilt every iframe before the policy reads
+	// it, and balance checks each again against the embeds allowed; the policy keeps
+	// only the attributes an embed is written with.
+	p.AllowElements("iframe")
+	p.AllowAttrs("src").Matching(regexp.MustCompile(`^https://[a-z0-9.-]+/`)).OnElements("iframe")
+	p.AllowAttrs("title").OnElements("iframe")
+	p.AllowAttrs("width", "height").Matching(regexp.MustCompile(`^[0-9]{1,4}$`)).OnElements("iframe")
+	p.AllowAttrs("loading").Matching(regexp.MustCompile(`^lazy$`)).OnElements("iframe")
+	p.AllowAttrs("sandbox").Matching(regexp.MustCompile(`^` + embedSandbox + `$`)).OnElements("iframe")
+	p.AllowAttrs("referrerpolicy").Matching(regexp.MustCompile(`^` + embedReferrerPolicy + `$`)).OnElements("iframe")
+	p.AllowAttrs("allow").Matching(regexp.MustCompile(`^` + embedAllow + `$`)).OnElements("iframe")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^embed embed-[a-z]+ embed-[a-z0-9-]+$`)).OnElements("figure")
 	p.RequireNoFollowOnFullyQualifiedLinks(false)
 	p.RequireNoFollowOnLinks(false)
 	requireValidHosts(p)
@@ -57,13 +69,26 @@ func newCommentPolicy() *bluemonday.Policy {
 // are closed where a browser would end them, and elements nested deeper than 160 levels
 // lose their tags (not their text).
 func SanitizeArticleHTML(s string) string {
-	out, _ := sanitizeArticle(s, true)
+	out, _ := ArticleHTML(s, Embeds{})
 	return out
 }
 
-// sanitizeArticle applies the article policy, then balances the result, dropping the
-// URLs the policy cannot judge (keepURL). It fails with errTooDeep for HTML nested
-// deeper than maxHTMLDepth, unless flatten.
-func sanitizeArticle(s string, flatten bool) (string, error) {
-	return balance(articlePolicy.Sanitize(s), balanceOptions{flatten: flatten})
+// ArticleHTML is SanitizeArticleHTML with the site's embed hosts (e) besides the
+// built-in providers, and a report of what the policy removed, for the writer (the
+// admin shows it; an import may log it). Embeds are made canonical (see embed.go): an
+// iframe of an allowed provider or host, or such a provider's address alone in a
+// paragraph.
+func ArticleHTML(s string, e Embeds) (string, *Report) {
+	rep := &Report{}
+	out, _ := sanitizeArticle(s, true, e, rep)
+	return out, rep
+}
+
+// sanitizeArticle makes the embeds of s canonical and notes in rep what the policy is
+// about to remove (prepareArticle), applies the article policy, then balances the
+// result, dropping the URLs the policy cannot judge (keepURL) and every iframe that is
+// not an embed e allows. It fails with errTooDeep for HTML nested deeper than
+// maxHTMLDepth, unless flatten.
+func sanitizeArticle(s string, flatten bool, e Embeds, rep *Report) (string, error) {
+	return balance(articlePolicy.Sanitize(prepareArticle(s, e, rep)), balanceOptions{flatten: flatten, embeds: &e})
 }

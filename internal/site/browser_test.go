@@ -45,8 +45,10 @@ func TestPagesMeetWCAGInABrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.srv.Sync(context.Background())
+	embed := publishEmbed(t, e, "embedded-video", "The tram, filmed.\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\nhttps://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC")
 	pages := map[string]string{
-		"front": "/", "article with comments": e.url(e.arts[2]), "article without comments": e.url(e.arts[3]),
+		"article with embeds": e.url(embed),
+		"front":               "/", "article with comments": e.url(e.arts[2]), "article without comments": e.url(e.arts[3]),
 		"section": "/section/world/", "tag": "/tag/diplomacy/", "author": "/author/anna-petrova/",
 		"second page": "/page/2/", "not found": "/no/such/page", "article with a very long word": e.url(e.arts[4]),
 		"reply form": fmt.Sprintf("%s?replytocom=%d", e.url(e.arts[1]), firstComment(t, e, e.arts[1])),
@@ -149,8 +151,10 @@ func TestPagesAreValidHTML(t *testing.T) {
 	dir := t.TempDir()
 	form := e.commentForm(e.arts[1], "Tom", "tom@localhost", "Hello")
 	refused := e.post("/comments/", form)
+	embed := publishEmbed(t, e, "embedded-video", "The tram, filmed.\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\nhttps://vimeo.com/76979871/8272103f6e\n\nhttps://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC")
 	pages := map[string]string{
-		"front": e.get("/").body, "article": e.get(e.url(e.arts[2])).body, "article-no-comments": e.get(e.url(e.arts[3])).body,
+		"article-with-embeds": e.get(e.url(embed)).body,
+		"front":               e.get("/").body, "article": e.get(e.url(e.arts[2])).body, "article-no-comments": e.get(e.url(e.arts[3])).body,
 		"section": e.get("/section/world/").body, "tag": e.get("/tag/diplomacy/").body, "author": e.get("/author/anna-petrova/").body,
 		"not-found": e.get("/nowhere").body, "refused-comment": refused.body,
 		"reply": e.get(fmt.Sprintf("%s?replytocom=%d", e.url(e.arts[1]), firstComment(t, e, e.arts[1]))).body,

@@ -11,6 +11,7 @@ import (
 
 	"broadsheet/internal/feed"
 	"broadsheet/internal/news"
+	"broadsheet/internal/render"
 )
 
 // feedItems is how many articles a feed carries, with their full text.
@@ -128,7 +129,8 @@ func feedContent(a *news.Article, base *url.URL) string {
 	if a.CorrectionNote != "" {
 		fmt.Fprintf(&b, "<p><em>%s</em></p>\n", escapeHTML(a.CorrectionNote))
 	}
-	b.WriteString(a.BodyHTML)
+	// Feed readers drop iframes: an embed is a link to what it shows.
+	b.WriteString(render.EmbedLinks(a.BodyHTML))
 	return feed.ResolveHTML(b.String(), base)
 }
 

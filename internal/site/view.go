@@ -14,6 +14,7 @@ import (
 
 	"broadsheet/internal/news"
 	"broadsheet/internal/pagecache"
+	"broadsheet/internal/render"
 )
 
 // view is what the base template shows around every page's own content (Body).
@@ -143,6 +144,9 @@ type response struct {
 	// whose token is made afresh for every response (see formTokens).
 	formArticle int64
 	formToken   string
+	// csp replaces the Content-Security-Policy of the page (an article with embeds:
+	// embedCSP).
+	csp string
 }
 
 // httpError is an error page with a status and words for the reader.
@@ -220,7 +224,11 @@ func (s *Server) build(resp *response) (*pagecache.Page, error) {
 	if resp.private || resp.status != http.StatusOK {
 		cacheControl = "private, no-store"
 	}
-	p := pagecache.NewPage(resp.status, s.headers(resp.contentType, cacheControl), body)
+	h := s.headers(resp.contentType, cacheControl)
+	if resp.csp != "" {
+		h["Content-Security-Policy"] = []string{resp.csp}
+	}
+	p := pagecache.NewPage(resp.status, h, body)
 	p.Deps = resp.deps
 	if resp.formToken != "" {
 		if at := bytes.Index(body, []byte(resp.formToken)); at >= 0 {
@@ -243,6 +251,15 @@ var renderBuffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]by
 // images (articles may show pictures hosted elsewhere).
 const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; " +
 	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+// embedCSP is the policy of a page that shows embeds: contentSecurityPolicy with a
+// frame-src naming exactly the hosts the settings allow to be framed (the built-in
+// providers' and news.SettingEmbedHosts, render.FrameSrc). Every other page keeps
+// default-src 'none' for frames: nothing can be framed there. A change of the setting
+// drops every cached page (it names news.KeyAll), so no page keeps an old list.
+func embedCSP(settings *news.Settings) string {
+	return contentSecurityPolicy + "; " + render.FrameSrc(render.Embeds{Hosts: settings.EmbedHosts})
+}
 
 // headers are the headers every response of the site carries. Each header costs every
 // cached response a measurable share of its time, so there are none for show: CSP's

@@ -42,7 +42,7 @@ func (db *DB) ApprovedCommentPage(ctx context.Context, articleID int64, limit, o
 		return nil, fmt.Errorf("comment page: limit %d, offset %d: %w", limit, offset, news.ErrInvalid)
 	}
 	p := &news.CommentPage{}
-	err := db.reads.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(c.parent_id IS NULL OR NOT EXISTS (
+	err := db.reads.QueryRowContext(ctx, `SELECT COALESCE(SUM(c.removed = 0), 0), COALESCE(SUM(c.parent_id IS NULL OR NOT EXISTS (
 			SELECT 1 FROM comments p WHERE p.id = c.parent_id AND p.status = 'approved')), 0)
 		FROM comments c WHERE c.article_id = ? AND c.status = 'approved'`, articleID).Scan(&p.Total, &p.Threads)
 	if err != nil {

@@ -1,0 +1,141 @@
+package render
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func articleMarkdown(t *testing.T, md string, hosts ...string) (string, *Report) {
+	t.Helper()
+	out, rep, err := ArticleMarkdown(context.Background(), md, Embeds{Hosts: hosts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out, rep
+}
+
+// Every form of a provider's address, pasted alone on a line or as its embed code,
+// becomes the same canonical embed, start time and unlisted key kept.
+func TestEmbedFormsAreCanonical(t *testing.T) {
+	yt := `<iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"`
+	ytStart := `<iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?start=90"`
+	vimeo := `<iframe src="https://player.vimeo.com/video/76979871?h=8272103f6e&amp;dnt=1"`
+	for _, c := range []struct{ in, want string }{
+		{`<iframe width="560" height="315" src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ" title="YouTube video player" frameborder="0" allowfullscreen></iframe>`, yt},
+		{"https://www.youtube.com/watch?v=dQw4w9WgXcQ", yt},
+		{"<https://youtu.be/dQw4w9WgXcQ>", yt},
+		{"https://m.youtube.com/watch?feature=share&v=dQw4w9WgXcQ", yt},
+		{`<iframe src="//www.youtube.com/embed/dQw4w9WgXcQ"></iframe>`, yt},
+		{"https://youtu.be/dQw4w9WgXcQ?t=90", ytStart},
+		{"https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=1m30s", ytStart},
+		{`<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ?start=90&autoplay=1"></iframe>`, ytStart},
+		{"https://www.youtube.com/shorts/dQw4w9WgXcQ", `<figure class="embed embed-youtube embed-9x16"><iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"`},
+		{"https://vimeo.com/76979871/8272103f6e", vimeo},
+		{`<iframe src="https://player.vimeo.com/video/76979871?h=8272103f6e&badge=0" width="640" height="360" frameborder="0"></iframe>`, vimeo},
+		{"https://vimeo.com/channels/staffpicks/76979871", `<iframe src="https://player.vimeo.com/video/76979871?dnt=1"`},
+		{"https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC", `<iframe src="https://open.spotify.com/embed/track/4uLU6hMCjMI75M1A2tKUQC"`},
+		{`<iframe src="https://datawrapper.dwcdn.net/AbC12/3/" title="Rents by district"></iframe>`, `<iframe src="https://datawrapper.dwcdn.net/AbC12/3/" title="Rents by district"`},
+		{`<iframe src="https://www.openstreetmap.org/export/embed.html?bbox=-0.1,51.5,-0.09,51.51&amp;layer=mapnik&amp;marker=51.505,-0.095"></iframe>`,
+			`<iframe src="https://www.openstreetmap.org/export/embed.html?bbox=-0.1,51.5,-0.09,51.51&amp;layer=mapnik&amp;marker=51.505,-0.095"`},
+	} {
+		out, rep := articleMarkdown(t, c.in)
+		if !strings.Contains(out, c.want) || !strings.Contains(out, ` loading="lazy" sandbox="`+embedSandbox+`" referrerpolicy="strict-origin-when-cross-origin"`) || !rep.Empty() {
+			t.Errorf("%s\n got %s\nwant it to hold %s (report %q)", c.in, out, c.want, rep.Lines())
+		}
+	}
+	// A provider's address in a sentence, or as a link with words, stays a link.
+	for _, in := range []string{"See https://youtu.be/dQw4w9WgXcQ today.", "[the video](https://youtu.be/dQw4w9WgXcQ)"} {
+		if out, _ := articleMarkdown(t, in); strings.Contains(out, "<iframe") {
+			t.Errorf("%q became an embed: %s", in, out)
+		}
+	}
+}
+
+// Hostile or off-list iframes never pass, whatever their address or attributes, and
+// each is named in the report.
+func TestHostileEmbedsNeverPass(t *testing.T) {
+	for _, c := range []struct{ in, said string }{
+		{`<iframe src="https://evil.example/x"></iframe>`, "an embed from evil.example: not an allowed embed provider (add the host in Settings → Embeds)"},
+		{`<iframe src="https://youtube.com.evil.example/embed/dQw4w9WgXcQ"></iframe>`, "an embed from youtube.com.evil.example"},
+		{`<iframe src="https://www.youtube-nocookie.com@evil.example/embed/dQw4w9WgXcQ"></iframe>`, "an embed from evil.example"},
+		{`<iframe src="https://evil.example/#www.youtube-nocookie.com/embed/dQw4w9WgXcQ"></iframe>`, "an embed from evil.example"},
+		{`<iframe src="javascript:alert(1)"></iframe>`, "an embed with a javascript: address"},
+		{`<iframe src=" JaVaScRiPt:alert(1)"></iframe>`, "an embed with a javascript: address"},
+		{`<iframe src="data:text/html,<script>alert(1)</script>"></iframe>`, "an embed with a data: address"},
+		{`<iframe srcdoc="<script>alert(1)</script>"></iframe>`, "an embed with inline content (srcdoc)"},
+		{`<iframe src="/local/page"></iframe>`, "an embed with a relative address"},
+		{`<iframe src="http://maps.example.org/x"></iframe>`, "an embed from maps.example.org: its address is not https"},
+		{`<iframe src="https://www.youtube.com/feed/trending"></iframe>`, "an embed from www.youtube.com: not an address of one YouTube item"},
+		{`<IFRAME SRC="https://evil.example/x">fallback</IFRAME>`, "an embed from evil.example"},
+		{`<object data="https://evil.example/x.swf"><embed src="https://evil.example/x.swf"></object>`, "a plug-in (<object>)"},
+		{`<embed src="https://evil.example/x.swf">`, "a plug-in (<embed>)"},
+		{`<form action="https://evil.example/"><input name="card"><button>Pay</button></form>`, "a form or a form field (<form>)"},
+		{`<svg><script>alert(1)</script></svg>`, "a drawing (<svg>)"},
+		{`<img src="x.png" onerror="alert(1)" alt="">`, "an event handler (onerror) on <img>"},
+		{`<a href="javascript:alert(1)">x</a>`, "a javascript: address on <a>"},
+		{`<p style="position:fixed">x</p>`, "inline styles (style) on <p>"},
+		{`<style>body{display:none}</style>`, "a style sheet (<style>)"},
+		{`<video src="https://evil.example/v.mp4"></video>`, "a player (<video>)"},
+		{"<iframe src=\"https://evil.example/x\">\n\nThe writer's next paragraph.", "an embed from evil.example"},
+	} {
+		out, rep := articleMarkdown(t, c.in, "maps.example.org")
+		for _, bad := range []string{"evil", "javascript", "alert", "srcdoc", "data:", "<script", "<object", "<embed", "<form", "style=", "onerror"} {
+			if strings.Contains(strings.ToLower(out), bad) {
+				t.Errorf("%s\n passed %q: %s", c.in, bad, out)
+			}
+		}
+		if strings.Contains(c.in, "<iframe") && strings.Contains(out, "<iframe") {
+			t.Errorf("%s\n kept an iframe: %s", c.in, out)
+		}
+		if lines := strings.Join(rep.Lines(), "\n"); !strings.Contains(lines, "Removed "+c.said) {
+			t.Errorf("%s\n report %q\nwant %q", c.in, lines, c.said)
+		}
+		if strings.Contains(c.in, "next paragraph") && !strings.Contains(out, "The writer’s next paragraph.") {
+			t.Errorf("%s\n lost the text after an unclosed iframe: %s", c.in, out)
+		}
+	}
+	// The same through the import of HTML.
+	if out, rep := ArticleHTML(`<p>x</p><iframe src="https://evil.example/x"></iframe>`, Embeds{}); strings.Contains(out, "iframe") || rep.Empty() {
+		t.Errorf("ArticleHTML kept an off-list iframe or said nothing: %s %q", out, rep.Lines())
+	}
+}
+
+// The report is bounded: the first MaxReported kinds, then how many more.
+func TestRemovalReportIsBounded(t *testing.T) {
+	var b strings.Builder
+	for i := range 50 {
+		fmt.Fprintf(&b, "<iframe src=\"https://evil%d.example/\"></iframe>\n\n<iframe src=\"https://evil%d.example/\"></iframe>\n\n", i, i)
+	}
+	_, rep := articleMarkdown(t, b.String())
+	lines := rep.Lines()
+	if len(lines) != MaxReported+1 || !strings.Contains(lines[0], "evil0.example") || !strings.Contains(lines[0], "(2 times)") ||
+		lines[MaxReported] != "And 60 more removals of other kinds." {
+		t.Errorf("report of 100 removals of 50 kinds: %d lines, %q … %q", len(lines), lines[0], lines[len(lines)-1])
+	}
+}
+
+// Feeds get a link where the page has an embed.
+func TestEmbedLinks(t *testing.T) {
+	out, _ := articleMarkdown(t, "Before.\n\nhttps://youtu.be/dQw4w9WgXcQ?t=90\n\nhttps://vimeo.com/76979871\n\nAfter.")
+	got := EmbedLinks(out)
+	want := "<p>Before.</p>\n" +
+		`<p class="embed-link"><a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;t=90s">Watch on YouTube</a></p>` + "\n" +
+		`<p class="embed-link"><a href="https://vimeo.com/76979871">Watch on Vimeo</a></p>` + "\n<p>After.</p>\n"
+	if got != want {
+		t.Errorf("EmbedLinks:\n got %q\nwant %q", got, want)
+	}
+	if s := "<p>No embed.</p>"; EmbedLinks(s) != s {
+		t.Error("EmbedLinks changed HTML without an embed")
+	}
+}
+
+// frame-src names exactly the providers' hosts and the site's, with no wildcard.
+func TestFrameSrc(t *testing.T) {
+	got := FrameSrc(Embeds{Hosts: []string{"maps.example.org"}})
+	want := "frame-src https://www.youtube-nocookie.com https://player.vimeo.com https://open.spotify.com https://datawrapper.dwcdn.net https://www.openstreetmap.org https://maps.example.org"
+	if got != want {
+		t.Errorf("FrameSrc = %q, want %q", got, want)
+	}
+}
