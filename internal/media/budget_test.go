@@ -185,8 +185,8 @@ func TestProcessStaysWithinItsEstimate(t *testing.T) {
 			}
 			defer f.Close()
 			cfg, _, err := image.DecodeConfig(f)
-			if err != nil || cfg.Width != p.width || cfg.Height != p.height {
-				t.Errorf("stored %d × %d (%v), want %d × %d", cfg.Width, cfg.Height, err, p.width, p.height)
+			if w, h := p.shownSize(); err != nil || cfg.Width != w || cfg.Height != h {
+				t.Errorf("stored %d × %d (%v), want %d × %d", cfg.Width, cfg.Height, err, w, h)
 			}
 		})
 	}

@@ -75,7 +75,9 @@ func validName(name string) bool {
 }
 
 // Create writes the file whole or not at all: through a temporary file, synced, then
-// renamed into place.
+// renamed into place. Files are created 0644 and folders 0755, less the process's
+// umask (as cp, tar and nginx's own uploads do), so that a web server running as
+// another user can serve the folder directly; os.CreateTemp's 0600 would not let it.
 func (d Dir) Create(name string, write func(io.Writer) error) error {
 	if !validName(name) {
 		return fmt.Errorf("media: bad file name %q", name)
@@ -83,7 +85,7 @@ func (d Dir) Create(name string, write func(io.Writer) error) error {
 	if err := os.MkdirAll(string(d), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(string(d), ".upload-*")
+	tmp, err := createTemp(string(d))
 	if err != nil {
 		return err
 	}
@@ -105,6 +107,18 @@ func (d Dir) Create(name string, write func(io.Writer) error) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), filepath.Join(string(d), name))
+}
+
+// createTemp creates a new file of a random name starting with "." (never served:
+// validName refuses it) in dir, with mode 0644 less the umask.
+func createTemp(dir string) (*os.File, error) {
+	for range 10 {
+		f, err := os.OpenFile(filepath.Join(dir, ".upload-"+newName()), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("media: no free temporary name in %s", dir)
 }
 
 // Open opens a stored file.
@@ -261,6 +275,7 @@ func process(ctx context.Context, files Files, data []byte, p *plan) (*Image, er
 		canvas     image.Rectangle // the area shown
 		write      func(io.Writer) error
 		ext, ctype string
+		profile    []byte // an ICC profile to embed again in every file (colourKeep)
 	)
 	switch p.format {
 	case "gif":
@@ -270,7 +285,14 @@ func process(ctx context.Context, files Files, data []byte, p *plan) (*Image, er
 		if err != nil {
 			return nil, unreadable(ctx, "GIF", err)
 		}
-		src, canvas = g.Image[0], image.Rect(0, 0, g.Config.Width, g.Config.Height)
+		canvas = image.Rect(0, 0, g.Config.Width, g.Config.Height)
+		if len(g.Image) == 1 {
+			// An animation gets no still variants: srcset would offer browsers a
+			// single frame, which they pick on narrower screens, and the picture
+			// would stop moving there. Scaled animations were measured against
+			// this (BenchmarkAnimatedVariants): see ARCHITECTURE.md.
+			src = g.Image[0]
+		}
 		write = func(w io.Writer) error {
 			err := gif.EncodeAll(w, &gif.GIF{Image: g.Image, Delay: g.Delay, LoopCount: g.LoopCount, Disposal: g.Disposal,
 				Config: g.Config, BackgroundIndex: g.BackgroundIndex})
@@ -308,6 +330,15 @@ func process(ctx context.Context, files Files, data []byte, p *plan) (*Image, er
 				asPNG = true
 			}
 		}
+		// Colours made sRGB, or the profile kept; then the pixels turned as the EXIF
+		// orientation says, before the metadata is dropped (meta.go, icc.go).
+		switch p.colour.action {
+		case colourConvert:
+			img = newTransform(&p.colour).apply(img)
+		case colourKeep:
+			profile = p.colour.profile
+		}
+		img = orient(img, p.meta.orientation)
 		src, canvas = img, img.Bounds()
 		if asPNG {
 			write, ext, ctype = writePNG(img), ".png", "image/png"
@@ -319,7 +350,9 @@ func process(ctx context.Context, files Files, data []byte, p *plan) (*Image, er
 	}
 
 	base := newName()
-	out := &Image{ContentType: ctype, Width: p.width, Height: p.height, Name: base + ext}
+	width, height := p.shownSize()
+	out := &Image{ContentType: ctype, Width: width, Height: height, Name: base + ext}
+	write = withProfile(write, profile, ext == ".png")
 	var stored []string
 	fail := func(err error) (*Image, error) {
 		for _, name := range stored {
@@ -332,7 +365,10 @@ func process(ctx context.Context, files Files, data []byte, p *plan) (*Image, er
 		return fail(fmt.Errorf("store image: %w", err))
 	}
 	stored, out.Bytes = append(stored, out.Name), n
-	scaled, err := scaleVariants(ctx, src, canvas, Widths)
+	var scaled []*scaler
+	if src != nil {
+		scaled, err = scaleVariants(ctx, src, canvas, Widths)
+	}
 	if err != nil {
 		return fail(fmt.Errorf("scale image: %w", err))
 	}
@@ -342,6 +378,7 @@ func process(ctx context.Context, files Files, data []byte, p *plan) (*Image, er
 		if ext == ".png" || ext == ".gif" && !s.opaque {
 			write, vext = writePNG(s.dst), ".png"
 		}
+		write = withProfile(write, profile, vext == ".png")
 		v.Name = fmt.Sprintf("%s-%d%s", base, v.Width, vext)
 		if _, err := store(ctx, files, v.Name, write); err != nil {
 			return fail(fmt.Errorf("store image variant: %w", err))

@@ -93,6 +93,9 @@ const (
 	pngEncodeRawByte  = 12
 	pngEncodeFileByte = 70
 	scaleRowPixel     = 15 // scaleVariants, a pixel of the canvas: converted to a row of floats
+	iccPixel          = 40 // a pixel converted to sRGB by its profile (icc.go): YCbCr to RGB and back, tables, a 3 × 3 matrix
+	iccSetupWork      = int64(30 * time.Millisecond) // a profile's tables: 3 × 65,536 curve points for 16-bit images
+	orientPixel       = 15 // a pixel turned by its EXIF orientation (orient.go): a strided copy, a cache miss a pixel when transposed
 	scalePixel        = 15 // scaleVariants, a pixel of the canvas, for each variant made from it
 )
 
