@@ -10,6 +10,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -68,11 +69,11 @@ const (
 // colour is what readProfile decided for an image.
 type colour struct {
 	action  colourAction
-	gray    bool       // a grey profile (one curve)
-	curves  [3]curve   // linearising tone curves (one for grey)
+	gray    bool          // a grey profile (one curve)
+	curves  [3]curve      // linearising tone curves (one for grey)
 	matrix  [3][3]float64 // linear profile RGB → linear sRGB
-	profile []byte     // for colourKeep
-	name    string     // the profile's description, for messages
+	profile []byte        // for colourKeep
+	name    string        // the profile's description, for messages
 }
 
 // readProfile parses an ICC profile (ICC.1:2010, clause 7) for an image whose
@@ -204,9 +205,9 @@ func s15f16(b []byte) float64 { return float64(int32(binary.BigEndian.Uint32(b))
 
 // curve is a tone curve: encoded value in [0, 1] → linear in [0, 1].
 type curve struct {
-	kind   int       // -1 identity, 0 to 4 a parametric function (ICC.1:2010, table 68), 5 sampled
+	kind   int        // -1 identity, 0 to 4 a parametric function (ICC.1:2010, table 68), 5 sampled
 	params [7]float64 // g, a, b, c, d, e, f
-	table  []float64 // sampled: evenly spaced points over [0, 1]
+	table  []float64  // sampled: evenly spaced points over [0, 1]
 }
 
 // readCurve reads a curv or para tag; ok is false when the tag is absent.
@@ -253,6 +254,10 @@ func readCurve(t []byte) (curve, bool, error) {
 		return c, true, nil
 	}
 	return curve{}, false, nil // another kind of curve: the profile is kept, not converted
+}
+
+func (c *curve) equal(d *curve) bool {
+	return c.kind == d.kind && c.params == d.params && slices.Equal(c.table, d.table)
 }
 
 // at is the curve's linear value of encoded x in [0, 1], clipped to [0, 1].
@@ -381,14 +386,14 @@ const encodeSteps = 1 << 14 // linear values are quantised to 14 bits before enc
 
 // transform is a colour conversion made into tables.
 type transform struct {
-	gray   bool
-	lin8   [3][256]float32   // 8-bit encoded → linear
-	lin16  *[3][65536]float32 // 16-bit encoded → linear, made for 16-bit images
-	m      [3][3]float32
-	enc8   [encodeSteps]uint8 // linear (quantised) → sRGB 8-bit
-	enc16  *[encodeSteps]uint16
-	gray8  [256]uint8 // a grey profile's 8-bit conversion, whole
-	c      *colour
+	gray  bool
+	lin8  [3][256]float32    // 8-bit encoded → linear
+	lin16 *[3][65536]float32 // 16-bit encoded → linear, made for 16-bit images
+	m     [3][3]float32
+	enc8  [encodeSteps]uint8 // linear (quantised) → sRGB 8-bit
+	enc16 *[encodeSteps]uint16
+	gray8 [256]uint8 // a grey profile's 8-bit conversion, whole
+	c     *colour
 }
 
 // zlibReadCost is what inflating a PNG's profile allocates besides the profile.
@@ -431,6 +436,10 @@ func (t *transform) with16() {
 		if t.gray {
 			cv = &t.c.curves[0]
 		}
+		if k > 0 && (t.gray || cv.equal(&t.c.curves[k-1])) {
+			t.lin16[k] = t.lin16[k-1] // one curve for the three channels, as most profiles have
+			continue
+		}
 		for i := range 65536 {
 			t.lin16[k][i] = float32(cv.at(float64(i) / 65535))
 		}
@@ -441,13 +450,14 @@ func (t *transform) with16() {
 }
 
 func quantise(l float32) int {
-	switch {
-	case !(l > 0):
-		return 0
-	case l >= 1:
+	i := int(l*(encodeSteps-1) + 0.5) // tables and matrix are finite: no NaN
+	if uint(i) >= encodeSteps {
+		if i < 0 {
+			return 0
+		}
 		return encodeSteps - 1
 	}
-	return int(l*(encodeSteps-1) + 0.5)
+	return i
 }
 
 func (t *transform) encode(l float32) uint8 { return t.enc8[quantise(l)] }
@@ -572,6 +582,7 @@ func (t *transform) ycbcr(m *image.YCbCr) {
 		clear(sums)
 	}
 	crow := -1
+	w := b.Dx()
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		if r := y/sy - b.Min.Y/sy; r != crow {
 			if crow >= 0 {
@@ -579,28 +590,35 @@ func (t *transform) ycbcr(m *image.YCbCr) {
 			}
 			crow = r
 		}
-		yi := m.YOffset(b.Min.X, y)
-		for x := b.Min.X; x < b.Max.X; x++ {
-			ci := m.COffset(x, y)
-			r, g, bl := color.YCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
+		ys := m.Y[m.YOffset(b.Min.X, y):][:w]
+		cbs, crs := m.Cb[crow*m.CStride:][:cw], m.Cr[crow*m.CStride:][:cw]
+		for i := range ys {
+			k := (b.Min.X+i)/sx - cx0
+			// color.YCbCrToRGB's arithmetic (JFIF), inlined.
+			yy1 := int32(ys[i]) * 0x10101
+			cb1, cr1 := int32(cbs[k])-128, int32(crs[k])-128
+			r := clip8((yy1 + 91881*cr1) >> 16)
+			g := clip8((yy1 - 22554*cb1 - 46802*cr1) >> 16)
+			bl := clip8((yy1 + 116130*cb1) >> 16)
 			if t.gray {
 				r, g, bl = t.gray8[r], t.gray8[g], t.gray8[bl]
 			} else {
 				r, g, bl = t.rgb8(r, g, bl)
 			}
 			yy, cb, cr := color.RGBToYCbCr(r, g, bl)
-			m.Y[yi] = yy
-			s := sums[3*(x/sx-cx0):]
+			ys[i] = yy
+			s := sums[3*k : 3*k+3 : 3*k+3]
 			s[0] += int32(cb)
 			s[1] += int32(cr)
 			s[2]++
-			yi++
 		}
 	}
 	if crow >= 0 {
 		flush(crow)
 	}
 }
+
+func clip8(v int32) uint8 { return uint8(min(max(v, 0), 255)) }
 
 // withProfile writes what write writes with the ICC profile inserted where the
 // format keeps it: APP2 segments after a JPEG's SOI, an iCCP chunk after a PNG's

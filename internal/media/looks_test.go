@@ -153,6 +153,15 @@ func iccProfile(space string, colorants [3][3]float64, trc []byte, desc string, 
 	return p
 }
 
+// iccpChunk is a PNG iCCP chunk's data holding the profile.
+func iccpChunk(profile []byte) []byte {
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write(profile)
+	zw.Close()
+	return append([]byte("ICC profile\x00\x00"), z.Bytes()...)
+}
+
 // flatJPEG is a w × h JPEG of one colour, at quality 100.
 func flatJPEG(t testing.TB, w, h int, c color.RGBA) []byte {
 	m := image.NewRGBA(image.Rect(0, 0, w, h))
