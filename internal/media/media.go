@@ -11,8 +11,12 @@
 // MaxProcessing at once and within MaxProcessingMemory together; the rest wait,
 // while their client waits; a decoder stops at its next read of 1 KiB once the
 // client has left. Every image is decoded and encoded again (which drops EXIF, GPS
-// and any other metadata), and smaller variants are made once, at upload, for
-// srcset. Files are kept behind the Files interface; Dir keeps them in a directory.
+// and any other metadata), after what of the metadata changes the picture has been
+// applied to the pixels: the EXIF orientation turns them, and an ICC profile's
+// colours are converted to sRGB (or the profile kept, or the image refused; see
+// icc.go). Smaller variants are made once, at upload, for srcset; an animated GIF
+// gets none. Files are kept behind the Files interface; Dir keeps them in a
+// directory.
 package media
 
 import (
@@ -165,7 +169,8 @@ func (im *Image) Srcset(prefix string) string {
 
 // Process checks an upload, cleans it and stores it with its variants under fresh
 // names. It refuses, with an *Error, anything that is not a JPEG, PNG, GIF or WebP
-// image within the limits, or whose processing would need more than MaxImageMemory
+// image within the limits (an animated WebP, a CMYK JPEG with its print profile, a
+// damaged colour profile included), or whose processing would need more than MaxImageMemory
 // or take more than MaxImageWork (a JPEG of more than MaxScans scans, too);
 // with ErrBusy when MaxWaiting uploads already wait for their turn. While it waits
 // for its turn, or while it works, it gives up when ctx ends (the client left),
@@ -290,7 +295,7 @@ func process(ctx context.Context, files Files, data []byte, p *plan) (*Image, er
 			// An animation gets no still variants: srcset would offer browsers a
 			// single frame, which they pick on narrower screens, and the picture
 			// would stop moving there. Scaled animations were measured against
-			// this (BenchmarkAnimatedVariants): see ARCHITECTURE.md.
+			// this: see ARCHITECTURE.md (270 ms of CPU a 1200 × 400 frame).
 			src = g.Image[0]
 		}
 		write = func(w io.Writer) error {
