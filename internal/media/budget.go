@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"image"
 	"slices"
+	"strings"
 )
 
 // Memory budget of one upload. Before a pixel is decoded, inspect reads the file's
@@ -52,7 +54,18 @@ type plan struct {
 	work        int64 // nanoseconds of the reference machine processing it takes, at most (work.go)
 	scans       int   // JPEG: scans
 	progressive bool  // JPEG: progressive
+
+	// What the picture looks like (meta.go, icc.go, orient.go).
+	components int                       // colour components of the decoded image: 1 grey, 3 RGB, 4 CMYK
+	decoded    int64                     // bytes of the decoded image, as orient copies it
+	ycbcr      bool                      // decoded as image.YCbCr
+	ratio      image.YCbCrSubsampleRatio // its chroma subsampling
+	meta       meta
+	colour     colour
 }
+
+// shownSize is the picture's size once turned by its orientation.
+func (p *plan) shownSize() (int, int) { return orientedSize(p.meta.orientation, p.width, p.height) }
 
 // refuse is the error for a file whose headers are not what the format requires.
 func refuse(format, why string) *Error {
@@ -89,9 +102,52 @@ func inspect(data []byte) (*plan, error) {
 	if p.format == "jpeg" && p.scans > MaxScans {
 		return nil, p.tooManyScans()
 	}
-	p.cost += int64(len(data)) + baseCost + variantsCost(w, h, p.mayBePNG || p.format == "gif")
-	p.work += variantsWork(w, h, p.mayBePNG || p.format == "gif")
+	if err := p.readLooks(data); err != nil {
+		return nil, err
+	}
+	// An animated GIF gets no still variants: a browser would pick one and the
+	// picture would stop moving (see process).
+	if p.format != "gif" || p.frames == 1 {
+		vw, vh := p.shownSize()
+		p.cost += variantsCost(vw, vh, p.mayBePNG || p.format == "gif")
+		p.work += variantsWork(vw, vh, p.mayBePNG || p.format == "gif")
+	}
+	p.cost += int64(len(data)) + baseCost
 	return p, nil
+}
+
+// readLooks reads the orientation and the colour profile, and adds to the plan what
+// applying them costs: a profile's tables and its conversion (in place), or the
+// profile embedded again in every file; the turned copy of the decoded image.
+func (p *plan) readLooks(data []byte) error {
+	var err error
+	if p.meta, err = readMeta(p.format, data); err != nil {
+		return err
+	}
+	if p.colour, err = readProfile(p.meta.profile, p.components, strings.ToUpper(p.format)); err != nil {
+		return err
+	}
+	pixels := int64(p.width) * int64(p.height)
+	// The profile joined or inflated (io.ReadAll grows its buffer: three times its
+	// size at most, with the zlib reader).
+	profile := int64(len(p.meta.profile))
+	if profile > 0 {
+		p.cost += 3*profile + zlibReadCost
+	}
+	switch p.colour.action {
+	case colourConvert:
+		p.cost += transformCost
+		p.work += iccSetupWork + pixels*iccPixel
+	case colourKeep:
+		// Written again into the file and each variant (compressed for a PNG).
+		p.cost += profile*(1+int64(len(Widths))) + (1+int64(len(Widths)))*pngEncodeCost
+		p.work += profile * (1 + int64(len(Widths))) * pngEncodeByte
+	}
+	if p.meta.orientation > 1 {
+		p.cost += orientedCost(p.meta.orientation, p.decoded, pixels, p.ratio, p.ycbcr)
+		p.work += pixels * orientPixel
+	}
+	return nil
 }
 
 // tooCostly is the refusal of a plan over the budget, in words a contributor
@@ -340,6 +396,10 @@ func inspectPNG(data []byte) (*plan, error) {
 	}
 	pixels := int64(p.width) * int64(p.height)
 	p.cost += pixels * int64(bpp+garbage)
+	p.decoded, p.components = pixels*int64(bpp), 3
+	if ctype == 0 || ctype == 4 {
+		p.components = 1
+	}
 	channels := map[int]int{0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[ctype]
 	row := int64(1 + (p.width*channels*depth+7)/8)
 	p.cost += 2*row + pngEncodeCost + 6*(1+int64(p.width)*8)
@@ -575,9 +635,11 @@ func jpegCost(w, h int, comps [][3]int, progressive, rgb bool, p *plan) int64 {
 	W, H := 8*int64(h0)*mxx, 8*int64(v0)*myy
 	pixels := int64(w) * int64(h)
 	var c int64
+	p.components = len(comps)
 	switch len(comps) {
 	case 1:
 		c = W * H
+		p.decoded = c
 	default:
 		// Chroma planes as image.NewYCbCr sizes them for the ratio.
 		hr, vr := int64(h0/comps[1][1]), int64(v0/comps[1][2])
@@ -589,11 +651,16 @@ func jpegCost(w, h int, comps [][3]int, progressive, rgb bool, p *plan) int64 {
 		}
 		cw, ch := (W+hr-1)/hr, (H+vr-1)/vr
 		c = W*H + 2*cw*ch
+		p.decoded, p.ycbcr = c, true
+		p.ratio = map[[2]int64]image.YCbCrSubsampleRatio{{1, 2}: image.YCbCrSubsampleRatio440, {2, 1}: image.YCbCrSubsampleRatio422,
+			{2, 2}: image.YCbCrSubsampleRatio420, {4, 1}: image.YCbCrSubsampleRatio411, {4, 2}: image.YCbCrSubsampleRatio410}[[2]int64{hr, vr}]
 		if len(comps) == 4 {
 			c += 64*int64(comps[3][1])*mxx*int64(comps[3][2])*myy + 4*pixels
 			p.what, p.advice = "CMYK JPEG image", "Save it in RGB, or make it smaller."
+			p.decoded, p.ycbcr = 4*pixels, false
 		} else if rgb {
 			c += 4 * pixels
+			p.decoded, p.ycbcr = 4*pixels, false
 		}
 	}
 	if progressive {
@@ -607,6 +674,15 @@ func jpegCost(w, h int, comps [][3]int, progressive, rgb bool, p *plan) int64 {
 
 // --- WebP --------------------------------------------------------------------
 
+// animatedWebP refuses an animated WebP. golang.org/x/image/webp decodes stills
+// only; storing the file as it came would serve bytes no decoder of ours has read
+// (the metadata kept, and the libwebp flaw CVE-2023-4863 was reached through exactly
+// such a file), and the one Go library that decodes and encodes animation
+// (github.com/gen2brain/webp) runs libwebp compiled to WebAssembly in a runtime, or
+// the system's libwebp, outside the memory and work budgets measured here. Every
+// tool that makes WebP animations exports GIF too.
+var animatedWebP = &Error{"Animated WebP images are not accepted: an animation would be stored as a still. Upload the animation as a GIF."}
+
 // inspectWebP reads the RIFF chunks as golang.org/x/image/webp does: a lossy frame
 // (VP8) decodes to YCbCr 4:2:0 in whole 16-pixel macroblocks, plus its partitions
 // copied from the file; an ALPH chunk adds a byte a pixel, and 4 more while it is
@@ -614,7 +690,7 @@ func jpegCost(w, h int, comps [][3]int, progressive, rgb bool, p *plan) int64 {
 // a second buffer when it uses a colour-indexing transform and small sub-images.
 func inspectWebP(data []byte) (*plan, error) {
 	const name = "WebP"
-	p := &plan{format: "webp", what: "WebP image", advice: "Make it smaller.", work: int64(len(data)) * webpFileByte}
+	p := &plan{format: "webp", what: "WebP image", advice: "Make it smaller.", work: int64(len(data)) * webpFileByte, components: 3}
 	extended, alpha, alphaCompressed := false, false, false
 	encodeCost := func() int64 {
 		if p.mayBePNG {
@@ -649,12 +725,13 @@ func inspectWebP(data []byte) (*plan, error) {
 			}
 			extended = true
 			if c[0]&0x02 != 0 {
-				// x/image/webp decodes no animation.
-				return nil, &Error{"Animated WebP images are not accepted; upload the animation as a GIF."}
+				return nil, animatedWebP
 			}
 			alpha = c[0]&0x10 != 0
 			p.width = 1 + int(c[4]) | int(c[5])<<8 | int(c[6])<<16
 			p.height = 1 + int(c[7]) | int(c[8])<<8 | int(c[9])<<16
+		case "ANIM", "ANMF": // frames, even without the extended header's flag
+			return nil, animatedWebP
 		case "ALPH":
 			if len(c) > 0 && c[0]&3 == 1 {
 				alphaCompressed = true
@@ -671,6 +748,7 @@ func inspectWebP(data []byte) (*plan, error) {
 			}
 			mbw, mbh := int64(w+15)/16, int64(h+15)/16
 			p.cost += 384*mbw*mbh + 4*mbw*mbh + n
+			p.decoded, p.ycbcr, p.ratio = 384*mbw*mbh, true, image.YCbCrSubsampleRatio420
 			p.work += 256*mbw*mbh*vp8Pixel + n*vp8Byte
 			if alpha {
 				pixels := int64(w) * int64(h)
@@ -681,6 +759,7 @@ func inspectWebP(data []byte) (*plan, error) {
 					p.work += pixels * vp8lPixel
 				}
 				p.what, p.mayBePNG = "WebP image with transparency", true
+				p.decoded, p.ycbcr = max(p.decoded, 4*pixels), false
 			}
 			p.cost += encodeCost()
 			p.work += encodeWork()
@@ -698,6 +777,7 @@ func inspectWebP(data []byte) (*plan, error) {
 			}
 			pixels := int64(w) * int64(h)
 			p.cost += 8*pixels + pixels/4 + n
+			p.decoded = 4 * pixels
 			p.work += pixels * vp8lPixel
 			p.what, p.mayBePNG = "lossless WebP image", true
 			p.cost += encodeCost()

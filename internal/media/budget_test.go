@@ -160,6 +160,14 @@ func TestProcessStaysWithinItsEstimate(t *testing.T) {
 		{"lossless WebP with alpha", webpLossless(2400, 1600, 128), "image/png"},
 		{"lossy WebP", read("video-001.lossy.webp"), "image/jpeg"},
 		{"lossy WebP with alpha", read("yellow_rose.lossy-with-alpha.webp"), "image/png"},
+		// Turned by their orientation, converted by their profile, or both.
+		{"JPEG 4:2:0 turned", withSegments(buildJPEG(2400, 1600, comps420, false, -1), exifSegment(6, false)), "image/jpeg"},
+		{"JPEG 4:1:1 turned", withSegments(buildJPEG(2400, 1600, []jpegComp{{1, 4, 1}, {2, 1, 1}, {3, 1, 1}}, false, -1), exifSegment(8, false)), "image/jpeg"},
+		{"progressive JPEG turned, Display P3", withSegments(buildJPEG(2400, 1600, comps420, true, -1),
+			append([][]byte{exifSegment(5, true)}, iccSegments(iccProfile("RGB ", displayP3, paraSRGB(), "Display P3", nil), 2)...)...), "image/jpeg"},
+		{"grey JPEG, grey profile", withSegments(buildJPEG(2400, 1600, compsGray, false, -1), iccSegments(iccProfile("GRAY", [3][3]float64{}, curvGamma(1.8), "Gray Gamma 1.8", nil), 1)...), "image/jpeg"},
+		{"16-bit PNG turned, Display P3", buildPNG(2400, 1600, 16, 6, false, map[string][]byte{"eXIf": exifTIFF(7, false), "iCCP": iccpChunk(iccProfile("RGB ", displayP3, paraSRGB(), "Display P3", nil))}), "image/png"},
+		{"PNG, profile kept", buildPNG(2400, 1600, 8, 2, false, map[string][]byte{"iCCP": iccpChunk(iccProfile("RGB ", displayP3, paraSRGB(), "LUT", map[string][]byte{"A2B0": make([]byte, 64<<10)}))}), "image/png"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := inspect(tc.data)
@@ -185,8 +193,8 @@ func TestProcessStaysWithinItsEstimate(t *testing.T) {
 			}
 			defer f.Close()
 			cfg, _, err := image.DecodeConfig(f)
-			if err != nil || cfg.Width != p.width || cfg.Height != p.height {
-				t.Errorf("stored %d × %d (%v), want %d × %d", cfg.Width, cfg.Height, err, p.width, p.height)
+			if w, h := p.shownSize(); err != nil || cfg.Width != w || cfg.Height != h {
+				t.Errorf("stored %d × %d (%v), want %d × %d", cfg.Width, cfg.Height, err, w, h)
 			}
 		})
 	}

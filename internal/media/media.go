@@ -11,8 +11,12 @@
 // MaxProcessing at once and within MaxProcessingMemory together; the rest wait,
 // while their client waits; a decoder stops at its next read of 1 KiB once the
 // client has left. Every image is decoded and encoded again (which drops EXIF, GPS
-// and any other metadata), and smaller variants are made once, at upload, for
-// srcset. Files are kept behind the Files interface; Dir keeps them in a directory.
+// and any other metadata), after what of the metadata changes the picture has been
+// applied to the pixels: the EXIF orientation turns them, and an ICC profile's
+// colours are converted to sRGB (or the profile kept, or the image refused; see
+// icc.go). Smaller variants are made once, at upload, for srcset; an animated GIF
+// gets none. Files are kept behind the Files interface; Dir keeps them in a
+// directory.
 package media
 
 import (
@@ -75,7 +79,9 @@ func validName(name string) bool {
 }
 
 // Create writes the file whole or not at all: through a temporary file, synced, then
-// renamed into place.
+// renamed into place. Files are created 0644 and folders 0755, less the process's
+// umask (as cp, tar and nginx's own uploads do), so that a web server running as
+// another user can serve the folder directly; os.CreateTemp's 0600 would not let it.
 func (d Dir) Create(name string, write func(io.Writer) error) error {
 	if !validName(name) {
 		return fmt.Errorf("media: bad file name %q", name)
@@ -83,7 +89,7 @@ func (d Dir) Create(name string, write func(io.Writer) error) error {
 	if err := os.MkdirAll(string(d), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(string(d), ".upload-*")
+	tmp, err := createTemp(string(d))
 	if err != nil {
 		return err
 	}
@@ -105,6 +111,18 @@ func (d Dir) Create(name string, write func(io.Writer) error) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), filepath.Join(string(d), name))
+}
+
+// createTemp creates a new file of a random name starting with "." (never served:
+// validName refuses it) in dir, with mode 0644 less the umask.
+func createTemp(dir string) (*os.File, error) {
+	for range 10 {
+		f, err := os.OpenFile(filepath.Join(dir, ".upload-"+newName()), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("media: no free temporary name in %s", dir)
 }
 
 // Open opens a stored file.
@@ -151,7 +169,8 @@ func (im *Image) Srcset(prefix string) string {
 
 // Process checks an upload, cleans it and stores it with its variants under fresh
 // names. It refuses, with an *Error, anything that is not a JPEG, PNG, GIF or WebP
-// image within the limits, or whose processing would need more than MaxImageMemory
+// image within the limits (an animated WebP, a CMYK JPEG with its print profile, a
+// damaged colour profile included), or whose processing would need more than MaxImageMemory
 // or take more than MaxImageWork (a JPEG of more than MaxScans scans, too);
 // with ErrBusy when MaxWaiting uploads already wait for their turn. While it waits
 // for its turn, or while it works, it gives up when ctx ends (the client left),
@@ -261,6 +280,7 @@ func process(ctx context.Context, files Files, data []byte, p *plan) (*Image, er
 		canvas     image.Rectangle // the area shown
 		write      func(io.Writer) error
 		ext, ctype string
+		profile    []byte // an ICC profile to embed again in every file (colourKeep)
 	)
 	switch p.format {
 	case "gif":
@@ -270,7 +290,14 @@ func process(ctx context.Context, files Files, data []byte, p *plan) (*Image, er
 		if err != nil {
 			return nil, unreadable(ctx, "GIF", err)
 		}
-		src, canvas = g.Image[0], image.Rect(0, 0, g.Config.Width, g.Config.Height)
+		canvas = image.Rect(0, 0, g.Config.Width, g.Config.Height)
+		if len(g.Image) == 1 {
+			// An animation gets no still variants: srcset would offer browsers a
+			// single frame, which they pick on narrower screens, and the picture
+			// would stop moving there. Scaled animations were measured against
+			// this: see ARCHITECTURE.md (270 ms of CPU a 1200 × 400 frame).
+			src = g.Image[0]
+		}
 		write = func(w io.Writer) error {
 			err := gif.EncodeAll(w, &gif.GIF{Image: g.Image, Delay: g.Delay, LoopCount: g.LoopCount, Disposal: g.Disposal,
 				Config: g.Config, BackgroundIndex: g.BackgroundIndex})
@@ -308,6 +335,15 @@ func process(ctx context.Context, files Files, data []byte, p *plan) (*Image, er
 				asPNG = true
 			}
 		}
+		// Colours made sRGB, or the profile kept; then the pixels turned as the EXIF
+		// orientation says, before the metadata is dropped (meta.go, icc.go).
+		switch p.colour.action {
+		case colourConvert:
+			img = newTransform(&p.colour).apply(img)
+		case colourKeep:
+			profile = p.colour.profile
+		}
+		img = orient(img, p.meta.orientation)
 		src, canvas = img, img.Bounds()
 		if asPNG {
 			write, ext, ctype = writePNG(img), ".png", "image/png"
@@ -319,7 +355,9 @@ func process(ctx context.Context, files Files, data []byte, p *plan) (*Image, er
 	}
 
 	base := newName()
-	out := &Image{ContentType: ctype, Width: p.width, Height: p.height, Name: base + ext}
+	width, height := p.shownSize()
+	out := &Image{ContentType: ctype, Width: width, Height: height, Name: base + ext}
+	write = withProfile(write, profile, ext == ".png")
 	var stored []string
 	fail := func(err error) (*Image, error) {
 		for _, name := range stored {
@@ -332,7 +370,10 @@ func process(ctx context.Context, files Files, data []byte, p *plan) (*Image, er
 		return fail(fmt.Errorf("store image: %w", err))
 	}
 	stored, out.Bytes = append(stored, out.Name), n
-	scaled, err := scaleVariants(ctx, src, canvas, Widths)
+	var scaled []*scaler
+	if src != nil {
+		scaled, err = scaleVariants(ctx, src, canvas, Widths)
+	}
 	if err != nil {
 		return fail(fmt.Errorf("scale image: %w", err))
 	}
@@ -342,6 +383,7 @@ func process(ctx context.Context, files Files, data []byte, p *plan) (*Image, er
 		if ext == ".png" || ext == ".gif" && !s.opaque {
 			write, vext = writePNG(s.dst), ".png"
 		}
+		write = withProfile(write, profile, vext == ".png")
 		v.Name = fmt.Sprintf("%s-%d%s", base, v.Width, vext)
 		if _, err := store(ctx, files, v.Name, write); err != nil {
 			return fail(fmt.Errorf("store image variant: %w", err))

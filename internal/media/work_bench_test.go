@@ -32,6 +32,11 @@ func BenchmarkWorstCase(b *testing.B) {
 		// JPEG: the largest ordinary photo, and the most scans the budget lets
 		// through of each kind, over the largest image the memory budget allows.
 		{"JPEG/photo 50MP 4:2:0", func(tb testing.TB) []byte { return photoQ(tb, 8660, 5770, 85) }},
+		// The same photo turned by its orientation and in Display P3: a phone's.
+		{"JPEG/photo 50MP 4:2:0 turned, Display P3", func(tb testing.TB) []byte {
+			return withSegments(photoQ(tb, 8660, 5770, 85), append([][]byte{exifSegment(6, false)},
+				iccSegments(iccProfile("RGB ", displayP3, paraSRGB(), "Display P3", nil), 1)...)...)
+		}},
 		{"JPEG/progressive AC refinement scans", func(testing.TB) []byte {
 			return fit(func(n int) []byte {
 				return buildScansJPEG(6000, 6000, grey, true, 0, repeatScan(n, jpegScan{comps: []int{0}, ss: 1, se: 63, ah: 1}))
