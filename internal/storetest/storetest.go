@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"NodeRegistry", testNodes},
 		{"RevisionsBounded", testRevisionsBounded},
 		{"SecondFactorTurnedOnOnce", testTOTPOnOnce},
+		{"Conflicts", testConflicts},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
