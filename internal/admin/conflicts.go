@@ -153,7 +153,14 @@ func (s *Server) whoSaved(ctx context.Context, a *news.Article, base int64) (sav
 	if len(since) == 0 {
 		return "This story was saved after you opened it", nil, baseRev
 	}
-	when := func(r *news.Revision) string { return r.CreatedAt.In(s.location()).Format("15:04") }
+	now := s.cfg.Now().In(s.location())
+	when := func(r *news.Revision) string {
+		t := r.CreatedAt.In(s.location())
+		if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+			return t.Format("15:04")
+		}
+		return t.Format("2 Jan 2006 15:04")
+	}
 	saved = fmt.Sprintf("%s saved this story at %s", name(since[0]), when(since[0]))
 	seen := map[string]bool{name(since[0]) + when(since[0]): true}
 	for _, r := range since[1:] {
@@ -178,7 +185,7 @@ func (s *Server) conflictOf(ctx context.Context, cur *news.Article, b *editBody,
 		mine := mineValues(b, action, theirs)
 		for _, f := range conflictFields {
 			if mine[f.Name] != theirs[f.Name] {
-				cv.Fields = append(cv.Fields, conflictField{Label: f.Label, Diff: diffHTML(mine[f.Name], theirs[f.Name]), Mine: true})
+				cv.Fields = append(cv.Fields, conflictField{Label: f.Label, Diff: fieldDiff(mine[f.Name], theirs[f.Name]), Mine: true})
 			}
 		}
 		return cv
@@ -193,7 +200,7 @@ func (s *Server) conflictOf(ctx context.Context, cur *news.Article, b *editBody,
 			cv.Conflicting = append(cv.Conflicting, strings.ToLower(f.Label))
 		}
 		if changed {
-			cv.Fields = append(cv.Fields, conflictField{Label: f.Label, Diff: diffHTML(was[f.Name], theirs[f.Name]), Mine: both})
+			cv.Fields = append(cv.Fields, conflictField{Label: f.Label, Diff: fieldDiff(was[f.Name], theirs[f.Name]), Mine: both})
 		}
 	}
 	// The image's words and the comments switch have no earlier version to compare
@@ -380,4 +387,25 @@ func (s *Server) staleMessage(ctx context.Context, a *news.Article, base int64) 
 func (s *Server) staleVersionMessage(r *http.Request, a *news.Article, base int64) string {
 	saved, _, _ := s.whoSaved(r.Context(), a, base)
 	return saved + ", after this page was shown: nothing was restored. Open the history again to see that version, then choose."
+}
+
+// fieldDiff is the history's bounded line diff (diffHTML) of one field, where an empty
+// value is no line at all (not an empty line deleted or inserted).
+func fieldDiff(was, now string) template.HTML {
+	switch {
+	case was == now:
+		return ""
+	case was == "" || now == "":
+		// A line both sides share stands for the empty value, then is taken off.
+		const mark = "\x00"
+		with := func(v string) string {
+			if v == "" {
+				return mark
+			}
+			return mark + "\n" + v
+		}
+		out := string(diffHTML(with(was), with(now)))
+		return template.HTML(strings.TrimPrefix(out, "<span>"+mark+"</span>\n"))
+	}
+	return diffHTML(was, now)
 }
