@@ -309,7 +309,9 @@ func unsavedFields(f map[string][]string, kept *editBody) []unsavedField {
 
 // presenceNotice is what the editor says of the others who have the story open.
 type presenceNotice struct {
-	Name, Since, Text string
+	Name  string `json:"name"`
+	Since string `json:"since"` // "14:02", in the site's time zone
+	Text  string `json:"text"`  // "Ana Reyes is also editing this story (since 14:02)."
 }
 
 // others lists who else has article id open, as of now.
