@@ -20,6 +20,26 @@ func testConflicts(t *testing.T, s Engine) {
 	t.Run("ScheduledPublicationMovesTheVersion", func(t *testing.T) { testPublishDueVersion(t, s) })
 	t.Run("RevisionsSince", func(t *testing.T) { testRevisionsSince(t, s) })
 	t.Run("Presence", func(t *testing.T) { testPresence(t, s) })
+	t.Run("ImportedArticlesHaveAVersion", func(t *testing.T) { testImportedVersion(t, s) })
+}
+
+// An imported article is at version 1, and the article given to Import says so, so
+// that a caller may update it next as it would one it created.
+func testImportedVersion(t *testing.T, s Engine) {
+	ctx := context.Background()
+	a := article(107, "")
+	a.Source, a.SourceID = "corpus", "107"
+	if _, err := s.Import(ctx, []news.ImportItem{{Article: a}}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Article(ctx, a.ID)
+	if a.Version != 1 || got.Version != 1 {
+		t.Fatalf("an imported article's version: %d (stored %d), want 1", a.Version, got.Version)
+	}
+	a.Title = "Edited after the import"
+	if err := s.UpdateArticle(ctx, a); err != nil || a.Version != 2 {
+		t.Errorf("an update of the imported article: %v, version %d", err, a.Version)
+	}
 }
 
 // The fault at the store: two editors read version 1; the first saves a
