@@ -129,7 +129,11 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	funcs := template.FuncMap{"lower": strings.ToLower, "when": s.when, "message": s.messageHTML}
 	s.pages = map[string]*template.Template{}
 	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "articles", "edit", "history", "media", "comment", "blocks", "totp", "sections", "error", "privacy"} {
-		t, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		files := []string{"templates/layout.html", "templates/" + name + ".html"}
+		if name == "edit" {
+			files = append(files, "templates/conflict.html") // the conflict and presence sections
+		}
+		t, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, files...)
 		if err != nil {
 			return nil, fmt.Errorf("admin templates: %w", err)
 		}
@@ -191,6 +195,7 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	if err := s.routePrivacy(mux); err != nil {
 		return nil, err
 	}
+	mux.Handle("POST /admin/articles/{id}/presence", s.require(news.PermWriteDrafts, s.presence))
 	mux.HandleFunc("GET /admin", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/admin/", http.StatusMovedPermanently)
 	})

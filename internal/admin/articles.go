@@ -123,12 +123,22 @@ type editBody struct {
 	PublishedAt, Choice string
 	Choices             []timeChoice
 	ChoiceHelp          string
+	// Version is the article's version the form was loaded from (see conflicts.go);
+	// Conflict, when set, is the conflict of a save based on an old one; Unsaved, the
+	// editor's own text kept beside the current version ("keep theirs"); Others, who
+	// else has the story open; PresenceMS, the heartbeat's interval.
+	Version    int64
+	Conflict   *conflictView
+	Unsaved    []unsavedField
+	Others     []presenceNotice
+	PresenceMS int
+	StaleDraft bool // the offered autosave was made from an older version
 }
 
 // editBodyOf fills the form from an article.
 func (s *Server) editBodyOf(a *news.Article) *editBody {
 	b := &editBody{ID: a.ID, Status: a.Status, Title: a.Title, Standfirst: a.Standfirst, Body: a.BodyMarkdown,
-		Slug: a.Slug, SEO: a.SEODescription, Correction: a.CorrectionNote, CommentsClosed: a.CommentsClosed}
+		Slug: a.Slug, SEO: a.SEODescription, Correction: a.CorrectionNote, CommentsClosed: a.CommentsClosed, Version: a.Version}
 	if a.Section != nil {
 		b.Section = a.Section.Name
 	}
@@ -202,6 +212,8 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, u *news.Us
 	}
 	b.Choices, b.ChoiceHelp = s.publishedChoices(b, a.PublishedAt)
 	if a.ID != 0 {
+		b.Others = s.others(r.Context(), u, a.ID)
+		b.PresenceMS = int(presenceEvery.Milliseconds())
 		_, b.Revisions, _ = s.store.RevisionPage(r.Context(), a.ID, 0, 0)
 		if a.IsPublic(s.cfg.Now()) {
 			b.PublicURL = s.cfg.ArticlePath(a)
@@ -227,6 +239,10 @@ func (s *Server) editArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 	a, ok := s.loadEditable(w, r, u)
 	if !ok {
 		return
+	}
+	// Opening the story is the first sign of presence; the editor's script keeps it up.
+	if err := s.store.TouchPresence(r.Context(), a.ID, u.ID, s.cfg.Now()); err != nil {
+		s.log.Error("presence", "article", a.ID, "err", err)
 	}
 	b := s.editBodyOf(a)
 	s.renderEditor(w, r, u, a, b, http.StatusOK, s.recoverForm(r, u, a, b))
@@ -265,15 +281,17 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 	}
 	addressBefore := s.publicPath(a, now)
 	f := r.PostForm
-	b := &editBody{ID: a.ID, Status: a.Status, Title: strings.TrimSpace(f.Get("title")), Standfirst: strings.TrimSpace(f.Get("standfirst")),
-		Body: strings.ReplaceAll(f.Get("body"), "\r\n", "\n"), Section: strings.TrimSpace(f.Get("section")), Tags: f.Get("tags"),
-		Slug: strings.TrimSpace(f.Get("slug")), Published: strings.TrimSpace(f.Get("published")), SEO: strings.TrimSpace(f.Get("seo")),
-		Correction: strings.TrimSpace(f.Get("correction")), Zone: f.Get("published_zone"), Choice: f.Get("published_choice"),
-		ImageAlt: strings.TrimSpace(f.Get("image_alt")), ImageCaption: strings.TrimSpace(f.Get("image_caption")),
-		CommentsClosed: f.Get("comments_closed") == "1"}
-	if a.FeaturedImage != nil {
-		b.Image = a.FeaturedImage.URL
+	// The version the form was loaded from, and the editor's choice when it answers a
+	// conflict (which may merge into the form's fields before they are read).
+	action, base := f.Get("action"), int64(0)
+	if a.ID != 0 {
+		var done bool
+		if action, base, done = s.resolveConflict(w, r, u, a); done {
+			return
+		}
 	}
+	b := s.formBody(f, a)
+	b.Version = base
 	refuse := func(status int, msg string) { s.renderEditor(w, r, u, a, b, status, msg) }
 
 	if wait, err := s.take(r, u, saveRate); err != nil {
@@ -285,7 +303,6 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 		refuse(http.StatusTooManyRequests, fmt.Sprintf("You are saving very often: please wait %d seconds, then save again. Nothing was saved; your text is still in the form.", secs))
 		return
 	}
-	action := f.Get("action")
 	target := a.Status
 	switch action {
 	case "save", "preview":
@@ -301,6 +318,13 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 		target = news.StatusDraft
 	default:
 		refuse(http.StatusBadRequest, "Unknown action: nothing was saved.")
+		return
+	}
+	// A write based on another version than the stored one is not applied: the editor
+	// sees the conflict. (A preview writes nothing.) The store checks again, atomically,
+	// for a save that comes between this read and the write.
+	if a.ID != 0 && action != "preview" && base != a.Version {
+		s.renderConflict(w, r, u, a, b, base, action)
 		return
 	}
 	// The field shows minutes in the site's zone: unchanged, it keeps the stored
@@ -395,7 +419,7 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 	a.Status, a.EditedBy = target, u.ID
 	// A slug made from the headline is numbered until it is free, as in WordPress; a
 	// slug typed by hand is the writer's choice, and a clash is theirs to settle.
-	auto, base := f.Get("slug") == "", a.Slug
+	auto, slugBase := f.Get("slug") == "", a.Slug
 	for n := 2; ; n++ {
 		if a.ID == 0 {
 			err = s.store.CreateArticle(ctx, a)
@@ -405,10 +429,18 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 		if !auto || !errors.Is(err, news.ErrConflict) || n > 100 {
 			break
 		}
-		a.Slug = fmt.Sprintf("%s-%d", base, n)
+		a.Slug = fmt.Sprintf("%s-%d", slugBase, n)
 	}
 	if err != nil {
 		switch {
+		case errors.Is(err, news.ErrStale):
+			cur, rerr := s.store.Article(ctx, a.ID)
+			if rerr != nil {
+				s.log.Error("read an article after a stale save", "article", a.ID, "err", rerr)
+				refuse(http.StatusInternalServerError, "The article could not be saved. Please try again; your text is still in the form.")
+				return
+			}
+			s.renderConflict(w, r, u, cur, b, base, action)
 		case errors.Is(err, news.ErrConflict):
 			refuse(http.StatusUnprocessableEntity, "Another article has the address “"+a.Slug+"”: please choose another slug. Nothing was saved.")
 		case errors.Is(err, news.ErrInvalid):
@@ -441,6 +473,20 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 		done += " " + strings.Join(report.Lines(), " ")
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/articles/%d?done=%s", a.ID, url.QueryEscape(done)), http.StatusSeeOther)
+}
+
+// formBody reads the editor's form into its fields, for article a.
+func (s *Server) formBody(f url.Values, a *news.Article) *editBody {
+	b := &editBody{ID: a.ID, Status: a.Status, Title: strings.TrimSpace(f.Get("title")), Standfirst: strings.TrimSpace(f.Get("standfirst")),
+		Body: strings.ReplaceAll(f.Get("body"), "\r\n", "\n"), Section: strings.TrimSpace(f.Get("section")), Tags: f.Get("tags"),
+		Slug: strings.TrimSpace(f.Get("slug")), Published: strings.TrimSpace(f.Get("published")), SEO: strings.TrimSpace(f.Get("seo")),
+		Correction: strings.TrimSpace(f.Get("correction")), Zone: f.Get("published_zone"), Choice: f.Get("published_choice"),
+		ImageAlt: strings.TrimSpace(f.Get("image_alt")), ImageCaption: strings.TrimSpace(f.Get("image_caption")),
+		CommentsClosed: f.Get("comments_closed") == "1", Version: baseVersion(f.Get("version"))}
+	if a.FeaturedImage != nil {
+		b.Image = a.FeaturedImage.URL
+	}
+	return b
 }
 
 // sameText reports whether a stored text and the form's say the same to a reader: the
@@ -596,12 +642,12 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request, u *news.User) {
 		entries = append(entries, e)
 	}
 	body := struct {
-		ID                int64
+		ID, Version       int64
 		Title             string
 		Revisions         []historyEntry
 		Newer, Older      string
 		Page, Pages, Kept int
-	}{ID: a.ID, Title: a.Title, Revisions: entries, Page: pageNo, Pages: (total + historyPage - 1) / historyPage, Kept: news.MaxRevisions}
+	}{ID: a.ID, Version: a.Version, Title: a.Title, Revisions: entries, Page: pageNo, Pages: (total + historyPage - 1) / historyPage, Kept: news.MaxRevisions}
 	if pageNo > 1 {
 		body.Newer = fmt.Sprintf("/admin/articles/%d/history?page=%d", a.ID, pageNo-1)
 	}
@@ -621,6 +667,13 @@ func revisionText(r *news.Revision) string {
 func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
 	a, ok := s.loadEditable(w, r, u)
 	if !ok {
+		return
+	}
+	// The history page carries the version it was shown at: restoring over a save made
+	// since is refused, as a save is.
+	base := baseVersion(r.PostForm.Get("version"))
+	if base != a.Version {
+		s.fail(w, r, u, http.StatusConflict, "Not restored: the story changed", s.staleVersionMessage(r, a, base))
 		return
 	}
 	revID, _ := strconv.ParseInt(r.PathValue("rev"), 10, 64)
@@ -654,6 +707,14 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
 		a.UpdatedAt = now.Truncate(time.Second)
 	}
 	if err := s.store.UpdateArticle(r.Context(), a); err != nil {
+		if errors.Is(err, news.ErrStale) {
+			cur, _ := s.store.Article(r.Context(), a.ID)
+			if cur == nil {
+				cur = a
+			}
+			s.fail(w, r, u, http.StatusConflict, "Not restored: the story changed", s.staleVersionMessage(r, cur, base))
+			return
+		}
 		s.fail(w, r, u, http.StatusUnprocessableEntity, "Not restored", "That version could not be restored: "+err.Error()+".")
 		return
 	}

@@ -15,13 +15,23 @@ import (
 	xhtml "golang.org/x/net/html"
 )
 
-var savedRe = regexp.MustCompile(`^/admin/articles/(\d+)\?done=`)
+var (
+	savedRe       = regexp.MustCompile(`^/admin/articles/(\d+)\?done=`)
+	articlePathRe = regexp.MustCompile(`^/admin/articles/(\d+)$`)
+)
 
 // write posts the editor's form and returns the article's ID from the redirect (0 if
 // it was refused) and the answer.
 func (b *browser) write(path, action string, fields map[string]string) (int64, resp) {
 	b.e.t.Helper()
 	form := url.Values{"csrf": {b.csrf()}, "action": {action}}
+	// An existing article's form carries the version it was loaded from: unless the
+	// test says otherwise, the form was loaded just now.
+	if m := articlePathRe.FindStringSubmatch(path); m != nil && fields["version"] == "" {
+		var id int64
+		fmt.Sscan(m[1], &id)
+		form.Set("version", fmt.Sprint(b.e.stored(id).Version))
+	}
 	for k, v := range fields {
 		form.Set(k, v)
 	}
@@ -184,7 +194,7 @@ func TestRevisionHistoryAndRestore(t *testing.T) {
 		t.Fatalf("history: %d\n%s", h.status, h.body)
 	}
 	revs, _, _ := e.db.RevisionPage(context.Background(), id, 10, 0)
-	r := b.post(fmt.Sprintf("%s/restore/%d", path, revs[1].ID), url.Values{"csrf": {b.csrf()}})
+	r := b.post(fmt.Sprintf("%s/restore/%d", path, revs[1].ID), url.Values{"csrf": {b.csrf()}, "version": {fmt.Sprint(e.stored(id).Version)}})
 	if r.status != 303 {
 		t.Fatalf("restore: %d", r.status)
 	}
@@ -463,7 +473,7 @@ func TestUpdatedMeansTheTextChanged(t *testing.T) {
 		t.Fatalf("save: %d", r.status)
 	}
 	e.clock.Add(time.Hour)
-	if r := b.post(fmt.Sprintf("%s/restore/%d", path, revs[len(revs)-1].ID), url.Values{"csrf": {b.csrf()}}); r.status != 303 {
+	if r := b.post(fmt.Sprintf("%s/restore/%d", path, revs[len(revs)-1].ID), url.Values{"csrf": {b.csrf()}, "version": {fmt.Sprint(e.stored(a.ID).Version)}}); r.status != 303 {
 		t.Fatalf("restore: %d", r.status)
 	}
 	if got := e.stored(a.ID); !got.WasUpdated() || !got.UpdatedAt.Equal(e.clock.Now()) {

@@ -19,9 +19,10 @@ import (
 	"broadsheet/internal/render"
 )
 
-// editorFields are the editor form's fields that a kept form holds.
+// editorFields are the editor form's fields that a kept form holds, with the version
+// the form was loaded from: a kept form given back and saved is checked against it.
 var editorFields = []string{"title", "standfirst", "body", "section", "tags", "slug", "published", "seo", "correction",
-	"image_media", "image_alt", "image_caption", "comments_closed", "published_zone", "published_choice"}
+	"image_media", "image_alt", "image_caption", "comments_closed", "published_zone", "published_choice", "version"}
 
 // Caps on kept forms: the text of a form's fields (the size of the editor's urlencoded
 // form), and how many forms of each kind one user has kept (the oldest go first).
@@ -98,6 +99,10 @@ func fillFromForm(b *editBody, data string) {
 	b.Slug, b.Published, b.SEO, b.Correction = f.Get("slug"), f.Get("published"), f.Get("seo"), f.Get("correction")
 	b.ImageAlt, b.ImageCaption, b.CommentsClosed = f.Get("image_alt"), f.Get("image_caption"), f.Get("comments_closed") == "1"
 	b.Zone, b.Choice = f.Get("published_zone"), f.Get("published_choice")
+	// The form given back is based on the version it was typed from (none: a kept form
+	// from before versions, which a save then shows as a conflict rather than writing
+	// blindly over what was saved since).
+	b.Version = baseVersion(f.Get("version"))
 }
 
 func autosaveKey(u *news.User, articleID int64) string {
@@ -115,12 +120,20 @@ func (s *Server) autosave(w http.ResponseWriter, r *http.Request, u *news.User) 
 		return
 	}
 	var id int64
+	var stale string
 	if r.PathValue("id") != "" {
 		a, ok := s.loadEditable(w, r, u)
 		if !ok {
 			return
 		}
 		id = a.ID
+		// Based on an old version: someone saved the story since the form was loaded.
+		// The text is still kept for its writer (with the version it was typed from, so
+		// that restoring and saving it shows the conflict), but the answer says that
+		// nothing of it is in the story, and who saved.
+		if base := baseVersion(r.PostForm.Get("version")); base != a.Version {
+			stale = s.staleMessage(r.Context(), a, base)
+		}
 	}
 	data, ok := encodeEditorForm(r.PostForm)
 	if !ok {
@@ -135,6 +148,11 @@ func (s *Server) autosave(w http.ResponseWriter, r *http.Request, u *news.User) 
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if stale != "" {
+		w.WriteHeader(http.StatusConflict)
+		json.NewEncoder(w).Encode(map[string]string{"conflict": stale})
+		return
+	}
 	json.NewEncoder(w).Encode(map[string]string{"saved": timeText(now, s.location(), "15:04:05"), "datetime": now.UTC().Format(time.RFC3339)})
 }
 
@@ -324,8 +342,14 @@ func (s *Server) recoverForm(r *http.Request, u *news.User, a *news.Article, b *
 		if revs, _, _ := s.store.RevisionPage(r.Context(), a.ID, 1, 0); len(revs) > 0 {
 			last = *revs[0]
 		}
-		if f.SavedAt.After(last.CreatedAt) {
+		// Offered when newer than the article, or typed from an older version than
+		// the stored one (unsaved work someone else's save came after: restored, its
+		// save shows the conflict).
+		kept, _ := url.ParseQuery(f.Data)
+		stale := a.ID != 0 && baseVersion(kept.Get("version")) != a.Version
+		if f.SavedAt.After(last.CreatedAt) || stale {
 			b.Autosave = s.when(f.SavedAt)
+			b.StaleDraft = stale
 		}
 	}
 	return ""

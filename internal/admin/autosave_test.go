@@ -63,7 +63,8 @@ func TestAutosaveIsOfferedBack(t *testing.T) {
 	b.write(path, "save", map[string]string{"title": "A story", "body": "Saved text."})
 	e.clock.Add(time.Minute)
 	revs := e.revisions(e.article.ID)
-	r := b.post(path+"/autosave", url.Values{"csrf": {b.csrf()}, "title": {"A story"}, "body": {"Text typed since, not saved yet."}})
+	r := b.post(path+"/autosave", url.Values{"csrf": {b.csrf()}, "title": {"A story"}, "body": {"Text typed since, not saved yet."},
+		"version": {fmt.Sprint(e.stored(e.article.ID).Version)}})
 	if r.status != 200 || !strings.Contains(r.body, `"saved"`) {
 		t.Fatalf("autosave: %d %s", r.status, r.body)
 	}

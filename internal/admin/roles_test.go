@@ -73,7 +73,7 @@ func TestEveryRoleAgainstEveryAction(t *testing.T) {
 				{"save a draft of one's own", "POST", "/admin/articles", url.Values{"action": {"save"}, "title": {"My draft"}, "body": {"Mine."}}, everyone},
 				{"publish one's own", "POST", "/admin/articles", url.Values{"action": {"publish"}, "title": {"Straight out"}, "body": {"Mine."}}, writers},
 				{"open someone else's article", "GET", others, nil, editors},
-				{"publish someone else's article", "POST", others, url.Values{"action": {"publish"}, "title": {"X"}, "body": {"Y"}}, editors},
+				{"publish someone else's article", "POST", others, url.Values{"action": {"publish"}, "title": {"X"}, "body": {"Y"}, "version": {fmt.Sprint(e.article.Version)}}, editors},
 				{"history of someone else's article", "GET", others + "/history", nil, editors},
 				{"comment queue", "GET", "/admin/comments", nil, editors},
 				{"approve a comment", "POST", fmt.Sprintf("/admin/comments/%d", e.pending.ID), url.Values{"action": {"approved"}}, editors},

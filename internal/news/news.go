@@ -82,6 +82,10 @@ type Article struct {
 	OwnerID int64
 	// EditedBy is who is saving it: a write records a Revision by them.
 	EditedBy int64
+	// Version is the stored row's version (1 when created, incremented by every write
+	// of it). Given to UpdateArticle it is the version the write is based on: another
+	// stored version is ErrStale (see AnyVersion); on success it is the new version.
+	Version int64
 }
 
 // MaxRevisions is how many versions of an article are kept: the newest. (WordPress keeps
@@ -105,6 +109,9 @@ type Revision struct {
 	Section     string
 	Tags        []string
 	PublishedAt time.Time
+	// Version is the article's version this revision recorded (0 if recorded before
+	// articles had versions).
+	Version int64
 }
 
 // Image is a picture with the words that go with it.

@@ -8,7 +8,7 @@ import (
 
 // Store is where a site's content lives. Every engine (SQLite, PostgreSQL) implements it
 // and passes the same conformance suite (package storetest). Methods return errors
-// wrapping ErrNotFound, ErrConflict or ErrInvalid where those apply.
+// wrapping ErrNotFound, ErrConflict, ErrInvalid or ErrStale where those apply.
 //
 // Every write records, in the same transaction, a Change naming the cache keys it made
 // stale, so that page caches on every node can follow the Changes log.
@@ -16,11 +16,15 @@ type Store interface {
 	NodeStore
 	RedirectStore
 	PrivacyStore
+	EditingStore
 
 	// CreateArticle stores a new article and sets its ID. Its Author, Section and Tags
 	// are found by ID, or else by slug and created when missing.
 	CreateArticle(ctx context.Context, a *Article) error
-	// UpdateArticle replaces the stored article with a (by ID).
+	// UpdateArticle replaces the stored article with a (by ID), if a.Version is the
+	// stored version (or AnyVersion), and sets a.Version to the new one; otherwise it
+	// changes nothing and returns an error wrapping ErrStale. The check and the write
+	// are one atomic step, so of concurrent writes from one version exactly one wins.
 	UpdateArticle(ctx context.Context, a *Article) error
 	Article(ctx context.Context, id int64) (*Article, error)
 	// ArticleBySlug returns the article as readers see it: everything but the

@@ -25,7 +25,8 @@ const articleColumns = `a.id, a.slug, a.title, a.standfirst, a.body_markdown, a.
 		- (SELECT COUNT(*) FROM comments c WHERE c.article_id = a.id AND c.removed = 1 AND c.status = 'approved'),
 	(SELECT group_concat(t.id || char(30) || t.slug || char(30) || t.name, char(31) ORDER BY at.position, t.name)
 		FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id),
-	a.feed_id`
+	a.feed_id,
+	a.version`
 
 const articleFrom = ` FROM articles a
 	LEFT JOIN authors au ON au.id = a.author_id
@@ -66,7 +67,7 @@ func scanArticle(row scanner) (*news.Article, error) {
 		&auID, &auSlug, &auName, &auEmail, &auBio,
 		&sID, &sSlug, &sName, &sDesc, &sPos,
 		&a.CommentCount, &tags,
-		&a.FeedID)
+		&a.FeedID, &a.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -289,10 +290,12 @@ func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
 		if err := storeFeedID(ctx, tx, a); err != nil {
 			return err
 		}
+		a.Version = 1 // the column's default
 		return finishArticleWrite(ctx, tx, a, now, addressKeys, true)
 	})
 	if err != nil {
 		restore()
+		a.Version = 0
 	}
 	return err
 }
@@ -305,10 +308,14 @@ func (db *DB) UpdateArticle(ctx context.Context, a *news.Article) error {
 	now := db.Now()
 	scheduleFuture(a, now)
 	restore := refIDs(a)
+	base := a.Version
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		old, err := db.oneArticle(ctx, tx, articleColumns, `a.id = ?`, a.ID)
 		if err != nil {
 			return err
+		}
+		if base != news.AnyVersion && old.Version != base {
+			return staleError(a.ID, base, old.Version)
 		}
 		if a.CreatedAt.IsZero() {
 			a.CreatedAt = old.CreatedAt
@@ -328,11 +335,18 @@ func (db *DB) UpdateArticle(ctx context.Context, a *news.Article) error {
 			return err
 		}
 		oldKeys = append(oldKeys, addressKeys...)
-		args := append(articleValues(a), a.ID)
-		_, err = tx.ExecContext(ctx, `UPDATE articles SET slug = ?, title = ?, standfirst = ?, body_markdown = ?, body_html = ?,
+		// The version check is the UPDATE's own condition, not only the read above: on
+		// an engine whose transactions do not serialise writers (PostgreSQL's READ
+		// COMMITTED), two saves from one version still cannot both match.
+		args := append(articleValues(a), a.ID, base, base)
+		err = tx.QueryRowContext(ctx, `UPDATE articles SET slug = ?, title = ?, standfirst = ?, body_markdown = ?, body_html = ?,
 			status = ?, published_at = ?, updated_at = ?, created_at = ?, correction_note = ?, seo_description = ?,
 			author_id = ?, section_id = ?, image_url = ?, image_alt = ?, image_caption = ?, image_width = ?,
-			image_height = ?, comments_closed = ?, source = ?, source_id = ?, owner_id = ?, image_srcset = ? WHERE id = ?`, args...)
+			image_height = ?, comments_closed = ?, source = ?, source_id = ?, owner_id = ?, image_srcset = ?,
+			version = version + 1 WHERE id = ? AND (version = ? OR ? = -1) RETURNING version`, args...).Scan(&a.Version)
+		if errors.Is(err, sql.ErrNoRows) {
+			return staleError(a.ID, base, old.Version)
+		}
 		if isUniqueViolation(err) {
 			return fmt.Errorf("article slug %q: %w", a.Slug, news.ErrConflict)
 		}
@@ -346,8 +360,14 @@ func (db *DB) UpdateArticle(ctx context.Context, a *news.Article) error {
 	})
 	if err != nil {
 		restore()
+		a.Version = base
 	}
 	return err
+}
+
+// staleError is UpdateArticle's refusal of a write based on a version no longer stored.
+func staleError(id, base, stored int64) error {
+	return fmt.Errorf("article %d: the write was based on version %d, but version %d is stored: %w", id, base, stored, news.ErrStale)
 }
 
 // finishArticleWrite does what every article write ends with, in its transaction: the
@@ -451,8 +471,8 @@ func recordRevision(ctx context.Context, tx *sql.Tx, a *news.Article, now time.T
 		return nil
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO revisions (article_id, user_id, created_at, status, slug, title, standfirst,
-		body_markdown, correction_note, seo_description, section, tags, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		append([]any{a.ID, nullID(a.EditedBy), now.Unix()}, values...)...)
+		body_markdown, correction_note, seo_description, section, tags, published_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		append(append([]any{a.ID, nullID(a.EditedBy), now.Unix()}, values...), a.Version)...)
 	if err != nil {
 		return fmt.Errorf("record revision of article %d: %w", a.ID, err)
 	}

@@ -264,6 +264,7 @@ func (im *importer) insertArticle(ctx context.Context, a *news.Article, now time
 	if err := storeFeedID(ctx, im.tx, a); err != nil {
 		return err
 	}
+	a.Version = 1 // the column's default: a later UpdateArticle of a is based on it
 	clear(im.seenTags)
 	for i, t := range a.Tags {
 		if im.seenTags[t.ID] {

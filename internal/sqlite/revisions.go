@@ -12,7 +12,7 @@ import (
 )
 
 const revisionColumns = `r.id, r.article_id, COALESCE(r.user_id, 0), COALESCE(u.name, ''), r.created_at, r.status, r.slug,
-	r.title, r.standfirst, r.body_markdown, r.correction_note, r.seo_description, r.section, r.tags, r.published_at`
+	r.title, r.standfirst, r.body_markdown, r.correction_note, r.seo_description, r.section, r.tags, r.published_at, COALESCE(r.version, 0)`
 
 func scanRevision(row scanner) (*news.Revision, error) {
 	var r news.Revision
@@ -20,7 +20,7 @@ func scanRevision(row scanner) (*news.Revision, error) {
 	var published sql.NullInt64
 	var tags string
 	err := row.Scan(&r.ID, &r.ArticleID, &r.UserID, &r.UserName, &created, &r.Status, &r.Slug, &r.Title, &r.Standfirst,
-		&r.Markdown, &r.Correction, &r.SEO, &r.Section, &tags, &published)
+		&r.Markdown, &r.Correction, &r.SEO, &r.Section, &tags, &published, &r.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +70,9 @@ func (db *DB) Revision(ctx context.Context, id int64) (*news.Revision, error) {
 }
 
 // PublishDue implements news.Store. Each article goes live through UpdateArticle, so
-// its pages' cache keys are recorded as for any publication.
+// its pages' cache keys are recorded as for any publication, based on the version it
+// read: an editor's save in between wins (it may have unscheduled the article), and
+// the article is read again.
 func (db *DB) PublishDue(ctx context.Context, now time.Time) (int, error) {
 	rows, err := db.reads.QueryContext(ctx, `SELECT id FROM articles WHERE status = 'scheduled' AND published_at <= ?`, now.Unix())
 	if err != nil {
@@ -88,18 +90,25 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) (int, error) {
 	rows.Close()
 	n := 0
 	for _, id := range ids {
-		a, err := db.Article(ctx, id)
-		if err != nil {
-			return n, err
+		for attempt := 1; ; attempt++ {
+			a, err := db.Article(ctx, id)
+			if err != nil {
+				return n, err
+			}
+			if a.Status != news.StatusScheduled || a.PublishedAt.After(now) { // changed meanwhile
+				break
+			}
+			a.Status, a.EditedBy = news.StatusPublished, 0
+			err = db.UpdateArticle(ctx, a)
+			if errors.Is(err, news.ErrStale) && attempt < 3 {
+				continue // saved in between: decide again on what is stored now
+			}
+			if err != nil {
+				return n, fmt.Errorf("publish scheduled article %d: %w", id, err)
+			}
+			n++
+			break
 		}
-		if a.Status != news.StatusScheduled { // changed meanwhile
-			continue
-		}
-		a.Status, a.EditedBy = news.StatusPublished, 0
-		if err := db.UpdateArticle(ctx, a); err != nil {
-			return n, fmt.Errorf("publish scheduled article %d: %w", id, err)
-		}
-		n++
 	}
 	return n, nil
 }

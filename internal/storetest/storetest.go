@@ -53,6 +53,7 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"AddressesNeverBreak", testAddresses},
 		{"Privacy", testPrivacy},
 		{"CommentPages", testCommentPages}, // threads.go
+		{"Conflicts", testConflicts},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

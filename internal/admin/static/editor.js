@@ -1,6 +1,7 @@
 // Broadsheet's editor, made better when scripts run (it works without them): a live
 // preview of the Markdown body, an autosave of the whole form every few seconds, and
-// images dropped or pasted onto the editor going into its upload field.
+// images dropped or pasted onto the editor going into its upload field, and a heartbeat
+// that names who else has the story open and says at once when someone saved it.
 (function () {
   "use strict";
   var form = document.querySelector("form.editor");
@@ -58,10 +59,12 @@
           dirty = true;
           return null;
         }
-        return r.ok ? r.json() : null;
+        return r.ok || r.status === 409 ? r.json() : null;
       })
       .then(function (j) {
-        if (!j || !status) return;
+        if (!j) return;
+        if (j.conflict) { showConflict(j.conflict); return; }
+        if (!status) return;
         // The time in the site's zone, as a <time> element like every time the admin shows.
         var t = document.createElement("time");
         t.dateTime = j.datetime;
@@ -71,6 +74,59 @@
       .catch(function () { dirty = true; });
   }
   setInterval(autosave, every);
+
+  // Someone saved the story since this form was loaded: nothing typed here is in it.
+  // The text stays in the form; the button sends it as a save, which the server answers
+  // with the conflict (what changed, and the choice) instead of applying it.
+  var conflictShown = "";
+  function showConflict(message) {
+    // On the conflict screen itself the choice is already shown.
+    if (!status || conflictShown === message || form.querySelector('input[name="conflict_version"]')) return;
+    conflictShown = message;
+    status.textContent = message + " ";
+    var review = document.createElement("button");
+    review.type = "submit";
+    review.name = "action";
+    review.value = "save";
+    review.textContent = "Review the conflict";
+    review.formNoValidate = true;
+    status.appendChild(review);
+  }
+
+  // Presence: a heartbeat while the tab is open says who else has the story open (the
+  // server drops an editor two minutes after their last one), and when it was saved.
+  var presenceURL = form.getAttribute("data-presence");
+  var presence = document.getElementById("presence");
+  var version = form.querySelector('input[name="version"]');
+  function beat() {
+    var data = new FormData();
+    data.append("csrf", csrf);
+    if (version) data.append("version", version.value);
+    fetch(presenceURL, { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (j) {
+        if (!j) return;
+        if (presence) {
+          presence.textContent = "";
+          (j.editors || []).forEach(function (e) {
+            var p = document.createElement("p");
+            p.textContent = e.text;
+            presence.appendChild(p);
+          });
+        }
+        if (j.conflict) showConflict(j.conflict);
+      })
+      .catch(function () {});
+  }
+  if (presenceURL) {
+    setInterval(beat, parseInt(form.getAttribute("data-presence-ms"), 10) || 30000);
+    window.addEventListener("pagehide", function () {
+      var data = new FormData();
+      data.append("csrf", csrf);
+      data.append("leave", "1");
+      if (navigator.sendBeacon) navigator.sendBeacon(presenceURL, data);
+    });
+  }
 
   // Images dropped or pasted go into the upload field.
   var file = form.querySelector("#image-file");
