@@ -54,7 +54,7 @@ func TestEditorSaysTheAddressChanged(t *testing.T) {
 	if err != nil || len(revs) < 2 {
 		t.Fatalf("revisions: %d, %v", len(revs), err)
 	}
-	r = b.post(fmt.Sprintf("%s/restore/%d", path, revs[len(revs)-1].ID), url.Values{"csrf": {b.csrf()}})
+	r = b.post(fmt.Sprintf("%s/restore/%d", path, revs[len(revs)-1].ID), url.Values{"csrf": {b.csrf()}, "version": {fmt.Sprint(e.stored(id).Version)}})
 	loc, _ = url.Parse(r.header.Get("Location"))
 	if want := "The address changed: " + newPath + " now redirects to " + oldPath + "."; r.status != 303 || !strings.Contains(loc.Query().Get("done"), want) {
 		t.Errorf("restore: %d, told %q, want %q", r.status, loc.Query().Get("done"), want)

@@ -151,15 +151,16 @@ func (s *Server) whoSaved(ctx context.Context, a *news.Article, base int64) (sav
 		return "The system"
 	}
 	if len(since) == 0 {
-		return "This story was saved after you opened it", nil, baseRev
+		return "Someone saved this story", nil, baseRev
 	}
 	now := s.cfg.Now().In(s.location())
 	when := func(r *news.Revision) string {
+		// In the site's zone with its label, as every time the admin shows.
 		t := r.CreatedAt.In(s.location())
 		if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
-			return t.Format("15:04")
+			return timeText(t, s.location(), layoutClock)
 		}
-		return t.Format("2 Jan 2006 15:04")
+		return timeText(t, s.location(), layoutShort)
 	}
 	saved = fmt.Sprintf("%s saved this story at %s", name(since[0]), when(since[0]))
 	seen := map[string]bool{name(since[0]) + when(since[0]): true}
@@ -326,7 +327,7 @@ func (s *Server) others(ctx context.Context, u *news.User, id int64) []presenceN
 		if p.UserID == u.ID {
 			continue
 		}
-		since := p.Since.In(s.location()).Format("15:04")
+		since := timeText(p.Since, s.location(), layoutClock)
 		out = append(out, presenceNotice{Name: p.UserName, Since: since,
 			Text: fmt.Sprintf("%s is also editing this story (since %s).", p.UserName, since)})
 	}

@@ -301,7 +301,7 @@ func TestAutosaveFromAnOldVersion(t *testing.T) {
 	r := x.ben.post(x.path+"/autosave", form)
 	var answer map[string]string
 	json.Unmarshal([]byte(r.body), &answer)
-	if r.status != 409 || answer["conflict"] != "Ana Reyes saved this story at 12:02; your changes are not saved — review the conflict." {
+	if r.status != 409 || answer["conflict"] != "Ana Reyes saved this story at 12:02 UTC; your changes are not saved — review the conflict." {
 		t.Fatalf("autosave from an old version: %d %s", r.status, r.body)
 	}
 	if a := x.e.stored(x.e.article.ID); a.Title != "A story" || a.CorrectionNote != x.correction {
@@ -331,7 +331,7 @@ func TestAutosaveFromAnOldVersion(t *testing.T) {
 func TestPresence(t *testing.T) {
 	x := twoEditorsOpen(t) // Ana opened it at 12:00, then Ben
 	_, page := x.ben.openEditor(x.e.article.ID)
-	if !strings.Contains(page, "Ana Reyes is also editing this story (since 12:00).") {
+	if !strings.Contains(page, "Ana Reyes is also editing this story (since 12:00 UTC).") {
 		t.Error("Ben's editor does not say that Ana has the story open")
 	}
 	if strings.Contains(page, "Ben Okafor is also editing") {
@@ -345,7 +345,7 @@ func TestPresence(t *testing.T) {
 	}
 	x.e.clock.Add(90 * time.Second)
 	status, out := beat(x.ana, x.anaForm["version"])
-	if status != 200 || !strings.Contains(fmt.Sprint(out["editors"]), "Ben Okafor is also editing this story (since 12:00).") || out["conflict"] != nil {
+	if status != 200 || !strings.Contains(fmt.Sprint(out["editors"]), "Ben Okafor is also editing this story (since 12:00 UTC).") || out["conflict"] != nil {
 		t.Errorf("Ana's heartbeat: %d %v", status, out)
 	}
 	// Ben's tab stops beating; two minutes after his last sign he is gone.
@@ -357,7 +357,7 @@ func TestPresence(t *testing.T) {
 	}
 	// The heartbeat tells a form based on an old version who saved since.
 	x.anaSaves(t)
-	if _, out := beat(x.ben, x.benForm["version"]); out["conflict"] != "Ana Reyes saved this story at "+x.e.clock.Now().Format("15:04")+"; your changes are not saved — review the conflict." {
+	if _, out := beat(x.ben, x.benForm["version"]); out["conflict"] != "Ana Reyes saved this story at "+x.e.clock.Now().Format("15:04")+" UTC; your changes are not saved — review the conflict." {
 		t.Errorf("Ben's heartbeat after Ana's save: %v", out)
 	}
 	// Readers never see it.
