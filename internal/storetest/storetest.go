@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"SecondFactorTurnedOnOnce", testTOTPOnOnce},
 		{"AddressesNeverBreak", testAddresses},
 		{"Privacy", testPrivacy},
+		{"EmailsComparedAsOne", testEmailsCompared}, // emails.go
 		{"CommentPages", testCommentPages}, // threads.go
 	}
 	for _, tt := range tests {
