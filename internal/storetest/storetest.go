@@ -53,7 +53,7 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"AddressesNeverBreak", testAddresses},
 		{"Privacy", testPrivacy},
 		{"EmailsComparedAsOne", testEmailsCompared}, // emails.go
-		{"CommentPages", testCommentPages}, // threads.go
+		{"CommentPages", testCommentPages},          // threads.go
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
