@@ -437,3 +437,45 @@ func TestErasedImportedCommenterStaysErased(t *testing.T) {
 		t.Errorf("after importing again:\n%s", strings.Join(found, "\n"))
 	}
 }
+
+// The export file is new and the owner's alone whatever lies beside it: a file named
+// OUT.tmp left readable by others, or a link from that name to a file another user
+// reads, was written through (os.WriteFile keeps an existing file's mode).
+func TestPrivacyExportFileIsNeverWrittenThrough(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "site.db")
+	db := openDB(t, dbPath)
+	ctx := context.Background()
+	a := &news.Article{Slug: "s", Title: "S", BodyHTML: "<p>b</p>", Status: news.StatusPublished, PublishedAt: time.Now().Add(-time.Hour)}
+	if err := db.CreateArticle(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateComment(ctx, &news.Comment{ArticleID: a.ID, Status: news.CommentApproved, AuthorName: "Rosa",
+		AuthorEmail: "rosa@example.net", Body: "I live at 12 Quay Street.", BodyHTML: "<p>I live at 12 Quay Street.</p>"}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "rosa.json")
+	public := filepath.Join(dir, "public.txt")
+	if err := os.WriteFile(public, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(public, out+".tmp"); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, err := runCmd(t, "privacy", "export", "--email", "rosa@example.net", "-o", out, "--db", dbPath); err != nil {
+		t.Fatalf("export: %v %s", err, stderr)
+	}
+	if data, _ := os.ReadFile(public); strings.Contains(string(data), "Quay Street") {
+		t.Error("the export was written through OUT.tmp into a file others may read")
+	}
+	fi, err := os.Lstat(out)
+	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("export file: %v, %v; want a regular file of mode 0600", fi, err)
+	}
+	if data, _ := os.ReadFile(out); !strings.Contains(string(data), "Quay Street") {
+		t.Error("the export file lacks her comment")
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".rosa.json.*")); len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
 	"broadsheet/internal/news"
@@ -105,11 +106,25 @@ func exportPersonalData(ctx context.Context, db *sqlite.DB, email, baseURL, out 
 		_, err = stdout.Write(data)
 		return err
 	}
-	tmp := out + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+	// A new file of its own (O_EXCL, 0600) beside out, never a fixed name: OUT.tmp left
+	// there before — a file readable by others, or a link to one — would be written
+	// through, keeping its mode.
+	f, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
+	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	if err := os.Rename(tmp, out); err != nil {
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, out)
+	}
+	if err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("export: %w", err)
 	}

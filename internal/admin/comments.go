@@ -36,8 +36,7 @@ func (s *Server) commentPage(w http.ResponseWriter, r *http.Request, u *news.Use
 		p.CommentURL = s.commentURL(r.Context(), a, c, s.commentsPerPage(r.Context()))
 	}
 	if c.AuthorEmail != "" {
-		hist, _ := s.store.Comments(r.Context(), news.CommentQuery{Email: c.AuthorEmail, Limit: 1000})
-		p.History = len(hist)
+		p.History, _ = s.store.CountComments(r.Context(), news.CommentQuery{Email: c.AuthorEmail})
 	}
 	s.render(w, r, status, "comment", &page{Title: "Comment by " + c.AuthorName, Nav: "comments", User: u, CSRF: s.csrfToken(r),
 		Error: errMsg, Flash: r.URL.Query().Get("done"), Body: p})

@@ -254,7 +254,22 @@ var actionLabels = map[news.CommentStatus]string{
 func (s *Server) comments(w http.ResponseWriter, r *http.Request, u *news.User) {
 	q := r.URL.Query()
 	status := news.CommentStatus(q.Get("status"))
-	email := strings.TrimSpace(q.Get("email"))
+	// A commenter's history is addressed by one of their comments (?from=ID), never by
+	// their email: an address in a URL would stay in browser histories and in the logs
+	// of any proxy in front of the admin.
+	var email string
+	if from := q.Get("from"); from != "" {
+		id, err := strconv.ParseInt(from, 10, 64)
+		var c *news.Comment
+		if err == nil {
+			c, err = s.store.Comment(r.Context(), id)
+		}
+		if err != nil || c.AuthorEmail == "" {
+			s.fail(w, r, u, http.StatusNotFound, "No such comment", "That comment does not exist (any more), or has no email.")
+			return
+		}
+		email = c.AuthorEmail
+	}
 	if status == "" && email == "" {
 		status = news.CommentPending
 	}

@@ -204,13 +204,18 @@ func RetentionOf(s *Settings) Retention {
 	return Retention{EmptyTrashDays: s.EmptyTrashDays, TraceDays: s.CommentTraceDays}
 }
 
+// MaxRetentionDays is the longest retention the settings take (a hundred years).
+const MaxRetentionDays = 36525
+
 // Cutoffs are the instants before which, at now, trash and spam are emptied and traces
-// dropped; zero for "never".
+// dropped; zero for "never". A retention over MaxRetentionDays (a Retention not read
+// from the settings) counts as "never": subtracting more days than time.Time can hold
+// wraps round to a cutoff in the future, which would empty everything at once.
 func (r Retention) Cutoffs(now time.Time) (emptyBefore, tracesBefore time.Time) {
-	if r.EmptyTrashDays > 0 {
+	if r.EmptyTrashDays > 0 && r.EmptyTrashDays <= MaxRetentionDays {
 		emptyBefore = now.AddDate(0, 0, -r.EmptyTrashDays)
 	}
-	if r.TraceDays > 0 {
+	if r.TraceDays > 0 && r.TraceDays <= MaxRetentionDays {
 		tracesBefore = now.AddDate(0, 0, -r.TraceDays)
 	}
 	return emptyBefore, tracesBefore

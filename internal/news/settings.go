@@ -133,6 +133,17 @@ func ParseSettings(stored map[string]string) (*Settings, error) {
 	if s.CommentTraceDays, err = atoi(SettingCommentTraceDays, 0); err != nil {
 		return nil, err
 	}
+	// A retention of a billion billion days, typed to mean "for ever", would put the
+	// cutoff past the end of time.Time's range, where it wraps round to the future and
+	// everything is due at once.
+	for _, r := range []struct {
+		key string
+		n   int
+	}{{SettingEmptyTrashDays, s.EmptyTrashDays}, {SettingCommentTraceDays, s.CommentTraceDays}} {
+		if r.n > MaxRetentionDays {
+			return nil, fmt.Errorf("setting %s: %d days is more than %d (a hundred years); 0 keeps for ever", r.key, r.n, MaxRetentionDays)
+		}
+	}
 	if s.CommentsPerPage, err = atoi(SettingCommentsPerPage, 0); err != nil {
 		return nil, err
 	}

@@ -430,7 +430,23 @@ func commentTree(comments []*news.Comment, pending *news.Comment, articlePath st
 			parent.Replies = append(parent.Replies, n)
 		}
 	}
-	return roots
+	return withoutBarePlaceholders(roots)
+}
+
+// withoutBarePlaceholders drops the placeholders of erased comments ("Comment
+// removed.") that no shown comment hangs from, at any depth: the store keeps one while
+// any reply hangs from it, but a reply trashed, held or marked spam is not shown, and
+// a placeholder over nothing says only that someone was erased.
+func withoutBarePlaceholders(nodes []*commentNode) []*commentNode {
+	out := nodes[:0]
+	for _, n := range nodes {
+		n.Replies = withoutBarePlaceholders(n.Replies)
+		if n.C.Removed && len(n.Replies) == 0 {
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 // shareNetworks are the places an article can be shared to, in the order the page

@@ -73,8 +73,8 @@ func commentWhere(q news.CommentQuery) (string, []any) {
 		args = append(args, string(q.Status))
 	}
 	if q.Email != "" {
-		conds = append(conds, `lower(author_email) = lower(?)`)
-		args = append(args, q.Email)
+		conds = append(conds, `email_key = ?`)
+		args = append(args, emailKey(q.Email))
 	}
 	if q.IPHash != "" {
 		conds = append(conds, `ip_hash = ?`)
@@ -155,10 +155,10 @@ func insertComment(ctx context.Context, tx *sql.Tx, c *news.Comment) error {
 		parent = c.ParentID
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO comments (article_id, parent_id, status, author_name, author_email,
-		author_url, body, body_html, ip_hash, user_agent, created_at, source, source_id, user_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		author_url, body, body_html, ip_hash, user_agent, created_at, source, source_id, user_id, email_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ArticleID, parent, string(c.Status), c.AuthorName, c.AuthorEmail, c.AuthorURL, c.Body, c.BodyHTML,
-		c.IPHash, c.UserAgent, c.CreatedAt.Unix(), c.Source, c.SourceID, nullID(c.UserID))
+		c.IPHash, c.UserAgent, c.CreatedAt.Unix(), c.Source, c.SourceID, nullID(c.UserID), emailKey(c.AuthorEmail))
 	if err != nil {
 		if strings.Contains(err.Error(), "FOREIGN KEY") {
 			return fmt.Errorf("comment's article %d: %w", c.ArticleID, news.ErrNotFound)
@@ -203,9 +203,11 @@ func (db *DB) HasApprovedComment(ctx context.Context, name, email string) (bool,
 	}
 	// The names are compared here, with Unicode's case folding (SQLite folds ASCII
 	// only): "LÉA MARTIN" is Léa Martin. The distinct names one email has used are few.
+	// The emails are compared by their stored keys (news.NormalEmail), for the same reason.
+	key := emailKey(email)
 	rows, err := db.reads.QueryContext(ctx, `SELECT DISTINCT author_name FROM comments
-		WHERE lower(author_email) = lower(?) AND status = 'approved' AND user_id IS NULL
-		AND NOT EXISTS (SELECT 1 FROM users WHERE lower(users.email) = lower(?)) LIMIT 1000`, email, email)
+		WHERE email_key = ? AND status = 'approved' AND user_id IS NULL
+		AND NOT EXISTS (SELECT 1 FROM users WHERE users.email_key = ?) LIMIT 1000`, key, key)
 	if err != nil {
 		return false, fmt.Errorf("approved comments of a commenter: %w", err)
 	}
@@ -229,8 +231,8 @@ func (db *DB) UpdateComment(ctx context.Context, c *news.Comment) error {
 		return err
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE comments SET author_name = ?, author_email = ?, author_url = ?, body = ?, body_html = ? WHERE id = ?`,
-			c.AuthorName, c.AuthorEmail, c.AuthorURL, c.Body, c.BodyHTML, c.ID)
+		res, err := tx.ExecContext(ctx, `UPDATE comments SET author_name = ?, author_email = ?, author_url = ?, body = ?, body_html = ?, email_key = ? WHERE id = ?`,
+			c.AuthorName, c.AuthorEmail, c.AuthorURL, c.Body, c.BodyHTML, emailKey(c.AuthorEmail), c.ID)
 		if err != nil {
 			return fmt.Errorf("update comment %d: %w", c.ID, err)
 		}
@@ -244,7 +246,7 @@ func (db *DB) UpdateComment(ctx context.Context, c *news.Comment) error {
 func blockValue(kind, value string) (string, error) {
 	switch kind {
 	case "email":
-		return strings.ToLower(strings.TrimSpace(value)), nil
+		return emailKey(value), nil
 	case "ip":
 		return strings.TrimSpace(value), nil
 	}
@@ -261,7 +263,7 @@ func (db *DB) Block(ctx context.Context, b news.Block) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO blocks (kind, value, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, b.Kind, v, db.Now().Unix()); err != nil {
 			return fmt.Errorf("block: %w", err)
 		}
-		where := `lower(author_email) = ?`
+		where := `email_key = ?`
 		if b.Kind == "ip" {
 			where = `ip_hash = ?`
 		}
@@ -305,8 +307,8 @@ func (db *DB) Blocks(ctx context.Context) ([]news.Block, error) {
 // IsBlocked implements news.Store.
 func (db *DB) IsBlocked(ctx context.Context, email, ipHash string) (bool, error) {
 	var n int
-	err := db.reads.QueryRowContext(ctx, `SELECT COUNT(*) FROM blocks WHERE (kind = 'email' AND value = lower(?)) OR (kind = 'ip' AND value = ?)`,
-		strings.TrimSpace(email), ipHash).Scan(&n)
+	err := db.reads.QueryRowContext(ctx, `SELECT COUNT(*) FROM blocks WHERE (kind = 'email' AND value = ?) OR (kind = 'ip' AND value = ?)`,
+		emailKey(email), ipHash).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("blocks: %w", err)
 	}

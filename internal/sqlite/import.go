@@ -44,8 +44,8 @@ const (
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qAddTag     = `INSERT INTO article_tags (article_id, tag_id, position) VALUES (?, ?, ?)`
 	qAddComment = `INSERT INTO comments (article_id, parent_id, status, author_name, author_email,
-		author_url, body, body_html, ip_hash, user_agent, created_at, source, source_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		author_url, body, body_html, ip_hash, user_agent, created_at, source, source_id, email_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
 // ImportStream implements news.Store. The items are written in one immediate
@@ -231,7 +231,7 @@ func (im *importer) add(ctx context.Context, it *news.ImportItem, now time.Time,
 			return fmt.Errorf("comment %s is twice in the item: %w", c.SourceID, news.ErrInvalid)
 		}
 		r, err := im.addComment.ExecContext(ctx, c.ArticleID, parent, string(c.Status), c.AuthorName, c.AuthorEmail,
-			c.AuthorURL, c.Body, c.BodyHTML, c.IPHash, c.UserAgent, c.CreatedAt.Unix(), c.Source, c.SourceID)
+			c.AuthorURL, c.Body, c.BodyHTML, c.IPHash, c.UserAgent, c.CreatedAt.Unix(), c.Source, c.SourceID, emailKey(c.AuthorEmail))
 		if err != nil {
 			return fmt.Errorf("insert comment %s: %w", c.SourceID, err)
 		}

@@ -32,7 +32,7 @@ import (
 
 // blankComment empties a comment of everything personal, leaving what keeps its thread
 // in shape: its place (ID, article, parent, time) and status.
-const blankComment = `UPDATE comments SET author_name = '', author_email = '', author_url = '', body = '', body_html = '',
+const blankComment = `UPDATE comments SET author_name = '', author_email = '', email_key = '', author_url = '', body = '', body_html = '',
 	ip_hash = '', user_agent = '', user_id = NULL, removed = 1`
 
 // chunk is how many values one IN (…) list takes.
@@ -53,28 +53,6 @@ func inChunks[T any](values []T, fn func(marks string, args []any) error) error 
 		}
 	}
 	return nil
-}
-
-// matchingEmails returns the forms of author_email, as SQLite's lower() gives them,
-// that are the address target (a NormalEmail): SQLite folds only ASCII, so "ÉMILE@…"
-// and "émile@…" are told apart there and matched here. It reads the email index only.
-func matchingEmails(ctx context.Context, q queryer, target string) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT DISTINCT lower(author_email) FROM comments WHERE lower(author_email) <> ''`)
-	if err != nil {
-		return nil, fmt.Errorf("commenters' emails: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, fmt.Errorf("commenters' emails: %w", err)
-		}
-		if news.NormalEmail(v) == target {
-			out = append(out, v)
-		}
-	}
-	return out, rows.Err()
 }
 
 // siteSecret reads the site's secret (nil when there is none yet).
@@ -105,17 +83,13 @@ func (db *DB) PersonalData(ctx context.Context, email string) (*news.PersonalDat
 	now := db.Now().UTC()
 	p := &news.PersonalData{Format: news.PersonalDataFormat, Version: news.PersonalDataVersion, Email: target,
 		ExportedAt: now.Truncate(time.Second), Comments: []news.PersonalComment{}, Blocks: []news.Block{}, Bylines: []news.PersonalByline{}}
-	forms, err := matchingEmails(ctx, tx, target)
-	if err != nil {
-		return nil, err
-	}
 	hashes := map[string]bool{}
-	err = inChunks(forms, func(marks string, args []any) error {
+	err = func() error {
 		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.article_id, COALESCE(c.parent_id, 0), c.status, c.author_name, c.author_email,
 			c.author_url, c.body, c.created_at, COALESCE(c.status_at, c.created_at), c.ip_hash, c.user_agent, COALESCE(c.user_id, 0),
 			c.source, c.source_id, a.title, a.slug, a.status, a.published_at
 			FROM comments c JOIN articles a ON a.id = c.article_id
-			WHERE lower(c.author_email) IN (`+marks+`) AND c.removed = 0`, args...)
+			WHERE c.email_key = ? AND c.removed = 0`, target)
 		if err != nil {
 			return err
 		}
@@ -137,7 +111,7 @@ func (db *DB) PersonalData(ctx context.Context, email string) (*news.PersonalDat
 			p.Comments = append(p.Comments, c)
 		}
 		return rows.Err()
-	})
+	}()
 	if err != nil {
 		return nil, fmt.Errorf("personal data: comments: %w", err)
 	}
@@ -276,14 +250,10 @@ func (db *DB) ErasePersonalData(ctx context.Context, email string) (*news.Erasur
 	}
 	e := &news.Erasure{}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		forms, err := matchingEmails(ctx, tx, target)
-		if err != nil {
-			return err
-		}
 		var ids []int64
 		hashes := map[string]bool{}
-		err = inChunks(forms, func(marks string, args []any) error {
-			rows, err := tx.QueryContext(ctx, `SELECT id, ip_hash FROM comments WHERE lower(author_email) IN (`+marks+`) AND removed = 0`, args...)
+		err := func() error {
+			rows, err := tx.QueryContext(ctx, `SELECT id, ip_hash FROM comments WHERE email_key = ? AND removed = 0`, target)
 			if err != nil {
 				return err
 			}
@@ -300,7 +270,7 @@ func (db *DB) ErasePersonalData(ctx context.Context, email string) (*news.Erasur
 				}
 			}
 			return rows.Err()
-		})
+		}()
 		if err != nil {
 			return fmt.Errorf("erase personal data: comments: %w", err)
 		}

@@ -47,8 +47,8 @@ func (db *DB) CreateUser(ctx context.Context, u *news.User) error {
 	if u.CreatedAt.IsZero() {
 		u.CreatedAt = db.Now().UTC().Truncate(time.Second)
 	}
-	res, err := db.write.ExecContext(ctx, `INSERT INTO users (email, name, role, password_hash, created_at, disabled) VALUES (?, ?, ?, ?, ?, ?)`,
-		u.Email, u.Name, string(u.Role), u.PasswordHash, u.CreatedAt.Unix(), u.Disabled)
+	res, err := db.write.ExecContext(ctx, `INSERT INTO users (email, name, role, password_hash, created_at, disabled, email_key) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		u.Email, u.Name, string(u.Role), u.PasswordHash, u.CreatedAt.Unix(), u.Disabled, emailKey(u.Email))
 	if isUniqueViolation(err) {
 		return fmt.Errorf("user %q: %w", u.Email, news.ErrConflict)
 	}
@@ -113,8 +113,8 @@ func (db *DB) UpdateUser(ctx context.Context, u *news.User) error {
 		return err
 	}
 	res, err := db.write.ExecContext(ctx, `UPDATE users SET email = ?, name = ?, role = ?, password_hash = ?, disabled = ?,
-		totp_secret = ?, totp_last_step = ? WHERE id = ?`,
-		u.Email, u.Name, string(u.Role), u.PasswordHash, u.Disabled, u.TOTPSecret, u.TOTPLastStep, u.ID)
+		totp_secret = ?, totp_last_step = ?, email_key = ? WHERE id = ?`,
+		u.Email, u.Name, string(u.Role), u.PasswordHash, u.Disabled, u.TOTPSecret, u.TOTPLastStep, emailKey(u.Email), u.ID)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("user %q: %w", u.Email, news.ErrConflict)
 	}
