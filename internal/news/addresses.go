@@ -35,9 +35,13 @@ type Redirect struct {
 // articles are renamed: UpdateArticle, in the write's transaction, records an article's
 // former slug when the article is or was published (a draft's working slugs are never
 // kept), all of an article's former slugs point at the article (so a chain of renames
-// is one hop to the current address), and a write or an import that gives an article a
-// slug drops that slug's redirect, whoever it pointed at (current slugs win), naming
-// the article it pointed at in its Change (its cached redirect is stale).
+// is one hop to the current address), renaming back to a former slug drops its
+// redirect, and a write or an import that gives an article another story's former slug
+// keeps that redirect behind it — the site answers the current slug first and the
+// redirect while the article holding the slug is not public, so that a draft given the
+// slug breaks no link — naming the article it points at in its Change (its cached
+// redirect is stale). A story that leaves a slug after it was public takes the slug's
+// redirect over (the latest public holder wins).
 type RedirectStore interface {
 	// Redirect returns what an old address leads to; ErrNotFound when nothing. It says
 	// nothing of whether the article is public: the caller answers for the article as
