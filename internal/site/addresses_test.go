@@ -429,3 +429,25 @@ func TestFormerAddressKeepsTheCommentPage(t *testing.T) {
 		t.Errorf("a page past the last: %d, want 404", got)
 	}
 }
+
+// A tag's feed has one identity whatever form of its letters the address was typed
+// in: one typed with decomposed letters (NFD, as macOS may send) is sent on to the
+// stored form rather than served with an Atom id and self link of its own.
+func TestFeedOfADecomposedSlugIsTheSameFeed(t *testing.T) {
+	e := newEnv(t, 1, nil)
+	a := e.publish("trams", "Trams", e.clock.Now().Add(-time.Hour))
+	a.Tags = []*news.Tag{{Name: "Йошкар-Ола"}}
+	e.update(a)
+	nfc, nfd := "/tag/йошкар-ола/", "/tag/и\u0306ошкар-ола/"
+	want := e.get(nfc + "atom.xml")
+	if want.status != 200 {
+		t.Fatalf("%satom.xml: %d", nfc, want.status)
+	}
+	for _, f := range feedFiles {
+		p := e.get(nfd + f)
+		loc, err := url.Parse(p.header.Get("Location"))
+		if p.status != 301 || err != nil || loc.Path != nfc+f {
+			t.Errorf("%s%s: %d to %q, want 301 to %s%s", nfd, f, p.status, p.header.Get("Location"), nfc, f)
+		}
+	}
+}
