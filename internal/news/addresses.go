@@ -35,13 +35,13 @@ type Redirect struct {
 // articles are renamed: UpdateArticle, in the write's transaction, records an article's
 // former slug when the article is or was published (a draft's working slugs are never
 // kept), all of an article's former slugs point at the article (so a chain of renames
-// is one hop to the current address), renaming back to a former slug drops its
-// redirect, and a write or an import that gives an article another story's former slug
-// keeps that redirect behind it — the site answers the current slug first and the
-// redirect while the article holding the slug is not public, so that a draft given the
-// slug breaks no link — naming the article it points at in its Change (its cached
-// redirect is stale). A story that leaves a slug after it was public takes the slug's
-// redirect over (the latest public holder wins).
+// is one hop to the current address), and renaming back to a former slug or publishing
+// an article at another story's former slug drops the slug's redirect (the latest
+// public holder of an address wins); a write or an import that gives another story's
+// former slug to an article not published keeps the redirect behind it — the site
+// answers with it while the article holding the slug is not public, so that a draft
+// given the slug breaks no link. Either names the article the redirect pointed at in
+// its Change (its cached redirect is stale).
 type RedirectStore interface {
 	// Redirect returns what an old address leads to; ErrNotFound when nothing. It says
 	// nothing of whether the article is public: the caller answers for the article as

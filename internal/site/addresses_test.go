@@ -359,8 +359,9 @@ func BenchmarkFormerAddress(b *testing.B) {
 
 // A draft given a published story's former slug (the editor makes slugs from
 // headlines) does not break the story's old links: while the draft is not public, and
-// after it moves on or is trashed, the old address still leads to the story; once the
-// draft is published there, the address is its own.
+// after it moves on before publication, the old address still leads to the story;
+// once the draft is published there, the address is its own (the latest public holder
+// wins).
 func TestDraftAtAFormerSlugBreaksNoLink(t *testing.T) {
 	e := newEnv(t, 1, nil)
 	ctx := context.Background()
@@ -388,10 +389,12 @@ func TestDraftAtAFormerSlugBreaksNoLink(t *testing.T) {
 	if p := e.get(old); p.status != 200 || !strings.Contains(p.body, "the sequel") {
 		t.Fatalf("%s once the new story is published: %d", old, p.status)
 	}
-	// …and trashed, the address is the first story's again.
+	// …and stays its own once it was public: trashed, it is not found there.
 	d.Status = news.StatusTrash
 	e.update(d)
-	e.movedTo(old, now)
+	if got := e.status(old); got != 404 {
+		t.Errorf("%s of the trashed new story: %d, want 404", old, got)
+	}
 	// A draft that moves on before it is published leaves the old address as it was.
 	d2 := &news.Article{Slug: "council-vote-delayed-2", Title: "Another draft", BodyMarkdown: "Text.", BodyHTML: "<p>Text.</p>",
 		Status: news.StatusDraft, PublishedAt: at}
