@@ -35,9 +35,13 @@ type Redirect struct {
 // articles are renamed: UpdateArticle, in the write's transaction, records an article's
 // former slug when the article is or was published (a draft's working slugs are never
 // kept), all of an article's former slugs point at the article (so a chain of renames
-// is one hop to the current address), and a write or an import that gives an article a
-// slug drops that slug's redirect, whoever it pointed at (current slugs win), naming
-// the article it pointed at in its Change (its cached redirect is stale).
+// is one hop to the current address), and renaming back to a former slug or publishing
+// an article at another story's former slug drops the slug's redirect (the latest
+// public holder of an address wins); a write or an import that gives another story's
+// former slug to an article not published keeps the redirect behind it — the site
+// answers with it while the article holding the slug is not public, so that a draft
+// given the slug breaks no link. Either names the article the redirect pointed at in
+// its Change (its cached redirect is stale).
 type RedirectStore interface {
 	// Redirect returns what an old address leads to; ErrNotFound when nothing. It says
 	// nothing of whether the article is public: the caller answers for the article as

@@ -16,10 +16,12 @@ import (
 // like pages, under the old address, depending on the article's key, so that a rename,
 // a move, trashing the article or another story taking the slug drops them.
 
-// formerAddress answers an article address whose slug is no article's: the article
-// that had it, when it is public now, is one 301 away; any other (none, a draft, a
-// trashed or unpublished story) is not found, as at its own address.
-func (s *Server) formerAddress(ctx context.Context, st *siteState, slug string) (*response, error) {
+// formerAddress answers an article address whose slug is no public article's (none
+// holds it, or a draft, a scheduled, trashed or unpublished story does): the article
+// that had it, when it is public now, is one 301 away, to the same comment page
+// (cpage, from 1) of its current address; any other is not found, as at its own
+// address.
+func (s *Server) formerAddress(ctx context.Context, st *siteState, slug string, cpage int) (*response, error) {
 	rd, err := s.store.Redirect(ctx, news.RedirectSlug, slug)
 	if err != nil {
 		return nil, err
@@ -31,7 +33,7 @@ func (s *Server) formerAddress(ctx context.Context, st *siteState, slug string) 
 	if err != nil {
 		return nil, err
 	}
-	return movedTo(a, articlePath(a, st.settings.Location)), nil
+	return movedTo(a, news.CommentPagePath(articlePath(a, st.settings.Location), cpage)), nil
 }
 
 // movedTo is a permanent redirect to the article's address, cached until the article

@@ -356,3 +356,101 @@ func BenchmarkFormerAddress(b *testing.B) {
 		})
 	}
 }
+
+// A draft given a published story's former slug (the editor makes slugs from
+// headlines) does not break the story's old links: while the draft is not public, and
+// after it moves on before publication, the old address still leads to the story;
+// once the draft is published there, the address is its own (the latest public holder
+// wins).
+func TestDraftAtAFormerSlugBreaksNoLink(t *testing.T) {
+	e := newEnv(t, 1, nil)
+	ctx := context.Background()
+	at := e.clock.Now().Add(-3 * time.Hour)
+	a := e.publish("council-vote", "Council vote", at)
+	old := e.srv.ArticlePath(a)
+	a.Slug = "council-vote-delayed"
+	e.update(a)
+	now := e.srv.ArticlePath(a)
+	e.movedTo(old, now) // and cached
+	d := &news.Article{Slug: "council-vote", Title: "Council vote: the sequel", BodyMarkdown: "Text.", BodyHTML: "<p>Text.</p>",
+		Status: news.StatusDraft, PublishedAt: at}
+	if err := e.db.CreateArticle(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	e.sync()
+	if e.srv.ArticlePath(d) != old {
+		t.Fatalf("the test needs the draft at the old address: %s, %s", e.srv.ArticlePath(d), old)
+	}
+	e.movedTo(old, now)
+	e.movedTo(old, now) // from the cache
+	// Published there, the address is the new story's at once (the cached 301 is gone)…
+	d.Status = news.StatusPublished
+	e.update(d)
+	if p := e.get(old); p.status != 200 || !strings.Contains(p.body, "the sequel") {
+		t.Fatalf("%s once the new story is published: %d", old, p.status)
+	}
+	// …and stays its own once it was public: trashed, it is not found there.
+	d.Status = news.StatusTrash
+	e.update(d)
+	if got := e.status(old); got != 404 {
+		t.Errorf("%s of the trashed new story: %d, want 404", old, got)
+	}
+	// A draft that moves on before it is published leaves the old address as it was.
+	d2 := &news.Article{Slug: "council-vote-delayed-2", Title: "Another draft", BodyMarkdown: "Text.", BodyHTML: "<p>Text.</p>",
+		Status: news.StatusDraft, PublishedAt: at}
+	if err := e.db.CreateArticle(ctx, d2); err != nil {
+		t.Fatal(err)
+	}
+	a.Slug = "council-vote-delayed-again"
+	e.update(a)
+	d2.Slug = "council-vote-delayed"
+	e.update(d2)
+	d2.Slug = "something-else"
+	e.update(d2)
+	e.movedTo(now, e.srv.ArticlePath(a))
+}
+
+// An old address of a comment page leads to the same comment page of the story's
+// current address, not to its first page.
+func TestFormerAddressKeepsTheCommentPage(t *testing.T) {
+	lt := newLongThread(t, 120, nil)
+	old := lt.path
+	a, err := lt.db.Article(context.Background(), lt.a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Slug = "the-long-debate-goes-on"
+	lt.update(a)
+	now := lt.srv.ArticlePath(a)
+	lt.movedTo(old, now)
+	lt.movedTo(old+"comment-page-3/", now+"comment-page-3/")
+	lt.movedTo("/1999/01/01/the-long-debate/comment-page-2/", now+"comment-page-2/")
+	if got := lt.status(old + "comment-page-4/"); got != 301 {
+		t.Errorf("a page past the last at the old address: %d, want 301 (and 404 there)", got)
+	}
+	if got := lt.status(now + "comment-page-4/"); got != 404 {
+		t.Errorf("a page past the last: %d, want 404", got)
+	}
+}
+
+// A tag's feed has one identity whatever form of its letters the address was typed
+// in: one typed with decomposed letters (NFD, as macOS may send) is sent on to the
+// stored form rather than served with an Atom id and self link of its own.
+func TestFeedOfADecomposedSlugIsTheSameFeed(t *testing.T) {
+	e := newEnv(t, 1, nil)
+	a := e.publish("trams", "Trams", e.clock.Now().Add(-time.Hour))
+	a.Tags = []*news.Tag{{Name: "Йошкар-Ола"}}
+	e.update(a)
+	nfc, nfd := "/tag/йошкар-ола/", "/tag/и\u0306ошкар-ола/"
+	want := e.get(nfc + "atom.xml")
+	if want.status != 200 {
+		t.Fatalf("%satom.xml: %d", nfc, want.status)
+	}
+	for _, f := range feedFiles {
+		p := e.get(nfd + f)
+		loc, err := url.Parse(p.header.Get("Location"))
+		if p.status != 301 || err != nil || loc.Path != nfc+f {
+			t.Errorf("%s%s: %d to %q, want 301 to %s%s", nfd, f, p.status, p.header.Get("Location"), nfc, f)
+		}
+	}
+}

@@ -172,8 +172,19 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a, err := s.store.Article(ctx, articleID)
-	if err != nil || !a.IsPublic(now) {
-		s.serveError(w, r, st, news.ErrNotFound)
+	switch {
+	case err == nil && a.IsPublic(now):
+	case err == nil || errors.Is(err, news.ErrNotFound):
+		// Unpublished or trashed while the reader wrote: no form to go back to, but a
+		// refusal all the same, whose title says so (and which tells a draft from a
+		// missing article no more than the article's address does).
+		s.serveError(w, r, st, &httpError{http.StatusNotFound, "Error: Comment not posted",
+			"The article you commented on is not available any more, so your comment was not posted."})
+		return
+	default:
+		s.log.Error("read the article of a comment", "article", articleID, "err", err)
+		s.serveError(w, r, st, &httpError{http.StatusServiceUnavailable, "Error: Comment not posted",
+			"We could not save your comment; please go back and try again in a moment."})
 		return
 	}
 	form := &commentForm{}

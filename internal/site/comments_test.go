@@ -147,7 +147,7 @@ func TestBadCommentInputIsRefusedAndNothingStored(t *testing.T) {
 		}, 422, "This form is not valid any more"},
 		{"expired token", func() url.Values { f := good(); e.clock.Add(2 * time.Hour); return f }, 422, "This form is not valid any more"},
 		{"too quick", func() url.Values { f := good(); e.clock.Add(-9 * time.Second); return f }, 422, "That was quick!"},
-		{"no article", func() url.Values { f := good(); f.Set("article", "9999"); return f }, 404, "Page not found"},
+		{"no article", func() url.Values { f := good(); f.Set("article", "9999"); return f }, 404, "<title>Error: Comment not posted"},
 		{"article not a number", func() url.Values { f := good(); f.Set("article", "x"); return f }, 400, "did not say which article"},
 	}
 	before := e.countComments()
@@ -395,6 +395,12 @@ func TestHiddenArticlesTakeNoComments(t *testing.T) {
 		p := e.post("/comments/", f, "X-Forwarded-For", readerIP)
 		if p.status != 404 || strings.Contains(p.body, "Secret") || e.countComments() != before {
 			t.Errorf("a comment to a %s article: %d, stored %v", tc.name, p.status, e.countComments() != before)
+		}
+		// Refused as any comment is (its title says so), in the words a missing
+		// article gets: nothing tells a draft from no article.
+		f.Set("article", "9999")
+		if missing := e.post("/comments/", f, "X-Forwarded-For", readerIP); !strings.Contains(p.body, "<title>Error: ") || p.body != missing.body {
+			t.Errorf("a comment to a %s article: the answer's title does not begin with Error:, or differs from a missing article's", tc.name)
 		}
 		for _, path := range []string{fmt.Sprintf("/%s/%s/", a.PublishedAt.Format("2006/01/02"), a.Slug), fmt.Sprintf("/share/x/%d", a.ID),
 			fmt.Sprintf("/share/mastodon/%d", a.ID)} {

@@ -43,6 +43,12 @@ func (s *Server) feed(r *http.Request, st *siteState) (*response, error) {
 	title, dep := st.settings.Title, news.KeyLists
 	description := st.settings.Tagline
 	if kind := strings.Split(dir, "/")[1]; kind != "" {
+		// One feed, one address and one ID (Atom's id and the feed's own links are
+		// made from its address): a slug typed with decomposed letters is sent on to
+		// its stored form (NFC), as the archive is.
+		if slug := r.PathValue("slug"); news.NFC(slug) != slug {
+			return &response{status: http.StatusMovedPermanently, location: strings.Replace(r.URL.Path, slug, news.NFC(slug), 1)}, nil
+		}
 		t, err := s.findTerm(ctx, kind, r.PathValue("slug"))
 		if err != nil {
 			return nil, err

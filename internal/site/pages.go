@@ -215,13 +215,21 @@ func (s *Server) article(r *http.Request, st *siteState) (*response, error) {
 	// article, and is sent on to its canonical form below.
 	a, err := s.store.ArticleBySlug(ctx, news.NFC(r.PathValue("slug")))
 	if errors.Is(err, news.ErrNotFound) {
-		return s.formerAddress(ctx, st, news.NFC(r.PathValue("slug"))) // a renamed story's old address
+		return s.formerAddress(ctx, st, news.NFC(r.PathValue("slug")), cpage) // a renamed story's old address
 	}
 	if err != nil {
 		return nil, err
 	}
 	if !a.IsPublic(s.now()) {
-		return nil, news.ErrNotFound
+		// A story not public (a draft given the slug, a scheduled, unpublished or
+		// trashed one) gives way to the public story the address was before: its
+		// redirect is cached until either changes (this one's publication among them).
+		resp, err := s.formerAddress(ctx, st, a.Slug, cpage)
+		if err != nil {
+			return nil, err
+		}
+		resp.deps = append(resp.deps, news.KeyArticle(a.ID))
+		return resp, nil
 	}
 	path := articlePath(a, st.settings.Location)
 	// One address a page: comment-page-1 is the article's own address.

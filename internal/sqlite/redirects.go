@@ -94,20 +94,27 @@ func putRedirect(ctx context.Context, tx *sql.Tx, kind, address string, articleI
 
 // keepAddresses is what an article write does for its addresses, in its transaction
 // and before the article's row is written (old is the stored state; nil for a new
-// article). The slug the article takes is no one's redirect any more (current slugs
-// win; renaming back to a former slug takes it back), and when the slug changes on an
-// article that is or was published, the former slug is kept, pointing at the article
-// itself, so that every address it ever had is one hop from its current one. It
-// returns the cache keys of the articles whose redirect it dropped (the old
-// addresses' cached 301s).
+// article). Renaming back to a former slug takes it back, and publishing an article at
+// another story's former slug makes the address its own (the latest public holder of
+// an address wins): the slug's redirect is dropped. Until then — a draft given a
+// published story's old slug (the editor makes slugs from headlines) — the redirect
+// stays behind the slug, and the site answers with it while the article holding the
+// slug is not public, so that the draft neither breaks that story's old links now
+// nor, renamed or deleted before it is published, for ever. When the slug changes on
+// an article that is or was published, the former slug is kept, pointing at the
+// article itself, so that every address it ever had is one hop from its current one.
+// It returns the cache keys of the articles the slug's redirect led to (the old
+// address's cached 301 is stale once this article shows there).
 func keepAddresses(ctx context.Context, tx *sql.Tx, old, a *news.Article, now time.Time) ([]string, error) {
 	var keys []string
 	var owner int64
 	err := tx.QueryRowContext(ctx, `SELECT article_id FROM redirects WHERE kind = 'slug' AND address = ?`, a.Slug).Scan(&owner)
 	switch {
 	case err == nil:
-		if _, err := tx.ExecContext(ctx, `DELETE FROM redirects WHERE kind = 'slug' AND address = ?`, a.Slug); err != nil {
-			return nil, fmt.Errorf("drop the redirect of slug %q: %w", a.Slug, err)
+		if owner == a.ID || a.Status == news.StatusPublished {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM redirects WHERE kind = 'slug' AND address = ?`, a.Slug); err != nil {
+				return nil, fmt.Errorf("drop the redirect of slug %q: %w", a.Slug, err)
+			}
 		}
 		keys = append(keys, news.KeyArticle(owner))
 	case !errors.Is(err, sql.ErrNoRows):
@@ -141,12 +148,14 @@ func storeFeedID(ctx context.Context, tx *sql.Tx, a *news.Article) error {
 	return nil
 }
 
-// dropTakenSlugRedirects drops every slug redirect that an article's current slug now
-// shadows (after an import, which gives slugs in bulk): one pass over the redirects,
-// each an index lookup of the articles' slugs.
+// dropTakenSlugRedirects drops every slug redirect that a published article's slug, or
+// the article's own, now shadows (after an import, which gives slugs in bulk; see
+// keepAddresses for why a draft's stays): one pass over the redirects, each an index
+// lookup of the articles' slugs.
 func dropTakenSlugRedirects(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, `DELETE FROM redirects WHERE kind = 'slug'
-		AND EXISTS (SELECT 1 FROM articles WHERE articles.slug = redirects.address)`)
+		AND EXISTS (SELECT 1 FROM articles WHERE articles.slug = redirects.address
+			AND (articles.status = 'published' OR articles.id = redirects.article_id))`)
 	if err != nil {
 		return fmt.Errorf("drop redirects of taken slugs: %w", err)
 	}

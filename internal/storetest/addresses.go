@@ -68,26 +68,47 @@ func testAddresses(t *testing.T, s Engine) {
 		t.Errorf("after renaming back, %q leads to %d, want %d", "tram-line-4-runs-again", got, tram.ID)
 	}
 
-	// Another story takes a former slug: it is that story's, and the change names the
-	// article the redirect led to (its cached 301 is stale).
+	// Another story published at a former slug: it is that story's (the latest public
+	// holder wins), and the change names the article the redirect led to (its cached
+	// 301 is stale).
 	last, _ := s.LastChange(ctx)
 	other := article(2, "City")
 	other.Slug = "tram-line-4-back-in-service"
 	mustCreate(t, s, other)
 	if got := redirectsTo("tram-line-4-back-in-service"); got != 0 {
-		t.Errorf("a slug another story took still redirects (to %d)", got)
+		t.Errorf("a slug another story was published at still redirects (to %d)", got)
 	}
 	if keys := keysSince(t, s, last); !slices.Contains(keys, news.KeyArticle(tram.ID)) {
 		t.Errorf("taking a former slug names %v, not the article it led to", keys)
 	}
-	// ... and the same by a rename of a third story.
-	third := mustCreate(t, s, article(3, "City"))
+	// A draft given a former slug by a rename names it too, but the redirect stays
+	// behind the draft's slug (the site answers with it while the slug's holder is not
+	// public), so that a draft that moves on before it is published leaves the old
+	// address leading to the story that had it.
+	third := article(3, "City")
+	third.Status = news.StatusDraft
+	mustCreate(t, s, third)
 	keys = rename(third, "tram-line-4-runs-again")
-	if got := redirectsTo("tram-line-4-runs-again"); got != 0 {
-		t.Errorf("a slug taken by a rename still redirects (to %d)", got)
-	}
 	if !slices.Contains(keys, news.KeyArticle(tram.ID)) {
 		t.Errorf("taking a former slug by a rename names %v, not the article it led to", keys)
+	}
+	rename(third, "a-draft-moves-on")
+	if got := redirectsTo("tram-line-4-runs-again"); got != tram.ID {
+		t.Errorf("a former slug a draft held for a while leads to %d, want %d", got, tram.ID)
+	}
+	if got := redirectsTo("a-draft-moves-on"); got != 0 {
+		t.Errorf("a draft's working slug leads to %d", got)
+	}
+	// Published at the slug and then renamed, that story is the address's last public
+	// holder: the address leads to it.
+	third.Status = news.StatusPublished
+	rename(third, "tram-line-4-runs-again")
+	if got := redirectsTo("tram-line-4-runs-again"); got != 0 {
+		t.Errorf("a slug a story was published at still redirects (to %d)", got)
+	}
+	rename(third, "trams-everywhere")
+	if got := redirectsTo("tram-line-4-runs-again"); got != third.ID {
+		t.Errorf("a former slug of two published stories leads to %d, want the latest, %d", got, third.ID)
 	}
 
 	// A draft's working slugs are never kept, nor a scheduled story's before it goes
@@ -166,7 +187,8 @@ func testAddresses(t *testing.T, s Engine) {
 		t.Errorf("a feed ID with spaces: %v, want ErrInvalid", err)
 	}
 
-	// An import keeps an item's feed ID, and a slug it gives is no redirect.
+	// An import keeps an item's feed ID, and a slug it gives a published article is no
+	// redirect.
 	rename(other, "tram-line-4-elsewhere") // "tram-line-4-back-in-service" now leads to other
 	imp := article(8, "City")
 	imp.Slug, imp.Source, imp.SourceID, imp.FeedID = "tram-line-4-back-in-service", "wp", "8", "http://old.example.org/?p=8"
