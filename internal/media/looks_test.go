@@ -788,3 +788,68 @@ func TestAnimatedWebPIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// apng is a 600 × 200 PNG with an animation control chunk (acTL) of frames frames
+// before its image data, the default image the first frame when framed, and the
+// other frames in fcTL and fdAT chunks after it, as APNG encoders write them.
+func apng(t *testing.T, frames int, framed bool) []byte {
+	var p bytes.Buffer
+	if err := png.Encode(&p, storedAs(1, 600, 200)); err != nil {
+		t.Fatal(err)
+	}
+	pb := p.Bytes()
+	end := bytes.LastIndex(pb, []byte("IEND")) - 4
+	fctl := func(seq int) []byte {
+		c := binary.BigEndian.AppendUint32(nil, uint32(seq))
+		c = binary.BigEndian.AppendUint32(c, 600)
+		c = binary.BigEndian.AppendUint32(c, 200)
+		return append(c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 100, 0, 0)
+	}
+	idat := pb[33+8 : end-4] // the one IDAT's data, as png.Encode writes a small image
+	var b bytes.Buffer
+	b.Write(pb[:33])
+	pngChunk(&b, "acTL", binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, uint32(frames)), 0))
+	seq := 0
+	if framed {
+		pngChunk(&b, "fcTL", fctl(seq))
+		seq++
+	}
+	b.Write(pb[33:end])
+	for range frames - btoi(framed) {
+		pngChunk(&b, "fcTL", fctl(seq))
+		pngChunk(&b, "fdAT", append(binary.BigEndian.AppendUint32(nil, uint32(seq+1)), idat...))
+		seq += 2
+	}
+	b.Write(pb[end:])
+	return b.Bytes()
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// An animated PNG (APNG) moves in every browser, and image/png decodes only its
+// default image: it is refused in words, not stored as a still; so when its default
+// image is no frame of the animation. A one-frame APNG is a still and is accepted.
+func TestAnimatedPNGIsRefused(t *testing.T) {
+	for name, data := range map[string][]byte{
+		"4 frames":                      apng(t, 4, true),
+		"2 frames":                      apng(t, 2, true),
+		"a default image outside":       apng(t, 1, false),
+		"2 frames, the default outside": apng(t, 2, false),
+	} {
+		if _, err := png.Decode(bytes.NewReader(data)); err != nil {
+			t.Fatalf("%s: image/png cannot read it: %v", name, err)
+		}
+		_, err := Process(t.Context(), Dir(t.TempDir()), bytes.NewReader(data))
+		if e, ok := err.(*Error); !ok || !strings.Contains(e.Reason, "Animated PNG") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := Process(t.Context(), Dir(t.TempDir()), bytes.NewReader(apng(t, 1, true))); err != nil {
+		t.Errorf("a one-frame APNG: %v", err)
+	}
+}

@@ -169,7 +169,7 @@ func (im *Image) Srcset(prefix string) string {
 
 // Process checks an upload, cleans it and stores it with its variants under fresh
 // names. It refuses, with an *Error, anything that is not a JPEG, PNG, GIF or WebP
-// image within the limits (an animated WebP, a CMYK JPEG with its print profile, a
+// image within the limits (an animated WebP or PNG, a CMYK JPEG with its print profile, a
 // damaged colour profile included), or whose processing would need more than MaxImageMemory
 // or take more than MaxImageWork (a JPEG of more than MaxScans scans, too);
 // with ErrBusy when MaxWaiting uploads already wait for their turn. While it waits
