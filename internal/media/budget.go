@@ -127,6 +127,9 @@ func (p *plan) readLooks(data []byte) error {
 	if p.colour, err = readProfile(p.meta.profile, p.components, strings.ToUpper(p.format)); err != nil {
 		return err
 	}
+	if p.meta.profile == nil {
+		p.colour = p.meta.chroma.colour(p.components) // a PNG's gAMA and cHRM, if any
+	}
 	pixels := int64(p.width) * int64(p.height)
 	// The profile joined or inflated (io.ReadAll grows its buffer: three times its
 	// size at most, with the zlib reader).

@@ -853,3 +853,82 @@ func TestAnimatedPNGIsRefused(t *testing.T) {
 		t.Errorf("a one-frame APNG: %v", err)
 	}
 }
+
+// chromaPNG is a 600 × 50 PNG of one colour (8 bits RGB, or grey) with the chunks
+// (type, data) before its image data.
+func chromaPNG(t *testing.T, c [3]int, grey bool, chunks ...any) []byte {
+	var m image.Image
+	if grey {
+		g := image.NewGray(image.Rect(0, 0, 600, 50))
+		for i := range g.Pix {
+			g.Pix[i] = uint8(c[0])
+		}
+		m = g
+	} else {
+		n := image.NewRGBA(image.Rect(0, 0, 600, 50))
+		for i := 0; i < len(n.Pix); i += 4 {
+			n.Pix[i], n.Pix[i+1], n.Pix[i+2], n.Pix[i+3] = uint8(c[0]), uint8(c[1]), uint8(c[2]), 255
+		}
+		m = n
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	out.Write(b.Bytes()[:33])
+	for i := 0; i < len(chunks); i += 2 {
+		pngChunk(&out, chunks[i].(string), chunks[i+1].([]byte))
+	}
+	out.Write(b.Bytes()[33:])
+	return out.Bytes()
+}
+
+// u32s is the numbers as PNG writes them (4 bytes, big-endian, each).
+func u32s(v ...uint32) []byte {
+	var b []byte
+	for _, x := range v {
+		b = binary.BigEndian.AppendUint32(b, x)
+	}
+	return b
+}
+
+// A PNG whose gAMA and cHRM chunks say what its numbers mean (as Photoshop's Save
+// for Web and many converters write them) is shown by browsers through them; the
+// numbers come out in sRGB, as an ICC profile's do: Adobe RGB primaries with a 2.2
+// gamma, checked against the published D65 matrices, and sRGB's primaries with a
+// pure 2.2 gamma (darker shadows than sRGB's curve). An sRGB chunk, or gAMA
+// without cHRM (which browsers ignore), changes nothing.
+func TestPNGGammaAndChromaticitiesAreConvertedToSRGB(t *testing.T) {
+	adobeCHRM := u32s(31270, 32900, 64000, 33000, 21000, 71000, 15000, 6000)
+	srgbCHRM := u32s(31270, 32900, 64000, 33000, 30000, 60000, 15000, 6000)
+	gamma22 := func(v float64) float64 { return math.Pow(v, 1/0.45455) }
+	srgbToXYZ := [3][3]float64{{0.4124564, 0.3575761, 0.1804375}, {0.2126729, 0.7151522, 0.0721750}, {0.0193339, 0.1191920, 0.9503041}}
+	for _, c := range [][3]int{{0, 255, 0}, {200, 120, 60}, {40, 90, 160}, {12, 12, 12}} {
+		for name, tc := range map[string]struct {
+			data []byte
+			want [3]int
+		}{
+			"Adobe RGB primaries, gamma 2.2": {chromaPNG(t, c, false, "gAMA", u32s(45455), "cHRM", adobeCHRM), toSRGB8(adobeToXYZ, gamma22, c)},
+			"sRGB primaries, gamma 2.2":      {chromaPNG(t, c, false, "cHRM", srgbCHRM, "gAMA", u32s(45455)), toSRGB8(srgbToXYZ, gamma22, c)},
+			"an sRGB chunk first":            {chromaPNG(t, c, false, "sRGB", []byte{0}, "gAMA", u32s(45455), "cHRM", adobeCHRM), c},
+			"gAMA alone":                     {chromaPNG(t, c, false, "gAMA", u32s(100000)), c},
+			"a white point of y = 0":         {chromaPNG(t, c, false, "gAMA", u32s(45455), "cHRM", u32s(31270, 0, 64000, 33000, 21000, 71000, 15000, 6000)), c},
+		} {
+			got, stored := storedColour(t, tc.data)
+			for i, g := range got {
+				if !near(g, tc.want, 1) {
+					t.Errorf("%s %v, file %d: %v, want %v", name, c, i, g, tc.want)
+				}
+			}
+			if bytes.Contains(stored, []byte("gAMA")) || bytes.Contains(stored, []byte("cHRM")) {
+				t.Errorf("%s: the chunks are still in the stored file", name)
+			}
+		}
+	}
+	// A grey PNG with a linear gamma: mid-grey's light is sRGB's 188.
+	got, _ := storedColour(t, chromaPNG(t, [3]int{128, 128, 128}, true, "gAMA", u32s(100000), "cHRM", srgbCHRM))
+	if want := toSRGB8(srgbToXYZ, func(v float64) float64 { return v }, [3]int{128, 128, 128}); !near(got[0], want, 1) {
+		t.Errorf("grey, linear: %v, want %v", got[0], want)
+	}
+}
