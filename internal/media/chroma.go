@@ -23,7 +23,7 @@ type pngChroma struct {
 	hasGAMA, hasCH bool
 }
 
-// readPNGChroma records the chunk typ (c its data) in ch if it is one of them.
+// read records the chunk typ (c its data) in ch if it is one of them.
 func (ch *pngChroma) read(typ string, c []byte) {
 	switch {
 	case typ == "sRGB" && len(c) == 1:
@@ -52,7 +52,9 @@ func (ch *pngChroma) colour(components int) colour {
 	if ch.srgb || !ch.hasGAMA || !ch.hasCH || ch.gamma == 0 || ch.gamma > 10_000_000 {
 		return colour{}
 	}
-	xy := func(i int) (float64, float64) { return float64(ch.chrm[2*i]) / 100000, float64(ch.chrm[2*i+1]) / 100000 }
+	xy := func(i int) (float64, float64) {
+		return float64(ch.chrm[2*i]) / 100000, float64(ch.chrm[2*i+1]) / 100000
+	}
 	xyz := func(x, y float64) ([3]float64, bool) {
 		if !(y > 0) || x < 0 || x+y > 1 {
 			return [3]float64{}, false
