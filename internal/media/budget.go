@@ -130,6 +130,15 @@ func (p *plan) readLooks(data []byte) error {
 	if p.meta.profile == nil {
 		p.colour = p.meta.chroma.colour(p.components) // a PNG's gAMA and cHRM, if any
 	}
+	if p.meta.chroma.cicp != nil {
+		// A PNG's cICP chunk comes before every other colour chunk: the numbers
+		// are kept, with the chunk and any profile, as browsers without cICP read it.
+		var profile []byte
+		if p.colour.action != colourNone {
+			profile = p.meta.profile
+		}
+		p.colour = colour{action: colourKeep, profile: profile, cicp: p.meta.chroma.cicp}
+	}
 	pixels := int64(p.width) * int64(p.height)
 	// The profile joined or inflated (io.ReadAll grows its buffer: three times its
 	// size at most, with the zlib reader).

@@ -1,7 +1,10 @@
 package media
 
 import (
+	"bytes"
 	"encoding/binary"
+	"hash/crc32"
+	"io"
 	"math"
 )
 
@@ -13,10 +16,18 @@ import (
 // present", matching Safari and Firefox; gAMA alone is ignored, a gamma without its
 // primaries being a guess). Re-encoding drops the chunks, so the numbers are
 // converted to sRGB through the same matrix/TRC model as an ICC profile's (icc.go).
+//
+// A cICP chunk (PNG 3rd edition, 11.3.2.6: the colour primaries, transfer function,
+// matrix and range of ITU-T H.273, such as Display P3 or an HDR picture's BT.2100
+// PQ) comes before all of them in browsers that read it (Chrome, Safari). Its
+// numbers cannot all be converted to sRGB (an HDR picture has light sRGB lacks):
+// they are kept, and the chunk written again in the stored PNG and every variant,
+// with the ICC profile if there was one for browsers that do not read cICP.
 
 // pngChroma is what a PNG's gAMA, cHRM and sRGB chunks say, as read (the first of
 // each, before IDAT).
 type pngChroma struct {
+	cicp           []byte // cICP: its 4 bytes
 	srgb           bool
 	gamma          uint32    // gAMA: the encoding exponent × 100,000; 0 when absent
 	chrm           [8]uint32 // cHRM: white x, y, red x, y, green x, y, blue x, y, each × 100,000
@@ -26,6 +37,8 @@ type pngChroma struct {
 // read records the chunk typ (c its data) in ch if it is one of them.
 func (ch *pngChroma) read(typ string, c []byte) {
 	switch {
+	case typ == "cICP" && len(c) == 4 && ch.cicp == nil:
+		ch.cicp = c
 	case typ == "sRGB" && len(c) == 1:
 		ch.srgb = true
 	case typ == "gAMA" && len(c) == 4 && !ch.hasGAMA:
@@ -133,4 +146,25 @@ func adaptation(src, dst [3]float64) ([3][3]float64, bool) {
 		scale[i][i] = d[i] / s[i]
 	}
 	return mul(inv, mul(scale, bradford)), true
+}
+
+// withCICP writes what write writes (a PNG) with a cICP chunk of data after IHDR;
+// data nil: write itself.
+func withCICP(write func(io.Writer) error, data []byte) func(io.Writer) error {
+	if data == nil {
+		return write
+	}
+	var chunk bytes.Buffer
+	pngChunkTo(&chunk, "cICP", data)
+	return func(w io.Writer) error {
+		return write(&inserter{w: w, at: 8 + 25, insert: chunk.Bytes()})
+	}
+}
+
+// pngChunkTo writes a PNG chunk: length, type, data, CRC of type and data.
+func pngChunkTo(b *bytes.Buffer, typ string, data []byte) {
+	b.Write(binary.BigEndian.AppendUint32(nil, uint32(len(data))))
+	b.WriteString(typ)
+	b.Write(data)
+	b.Write(binary.BigEndian.AppendUint32(nil, crc32.Update(crc32.ChecksumIEEE([]byte(typ)), crc32.IEEETable, data)))
 }

@@ -932,3 +932,58 @@ func TestPNGGammaAndChromaticitiesAreConvertedToSRGB(t *testing.T) {
 		t.Errorf("grey, linear: %v, want %v", got[0], want)
 	}
 }
+
+// pngChunkData is the data of the first chunk of the type in a PNG, and whether
+// there is one.
+func pngChunkData(data []byte, typ string) ([]byte, bool) {
+	for i := 8; i+12 <= len(data); {
+		n := int(binary.BigEndian.Uint32(data[i:]))
+		if i+12+n > len(data) {
+			break
+		}
+		if string(data[i+4:i+8]) == typ {
+			return data[i+8 : i+8+n], true
+		}
+		i += 12 + n
+	}
+	return nil, false
+}
+
+// A PNG with a cICP chunk (Display P3 here, or an HDR picture's PQ) is shown by
+// browsers that read it through that chunk, before any profile or gAMA: its numbers
+// are kept, and the chunk is in the stored file and every variant (with the ICC
+// profile, kept too, for browsers that do not read cICP), not dropped.
+func TestPNGCICPIsKept(t *testing.T) {
+	c := [3]int{234, 51, 35}
+	p3 := iccProfile("RGB ", displayP3, paraSRGB(), "Display P3", nil)
+	for name, data := range map[string][]byte{
+		"cICP alone":         chromaPNG(t, c, false, "cICP", []byte{12, 13, 0, 1}),
+		"cICP and a profile": chromaPNG(t, c, false, "cICP", []byte{12, 13, 0, 1}, "iCCP", iccpChunk(p3)),
+		"cICP and gAMA":      chromaPNG(t, c, false, "cICP", []byte{12, 13, 0, 1}, "gAMA", u32s(45455), "cHRM", u32s(31270, 32900, 64000, 33000, 21000, 71000, 15000, 6000)),
+	} {
+		dir := Dir(t.TempDir())
+		im, err := Process(t.Context(), dir, bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(im.Variants) == 0 {
+			t.Fatalf("%s: no variants", name)
+		}
+		for _, file := range append([]string{im.Name}, variantNames(im)...) {
+			f, _ := dir.Open(file)
+			var raw bytes.Buffer
+			raw.ReadFrom(f)
+			f.Close()
+			if got, ok := pngChunkData(raw.Bytes(), "cICP"); !ok || !bytes.Equal(got, []byte{12, 13, 0, 1}) {
+				t.Errorf("%s, %s: cICP %v, %v", name, file, got, ok)
+			}
+			if _, ok := pngChunkData(raw.Bytes(), "iCCP"); ok != strings.Contains(name, "profile") {
+				t.Errorf("%s, %s: iCCP there: %v", name, file, ok)
+			}
+			m := decodeStored(t, dir, file)
+			if got := rgb8(m.At(m.Bounds().Dx()/2, m.Bounds().Dy()/2)); got != c {
+				t.Errorf("%s, %s: %v, want the numbers kept, %v", name, file, got, c)
+			}
+		}
+	}
+}

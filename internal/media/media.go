@@ -358,6 +358,9 @@ func process(ctx context.Context, files Files, data []byte, p *plan) (*Image, er
 	width, height := p.shownSize()
 	out := &Image{ContentType: ctype, Width: width, Height: height, Name: base + ext}
 	write = withProfile(write, profile, ext == ".png")
+	if ext == ".png" {
+		write = withCICP(write, p.colour.cicp)
+	}
 	var stored []string
 	fail := func(err error) (*Image, error) {
 		for _, name := range stored {
@@ -384,6 +387,9 @@ func process(ctx context.Context, files Files, data []byte, p *plan) (*Image, er
 			write, vext = writePNG(s.dst), ".png"
 		}
 		write = withProfile(write, profile, vext == ".png")
+		if vext == ".png" {
+			write = withCICP(write, p.colour.cicp)
+		}
 		v.Name = fmt.Sprintf("%s-%d%s", base, v.Width, vext)
 		if _, err := store(ctx, files, v.Name, write); err != nil {
 			return fail(fmt.Errorf("store image variant: %w", err))

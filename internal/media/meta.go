@@ -41,7 +41,7 @@ const maxProfile = 4 << 20
 type meta struct {
 	orientation int       // EXIF orientation, 1 (as stored) to 8
 	profile     []byte    // the embedded ICC profile, whole, or nil
-	chroma      pngChroma // a PNG's sRGB, gAMA and cHRM chunks (chroma.go)
+	chroma      pngChroma // a PNG's cICP, sRGB, gAMA and cHRM chunks (chroma.go)
 }
 
 // readMeta finds the orientation and the ICC profile of a file of the given format
