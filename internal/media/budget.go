@@ -127,6 +127,18 @@ func (p *plan) readLooks(data []byte) error {
 	if p.colour, err = readProfile(p.meta.profile, p.components, strings.ToUpper(p.format)); err != nil {
 		return err
 	}
+	if p.meta.profile == nil {
+		p.colour = p.meta.chroma.colour(p.components) // a PNG's gAMA and cHRM, if any
+	}
+	if p.meta.chroma.cicp != nil {
+		// A PNG's cICP chunk comes before every other colour chunk: the numbers
+		// are kept, with the chunk and any profile, as browsers without cICP read it.
+		var profile []byte
+		if p.colour.action != colourNone {
+			profile = p.meta.profile
+		}
+		p.colour = colour{action: colourKeep, profile: profile, cicp: p.meta.chroma.cicp}
+	}
 	pixels := int64(p.width) * int64(p.height)
 	// The profile joined or inflated (io.ReadAll grows its buffer: three times its
 	// size at most, with the zlib reader).
@@ -357,18 +369,34 @@ func inspectPNG(data []byte) (*plan, error) {
 	w, h := binary.BigEndian.Uint32(data[16:]), binary.BigEndian.Uint32(data[20:])
 	depth, ctype, interlaced := int(data[24]), int(data[25]), data[28] == 1
 	p := &plan{format: "png", width: int(min(w, 1<<30)), height: int(min(h, 1<<30)), mayBePNG: true}
-	// Look for tRNS among the chunks before the image data.
+	// Look for tRNS, and an animation's control chunks, among the chunks before the
+	// image data.
 	trns := false
+	frames, framedIDAT := int64(-1), false // acTL's frame count; an fcTL before IDAT
 	for i := 33; i+8 <= len(data); {
 		n := int64(binary.BigEndian.Uint32(data[i:]))
 		typ := string(data[i+4 : i+8])
 		if typ == "IDAT" || typ == "IEND" {
 			break
 		}
-		if typ == "tRNS" {
+		switch typ {
+		case "tRNS":
 			trns = true
+		case "acTL":
+			frames = 0 // malformed counts as animated: browsers may still play it
+			if n == 8 && i+16 <= len(data) {
+				frames = int64(binary.BigEndian.Uint32(data[i+8:]))
+			}
+		case "fcTL":
+			framedIDAT = true
 		}
 		i += 12 + int(min(n, int64(len(data))))
+	}
+	// An animated PNG (APNG, PNG 3rd edition 11.3.6) is shown moving by every
+	// browser, and image/png decodes only its default image: stored, it would be a
+	// still. A one-frame APNG whose default image is that frame is a still.
+	if frames >= 0 && (frames != 1 || !framedIDAT) {
+		return nil, animatedPNG
 	}
 	var bpp, garbage int // decoded bytes a pixel; what png.Encode's At path allocates a pixel
 	switch ctype {
@@ -682,6 +710,10 @@ func jpegCost(w, h int, comps [][3]int, progressive, rgb bool, p *plan) int64 {
 // the system's libwebp, outside the memory and work budgets measured here. Every
 // tool that makes WebP animations exports GIF too.
 var animatedWebP = &Error{"Animated WebP images are not accepted: an animation would be stored as a still. Upload the animation as a GIF."}
+
+// animatedPNG refuses an animated PNG, for the reasons animatedWebP gives (no
+// decoder of ours reads its frames).
+var animatedPNG = &Error{"Animated PNG images are not accepted: an animation would be stored as a still. Upload the animation as a GIF."}
 
 // inspectWebP reads the RIFF chunks as golang.org/x/image/webp does: a lossy frame
 // (VP8) decodes to YCbCr 4:2:0 in whole 16-pixel macroblocks, plus its partitions

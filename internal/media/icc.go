@@ -73,6 +73,7 @@ type colour struct {
 	curves  [3]curve      // linearising tone curves (one for grey)
 	matrix  [3][3]float64 // linear profile RGB → linear sRGB
 	profile []byte        // for colourKeep
+	cicp    []byte        // for colourKeep: a PNG's cICP chunk, written again (chroma.go)
 	name    string        // the profile's description, for messages
 }
 

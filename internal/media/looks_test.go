@@ -788,3 +788,202 @@ func TestAnimatedWebPIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// apng is a 600 × 200 PNG with an animation control chunk (acTL) of frames frames
+// before its image data, the default image the first frame when framed, and the
+// other frames in fcTL and fdAT chunks after it, as APNG encoders write them.
+func apng(t *testing.T, frames int, framed bool) []byte {
+	var p bytes.Buffer
+	if err := png.Encode(&p, storedAs(1, 600, 200)); err != nil {
+		t.Fatal(err)
+	}
+	pb := p.Bytes()
+	end := bytes.LastIndex(pb, []byte("IEND")) - 4
+	fctl := func(seq int) []byte {
+		c := binary.BigEndian.AppendUint32(nil, uint32(seq))
+		c = binary.BigEndian.AppendUint32(c, 600)
+		c = binary.BigEndian.AppendUint32(c, 200)
+		return append(c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 100, 0, 0)
+	}
+	idat := pb[33+8 : end-4] // the one IDAT's data, as png.Encode writes a small image
+	var b bytes.Buffer
+	b.Write(pb[:33])
+	pngChunk(&b, "acTL", binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, uint32(frames)), 0))
+	seq := 0
+	if framed {
+		pngChunk(&b, "fcTL", fctl(seq))
+		seq++
+	}
+	b.Write(pb[33:end])
+	for range frames - btoi(framed) {
+		pngChunk(&b, "fcTL", fctl(seq))
+		pngChunk(&b, "fdAT", append(binary.BigEndian.AppendUint32(nil, uint32(seq+1)), idat...))
+		seq += 2
+	}
+	b.Write(pb[end:])
+	return b.Bytes()
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// An animated PNG (APNG) moves in every browser, and image/png decodes only its
+// default image: it is refused in words, not stored as a still; so when its default
+// image is no frame of the animation. A one-frame APNG is a still and is accepted.
+func TestAnimatedPNGIsRefused(t *testing.T) {
+	for name, data := range map[string][]byte{
+		"4 frames":                      apng(t, 4, true),
+		"2 frames":                      apng(t, 2, true),
+		"a default image outside":       apng(t, 1, false),
+		"2 frames, the default outside": apng(t, 2, false),
+	} {
+		if _, err := png.Decode(bytes.NewReader(data)); err != nil {
+			t.Fatalf("%s: image/png cannot read it: %v", name, err)
+		}
+		_, err := Process(t.Context(), Dir(t.TempDir()), bytes.NewReader(data))
+		if e, ok := err.(*Error); !ok || !strings.Contains(e.Reason, "Animated PNG") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := Process(t.Context(), Dir(t.TempDir()), bytes.NewReader(apng(t, 1, true))); err != nil {
+		t.Errorf("a one-frame APNG: %v", err)
+	}
+}
+
+// chromaPNG is a 600 × 50 PNG of one colour (8 bits RGB, or grey) with the chunks
+// (type, data) before its image data.
+func chromaPNG(t *testing.T, c [3]int, grey bool, chunks ...any) []byte {
+	var m image.Image
+	if grey {
+		g := image.NewGray(image.Rect(0, 0, 600, 50))
+		for i := range g.Pix {
+			g.Pix[i] = uint8(c[0])
+		}
+		m = g
+	} else {
+		n := image.NewRGBA(image.Rect(0, 0, 600, 50))
+		for i := 0; i < len(n.Pix); i += 4 {
+			n.Pix[i], n.Pix[i+1], n.Pix[i+2], n.Pix[i+3] = uint8(c[0]), uint8(c[1]), uint8(c[2]), 255
+		}
+		m = n
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	out.Write(b.Bytes()[:33])
+	for i := 0; i < len(chunks); i += 2 {
+		pngChunk(&out, chunks[i].(string), chunks[i+1].([]byte))
+	}
+	out.Write(b.Bytes()[33:])
+	return out.Bytes()
+}
+
+// u32s is the numbers as PNG writes them (4 bytes, big-endian, each).
+func u32s(v ...uint32) []byte {
+	var b []byte
+	for _, x := range v {
+		b = binary.BigEndian.AppendUint32(b, x)
+	}
+	return b
+}
+
+// A PNG whose gAMA and cHRM chunks say what its numbers mean (as Photoshop's Save
+// for Web and many converters write them) is shown by browsers through them; the
+// numbers come out in sRGB, as an ICC profile's do: Adobe RGB primaries with a 2.2
+// gamma, checked against the published D65 matrices, and sRGB's primaries with a
+// pure 2.2 gamma (darker shadows than sRGB's curve). An sRGB chunk, or gAMA
+// without cHRM (which browsers ignore), changes nothing.
+func TestPNGGammaAndChromaticitiesAreConvertedToSRGB(t *testing.T) {
+	adobeCHRM := u32s(31270, 32900, 64000, 33000, 21000, 71000, 15000, 6000)
+	srgbCHRM := u32s(31270, 32900, 64000, 33000, 30000, 60000, 15000, 6000)
+	gamma22 := func(v float64) float64 { return math.Pow(v, 1/0.45455) }
+	srgbToXYZ := [3][3]float64{{0.4124564, 0.3575761, 0.1804375}, {0.2126729, 0.7151522, 0.0721750}, {0.0193339, 0.1191920, 0.9503041}}
+	for _, c := range [][3]int{{0, 255, 0}, {200, 120, 60}, {40, 90, 160}, {12, 12, 12}} {
+		for name, tc := range map[string]struct {
+			data []byte
+			want [3]int
+		}{
+			"Adobe RGB primaries, gamma 2.2": {chromaPNG(t, c, false, "gAMA", u32s(45455), "cHRM", adobeCHRM), toSRGB8(adobeToXYZ, gamma22, c)},
+			"sRGB primaries, gamma 2.2":      {chromaPNG(t, c, false, "cHRM", srgbCHRM, "gAMA", u32s(45455)), toSRGB8(srgbToXYZ, gamma22, c)},
+			"an sRGB chunk first":            {chromaPNG(t, c, false, "sRGB", []byte{0}, "gAMA", u32s(45455), "cHRM", adobeCHRM), c},
+			"gAMA alone":                     {chromaPNG(t, c, false, "gAMA", u32s(100000)), c},
+			"a white point of y = 0":         {chromaPNG(t, c, false, "gAMA", u32s(45455), "cHRM", u32s(31270, 0, 64000, 33000, 21000, 71000, 15000, 6000)), c},
+		} {
+			got, stored := storedColour(t, tc.data)
+			for i, g := range got {
+				if !near(g, tc.want, 1) {
+					t.Errorf("%s %v, file %d: %v, want %v", name, c, i, g, tc.want)
+				}
+			}
+			if bytes.Contains(stored, []byte("gAMA")) || bytes.Contains(stored, []byte("cHRM")) {
+				t.Errorf("%s: the chunks are still in the stored file", name)
+			}
+		}
+	}
+	// A grey PNG with a linear gamma: mid-grey's light is sRGB's 188.
+	got, _ := storedColour(t, chromaPNG(t, [3]int{128, 128, 128}, true, "gAMA", u32s(100000), "cHRM", srgbCHRM))
+	if want := toSRGB8(srgbToXYZ, func(v float64) float64 { return v }, [3]int{128, 128, 128}); !near(got[0], want, 1) {
+		t.Errorf("grey, linear: %v, want %v", got[0], want)
+	}
+}
+
+// pngChunkData is the data of the first chunk of the type in a PNG, and whether
+// there is one.
+func pngChunkData(data []byte, typ string) ([]byte, bool) {
+	for i := 8; i+12 <= len(data); {
+		n := int(binary.BigEndian.Uint32(data[i:]))
+		if i+12+n > len(data) {
+			break
+		}
+		if string(data[i+4:i+8]) == typ {
+			return data[i+8 : i+8+n], true
+		}
+		i += 12 + n
+	}
+	return nil, false
+}
+
+// A PNG with a cICP chunk (Display P3 here, or an HDR picture's PQ) is shown by
+// browsers that read it through that chunk, before any profile or gAMA: its numbers
+// are kept, and the chunk is in the stored file and every variant (with the ICC
+// profile, kept too, for browsers that do not read cICP), not dropped.
+func TestPNGCICPIsKept(t *testing.T) {
+	c := [3]int{234, 51, 35}
+	p3 := iccProfile("RGB ", displayP3, paraSRGB(), "Display P3", nil)
+	for name, data := range map[string][]byte{
+		"cICP alone":         chromaPNG(t, c, false, "cICP", []byte{12, 13, 0, 1}),
+		"cICP and a profile": chromaPNG(t, c, false, "cICP", []byte{12, 13, 0, 1}, "iCCP", iccpChunk(p3)),
+		"cICP and gAMA":      chromaPNG(t, c, false, "cICP", []byte{12, 13, 0, 1}, "gAMA", u32s(45455), "cHRM", u32s(31270, 32900, 64000, 33000, 21000, 71000, 15000, 6000)),
+	} {
+		dir := Dir(t.TempDir())
+		im, err := Process(t.Context(), dir, bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(im.Variants) == 0 {
+			t.Fatalf("%s: no variants", name)
+		}
+		for _, file := range append([]string{im.Name}, variantNames(im)...) {
+			f, _ := dir.Open(file)
+			var raw bytes.Buffer
+			raw.ReadFrom(f)
+			f.Close()
+			if got, ok := pngChunkData(raw.Bytes(), "cICP"); !ok || !bytes.Equal(got, []byte{12, 13, 0, 1}) {
+				t.Errorf("%s, %s: cICP %v, %v", name, file, got, ok)
+			}
+			if _, ok := pngChunkData(raw.Bytes(), "iCCP"); ok != strings.Contains(name, "profile") {
+				t.Errorf("%s, %s: iCCP there: %v", name, file, ok)
+			}
+			m := decodeStored(t, dir, file)
+			if got := rgb8(m.At(m.Bounds().Dx()/2, m.Bounds().Dy()/2)); got != c {
+				t.Errorf("%s, %s: %v, want the numbers kept, %v", name, file, got, c)
+			}
+		}
+	}
+}

@@ -169,7 +169,7 @@ func (im *Image) Srcset(prefix string) string {
 
 // Process checks an upload, cleans it and stores it with its variants under fresh
 // names. It refuses, with an *Error, anything that is not a JPEG, PNG, GIF or WebP
-// image within the limits (an animated WebP, a CMYK JPEG with its print profile, a
+// image within the limits (an animated WebP or PNG, a CMYK JPEG with its print profile, a
 // damaged colour profile included), or whose processing would need more than MaxImageMemory
 // or take more than MaxImageWork (a JPEG of more than MaxScans scans, too);
 // with ErrBusy when MaxWaiting uploads already wait for their turn. While it waits
@@ -358,6 +358,9 @@ func process(ctx context.Context, files Files, data []byte, p *plan) (*Image, er
 	width, height := p.shownSize()
 	out := &Image{ContentType: ctype, Width: width, Height: height, Name: base + ext}
 	write = withProfile(write, profile, ext == ".png")
+	if ext == ".png" {
+		write = withCICP(write, p.colour.cicp)
+	}
 	var stored []string
 	fail := func(err error) (*Image, error) {
 		for _, name := range stored {
@@ -384,6 +387,9 @@ func process(ctx context.Context, files Files, data []byte, p *plan) (*Image, er
 			write, vext = writePNG(s.dst), ".png"
 		}
 		write = withProfile(write, profile, vext == ".png")
+		if vext == ".png" {
+			write = withCICP(write, p.colour.cicp)
+		}
 		v.Name = fmt.Sprintf("%s-%d%s", base, v.Width, vext)
 		if _, err := store(ctx, files, v.Name, write); err != nil {
 			return fail(fmt.Errorf("store image variant: %w", err))

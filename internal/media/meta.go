@@ -39,8 +39,9 @@ const maxProfile = 4 << 20
 
 // meta is what an upload's metadata says about how to show it.
 type meta struct {
-	orientation int    // EXIF orientation, 1 (as stored) to 8
-	profile     []byte // the embedded ICC profile, whole, or nil
+	orientation int       // EXIF orientation, 1 (as stored) to 8
+	profile     []byte    // the embedded ICC profile, whole, or nil
+	chroma      pngChroma // a PNG's cICP, sRGB, gAMA and cHRM chunks (chroma.go)
 }
 
 // readMeta finds the orientation and the ICC profile of a file of the given format
@@ -138,6 +139,7 @@ func pngMeta(data []byte, m *meta) error {
 		}
 		c := data[i+8 : i+8+int(n)]
 		i += 12 + int(n)
+		m.chroma.read(typ, c)
 		switch {
 		case typ == "eXIf" && !gotEXIF:
 			gotEXIF = true
