@@ -50,7 +50,7 @@ func writeComment(b *strings.Builder, n *commentNode, loc *time.Location) {
 		b.WriteString(name)
 	}
 	b.WriteString("</b>\n<a class=\"comment-time\" href=\"#comment-" + id + "\"><time datetime=\"" +
-		c.CreatedAt.UTC().Format(time.RFC3339) + "\">" + c.CreatedAt.In(loc).Format("2 January 2006 at 15:04") + "</time></a></p>\n</footer>\n")
+		c.CreatedAt.UTC().Format(time.RFC3339) + "\">" + c.CreatedAt.In(loc).Format("2 January 2006 at 15:04") + " " + news.ZoneLabel(c.CreatedAt.In(loc)) + "</time></a></p>\n</footer>\n")
 	if n.Pending {
 		b.WriteString("<p class=\"moderation\" role=\"status\">Your comment is awaiting moderation. This is a preview; it will be visible after it has been approved.</p>\n")
 	}
@@ -88,7 +88,7 @@ func bylineHTML(a *news.Article, loc *time.Location) template.HTML {
 }
 
 func writeTime(b *strings.Builder, t time.Time, loc *time.Location) {
-	b.WriteString(`<time datetime="` + t.UTC().Format(time.RFC3339) + `">` + t.In(loc).Format("2 January 2006, 15:04 MST") + "</time>")
+	b.WriteString(`<time datetime="` + t.UTC().Format(time.RFC3339) + `">` + t.In(loc).Format("2 January 2006, 15:04") + " " + news.ZoneLabel(t.In(loc)) + "</time>")
 }
 
 // tagLinksHTML writes the article's tags as links.
