@@ -17,6 +17,8 @@ var (
 	ErrNotFound = errors.New("not found")
 	ErrConflict = errors.New("already exists")
 	ErrInvalid  = errors.New("invalid")
+	// ErrDuplicate is a reader's comment that repeats one already posted (CreateComment).
+	ErrDuplicate = errors.New("duplicate")
 )
 
 // ArticleStatus is where an article stands in the editorial workflow.

@@ -63,7 +63,11 @@ type Store interface {
 	TagBySlug(ctx context.Context, slug string) (*Tag, error)
 	AuthorBySlug(ctx context.Context, slug string) (*Author, error)
 
-	// CreateComment stores a new comment and sets its ID and, if zero, CreatedAt.
+	// CreateComment stores a new comment and sets its ID and, if zero, CreatedAt. A
+	// reader's comment (no UserID, no Source) that repeats one already on the article —
+	// same parent, same text, same name or email, not in the trash — is refused with
+	// ErrDuplicate, in the write's transaction (WordPress's "Duplicate comment detected",
+	// wp_allow_comment), so that a second form or a double click posts it once.
 	CreateComment(ctx context.Context, c *Comment) error
 	Comment(ctx context.Context, id int64) (*Comment, error)
 	// ApprovedComments returns an article's approved comments, oldest first.

@@ -288,7 +288,12 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) {
 		s.refuseComment(w, r, st, a, form, http.StatusServiceUnavailable)
 		return
 	}
-	if err := s.store.CreateComment(ctx, c); err != nil {
+	if err := s.store.CreateComment(ctx, c); errors.Is(err, news.ErrDuplicate) {
+		// Said already (another form, a second tab): posted once, as WordPress does.
+		form.fail("comment", "Duplicate comment detected; it looks as though you’ve already said that!")
+		s.refuseComment(w, r, st, a, form, http.StatusConflict)
+		return
+	} else if err != nil {
 		// A full disk or a read-only database: the reader keeps every word they
 		// typed and is told to try again; the operator reads why in the log.
 		s.log.Error("store a comment", "article", a.ID, "err", err)

@@ -515,3 +515,23 @@ func TestCachedFormGoesWhenCommentsClose(t *testing.T) {
 	e.clock.Add(30 * time.Second)
 	mustNotContain(t, "after the closing", e.get(e.url(a)).body, `<form action="/comments/#respond"`)
 }
+
+// The same comment sent again from a second form (a second tab, the back button and a
+// resend) is posted once: the reader is told so at the form, their words kept, as
+// WordPress's "Duplicate comment detected".
+func TestDuplicateCommentIsPostedOnce(t *testing.T) {
+	e := newEnv(t, 2, nil)
+	a := e.arts[1]
+	before := e.countComments()
+	if p := e.post("/comments/", e.commentForm(a, "Tom", "tom@readers.example", "The tram was late again."), "X-Forwarded-For", readerIP); p.status != 303 {
+		t.Fatalf("first post: %d", p.status)
+	}
+	p := e.post("/comments/", e.commentForm(a, "Tom", "tom@readers.example", "The tram was late again."), "X-Forwarded-For", readerIP)
+	if p.status != 409 {
+		t.Errorf("the same comment from a second form: %d, want 409", p.status)
+	}
+	mustContain(t, "the answer", p.body, "<title>Error: ", "Duplicate comment detected", "The tram was late again.")
+	if got := e.countComments() - before; got != 1 {
+		t.Errorf("%d comments stored, want 1", got)
+	}
+}

@@ -24,7 +24,7 @@ func TestReadersTimesCarryTheirZone(t *testing.T) {
 	}
 	for i, at := range []time.Time{time.Date(2026, 11, 1, 5, 40, 0, 0, time.UTC), time.Date(2026, 11, 1, 6, 40, 0, 0, time.UTC)} {
 		c := &news.Comment{ArticleID: a.ID, Status: news.CommentApproved, AuthorName: []string{"Ann", "Bo"}[i],
-			AuthorEmail: "r@example.net", Body: "Hello.", BodyHTML: "<p>Hello.</p>", CreatedAt: at}
+			AuthorEmail: []string{"ann@example.net", "bo@example.net"}[i], Body: "Hello.", BodyHTML: "<p>Hello.</p>", CreatedAt: at}
 		if err := e.db.CreateComment(ctx, c); err != nil {
 			t.Fatal(err)
 		}

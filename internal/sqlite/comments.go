@@ -113,6 +113,11 @@ func (db *DB) CreateComment(ctx context.Context, c *news.Comment) error {
 		c.CreatedAt = db.Now().UTC().Truncate(time.Second)
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if c.UserID == 0 && c.Source == "" {
+			if err := refuseDuplicate(ctx, tx, c); err != nil {
+				return err
+			}
+		}
 		if err := insertComment(ctx, tx, c); err != nil {
 			return err
 		}
@@ -121,6 +126,24 @@ func (db *DB) CreateComment(ctx context.Context, c *news.Comment) error {
 		}
 		return nil
 	})
+}
+
+// refuseDuplicate returns ErrDuplicate when the article has c already (see
+// news.Store.CreateComment): found among the article's comments by the same email (an
+// index) or the same name, so the cost follows one commenter's comments, not the thread.
+func refuseDuplicate(ctx context.Context, tx *sql.Tx, c *news.Comment) error {
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM comments WHERE article_id = ? AND coalesce(parent_id, 0) = ?
+		AND status <> 'trash' AND user_id IS NULL AND body = ?
+		AND ((email_key <> '' AND email_key = ?) OR author_name = ?) LIMIT 1`,
+		c.ArticleID, c.ParentID, c.Body, emailKey(c.AuthorEmail), c.AuthorName).Scan(&one)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return fmt.Errorf("look for a duplicate comment: %w", err)
+	}
+	return fmt.Errorf("comment on article %d: %w", c.ArticleID, news.ErrDuplicate)
 }
 
 func validateComment(c *news.Comment) error {

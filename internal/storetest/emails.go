@@ -16,7 +16,7 @@ func testEmailsCompared(t *testing.T, s Engine) {
 	ctx := context.Background()
 	a := mustCreate(t, s, article(1, ""))
 	mk := func(status news.CommentStatus, name, email string, user int64) *news.Comment {
-		c := &news.Comment{ArticleID: a.ID, Status: status, AuthorName: name, AuthorEmail: email, Body: "text", BodyHTML: "<p>text</p>", UserID: user}
+		c := &news.Comment{ArticleID: a.ID, Status: status, AuthorName: name, AuthorEmail: email, Body: "text from " + email, BodyHTML: "<p>text</p>", UserID: user}
 		if err := s.CreateComment(ctx, c); err != nil {
 			t.Fatal(err)
 		}

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -107,8 +108,8 @@ func testPrivacy(t *testing.T, s Engine) {
 	// Retention: 3 trash comments due, emptied 2 at a time; a newer one kept.
 	const day = 24 * time.Hour
 	var due []*news.Comment
-	for range 3 {
-		due = append(due, mk(news.CommentSpam, "x@example.net", "due", 0, 40*day))
+	for i := range 3 {
+		due = append(due, mk(news.CommentSpam, "x@example.net", fmt.Sprintf("due %d", i), 0, 40*day))
 	}
 	kept := mk(news.CommentTrash, "x@example.net", "kept", 0, 10*day)
 	if _, err := s.PurgeComments(ctx, now.Add(-30*day), time.Time{}, 0); !errors.Is(err, news.ErrInvalid) {

@@ -54,7 +54,8 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"Privacy", testPrivacy},
 		{"CommentPages", testCommentPages}, // threads.go
 		{"Conflicts", testConflicts},
-		{"EmailsComparedAsOne", testEmailsCompared}, // emails.go
+		{"EmailsComparedAsOne", testEmailsCompared},         // emails.go
+		{"DuplicateCommentsRefused", testDuplicateComments}, // duplicates.go
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -696,8 +697,10 @@ func testEditorialFilters(t *testing.T, s Engine) {
 func testCommentEditsAndBlocks(t *testing.T, s Engine) {
 	ctx := context.Background()
 	a := mustCreate(t, s, article(1, ""))
+	n := 0
 	add := func(email, ip string, status news.CommentStatus) *news.Comment {
-		c := &news.Comment{ArticleID: a.ID, Status: status, AuthorName: "R", AuthorEmail: email, IPHash: ip, Body: "text", BodyHTML: "<p>text</p>"}
+		n++ // each one a text of its own: a repeated one is refused (testDuplicateComments)
+		c := &news.Comment{ArticleID: a.ID, Status: status, AuthorName: "R", AuthorEmail: email, IPHash: ip, Body: fmt.Sprintf("text %d", n), BodyHTML: "<p>text</p>"}
 		if err := s.CreateComment(ctx, c); err != nil {
 			t.Fatal(err)
 		}
