@@ -139,3 +139,29 @@ func TestFrameSrc(t *testing.T) {
 		t.Errorf("FrameSrc = %q, want %q", got, want)
 	}
 }
+
+// The players need their own origin (YouTube's and Vimeo's scripts use their storage):
+// the sandbox keeps allow-same-origin. That is safe only because no embed is ever of
+// the site's own origin: its host is refused even when the setting lists it, with a
+// message, and frame-src never names it.
+func TestEmbedSandboxAndTheSitesOwnHost(t *testing.T) {
+	out, _ := articleMarkdown(t, "https://youtu.be/dQw4w9WgXcQ")
+	if !strings.Contains(out, `sandbox="allow-scripts allow-same-origin `) {
+		t.Errorf("the embed's sandbox lacks allow-same-origin: %s", out)
+	}
+	self := Embeds{Hosts: []string{"maps.example.org", "news.example.org"}, Self: "news.example.org"}
+	out, rep, err := ArticleMarkdown(context.Background(), `<iframe src="https://news.example.org/admin/"></iframe>`+"\n\n"+
+		`<iframe src="https://NEWS.example.org./x"></iframe>`, self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out, "<iframe") {
+		t.Errorf("an embed of the site's own host was kept: %s", out)
+	}
+	if lines := strings.Join(rep.Lines(), "\n"); !strings.Contains(lines, "Removed an embed from news.example.org (2 times): that is this site's own address") {
+		t.Errorf("report %q", lines)
+	}
+	if got := FrameSrc(self); strings.Contains(got, "news.example.org") || !strings.Contains(got, "https://maps.example.org") {
+		t.Errorf("FrameSrc = %q", got)
+	}
+}
