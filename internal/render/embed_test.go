@@ -3,6 +3,7 @@ package render
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -163,5 +164,49 @@ func TestEmbedSandboxAndTheSitesOwnHost(t *testing.T) {
 	}
 	if got := FrameSrc(self); strings.Contains(got, "news.example.org") || !strings.Contains(got, "https://maps.example.org") {
 		t.Errorf("FrameSrc = %q", got)
+	}
+}
+
+// An article shows at most MaxEmbeds embeds: ten thousand addresses on lines of their
+// own (some 300 KB) made a page of 4 MB with ten thousand players. Past the limit an
+// address stays a link and an iframe is removed, and the writer is told.
+func TestEmbedsPerBodyAreBounded(t *testing.T) {
+	out, _ := articleMarkdown(t, strings.Repeat("https://youtu.be/dQw4w9WgXcQ\n\n", 10000))
+	if n := strings.Count(out, "<iframe"); n != MaxEmbeds {
+		t.Errorf("%d iframes from 10,000 addresses, want %d", n, MaxEmbeds)
+	}
+	if n := strings.Count(out, `<a href="https://youtu.be/dQw4w9WgXcQ">`); n != 10000-MaxEmbeds {
+		t.Errorf("%d addresses past the limit kept as links, want %d", n, 10000-MaxEmbeds)
+	}
+	out, rep := articleMarkdown(t, strings.Repeat("https://vimeo.com/76979871\n\n", MaxEmbeds)+
+		strings.Repeat(`<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe>`+"\n\n", 3))
+	if n := strings.Count(out, "<iframe"); n != MaxEmbeds || strings.Contains(out, "youtube") {
+		t.Errorf("%d iframes, or the iframes past the limit kept", n)
+	}
+	if lines := strings.Join(rep.Lines(), "\n"); !strings.Contains(lines, "Removed an embed from YouTube (3 times): an article shows at most 100 embeds.") {
+		t.Errorf("report %q", lines)
+	}
+}
+
+// Iframes that are never closed cost in proportion to their number: each one's
+// content is the rest of the body, which used to be read again for every one of them
+// (10,000 took half a minute, holding a render slot). Measured in bytes allocated,
+// which grow with the square of the count when the rest is read again each time.
+func TestUnclosedIframesCostLinearly(t *testing.T) {
+	alloc := func(n int) uint64 {
+		in := strings.Repeat(`<iframe src="https://evil.example/">`, n)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		out, rep := ArticleHTML(in, Embeds{})
+		runtime.ReadMemStats(&after)
+		if out != "" || !strings.Contains(strings.Join(rep.Lines(), ""), fmt.Sprintf("(%d times)", n)) {
+			t.Fatalf("%d unclosed iframes: %q %q", n, out, rep.Lines())
+		}
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	small, large := alloc(1000), alloc(8000)
+	if large > 16*small { // linear: about 8 times; read again for each, 64 times
+		t.Errorf("8,000 unclosed iframes allocate %d bytes, 1,000 allocate %d: %.0f times as much", large, small, float64(large)/float64(small))
 	}
 }

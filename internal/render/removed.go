@@ -17,6 +17,14 @@ import (
 // asking the policy itself) and every event handler, inline style and address of a
 // forbidden scheme (javascript:, data:, vbscript:, …) on an element it keeps.
 
+// MaxEmbeds is how many embeds one body may show: each is an iframe of some 450 bytes
+// made from an address of 30, so that a body of a megabyte of addresses would
+// otherwise be a page of fifteen, and a reader's browser would load every player.
+// Further iframes are removed (and reported); further addresses stay links.
+const MaxEmbeds = 100
+
+var tooManyEmbeds = fmt.Sprintf("an article shows at most %d embeds", MaxEmbeds)
+
 // MaxReported is how many kinds of removal a Report lists; the rest are counted in More.
 const MaxReported = 20
 
@@ -195,6 +203,12 @@ func (t token) text() string { return xhtml.UnescapeString(string(t.raw)) }
 type tokenStream struct {
 	z    *xhtml.Tokenizer
 	back []token
+	// noIframeEnd: the input left holds no iframe end tag (an unclosed iframe before
+	// read its content to the end without meeting one), so every iframe from here on
+	// is unclosed too (see iframeEmbed).
+	noIframeEnd bool
+	// embeds counts the embeds made so far (MaxEmbeds).
+	embeds int
 }
 
 func (ts *tokenStream) next() token {
@@ -287,7 +301,9 @@ func prepareArticle(s string, e Embeds, rep *Report) string {
 				if rest != "" {
 					// An iframe never closed makes the rest of the text its content;
 					// a browser hides it, but it is the writer's text: read it as HTML.
-					ts = &tokenStream{z: xhtml.NewTokenizer(strings.NewReader(rest))}
+					// It holds no iframe end tag, so the iframes in it are not read to
+					// the end again (which made 10,000 unclosed iframes take minutes).
+					ts = &tokenStream{z: xhtml.NewTokenizer(strings.NewReader(rest)), noIframeEnd: true, embeds: ts.embeds}
 				}
 				continue
 			}
@@ -324,7 +340,11 @@ func prepareArticle(s string, e Embeds, rep *Report) string {
 // returns its canonical embed, or nothing when it is not allowed (noted in rep). rest
 // is the iframe's content when it has no end tag: the rest of the input.
 func iframeEmbed(ts *tokenStream, t token, e Embeds, rep *Report) (out, rest string) {
-	if t.tt == xhtml.StartTagToken {
+	if t.tt == xhtml.StartTagToken && ts.noIframeEnd && len(ts.back) == 0 {
+		// Unclosed, like the one before it: what follows is read as HTML at once, as
+		// the rest after that one was (t was the tokenizer's last token).
+		ts.z.NextIsNotRawText()
+	} else if t.tt == xhtml.StartTagToken {
 		var content strings.Builder
 		for {
 			c := ts.next()
@@ -353,6 +373,11 @@ func iframeEmbed(ts *tokenStream, t token, e Embeds, rep *Report) (out, rest str
 		rep.add(refused.what, refused.why)
 		return "", rest
 	}
+	if ts.embeds >= MaxEmbeds {
+		rep.add("an embed from "+emb.name, tooManyEmbeds)
+		return "", rest
+	}
+	ts.embeds++
 	w, _ := tokenAttr(t.attrs, "width")
 	h, _ := tokenAttr(t.attrs, "height")
 	title, _ := tokenAttr(t.attrs, "title")
@@ -417,9 +442,10 @@ func bareEmbed(ts *tokenStream, t token, e Embeds) (string, bool) {
 		return fail()
 	}
 	emb, refused := parseEmbed(address, e, false)
-	if refused != nil || !strings.HasPrefix(strings.ToLower(address), "http") {
-		return fail()
+	if refused != nil || !strings.HasPrefix(strings.ToLower(address), "http") || ts.embeds >= MaxEmbeds {
+		return fail() // past MaxEmbeds, the address stays a link
 	}
+	ts.embeds++
 	return emb.html("", ""), true
 }
 
