@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	xhtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -24,6 +25,9 @@ import (
 const MaxEmbeds = 100
 
 var tooManyEmbeds = fmt.Sprintf("an article shows at most %d embeds", MaxEmbeds)
+
+// maxWhat bounds a removal's What, in runes.
+const maxWhat = 100
 
 // MaxReported is how many kinds of removal a Report lists; the rest are counted in More.
 const MaxReported = 20
@@ -74,6 +78,12 @@ func (r *Report) Lines() []string {
 func (r *Report) add(what, why string) {
 	if r == nil {
 		return
+	}
+	// What may quote the writer's text (a host name that is none, an attribute's
+	// name): cut, so that the report stays short enough for the address the editor's
+	// message travels in after a save (proxies refuse addresses past 8 KB).
+	if utf8.RuneCountInString(what) > maxWhat {
+		what = string([]rune(what)[:maxWhat]) + "…"
 	}
 	for i := range r.Removed {
 		if r.Removed[i].What == what && r.Removed[i].Why == why {
