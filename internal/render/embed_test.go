@@ -229,3 +229,19 @@ func TestRemovalReportStaysShort(t *testing.T) {
 		t.Errorf("the report does not name the first host: %.300q", lines)
 	}
 }
+
+// Lazy-loading plugins (WordPress's a3 Lazy Load, lazysizes) write an embed's address
+// in data-src with src="about:blank" or empty: imported posts kept no video, and the
+// writer read of "an about: address" they never typed.
+func TestLazyLoadedIframesKeepTheirEmbed(t *testing.T) {
+	for _, in := range []string{
+		`<iframe src="about:blank" data-src="https://www.youtube.com/embed/dQw4w9WgXcQ" class="lazy"></iframe>`,
+		`<iframe src="" data-lazy-src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe>`,
+		`<iframe data-src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe>`,
+	} {
+		out, rep := ArticleHTML(in, Embeds{})
+		if !strings.Contains(out, `<iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"`) || !rep.Empty() {
+			t.Errorf("%s\n gave %s %q", in, out, rep.Lines())
+		}
+	}
+}

@@ -369,9 +369,14 @@ func iframeEmbed(ts *tokenStream, t token, e Embeds, rep *Report) (out, rest str
 		}
 	}
 	src, hasSrc := tokenAttr(t.attrs, "src")
-	if !hasSrc {
-		if _, ok := tokenAttr(t.attrs, "data-src"); ok { // lazy-loading plugins keep it there
-			src, hasSrc = tokenAttr(t.attrs, "data-src")
+	if s := strings.TrimSpace(src); s == "" || strings.EqualFold(s, "about:blank") {
+		// Lazy-loading plugins keep the address in data-src (WordPress's a3 Lazy Load,
+		// lazysizes), with src empty or about:blank until the reader scrolls.
+		for _, k := range []string{"data-src", "data-lazy-src"} {
+			if v, ok := tokenAttr(t.attrs, k); ok && strings.TrimSpace(v) != "" {
+				src, hasSrc = v, true
+				break
+			}
 		}
 	}
 	if _, ok := tokenAttr(t.attrs, "srcdoc"); ok && !hasSrc {
