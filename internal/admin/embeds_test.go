@@ -136,3 +136,28 @@ func TestEmbedHostsRefuseTheSitesOwnHost(t *testing.T) {
 	}
 	mustHave(t, "the message after saving", r.header.Get("Location"), url.QueryEscape("that is this site's own address"))
 }
+
+// A removal names the paste's host, which may hold markup when it is no host at all:
+// the editor's message and both previews show it as text.
+func TestRemovalMessageShowsMarkupAsText(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(news.RoleEditor)
+	b := e.browser()
+	b.login("editor@newsroom.example")
+	body := `<iframe src="https://ev<b>il.example/"></iframe>` + "\n\n" + `<p on<b>x=1>p</p>`
+	id, r := b.write("/admin/articles", "save", map[string]string{"title": "Markup", "body": body})
+	if id == 0 {
+		t.Fatalf("save refused: %d", r.status)
+	}
+	loc, _ := url.Parse(r.header.Get("Location"))
+	for what, page := range map[string]string{
+		"the editor after saving": b.get(loc.RequestURI()).body,
+		"the live preview":        b.preview(b.csrf(), body).body,
+		"the editor's preview":    b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"preview"}, "title": {"M"}, "body": {body}}).body,
+	} {
+		mustHave(t, what, page, `&#34;ev&lt;b&gt;il.example&#34;`, "(on&lt;b)")
+		if strings.Contains(page, "ev<b>il") || strings.Contains(page, "(on<b)") {
+			t.Errorf("%s holds the paste's markup", what)
+		}
+	}
+}
