@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"text/tabwriter"
+	"time"
 
 	"broadsheet/internal/news"
 	"broadsheet/internal/sqlite"
@@ -66,10 +67,20 @@ func commentsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if err != nil {
 			return err
 		}
+		// Times in the site's zone with its label, as the admin shows them: a bare
+		// "15:04" in UTC reads as the newsroom's local time and is hours off.
+		stored, err := db.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		loc, err := time.LoadLocation(news.Setting(stored, news.SettingTimezone))
+		if err != nil {
+			return fmt.Errorf("setting %s: %w", news.SettingTimezone, err)
+		}
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tARTICLE\tPOSTED\tNAME\tEMAIL\tCOMMENT")
 		for _, c := range cs {
-			fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%s\n", c.ID, c.ArticleID, c.CreatedAt.Format("2006-01-02 15:04"),
+			fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%s\n", c.ID, c.ArticleID, posted(c.CreatedAt, loc),
 				c.AuthorName, c.AuthorEmail, oneLine(c.Body, 60))
 		}
 		tw.Flush()
@@ -85,6 +96,12 @@ func commentsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	awaitServers(ctx, db, stderr)
 	return nil
+}
+
+// posted is a comment's time in loc, with the zone's label: "2026-11-01 01:30 EST".
+func posted(t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	return t.Format("2006-01-02 15:04") + " " + news.ZoneLabel(t)
 }
 
 func oneLine(s string, n int) string {

@@ -286,3 +286,37 @@ func mustArticles(t *testing.T, db interface {
 	}
 	return as
 }
+
+// An import renders bodies with the site's embed hosts, as the editor does: an iframe
+// from a host of embed_hosts is kept (Markdown and HTML bodies alike), one from another
+// host is not. Before, the import rendered with the built-in providers only and dropped
+// every iframe the site had allowed.
+func TestImportUsesTheSitesEmbedHosts(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "site.db")
+	if _, _, err := runCmd(t, "settings", "set", "embed_hosts", "maps.example.org", "--db", dbPath); err != nil {
+		t.Fatal(err)
+	}
+	iframe := `<iframe src="https://maps.example.org/embed?x=1"></iframe>` + "\n\n" + `<iframe src="https://evil.example/x"></iframe>`
+	file := writeCorpus(t, 2, func(line int, rec map[string]any) {
+		rec["slug"] = fmt.Sprintf("embed-%d", line)
+		if line == 1 {
+			rec["body_md"] = "A map.\n\n" + iframe
+		} else {
+			delete(rec, "body_md")
+			rec["body_html"] = "<p>A map.</p>" + iframe
+		}
+	})
+	if _, stderr, err := runCmd(t, "import", "corpus", file, "--db", dbPath); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	db := openDB(t, dbPath)
+	for _, slug := range []string{"embed-1", "embed-2"} {
+		a, err := db.ArticleBySlug(context.Background(), slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(a.BodyHTML, `<iframe src="https://maps.example.org/embed?x=1"`) || strings.Contains(a.BodyHTML, "evil") {
+			t.Errorf("%s: %s", slug, a.BodyHTML)
+		}
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"broadsheet/internal/corpus"
+	"broadsheet/internal/news"
+	"broadsheet/internal/render"
 	"broadsheet/internal/sqlite"
 )
 
@@ -64,8 +66,19 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return failed(ctx, file, err)
 	}
+	// Bodies are rendered with the embed hosts the site allows, as the editor renders
+	// them: an iframe the site's settings allow is kept, as it would be on a save.
+	stored, err := db.Settings(ctx)
+	if err != nil {
+		return failed(ctx, file, err)
+	}
+	hosts, err := news.ParseEmbedHosts(news.Setting(stored, news.SettingEmbedHosts))
+	if err != nil {
+		return failed(ctx, file, err)
+	}
 	bar = newProgress(stderr, "importing", st.Bytes)
 	res, err := db.ImportStream(ctx, corpus.Items(ctx, f, corpus.Options{
+		Embeds:   render.Embeds{Hosts: hosts},
 		Progress: bar.update,
 		// What the site holds already is skipped, so it is not rendered either.
 		Stored: func(ctx context.Context, id string) (bool, []string, error) {

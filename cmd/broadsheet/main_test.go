@@ -491,3 +491,28 @@ func TestServeStartsWithSetupLinkAndPublishesOverdueArticles(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// `comments list` shows each time in the site's zone with its label, as the admin
+// does: the second 01:30 of New York's fall-back night is "01:30 EST", not the UTC
+// clock 06:30 without a label.
+func TestCommentsListTimesInTheSitesZone(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "site.db")
+	if _, _, err := runCmd(t, "import", "corpus", "testdata/corpus-40.jsonl", "--db", dbPath); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCmd(t, "settings", "set", "timezone", "America/New_York", "--db", dbPath); err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t, dbPath)
+	ctx := context.Background()
+	a, _ := db.ArticleBySlug(ctx, firstSlug)
+	c := &news.Comment{ArticleID: a.ID, Status: news.CommentPending, AuthorName: "Night Owl", AuthorEmail: "o@example.net", Body: "Late",
+		CreatedAt: time.Date(2026, 11, 1, 6, 30, 0, 0, time.UTC)}
+	if err := db.CreateComment(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCmd(t, "comments", "list", "--db", dbPath)
+	if err != nil || !strings.Contains(out, "2026-11-01 01:30 EST") {
+		t.Errorf("list: %v\n%s", err, out)
+	}
+}

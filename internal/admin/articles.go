@@ -810,13 +810,13 @@ func (s *Server) embeds(ctx context.Context) render.Embeds {
 	stored, err := s.store.Settings(ctx)
 	if err != nil {
 		s.log.Error("read the embed hosts setting", "err", err)
-		return render.Embeds{}
+		return render.Embeds{Self: news.SiteHost(s.cfg.BaseURL)}
 	}
 	hosts, err := news.ParseEmbedHosts(news.Setting(stored, news.SettingEmbedHosts))
 	if err != nil {
 		s.log.Error("read the embed hosts setting", "err", err)
 	}
-	return render.Embeds{Hosts: hosts}
+	return render.Embeds{Hosts: hosts, Self: news.SiteHost(s.cfg.BaseURL)}
 }
 
 // removedNotice is what a preview says, above the text, of what the sanitiser will

@@ -18,6 +18,7 @@ import (
 
 	"broadsheet/internal/browsertest"
 	"broadsheet/internal/news"
+	"broadsheet/internal/render"
 )
 
 // An administrator sets the site up from the printed link, reaches the comment queue,
@@ -93,7 +94,7 @@ func TestAdminPagesAreValidHTML(t *testing.T) {
 		"articles":         b.get("/admin/articles").body, "new-article": b.get("/admin/articles/new").body,
 		"edit-article": b.get("/admin/articles/" + itoa(e.article.ID)).body, "history": b.get("/admin/articles/" + itoa(e.article.ID) + "/history").body,
 		"refused-article": b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"save"}, "title": {""}, "published": {"x"}}).body,
-		"preview":         b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"preview"}, "title": {"P"}, "body": {"# Heading\n\ntext"}}).body,
+		"preview":         b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"preview"}, "title": {"P"}, "body": {"# Heading\n\ntext\n\nhttps://youtu.be/dQw4w9WgXcQ\n\n<iframe src=\"https://evil.example/<b>\"></iframe>"}}).body,
 		// A time the clocks skip, and one they repeat: the choice between two instants.
 		"gap-refused": b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"save"}, "title": {"G"}, "published": {"2027-03-14T02:30"}, "published_zone": {"America/New_York"}}).body,
 		"overlap":     b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"preview"}, "title": {"O"}, "body": {"text"}, "published": {"2026-11-01T01:30"}, "published_zone": {"America/New_York"}}).body,
@@ -106,7 +107,7 @@ func TestAdminPagesAreValidHTML(t *testing.T) {
 		os.WriteFile(f, []byte(body), 0o644)
 		files = append(files, f)
 	}
-	out, err := exec.Command("java", append([]string{"-jar", jar, "--errors-only", "--format", "text"}, files...)...).CombinedOutput()
+	out, err := exec.Command("java", browsertest.NuArgs(jar, render.EmbedSandbox, files...)...).CombinedOutput()
 	if err != nil {
 		t.Errorf("the Nu HTML Checker: %v\n%s", err, out)
 	}

@@ -1,11 +1,13 @@
 package admin_test
 
 import (
+	"context"
 	"html"
 	"net/url"
 	"strings"
 	"testing"
 
+	"broadsheet/internal/admin"
 	"broadsheet/internal/news"
 )
 
@@ -104,6 +106,58 @@ func mustHave(t *testing.T, what, s string, wants ...string) {
 	for _, w := range wants {
 		if !strings.Contains(s, w) {
 			t.Errorf("%s lacks %q", what, w)
+		}
+	}
+}
+
+// The site's own host cannot be an embed host: the embeds' sandbox keeps
+// allow-same-origin (the players need it), which in a frame of the page's own origin
+// would let the frame lift its sandbox. The form refuses it, saying why; an iframe of
+// the site's own pages is removed with a message.
+func TestEmbedHostsRefuseTheSitesOwnHost(t *testing.T) {
+	e := newEnvWith(t, func(c *admin.Config) { c.BaseURL = "http://News.Example.org" })
+	e.addUser(news.RoleAdministrator)
+	b := e.browser()
+	b.login("administrator@newsroom.example")
+	r := b.post("/admin/settings", url.Values{"csrf": {b.csrf()}, news.SettingEmbedHosts: {"maps.example.org\nhttps://news.example.org/"}})
+	if r.status != 422 || !strings.Contains(html.UnescapeString(r.body), `"news.example.org" is this site's own host`) {
+		t.Errorf("the site's own host as an embed host: %d", r.status)
+	}
+	if stored, _ := e.db.Settings(context.Background()); stored[news.SettingEmbedHosts] != "" {
+		hosts := stored[news.SettingEmbedHosts]
+		t.Errorf("stored %q", hosts)
+	}
+	id, r := b.write("/admin/articles", "publish", map[string]string{"title": "Self", "body": `<iframe src="https://news.example.org/admin/users"></iframe>`})
+	if id == 0 {
+		t.Fatalf("save refused: %d", r.status)
+	}
+	if strings.Contains(e.stored(id).BodyHTML, "<iframe") {
+		t.Errorf("an iframe of the site itself was kept: %s", e.stored(id).BodyHTML)
+	}
+	mustHave(t, "the message after saving", r.header.Get("Location"), url.QueryEscape("that is this site's own address"))
+}
+
+// A removal names the paste's host, which may hold markup when it is no host at all:
+// the editor's message and both previews show it as text.
+func TestRemovalMessageShowsMarkupAsText(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(news.RoleEditor)
+	b := e.browser()
+	b.login("editor@newsroom.example")
+	body := `<iframe src="https://ev<b>il.example/"></iframe>` + "\n\n" + `<p on<b>x=1>p</p>`
+	id, r := b.write("/admin/articles", "save", map[string]string{"title": "Markup", "body": body})
+	if id == 0 {
+		t.Fatalf("save refused: %d", r.status)
+	}
+	loc, _ := url.Parse(r.header.Get("Location"))
+	for what, page := range map[string]string{
+		"the editor after saving": b.get(loc.RequestURI()).body,
+		"the live preview":        b.preview(b.csrf(), body).body,
+		"the editor's preview":    b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"preview"}, "title": {"M"}, "body": {body}}).body,
+	} {
+		mustHave(t, what, page, `&#34;ev&lt;b&gt;il.example&#34;`, "(on&lt;b)")
+		if strings.Contains(page, "ev<b>il") || strings.Contains(page, "(on<b)") {
+			t.Errorf("%s holds the paste's markup", what)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -79,7 +80,11 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request, u *news.Us
 			changes[k.Key] = news.NFC(strings.ReplaceAll(strings.TrimSpace(v[0]), "\r\n", "\n"))
 		}
 	}
-	if err := news.CheckSettings(stored, changes); err != nil {
+	err = news.CheckSettings(stored, changes)
+	if v, ok := changes[news.SettingEmbedHosts]; ok && err == nil {
+		err = s.checkEmbedHosts(v)
+	}
+	if err != nil {
 		p := &page{Title: "Settings", Nav: "settings", User: u, CSRF: s.csrfToken(r), Error: "Nothing was saved: " + err.Error() + ".",
 			Body: settingFields(func(k string) string {
 				if v, ok := changes[k]; ok {
@@ -97,6 +102,20 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request, u *news.Us
 	s.sync(r)
 	s.log.Info("settings changed", "by", u.ID)
 	http.Redirect(w, r, "/admin/settings?done=Settings+saved.", http.StatusSeeOther)
+}
+
+// checkEmbedHosts refuses the site's own host in news.SettingEmbedHosts: an embed runs
+// with allow-scripts and allow-same-origin, which in a frame of the page's own origin
+// would let it lift its sandbox (render.Embeds.Self; the pages never frame it anyway).
+func (s *Server) checkEmbedHosts(v string) error {
+	hosts, err := news.ParseEmbedHosts(v)
+	if err != nil {
+		return err
+	}
+	if self := news.SiteHost(s.cfg.BaseURL); self != "" && slices.Contains(hosts, self) {
+		return fmt.Errorf("setting %s: %q is this site's own host: an article cannot embed the site's own pages", news.SettingEmbedHosts, self)
+	}
+	return nil
 }
 
 func (s *Server) sync(r *http.Request) {

@@ -203,7 +203,7 @@ type skipped struct{ comments map[string]bool }
 // is: in NFC, one-line texts with their white space collapsed (news.CleanLine). When
 // the store holds the article already (skip), its body and its stored comments, which
 // the import skips, are not rendered.
-func (rec *record) item(ctx context.Context, skip *skipped) (*news.ImportItem, error) {
+func (rec *record) item(ctx context.Context, skip *skipped, embeds render.Embeds) (*news.ImportItem, error) {
 	title := line(rec.Title)
 	slug := news.Slugify(rec.Slug)
 	if strings.TrimSpace(rec.Slug) == "" {
@@ -215,11 +215,11 @@ func (rec *record) item(ctx context.Context, skip *skipped) (*news.ImportItem, e
 	case skip != nil:
 	case md != "":
 		var err error
-		if body, err = render.MarkdownContext(ctx, md); err != nil {
+		if body, _, err = render.ArticleMarkdown(ctx, md, embeds); err != nil {
 			return nil, fmt.Errorf(`"body_md": %w`, err)
 		}
 	default:
-		body = render.SanitizeArticleHTML(news.NFC(rec.BodyHTML))
+		body, _ = render.ArticleHTML(news.NFC(rec.BodyHTML), embeds)
 	}
 	body = clean(body)
 	published := rec.published.UTC()

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/semaphore"
 
 	"broadsheet/internal/news"
+	"broadsheet/internal/render"
 )
 
 // Options tune a read of the corpus.
@@ -30,6 +31,10 @@ type Options struct {
 	// Items renders neither its Markdown nor those comments (their HTML is left empty).
 	// It is called from the worker goroutines.
 	Stored func(ctx context.Context, id string) (stored bool, commentIDs []string, err error)
+	// Embeds are the embed hosts the site allows (news.SettingEmbedHosts) besides the
+	// built-in providers: an imported body is rendered with the same allow-list as a
+	// body saved in the editor. The zero value allows the providers only.
+	Embeds render.Embeds
 }
 
 // Stats counts what a corpus holds.
@@ -122,7 +127,7 @@ func read(ctx context.Context, r io.Reader, opt Options, render bool, each func(
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				j.done <- work(ctx, j.raw, render, opt.Stored)
+				j.done <- work(ctx, j.raw, render, opt.Stored, opt.Embeds)
 				j.raw = nil
 			}
 		}()
@@ -225,7 +230,7 @@ func split(ctx context.Context, r io.Reader, budget *semaphore.Weighted, order, 
 }
 
 // work decodes and checks one line and, with render, turns it into an import item.
-func work(ctx context.Context, raw []byte, render bool, stored func(context.Context, string) (bool, []string, error)) result {
+func work(ctx context.Context, raw []byte, render bool, stored func(context.Context, string) (bool, []string, error), embeds render.Embeds) result {
 	if err := ctx.Err(); err != nil {
 		return result{err: err}
 	}
@@ -250,7 +255,7 @@ func work(ctx context.Context, raw []byte, render bool, stored func(context.Cont
 			}
 		}
 	}
-	if res.item, err = rec.item(ctx, skip); err != nil {
+	if res.item, err = rec.item(ctx, skip, embeds); err != nil {
 		return result{err: err}
 	}
 	return res

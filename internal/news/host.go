@@ -2,6 +2,7 @@ package news
 
 import (
 	"net/netip"
+	"net/url"
 	"strings"
 
 	"golang.org/x/net/idna"
@@ -43,4 +44,19 @@ func ASCIIHost(h string) (string, bool) {
 		return ip.String(), true
 	}
 	return a, true
+}
+
+// SiteHost is the host of the site's public address (baseURL, e.g.
+// "https://news.example.org"), lower-case ASCII as ASCIIHost gives it; "" when baseURL
+// has no valid host. Embeds from it are refused (render.Embeds.Self).
+func SiteHost(baseURL string) string {
+	u, err := url.Parse(strings.TrimSpace(baseURL))
+	if err != nil {
+		return ""
+	}
+	h, ok := ASCIIHost(u.Hostname())
+	if !ok {
+		return ""
+	}
+	return strings.ToLower(h)
 }

@@ -112,7 +112,7 @@ func TestFragmentsAreValidHTML(t *testing.T) {
 	for _, src := range []string{
 		"Prices were <s>high\n\nThe next paragraph.", "It was <b>bold\n\n# A heading", "A <a href=\"https://example.org/\">link\n\nleft open",
 		"Hello &#29; there &#x0B; x", "<code>-- \"x\"</code> <kbd>Ctrl</kbd> <samp>'a'</samp>", "a <p>x</p> b", "<div>\n<p>open\n</div>",
-		"Some <em>emphasis</em> and </div></article> closing the page's elements", "- <div>\n- foo\n", "> <div>\n> foo\n\nbar\n",
+		"Some <em>emphasis</em> and </div></article> closing the page's elements", "- <div>\n- foo\n", "> <div>\n> foo\n\nbar\n", "https://youtu.be/dQw4w9WgXcQ",
 	} {
 		out, err := Markdown(src)
 		if err != nil {
@@ -123,7 +123,7 @@ func TestFragmentsAreValidHTML(t *testing.T) {
 	for _, src := range []string{"<p>Prices were <s>high", "<p><b>bold</p><p>next", "<ul><li>a<li><b>b", "</div></li></ol>x", "<table><td><b>cell", "<li>x</li><dt>t<dd>y", "<p><blockquote>q</blockquote></p>", "<li>a<li>b</li>c"} {
 		write("imported", src, SanitizeArticleHTML(src))
 	}
-	out, err := exec.Command("java", append([]string{"-jar", jar, "--errors-only", "--format", "text"}, files...)...).CombinedOutput()
+	out, err := exec.Command("java", browsertest.NuArgs(jar, EmbedSandbox, files...)...).CombinedOutput()
 	if err != nil { // it exits non-zero when it finds an error
 		t.Errorf("the Nu HTML Checker: %v\n%s\nThe inputs:\n%s", err, out, strings.Join(inputs, "\n"))
 	}

@@ -42,9 +42,16 @@ import (
 // names). The zero value allows the providers only.
 type Embeds struct {
 	Hosts []string
+	// Self is the site's own host (lower-case ASCII, as news.ASCIIHost gives it; ""
+	// when unknown). It is never allowed, whatever Hosts says, nor named in frame-src:
+	// an embed of the site's own origin, with the sandbox's allow-scripts and
+	// allow-same-origin, could lift its own sandbox and act as the page.
+	Self string
 }
 
-func (e Embeds) allows(host string) bool { return slices.Contains(e.Hosts, host) }
+func (e Embeds) allows(host string) bool {
+	return host != e.Self && slices.Contains(e.Hosts, host)
+}
 
 // embed is one parsed embed: the iframe's canonical address and what the page and the
 // feeds say of it.
@@ -58,16 +65,25 @@ type embed struct {
 	title    string // the iframe's accessible name
 }
 
-// The iframe's fixed attributes. The sandbox lets the player run its scripts, go full
-// screen and open the provider's page in a new tab (not navigate ours); it leaves out
-// allow-same-origin, which with allow-scripts the HTML checker refuses (WHATWG HTML
-// §4.8.5 warns that together they undo the sandbox of a same-origin frame); referrerpolicy sends the provider our origin only (YouTube refuses to play
+// The iframe's fixed attributes. The sandbox lets the player run its scripts, keep its
+// own origin, go full screen and open the provider's page in a new tab (not navigate
+// ours). allow-same-origin is needed: YouTube's and Vimeo's players read and write
+// their own origin's storage and refuse to play in an opaque origin. The HTML checker
+// flags allow-scripts with allow-same-origin because a frame of the page's OWN origin
+// could then reach into its parent and lift its sandbox (WHATWG HTML §4.8.5); an embed
+// is never of the page's origin (https on port 443 from a provider or a host of the
+// setting, and Embeds.Self, the site's own host, is refused), so the warning does not
+// apply. referrerpolicy sends the provider our origin only (YouTube refuses to play
 // without one); allow grants nothing beyond playback.
 const (
-	embedSandbox        = "allow-scripts allow-presentation allow-popups allow-popups-to-escape-sandbox"
+	embedSandbox        = "allow-scripts allow-same-origin allow-presentation allow-popups allow-popups-to-escape-sandbox"
 	embedReferrerPolicy = "strict-origin-when-cross-origin"
 	embedAllow          = "fullscreen; picture-in-picture; encrypted-media"
 )
+
+// EmbedSandbox is the sandbox attribute of every embed's iframe, for the browser
+// tests' HTML checks, which let exactly this value through (see embedSandbox).
+const EmbedSandbox = embedSandbox
 
 // embedProvider is one built-in provider: the hosts its addresses come from, the host
 // its iframes are served from, and how to read an address of it.
@@ -99,7 +115,7 @@ func FrameHosts(e Embeds) []string {
 		out = append(out, p.frameHost)
 	}
 	for _, h := range e.Hosts {
-		if !slices.Contains(out, h) {
+		if e.allows(h) && !slices.Contains(out, h) {
 			out = append(out, h)
 		}
 	}
@@ -382,6 +398,9 @@ func parseEmbed(raw string, e Embeds, iframe bool) (embed, *embedRefusal) {
 			return siteEmbed(u, host)
 		}
 		return embed{}, &embedRefusal{from, "not an address of one " + p.name + " item that can be embedded"}
+	}
+	if host == e.Self && e.Self != "" {
+		return embed{}, &embedRefusal{from, "that is this site's own address, whose pages an article cannot embed"}
 	}
 	if iframe && e.allows(host) {
 		if scheme != "https" {

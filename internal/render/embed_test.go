@@ -3,6 +3,8 @@ package render
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -137,5 +139,109 @@ func TestFrameSrc(t *testing.T) {
 	want := "frame-src https://www.youtube-nocookie.com https://player.vimeo.com https://open.spotify.com https://datawrapper.dwcdn.net https://www.openstreetmap.org https://maps.example.org"
 	if got != want {
 		t.Errorf("FrameSrc = %q, want %q", got, want)
+	}
+}
+
+// The players need their own origin (YouTube's and Vimeo's scripts use their storage):
+// the sandbox keeps allow-same-origin. That is safe only because no embed is ever of
+// the site's own origin: its host is refused even when the setting lists it, with a
+// message, and frame-src never names it.
+func TestEmbedSandboxAndTheSitesOwnHost(t *testing.T) {
+	out, _ := articleMarkdown(t, "https://youtu.be/dQw4w9WgXcQ")
+	if !strings.Contains(out, `sandbox="allow-scripts allow-same-origin `) {
+		t.Errorf("the embed's sandbox lacks allow-same-origin: %s", out)
+	}
+	self := Embeds{Hosts: []string{"maps.example.org", "news.example.org"}, Self: "news.example.org"}
+	out, rep, err := ArticleMarkdown(context.Background(), `<iframe src="https://news.example.org/admin/"></iframe>`+"\n\n"+
+		`<iframe src="https://NEWS.example.org./x"></iframe>`, self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out, "<iframe") {
+		t.Errorf("an embed of the site's own host was kept: %s", out)
+	}
+	if lines := strings.Join(rep.Lines(), "\n"); !strings.Contains(lines, "Removed an embed from news.example.org (2 times): that is this site's own address") {
+		t.Errorf("report %q", lines)
+	}
+	if got := FrameSrc(self); strings.Contains(got, "news.example.org") || !strings.Contains(got, "https://maps.example.org") {
+		t.Errorf("FrameSrc = %q", got)
+	}
+}
+
+// An article shows at most MaxEmbeds embeds: ten thousand addresses on lines of their
+// own (some 300 KB) made a page of 4 MB with ten thousand players. Past the limit an
+// address stays a link and an iframe is removed, and the writer is told.
+func TestEmbedsPerBodyAreBounded(t *testing.T) {
+	out, _ := articleMarkdown(t, strings.Repeat("https://youtu.be/dQw4w9WgXcQ\n\n", 10000))
+	if n := strings.Count(out, "<iframe"); n != MaxEmbeds {
+		t.Errorf("%d iframes from 10,000 addresses, want %d", n, MaxEmbeds)
+	}
+	if n := strings.Count(out, `<a href="https://youtu.be/dQw4w9WgXcQ">`); n != 10000-MaxEmbeds {
+		t.Errorf("%d addresses past the limit kept as links, want %d", n, 10000-MaxEmbeds)
+	}
+	out, rep := articleMarkdown(t, strings.Repeat("https://vimeo.com/76979871\n\n", MaxEmbeds)+
+		strings.Repeat(`<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe>`+"\n\n", 3))
+	if n := strings.Count(out, "<iframe"); n != MaxEmbeds || strings.Contains(out, "youtube") {
+		t.Errorf("%d iframes, or the iframes past the limit kept", n)
+	}
+	if lines := strings.Join(rep.Lines(), "\n"); !strings.Contains(lines, "Removed an embed from YouTube (3 times): an article shows at most 100 embeds.") {
+		t.Errorf("report %q", lines)
+	}
+}
+
+// Iframes that are never closed cost in proportion to their number: each one's
+// content is the rest of the body, which used to be read again for every one of them
+// (10,000 took half a minute, holding a render slot). Measured in bytes allocated,
+// which grow with the square of the count when the rest is read again each time.
+func TestUnclosedIframesCostLinearly(t *testing.T) {
+	alloc := func(n int) uint64 {
+		in := strings.Repeat(`<iframe src="https://evil.example/">`, n)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		out, rep := ArticleHTML(in, Embeds{})
+		runtime.ReadMemStats(&after)
+		if out != "" || !strings.Contains(strings.Join(rep.Lines(), ""), fmt.Sprintf("(%d times)", n)) {
+			t.Fatalf("%d unclosed iframes: %q %q", n, out, rep.Lines())
+		}
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	small, large := alloc(1000), alloc(8000)
+	if large > 16*small { // linear: about 8 times; read again for each, 64 times
+		t.Errorf("8,000 unclosed iframes allocate %d bytes, 1,000 allocate %d: %.0f times as much", large, small, float64(large)/float64(small))
+	}
+}
+
+// The report stays short whatever the writer pasted: it travels in the address the
+// editor is sent to after a save, which proxies refuse past 8 KB. Twenty iframes whose
+// hosts are 1,900 characters of no valid name made a report of 40 KB.
+func TestRemovalReportStaysShort(t *testing.T) {
+	var b strings.Builder
+	for i := range 30 {
+		fmt.Fprintf(&b, "<iframe src=\"https://%d%s/\"></iframe>\n\n<p %s%d=x>p</p>\n\n", i, strings.Repeat("a!", 950), "on"+strings.Repeat("x", 1000), i)
+	}
+	_, rep := articleMarkdown(t, b.String())
+	lines := strings.Join(rep.Lines(), " ")
+	if n := len(url.QueryEscape(lines)); n > 6000 {
+		t.Errorf("the report is %d bytes in an address: %.300q", n, lines)
+	}
+	if !strings.Contains(lines, `Removed an embed from "0a!a!`) || !strings.Contains(lines, "…") {
+		t.Errorf("the report does not name the first host: %.300q", lines)
+	}
+}
+
+// Lazy-loading plugins (WordPress's a3 Lazy Load, lazysizes) write an embed's address
+// in data-src with src="about:blank" or empty: imported posts kept no video, and the
+// writer read of "an about: address" they never typed.
+func TestLazyLoadedIframesKeepTheirEmbed(t *testing.T) {
+	for _, in := range []string{
+		`<iframe src="about:blank" data-src="https://www.youtube.com/embed/dQw4w9WgXcQ" class="lazy"></iframe>`,
+		`<iframe src="" data-lazy-src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe>`,
+		`<iframe data-src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe>`,
+	} {
+		out, rep := ArticleHTML(in, Embeds{})
+		if !strings.Contains(out, `<iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"`) || !rep.Empty() {
+			t.Errorf("%s\n gave %s %q", in, out, rep.Lines())
+		}
 	}
 }

@@ -212,5 +212,5 @@ func TestCommentAsBefore(t *testing.T) {
 // youTubeEmbed is the canonical markup of a YouTube video (embed.go).
 func youTubeEmbed(id, title string) string {
 	return `<figure class="embed embed-youtube embed-16x9"><iframe src="https://www.youtube-nocookie.com/embed/` + id + `" title="` + title +
-		`" width="560" height="315" loading="lazy" sandbox="allow-scripts allow-presentation allow-popups allow-popups-to-escape-sandbox" referrerpolicy="strict-origin-when-cross-origin" allow="fullscreen; picture-in-picture; encrypted-media"></iframe></figure>`
+		`" width="560" height="315" loading="lazy" sandbox="allow-scripts allow-same-origin allow-presentation allow-popups allow-popups-to-escape-sandbox" referrerpolicy="strict-origin-when-cross-origin" allow="fullscreen; picture-in-picture; encrypted-media"></iframe></figure>`
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	xhtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -16,6 +17,17 @@ import (
 // (embed.go) and notes every element the policy will drop (policyElements, found by
 // asking the policy itself) and every event handler, inline style and address of a
 // forbidden scheme (javascript:, data:, vbscript:, …) on an element it keeps.
+
+// MaxEmbeds is how many embeds one body may show: each is an iframe of some 450 bytes
+// made from an address of 30, so that a body of a megabyte of addresses would
+// otherwise be a page of fifteen, and a reader's browser would load every player.
+// Further iframes are removed (and reported); further addresses stay links.
+const MaxEmbeds = 100
+
+var tooManyEmbeds = fmt.Sprintf("an article shows at most %d embeds", MaxEmbeds)
+
+// maxWhat bounds a removal's What, in runes.
+const maxWhat = 100
 
 // MaxReported is how many kinds of removal a Report lists; the rest are counted in More.
 const MaxReported = 20
@@ -66,6 +78,12 @@ func (r *Report) Lines() []string {
 func (r *Report) add(what, why string) {
 	if r == nil {
 		return
+	}
+	// What may quote the writer's text (a host name that is none, an attribute's
+	// name): cut, so that the report stays short enough for the address the editor's
+	// message travels in after a save (proxies refuse addresses past 8 KB).
+	if utf8.RuneCountInString(what) > maxWhat {
+		what = string([]rune(what)[:maxWhat]) + "…"
 	}
 	for i := range r.Removed {
 		if r.Removed[i].What == what && r.Removed[i].Why == why {
@@ -195,6 +213,12 @@ func (t token) text() string { return xhtml.UnescapeString(string(t.raw)) }
 type tokenStream struct {
 	z    *xhtml.Tokenizer
 	back []token
+	// noIframeEnd: the input left holds no iframe end tag (an unclosed iframe before
+	// read its content to the end without meeting one), so every iframe from here on
+	// is unclosed too (see iframeEmbed).
+	noIframeEnd bool
+	// embeds counts the embeds made so far (MaxEmbeds).
+	embeds int
 }
 
 func (ts *tokenStream) next() token {
@@ -287,7 +311,9 @@ func prepareArticle(s string, e Embeds, rep *Report) string {
 				if rest != "" {
 					// An iframe never closed makes the rest of the text its content;
 					// a browser hides it, but it is the writer's text: read it as HTML.
-					ts = &tokenStream{z: xhtml.NewTokenizer(strings.NewReader(rest))}
+					// It holds no iframe end tag, so the iframes in it are not read to
+					// the end again (which made 10,000 unclosed iframes take minutes).
+					ts = &tokenStream{z: xhtml.NewTokenizer(strings.NewReader(rest)), noIframeEnd: true, embeds: ts.embeds}
 				}
 				continue
 			}
@@ -324,7 +350,11 @@ func prepareArticle(s string, e Embeds, rep *Report) string {
 // returns its canonical embed, or nothing when it is not allowed (noted in rep). rest
 // is the iframe's content when it has no end tag: the rest of the input.
 func iframeEmbed(ts *tokenStream, t token, e Embeds, rep *Report) (out, rest string) {
-	if t.tt == xhtml.StartTagToken {
+	if t.tt == xhtml.StartTagToken && ts.noIframeEnd && len(ts.back) == 0 {
+		// Unclosed, like the one before it: what follows is read as HTML at once, as
+		// the rest after that one was (t was the tokenizer's last token).
+		ts.z.NextIsNotRawText()
+	} else if t.tt == xhtml.StartTagToken {
 		var content strings.Builder
 		for {
 			c := ts.next()
@@ -339,9 +369,14 @@ func iframeEmbed(ts *tokenStream, t token, e Embeds, rep *Report) (out, rest str
 		}
 	}
 	src, hasSrc := tokenAttr(t.attrs, "src")
-	if !hasSrc {
-		if _, ok := tokenAttr(t.attrs, "data-src"); ok { // lazy-loading plugins keep it there
-			src, hasSrc = tokenAttr(t.attrs, "data-src")
+	if s := strings.TrimSpace(src); s == "" || strings.EqualFold(s, "about:blank") {
+		// Lazy-loading plugins keep the address in data-src (WordPress's a3 Lazy Load,
+		// lazysizes), with src empty or about:blank until the reader scrolls.
+		for _, k := range []string{"data-src", "data-lazy-src"} {
+			if v, ok := tokenAttr(t.attrs, k); ok && strings.TrimSpace(v) != "" {
+				src, hasSrc = v, true
+				break
+			}
 		}
 	}
 	if _, ok := tokenAttr(t.attrs, "srcdoc"); ok && !hasSrc {
@@ -353,6 +388,11 @@ func iframeEmbed(ts *tokenStream, t token, e Embeds, rep *Report) (out, rest str
 		rep.add(refused.what, refused.why)
 		return "", rest
 	}
+	if ts.embeds >= MaxEmbeds {
+		rep.add("an embed from "+emb.name, tooManyEmbeds)
+		return "", rest
+	}
+	ts.embeds++
 	w, _ := tokenAttr(t.attrs, "width")
 	h, _ := tokenAttr(t.attrs, "height")
 	title, _ := tokenAttr(t.attrs, "title")
@@ -417,9 +457,10 @@ func bareEmbed(ts *tokenStream, t token, e Embeds) (string, bool) {
 		return fail()
 	}
 	emb, refused := parseEmbed(address, e, false)
-	if refused != nil || !strings.HasPrefix(strings.ToLower(address), "http") {
-		return fail()
+	if refused != nil || !strings.HasPrefix(strings.ToLower(address), "http") || ts.embeds >= MaxEmbeds {
+		return fail() // past MaxEmbeds, the address stays a link
 	}
+	ts.embeds++
 	return emb.html("", ""), true
 }
 

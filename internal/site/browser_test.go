@@ -176,7 +176,7 @@ func TestPagesAreValidHTML(t *testing.T) {
 	css := e.get(cssPath(t, pages["front"])).body
 	cssFile := filepath.Join(dir, "style.css")
 	os.WriteFile(cssFile, []byte(css), 0o644)
-	for _, args := range [][]string{append([]string{"-jar", jar, "--errors-only", "--format", "text"}, files...),
+	for _, args := range [][]string{browsertest.NuArgs(jar, render.EmbedSandbox, files...),
 		{"-jar", jar, "--css", "--errors-only", "--format", "text", cssFile}} {
 		out, err := exec.Command("java", args...).CombinedOutput()
 		if err != nil { // it exits non-zero when it finds an error

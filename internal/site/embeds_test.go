@@ -10,6 +10,7 @@ import (
 
 	"broadsheet/internal/news"
 	"broadsheet/internal/render"
+	"broadsheet/internal/site"
 )
 
 // publishEmbed publishes an article whose Markdown is md, rendered with the site's
@@ -43,7 +44,7 @@ func TestEmbedOnThePageAndInTheFeeds(t *testing.T) {
 	p := e.get(e.url(a))
 	mustContain(t, "the article page", p.body,
 		`<figure class="embed embed-youtube embed-16x9"><iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ" title="The new tram line"`,
-		`loading="lazy"`, `sandbox="allow-scripts allow-presentation allow-popups`, `referrerpolicy="strict-origin-when-cross-origin"`)
+		`loading="lazy"`, `sandbox="`+render.EmbedSandbox+`"`, `referrerpolicy="strict-origin-when-cross-origin"`)
 	csp := p.header.Get("Content-Security-Policy")
 	mustContain(t, "the page's CSP", csp, "frame-src https://www.youtube-nocookie.com https://player.vimeo.com", "default-src 'none'")
 	mustNotContain(t, "the page's CSP", csp, "*", "maps.example.org")
@@ -90,4 +91,21 @@ func TestEmbedFromASettingsHost(t *testing.T) {
 	mustContain(t, "the article page", p.body, `<iframe src="https://maps.example.org/embed?x=1" title="Where the tram runs"`)
 	mustNotContain(t, "the article page", p.body, "onload", "alert")
 	mustContain(t, "the page's CSP", p.header.Get("Content-Security-Policy"), "https://maps.example.org")
+}
+
+// The site's own host in the setting (only the admin's form can refuse it: `broadsheet
+// settings set` does not know the site's address) is never framed: the embeds' sandbox
+// keeps allow-same-origin, which in a frame of the page's own origin would undo it.
+func TestEmbedCSPNeverFramesTheSiteItself(t *testing.T) {
+	e := newEnv(t, 0, func(c *site.Config) { c.BaseURL = "https://news.example.org" })
+	if err := e.db.SetSettings(context.Background(), map[string]string{news.SettingEmbedHosts: "maps.example.org news.example.org"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.srv.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	a := publishEmbed(t, e, "self", "https://youtu.be/dQw4w9WgXcQ")
+	csp := e.get(e.url(a)).header.Get("Content-Security-Policy")
+	mustContain(t, "the page's CSP", csp, "frame-src https://www.youtube-nocookie.com", "https://maps.example.org")
+	mustNotContain(t, "the page's CSP", csp, "news.example.org")
 }

@@ -393,7 +393,7 @@ func (s *Server) articlePage(ctx context.Context, r *http.Request, st *siteState
 	}
 	resp := &response{template: "article", view: v, deps: deps}
 	if strings.Contains(a.BodyHTML, "<iframe") {
-		resp.csp = embedCSP(st.settings)
+		resp.csp = s.embedCSP(st.settings)
 	}
 	if !form.Closed {
 		resp.formArticle, resp.formToken = a.ID, form.Token

@@ -256,9 +256,12 @@ const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'se
 // frame-src naming exactly the hosts the settings allow to be framed (the built-in
 // providers' and news.SettingEmbedHosts, render.FrameSrc). Every other page keeps
 // default-src 'none' for frames: nothing can be framed there. A change of the setting
-// drops every cached page (it names news.KeyAll), so no page keeps an old list.
-func embedCSP(settings *news.Settings) string {
-	return contentSecurityPolicy + "; " + render.FrameSrc(render.Embeds{Hosts: settings.EmbedHosts})
+// drops every cached page (it names news.KeyAll), so no page keeps an old list. The
+// site's own host is never named, even when the setting lists it (only the admin's
+// settings form can refuse it: the command line does not know the site's address), so
+// no page can frame the site itself with the embeds' sandbox.
+func (s *Server) embedCSP(settings *news.Settings) string {
+	return contentSecurityPolicy + "; " + render.FrameSrc(render.Embeds{Hosts: settings.EmbedHosts, Self: news.SiteHost(s.cfg.BaseURL)})
 }
 
 // headers are the headers every response of the site carries. Each header costs every
