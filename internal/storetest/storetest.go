@@ -54,6 +54,7 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"Privacy", testPrivacy},
 		{"CommentPages", testCommentPages}, // threads.go
 		{"Conflicts", testConflicts},
+		{"Rerender", testRerender}, // rerender.go
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
