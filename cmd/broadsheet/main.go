@@ -7,6 +7,7 @@
 //	broadsheet settings list | set KEY VALUE...
 //	broadsheet user add|reset-password|list
 //	broadsheet privacy export|erase --email E | purge
+//	broadsheet rerender [--db FILE]
 //
 // Flags may come before or after a command's arguments; "--" ends them. Every flag can
 // also be set by an environment variable: --base-url by BROADSHEET_BASE_URL, and so
@@ -43,6 +44,8 @@ Commands:
                                   newsroom accounts (the password is read from stdin)
   privacy export --email E [-o FILE] | erase --email E | purge
                                   a commenter's data: export it, erase it; apply the retention
+  rerender                        render again every article whose HTML an older renderer
+                                  or other embed hosts made (servers do it in the background)
 
 Run "broadsheet COMMAND -h" for a command's flags. Flags may come before or after the
 arguments; "--" ends them (settings set tagline -- "-- news"). Every flag may also be
@@ -80,6 +83,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return userCmd(ctx, args[1:], stdin, stdout, stderr)
 	case "privacy":
 		return privacyCmd(ctx, args[1:], stdout, stderr)
+	case "rerender":
+		return rerenderCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -305,6 +306,19 @@ func prepareArticle(s string, e Embeds, rep *Report) string {
 			}
 			return b.String()
 		case xhtml.StartTagToken, xhtml.SelfClosingTagToken:
+			if t.a == atom.Figure && t.tt == xhtml.StartTagToken && embedFigureClass.MatchString(attrOf(t.attrs, "class")) {
+				// Our own canonical markup read again (a body re-rendered from its
+				// stored HTML, or pasted from a page): the figure is the embed's own,
+				// made anew around the iframe, not wrapped in a second one.
+				t = t.keep()
+				if out, rest, ok := figureEmbed(ts, e, rep); ok {
+					replace(out)
+					if rest != "" {
+						ts = &tokenStream{z: xhtml.NewTokenizer(strings.NewReader(rest))}
+					}
+					continue
+				}
+			}
 			if t.a == atom.Iframe {
 				out, rest := iframeEmbed(ts, t, e, rep)
 				replace(out)
@@ -397,6 +411,44 @@ func iframeEmbed(ts *tokenStream, t token, e Embeds, rep *Report) (out, rest str
 	h, _ := tokenAttr(t.attrs, "height")
 	title, _ := tokenAttr(t.attrs, "title")
 	return emb.html(title, ratioOf(w, h)), rest
+}
+
+// embedFigureClass is the class of the figure around a canonical embed (embed.html).
+var embedFigureClass = regexp.MustCompile(`^embed embed-[a-z]+ embed-[a-z0-9-]+$`)
+
+func attrOf(attrs []xhtml.Attribute, key string) string {
+	v, _ := tokenAttr(attrs, key)
+	return v
+}
+
+// figureEmbed reads ahead from the start tag of an embed's figure (kept by the caller):
+// when an iframe comes first in it (after white space), it returns the iframe's
+// canonical embed (or nothing, when it is not allowed) in place of the figure, its end
+// tag consumed when it follows; rest is as iframeEmbed's. Otherwise it puts back what
+// it read and returns false.
+func figureEmbed(ts *tokenStream, e Embeds, rep *Report) (out, rest string, ok bool) {
+	var read []token
+	x := ts.next()
+	if x.tt == xhtml.TextToken && len(bytes.TrimSpace(x.raw)) == 0 {
+		read = append(read, x.keep())
+		x = ts.next()
+	}
+	if x.tt != xhtml.StartTagToken || x.a != atom.Iframe {
+		ts.pushBack(append(read, x)...)
+		return "", "", false
+	}
+	out, rest = iframeEmbed(ts, x, e, rep)
+	if rest != "" {
+		return out, rest, true
+	}
+	y := ts.next()
+	if y.tt == xhtml.TextToken && len(bytes.TrimSpace(y.raw)) == 0 {
+		y = ts.next()
+	}
+	if y.tt != xhtml.EndTagToken || y.a != atom.Figure {
+		ts.pushBack(y) // a figure with more in it: its end tag, unmatched, goes in balance
+	}
+	return out, "", true
 }
 
 // bareEmbed reads ahead from a <p> or <div> start tag t: when the element holds only

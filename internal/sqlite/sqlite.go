@@ -156,8 +156,24 @@ func (db *DB) migrate(ctx context.Context) error {
 			return readOnly(fmt.Errorf("create schema_migrations: %w", err))
 		}
 	}
-	var current int
-	if err := db.write.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+	// Every migration not yet recorded is applied, in order — not only those above the
+	// highest recorded: a file written while two lines of work each added one (or a
+	// copy whose record lost one) gets the missing one too.
+	applied, current := map[int]bool{}, 0
+	rows, err := db.write.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return fmt.Errorf("read schema version: %w", err)
+		}
+		applied[v], current = true, max(current, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read schema version: %w", err)
 	}
 	files, err := fs.Glob(migrations, "migrations/*.sql")
@@ -172,7 +188,7 @@ func (db *DB) migrate(ctx context.Context) error {
 			return fmt.Errorf("migration %s: name must start with its number", name)
 		}
 		latest = max(latest, version)
-		if version <= current {
+		if applied[version] {
 			continue
 		}
 		script, err := migrations.ReadFile(name)

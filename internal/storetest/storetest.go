@@ -56,6 +56,7 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"Conflicts", testConflicts},
 		{"EmailsComparedAsOne", testEmailsCompared},         // emails.go
 		{"DuplicateCommentsRefused", testDuplicateComments}, // duplicates.go
+		{"Rerender", testRerender},                          // rerender.go
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
