@@ -86,6 +86,11 @@ type Article struct {
 	// of it). Given to UpdateArticle it is the version the write is based on: another
 	// stored version is ErrStale (see AnyVersion); on success it is the new version.
 	Version int64
+	// CreateKey is the one-time key of the form a new article was typed in (the admin's
+	// new-article form carries one): CreateArticle creates at most one article per owner
+	// and key, so a double click or a resubmitted form never makes two stories (see
+	// ErrAlreadyCreated). Only CreateArticle reads it; stores do not return it.
+	CreateKey string
 }
 
 // MaxRevisions is how many versions of an article are kept: the newest. (WordPress keeps

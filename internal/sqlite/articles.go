@@ -268,7 +268,21 @@ func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
 	if a.CreatedAt.IsZero() {
 		a.CreatedAt = now.UTC().Truncate(time.Second)
 	}
+	var before int64 // the article created before from the same form
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		// A form that created an article already (a double click, a resubmission)
+		// creates none: checked in the write's transaction, and guarded by the key's
+		// table, so that of two at once exactly one creates.
+		if a.CreateKey != "" {
+			err := tx.QueryRowContext(ctx, `SELECT article_id FROM article_create_keys WHERE owner_id = ? AND create_key = ?`,
+				a.OwnerID, a.CreateKey).Scan(&before)
+			if err == nil {
+				return fmt.Errorf("article of form %q: %w", a.CreateKey, news.ErrAlreadyCreated)
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("read the form's article: %w", err)
+			}
+		}
 		if err := resolveRefs(ctx, tx, a, now, nil); err != nil {
 			return err
 		}
@@ -290,14 +304,40 @@ func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
 		if err := storeFeedID(ctx, tx, a); err != nil {
 			return err
 		}
+		if a.CreateKey != "" {
+			_, err := tx.ExecContext(ctx, `INSERT INTO article_create_keys (owner_id, create_key, article_id) VALUES (?, ?, ?)`,
+				a.OwnerID, a.CreateKey, a.ID)
+			if isUniqueViolation(err) {
+				return fmt.Errorf("article of form %q: %w", a.CreateKey, news.ErrAlreadyCreated)
+			}
+			if err != nil {
+				return fmt.Errorf("record the form's article: %w", err)
+			}
+		}
 		a.Version = 1 // the column's default
 		return finishArticleWrite(ctx, tx, a, now, addressKeys, true)
 	})
 	if err != nil {
 		restore()
-		a.Version = 0
+		a.ID, a.Version = 0, 0
+		if errors.Is(err, news.ErrAlreadyCreated) {
+			a.ID = before
+		}
 	}
 	return err
+}
+
+// ArticleCreatedFrom implements news.EditingStore.
+func (db *DB) ArticleCreatedFrom(ctx context.Context, ownerID int64, key string) (int64, error) {
+	var id int64
+	err := db.reads.QueryRowContext(ctx, `SELECT article_id FROM article_create_keys WHERE owner_id = ? AND create_key = ?`, ownerID, key).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("article of form %q: %w", key, news.ErrNotFound)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("article of form %q: %w", key, err)
+	}
+	return id, nil
 }
 
 // UpdateArticle implements news.Store.
