@@ -134,6 +134,9 @@ type editBody struct {
 	Others     []presenceNotice
 	PresenceMS int
 	StaleDraft bool // the offered autosave was made from an older version
+	// ImageChoice is the form's featured image: "" none, "current" the one it showed,
+	// a library item's ID, or "upload".
+	ImageChoice string
 	// CreateKey is the new-article form's one-time key: the form creates at most one
 	// story however often it is sent (news.Article.CreateKey).
 	CreateKey string
@@ -335,6 +338,9 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 	}
 	b := s.formBody(f, a)
 	b.Version, b.CreateKey = base, key
+	if r.MultipartForm != nil && len(r.MultipartForm.File["image_file"]) > 0 && r.MultipartForm.File["image_file"][0].Size > 0 {
+		b.ImageChoice = "upload"
+	}
 	refuse := func(status int, msg string) { s.renderEditor(w, r, u, a, b, status, msg) }
 
 	if wait, err := s.take(r, u, saveRate); err != nil {
@@ -555,7 +561,7 @@ func (s *Server) formBody(f url.Values, a *news.Article) *editBody {
 		Slug: strings.TrimSpace(f.Get("slug")), Published: strings.TrimSpace(f.Get("published")), SEO: strings.TrimSpace(f.Get("seo")),
 		Correction: strings.TrimSpace(f.Get("correction")), Zone: f.Get("published_zone"), Choice: f.Get("published_choice"),
 		ImageAlt: strings.TrimSpace(f.Get("image_alt")), ImageCaption: strings.TrimSpace(f.Get("image_caption")),
-		CommentsClosed: f.Get("comments_closed") == "1", Version: baseVersion(f.Get("version"))}
+		CommentsClosed: f.Get("comments_closed") == "1", Version: baseVersion(f.Get("version")), ImageChoice: f.Get("image_media")}
 	if a.FeaturedImage != nil {
 		b.Image = a.FeaturedImage.URL
 	}

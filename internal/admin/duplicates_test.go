@@ -117,3 +117,60 @@ func TestASaveOfNothingIsNoConflict(t *testing.T) {
 		t.Errorf("Ben's headline: %q", a.Title)
 	}
 }
+
+// The image and the comments switch are compared three ways like the texts: Ana closes
+// the comments and sets a featured image, Ben (from the form loaded before) changes the
+// headline. The conflict shows her changes, offers the merge, and the merge keeps both
+// hers and his; Ben reopening the comments from his old form is his change, merged too.
+func TestMergeKeepsTheOthersImageAndSwitch(t *testing.T) {
+	x := twoEditorsOpen(t)
+	csrf := x.ana.csrf()
+	if r := x.ana.multipartPost("/admin/media", map[string]string{"csrf": csrf, "alt": "The tram depot"}, "file", "depot.png", pngImage(800, 400)); r.status != 303 {
+		t.Fatalf("upload: %d", r.status)
+	}
+	items, _ := x.e.db.MediaLibrary(context.Background(), 10)
+	x.e.clock.Add(time.Minute)
+	x.anaForm["comments_closed"] = "1"
+	x.anaForm["image_media"] = fmt.Sprint(items[0].ID)
+	if _, r := x.ana.write(x.path, "save", x.anaForm); r.status != 303 {
+		t.Fatalf("Ana's save: %d\n%s", r.status, r.body)
+	}
+	x.benForm["title"] = "Tram line 4 back in service"
+	_, r := x.ben.write(x.path, "save", x.benForm)
+	if r.status != 409 {
+		t.Fatalf("Ben's save: %d", r.status)
+	}
+	conflict := r.body[strings.Index(r.body, `class="conflict"`):]
+	if !strings.Contains(conflict, "<h3>Comments</h3>") || !strings.Contains(conflict, "<h3>Featured image</h3>") ||
+		!strings.Contains(conflict, `value="merge"`) {
+		t.Fatalf("the conflict does not show Ana's image and switch, or offers no merge:\n%s", conflict)
+	}
+	if _, r := x.ben.write(x.path, "merge", conflictForm(t, r.body)); r.status != 303 {
+		t.Fatalf("merge: %d\n%s", r.status, r.body)
+	}
+	a := x.e.stored(x.e.article.ID)
+	if a.Title != "Tram line 4 back in service" || !a.CommentsClosed || a.FeaturedImage == nil || a.FeaturedImage.Alt != "The tram depot" {
+		t.Fatalf("after the merge: %q, comments closed %v, image %+v", a.Title, a.CommentsClosed, a.FeaturedImage)
+	}
+
+	// Ben, from the form before Ana's next save, reopens the comments; Ana changes the
+	// headline. Merged: her headline, his switch, the image kept.
+	ben, _ := x.ben.openEditor(x.e.article.ID)
+	ana, _ := x.ana.openEditor(x.e.article.ID)
+	ana["comments_closed"] = "1"
+	ana["title"] = "Tram line 4: service resumes"
+	x.e.clock.Add(time.Minute)
+	if _, r := x.ana.write(x.path, "save", ana); r.status != 303 {
+		t.Fatalf("Ana's second save: %d", r.status)
+	}
+	_, r = x.ben.write(x.path, "save", ben) // no comments_closed: he reopened them
+	if r.status != 409 {
+		t.Fatalf("Ben's second save: %d", r.status)
+	}
+	if _, r := x.ben.write(x.path, "merge", conflictForm(t, r.body)); r.status != 303 {
+		t.Fatalf("second merge: %d\n%s", r.status, r.body)
+	}
+	if a := x.e.stored(x.e.article.ID); a.Title != "Tram line 4: service resumes" || a.CommentsClosed || a.FeaturedImage == nil {
+		t.Errorf("after the second merge: %q, comments closed %v, image %+v", a.Title, a.CommentsClosed, a.FeaturedImage)
+	}
+}

@@ -117,6 +117,11 @@ type Revision struct {
 	// Version is the article's version this revision recorded (0 if recorded before
 	// articles had versions).
 	Version int64
+	// The featured image (its address, or none, and its words) and the comments switch
+	// as saved; HasSwitches is false for revisions recorded before they were kept.
+	ImageURL, ImageAlt, ImageCaption string
+	CommentsClosed                   bool
+	HasSwitches                      bool
 }
 
 // Image is a picture with the words that go with it.

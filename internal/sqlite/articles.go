@@ -496,14 +496,21 @@ func recordRevision(ctx context.Context, tx *sql.Tx, a *news.Article, now time.T
 	for _, t := range a.Tags {
 		tags = append(tags, t.Name)
 	}
+	img := news.Image{}
+	if a.FeaturedImage != nil {
+		img = *a.FeaturedImage
+	}
+	// The image and the comments switch are part of a version: a change of only them is
+	// a revision, so that the version an editor's form came from is always known.
 	values := []any{string(a.Status), a.Slug, a.Title, a.Standfirst, a.BodyMarkdown, a.CorrectionNote, a.SEODescription,
-		section, strings.Join(tags, "\x1f"), unix(a.PublishedAt)}
+		section, strings.Join(tags, "\x1f"), unix(a.PublishedAt), img.URL, img.Alt, img.Caption, a.CommentsClosed}
 	// A save that changes nothing the history shows is no new version: pressing Save
 	// twice, or a script saving in a loop, does not fill the disk.
 	var same int
 	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT * FROM revisions WHERE article_id = ? ORDER BY id DESC LIMIT 1)
 		WHERE status = ? AND slug = ? AND title = ? AND standfirst = ? AND body_markdown = ? AND correction_note = ?
-		AND seo_description = ? AND section = ? AND tags = ? AND published_at IS ?`, append([]any{a.ID}, values...)...).Scan(&same)
+		AND seo_description = ? AND section = ? AND tags = ? AND published_at IS ? AND image_url IS ? AND image_alt IS ?
+		AND image_caption IS ? AND comments_closed IS ?`, append([]any{a.ID}, values...)...).Scan(&same)
 	if err != nil {
 		return fmt.Errorf("compare with the last revision of article %d: %w", a.ID, err)
 	}
@@ -511,7 +518,8 @@ func recordRevision(ctx context.Context, tx *sql.Tx, a *news.Article, now time.T
 		return nil
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO revisions (article_id, user_id, created_at, status, slug, title, standfirst,
-		body_markdown, correction_note, seo_description, section, tags, published_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		body_markdown, correction_note, seo_description, section, tags, published_at, image_url, image_alt, image_caption,
+		comments_closed, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		append(append([]any{a.ID, nullID(a.EditedBy), now.Unix()}, values...), a.Version)...)
 	if err != nil {
 		return fmt.Errorf("record revision of article %d: %w", a.ID, err)

@@ -247,7 +247,7 @@ func testRevisionsSince(t *testing.T, s Engine) {
 	if err := s.UpdateArticle(ctx, a); err != nil { // version 2, by Ben
 		t.Fatal(err)
 	}
-	a.CommentsClosed = true // version 3: nothing the history shows
+	a.CommentsClosed = true // version 3: only the switch, still a version of its own
 	if err := s.UpdateArticle(ctx, a); err != nil {
 		t.Fatal(err)
 	}
@@ -259,16 +259,21 @@ func testRevisionsSince(t *testing.T, s Engine) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(since) != 2 || since[0].Version != 4 || since[0].UserID != ana.ID || since[1].Version != 2 || since[1].UserID != ben.ID {
+	if len(since) != 3 || since[0].Version != 4 || since[0].UserID != ana.ID || since[1].Version != 3 || since[2].Version != 2 || since[2].UserID != ben.ID {
 		t.Errorf("revisions since version 1: %+v", since)
 	}
-	if base == nil || base.Version != 1 || base.Markdown != "Body" {
+	if base == nil || base.Version != 1 || base.Markdown != "Body" || !base.HasSwitches || base.CommentsClosed {
 		t.Errorf("the revision at version 1: %+v", base)
 	}
-	// Version 3 recorded no revision: the state at 3 is the one at 2.
+	// Version 3 changed only the comments switch: its revision keeps it, so that a form
+	// loaded at 3 is compared with the switch as it was then.
 	since, base, _ = s.RevisionsSince(ctx, a.ID, 3, 10)
-	if len(since) != 1 || since[0].Version != 4 || base == nil || base.Version != 2 || base.Markdown != "Body, second" {
+	if len(since) != 1 || since[0].Version != 4 || base == nil || base.Version != 3 || !base.CommentsClosed || base.Markdown != "Body, second" {
 		t.Errorf("since version 3: %+v, base %+v", since, base)
+	}
+	// Version 2 (Ben's) is where the switch was still open.
+	if _, base, _ = s.RevisionsSince(ctx, a.ID, 2, 0); base == nil || base.Version != 2 || base.CommentsClosed {
+		t.Errorf("the revision at version 2: %+v", base)
 	}
 	if since, base, _ = s.RevisionsSince(ctx, a.ID, 4, 10); len(since) != 0 || base == nil || base.Version != 4 {
 		t.Errorf("since the current version: %+v, base %+v", since, base)
