@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"html"
@@ -133,6 +134,12 @@ type editBody struct {
 	Others     []presenceNotice
 	PresenceMS int
 	StaleDraft bool // the offered autosave was made from an older version
+	// ImageChoice is the form's featured image: "" none, "current" the one it showed,
+	// a library item's ID, or "upload".
+	ImageChoice string
+	// CreateKey is the new-article form's one-time key: the form creates at most one
+	// story however often it is sent (news.Article.CreateKey).
+	CreateKey string
 }
 
 // editBodyOf fills the form from an article.
@@ -232,7 +239,19 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, u *news.Us
 func (s *Server) newArticle(w http.ResponseWriter, r *http.Request, u *news.User) {
 	a := &news.Article{Status: news.StatusDraft, OwnerID: u.ID}
 	b := s.editBodyOf(a)
+	b.CreateKey = rand.Text() // a kept or autosaved form given back brings its own
 	s.renderEditor(w, r, u, a, b, http.StatusOK, s.recoverForm(r, u, a, b))
+}
+
+// createKey is the new-article form's key as sent: rand.Text's alphabet and length
+// (and a little room), anything else none.
+func createKey(v string) string {
+	if len(v) < 16 || len(v) > 64 || strings.IndexFunc(v, func(c rune) bool {
+		return !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9')
+	}) >= 0 {
+		return ""
+	}
+	return v
 }
 
 func (s *Server) editArticle(w http.ResponseWriter, r *http.Request, u *news.User) {
@@ -271,16 +290,43 @@ func (s *Server) loadEditable(w http.ResponseWriter, r *http.Request, u *news.Us
 // saveArticle takes the editor's form for a new article (no id in the address) or an
 // existing one, applies the button pressed, and checks every step against the role.
 func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.User) {
+	s.saveForm(w, r, u, false)
+}
+
+// saveForm is saveArticle; again says that a new article's form is sent in once more
+// because the article it creates was created meanwhile by the same form.
+func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, again bool) {
 	ctx, now := r.Context(), s.cfg.Now()
 	a := &news.Article{Status: news.StatusDraft, OwnerID: u.ID}
+	f := r.PostForm
+	key := ""
 	if r.PathValue("id") != "" {
 		var ok bool
 		if a, ok = s.loadEditable(w, r, u); !ok {
 			return
 		}
+	} else if key = createKey(f.Get("create_key")); key != "" {
+		// A new-article form that created its story already (a double click, the back
+		// button and Save again, a retried request) saves into that story, based on
+		// the version it created (1): applied if nobody saved the story since, a
+		// conflict otherwise, and never a second story.
+		if id, err := s.store.ArticleCreatedFrom(ctx, u.ID, key); err == nil {
+			if a, err = s.store.Article(ctx, id); err != nil || !u.CanEdit(a) {
+				s.fail(w, r, u, http.StatusForbidden, "Not allowed", "This form's article can no longer be changed by you, so nothing was saved.")
+				return
+			}
+			f.Set("version", "1")
+			// "Now" was the time the form created the story at: sent again, it keeps it.
+			if strings.TrimSpace(f.Get("published")) == "" && !a.PublishedAt.IsZero() {
+				f.Set("published", a.PublishedAt.In(s.formZone(f.Get("published_zone"))).Format(localLayout))
+				f.Set("published_at", a.PublishedAt.UTC().Format(time.RFC3339))
+			}
+		} else if !errors.Is(err, news.ErrNotFound) {
+			s.log.Error("find the article of a new-article form", "user", u.ID, "err", err)
+		}
 	}
 	addressBefore := s.publicPath(a, now)
-	f := r.PostForm
+	stored := *a // as it is now: a save that changes nothing of it writes nothing
 	// The version the form was loaded from, and the editor's choice when it answers a
 	// conflict (which may merge into the form's fields before they are read).
 	action, base := f.Get("action"), int64(0)
@@ -291,7 +337,10 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 		}
 	}
 	b := s.formBody(f, a)
-	b.Version = base
+	b.Version, b.CreateKey = base, key
+	if r.MultipartForm != nil && len(r.MultipartForm.File["image_file"]) > 0 && r.MultipartForm.File["image_file"][0].Size > 0 {
+		b.ImageChoice = "upload"
+	}
 	refuse := func(status int, msg string) { s.renderEditor(w, r, u, a, b, status, msg) }
 
 	if wait, err := s.take(r, u, saveRate); err != nil {
@@ -417,10 +466,17 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 	}
 	a.PublishedAt = published.Truncate(time.Second)
 	a.Status, a.EditedBy = target, u.ID
+	if a.ID == 0 {
+		a.CreateKey = key
+	}
 	// A slug made from the headline is numbered until it is free, as in WordPress; a
 	// slug typed by hand is the writer's choice, and a clash is theirs to settle.
 	auto, slugBase := f.Get("slug") == "", a.Slug
-	for n := 2; ; n++ {
+	// A save that changes nothing (Save pressed twice, a double click, a form sent
+	// again) writes nothing: the version stays, so that a colleague's form loaded
+	// before it is not made a conflict by a save that changed nothing.
+	unchanged := a.ID != 0 && sameArticle(&stored, a)
+	for n := 2; !unchanged; n++ {
 		if a.ID == 0 {
 			err = s.store.CreateArticle(ctx, a)
 		} else {
@@ -433,6 +489,10 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 	}
 	if err != nil {
 		switch {
+		case errors.Is(err, news.ErrAlreadyCreated) && !again:
+			// The same form created the story between the look-up above and this
+			// write (two clicks at once): save into it as the look-up would have.
+			s.saveForm(w, r, u, true)
 		case errors.Is(err, news.ErrStale):
 			cur, rerr := s.store.Article(ctx, a.ID)
 			if rerr != nil {
@@ -475,6 +535,25 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 	http.Redirect(w, r, fmt.Sprintf("/admin/articles/%d?done=%s", a.ID, url.QueryEscape(done)), http.StatusSeeOther)
 }
 
+// sameArticle reports whether writing y over x would change nothing that is stored
+// of an article from the editor's form.
+func sameArticle(x, y *news.Article) bool {
+	if x.Title != y.Title || x.Standfirst != y.Standfirst || x.BodyMarkdown != y.BodyMarkdown || x.BodyHTML != y.BodyHTML ||
+		x.CorrectionNote != y.CorrectionNote || x.SEODescription != y.SEODescription || x.Slug != y.Slug || x.Status != y.Status ||
+		x.CommentsClosed != y.CommentsClosed || !x.PublishedAt.Equal(y.PublishedAt) || !x.UpdatedAt.Equal(y.UpdatedAt) ||
+		(x.Section == nil) != (y.Section == nil) || (x.Section != nil && x.Section.Name != y.Section.Name) ||
+		(x.FeaturedImage == nil) != (y.FeaturedImage == nil) || (x.FeaturedImage != nil && *x.FeaturedImage != *y.FeaturedImage) ||
+		len(x.Tags) != len(y.Tags) {
+		return false
+	}
+	for i := range x.Tags {
+		if x.Tags[i].Name != y.Tags[i].Name {
+			return false
+		}
+	}
+	return true
+}
+
 // formBody reads the editor's form into its fields, for article a.
 func (s *Server) formBody(f url.Values, a *news.Article) *editBody {
 	b := &editBody{ID: a.ID, Status: a.Status, Title: strings.TrimSpace(f.Get("title")), Standfirst: strings.TrimSpace(f.Get("standfirst")),
@@ -482,7 +561,7 @@ func (s *Server) formBody(f url.Values, a *news.Article) *editBody {
 		Slug: strings.TrimSpace(f.Get("slug")), Published: strings.TrimSpace(f.Get("published")), SEO: strings.TrimSpace(f.Get("seo")),
 		Correction: strings.TrimSpace(f.Get("correction")), Zone: f.Get("published_zone"), Choice: f.Get("published_choice"),
 		ImageAlt: strings.TrimSpace(f.Get("image_alt")), ImageCaption: strings.TrimSpace(f.Get("image_caption")),
-		CommentsClosed: f.Get("comments_closed") == "1", Version: baseVersion(f.Get("version"))}
+		CommentsClosed: f.Get("comments_closed") == "1", Version: baseVersion(f.Get("version")), ImageChoice: f.Get("image_media")}
 	if a.FeaturedImage != nil {
 		b.Image = a.FeaturedImage.URL
 	}

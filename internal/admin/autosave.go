@@ -22,7 +22,7 @@ import (
 // editorFields are the editor form's fields that a kept form holds, with the version
 // the form was loaded from: a kept form given back and saved is checked against it.
 var editorFields = []string{"title", "standfirst", "body", "section", "tags", "slug", "published", "seo", "correction",
-	"image_media", "image_alt", "image_caption", "comments_closed", "published_zone", "published_choice", "version"}
+	"image_media", "image_alt", "image_caption", "comments_closed", "published_zone", "published_choice", "version", "create_key"}
 
 // Caps on kept forms: the text of a form's fields (the size of the editor's urlencoded
 // form), and how many forms of each kind one user has kept (the oldest go first).
@@ -103,6 +103,11 @@ func fillFromForm(b *editBody, data string) {
 	// from before versions, which a save then shows as a conflict rather than writing
 	// blindly over what was saved since).
 	b.Version = baseVersion(f.Get("version"))
+	// A new article's form given back keeps its key: saved, it still creates one story
+	// (or saves into the one it created).
+	if key := createKey(f.Get("create_key")); key != "" {
+		b.CreateKey = key
+	}
 }
 
 func autosaveKey(u *news.User, articleID int64) string {

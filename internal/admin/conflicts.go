@@ -204,17 +204,77 @@ func (s *Server) conflictOf(ctx context.Context, cur *news.Article, b *editBody,
 			cv.Fields = append(cv.Fields, conflictField{Label: f.Label, Diff: fieldDiff(was[f.Name], theirs[f.Name]), Mine: both})
 		}
 	}
-	// The image's words and the comments switch have no earlier version to compare
-	// with: a difference from the current one is a change of both.
-	cur2 := s.editBodyOf(cur)
-	for _, f := range []struct{ label, mine, theirs string }{{"image description", b.ImageAlt, cur2.ImageAlt},
-		{"image caption", b.ImageCaption, cur2.ImageCaption}, {"comments switch", strconv.FormatBool(b.CommentsClosed), strconv.FormatBool(cur2.CommentsClosed)}} {
-		if f.mine != f.theirs {
-			cv.Conflicting = append(cv.Conflicting, f.label)
+	// The featured image and the comments switch, as the revisions keep them: compared
+	// three ways like the texts, so that a change of only one side is shown and merged
+	// rather than undone. A version recorded before revisions kept them has nothing to
+	// compare with: a difference from the current one is a change of both.
+	theirsSw := switchValues(cur.FeaturedImage, cur.CommentsClosed)
+	if !baseRev.HasSwitches {
+		mineSw := b.switchValues(theirsSw)
+		for _, f := range switchFields {
+			if mineSw[f.Name] != theirsSw[f.Name] {
+				cv.Conflicting = append(cv.Conflicting, strings.ToLower(f.Label))
+			}
+		}
+	} else {
+		var img *news.Image
+		if baseRev.ImageURL != "" {
+			img = &news.Image{URL: baseRev.ImageURL, Alt: baseRev.ImageAlt, Caption: baseRev.ImageCaption}
+		}
+		wasSw := switchValues(img, baseRev.CommentsClosed)
+		mineSw := b.switchValues(wasSw)
+		for _, f := range switchFields {
+			changed, mineChanged := theirsSw[f.Name] != wasSw[f.Name], mineSw[f.Name] != wasSw[f.Name]
+			both := changed && mineChanged && mineSw[f.Name] != theirsSw[f.Name]
+			if both {
+				cv.Conflicting = append(cv.Conflicting, strings.ToLower(f.Label))
+			}
+			if changed {
+				cv.Fields = append(cv.Fields, conflictField{Label: f.Label, Diff: fieldDiff(wasSw[f.Name], theirsSw[f.Name]), Mine: both})
+			}
 		}
 	}
 	cv.CanMerge = len(cv.Conflicting) == 0
 	return cv
+}
+
+// switchFields are the featured image's fields and the comments switch, which the
+// conflict compares beside the texts.
+var switchFields = []struct{ Name, Label string }{
+	{"image", "Featured image"}, {"image_alt", "Image description"}, {"image_caption", "Image caption"}, {"comments", "Comments"},
+}
+
+// switchValues are an article's image and comments switch as the conflict shows them.
+func switchValues(img *news.Image, closed bool) fieldValues {
+	v := fieldValues{"comments": "open"}
+	if closed {
+		v["comments"] = "closed"
+	}
+	if img != nil {
+		v["image"], v["image_alt"], v["image_caption"] = img.URL, img.Alt, img.Caption
+	}
+	return v
+}
+
+// switchValues is what the form says of the image and the comments switch; shown holds
+// them as the form showed them ("the current image" is that one).
+func (b *editBody) switchValues(shown fieldValues) fieldValues {
+	v := fieldValues{"comments": "open", "image_alt": b.ImageAlt, "image_caption": b.ImageCaption}
+	if b.CommentsClosed {
+		v["comments"] = "closed"
+	}
+	switch b.ImageChoice {
+	case "":
+		v["image"], v["image_alt"], v["image_caption"] = "", "", ""
+	case "current":
+		v["image"] = shown["image"]
+		if v["image"] == "" {
+			v["image_alt"], v["image_caption"] = "", ""
+		}
+	default: // another picture from the library, or an upload
+		v["image"] = "a new image (" + b.ImageChoice + ")"
+	}
+	return v
 }
 
 // renderConflict answers a save based on an old version: 409, the editor with the
@@ -279,6 +339,33 @@ func (s *Server) resolveConflict(w http.ResponseWriter, r *http.Request, u *news
 	for name, value := range current2 {
 		if mine[name] == was[name] {
 			f.Set(name, value)
+		}
+	}
+	// The image and the switch the editor left as they were take the current ones.
+	if baseRev.HasSwitches {
+		var img *news.Image
+		if baseRev.ImageURL != "" {
+			img = &news.Image{URL: baseRev.ImageURL, Alt: baseRev.ImageAlt, Caption: baseRev.ImageCaption}
+		}
+		wasSw := switchValues(img, baseRev.CommentsClosed)
+		mineSw := b.switchValues(wasSw)
+		if mineSw["image"] == wasSw["image"] {
+			f.Set("image_media", "")
+			if a.FeaturedImage != nil {
+				f.Set("image_media", "current")
+			}
+		}
+		if mineSw["image_alt"] == wasSw["image_alt"] {
+			f.Set("image_alt", theirs.ImageAlt)
+		}
+		if mineSw["image_caption"] == wasSw["image_caption"] {
+			f.Set("image_caption", theirs.ImageCaption)
+		}
+		if mineSw["comments"] == wasSw["comments"] {
+			f.Del("comments_closed")
+			if a.CommentsClosed {
+				f.Set("comments_closed", "1")
+			}
 		}
 	}
 	return action, a.Version, false

@@ -18,6 +18,12 @@ import (
 // not the one the write was based on: someone else saved it in between.
 var ErrStale = errors.New("changed since it was read")
 
+// ErrAlreadyCreated is what CreateArticle returns (wrapped) when its owner already
+// created an article from the same form (the same Article.CreateKey): nothing is
+// created, and the article's ID is set to the one created before, so that the caller
+// can save the form into it instead (based on version 1, as the form was).
+var ErrAlreadyCreated = errors.New("already created from this form")
+
 // AnyVersion, as the Version of an article given to UpdateArticle, writes over whatever
 // version is stored. Only a caller that has no version to be based on and must win may
 // use it (a command that repairs data); the newsroom's forms, the scheduler and imports
@@ -55,4 +61,7 @@ type EditingStore interface {
 	// was at `version` (the newest one recorded at or before it), or nil when that one
 	// is no longer kept (or was recorded before versions were).
 	RevisionsSince(ctx context.Context, articleID, version int64, limit int) (since []*Revision, base *Revision, err error)
+	// ArticleCreatedFrom returns the ID of the article that owner created from the form
+	// with the key (Article.CreateKey), or ErrNotFound.
+	ArticleCreatedFrom(ctx context.Context, ownerID int64, key string) (int64, error)
 }

@@ -88,6 +88,11 @@ type Article struct {
 	// of it). Given to UpdateArticle it is the version the write is based on: another
 	// stored version is ErrStale (see AnyVersion); on success it is the new version.
 	Version int64
+	// CreateKey is the one-time key of the form a new article was typed in (the admin's
+	// new-article form carries one): CreateArticle creates at most one article per owner
+	// and key, so a double click or a resubmitted form never makes two stories (see
+	// ErrAlreadyCreated). Only CreateArticle reads it; stores do not return it.
+	CreateKey string
 }
 
 // MaxRevisions is how many versions of an article are kept: the newest. (WordPress keeps
@@ -114,6 +119,11 @@ type Revision struct {
 	// Version is the article's version this revision recorded (0 if recorded before
 	// articles had versions).
 	Version int64
+	// The featured image (its address, or none, and its words) and the comments switch
+	// as saved; HasSwitches is false for revisions recorded before they were kept.
+	ImageURL, ImageAlt, ImageCaption string
+	CommentsClosed                   bool
+	HasSwitches                      bool
 }
 
 // Image is a picture with the words that go with it.

@@ -268,7 +268,21 @@ func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
 	if a.CreatedAt.IsZero() {
 		a.CreatedAt = now.UTC().Truncate(time.Second)
 	}
+	var before int64 // the article created before from the same form
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		// A form that created an article already (a double click, a resubmission)
+		// creates none: checked in the write's transaction, and guarded by the key's
+		// table, so that of two at once exactly one creates.
+		if a.CreateKey != "" {
+			err := tx.QueryRowContext(ctx, `SELECT article_id FROM article_create_keys WHERE owner_id = ? AND create_key = ?`,
+				a.OwnerID, a.CreateKey).Scan(&before)
+			if err == nil {
+				return fmt.Errorf("article of form %q: %w", a.CreateKey, news.ErrAlreadyCreated)
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("read the form's article: %w", err)
+			}
+		}
 		if err := resolveRefs(ctx, tx, a, now, nil); err != nil {
 			return err
 		}
@@ -290,14 +304,40 @@ func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
 		if err := storeFeedID(ctx, tx, a); err != nil {
 			return err
 		}
+		if a.CreateKey != "" {
+			_, err := tx.ExecContext(ctx, `INSERT INTO article_create_keys (owner_id, create_key, article_id) VALUES (?, ?, ?)`,
+				a.OwnerID, a.CreateKey, a.ID)
+			if isUniqueViolation(err) {
+				return fmt.Errorf("article of form %q: %w", a.CreateKey, news.ErrAlreadyCreated)
+			}
+			if err != nil {
+				return fmt.Errorf("record the form's article: %w", err)
+			}
+		}
 		a.Version = 1 // the column's default
 		return finishArticleWrite(ctx, tx, a, now, addressKeys, true)
 	})
 	if err != nil {
 		restore()
-		a.Version = 0
+		a.ID, a.Version = 0, 0
+		if errors.Is(err, news.ErrAlreadyCreated) {
+			a.ID = before
+		}
 	}
 	return err
+}
+
+// ArticleCreatedFrom implements news.EditingStore.
+func (db *DB) ArticleCreatedFrom(ctx context.Context, ownerID int64, key string) (int64, error) {
+	var id int64
+	err := db.reads.QueryRowContext(ctx, `SELECT article_id FROM article_create_keys WHERE owner_id = ? AND create_key = ?`, ownerID, key).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("article of form %q: %w", key, news.ErrNotFound)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("article of form %q: %w", key, err)
+	}
+	return id, nil
 }
 
 // UpdateArticle implements news.Store.
@@ -456,14 +496,21 @@ func recordRevision(ctx context.Context, tx *sql.Tx, a *news.Article, now time.T
 	for _, t := range a.Tags {
 		tags = append(tags, t.Name)
 	}
+	img := news.Image{}
+	if a.FeaturedImage != nil {
+		img = *a.FeaturedImage
+	}
+	// The image and the comments switch are part of a version: a change of only them is
+	// a revision, so that the version an editor's form came from is always known.
 	values := []any{string(a.Status), a.Slug, a.Title, a.Standfirst, a.BodyMarkdown, a.CorrectionNote, a.SEODescription,
-		section, strings.Join(tags, "\x1f"), unix(a.PublishedAt)}
+		section, strings.Join(tags, "\x1f"), unix(a.PublishedAt), img.URL, img.Alt, img.Caption, a.CommentsClosed}
 	// A save that changes nothing the history shows is no new version: pressing Save
 	// twice, or a script saving in a loop, does not fill the disk.
 	var same int
 	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT * FROM revisions WHERE article_id = ? ORDER BY id DESC LIMIT 1)
 		WHERE status = ? AND slug = ? AND title = ? AND standfirst = ? AND body_markdown = ? AND correction_note = ?
-		AND seo_description = ? AND section = ? AND tags = ? AND published_at IS ?`, append([]any{a.ID}, values...)...).Scan(&same)
+		AND seo_description = ? AND section = ? AND tags = ? AND published_at IS ? AND image_url IS ? AND image_alt IS ?
+		AND image_caption IS ? AND comments_closed IS ?`, append([]any{a.ID}, values...)...).Scan(&same)
 	if err != nil {
 		return fmt.Errorf("compare with the last revision of article %d: %w", a.ID, err)
 	}
@@ -471,7 +518,8 @@ func recordRevision(ctx context.Context, tx *sql.Tx, a *news.Article, now time.T
 		return nil
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO revisions (article_id, user_id, created_at, status, slug, title, standfirst,
-		body_markdown, correction_note, seo_description, section, tags, published_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		body_markdown, correction_note, seo_description, section, tags, published_at, image_url, image_alt, image_caption,
+		comments_closed, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		append(append([]any{a.ID, nullID(a.EditedBy), now.Unix()}, values...), a.Version)...)
 	if err != nil {
 		return fmt.Errorf("record revision of article %d: %w", a.ID, err)

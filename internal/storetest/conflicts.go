@@ -7,6 +7,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -21,6 +22,66 @@ func testConflicts(t *testing.T, s Engine) {
 	t.Run("RevisionsSince", func(t *testing.T) { testRevisionsSince(t, s) })
 	t.Run("Presence", func(t *testing.T) { testPresence(t, s) })
 	t.Run("ImportedArticlesHaveAVersion", func(t *testing.T) { testImportedVersion(t, s) })
+	t.Run("OneArticlePerForm", func(t *testing.T) { testOneArticlePerForm(t, s) })
+}
+
+// A new-article form sent twice (a double click, the back button and Save again) creates
+// one article: the second CreateArticle, even at the same time as the first, creates
+// nothing and names the first's article. The key is the owner's: another writer's form
+// with the same key creates their own.
+func testOneArticlePerForm(t *testing.T, s Engine) {
+	ctx := context.Background()
+	ana, ben := &news.User{Email: "ana.form@example.org", Name: "Ana", Role: news.RoleAuthor, PasswordHash: "x"},
+		&news.User{Email: "ben.form@example.org", Name: "Ben", Role: news.RoleAuthor, PasswordHash: "x"}
+	for _, u := range []*news.User{ana, ben} {
+		if err := s.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const n = 8
+	arts, errs := make([]*news.Article, n), make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		arts[i] = article(120, "")
+		arts[i].Slug = fmt.Sprintf("fire-%d", i) // as a form's slug numbered after a clash
+		arts[i].OwnerID, arts[i].CreateKey = ana.ID, "k3y-of-one-form"
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = s.CreateArticle(ctx, arts[i]) }()
+	}
+	wg.Wait()
+	var created int64
+	for i, err := range errs {
+		if err == nil {
+			if created != 0 {
+				t.Fatalf("two articles from one form: %d and %d", created, arts[i].ID)
+			}
+			created = arts[i].ID
+		}
+	}
+	if created == 0 {
+		t.Fatalf("no article created: %v", errs)
+	}
+	for i, err := range errs {
+		if err != nil && (!errors.Is(err, news.ErrAlreadyCreated) || arts[i].ID != created || arts[i].Version != 0) {
+			t.Errorf("the form sent again: %v, ID %d (want %d), version %d", err, arts[i].ID, created, arts[i].Version)
+		}
+	}
+	if id, err := s.ArticleCreatedFrom(ctx, ana.ID, "k3y-of-one-form"); err != nil || id != created {
+		t.Errorf("ArticleCreatedFrom: %d, %v; want %d", id, err, created)
+	}
+	if _, err := s.ArticleCreatedFrom(ctx, ben.ID, "k3y-of-one-form"); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("another owner's key: %v, want ErrNotFound", err)
+	}
+	other := article(121, "")
+	other.OwnerID, other.CreateKey = ben.ID, "k3y-of-one-form"
+	if err := s.CreateArticle(ctx, other); err != nil || other.ID == created {
+		t.Errorf("another owner's form with the same key: %v", err)
+	}
+	plain := article(122, "")
+	plain.OwnerID = ana.ID
+	if err := s.CreateArticle(ctx, plain); err != nil {
+		t.Errorf("an article without a form key: %v", err)
+	}
 }
 
 // An imported article is at version 1, and the article given to Import says so, so
@@ -186,7 +247,7 @@ func testRevisionsSince(t *testing.T, s Engine) {
 	if err := s.UpdateArticle(ctx, a); err != nil { // version 2, by Ben
 		t.Fatal(err)
 	}
-	a.CommentsClosed = true // version 3: nothing the history shows
+	a.CommentsClosed = true // version 3: only the switch, still a version of its own
 	if err := s.UpdateArticle(ctx, a); err != nil {
 		t.Fatal(err)
 	}
@@ -198,16 +259,21 @@ func testRevisionsSince(t *testing.T, s Engine) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(since) != 2 || since[0].Version != 4 || since[0].UserID != ana.ID || since[1].Version != 2 || since[1].UserID != ben.ID {
+	if len(since) != 3 || since[0].Version != 4 || since[0].UserID != ana.ID || since[1].Version != 3 || since[2].Version != 2 || since[2].UserID != ben.ID {
 		t.Errorf("revisions since version 1: %+v", since)
 	}
-	if base == nil || base.Version != 1 || base.Markdown != "Body" {
+	if base == nil || base.Version != 1 || base.Markdown != "Body" || !base.HasSwitches || base.CommentsClosed {
 		t.Errorf("the revision at version 1: %+v", base)
 	}
-	// Version 3 recorded no revision: the state at 3 is the one at 2.
+	// Version 3 changed only the comments switch: its revision keeps it, so that a form
+	// loaded at 3 is compared with the switch as it was then.
 	since, base, _ = s.RevisionsSince(ctx, a.ID, 3, 10)
-	if len(since) != 1 || since[0].Version != 4 || base == nil || base.Version != 2 || base.Markdown != "Body, second" {
+	if len(since) != 1 || since[0].Version != 4 || base == nil || base.Version != 3 || !base.CommentsClosed || base.Markdown != "Body, second" {
 		t.Errorf("since version 3: %+v, base %+v", since, base)
+	}
+	// Version 2 (Ben's) is where the switch was still open.
+	if _, base, _ = s.RevisionsSince(ctx, a.ID, 2, 0); base == nil || base.Version != 2 || base.CommentsClosed {
+		t.Errorf("the revision at version 2: %+v", base)
 	}
 	if since, base, _ = s.RevisionsSince(ctx, a.ID, 4, 10); len(since) != 0 || base == nil || base.Version != 4 {
 		t.Errorf("since the current version: %+v, base %+v", since, base)
