@@ -63,7 +63,10 @@ func TestServersStartingAtOnceShareOneSecretAndFeedIDBase(t *testing.T) {
 		}
 		doneA, doneB := make(chan result, 1), make(chan result, 1)
 		// Node A on one side of midnight at one address, node B on the other at another.
-		go func() { v, err := step.run(a, "https://news.example.org", midnight.Add(-time.Second)); doneA <- result{v, err} }()
+		go func() {
+			v, err := step.run(a, "https://news.example.org", midnight.Add(-time.Second))
+			doneA <- result{v, err}
+		}()
 		go func() { v, err := step.run(b, "https://www.news.example.org", midnight); doneB <- result{v, err} }()
 		<-a.read
 		<-b.read // both have found nothing stored
