@@ -319,15 +319,17 @@ type PrivacyStore interface {
 	// one at a time, all read in one transaction. An error of head or each ends it with
 	// that error.
 	StreamPersonalData(ctx context.Context, email string, head func(*PersonalData) error, each func(*PersonalComment) error) error
-	// ErasePersonalData erases, in one transaction, the address's comments (a comment
-	// replies hang from stays as a placeholder: no author, email, website, text, IP hash
+	// ErasePersonalData erases, in transactions of a bounded number of comments each (so
+	// that other writers, on every server, get in between), the address's comments (a
+	// comment replies hang from stays as a placeholder: no author, email, website, text, IP hash
 	// or user agent; one imported stays as a bare row, hidden, so that importing the same
 	// file again does not bring it back) and every other trace of the address: blocks,
 	// rate-limit entries of it and of its comments' IP hashes (when no other comment has
-	// them). Placeholders nothing hangs from any more are deleted. It records a Change
-	// naming every article whose page changed. A second call finds nothing. A newsroom
-	// account or byline with the address is left (managed elsewhere). An empty address
-	// is ErrInvalid.
+	// them). Placeholders nothing hangs from any more are deleted. Each transaction
+	// records a Change naming the articles whose pages it changed. A failure part way
+	// leaves what was erased erased, and a second call erases the rest; after a
+	// success, a second call finds nothing. A newsroom account or byline with the
+	// address is left (managed elsewhere). An empty address is ErrInvalid.
 	ErasePersonalData(ctx context.Context, email string) (*Erasure, error)
 	// PurgeComments does one bounded step of the retention, in one transaction: at most
 	// limit trash or spam comments that entered their status before emptyBefore are

@@ -314,6 +314,17 @@ func accountOf(ctx context.Context, q queryer, target string) (*news.PersonalAcc
 	return acc, srows.Err()
 }
 
+// eraseBatch is how many comments one transaction of an erasure erases, a fraction of
+// a second of the single writer: 100,000 comments in one transaction held it for 17 s,
+// past the 10 s another server's write waits before it fails. Between two batches the
+// erasure pauses for eraseYield, longest sleep of SQLite's busy handler, so that another
+// process waiting to write finds the database free (this process's own writers are
+// handed the connection as soon as a batch ends).
+const (
+	eraseBatch = 2000
+	eraseYield = 100 * time.Millisecond
+)
+
 // ErasePersonalData implements news.PrivacyStore.
 func (db *DB) ErasePersonalData(ctx context.Context, email string) (*news.Erasure, error) {
 	target := news.NormalEmail(email)
@@ -321,83 +332,122 @@ func (db *DB) ErasePersonalData(ctx context.Context, email string) (*news.Erasur
 		return nil, fmt.Errorf("erase personal data: no email address: %w", news.ErrInvalid)
 	}
 	e := &news.Erasure{}
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		var ids []int64
-		hashes := map[string]bool{}
-		err := func() error {
-			rows, err := tx.QueryContext(ctx, `SELECT id, ip_hash FROM comments WHERE email_key = ? AND removed = 0`, target)
-			if err != nil {
-				return err
+	hashes := map[string]bool{}
+	articles := map[int64]bool{}
+	var kept []int64 // comments left as placeholders (a later batch may prune some)
+	for more, first := true, true; more; first = false {
+		if !first {
+			select {
+			case <-ctx.Done():
+				return nil, fmt.Errorf("erase personal data: %w (%d comments erased; erase again for the rest)", context.Cause(ctx), e.Comments)
+			case <-time.After(eraseYield):
 			}
-			defer rows.Close()
-			for rows.Next() {
-				var id int64
-				var h string
-				if err := rows.Scan(&id, &h); err != nil {
+		}
+		err := db.inTx(ctx, func(tx *sql.Tx) error {
+			// Newest first: a reply goes before (or with) the comment it answers, so
+			// that no placeholder is made for a reply the erasure takes next.
+			var ids []int64
+			err := func() error {
+				rows, err := tx.QueryContext(ctx, `SELECT id, ip_hash FROM comments WHERE email_key = ? AND removed = 0 ORDER BY id DESC LIMIT ?`, target, eraseBatch)
+				if err != nil {
 					return err
 				}
-				ids = append(ids, id)
-				if h != "" {
-					hashes[h] = true
+				defer rows.Close()
+				for rows.Next() {
+					var id int64
+					var h string
+					if err := rows.Scan(&id, &h); err != nil {
+						return err
+					}
+					ids = append(ids, id)
+					if h != "" {
+						hashes[h] = true
+					}
 				}
+				return rows.Err()
+			}()
+			if err != nil {
+				return fmt.Errorf("erase personal data: comments: %w", err)
 			}
-			return rows.Err()
-		}()
-		if err != nil {
-			return fmt.Errorf("erase personal data: comments: %w", err)
-		}
-		er, err := eraseComments(ctx, tx, ids)
-		if err != nil {
-			return fmt.Errorf("erase personal data: %w", err)
-		}
-		e.Comments, e.Placeholders, e.Articles = len(ids), er.placeholders, er.articles
-
-		// An IP hash another commenter's comment still has is theirs as much: its block
-		// and limits stay.
-		for h := range hashes {
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM comments WHERE ip_hash = ? LIMIT 1)`, h).Scan(&n); err != nil {
+			er, err := eraseComments(ctx, tx, ids)
+			if err != nil {
 				return fmt.Errorf("erase personal data: %w", err)
 			}
-			if n > 0 {
-				delete(hashes, h)
+			e.Comments += len(ids)
+			kept = append(kept, er.kept...)
+			for _, id := range er.articles {
+				articles[id] = true
 			}
-		}
-		blocks, err := db.blocksOf(ctx, tx, target, hashes)
+			if more = len(ids) == eraseBatch; more {
+				return recordChange(ctx, tx, db.Now(), articleKeys(er.articles)...)
+			}
+			return eraseTraces(ctx, db, tx, target, hashes, kept, e, er.articles)
+		})
 		if err != nil {
-			return err
+			// What earlier batches erased stays erased; a second call erases the rest.
+			return nil, err
 		}
-		for _, b := range blocks {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM blocks WHERE kind = ? AND value = ?`, b.Kind, b.Value); err != nil {
-				return fmt.Errorf("erase personal data: blocks: %w", err)
-			}
-			e.Blocks++
-		}
-		for h := range hashes {
-			res, err := tx.ExecContext(ctx, `DELETE FROM buckets WHERE key = ?`, limitKey(news.CommentAddressLimitKey(h)))
-			if err != nil {
-				return fmt.Errorf("erase personal data: limits: %w", err)
-			}
-			n, _ := res.RowsAffected()
-			e.LimitEntries += int(n)
-		}
-		// A newsroom account's failed sign-ins protect it: they stay (and expire).
-		if acc, err := accountOf(ctx, tx, target); err != nil {
-			return err
-		} else if secret := siteSecret(ctx, tx); acc == nil && secret != nil {
-			res, err := tx.ExecContext(ctx, `DELETE FROM attempts WHERE key = ?`, limitKey(news.SignInLimitKey(secret, target)))
-			if err != nil {
-				return fmt.Errorf("erase personal data: limits: %w", err)
-			}
-			n, _ := res.RowsAffected()
-			e.LimitEntries += int(n)
-		}
-		return recordChange(ctx, tx, db.Now(), articleKeys(e.Articles)...)
-	})
-	if err != nil {
-		return nil, err
 	}
+	for id := range articles {
+		e.Articles = append(e.Articles, id)
+	}
+	sort.Slice(e.Articles, func(i, j int) bool { return e.Articles[i] < e.Articles[j] })
 	return e, nil
+}
+
+// eraseTraces is the last transaction of an erasure, once the address has no comment
+// left: the placeholders that stayed are counted, and its blocks and rate-limit entries
+// (and those of its comments' IP hashes no one else's comment has) go.
+func eraseTraces(ctx context.Context, db *DB, tx *sql.Tx, target string, hashes map[string]bool, kept []int64, e *news.Erasure, articles []int64) error {
+	if err := inChunks(kept, func(marks string, args []any) error {
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE removed = 1 AND id IN (`+marks+`)`, args...).Scan(&n)
+		e.Placeholders += n
+		return err
+	}); err != nil {
+		return fmt.Errorf("erase personal data: placeholders: %w", err)
+	}
+	// An IP hash another commenter's comment still has is theirs as much: its block
+	// and limits stay.
+	for h := range hashes {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM comments WHERE ip_hash = ? LIMIT 1)`, h).Scan(&n); err != nil {
+			return fmt.Errorf("erase personal data: %w", err)
+		}
+		if n > 0 {
+			delete(hashes, h)
+		}
+	}
+	blocks, err := db.blocksOf(ctx, tx, target, hashes)
+	if err != nil {
+		return err
+	}
+	for _, b := range blocks {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM blocks WHERE kind = ? AND value = ?`, b.Kind, b.Value); err != nil {
+			return fmt.Errorf("erase personal data: blocks: %w", err)
+		}
+		e.Blocks++
+	}
+	for h := range hashes {
+		res, err := tx.ExecContext(ctx, `DELETE FROM buckets WHERE key = ?`, limitKey(news.CommentAddressLimitKey(h)))
+		if err != nil {
+			return fmt.Errorf("erase personal data: limits: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		e.LimitEntries += int(n)
+	}
+	// A newsroom account's failed sign-ins protect it: they stay (and expire).
+	if acc, err := accountOf(ctx, tx, target); err != nil {
+		return err
+	} else if secret := siteSecret(ctx, tx); acc == nil && secret != nil {
+		res, err := tx.ExecContext(ctx, `DELETE FROM attempts WHERE key = ?`, limitKey(news.SignInLimitKey(secret, target)))
+		if err != nil {
+			return fmt.Errorf("erase personal data: limits: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		e.LimitEntries += int(n)
+	}
+	return recordChange(ctx, tx, db.Now(), articleKeys(articles)...)
 }
 
 func articleKeys(ids []int64) []string {
@@ -412,6 +462,7 @@ func articleKeys(ids []int64) []string {
 // whose pages show a change (an approved comment went or became a placeholder).
 type erased struct {
 	placeholders int
+	kept         []int64 // the placeholders' IDs
 	articles     []int64
 }
 
@@ -495,6 +546,7 @@ func eraseComments(ctx context.Context, tx *sql.Tx, ids []int64) (erased, error)
 		case keep[id]:
 			_, err = tx.ExecContext(ctx, blankComment+` WHERE id = ?`, id)
 			out.placeholders++
+			out.kept = append(out.kept, id)
 		case r.imported:
 			_, err = tx.ExecContext(ctx, blankComment+`, status = 'trash', parent_id = NULL WHERE id = ?`, id)
 		default:
