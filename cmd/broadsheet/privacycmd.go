@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -82,12 +81,10 @@ func privacyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 // exportPersonalData writes the export, with the articles' addresses in the site's
-// time zone; a file is written whole or not at all, readable by its owner only.
+// time zone, as it is read (news.WritePersonalData: one comment in memory at a time); a
+// file is written whole or not at all, readable by its owner only. On standard output,
+// an error leaves the part written and the exit status says so.
 func exportPersonalData(ctx context.Context, db *sqlite.DB, email, baseURL, out string, stdout io.Writer) error {
-	p, err := db.PersonalData(ctx, email)
-	if err != nil {
-		return err
-	}
 	stored, err := db.Settings(ctx)
 	if err != nil {
 		return err
@@ -96,14 +93,11 @@ func exportPersonalData(ctx context.Context, db *sqlite.DB, email, baseURL, out 
 	if err != nil {
 		return fmt.Errorf("setting %s: %w", news.SettingTimezone, err)
 	}
-	p.SetURLs(baseURL, func(a *news.Article) string { return site.ArticlePathIn(a, loc) })
-	data, err := json.MarshalIndent(p, "", "  ")
-	if err != nil {
-		return fmt.Errorf("export: %w", err)
+	url := func(c *news.PersonalComment) {
+		c.SetURL(baseURL, func(a *news.Article) string { return site.ArticlePathIn(a, loc) })
 	}
-	data = append(data, '\n')
 	if out == "" {
-		_, err = stdout.Write(data)
+		_, err = news.WritePersonalData(ctx, db, email, stdout, url)
 		return err
 	}
 	// A new file of its own (O_EXCL, 0600) beside out, never a fixed name: OUT.tmp left
@@ -114,7 +108,7 @@ func exportPersonalData(ctx context.Context, db *sqlite.DB, email, baseURL, out 
 		return fmt.Errorf("export: %w", err)
 	}
 	tmp := f.Name()
-	_, err = f.Write(data)
+	_, err = news.WritePersonalData(ctx, db, email, f, url)
 	if err == nil {
 		err = f.Sync()
 	}

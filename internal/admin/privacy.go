@@ -1,8 +1,8 @@
 package admin
 
 import (
-	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -59,33 +59,52 @@ func (s *Server) requestEmail(w http.ResponseWriter, r *http.Request, u *news.Us
 }
 
 // privacyExport sends everything stored about the address as a JSON attachment, never
-// cached (the admin's answers are all "private, no-store").
+// cached (the admin's answers are all "private, no-store"), written as it is read: an
+// address with 100,000 long comments (a spammer's, an import's) costs one comment's
+// memory in the server, not gigabytes.
 func (s *Server) privacyExport(w http.ResponseWriter, r *http.Request, u *news.User) {
 	email := s.requestEmail(w, r, u)
 	if email == "" {
 		return
 	}
-	p, err := s.store.PersonalData(r.Context(), email)
-	if err != nil {
-		s.log.Error("export personal data", "by", u.ID, "err", err)
-		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The export could not be made; nothing was changed.")
-		return
-	}
+	var url func(*news.PersonalComment)
 	if s.cfg.ArticlePath != nil {
-		p.SetURLs(s.cfg.BaseURL, s.cfg.ArticlePath)
+		url = func(c *news.PersonalComment) { c.SetURL(s.cfg.BaseURL, s.cfg.ArticlePath) }
 	}
-	data, err := json.MarshalIndent(p, "", "  ")
-	if err != nil {
-		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The export could not be made.")
-		return
-	}
-	// The log and the headers name no commenter: the file's name is the date only.
-	s.log.Info("personal data exported", "by", u.ID, "comments", len(p.Comments))
+	// The headers go with the first bytes (nothing is written before the store's head
+	// is read, so a failure to read it is still an error page).
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="personal-data-%s.json"`, p.ExportedAt.Format("2006-01-02-150405")))
+	// The log and the headers name no commenter: the file's name is the date only.
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="personal-data-%s.json"`, s.cfg.Now().UTC().Format("2006-01-02-150405")))
 	h.Set("Cache-Control", "private, no-store")
-	w.Write(append(data, '\n'))
+	out := &startedWriter{w: w}
+	n, err := news.WritePersonalData(r.Context(), s.store, email, out, url)
+	if err != nil {
+		s.log.Error("export personal data", "by", u.ID, "comments", n, "err", err)
+		if !out.started {
+			for _, k := range []string{"Content-Type", "Content-Disposition"} {
+				h.Del(k)
+			}
+			s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The export could not be made; nothing was changed.")
+			return
+		}
+		// A part of the file was sent: the connection is cut, so that the browser
+		// reports a failed download instead of keeping a file that ends short.
+		panic(http.ErrAbortHandler)
+	}
+	s.log.Info("personal data exported", "by", u.ID, "comments", n)
+}
+
+// startedWriter notes whether anything was written to w yet.
+type startedWriter struct {
+	w       io.Writer
+	started bool
+}
+
+func (s *startedWriter) Write(p []byte) (int, error) {
+	s.started = s.started || len(p) > 0
+	return s.w.Write(p)
 }
 
 // privacyErase asks for a confirmation that says what will go, then erases.
@@ -95,16 +114,21 @@ func (s *Server) privacyErase(w http.ResponseWriter, r *http.Request, u *news.Us
 		return
 	}
 	if r.PostForm.Get("confirm") != "yes" {
-		p, err := s.store.PersonalData(r.Context(), email)
+		// Counted as they are read: the preview holds no comment.
+		pre := &erasePreview{}
+		counts := map[news.CommentStatus]int{}
+		err := s.store.StreamPersonalData(r.Context(), email, func(p *news.PersonalData) error {
+			pre.Blocks, pre.Account = len(p.Blocks), p.NewsroomAccount != nil
+			return nil
+		}, func(c *news.PersonalComment) error {
+			pre.Comments++
+			counts[c.Status]++
+			return nil
+		})
 		if err != nil {
 			s.log.Error("read personal data", "by", u.ID, "err", err)
 			s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "What is stored about the address could not be read; nothing was changed.")
 			return
-		}
-		pre := &erasePreview{Comments: len(p.Comments), Blocks: len(p.Blocks), Account: p.NewsroomAccount != nil}
-		counts := map[news.CommentStatus]int{}
-		for _, c := range p.Comments {
-			counts[c.Status]++
 		}
 		var parts []string
 		for st, n := range counts {

@@ -81,7 +81,9 @@ func NewFeedIDBase(baseURL string, now time.Time) (string, error) {
 }
 
 // EnsureFeedIDBase returns the site's stored feed ID base, minting it from baseURL and
-// now and storing it when there is none yet (a site's first start with feeds).
+// now and storing it when there is none yet (a site's first start with feeds). A base
+// already stored is never replaced (AddSettings): two servers starting at once on a new
+// database, on either side of midnight or with other addresses, end with one base.
 func EnsureFeedIDBase(ctx context.Context, store Store, baseURL string, now time.Time) (string, error) {
 	stored, err := store.Settings(ctx)
 	if err != nil {
@@ -94,10 +96,11 @@ func EnsureFeedIDBase(ctx context.Context, store Store, baseURL string, now time
 	if err != nil {
 		return "", err
 	}
-	if err := store.SetSettings(ctx, map[string]string{SettingFeedIDBase: v}); err != nil {
+	kept, err := store.AddSettings(ctx, map[string]string{SettingFeedIDBase: v})
+	if err != nil {
 		return v, fmt.Errorf("store the feed ID base: %w", err)
 	}
-	return v, nil
+	return kept[SettingFeedIDBase], nil
 }
 
 // ArticleFeedID is the article's identity in every feed (RSS guid, Atom id, JSON Feed

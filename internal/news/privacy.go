@@ -1,11 +1,15 @@
 package news
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 )
@@ -152,12 +156,70 @@ type PersonalByline struct {
 // path, e.g. the site's ArticlePath), prefixed by base (the site's address, or "").
 func (p *PersonalData) SetURLs(base string, path func(a *Article) string) {
 	for i := range p.Comments {
-		pa := &p.Comments[i].Article
-		if pa.Status != StatusPublished || pa.PublishedAt.IsZero() {
-			continue
-		}
-		pa.URL = strings.TrimSuffix(base, "/") + path(&Article{ID: pa.ID, Slug: pa.Slug, Title: pa.Title, Status: pa.Status, PublishedAt: pa.PublishedAt})
+		p.Comments[i].SetURL(base, path)
 	}
+}
+
+// SetURL fills the comment's article address as SetURLs does.
+func (c *PersonalComment) SetURL(base string, path func(a *Article) string) {
+	pa := &c.Article
+	if pa.Status != StatusPublished || pa.PublishedAt.IsZero() {
+		return
+	}
+	pa.URL = strings.TrimSuffix(base, "/") + path(&Article{ID: pa.ID, Slug: pa.Slug, Title: pa.Title, Status: pa.Status, PublishedAt: pa.PublishedAt})
+}
+
+// WritePersonalData writes the export of email to w as indented JSON, the bytes
+// json.MarshalIndent(p, "", "  ") gives for the whole PersonalData, one comment at a
+// time: an address with 100,000 long comments costs the memory of one, not of all of
+// them twice over (read, then encoded). each, when not nil, is applied to every comment
+// before it is written (SetURL). It returns how many comments were written; after an
+// error, w holds a part of the export.
+func WritePersonalData(ctx context.Context, store PrivacyStore, email string, w io.Writer, each func(*PersonalComment)) (int, error) {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var tail []byte
+	n := 0
+	err := store.StreamPersonalData(ctx, email, func(p *PersonalData) error {
+		p.Comments = []PersonalComment{}
+		data, err := json.MarshalIndent(p, "", "  ")
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		// The comments' place in the head: the only top-level key "comments" (its
+		// indent is two spaces; a string value cannot hold an unescaped quote).
+		const mark = "\n  \"comments\": []"
+		i := bytes.Index(data, []byte(mark))
+		if i < 0 {
+			return fmt.Errorf("export: no comments in %.40q…", data)
+		}
+		tail = append(data[i+len(mark):], '\n')
+		_, err = bw.Write(data[:i+len(mark)-1]) // up to and with the "["
+		return err
+	}, func(c *PersonalComment) error {
+		if each != nil {
+			each(c)
+		}
+		data, err := json.MarshalIndent(c, "    ", "  ")
+		if err != nil {
+			return fmt.Errorf("export: comment %d: %w", c.ID, err)
+		}
+		if n > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		_, err = bw.Write(data)
+		n++
+		return err
+	})
+	if err != nil {
+		return n, err
+	}
+	if n > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteByte(']')
+	bw.Write(tail)
+	return n, bw.Flush()
 }
 
 // Erasure counts what ErasePersonalData removed.
@@ -252,15 +314,22 @@ type PrivacyStore interface {
 	// NormalEmail), with no article URL set (see SetURLs). An empty address is
 	// ErrInvalid.
 	PersonalData(ctx context.Context, email string) (*PersonalData, error)
-	// ErasePersonalData erases, in one transaction, the address's comments (a comment
-	// replies hang from stays as a placeholder: no author, email, website, text, IP hash
+	// StreamPersonalData is PersonalData without holding the comments: head gets
+	// everything but them (Comments empty), then each gets every comment, oldest first,
+	// one at a time, all read in one transaction. An error of head or each ends it with
+	// that error.
+	StreamPersonalData(ctx context.Context, email string, head func(*PersonalData) error, each func(*PersonalComment) error) error
+	// ErasePersonalData erases, in transactions of a bounded number of comments each (so
+	// that other writers, on every server, get in between), the address's comments (a
+	// comment replies hang from stays as a placeholder: no author, email, website, text, IP hash
 	// or user agent; one imported stays as a bare row, hidden, so that importing the same
 	// file again does not bring it back) and every other trace of the address: blocks,
 	// rate-limit entries of it and of its comments' IP hashes (when no other comment has
-	// them). Placeholders nothing hangs from any more are deleted. It records a Change
-	// naming every article whose page changed. A second call finds nothing. A newsroom
-	// account or byline with the address is left (managed elsewhere). An empty address
-	// is ErrInvalid.
+	// them). Placeholders nothing hangs from any more are deleted. Each transaction
+	// records a Change naming the articles whose pages it changed. A failure part way
+	// leaves what was erased erased, and a second call erases the rest; after a
+	// success, a second call finds nothing. A newsroom account or byline with the
+	// address is left (managed elsewhere). An empty address is ErrInvalid.
 	ErasePersonalData(ctx context.Context, email string) (*Erasure, error)
 	// PurgeComments does one bounded step of the retention, in one transaction: at most
 	// limit trash or spam comments that entered their status before emptyBefore are

@@ -246,16 +246,21 @@ func Setting(stored map[string]string, key string) string {
 	return defaultSettings[key]
 }
 
-// EnsureSecret stores a new secret when the store has none, as on a first start.
+// EnsureSecret stores a new secret when the store has none, as on a first start. It
+// never replaces a stored one (AddSettings): of two servers starting at once on a new
+// database, each would otherwise sign forms and key the rate limits with its own secret
+// for as long as it runs.
 func EnsureSecret(ctx context.Context, store Store) error {
+	// Read first: a database that cannot be written still serves once it has one.
 	stored, err := store.Settings(ctx)
 	if err != nil {
 		return err
 	}
-	if _, ok := stored[SettingSecret]; ok {
+	if stored[SettingSecret] != "" {
 		return nil
 	}
-	return store.SetSettings(ctx, map[string]string{SettingSecret: NewSecret()})
+	_, err = store.AddSettings(ctx, map[string]string{SettingSecret: NewSecret()})
+	return err
 }
 
 func validHost(h string) bool { _, ok := ASCIIHost(h); return ok }

@@ -105,6 +105,12 @@ type Store interface {
 	// Settings returns every stored site setting by key.
 	Settings(ctx context.Context) (map[string]string, error)
 	SetSettings(ctx context.Context, values map[string]string) error
+	// AddSettings stores each of values whose key has no stored value yet (or an empty
+	// one), leaves every other stored one as it is, and returns the stored values of
+	// values' keys afterwards, in one transaction: of several servers minting a value at
+	// once on a new database (the secret, the feed ID base), one's is kept and every one
+	// of them uses it.
+	AddSettings(ctx context.Context, values map[string]string) (map[string]string, error)
 
 	// Changes returns the changes recorded after the one with ID after, oldest first.
 	Changes(ctx context.Context, after int64) ([]Change, error)

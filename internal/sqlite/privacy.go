@@ -70,59 +70,62 @@ func siteSecret(ctx context.Context, q queryer) []byte {
 
 // PersonalData implements news.PrivacyStore.
 func (db *DB) PersonalData(ctx context.Context, email string) (*news.PersonalData, error) {
+	var p *news.PersonalData
+	err := db.StreamPersonalData(ctx, email, func(head *news.PersonalData) error {
+		p = head
+		return nil
+	}, func(c *news.PersonalComment) error {
+		p.Comments = append(p.Comments, *c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// StreamPersonalData implements news.PrivacyStore: the comments are read one row at a
+// time, sorted by SQLite (which spills a large sort to a temporary file), so an address
+// with 100,000 long comments costs one comment's memory, not theirs together.
+func (db *DB) StreamPersonalData(ctx context.Context, email string, head func(*news.PersonalData) error, each func(*news.PersonalComment) error) error {
 	target := news.NormalEmail(email)
 	if target == "" {
-		return nil, fmt.Errorf("personal data: no email address: %w", news.ErrInvalid)
+		return fmt.Errorf("personal data: no email address: %w", news.ErrInvalid)
 	}
 	// One read transaction: every part of the export is of the same moment.
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return nil, fmt.Errorf("personal data: %w", err)
+		return fmt.Errorf("personal data: %w", err)
 	}
 	defer tx.Rollback()
 	now := db.Now().UTC()
 	p := &news.PersonalData{Format: news.PersonalDataFormat, Version: news.PersonalDataVersion, Email: target,
 		ExportedAt: now.Truncate(time.Second), Comments: []news.PersonalComment{}, Blocks: []news.Block{}, Bylines: []news.PersonalByline{}}
+	// The IP hashes first (distinct, so as many as the addresses the comments came
+	// from): the blocks and limits of the head depend on them.
 	hashes := map[string]bool{}
 	err = func() error {
-		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.article_id, COALESCE(c.parent_id, 0), c.status, c.author_name, c.author_email,
-			c.author_url, c.body, c.created_at, COALESCE(c.status_at, c.created_at), c.ip_hash, c.user_agent, COALESCE(c.user_id, 0),
-			c.source, c.source_id, a.title, a.slug, a.status, a.published_at
-			FROM comments c JOIN articles a ON a.id = c.article_id
-			WHERE c.email_key = ? AND c.removed = 0`, target)
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT ip_hash FROM comments WHERE email_key = ? AND removed = 0 AND ip_hash <> ''`, target)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var c news.PersonalComment
-			var created, since int64
-			var published sql.NullInt64
-			if err := rows.Scan(&c.ID, &c.Article.ID, &c.ParentID, &c.Status, &c.AuthorName, &c.AuthorEmail, &c.AuthorURL, &c.Body,
-				&created, &since, &c.IPHash, &c.UserAgent, &c.StaffUserID, &c.Source, &c.SourceID,
-				&c.Article.Title, &c.Article.Slug, &c.Article.Status, &published); err != nil {
+			var h string
+			if err := rows.Scan(&h); err != nil {
 				return err
 			}
-			c.CreatedAt, c.StatusSince = time.Unix(created, 0).UTC(), time.Unix(since, 0).UTC()
-			c.Article.PublishedAt = fromUnix(published)
-			if c.IPHash != "" {
-				hashes[c.IPHash] = true
-			}
-			p.Comments = append(p.Comments, c)
+			hashes[h] = true
 		}
 		return rows.Err()
 	}()
 	if err != nil {
-		return nil, fmt.Errorf("personal data: comments: %w", err)
+		return fmt.Errorf("personal data: comments' IP hashes: %w", err)
 	}
-	sort.Slice(p.Comments, func(i, j int) bool {
-		a, b := p.Comments[i], p.Comments[j]
-		return a.CreatedAt.Before(b.CreatedAt) || a.CreatedAt.Equal(b.CreatedAt) && a.ID < b.ID
-	})
 
 	blocks, err := db.blocksOf(ctx, tx, target, hashes)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, b := range blocks {
 		p.Blocks = append(p.Blocks, b)
@@ -133,37 +136,39 @@ func (db *DB) PersonalData(ctx context.Context, email string) (*news.PersonalDat
 	if secret := siteSecret(ctx, tx); secret != nil {
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM attempts WHERE key = ? AND expires > ?`,
 			limitKey(news.SignInLimitKey(secret, target)), ms).Scan(&p.RateLimits.SignInAttempts); err != nil {
-			return nil, fmt.Errorf("personal data: sign-in attempts: %w", err)
+			return fmt.Errorf("personal data: sign-in attempts: %w", err)
 		}
 	}
 	for h := range hashes {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM buckets WHERE key = ? AND tat > ?`, limitKey(news.CommentAddressLimitKey(h)), ms).Scan(&n); err != nil {
-			return nil, fmt.Errorf("personal data: comment limits: %w", err)
+			return fmt.Errorf("personal data: comment limits: %w", err)
 		}
 		p.RateLimits.CommentBuckets += n
 	}
 
 	if p.NewsroomAccount, err = accountOf(ctx, tx, target); err != nil {
-		return nil, err
+		return err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, slug, name, email FROM authors WHERE email <> ''`)
-	if err != nil {
-		return nil, fmt.Errorf("personal data: bylines: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var b news.PersonalByline
-		var e string
-		if err := rows.Scan(&b.ID, &b.Slug, &b.Name, &e); err != nil {
-			return nil, fmt.Errorf("personal data: bylines: %w", err)
+	if err := func() error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, slug, name, email FROM authors WHERE email <> ''`)
+		if err != nil {
+			return err
 		}
-		if news.NormalEmail(e) == target {
-			p.Bylines = append(p.Bylines, b)
+		defer rows.Close()
+		for rows.Next() {
+			var b news.PersonalByline
+			var e string
+			if err := rows.Scan(&b.ID, &b.Slug, &b.Name, &e); err != nil {
+				return err
+			}
+			if news.NormalEmail(e) == target {
+				p.Bylines = append(p.Bylines, b)
+			}
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("personal data: bylines: %w", err)
+		return rows.Err()
+	}(); err != nil {
+		return fmt.Errorf("personal data: bylines: %w", err)
 	}
 	p.Notes = []string{
 		"IP addresses are never stored: ip_hash is a keyed hash of the address a comment came from (an IPv6 /64), kept to fight spam and abuse, and dropped with the user agent after the site's retention (setting comment_ip_days).",
@@ -172,7 +177,74 @@ func (db *DB) PersonalData(ctx context.Context, email string) (*news.PersonalDat
 		"A newsroom account or a byline with this address is managed by the site's administrators under Users; erasing a commenter's data leaves it.",
 		"Logs never contain a commenter's email or IP address.",
 	}
-	return p, nil
+	if err := head(p); err != nil {
+		return err
+	}
+
+	// The order is read first, as IDs alone (SQLite would otherwise sort whole rows,
+	// bodies and all), then the comments a few at a time.
+	var ids []int64
+	if err := func() error {
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM comments WHERE email_key = ? AND removed = 0 ORDER BY created_at, id`, target)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return rows.Err()
+	}(); err != nil {
+		return fmt.Errorf("personal data: comments: %w", err)
+	}
+	const few = 32 // comments held at once: at most 32 × 256 KB of text
+	for start := 0; start < len(ids); start += few {
+		part := ids[start:min(start+few, len(ids))]
+		byID := make(map[int64]*news.PersonalComment, len(part))
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		if err := func() error {
+			rows, err := tx.QueryContext(ctx, `SELECT c.id, c.article_id, COALESCE(c.parent_id, 0), c.status, c.author_name, c.author_email,
+				c.author_url, c.body, c.created_at, COALESCE(c.status_at, c.created_at), c.ip_hash, c.user_agent, COALESCE(c.user_id, 0),
+				c.source, c.source_id, a.title, a.slug, a.status, a.published_at
+				FROM comments c JOIN articles a ON a.id = c.article_id
+				WHERE c.id IN (`+placeholders(len(part))+`)`, args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var c news.PersonalComment
+				var created, since int64
+				var published sql.NullInt64
+				if err := rows.Scan(&c.ID, &c.Article.ID, &c.ParentID, &c.Status, &c.AuthorName, &c.AuthorEmail, &c.AuthorURL, &c.Body,
+					&created, &since, &c.IPHash, &c.UserAgent, &c.StaffUserID, &c.Source, &c.SourceID,
+					&c.Article.Title, &c.Article.Slug, &c.Article.Status, &published); err != nil {
+					return err
+				}
+				c.CreatedAt, c.StatusSince = time.Unix(created, 0).UTC(), time.Unix(since, 0).UTC()
+				c.Article.PublishedAt = fromUnix(published)
+				byID[c.ID] = &c
+			}
+			return rows.Err()
+		}(); err != nil {
+			return fmt.Errorf("personal data: comments: %w", err)
+		}
+		for _, id := range part {
+			if c := byID[id]; c != nil { // one transaction: every ID is there
+				if err := each(c); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // blocksOf returns the blocks of the address target and of the IP hashes.
@@ -242,6 +314,17 @@ func accountOf(ctx context.Context, q queryer, target string) (*news.PersonalAcc
 	return acc, srows.Err()
 }
 
+// eraseBatch is how many comments one transaction of an erasure erases, a fraction of
+// a second of the single writer: 100,000 comments in one transaction held it for 17 s,
+// past the 10 s another server's write waits before it fails. Between two batches the
+// erasure pauses for eraseYield, longest sleep of SQLite's busy handler, so that another
+// process waiting to write finds the database free (this process's own writers are
+// handed the connection as soon as a batch ends).
+const (
+	eraseBatch = 2000
+	eraseYield = 100 * time.Millisecond
+)
+
 // ErasePersonalData implements news.PrivacyStore.
 func (db *DB) ErasePersonalData(ctx context.Context, email string) (*news.Erasure, error) {
 	target := news.NormalEmail(email)
@@ -249,83 +332,122 @@ func (db *DB) ErasePersonalData(ctx context.Context, email string) (*news.Erasur
 		return nil, fmt.Errorf("erase personal data: no email address: %w", news.ErrInvalid)
 	}
 	e := &news.Erasure{}
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		var ids []int64
-		hashes := map[string]bool{}
-		err := func() error {
-			rows, err := tx.QueryContext(ctx, `SELECT id, ip_hash FROM comments WHERE email_key = ? AND removed = 0`, target)
-			if err != nil {
-				return err
+	hashes := map[string]bool{}
+	articles := map[int64]bool{}
+	var kept []int64 // comments left as placeholders (a later batch may prune some)
+	for more, first := true, true; more; first = false {
+		if !first {
+			select {
+			case <-ctx.Done():
+				return nil, fmt.Errorf("erase personal data: %w (%d comments erased; erase again for the rest)", context.Cause(ctx), e.Comments)
+			case <-time.After(eraseYield):
 			}
-			defer rows.Close()
-			for rows.Next() {
-				var id int64
-				var h string
-				if err := rows.Scan(&id, &h); err != nil {
+		}
+		err := db.inTx(ctx, func(tx *sql.Tx) error {
+			// Newest first: a reply goes before (or with) the comment it answers, so
+			// that no placeholder is made for a reply the erasure takes next.
+			var ids []int64
+			err := func() error {
+				rows, err := tx.QueryContext(ctx, `SELECT id, ip_hash FROM comments WHERE email_key = ? AND removed = 0 ORDER BY id DESC LIMIT ?`, target, eraseBatch)
+				if err != nil {
 					return err
 				}
-				ids = append(ids, id)
-				if h != "" {
-					hashes[h] = true
+				defer rows.Close()
+				for rows.Next() {
+					var id int64
+					var h string
+					if err := rows.Scan(&id, &h); err != nil {
+						return err
+					}
+					ids = append(ids, id)
+					if h != "" {
+						hashes[h] = true
+					}
 				}
+				return rows.Err()
+			}()
+			if err != nil {
+				return fmt.Errorf("erase personal data: comments: %w", err)
 			}
-			return rows.Err()
-		}()
-		if err != nil {
-			return fmt.Errorf("erase personal data: comments: %w", err)
-		}
-		er, err := eraseComments(ctx, tx, ids)
-		if err != nil {
-			return fmt.Errorf("erase personal data: %w", err)
-		}
-		e.Comments, e.Placeholders, e.Articles = len(ids), er.placeholders, er.articles
-
-		// An IP hash another commenter's comment still has is theirs as much: its block
-		// and limits stay.
-		for h := range hashes {
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM comments WHERE ip_hash = ? LIMIT 1)`, h).Scan(&n); err != nil {
+			er, err := eraseComments(ctx, tx, ids)
+			if err != nil {
 				return fmt.Errorf("erase personal data: %w", err)
 			}
-			if n > 0 {
-				delete(hashes, h)
+			e.Comments += len(ids)
+			kept = append(kept, er.kept...)
+			for _, id := range er.articles {
+				articles[id] = true
 			}
-		}
-		blocks, err := db.blocksOf(ctx, tx, target, hashes)
+			if more = len(ids) == eraseBatch; more {
+				return recordChange(ctx, tx, db.Now(), articleKeys(er.articles)...)
+			}
+			return eraseTraces(ctx, db, tx, target, hashes, kept, e, er.articles)
+		})
 		if err != nil {
-			return err
+			// What earlier batches erased stays erased; a second call erases the rest.
+			return nil, err
 		}
-		for _, b := range blocks {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM blocks WHERE kind = ? AND value = ?`, b.Kind, b.Value); err != nil {
-				return fmt.Errorf("erase personal data: blocks: %w", err)
-			}
-			e.Blocks++
-		}
-		for h := range hashes {
-			res, err := tx.ExecContext(ctx, `DELETE FROM buckets WHERE key = ?`, limitKey(news.CommentAddressLimitKey(h)))
-			if err != nil {
-				return fmt.Errorf("erase personal data: limits: %w", err)
-			}
-			n, _ := res.RowsAffected()
-			e.LimitEntries += int(n)
-		}
-		// A newsroom account's failed sign-ins protect it: they stay (and expire).
-		if acc, err := accountOf(ctx, tx, target); err != nil {
-			return err
-		} else if secret := siteSecret(ctx, tx); acc == nil && secret != nil {
-			res, err := tx.ExecContext(ctx, `DELETE FROM attempts WHERE key = ?`, limitKey(news.SignInLimitKey(secret, target)))
-			if err != nil {
-				return fmt.Errorf("erase personal data: limits: %w", err)
-			}
-			n, _ := res.RowsAffected()
-			e.LimitEntries += int(n)
-		}
-		return recordChange(ctx, tx, db.Now(), articleKeys(e.Articles)...)
-	})
-	if err != nil {
-		return nil, err
 	}
+	for id := range articles {
+		e.Articles = append(e.Articles, id)
+	}
+	sort.Slice(e.Articles, func(i, j int) bool { return e.Articles[i] < e.Articles[j] })
 	return e, nil
+}
+
+// eraseTraces is the last transaction of an erasure, once the address has no comment
+// left: the placeholders that stayed are counted, and its blocks and rate-limit entries
+// (and those of its comments' IP hashes no one else's comment has) go.
+func eraseTraces(ctx context.Context, db *DB, tx *sql.Tx, target string, hashes map[string]bool, kept []int64, e *news.Erasure, articles []int64) error {
+	if err := inChunks(kept, func(marks string, args []any) error {
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE removed = 1 AND id IN (`+marks+`)`, args...).Scan(&n)
+		e.Placeholders += n
+		return err
+	}); err != nil {
+		return fmt.Errorf("erase personal data: placeholders: %w", err)
+	}
+	// An IP hash another commenter's comment still has is theirs as much: its block
+	// and limits stay.
+	for h := range hashes {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM comments WHERE ip_hash = ? LIMIT 1)`, h).Scan(&n); err != nil {
+			return fmt.Errorf("erase personal data: %w", err)
+		}
+		if n > 0 {
+			delete(hashes, h)
+		}
+	}
+	blocks, err := db.blocksOf(ctx, tx, target, hashes)
+	if err != nil {
+		return err
+	}
+	for _, b := range blocks {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM blocks WHERE kind = ? AND value = ?`, b.Kind, b.Value); err != nil {
+			return fmt.Errorf("erase personal data: blocks: %w", err)
+		}
+		e.Blocks++
+	}
+	for h := range hashes {
+		res, err := tx.ExecContext(ctx, `DELETE FROM buckets WHERE key = ?`, limitKey(news.CommentAddressLimitKey(h)))
+		if err != nil {
+			return fmt.Errorf("erase personal data: limits: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		e.LimitEntries += int(n)
+	}
+	// A newsroom account's failed sign-ins protect it: they stay (and expire).
+	if acc, err := accountOf(ctx, tx, target); err != nil {
+		return err
+	} else if secret := siteSecret(ctx, tx); acc == nil && secret != nil {
+		res, err := tx.ExecContext(ctx, `DELETE FROM attempts WHERE key = ?`, limitKey(news.SignInLimitKey(secret, target)))
+		if err != nil {
+			return fmt.Errorf("erase personal data: limits: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		e.LimitEntries += int(n)
+	}
+	return recordChange(ctx, tx, db.Now(), articleKeys(articles)...)
 }
 
 func articleKeys(ids []int64) []string {
@@ -340,6 +462,7 @@ func articleKeys(ids []int64) []string {
 // whose pages show a change (an approved comment went or became a placeholder).
 type erased struct {
 	placeholders int
+	kept         []int64 // the placeholders' IDs
 	articles     []int64
 }
 
@@ -423,6 +546,7 @@ func eraseComments(ctx context.Context, tx *sql.Tx, ids []int64) (erased, error)
 		case keep[id]:
 			_, err = tx.ExecContext(ctx, blankComment+` WHERE id = ?`, id)
 			out.placeholders++
+			out.kept = append(out.kept, id)
 		case r.imported:
 			_, err = tx.ExecContext(ctx, blankComment+`, status = 'trash', parent_id = NULL WHERE id = ?`, id)
 		default:

@@ -346,6 +346,36 @@ func (db *DB) Settings(ctx context.Context) (map[string]string, error) {
 	return out, rows.Err()
 }
 
+// AddSettings implements news.Store.
+func (db *DB) AddSettings(ctx context.Context, values map[string]string) (map[string]string, error) {
+	out := make(map[string]string, len(values))
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		added := false
+		for k, v := range values {
+			res, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE settings.value = ''`, k, v)
+			if err != nil {
+				return fmt.Errorf("add setting %q: %w", k, err)
+			}
+			if n, _ := res.RowsAffected(); n > 0 {
+				added = true
+			}
+			var stored string
+			if err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, k).Scan(&stored); err != nil {
+				return fmt.Errorf("add setting %q: %w", k, err)
+			}
+			out[k] = stored
+		}
+		if !added {
+			return nil
+		}
+		return recordChange(ctx, tx, db.Now(), news.KeyAll)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // SetSettings implements news.Store.
 func (db *DB) SetSettings(ctx context.Context, values map[string]string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {

@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -53,6 +55,32 @@ func testPrivacy(t *testing.T, s Engine) {
 	}
 	if len(p.Blocks) != 1 || p.Comments[0].Article.Title != a.Title || p.Comments[0].IPHash != "hash-top" {
 		t.Errorf("export: blocks %v, first comment %+v", p.Blocks, p.Comments[0])
+	}
+	// The export as written one comment at a time is the export as a whole, to the
+	// byte, with comments and without.
+	for _, email := range []string{" ÉMILIE@EXAMPLE.FR", "nobody@example.org"} {
+		var got, want []byte
+		for range 3 { // again if the two reads fell in two seconds (exported_at)
+			var buf bytes.Buffer
+			n, err := news.WritePersonalData(ctx, s, email, &buf, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			whole, err := s.PersonalData(ctx, email)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != len(whole.Comments) {
+				t.Errorf("WritePersonalData(%q) wrote %d comments, want %d", email, n, len(whole.Comments))
+			}
+			want, _ = json.MarshalIndent(whole, "", "  ")
+			if got = buf.Bytes(); bytes.Equal(got, append(want, '\n')) {
+				break
+			}
+		}
+		if !bytes.Equal(got, append(want, '\n')) {
+			t.Errorf("WritePersonalData(%q) wrote\n%s\nwant\n%s", email, got, want)
+		}
 	}
 
 	last, _ := s.LastChange(ctx)

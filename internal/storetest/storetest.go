@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -431,6 +432,31 @@ func testSettings(t *testing.T, s Engine) {
 	}
 	if got["title"] != "The Nightly" || got["tagline"] != "News" {
 		t.Errorf("settings %v", got)
+	}
+	// AddSettings fills what is missing (or empty) and keeps what is stored.
+	if err := s.SetSettings(ctx, map[string]string{"empty": ""}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := s.LastChange(ctx)
+	kept, err := s.AddSettings(ctx, map[string]string{"title": "Another", "minted": "first", "empty": "filled"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]string{"title": "The Nightly", "minted": "first", "empty": "filled"}; !reflect.DeepEqual(kept, want) {
+		t.Errorf("AddSettings returned %v, want %v", kept, want)
+	}
+	if keys := keysSince(t, s, before); !slices.Contains(keys, news.KeyAll) {
+		t.Errorf("adding settings recorded %v, want %q (every server reloads them)", keys, news.KeyAll)
+	}
+	before, _ = s.LastChange(ctx)
+	if kept, err = s.AddSettings(ctx, map[string]string{"minted": "second"}); err != nil || kept["minted"] != "first" {
+		t.Errorf("AddSettings over a stored value: %v, %v; want the stored %q", kept, err, "first")
+	}
+	if keys := keysSince(t, s, before); len(keys) != 0 {
+		t.Errorf("adding nothing recorded %v", keys)
+	}
+	if got, _ := s.Settings(ctx); got["minted"] != "first" || got["title"] != "The Nightly" {
+		t.Errorf("settings after AddSettings: %v", got)
 	}
 }
 
