@@ -89,3 +89,25 @@ func TestStatusAt(t *testing.T) {
 		}
 	}
 }
+
+// A lockout that ends on another day than today (in the site's zone) says which day,
+// with the zone: a bare "00:05" read at 23:55 could be taken for this morning.
+func TestLockoutPastMidnightNamesTheDay(t *testing.T) {
+	e := newEnv(t)
+	e.inZone("America/New_York")
+	u := e.addUser(news.RoleEditor)
+	e.clock.Add(15*time.Hour + 50*time.Minute) // 2025-06-01 23:50 EDT
+	for i := range 5 {
+		if r := e.postForm("/admin/login", url.Values{"email": {u.Email}, "password": {fmt.Sprintf("guess number %d", i)}}); r.status != 401 {
+			t.Fatalf("wrong password %d: %d", i+1, r.status)
+		}
+	}
+	e.clock.Add(4*time.Minute + 30*time.Second)
+	r := e.postForm("/admin/login", url.Values{"email": {u.Email}, "password": {password}})
+	if r.status != 429 {
+		t.Fatalf("the right password after 5 failures: %d", r.status)
+	}
+	if got := text(r.body); !strings.Contains(got, "until Monday 2 June 2025, 00:05 EDT, in 11 minutes") {
+		t.Errorf("the lockout does not name the day and zone:\n%s", got)
+	}
+}
