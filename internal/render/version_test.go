@@ -47,7 +47,7 @@ func versionDigest(t *testing.T) string {
 		write(out)
 	}
 	for _, c := range g.Sanitize {
-		out, _ := ArticleHTML(c.Input, e)
+		out, _, _ := ArticleHTML(c.Input, e)
 		write(out)
 	}
 	return hex.EncodeToString(h.Sum(nil))
@@ -108,12 +108,12 @@ func TestArticleHTMLReadsItsOwnOutput(t *testing.T) {
 		}
 	}
 	for _, c := range g.Sanitize {
-		out, _ := ArticleHTML(c.Input, e)
+		out, _, _ := ArticleHTML(c.Input, e)
 		inputs = append(inputs, out)
 	}
 	bad := 0
 	for _, in := range inputs {
-		if again, _ := ArticleHTML(in, e); again != in {
+		if again, _, _ := ArticleHTML(in, e); again != in {
 			if bad++; bad <= 5 {
 				t.Errorf("ArticleHTML changed its own output:\nin  %q\nout %q", in, again)
 			}
