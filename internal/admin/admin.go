@@ -651,7 +651,8 @@ func (s *Server) tooMany(w http.ResponseWriter, now time.Time, ref *refusal) (st
 	if at.Truncate(time.Minute) != at {
 		at = at.Truncate(time.Minute).Add(time.Minute)
 	}
-	when := fmt.Sprintf("until %s, in %s", clockMarker(at), roundUp(ref.wait))
+	// The time with its zone, and its date when that is not today (soonMarker).
+	when := fmt.Sprintf("until %s, in %s", soonMarker(at), roundUp(ref.wait))
 	switch ref.full.kind {
 	case limitAddress:
 		return http.StatusTooManyRequests, fmt.Sprintf("Too many failed attempts from your network (%d in %d minutes). For the accounts' safety, nothing sent from it is checked %s; you can try again then.",

@@ -390,8 +390,11 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 	if !published.IsZero() {
 		b.Choice = published.Format(time.RFC3339)
 	}
-	if target == news.StatusPublished && published.After(now) {
-		target = news.StatusScheduled
+	// A time to come schedules a publication; a scheduled story whose time has passed
+	// (saved with Update after it) is published now, not left for the scheduler to
+	// find (news.StatusAt, the rule every path follows).
+	if !published.IsZero() {
+		target = news.StatusAt(target, published, now)
 	}
 	if !u.CanMove(a, target) {
 		s.log.Info("refused", "user", u.ID, "role", u.Role, "action", action, "article", a.ID)
@@ -459,6 +462,7 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 	if target == news.StatusPublished || target == news.StatusScheduled {
 		if published.IsZero() {
 			published = now
+			target = news.StatusAt(target, published, now)
 		}
 		if wasPublished && textChanged && target == news.StatusPublished && now.Sub(published) > time.Minute {
 			a.UpdatedAt = now.Truncate(time.Second)
@@ -780,6 +784,9 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
 		a.Tags = append(a.Tags, &news.Tag{Name: t})
 	}
 	a.EditedBy = u.ID
+	// A scheduled story whose time passed while it waited is published by the restore,
+	// as by any save (news.StatusAt).
+	a.Status = news.StatusAt(a.Status, a.PublishedAt, s.cfg.Now())
 	// Readers of a published article are told that what they read changed.
 	if now := s.cfg.Now(); a.Status == news.StatusPublished && (before.Title != a.Title || before.Standfirst != a.Standfirst ||
 		before.BodyMarkdown != a.BodyMarkdown || before.CorrectionNote != a.CorrectionNote) && now.Sub(a.PublishedAt) > time.Minute {
@@ -799,6 +806,9 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
 	}
 	s.sync(r)
 	done := "Version restored."
+	if before.Status == news.StatusScheduled && a.Status == news.StatusPublished {
+		done += " Its scheduled time had passed, so it was published."
+	}
 	if moved := s.addressChanged(s.publicPath(&before, s.cfg.Now()), a, s.cfg.Now()); moved != "" {
 		done += " " + moved
 	}

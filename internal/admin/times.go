@@ -46,12 +46,16 @@ func (s *Server) when(t time.Time) template.HTML { return s.timeHTML(t, layoutSh
 // Messages (a confirmation carried in the address, an error) name instants with
 // markers, so that they are shown, like every other time, in the zone of the moment
 // they are read and as <time> elements: {at:RFC3339} in layoutLong, {clock:RFC3339}
-// in layoutClock.
-var markerRe = regexp.MustCompile(`\{(at|clock):([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)\}`)
+// in layoutClock (in a sentence that names the day), {soon:RFC3339} in layoutClock
+// when it is today where and when the message is read, else in layoutLong (a lockout's
+// end: "try again at 14:05 CET", or at "Tuesday 3 March 2026, 00:05 CET" past
+// midnight).
+var markerRe = regexp.MustCompile(`\{(at|clock|soon):([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)\}`)
 
-// atMarker and clockMarker name t in a message.
+// atMarker, clockMarker and soonMarker name t in a message.
 func atMarker(t time.Time) string    { return "{at:" + t.UTC().Format(time.RFC3339) + "}" }
 func clockMarker(t time.Time) string { return "{clock:" + t.UTC().Format(time.RFC3339) + "}" }
+func soonMarker(t time.Time) string  { return "{soon:" + t.UTC().Format(time.RFC3339) + "}" }
 
 // messageHTML escapes a message and shows its markers' instants as <time> elements.
 func (s *Server) messageHTML(msg string) template.HTML {
@@ -63,8 +67,13 @@ func (s *Server) messageHTML(msg string) template.HTML {
 			continue
 		}
 		layout := layoutLong
-		if msg[m[2]:m[3]] == "clock" {
+		switch msg[m[2]:m[3]] {
+		case "clock":
 			layout = layoutClock
+		case "soon":
+			if loc := s.location(); sameDay(t.In(loc), s.cfg.Now().In(loc)) {
+				layout = layoutClock
+			}
 		}
 		b.WriteString(html.EscapeString(msg[last:m[0]]))
 		b.WriteString(string(s.timeHTML(t, layout)))
@@ -72,6 +81,13 @@ func (s *Server) messageHTML(msg string) template.HTML {
 	}
 	b.WriteString(html.EscapeString(msg[last:]))
 	return template.HTML(b.String())
+}
+
+// sameDay reports whether a and b (in one zone) fall on the same calendar day.
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd
 }
 
 // The editor's publication time.

@@ -139,6 +139,10 @@ func (rec *record) check(texts bool) error {
 		return errors.New(`"body_md" is missing`)
 	case len(rec.BodyMD) > render.MaxMarkdownBytes:
 		return fmt.Errorf(`"body_md" has %d bytes; at most %d are rendered`, len(rec.BodyMD), render.MaxMarkdownBytes)
+	case rec.BodyMD == "" && len(rec.BodyHTML) > render.MaxMarkdownBytes:
+		// render.ArticleHTML's bound: refused here, so that the check names the line
+		// and nothing is written.
+		return fmt.Errorf(`"body_html" has %d bytes; at most %d are rendered`, len(rec.BodyHTML), render.MaxMarkdownBytes)
 	case len(rec.Comments) > MaxComments:
 		return fmt.Errorf("%d comments on one article; at most %d are accepted", len(rec.Comments), MaxComments)
 	}
@@ -219,7 +223,10 @@ func (rec *record) item(ctx context.Context, skip *skipped, embeds render.Embeds
 			return nil, fmt.Errorf(`"body_md": %w`, err)
 		}
 	default:
-		body, _ = render.ArticleHTML(news.NFC(rec.BodyHTML), embeds)
+		var err error
+		if body, _, err = render.ArticleHTMLContext(ctx, news.NFC(rec.BodyHTML), embeds); err != nil {
+			return nil, fmt.Errorf(`"body_html": %w`, err)
+		}
 	}
 	body = clean(body)
 	published := rec.published.UTC()

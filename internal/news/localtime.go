@@ -201,11 +201,60 @@ func (lt LocalTime) Explain() string {
 // ZoneLabel is how t's zone is shown beside its time: the tz database's abbreviation
 // (EST, EDT, GMT, BST, IST) or, for the zones that have none (the database writes
 // their offset instead, e.g. "+0530", "+04", "-03"), the UTC offset as "+0530",
-// "+0400", "-0300".
+// "+0400", "-0300". Where the abbreviation alone would not tell two instants apart —
+// within a day of a change of offset that kept the abbreviation, as Europe/Moscow's
+// "MSK" went from +0300 to +0400 in 2011 and back in 2014, so that 01:30 MSK happened
+// twice on 26 October 2014 — the offset follows it: "MSK, +0400". The common case
+// stays short: EST and EDT differ by name, and a zone's label far from such a change
+// is its abbreviation alone.
 func ZoneLabel(t time.Time) string {
-	name, _ := t.Zone()
+	name, off := t.Zone()
 	if name == "" || strings.HasPrefix(name, "+") || strings.HasPrefix(name, "-") {
 		return t.Format("-0700")
 	}
+	if sameNameNearby(t, name, off) {
+		return name + ", " + t.Format("-0700")
+	}
 	return name
+}
+
+// labelWindow is how near a change of offset under one abbreviation makes the
+// abbreviation ambiguous: a day, because the admin names a time by its clock alone
+// in a sentence about one day, and the wall-clock times such a change repeats or
+// skips (an overlap or a gap) lie within hours of it.
+const labelWindow = 24 * time.Hour
+
+// sameNameNearby reports whether, within labelWindow of t, t's zone uses the
+// abbreviation name with another offset than off. It walks the zone's spans from t
+// back and forth (a few at most within a day; bounded all the same).
+func sameNameNearby(t time.Time, name string, off int) bool {
+	loc := t.Location()
+	differs := func(u time.Time) bool {
+		n, o := u.In(loc).Zone()
+		return n == name && o != off
+	}
+	at := t
+	for range 8 { // back
+		start, _ := at.ZoneBounds()
+		if start.IsZero() || t.Sub(start) > labelWindow {
+			break
+		}
+		prev := start.Add(-time.Nanosecond)
+		if differs(prev) {
+			return true
+		}
+		at = prev
+	}
+	at = t
+	for range 8 { // forward
+		_, end := at.ZoneBounds()
+		if end.IsZero() || end.Sub(t) > labelWindow {
+			break
+		}
+		if differs(end) {
+			return true
+		}
+		at = end
+	}
+	return false
 }

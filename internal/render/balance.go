@@ -510,7 +510,15 @@ func numberAttrs(z *xhtml.Tokenizer, name []byte) []byte {
 // "javascript:"); URLs the policies cannot judge (dropInvalidURL); a link inside a link
 // (kept as its content); elements of foreign content (the policies allow none); and the
 // empty elements of emptyless. When rel is set, every <a> with an href gets it.
-func cleanTree(n *xhtml.Node, inLink bool, opt *balanceOptions) {
+//
+// It also removes what a removal left empty of content that matters (visible text, a
+// picture or a kept embed: hasContent), whatever the policy or this walk removed from
+// inside it (an iframe, a script, an object, an svg): a link, whose name is its content
+// (an empty one fails WCAG 2.4.4 and axe's link-name rule), is replaced by what it
+// still shows (a space, when it held white space between words); a figure or a caption is removed; an
+// embed's figure (class "embed …") without its iframe loses the embed's classes,
+// which draw a player's box. It reports whether n holds content that matters.
+func cleanTree(n *xhtml.Node, inLink bool, opt *balanceOptions) (content bool) {
 	rel := opt.rel
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
@@ -518,6 +526,8 @@ func cleanTree(n *xhtml.Node, inLink bool, opt *balanceOptions) {
 		case xhtml.TextNode:
 			if c.Data = scrubText(c.Data); c.Data == "" {
 				n.RemoveChild(c)
+			} else if !content && news.Visible(c.Data) {
+				content = true
 			}
 		case xhtml.ElementNode:
 			if c.Namespace != "" {
@@ -527,13 +537,23 @@ func cleanTree(n *xhtml.Node, inLink bool, opt *balanceOptions) {
 			if c.DataAtom == atom.Iframe {
 				if !checkEmbed(c, opt.embeds) {
 					n.RemoveChild(c)
+				} else {
+					content = true
 				}
 				break
 			}
 			cleanAttrs(c, rel)
 			isLink := c.DataAtom == atom.A
-			cleanTree(c, inLink || isLink, opt)
+			inner := cleanTree(c, inLink || isLink, opt) || embeddedContent[c.DataAtom]
 			switch {
+			case isLink && !inner:
+				// Nothing in it shows: a space between words stays (one), the rest
+				// goes (moved up, its empty elements could nest as the parser would
+				// not read them: a heading in a heading).
+				if hasText(c) {
+					n.InsertBefore(&xhtml.Node{Type: xhtml.TextNode, Data: " "}, c)
+				}
+				n.RemoveChild(c)
 			case isLink && inLink:
 				for g := c.FirstChild; g != nil; g = c.FirstChild {
 					c.RemoveChild(g)
@@ -542,11 +562,53 @@ func cleanTree(n *xhtml.Node, inLink bool, opt *balanceOptions) {
 				n.RemoveChild(c)
 			case c.FirstChild == nil && emptyless[c.DataAtom]:
 				n.RemoveChild(c)
+			case c.DataAtom == atom.Figure || c.DataAtom == atom.Figcaption:
+				if c.DataAtom == atom.Figure && !hasChild(c, atom.Iframe) {
+					dropEmbedClass(c)
+				}
+				if !inner {
+					n.RemoveChild(c)
+				}
 			}
+			content = content || inner
 		default:
 			n.RemoveChild(c)
 		}
 		c = next
+	}
+	return content
+}
+
+// embeddedContent are the elements that are content by themselves, without text.
+var embeddedContent = atomSet("img picture video audio iframe")
+
+// hasText reports whether n holds any text (white space, here).
+func hasText(n *xhtml.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == xhtml.TextNode || hasText(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasChild reports whether n has a child element a.
+func hasChild(n *xhtml.Node, a atom.Atom) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == xhtml.ElementNode && c.DataAtom == a {
+			return true
+		}
+	}
+	return false
+}
+
+// dropEmbedClass removes an embed's class from a figure that lost its iframe.
+func dropEmbedClass(n *xhtml.Node) {
+	for i, a := range n.Attr {
+		if a.Key == "class" && (a.Val == "embed" || strings.HasPrefix(a.Val, "embed ")) {
+			n.Attr = append(n.Attr[:i], n.Attr[i+1:]...)
+			return
+		}
 	}
 }
 

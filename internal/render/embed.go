@@ -182,7 +182,7 @@ func pathParts(p string) []string {
 
 // parseYouTube reads every form of a YouTube address (watch?v=, youtu.be/, /embed/,
 // /shorts/, /live/, /v/, a playlist) with its start time (t= or start=, in the query or
-// after #), and serves it from youtube-nocookie.com, YouTube's privacy-enhanced mode,
+// after #), its end time (end=) and the playlist it is played in (list=), and serves it from youtube-nocookie.com, YouTube's privacy-enhanced mode,
 // which sets no cookie until the reader plays the video.
 func parseYouTube(u *url.URL) (embed, bool) {
 	q := u.Query()
@@ -221,11 +221,33 @@ func parseYouTube(u *url.URL) (embed, bool) {
 	if start == 0 && strings.HasPrefix(u.Fragment, "t=") {
 		start = seconds(u.Fragment[2:])
 	}
-	e.src = "https://www.youtube-nocookie.com/embed/" + id
+	// The player's documented parameters a writer means by the address they pasted
+	// (developers.google.com/youtube/player_parameters): the playlist the video was
+	// watched in (list), and the part to play (start, end, in seconds). Nothing else is
+	// passed on — not autoplay, which would play as the page loads.
+	end := seconds(q.Get("end"))
+	if end <= start {
+		end = 0
+	}
+	if !youTubeList.MatchString(list) {
+		list = ""
+	}
+	params := url.Values{}
 	e.link = "https://www.youtube.com/watch?v=" + id
 	if start > 0 {
-		e.src += "?start=" + strconv.Itoa(start)
+		params.Set("start", strconv.Itoa(start))
 		e.link += "&t=" + strconv.Itoa(start) + "s"
+	}
+	if end > 0 {
+		params.Set("end", strconv.Itoa(end))
+	}
+	if list != "" {
+		params.Set("list", list)
+		e.link += "&list=" + list // youTubeList: nothing to escape
+	}
+	e.src = "https://www.youtube-nocookie.com/embed/" + id
+	if len(params) > 0 {
+		e.src += "?" + params.Encode()
 	}
 	return e, true
 }

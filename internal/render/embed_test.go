@@ -99,7 +99,7 @@ func TestHostileEmbedsNeverPass(t *testing.T) {
 		}
 	}
 	// The same through the import of HTML.
-	if out, rep := ArticleHTML(`<p>x</p><iframe src="https://evil.example/x"></iframe>`, Embeds{}); strings.Contains(out, "iframe") || rep.Empty() {
+	if out, rep, _ := ArticleHTML(`<p>x</p><iframe src="https://evil.example/x"></iframe>`, Embeds{}); strings.Contains(out, "iframe") || rep.Empty() {
 		t.Errorf("ArticleHTML kept an off-list iframe or said nothing: %s %q", out, rep.Lines())
 	}
 }
@@ -199,7 +199,7 @@ func TestUnclosedIframesCostLinearly(t *testing.T) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		out, rep := ArticleHTML(in, Embeds{})
+		out, rep, _ := ArticleHTML(in, Embeds{})
 		runtime.ReadMemStats(&after)
 		if out != "" || !strings.Contains(strings.Join(rep.Lines(), ""), fmt.Sprintf("(%d times)", n)) {
 			t.Fatalf("%d unclosed iframes: %q %q", n, out, rep.Lines())
@@ -239,7 +239,7 @@ func TestLazyLoadedIframesKeepTheirEmbed(t *testing.T) {
 		`<iframe src="" data-lazy-src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe>`,
 		`<iframe data-src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe>`,
 	} {
-		out, rep := ArticleHTML(in, Embeds{})
+		out, rep, _ := ArticleHTML(in, Embeds{})
 		if !strings.Contains(out, `<iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"`) || !rep.Empty() {
 			t.Errorf("%s\n gave %s %q", in, out, rep.Lines())
 		}

@@ -112,6 +112,21 @@ func asBalanced(s string) string {
 	return strings.ReplaceAll(xmlVoid.ReplaceAllString(s, "<$1$2>"), "<p></p>", "")
 }
 
+// asEmptied is golden HTML without what a removal left empty (cleanTree): a link with
+// no content (a space when it held white space), a figure whose audio or video the policy
+// removed, and then the paragraph that held only such a link.
+func asEmptied(s string) string {
+	s = emptyLink.ReplaceAllStringFunc(s, func(a string) string {
+		if strings.HasSuffix(a, "\"></a>") {
+			return ""
+		}
+		return " "
+	})
+	return strings.ReplaceAll(strings.ReplaceAll(s, "<figure></figure>", ""), "<p></p>", "")
+}
+
+var emptyLink = regexp.MustCompile(`<a href="[^"]*">\s*</a>`)
+
 var xmlVoid = regexp.MustCompile(`<(br|hr|img|source|wbr)((?:\s[^>]*?)?)\s*/>`)
 
 // applyChanges makes the changes of balancedChanged (or others) to old HTML; each
@@ -144,7 +159,7 @@ func TestMarkdownAsBefore(t *testing.T) {
 			}
 			continue
 		}
-		if want := applyChanges(t, c.Name, asBalanced(c.HTML), balancedChanged[c.Name]); got != want {
+		if want := asEmptied(applyChanges(t, c.Name, asBalanced(c.HTML), balancedChanged[c.Name])); got != want {
 			t.Errorf("%s: %q\ngot  %q\nwant %q", c.Name, c.Markdown, got, want)
 		}
 	}
@@ -152,7 +167,7 @@ func TestMarkdownAsBefore(t *testing.T) {
 		t.Errorf("%d of the %d changed examples found in the golden file", seen, len(markdownChanged))
 	}
 	for _, c := range g.Sanitize {
-		got, want := SanitizeArticleHTML(c.Input), asBalanced(c.HTML)
+		got, want := SanitizeArticleHTML(c.Input), asEmptied(asBalanced(c.HTML))
 		if c.Name == "wp: Block category: Embeds" {
 			// WordPress's embed block: its address, alone in its wrapper, is an embed.
 			want = applyChanges(t, c.Name, want, [][2]string{{"<div>\nhttps://youtu.be/ex8fMxXJDJw\n</div>", youTubeEmbed("ex8fMxXJDJw", "YouTube video")}})

@@ -227,9 +227,13 @@ func ArticleMarkdown(ctx context.Context, src string, e Embeds) (string, *Report
 		return "", nil, err
 	}
 	rep := &Report{}
-	html, err := sanitizeArticle(out, false, e, rep)
-	if err != nil {
+	// The steps after goldmark spend what is left of the same time budget and ctx.
+	html, err := sanitizeArticle(stepBudget{ctx, m.deadline, len(src)}, out, false, e, rep)
+	if errors.Is(err, errTooDeep) {
 		return "", nil, &TooComplexError{Limit: LimitHTMLNesting, Size: len(src)}
+	}
+	if err != nil {
+		return "", nil, err
 	}
 	return html, rep, nil
 }

@@ -424,7 +424,8 @@ func attrOf(attrs []xhtml.Attribute, key string) string {
 // figureEmbed reads ahead from the start tag of an embed's figure (kept by the caller):
 // when an iframe comes first in it (after white space), it returns the iframe's
 // canonical embed (or nothing, when it is not allowed) in place of the figure, its end
-// tag consumed when it follows; rest is as iframeEmbed's. Otherwise it puts back what
+// tag consumed when it follows (when more follows, the figure is left open for it);
+// rest is as iframeEmbed's. Otherwise it puts back what
 // it read and returns false.
 func figureEmbed(ts *tokenStream, e Embeds, rep *Report) (out, rest string, ok bool) {
 	var read []token
@@ -446,7 +447,14 @@ func figureEmbed(ts *tokenStream, e Embeds, rep *Report) (out, rest string, ok b
 		y = ts.next()
 	}
 	if y.tt != xhtml.EndTagToken || y.a != atom.Figure {
-		ts.pushBack(y) // a figure with more in it: its end tag, unmatched, goes in balance
+		// A figure with more in it (a caption): the embed's figure stays open for it,
+		// and the pasted figure's end tag closes it; an embed refused leaves a plain
+		// figure around the rest, so that a caption never stands outside one.
+		ts.pushBack(y)
+		if o, cut := strings.CutSuffix(out, "</figure>"); cut {
+			return o, "", true
+		}
+		return "<figure>", "", true
 	}
 	return out, "", true
 }

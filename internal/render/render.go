@@ -8,7 +8,10 @@
 package render
 
 import (
+	"context"
+	"fmt"
 	"regexp"
+	"time"
 
 	"github.com/microcosm-cc/bluemonday"
 )
@@ -67,28 +70,84 @@ func newCommentPolicy() *bluemonday.Policy {
 // element to the policy, which removes them and keeps their text, as a browser shows
 // such HTML. The result is balanced and well nested (see balance): elements left open
 // are closed where a browser would end them, and elements nested deeper than 160 levels
-// lose their tags (not their text).
+// lose their tags (not their text). HTML that ArticleHTML refuses (longer than
+// MaxMarkdownBytes) gives "".
 func SanitizeArticleHTML(s string) string {
-	out, _ := ArticleHTML(s, Embeds{})
+	out, _, _ := ArticleHTML(s, Embeds{})
 	return out
 }
 
-// ArticleHTML is SanitizeArticleHTML with the site's embed hosts (e) besides the
-// built-in providers, and a report of what the policy removed, for the writer (the
+// ArticleHTML is ArticleHTMLContext without a context: it always waits for its turn.
+func ArticleHTML(s string, e Embeds) (string, *Report, error) {
+	return ArticleHTMLContext(context.Background(), s, e)
+}
+
+// ArticleHTMLContext is SanitizeArticleHTML with the site's embed hosts (e) besides
+// the built-in providers, and a report of what the policy removed, for the writer (the
 // admin shows it; an import may log it). Embeds are made canonical (see embed.go): an
 // iframe of an allowed provider or host, or such a provider's address alone in a
 // paragraph.
-func ArticleHTML(s string, e Embeds) (string, *Report) {
+//
+// Its cost is bounded as a Markdown render's is: HTML longer than MaxMarkdownBytes is
+// refused before any work (a *TooComplexError with LimitSize), it takes one of the
+// process's render turns (waiting ends with ctx), and it stops between its steps
+// (reading the embeds, the policy, balancing) when ctx ends (an error wrapping ctx's
+// cause) or MaxRenderTime has passed (LimitTime).
+func ArticleHTMLContext(ctx context.Context, s string, e Embeds) (string, *Report, error) {
+	if len(s) > MaxMarkdownBytes {
+		return "", nil, &TooComplexError{Limit: LimitSize, Size: len(s)}
+	}
+	select {
+	case renderSlots <- struct{}{}:
+	case <-ctx.Done():
+		return "", nil, fmt.Errorf("sanitise article HTML: waiting for a turn: %w", context.Cause(ctx))
+	}
+	defer func() { <-renderSlots }()
 	rep := &Report{}
-	out, _ := sanitizeArticle(s, true, e, rep)
-	return out, rep
+	out, err := sanitizeArticle(stepBudget{ctx, time.Now().Add(MaxRenderTime), len(s)}, s, true, e, rep)
+	if err != nil {
+		return "", nil, err
+	}
+	return out, rep, nil
+}
+
+// stepBudget is what the steps after Markdown (prepareArticle, the policy, balance)
+// may still spend: each is linear in its input, but a megabyte of tags takes a while,
+// and none can be stopped midway, so the budget is checked between them.
+type stepBudget struct {
+	ctx      context.Context
+	deadline time.Time
+	size     int // the body's length, for the error
+}
+
+// check reports an ended ctx (wrapping its cause) or a passed deadline
+// (*TooComplexError with LimitTime).
+func (b stepBudget) check() error {
+	if err := b.ctx.Err(); err != nil {
+		return fmt.Errorf("render article: %w", context.Cause(b.ctx))
+	}
+	if time.Now().After(b.deadline) {
+		return &TooComplexError{Limit: LimitTime, Size: b.size}
+	}
+	return nil
 }
 
 // sanitizeArticle makes the embeds of s canonical and notes in rep what the policy is
 // about to remove (prepareArticle), applies the article policy, then balances the
 // result, dropping the URLs the policy cannot judge (keepURL) and every iframe that is
-// not an embed e allows. It fails with errTooDeep for HTML nested deeper than
-// maxHTMLDepth, unless flatten.
-func sanitizeArticle(s string, flatten bool, e Embeds, rep *Report) (string, error) {
-	return balance(articlePolicy.Sanitize(prepareArticle(s, e, rep)), balanceOptions{flatten: flatten, embeds: &e})
+// not an embed e allows. Before each step it checks b. It fails with errTooDeep for HTML
+// nested deeper than maxHTMLDepth, unless flatten.
+func sanitizeArticle(b stepBudget, s string, flatten bool, e Embeds, rep *Report) (string, error) {
+	if err := b.check(); err != nil {
+		return "", err
+	}
+	prepared := prepareArticle(s, e, rep)
+	if err := b.check(); err != nil {
+		return "", err
+	}
+	clean := articlePolicy.Sanitize(prepared)
+	if err := b.check(); err != nil {
+		return "", err
+	}
+	return balance(clean, balanceOptions{flatten: flatten, embeds: &e})
 }

@@ -22,8 +22,11 @@ import (
 // History: 1 — embeds (embed.go), the balanced fragment, unknown tags shown as text;
 // 2 — an embed's own figure read again is not wrapped in a second one; 3 — the embed's
 // sandbox lets the player keep its own origin (allow-same-origin), at most MaxEmbeds
-// embeds a body, lazy-loaded iframes (data-src) read.
-const Version = 3
+// embeds a body, lazy-loaded iframes (data-src) read; 4 — what a removal left empty
+// goes (a link without content, an empty figure or caption, an embed's classes on a
+// figure without its iframe), an embed's figure keeps its caption, YouTube's list and
+// end parameters kept.
+const Version = 4
 
 // Fingerprint names the render an article's stored HTML came from: the renderer's
 // Version and the embed hosts in force (e; their order and repetitions do not count).

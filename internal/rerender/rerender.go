@@ -142,7 +142,19 @@ func renderOne(ctx context.Context, a *news.StaleRender, e render.Embeds) (it ne
 		}
 		html = out
 	} else {
-		html, _ = render.ArticleHTML(a.HTML, e)
+		out, _, err := render.ArticleHTMLContext(ctx, a.HTML, e)
+		if err != nil {
+			if ctx.Err() != nil {
+				return it, "", context.Cause(ctx)
+			}
+			var tc *render.TooComplexError
+			if !errors.As(err, &tc) {
+				return it, "", err
+			}
+			it.Keep = true
+			return it, "its HTML is over the render budget: " + string(tc.Limit), nil
+		}
+		html = out
 	}
 	if err := news.CheckText("the body's HTML", html); err != nil {
 		it.Keep = true

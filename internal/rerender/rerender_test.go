@@ -167,7 +167,7 @@ func TestEmbedHostsSettingRerenders(t *testing.T) {
 		t.Fatalf("setup: %q %v", html, err)
 	}
 	a := e.create("map", md, html)
-	imported, _ := render.ArticleHTML("<p>Imported.</p>"+frame, hosts)
+	imported, _, _ := render.ArticleHTML("<p>Imported.</p>"+frame, hosts)
 	b := e.create("imported-map", "", imported)
 	if res := e.run(rerender.Options{}); res.Changed != 0 || res.Unchanged != 2 {
 		t.Fatalf("first pass under the same hosts: %+v, want both unchanged", res)

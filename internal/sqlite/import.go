@@ -176,7 +176,9 @@ func (im *importer) add(ctx context.Context, it *news.ImportItem, now time.Time,
 	if err := validateArticle(a); err != nil {
 		return err
 	}
-	scheduleFuture(a, now)
+	// An imported story's status follows its time both ways (news.StatusAt): one
+	// scheduled for a time already past arrives published, not waiting to be found.
+	a.Status = news.StatusAt(a.Status, a.PublishedAt, now)
 	if a.Source == "" || a.SourceID == "" {
 		// Without them a second import could not know the article is there already.
 		return fmt.Errorf("an imported article needs a source and a source ID: %w", news.ErrInvalid)

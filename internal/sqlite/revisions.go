@@ -99,7 +99,7 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) (int, error) {
 			if err != nil {
 				return n, err
 			}
-			if a.Status != news.StatusScheduled || a.PublishedAt.After(now) { // changed meanwhile
+			if a.Status != news.StatusScheduled || news.StatusAt(a.Status, a.PublishedAt, now) != news.StatusPublished { // changed meanwhile
 				break
 			}
 			a.Status, a.EditedBy = news.StatusPublished, 0
