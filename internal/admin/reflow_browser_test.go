@@ -3,12 +3,16 @@
 package admin_test
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"broadsheet/internal/browsertest"
+	"broadsheet/internal/media"
 	"broadsheet/internal/news"
 )
 
@@ -17,11 +21,21 @@ import (
 // links under the page's overflow-wrap: anywhere shrank "Dashboard" to "Das / hbo /
 // ard" at 390 px), and the editor's "Featured image" box stays in its column (its
 // file input's width pushed it 3 px past a phone's screen and over the next column
-// on a desktop).
+// on a desktop), nor does the picture of a story's featured image.
 func TestAdminReflowsInABrowser(t *testing.T) {
 	e := newEnv(t)
 	e.clock.Real()
 	e.addUser(news.RoleAdministrator)
+	// A portrait phone photo as a story's featured image: the editor shows it.
+	if err := os.WriteFile(filepath.Join(string(e.files.(media.Dir)), "tall.png"), pngImage(600, 1200), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	photo := *e.article
+	photo.ID, photo.Slug, photo.Version = 0, "a-photo", 0
+	photo.FeaturedImage = &news.Image{URL: "/media/tall.png", Alt: "The harbour wall", Width: 600, Height: 1200}
+	if err := e.db.CreateArticle(context.Background(), &photo); err != nil {
+		t.Fatal(err)
+	}
 	ctx := browsertest.Start(t)
 	browsertest.Do(t, ctx,
 		chromedp.Navigate(e.http.URL+"/admin/login"),
@@ -30,7 +44,7 @@ func TestAdminReflowsInABrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("password"), password),
 		chromedp.Click(chromedp.CSS("form button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS(".cards")))
-	pages := []string{"/admin/", "/admin/articles", "/admin/articles/new", "/admin/articles/" + itoa(e.article.ID),
+	pages := []string{"/admin/", "/admin/articles", "/admin/articles/new", "/admin/articles/" + itoa(e.article.ID), "/admin/articles/" + itoa(photo.ID),
 		"/admin/comments", "/admin/media", "/admin/users", "/admin/settings", "/admin/privacy", "/admin/sections", "/admin/account"}
 	for _, w := range []int64{320, 390, 1280} {
 		browsertest.Do(t, ctx, chromedp.EmulateViewport(w, 900))
