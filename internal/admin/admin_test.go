@@ -3,6 +3,7 @@ package admin_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -517,5 +518,28 @@ func TestOwnAccount(t *testing.T) {
 	}
 	if r := e.browser().post("/admin/login", url.Values{"email": {"contributor@newsroom.example"}, "password": {password}}); r.status != 401 {
 		t.Errorf("the old password still works: %d", r.status)
+	}
+}
+
+// A refused setting is named in the admin by the label its field has, not by the
+// key the shell's settings command uses, and the typed value stays in the form.
+func TestRefusedSettingNamedByItsLabel(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(news.RoleAdministrator)
+	b := e.browser()
+	b.login("administrator@newsroom.example")
+	for _, c := range []struct{ key, value, label string }{
+		{"timezone", "Mars/Olympus", "Nothing was saved: “Time zone”: unknown time zone Mars/Olympus."},
+		{"embed_hosts", "*.example.org", "Nothing was saved: “Embeds: more allowed hosts”: "},
+		{"comments_close_days", "-1", "Nothing was saved: “Close comments after (days)”: "},
+	} {
+		r := b.post("/admin/settings", url.Values{"csrf": {b.csrf()}, c.key: {c.value}})
+		if r.status != 422 || !strings.Contains(html.UnescapeString(r.body), c.label) {
+			m := regexp.MustCompile(`(?s)class="error"[^>]*>(.*?)</p>`).FindStringSubmatch(r.body)
+			t.Errorf("%s=%q: %d %q", c.key, c.value, r.status, m)
+		}
+		if !strings.Contains(html.UnescapeString(r.body), c.value) {
+			t.Errorf("%s=%q: the typed value is not in the form", c.key, c.value)
+		}
 	}
 }

@@ -551,3 +551,21 @@ func TestAutosavesAreLimited(t *testing.T) {
 		t.Errorf("%d of 30 quick autosaves held back; the burst is 20", held)
 	}
 }
+
+// The editor counts the history in English: "1 revision", "2 revisions".
+func TestEditorCountsRevisions(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(news.RoleEditor)
+	b := e.browser()
+	b.login("editor@newsroom.example")
+	path := fmt.Sprintf("/admin/articles/%d", e.article.ID)
+	if page := b.get(path).body; !strings.Contains(page, "History (1 revision)") {
+		t.Errorf("one revision: %s", page[strings.Index(page, "Status:"):][:200])
+	}
+	form, _ := b.openEditor(e.article.ID)
+	form["title"] = "A story, renamed"
+	b.write(path, "save", form)
+	if page := b.get(path).body; !strings.Contains(page, "History (2 revisions)") {
+		t.Errorf("two revisions: %s", page[strings.Index(page, "Status:"):][:200])
+	}
+}

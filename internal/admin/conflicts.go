@@ -182,11 +182,12 @@ func (s *Server) conflictOf(ctx context.Context, cur *news.Article, b *editBody,
 	theirs := bodyValues(s.editBodyOf(cur), cur.Status)
 	if baseRev == nil {
 		// The version the form came from is no longer kept (or the form named none):
-		// what can be shown is how the stored version differs from the form.
+		// what can be shown is how the stored version differs from the form. Whose
+		// change each difference is cannot be told, so none is called the editor's.
 		mine := mineValues(b, action, theirs)
 		for _, f := range conflictFields {
 			if mine[f.Name] != theirs[f.Name] {
-				cv.Fields = append(cv.Fields, conflictField{Label: f.Label, Diff: fieldDiff(mine[f.Name], theirs[f.Name]), Mine: true})
+				cv.Fields = append(cv.Fields, conflictField{Label: f.Label, Diff: fieldDiff(mine[f.Name], theirs[f.Name])})
 			}
 		}
 		return cv

@@ -14,6 +14,7 @@ import (
 
 	"broadsheet/internal/auth"
 	"broadsheet/internal/news"
+	"broadsheet/internal/render"
 )
 
 // addNamed adds a newsroom account with a name of its own.
@@ -383,5 +384,74 @@ func TestPresence(t *testing.T) {
 	}
 	if !limited {
 		t.Error("heartbeats in a loop are never limited")
+	}
+}
+
+// The issue's scenario on a story that came in by an import (or with the demo): such a
+// story has no revision of the version both forms were loaded from. The second save
+// still gets a conflict that shows only what the first editor changed, offers the merge,
+// and does not tell Ben he changed the body and the correction, which he never touched;
+// the merge keeps Ana's correction and paragraph and Ben's headline.
+func TestTwoEditorsOnAnImportedStory(t *testing.T) {
+	x := twoEditorsOpen(t)
+	ctx := context.Background()
+	body, _ := render.Markdown("The trams run again.")
+	imported := &news.Article{Slug: "tram-line-4-reopens", Title: "Tram line 4 reopens", BodyMarkdown: "The trams run again.", BodyHTML: body,
+		Status: news.StatusPublished, PublishedAt: x.e.clock.t.Add(-time.Hour), Source: "corpus", SourceID: "tram-4"}
+	if _, err := x.e.db.Import(ctx, []news.ImportItem{{Article: imported}}); err != nil {
+		t.Fatal(err)
+	}
+	stored, err := x.e.db.ArticleBySlug(ctx, "tram-line-4-reopens")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.path = fmt.Sprintf("/admin/articles/%d", stored.ID)
+	x.anaForm, _ = x.ana.openEditor(stored.ID)
+	x.benForm, _ = x.ben.openEditor(stored.ID)
+	x.anaSaves(t)
+	x.e.clock.Add(time.Minute)
+	x.benForm["title"] = "Tram line 4 back in service"
+	_, r := x.ben.write(x.path, "save", x.benForm)
+	if r.status != 409 {
+		t.Fatalf("Ben's save from the old form: %d, want 409", r.status)
+	}
+	diff := r.body[strings.Index(r.body, `class="conflict"`):]
+	if strings.Contains(diff, "you changed it too") {
+		t.Errorf("the conflict says Ben changed fields he never touched:\n%s", diff)
+	}
+	if strings.Contains(diff, "<h3>Headline") || !strings.Contains(diff, "<ins>A paragraph Ana added.</ins>") {
+		t.Errorf("the conflict does not show what changed since Ben's version, and only that:\n%s", diff)
+	}
+	if !strings.Contains(r.body, `name="action" value="merge"`) {
+		t.Fatalf("no merge offered although the two changed different fields:\n%s", diff)
+	}
+	x.e.clock.Add(time.Minute)
+	if _, r := x.ben.write(x.path, "merge", conflictForm(t, r.body)); r.status != 303 {
+		t.Fatalf("merge: %d\n%s", r.status, r.body)
+	}
+	a := x.e.stored(stored.ID)
+	if a.Title != "Tram line 4 back in service" || a.CorrectionNote != x.correction || !strings.Contains(a.BodyMarkdown, "A paragraph Ana added.") {
+		t.Errorf("after the merge: title %q, correction %q, body %q", a.Title, a.CorrectionNote, a.BodyMarkdown)
+	}
+}
+
+// When the version a form came from is not known (it names none, or the version is
+// past the kept history), the conflict shows how the current version differs from the
+// form, and does not claim the editor changed each of those fields.
+func TestConflictFromAnUnknownVersionClaimsNothing(t *testing.T) {
+	x := twoEditorsOpen(t)
+	x.anaSaves(t)
+	x.benForm["version"] = "0" // names none
+	x.benForm["title"] = "Tram line 4 back in service"
+	_, r := x.ben.write(x.path, "save", x.benForm)
+	if r.status != 409 {
+		t.Fatalf("a save naming no version: %d, want 409", r.status)
+	}
+	diff := r.body[strings.Index(r.body, `class="conflict"`):]
+	if !strings.Contains(diff, "<h3>Correction or update note") {
+		t.Fatalf("the conflict does not show the correction as differing:\n%s", diff)
+	}
+	if strings.Contains(diff, "you changed it too") {
+		t.Errorf("the conflict says Ben changed what it cannot know he changed:\n%s", diff)
 	}
 }

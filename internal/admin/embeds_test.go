@@ -29,7 +29,7 @@ func TestEditorNamesWhatTheSanitiserRemoved(t *testing.T) {
 		`<iframe src="javascript:alert(1)"></iframe>` + "\n\n" +
 		`<p onclick="alert(1)">Click</p> <script>alert(2)</script>`
 	wantSaid := []string{
-		"Removed an embed from evil.example: not an allowed embed provider (add the host in Settings → Embeds).",
+		"Removed an embed from evil.example: not an allowed embed provider (an administrator can allow its host in Settings, under Embeds).",
 		"Removed an embed with inline content (srcdoc)",
 		"Removed an embed with a javascript: address",
 		"Removed an event handler (onclick) on <p>",

@@ -55,6 +55,22 @@ func settingFields(values func(key string) string) []settingField {
 	return out
 }
 
+// settingLabelled names a setting in a refusal ("setting embed_hosts: …", as the
+// shell's settings command says it) by the label the form shows it under ("Embeds: more
+// allowed hosts: …"): the administrator at the form never sees the keys.
+func settingLabelled(msg string) string {
+	rest, ok := strings.CutPrefix(msg, "setting ")
+	if !ok {
+		return msg
+	}
+	for key, f := range settingForms {
+		if after, ok := strings.CutPrefix(rest, key); ok && (strings.HasPrefix(after, ":") || strings.HasPrefix(after, ",")) {
+			return "“" + f.label + "”" + after
+		}
+	}
+	return msg
+}
+
 func (s *Server) settingsForm(w http.ResponseWriter, r *http.Request, u *news.User) {
 	stored, err := s.store.Settings(r.Context())
 	if err != nil {
@@ -85,7 +101,7 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request, u *news.Us
 		err = s.checkEmbedHosts(v)
 	}
 	if err != nil {
-		p := &page{Title: "Settings", Nav: "settings", User: u, CSRF: s.csrfToken(r), Error: "Nothing was saved: " + err.Error() + ".",
+		p := &page{Title: "Settings", Nav: "settings", User: u, CSRF: s.csrfToken(r), Error: "Nothing was saved: " + settingLabelled(err.Error()) + ".",
 			Body: settingFields(func(k string) string {
 				if v, ok := changes[k]; ok {
 					return v

@@ -430,7 +430,7 @@ func parseEmbed(raw string, e Embeds, iframe bool) (embed, *embedRefusal) {
 		}
 		return siteEmbed(u, host)
 	}
-	return embed{}, &embedRefusal{from, "not an allowed embed provider (add the host in Settings → Embeds)"}
+	return embed{}, &embedRefusal{from, "not an allowed embed provider (an administrator can allow its host in Settings, under Embeds)"}
 }
 
 // siteEmbed is an iframe from a host of the site's setting: its address is kept,

@@ -59,7 +59,7 @@ func TestEmbedFormsAreCanonical(t *testing.T) {
 // each is named in the report.
 func TestHostileEmbedsNeverPass(t *testing.T) {
 	for _, c := range []struct{ in, said string }{
-		{`<iframe src="https://evil.example/x"></iframe>`, "an embed from evil.example: not an allowed embed provider (add the host in Settings → Embeds)"},
+		{`<iframe src="https://evil.example/x"></iframe>`, "an embed from evil.example: not an allowed embed provider (an administrator can allow its host in Settings, under Embeds)"},
 		{`<iframe src="https://youtube.com.evil.example/embed/dQw4w9WgXcQ"></iframe>`, "an embed from youtube.com.evil.example"},
 		{`<iframe src="https://www.youtube-nocookie.com@evil.example/embed/dQw4w9WgXcQ"></iframe>`, "an embed from evil.example"},
 		{`<iframe src="https://evil.example/#www.youtube-nocookie.com/embed/dQw4w9WgXcQ"></iframe>`, "an embed from evil.example"},

@@ -35,14 +35,14 @@ const MaxReported = 20
 
 // Removal is one kind of thing the sanitiser removed from a body, in words for its
 // writer: What ("an embed from evil.example"), Why ("not an allowed embed provider
-// (add the host in Settings → Embeds)") and how many times.
+// (an administrator can allow its host in Settings, under Embeds)") and how many times.
 type Removal struct {
 	What, Why string
 	Count     int
 }
 
 // String is the removal as one sentence: "Removed an embed from evil.example: not an
-// allowed embed provider (add the host in Settings → Embeds)."
+// allowed embed provider (an administrator can allow its host in Settings, under Embeds)."
 func (r Removal) String() string {
 	s := "Removed " + r.What
 	if r.Count > 1 {

@@ -360,6 +360,9 @@ func (db *DB) UpdateArticle(ctx context.Context, a *news.Article) error {
 		if a.CreatedAt.IsZero() {
 			a.CreatedAt = old.CreatedAt
 		}
+		if err := keepFirstVersion(ctx, tx, old); err != nil {
+			return err
+		}
 		if err := resolveRefs(ctx, tx, a, now, nil); err != nil {
 			return err
 		}
@@ -484,6 +487,29 @@ func nullID(id int64) any {
 		return nil
 	}
 	return id
+}
+
+// keepFirstVersion records the state an article is saved from when it has no revision
+// at all: a story that came in by an import (or with the demo) was never saved by the
+// editor, so its version 1 was nowhere but in the row about to be overwritten. Without
+// it, a second editor's form from that version had no base to compare with: the
+// conflict could not tell their change from the first editor's and offered no merge.
+// Kept as the system's, at the time the article last changed.
+func keepFirstVersion(ctx context.Context, tx *sql.Tx, old *news.Article) error {
+	var kept bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM revisions WHERE article_id = ?)`, old.ID).Scan(&kept); err != nil {
+		return fmt.Errorf("revisions of article %d: %w", old.ID, err)
+	}
+	if kept {
+		return nil
+	}
+	first := *old
+	first.EditedBy = 0
+	when := old.UpdatedAt
+	if when.IsZero() {
+		when = old.CreatedAt
+	}
+	return recordRevision(ctx, tx, &first, when)
 }
 
 // recordRevision keeps the article's state as saved, by a.EditedBy.
