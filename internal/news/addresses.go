@@ -3,6 +3,7 @@ package news
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -73,6 +74,12 @@ func NewFeedIDBase(baseURL string, now time.Time) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("feed IDs: the site's host %q is not a valid name: %w", u.Hostname(), ErrInvalid)
 	}
+	if !PublicHost(host) {
+		// No name the site holds (a trial on localhost or an address): a base that is
+		// never stored (EnsureFeedIDBase), so the site's real name mints its own later,
+		// and dated from a fixed day so that it stays the same from one day to the next.
+		now = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
 	host = strings.Trim(strings.NewReplacer("[", "", "]", "", ":", "-").Replace(strings.ToLower(host)), "-.")
 	if host == "" {
 		host = "localhost"
@@ -80,8 +87,31 @@ func NewFeedIDBase(baseURL string, now time.Time) (string, error) {
 	return "tag:" + host + "," + now.UTC().Format("2006-01-02") + ":", nil
 }
 
+// PublicHost reports whether host (ASCII, without port) is a DNS name that can be held
+// on the public internet, and so can be a tag URI's authority (RFC 4151 §2.1): not an IP
+// address, not a single label, and not under a special-use name that nobody registers
+// (RFC 6761: localhost, test, invalid, example; RFC 6762: local; RFC 8375: home.arpa;
+// ICANN's internal).
+func PublicHost(host string) bool {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if host == "" || strings.ContainsAny(host, ":[]") || !strings.Contains(host, ".") {
+		return false
+	}
+	if _, err := netip.ParseAddr(host); err == nil {
+		return false
+	}
+	for _, special := range []string{"localhost", "test", "invalid", "example", "local", "internal", "home.arpa"} {
+		if host == special || strings.HasSuffix(host, "."+special) {
+			return false
+		}
+	}
+	return true
+}
+
 // EnsureFeedIDBase returns the site's stored feed ID base, minting it from baseURL and
 // now and storing it when there is none yet (a site's first start with feeds). A base
+// minted from a host that is no public name (PublicHost: a trial on localhost) is
+// returned but not stored, so the IDs a site keeps are those of its real name. A base
 // already stored is never replaced (AddSettings): two servers starting at once on a new
 // database, on either side of midnight or with other addresses, end with one base.
 func EnsureFeedIDBase(ctx context.Context, store Store, baseURL string, now time.Time) (string, error) {
@@ -95,6 +125,9 @@ func EnsureFeedIDBase(ctx context.Context, store Store, baseURL string, now time
 	v, err := NewFeedIDBase(baseURL, now)
 	if err != nil {
 		return "", err
+	}
+	if u, _ := url.Parse(baseURL); !PublicHost(u.Hostname()) {
+		return v, nil // a trial's: the site's public name will mint the one kept
 	}
 	kept, err := store.AddSettings(ctx, map[string]string{SettingFeedIDBase: v})
 	if err != nil {

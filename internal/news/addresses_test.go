@@ -11,9 +11,12 @@ func TestNewFeedIDBase(t *testing.T) {
 	for base, want := range map[string]string{
 		"https://news.example.org":     "tag:news.example.org,2026-05-01:",
 		"http://News.Example.org:8080": "tag:news.example.org,2026-05-01:",
-		"https://новости.example":      "tag:xn--b1amnebsh.example,2026-05-01:",
-		"http://127.0.0.1:8080":        "tag:127.0.0.1,2026-05-01:",
-		"http://[2001:db8::1]:8080":    "tag:2001-db8--1,2026-05-01:",
+		"https://новости.example.org":  "tag:xn--b1amnebsh.example.org,2026-05-01:",
+		// No public name: a fixed day, so a trial's IDs stay the same from day to day.
+		"https://новости.example":   "tag:xn--b1amnebsh.example,2000-01-01:",
+		"http://127.0.0.1:8080":     "tag:127.0.0.1,2000-01-01:",
+		"http://[2001:db8::1]:8080": "tag:2001-db8--1,2000-01-01:",
+		"http://localhost:8080":     "tag:localhost,2000-01-01:",
 	} {
 		got, err := NewFeedIDBase(base, day)
 		if err != nil || got != want {
@@ -30,6 +33,16 @@ func TestNewFeedIDBase(t *testing.T) {
 	a.FeedID = "http://old.example.org/?p=42"
 	if got := ArticleFeedID("tag:x,2026:", a); got != a.FeedID {
 		t.Errorf("stored ID %q", got)
+	}
+}
+
+func TestPublicHost(t *testing.T) {
+	for host, want := range map[string]bool{"news.example.org": true, "xn--b1amnebsh.example.org": true, "News.Example.ORG.": true,
+		"localhost": false, "app.localhost": false, "127.0.0.1": false, "2001:db8::1": false, "[::1]": false, "broadsheet": false,
+		"news.test": false, "printer.local": false, "site.internal": false, "x.home.arpa": false, "example": false, "": false} {
+		if got := PublicHost(host); got != want {
+			t.Errorf("PublicHost(%q) = %v, want %v", host, got, want)
+		}
 	}
 }
 

@@ -97,3 +97,31 @@ func TestServersStartingAtOnceShareOneSecretAndFeedIDBase(t *testing.T) {
 		}
 	}
 }
+
+// A trial on localhost keeps no feed ID base: the site's real name, given later, mints
+// the one kept for ever (a base of 127.0.0.1 would name every story by a host nobody
+// holds, after the site moved to its domain).
+func TestTrialMintsNoFeedIDBase(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "site.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	day := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	for _, trial := range []string{"http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080"} {
+		if _, err := news.EnsureFeedIDBase(ctx, db, trial, day); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if stored, _ := db.Settings(ctx); stored[news.SettingFeedIDBase] != "" {
+		t.Fatalf("a trial stored the feed ID base %q", stored[news.SettingFeedIDBase])
+	}
+	got, err := news.EnsureFeedIDBase(ctx, db, "https://news.example.org", day.AddDate(0, 1, 0))
+	if err != nil || got != "tag:news.example.org,2026-06-01:" {
+		t.Fatalf("the real name's base: %q, %v", got, err)
+	}
+	if again, _ := news.EnsureFeedIDBase(ctx, db, "https://www.example.net", day.AddDate(1, 0, 0)); again != got {
+		t.Errorf("a later domain changed the base to %q", again)
+	}
+}
