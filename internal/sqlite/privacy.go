@@ -320,9 +320,15 @@ func accountOf(ctx context.Context, q queryer, target string) (*news.PersonalAcc
 // erasure pauses for eraseYield, longest sleep of SQLite's busy handler, so that another
 // process waiting to write finds the database free (this process's own writers are
 // handed the connection as soon as a batch ends).
+//
+// The batch also follows the time a transaction takes (eraseHold): halved when one took
+// longer, grown again when it was quick, so that a slow disk, a loaded machine or the
+// race detector does not stretch a batch past what another writer can wait.
 const (
-	eraseBatch = 2000
-	eraseYield = 100 * time.Millisecond
+	eraseBatch    = 2000
+	eraseMinBatch = 50
+	eraseHold     = 250 * time.Millisecond
+	eraseYield    = 100 * time.Millisecond
 )
 
 // ErasePersonalData implements news.PrivacyStore.
@@ -335,6 +341,7 @@ func (db *DB) ErasePersonalData(ctx context.Context, email string) (*news.Erasur
 	hashes := map[string]bool{}
 	articles := map[int64]bool{}
 	var kept []int64 // comments left as placeholders (a later batch may prune some)
+	batch := eraseBatch / 4 // grown while transactions stay quick
 	for more, first := true, true; more; first = false {
 		if !first {
 			select {
@@ -343,12 +350,13 @@ func (db *DB) ErasePersonalData(ctx context.Context, email string) (*news.Erasur
 			case <-time.After(eraseYield):
 			}
 		}
+		began := time.Now()
 		err := db.inTx(ctx, func(tx *sql.Tx) error {
 			// Newest first: a reply goes before (or with) the comment it answers, so
 			// that no placeholder is made for a reply the erasure takes next.
 			var ids []int64
 			err := func() error {
-				rows, err := tx.QueryContext(ctx, `SELECT id, ip_hash FROM comments WHERE email_key = ? AND removed = 0 ORDER BY id DESC LIMIT ?`, target, eraseBatch)
+				rows, err := tx.QueryContext(ctx, `SELECT id, ip_hash FROM comments WHERE email_key = ? AND removed = 0 ORDER BY id DESC LIMIT ?`, target, batch)
 				if err != nil {
 					return err
 				}
@@ -378,7 +386,7 @@ func (db *DB) ErasePersonalData(ctx context.Context, email string) (*news.Erasur
 			for _, id := range er.articles {
 				articles[id] = true
 			}
-			if more = len(ids) == eraseBatch; more {
+			if more = len(ids) == batch; more {
 				return recordChange(ctx, tx, db.Now(), articleKeys(er.articles)...)
 			}
 			return eraseTraces(ctx, db, tx, target, hashes, kept, e, er.articles)
@@ -386,6 +394,12 @@ func (db *DB) ErasePersonalData(ctx context.Context, email string) (*news.Erasur
 		if err != nil {
 			// What earlier batches erased stays erased; a second call erases the rest.
 			return nil, err
+		}
+		switch took := time.Since(began); {
+		case took > eraseHold:
+			batch = max(eraseMinBatch, batch/2)
+		case took < eraseHold/4:
+			batch = min(eraseBatch, batch*2)
 		}
 	}
 	for id := range articles {
