@@ -340,7 +340,7 @@ func (db *DB) ErasePersonalData(ctx context.Context, email string) (*news.Erasur
 	e := &news.Erasure{}
 	hashes := map[string]bool{}
 	articles := map[int64]bool{}
-	var kept []int64 // comments left as placeholders (a later batch may prune some)
+	var kept []int64        // comments left as placeholders (a later batch may prune some)
 	batch := eraseBatch / 4 // grown while transactions stay quick
 	for more, first := true, true; more; first = false {
 		if !first {
