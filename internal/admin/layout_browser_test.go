@@ -80,7 +80,8 @@ func (x *layoutEnv) populate(t *testing.T) {
 	x.story = id
 	// A second version, so that the history has a diff of long lines.
 	if _, r := x.b.write(fmt.Sprintf("/admin/articles/%d", id), "save", map[string]string{"title": "Tall ships " + longWord,
-		"body": wideBody(x.image) + "\n" + longURL + longWord, "image_media": "current", "image_alt": "A harbour"}); r.status != 303 {
+		"body": wideBody(x.image) + "\n" + longURL + longWord, "image_media": "current", "image_alt": "A harbour", "image_caption": longWord,
+		"standfirst": longURL, "tags": longWord, "section": "Harbour " + longWord, "correction": longURL}); r.status != 303 {
 		t.Fatalf("second save: %d", r.status)
 	}
 	c := e.addComment("reader@example.net", "ip", news.CommentPending, "Look at "+longURL+" and "+longWord)
