@@ -140,6 +140,8 @@ type editBody struct {
 	// CreateKey is the new-article form's one-time key: the form creates at most one
 	// story however often it is sent (news.Article.CreateKey).
 	CreateKey string
+	// Thumb is the current featured image as the editor shows it (layout.go).
+	Thumb *thumbnail
 }
 
 // editBodyOf fills the form from an article.
@@ -207,6 +209,7 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, u *news.Us
 	b.Library, _ = s.store.MediaLibrary(r.Context(), 50)
 	b.AutosaveMS = int(s.cfg.AutosaveEvery.Milliseconds())
 	b.Actions = actionsFor(u, a)
+	b.Thumb = thumbOf(a.FeaturedImage)
 	if _, _, err := parseWall(b.Published); err != nil {
 		b.Published = "" // only a forged form sends what a date-time field cannot show
 	}
@@ -416,7 +419,7 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 		return
 	}
 	if action == "preview" {
-		b.Preview = template.HTML(removedNotice(report) + bodyHTML)
+		b.Preview = template.HTML(removedNotice(report) + scrollingTables(bodyHTML))
 		s.renderEditor(w, r, u, a, b, http.StatusOK, "")
 		return
 	}

@@ -196,7 +196,7 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, u *news.User) {
 		refuse(http.StatusUnprocessableEntity, markdownRefusal(err))
 		return
 	}
-	w.Write([]byte(removedNotice(report) + out))
+	w.Write([]byte(removedNotice(report) + scrollingTables(out)))
 }
 
 var articleSavePath = regexp.MustCompile(`^/admin/articles(?:/(\d+))?$`)
