@@ -241,7 +241,14 @@ func (s *Server) compareRevisions(was, now *news.Revision, budget diffBudget, ol
 	text("Tags", strings.Join(was.Tags, ", "), strings.Join(now.Tags, ", "))
 	text("Address (slug)", was.Slug, now.Slug)
 	if !was.PublishedAt.Equal(now.PublishedAt) {
-		c.Fields = append(c.Fields, fieldChange{"Publication time", arrowHTML(s.timeHTML(was.PublishedAt, layoutSeconds), s.timeHTML(now.PublishedAt, layoutSeconds))})
+		mark := func(t template.HTML, tag string) template.HTML {
+			if t == "" {
+				return ""
+			}
+			return template.HTML("<"+tag+">") + t + template.HTML("</"+tag+">")
+		}
+		c.Fields = append(c.Fields, fieldChange{"Publication time", arrowHTML(mark(s.timeHTML(was.PublishedAt, layoutSeconds), "del"),
+			mark(s.timeHTML(now.PublishedAt, layoutSeconds), "ins"))})
 		changed = append(changed, "publication time")
 	}
 	statusChanged := was.Status != now.Status
