@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"broadsheet/internal/news"
 	"broadsheet/internal/render"
@@ -689,65 +688,6 @@ func isValidText(v string) bool {
 	return strings.ToValidUTF8(v, "\uFFFD") == v && !strings.ContainsRune(v, 0)
 }
 
-type historyEntry struct {
-	ID          int64
-	When        template.HTML
-	Who, Status string
-	Diff        template.HTML
-	Restorable  bool
-}
-
-// historyPage is how many versions the history shows a page.
-const historyPage = 20
-
-// history shows the article's versions, newest first, a page at a time, each with what
-// it changed from the one before.
-func (s *Server) history(w http.ResponseWriter, r *http.Request, u *news.User) {
-	a, ok := s.loadEditable(w, r, u)
-	if !ok {
-		return
-	}
-	pageNo, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	pageNo = min(max(1, pageNo), 1_000_000)
-	// One version more than the page shows: the last one's diff needs its predecessor.
-	revs, total, err := s.store.RevisionPage(r.Context(), a.ID, historyPage+1, (pageNo-1)*historyPage)
-	if err != nil {
-		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The history could not be read.")
-		return
-	}
-	var entries []historyEntry
-	for i, rev := range revs[:min(len(revs), historyPage)] {
-		e := historyEntry{ID: rev.ID, When: s.timeHTML(rev.CreatedAt, layoutSeconds), Who: rev.UserName, Status: string(rev.Status),
-			Restorable: pageNo > 1 || i > 0}
-		if e.Who == "" {
-			e.Who = "the system"
-		}
-		if i+1 < len(revs) {
-			e.Diff = diffHTML(revisionText(revs[i+1]), revisionText(rev))
-		}
-		entries = append(entries, e)
-	}
-	body := struct {
-		ID, Version       int64
-		Title             string
-		Revisions         []historyEntry
-		Newer, Older      string
-		Page, Pages, Kept int
-	}{ID: a.ID, Version: a.Version, Title: a.Title, Revisions: entries, Page: pageNo, Pages: (total + historyPage - 1) / historyPage, Kept: news.MaxRevisions}
-	if pageNo > 1 {
-		body.Newer = fmt.Sprintf("/admin/articles/%d/history?page=%d", a.ID, pageNo-1)
-	}
-	if pageNo*historyPage < total {
-		body.Older = fmt.Sprintf("/admin/articles/%d/history?page=%d", a.ID, pageNo+1)
-	}
-	s.render(w, r, http.StatusOK, "history", &page{Title: "History", Nav: "articles", User: u, CSRF: s.csrfToken(r), Body: body})
-}
-
-func revisionText(r *news.Revision) string {
-	return "Headline: " + r.Title + "\nStandfirst: " + r.Standfirst + "\nSection: " + r.Section + "\nTags: " + strings.Join(r.Tags, ", ") +
-		"\nAddress: " + r.Slug + "\nCorrection: " + r.Correction + "\n\n" + r.Markdown
-}
-
 // restore makes a revision's words the article's again (its status is kept), as a new
 // revision.
 func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
@@ -819,80 +759,6 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
 		done += " " + strings.Join(report.Lines(), " ")
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/articles/%d?done=%s", a.ID, url.QueryEscape(done)), http.StatusSeeOther)
-}
-
-// Diff bounds: the comparison table has at most maxDiffCells cells (lines of one version
-// × lines of the other), and at most maxDiffLines changed lines are shown; past either,
-// the history says how the versions differ in size instead.
-const (
-	maxDiffCells = 1 << 20
-	maxDiffLines = 400
-)
-
-// diffHTML shows the lines of b that are not in a as insertions and those of a not in
-// b as deletions, by the longest common subsequence of lines, within the bounds above.
-func diffHTML(a, b string) template.HTML {
-	if a == b {
-		return ""
-	}
-	x, y := strings.Split(a, "\n"), strings.Split(b, "\n")
-	// Lines both versions begin and end with take no room in the table.
-	pre := 0
-	for pre < len(x) && pre < len(y) && x[pre] == y[pre] {
-		pre++
-	}
-	suf := 0
-	for suf < len(x)-pre && suf < len(y)-pre && x[len(x)-1-suf] == y[len(y)-1-suf] {
-		suf++
-	}
-	mx, my := x[pre:len(x)-suf], y[pre:len(y)-suf]
-	if (len(mx)+1)*(len(my)+1) > maxDiffCells {
-		return template.HTML(fmt.Sprintf(`<p class="meta">These versions differ in %d and %d lines, too many to show line by line: %d characters became %d.</p>`,
-			len(mx), len(my), utf8.RuneCountInString(a), utf8.RuneCountInString(b)))
-	}
-	// lcs[i][j] is the length of the longest common subsequence of mx[i:] and my[j:].
-	w := len(my) + 1
-	lcs := make([]int32, (len(mx)+1)*w)
-	for i := len(mx) - 1; i >= 0; i-- {
-		for j := len(my) - 1; j >= 0; j-- {
-			if mx[i] == my[j] {
-				lcs[i*w+j] = lcs[(i+1)*w+j+1] + 1
-			} else {
-				lcs[i*w+j] = max(lcs[(i+1)*w+j], lcs[i*w+j+1])
-			}
-		}
-	}
-	var out strings.Builder
-	shown := 0
-	line := func(tag, text string) {
-		if shown++; shown <= maxDiffLines {
-			out.WriteString("<" + tag + ">" + html.EscapeString(text) + "</" + tag + ">")
-		}
-	}
-	for _, l := range x[:pre] {
-		out.WriteString("<span>" + html.EscapeString(l) + "</span>\n")
-	}
-	i, j := 0, 0
-	for i < len(mx) || j < len(my) {
-		switch {
-		case i < len(mx) && j < len(my) && mx[i] == my[j]:
-			out.WriteString("<span>" + html.EscapeString(mx[i]) + "</span>\n")
-			i, j = i+1, j+1
-		case j < len(my) && (i == len(mx) || lcs[i*w+j+1] >= lcs[(i+1)*w+j]):
-			line("ins", my[j])
-			j++
-		default:
-			line("del", mx[i])
-			i++
-		}
-	}
-	if shown > maxDiffLines {
-		fmt.Fprintf(&out, `<p class="meta">… and %d more changed lines.</p>`, shown-maxDiffLines)
-	}
-	for _, l := range x[len(x)-suf:] {
-		out.WriteString("<span>" + html.EscapeString(l) + "</span>\n")
-	}
-	return template.HTML(out.String())
 }
 
 // embeds are the embed hosts the site's settings allow (news.SettingEmbedHosts), read

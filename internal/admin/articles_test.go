@@ -189,8 +189,9 @@ func TestRevisionHistoryAndRestore(t *testing.T) {
 	path := fmt.Sprintf("/admin/articles/%d", id)
 	b.write(path, "save", map[string]string{"title": "Second headline", "body": "Line one.\n\nLine two, changed."})
 	h := b.get(path + "/history")
-	if h.status != 200 || !strings.Contains(h.body, "<del>Headline: First headline</del>") || !strings.Contains(h.body, "<ins>Headline: Second headline</ins>") ||
-		!strings.Contains(h.body, "<ins>Line two, changed.</ins>") || !strings.Contains(h.body, "The author") {
+	if h.status != 200 || !strings.Contains(h.body, `Headline:</span> <span class="was"><del>First</del> headline</span>`) ||
+		!strings.Contains(h.body, `<span class="now"><ins>Second</ins> headline</span>`) ||
+		!strings.Contains(h.body, "Line two<ins>, changed</ins>.") || !strings.Contains(h.body, "The author") {
 		t.Fatalf("history: %d\n%s", h.status, h.body)
 	}
 	revs, _, _ := e.db.RevisionPage(context.Background(), id, 10, 0)
@@ -414,12 +415,14 @@ func TestHistoryAndSavesAreBounded(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	r := b.get(fmt.Sprintf("/admin/articles/%d/history", a.ID))
 	runtime.ReadMemStats(&after)
-	if r.status != 200 || !strings.Contains(r.body, "too many to show line by line") || !strings.Contains(r.body, "Older versions") {
+	if r.status != 200 || !strings.Contains(r.body, "more changed lines, not shown") || !strings.Contains(r.body, "See every change of this version") ||
+		!strings.Contains(r.body, "Older versions") {
 		t.Fatalf("history: %d", r.status)
 	}
 	if len(r.body) > 1<<20 {
 		t.Errorf("the history page is %d bytes", len(r.body))
 	}
+	t.Logf("the history page: %d bytes, %d MB allocated", len(r.body), (after.TotalAlloc-before.TotalAlloc)>>20)
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 128<<20 {
 		t.Errorf("showing the history allocated %d MB", alloc>>20)
 	}

@@ -187,7 +187,7 @@ func (s *Server) conflictOf(ctx context.Context, cur *news.Article, b *editBody,
 		mine := mineValues(b, action, theirs)
 		for _, f := range conflictFields {
 			if mine[f.Name] != theirs[f.Name] {
-				cv.Fields = append(cv.Fields, conflictField{Label: f.Label, Diff: fieldDiff(mine[f.Name], theirs[f.Name])})
+				cv.Fields = append(cv.Fields, conflictField{Label: f.Label, Diff: fieldDiffAs(mine[f.Name], theirs[f.Name], "Yours: your form", "Now: the version saved")})
 			}
 		}
 		return cv
@@ -480,23 +480,21 @@ func (s *Server) staleVersionMessage(r *http.Request, a *news.Article, base int6
 	return saved + ", after this page was shown: nothing was restored. Open the history again to see that version, then choose."
 }
 
-// fieldDiff is the history's bounded line diff (diffHTML) of one field, where an empty
-// value is no line at all (not an empty line deleted or inserted).
+// fieldDiff is the history's comparison of one field between the version the editor
+// started from and the current one: a text of several lines (the body) side by side,
+// word by word within the lines that changed; a one-line field as "old → new", word by
+// word. An empty value is "(none)", not an empty line removed or added.
 func fieldDiff(was, now string) template.HTML {
+	return fieldDiffAs(was, now, "Before: the version you started from", "Now: the version saved since")
+}
+
+// fieldDiffAs is fieldDiff with the two sides' names.
+func fieldDiffAs(was, now, oldLabel, newLabel string) template.HTML {
 	switch {
 	case was == now:
 		return ""
-	case was == "" || now == "":
-		// A line both sides share stands for the empty value, then is taken off.
-		const mark = "\x00"
-		with := func(v string) string {
-			if v == "" {
-				return mark
-			}
-			return mark + "\n" + v
-		}
-		out := string(diffHTML(with(was), with(now)))
-		return template.HTML(strings.TrimPrefix(out, "<span>"+mark+"</span>\n"))
+	case strings.Contains(was, "\n") || strings.Contains(now, "\n"):
+		return sideBySide(was, now, oldLabel, newLabel, compareBudget)
 	}
-	return diffHTML(was, now)
+	return `<p class="change">` + arrowChange(was, now) + `</p>`
 }

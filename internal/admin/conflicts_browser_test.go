@@ -3,6 +3,7 @@
 package admin_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -61,6 +62,13 @@ func TestTwoEditorsInABrowser(t *testing.T) {
 		t.Errorf("the conflict does not show Ana's correction: %q", diff)
 	}
 	browsertest.CheckAxe(t, ben, "conflict")
+	// The conflict's comparison at a desktop's and a phone's width (issue 8's history).
+	for _, w := range []int64{1280, 390} {
+		browsertest.Do(t, ben, chromedp.EmulateViewport(w, 900))
+		browsertest.CheckAxe(t, ben, fmt.Sprintf("conflict at %d px", w))
+		os.MkdirAll("/tmp/shots", 0o755)
+		os.WriteFile(fmt.Sprintf("/tmp/shots/history-conflict-%d.png", w), browsertest.Get(t, ben, chromedp.Screenshot(chromedp.CSS("section.conflict"))), 0o644)
+	}
 	browsertest.Do(t, ben, chromedp.Click(chromedp.CSS(`button[value="merge"]`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
 	if a := e.stored(e.article.ID); a.Title != "Ben's headline" || a.CorrectionNote != "Correction: the line is 4, not 14." {
 		t.Errorf("after the merge in the browser: %q, %q", a.Title, a.CorrectionNote)
