@@ -39,7 +39,7 @@ func (s *Server) commentPage(w http.ResponseWriter, r *http.Request, u *news.Use
 		p.History, _ = s.store.CountComments(r.Context(), news.CommentQuery{Email: c.AuthorEmail})
 	}
 	s.render(w, r, status, "comment", &page{Title: "Comment by " + c.AuthorName, Nav: "comments", User: u, CSRF: s.csrfToken(r),
-		Error: errMsg, Flash: r.URL.Query().Get("done"), Body: p})
+		Error: errMsg, Body: p})
 }
 
 func (s *Server) comment(w http.ResponseWriter, r *http.Request, u *news.User) {
@@ -99,7 +99,7 @@ func (s *Server) editComment(w http.ResponseWriter, r *http.Request, u *news.Use
 	}
 	s.sync(r)
 	s.log.Info("comment edited", "comment", c.ID, "by", u.ID)
-	http.Redirect(w, r, fmt.Sprintf("/admin/comments/%d/edit?done=Comment+saved.", c.ID), http.StatusSeeOther)
+	s.redirectWith(w, r, fmt.Sprintf("/admin/comments/%d/edit", c.ID), "Comment saved.")
 }
 
 // replyToComment publishes a reply in the staff member's name, approved at once.
@@ -134,7 +134,7 @@ func (s *Server) blocks(w http.ResponseWriter, r *http.Request, u *news.User) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "blocks", &page{Title: "Blocked commenters", Nav: "comments", User: u, CSRF: s.csrfToken(r),
-		Flash: r.URL.Query().Get("done"), Body: bs})
+		Body: bs})
 }
 
 // block blocks the email or the IP hash of a comment's author.
@@ -161,7 +161,7 @@ func (s *Server) block(w http.ResponseWriter, r *http.Request, u *news.User) {
 		return
 	}
 	s.log.Info("commenter blocked", "kind", b.Kind, "comment", c.ID, "by", u.ID)
-	http.Redirect(w, r, "/admin/comments/blocks?done=Blocked.", http.StatusSeeOther)
+	s.redirectWith(w, r, "/admin/comments/blocks", "Blocked.")
 }
 
 func (s *Server) unblock(w http.ResponseWriter, r *http.Request, u *news.User) {
@@ -169,5 +169,5 @@ func (s *Server) unblock(w http.ResponseWriter, r *http.Request, u *news.User) {
 		s.fail(w, r, u, http.StatusBadRequest, "Not unblocked", "That block could not be lifted.")
 		return
 	}
-	http.Redirect(w, r, "/admin/comments/blocks?done=Unblocked.", http.StatusSeeOther)
+	s.redirectWith(w, r, "/admin/comments/blocks", "Unblocked.")
 }
