@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -138,4 +139,19 @@ func cutMessage(msg string, max int) string {
 		head = head[:sp]
 	}
 	return strings.TrimRight(head, " ") + ellipsis
+}
+
+// backAddress is the address a list's form comes back to after its write: the list as
+// it was asked for, less a "done" parameter (where messages travelled before, which an
+// old bookmark may still hold), so that the message shown after the write is the
+// write's own.
+func backAddress(u *url.URL) string {
+	q := u.Query()
+	if !q.Has("done") {
+		return u.RequestURI()
+	}
+	q.Del("done")
+	back := *u
+	back.RawQuery = q.Encode()
+	return back.RequestURI()
 }

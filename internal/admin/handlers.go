@@ -277,7 +277,7 @@ func (s *Server) comments(w http.ResponseWriter, r *http.Request, u *news.User) 
 		s.fail(w, r, u, http.StatusBadRequest, "Unknown status", "Comments are pending, approved, spam or trash.")
 		return
 	}
-	body := queueBody{Back: r.URL.RequestURI()}
+	body := queueBody{Back: backAddress(r.URL)}
 	for _, l := range statusLabels {
 		body.Tabs = append(body.Tabs, queueTab{string(l.status), l.label, l.status == status && email == ""})
 		if l.status == status {
