@@ -5,6 +5,7 @@ package admin_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"os/exec"
@@ -100,6 +101,7 @@ func TestAdminPagesAreValidHTML(t *testing.T) {
 		"overlap":     b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"preview"}, "title": {"O"}, "body": {"text"}, "published": {"2026-11-01T01:30"}, "published_zone": {"America/New_York"}}).body,
 		"blocks":      b.get("/admin/comments/blocks").body,
 		"privacy":     b.get("/admin/privacy").body, "privacy-confirm": b.post("/admin/privacy/erase", url.Values{"csrf": {b.csrf()}, "email": {"waiting@example.net"}}).body}
+	maps.Copy(pages, queueAndReplyPages(t, e, b)) // issue 8: the queue and staff replies
 	dir := t.TempDir()
 	var files []string
 	for name, body := range pages {
