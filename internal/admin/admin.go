@@ -344,6 +344,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		p.SiteTitle = "Broadsheet"
 	}
 	p.CSS = "/admin/admin.css"
+	// The one-time message of the write before (flash.go) is shown by this page and
+	// consumed; a message the handler gave itself comes first.
+	if msg := s.takeFlash(w, r); p.Flash == "" {
+		p.Flash = msg
+	}
 	if u := p.User; u != nil {
 		p.CanModerate = u.Role.Can(news.PermModerate)
 		p.CanManage = u.Role.Can(news.PermManageUsers)

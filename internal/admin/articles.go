@@ -98,7 +98,7 @@ func (s *Server) articles(w http.ResponseWriter, r *http.Request, u *news.User) 
 		}
 	}
 	s.render(w, r, http.StatusOK, "articles", &page{Title: "Articles", Nav: "articles", User: u, CSRF: s.csrfToken(r),
-		Flash: q.Get("done"), Body: body})
+		Body: body})
 }
 
 type editAction struct{ Value, Label string }
@@ -235,7 +235,7 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, u *news.Us
 	// The preview shows embeds: the editor's page may frame their hosts, and only them.
 	w.Header().Set("Content-Security-Policy", adminCSP+"; "+render.FrameSrc(s.embeds(r.Context())))
 	s.render(w, r, status, "edit", &page{Title: title, Nav: "articles", User: u, CSRF: s.csrfToken(r), Error: errMsg,
-		Flash: r.URL.Query().Get("done"), Body: b})
+		Body: b})
 }
 
 func (s *Server) newArticle(w http.ResponseWriter, r *http.Request, u *news.User) {
@@ -538,7 +538,7 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 	if !report.Empty() {
 		done += " " + strings.Join(report.Lines(), " ")
 	}
-	http.Redirect(w, r, fmt.Sprintf("/admin/articles/%d?done=%s", a.ID, url.QueryEscape(done)), http.StatusSeeOther)
+	s.redirectWith(w, r, fmt.Sprintf("/admin/articles/%d", a.ID), done)
 }
 
 // sameArticle reports whether writing y over x would change nothing that is stored
@@ -758,7 +758,7 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
 	if !report.Empty() {
 		done += " " + strings.Join(report.Lines(), " ")
 	}
-	http.Redirect(w, r, fmt.Sprintf("/admin/articles/%d?done=%s", a.ID, url.QueryEscape(done)), http.StatusSeeOther)
+	s.redirectWith(w, r, fmt.Sprintf("/admin/articles/%d", a.ID), done)
 }
 
 // embeds are the embed hosts the site's settings allow (news.SettingEmbedHosts), read

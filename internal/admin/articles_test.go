@@ -16,7 +16,7 @@ import (
 )
 
 var (
-	savedRe       = regexp.MustCompile(`^/admin/articles/(\d+)\?done=`)
+	savedRe       = regexp.MustCompile(`^/admin/articles/(\d+)$`) // a save's redirect to its editor
 	articlePathRe = regexp.MustCompile(`^/admin/articles/(\d+)$`)
 )
 
@@ -300,8 +300,7 @@ func TestEditorRemovesControlCharacters(t *testing.T) {
 	if id == 0 {
 		t.Fatalf("publish: %d\n%s", r.status, r.body)
 	}
-	done, _ := url.QueryUnescape(r.header.Get("Location"))
-	if !strings.Contains(done, "4 invisible control characters (U+001D, U+000B, U+0010, U+0008) that no page can show were removed.") {
+	if done := b.told(r); !strings.Contains(done, "4 invisible control characters (U+001D, U+000B, U+0010, U+0008) that no page can show were removed.") {
 		t.Errorf("the writer is not told: %q", done)
 	}
 	a := e.stored(id)

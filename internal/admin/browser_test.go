@@ -5,6 +5,7 @@ package admin_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"os/exec"
@@ -103,6 +104,7 @@ func TestAdminPagesAreValidHTML(t *testing.T) {
 	// Issue 8, the history: two versions compared (here the same one, chosen twice).
 	last := e.revisionsOf(e.article.ID)[0].ID
 	pages["history-compare"] = b.get(fmt.Sprintf("/admin/articles/%d/history?from=%d&to=%d", e.article.ID, last, last)).body
+	maps.Copy(pages, queueAndReplyPages(t, e, b)) // issue 8: the queue and staff replies
 	dir := t.TempDir()
 	var files []string
 	for name, body := range pages {

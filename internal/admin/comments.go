@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/mail"
@@ -16,7 +17,18 @@ type commentPage struct {
 	ArticleURL, ArticleTitle string
 	CommentURL               string // the comment on the site, on its comment page (approved only)
 	History                  int
+	Reply                    string // the reply's field, as typed when it was refused
 }
+
+// Replyable reports whether the comment takes a staff reply: approved or pending (a
+// reply approves it), not in spam or the trash (news.ReplyStore).
+func (p commentPage) Replyable() bool {
+	return p.Comment.Status == news.CommentApproved || p.Comment.Status == news.CommentPending
+}
+
+// Pending reports whether the comment waits for approval (its reply button says
+// "Approve and reply").
+func (p commentPage) Pending() bool { return p.Comment.Status == news.CommentPending }
 
 func (s *Server) loadComment(w http.ResponseWriter, r *http.Request, u *news.User) (*news.Comment, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
@@ -30,7 +42,13 @@ func (s *Server) loadComment(w http.ResponseWriter, r *http.Request, u *news.Use
 }
 
 func (s *Server) commentPage(w http.ResponseWriter, r *http.Request, u *news.User, c *news.Comment, status int, errMsg string) {
-	p := commentPage{Comment: c}
+	s.commentPageWith(w, r, u, c, status, errMsg, "")
+}
+
+// commentPageWith is the comment's page with reply in the reply's field (a refused
+// reply comes back as typed).
+func (s *Server) commentPageWith(w http.ResponseWriter, r *http.Request, u *news.User, c *news.Comment, status int, errMsg, reply string) {
+	p := commentPage{Comment: c, Reply: reply}
 	if a, err := s.store.Article(r.Context(), c.ArticleID); err == nil {
 		p.ArticleTitle, p.ArticleURL = a.Title, s.cfg.ArticlePath(a)
 		p.CommentURL = s.commentURL(r.Context(), a, c, s.commentsPerPage(r.Context()))
@@ -39,7 +57,7 @@ func (s *Server) commentPage(w http.ResponseWriter, r *http.Request, u *news.Use
 		p.History, _ = s.store.CountComments(r.Context(), news.CommentQuery{Email: c.AuthorEmail})
 	}
 	s.render(w, r, status, "comment", &page{Title: "Comment by " + c.AuthorName, Nav: "comments", User: u, CSRF: s.csrfToken(r),
-		Error: errMsg, Flash: r.URL.Query().Get("done"), Body: p})
+		Error: errMsg, Body: p})
 }
 
 func (s *Server) comment(w http.ResponseWriter, r *http.Request, u *news.User) {
@@ -99,32 +117,66 @@ func (s *Server) editComment(w http.ResponseWriter, r *http.Request, u *news.Use
 	}
 	s.sync(r)
 	s.log.Info("comment edited", "comment", c.ID, "by", u.ID)
-	http.Redirect(w, r, fmt.Sprintf("/admin/comments/%d/edit?done=Comment+saved.", c.ID), http.StatusSeeOther)
+	s.redirectWith(w, r, fmt.Sprintf("/admin/comments/%d/edit", c.ID), "Comment saved.")
 }
 
-// replyToComment publishes a reply in the staff member's name, approved at once.
+// replyToComment publishes a reply in the staff member's name and, in the same
+// write, approves the comment it answers when that is pending: WordPress's "Approve and
+// Reply" (a published reply under a comment readers cannot see would answer no one).
+// The route needs news.PermModerate, so whoever may reply may approve; as in WordPress,
+// where a reply that would approve its parent is refused to a user who may not edit
+// that comment, no role replies without moderating. A comment in spam or in the trash
+// is not replied to (WordPress offers no reply there): the moderator is told to approve
+// it first, and the reply comes back in its field.
 func (s *Server) replyToComment(w http.ResponseWriter, r *http.Request, u *news.User) {
 	c, ok := s.loadComment(w, r, u)
 	if !ok {
 		return
 	}
-	body, err := checkCommentText(r.PostForm.Get("body"))
+	typed := r.PostForm.Get("body")
+	body, err := checkCommentText(typed)
 	if err != nil {
-		s.commentPage(w, r, u, c, http.StatusUnprocessableEntity, "The reply was not published: "+strings.TrimSuffix(err.Error(), ".")+".")
+		s.commentPageWith(w, r, u, c, http.StatusUnprocessableEntity, "The reply was not published: "+strings.TrimSuffix(err.Error(), ".")+".", typed)
+		return
+	}
+	if !u.Role.Can(news.PermModerate) { // the route's rule, held here too: replying approves
+		s.fail(w, r, u, http.StatusForbidden, "Not allowed", fmt.Sprintf("Your role (%s) may not %s.", u.Role, news.PermModerate))
 		return
 	}
 	reply := &news.Comment{ArticleID: c.ArticleID, ParentID: c.ID, Status: news.CommentApproved, AuthorName: u.Name,
 		AuthorEmail: u.Email, Body: body, BodyHTML: render.Comment(body), CreatedAt: s.cfg.Now().UTC().Truncate(1e9), UserID: u.ID}
-	if c.Status != news.CommentApproved {
-		reply.ParentID = 0 // a reply to a comment readers cannot see stands on its own
-	}
-	if err := s.store.CreateComment(r.Context(), reply); err != nil {
-		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The reply could not be published.")
+	was, err := s.store.ApproveAndReply(r.Context(), reply)
+	switch {
+	case errors.Is(err, news.ErrReplyToHidden):
+		if now, err := s.store.Comment(r.Context(), c.ID); err == nil {
+			c = now // it may have moved since the page was loaded
+		}
+		s.commentPageWith(w, r, u, c, http.StatusConflict, replyRefusal(c.Status), typed)
+		return
+	case errors.Is(err, news.ErrNotFound):
+		s.fail(w, r, u, http.StatusNotFound, "No such comment", "That comment does not exist (any more), so the reply was not published.")
+		return
+	case err != nil:
+		s.log.Error("staff reply", "comment", c.ID, "err", err)
+		s.commentPageWith(w, r, u, c, http.StatusInternalServerError, "The reply could not be published just now; it is still in its field. Please try again.", typed)
 		return
 	}
 	s.sync(r)
-	s.log.Info("staff reply", "comment", reply.ID, "to", c.ID, "by", u.ID)
-	http.Redirect(w, r, fmt.Sprintf("/admin/comments/%d/edit?done=Reply+published.", c.ID), http.StatusSeeOther)
+	s.log.Info("staff reply", "comment", reply.ID, "to", c.ID, "approved", was == news.CommentPending, "by", u.ID)
+	msg := "Reply published."
+	if was == news.CommentPending {
+		msg = "Comment approved and reply published."
+	}
+	s.redirectWith(w, r, fmt.Sprintf("/admin/comments/%d/edit", c.ID), msg)
+}
+
+// replyRefusal says why a comment in spam or the trash gets no reply, and what to do.
+func replyRefusal(st news.CommentStatus) string {
+	where := "in spam"
+	if st == news.CommentTrash {
+		where = "in the trash"
+	}
+	return "The reply was not published: this comment is " + where + ", and a reply would answer a comment readers cannot see. Approve the comment first (from the queue), then reply; your reply is still in its field."
 }
 
 func (s *Server) blocks(w http.ResponseWriter, r *http.Request, u *news.User) {
@@ -134,7 +186,7 @@ func (s *Server) blocks(w http.ResponseWriter, r *http.Request, u *news.User) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "blocks", &page{Title: "Blocked commenters", Nav: "comments", User: u, CSRF: s.csrfToken(r),
-		Flash: r.URL.Query().Get("done"), Body: bs})
+		Body: bs})
 }
 
 // block blocks the email or the IP hash of a comment's author.
@@ -161,7 +213,7 @@ func (s *Server) block(w http.ResponseWriter, r *http.Request, u *news.User) {
 		return
 	}
 	s.log.Info("commenter blocked", "kind", b.Kind, "comment", c.ID, "by", u.ID)
-	http.Redirect(w, r, "/admin/comments/blocks?done=Blocked.", http.StatusSeeOther)
+	s.redirectWith(w, r, "/admin/comments/blocks", "Blocked.")
 }
 
 func (s *Server) unblock(w http.ResponseWriter, r *http.Request, u *news.User) {
@@ -169,5 +221,5 @@ func (s *Server) unblock(w http.ResponseWriter, r *http.Request, u *news.User) {
 		s.fail(w, r, u, http.StatusBadRequest, "Not unblocked", "That block could not be lifted.")
 		return
 	}
-	http.Redirect(w, r, "/admin/comments/blocks?done=Unblocked.", http.StatusSeeOther)
+	s.redirectWith(w, r, "/admin/comments/blocks", "Unblocked.")
 }

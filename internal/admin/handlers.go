@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -277,7 +277,7 @@ func (s *Server) comments(w http.ResponseWriter, r *http.Request, u *news.User) 
 		s.fail(w, r, u, http.StatusBadRequest, "Unknown status", "Comments are pending, approved, spam or trash.")
 		return
 	}
-	body := queueBody{Back: r.URL.RequestURI()}
+	body := queueBody{Back: backAddress(r.URL)}
 	for _, l := range statusLabels {
 		body.Tabs = append(body.Tabs, queueTab{string(l.status), l.label, l.status == status && email == ""})
 		if l.status == status {
@@ -313,7 +313,7 @@ func (s *Server) comments(w http.ResponseWriter, r *http.Request, u *news.User) 
 		body.Comments = append(body.Comments, it)
 	}
 	s.render(w, r, http.StatusOK, "comments", &page{Title: body.Heading, Nav: "comments", User: u, CSRF: s.csrfToken(r),
-		Flash: q.Get("done"), Body: body})
+		Body: body})
 }
 
 // moderateMany applies one row's button ("ID:status") or the bulk action to the
@@ -337,7 +337,9 @@ func (s *Server) moderateMany(w http.ResponseWriter, r *http.Request, u *news.Us
 				s.fail(w, r, u, http.StatusBadRequest, "Unknown comment", "The form named no comment.")
 				return
 			}
-			ids = append(ids, id)
+			if !slices.Contains(ids, id) { // a name sent twice is one comment
+				ids = append(ids, id)
+			}
 		}
 	}
 	s.setStatuses(w, r, u, ids, status, r.PostForm.Get("back"))
@@ -354,11 +356,14 @@ func (s *Server) setStatuses(w http.ResponseWriter, r *http.Request, u *news.Use
 		back = "/admin/comments"
 	}
 	if len(ids) == 0 {
-		http.Redirect(w, r, withDone(back, "No comment was selected."), http.StatusSeeOther)
+		s.redirectWith(w, r, back, "No comment was selected, so nothing was changed.")
 		return
 	}
+	changed := 0
 	for _, id := range ids {
-		if err := s.store.SetCommentStatus(r.Context(), id, status); err != nil {
+		if err := s.store.SetCommentStatus(r.Context(), id, status); err == nil {
+			changed++
+		} else {
 			if errors.Is(err, news.ErrNotFound) && len(ids) == 1 {
 				s.fail(w, r, u, http.StatusNotFound, "No such comment", "That comment does not exist (any more).")
 				return
@@ -370,17 +375,8 @@ func (s *Server) setStatuses(w http.ResponseWriter, r *http.Request, u *news.Use
 		}
 	}
 	s.sync(r)
-	s.log.Info("comments moderated", "count", len(ids), "status", status, "by", u.ID)
-	http.Redirect(w, r, withDone(back, fmt.Sprintf("%d comments: %s.", len(ids), status)), http.StatusSeeOther)
-}
-
-// withDone adds a message for the next page to a local address.
-func withDone(path, msg string) string {
-	sep := "?"
-	if strings.Contains(path, "?") {
-		sep = "&"
-	}
-	return path + sep + "done=" + url.QueryEscape(msg)
+	s.log.Info("comments moderated", "count", changed, "status", status, "by", u.ID)
+	s.redirectWith(w, r, back, moderatedMessage(changed, len(ids)-changed, status))
 }
 
 // moderate sets one comment's status (POST /admin/comments/ID with action=STATUS),

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -77,7 +76,7 @@ func (s *Server) settingsForm(w http.ResponseWriter, r *http.Request, u *news.Us
 		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The settings could not be read.")
 		return
 	}
-	p := &page{Title: "Settings", Nav: "settings", User: u, CSRF: s.csrfToken(r), Flash: r.URL.Query().Get("done"),
+	p := &page{Title: "Settings", Nav: "settings", User: u, CSRF: s.csrfToken(r),
 		Body: settingFields(func(k string) string { return news.Setting(stored, k) })}
 	s.render(w, r, http.StatusOK, "settings", p)
 }
@@ -117,7 +116,7 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request, u *news.Us
 	}
 	s.sync(r)
 	s.log.Info("settings changed", "by", u.ID)
-	http.Redirect(w, r, "/admin/settings?done=Settings+saved.", http.StatusSeeOther)
+	s.redirectWith(w, r, "/admin/settings", "Settings saved.")
 }
 
 // checkEmbedHosts refuses the site's own host in news.SettingEmbedHosts: an embed runs
@@ -161,7 +160,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, u *news.User,
 	}
 	body.Users, body.Roles = users, news.Roles
 	s.render(w, r, status, "users", &page{Title: "Users", Nav: "users", User: u, CSRF: s.csrfToken(r), Error: errMsg,
-		Flash: r.URL.Query().Get("done"), Body: body})
+		Body: body})
 }
 
 func (s *Server) users(w http.ResponseWriter, r *http.Request, u *news.User) {
@@ -202,7 +201,7 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request, u *news.User) {
 		return
 	}
 	s.log.Info("user added", "user", nu.ID, "role", nu.Role, "by", u.ID)
-	http.Redirect(w, r, "/admin/users?done="+url.QueryEscape(fmt.Sprintf("%s added as %s.", nu.Name, nu.Role)), http.StatusSeeOther)
+	s.redirectWith(w, r, "/admin/users", fmt.Sprintf("%s added as %s.", nu.Name, nu.Role))
 }
 
 // Bounds of an account's name and email: a byline is a few words, and an address has
@@ -282,7 +281,7 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, u *news.User
 		return
 	}
 	s.log.Info("user changed", "user", target.ID, "role", role, "disabled", disabled, "by", u.ID)
-	http.Redirect(w, r, "/admin/users?done="+url.QueryEscape(target.Name+" saved."), http.StatusSeeOther)
+	s.redirectWith(w, r, "/admin/users", target.Name+" saved.")
 }
 
 type sessionLine struct {
@@ -310,7 +309,7 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, u *news.Use
 		lines = append(lines, sessionLine{agent, s.when(ss.CreatedAt), s.when(ss.LastSeen), ss.TokenHash == current})
 	}
 	s.render(w, r, status, "account", &page{Title: "Your account", Nav: "account", User: u, CSRF: s.csrfToken(r), Error: errMsg,
-		Flash: r.URL.Query().Get("done"), Body: lines})
+		Body: lines})
 }
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request, u *news.User) {
@@ -358,7 +357,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, u *news.
 		return
 	}
 	s.log.Info("password changed", "user", u.ID)
-	http.Redirect(w, r, "/admin/account?done=Password+changed;+your+other+sessions+were+signed+out.", http.StatusSeeOther)
+	s.redirectWith(w, r, "/admin/account", "Password changed; your other sessions were signed out.")
 }
 
 // sessionHash is the store's name of the request's session ("" without a cookie).
@@ -375,5 +374,5 @@ func (s *Server) endOtherSessions(w http.ResponseWriter, r *http.Request, u *new
 		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "Your other sessions could not be signed out. Please try again.")
 		return
 	}
-	http.Redirect(w, r, "/admin/account?done=Signed+out+everywhere+else.", http.StatusSeeOther)
+	s.redirectWith(w, r, "/admin/account", "Signed out everywhere else.")
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/http"
-	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -43,7 +42,7 @@ func (s *Server) mediaPage(w http.ResponseWriter, r *http.Request, u *news.User,
 		body.Items = append(body.Items, it)
 	}
 	s.render(w, r, status, "media", &page{Title: "Media", Nav: "media", User: u, CSRF: s.csrfToken(r), Error: errMsg,
-		Flash: r.URL.Query().Get("done"), Body: body})
+		Body: body})
 }
 
 // smallest is the first (narrowest) address of a srcset.
@@ -77,7 +76,7 @@ func (s *Server) uploadMedia(w http.ResponseWriter, r *http.Request, u *news.Use
 	if removed {
 		done += " Control characters, which no page can show, were removed from its alt text or caption."
 	}
-	http.Redirect(w, r, "/admin/media?done="+url.QueryEscape(done), http.StatusSeeOther)
+	s.redirectWith(w, r, "/admin/media", done)
 }
 
 // Bounds of an image's words: alt text is a sentence or two (screen readers read it

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"sort"
 	"strings"
 
@@ -45,7 +44,7 @@ func (s *Server) privacyPage(w http.ResponseWriter, r *http.Request, u *news.Use
 }
 
 func (s *Server) privacyForm(w http.ResponseWriter, r *http.Request, u *news.User) {
-	s.privacyPage(w, r, u, http.StatusOK, &privacyBody{}, r.URL.Query().Get("done"), "")
+	s.privacyPage(w, r, u, http.StatusOK, &privacyBody{}, "", "")
 }
 
 // requestEmail is the form's address, or "" after answering a bad one.
@@ -149,5 +148,5 @@ func (s *Server) privacyErase(w http.ResponseWriter, r *http.Request, u *news.Us
 	if err := s.site.Sync(r.Context()); err != nil {
 		s.log.Error("apply an erasure to the site", "err", err)
 	}
-	http.Redirect(w, r, "/admin/privacy?done="+url.QueryEscape("Erased: "+e.String()+"."), http.StatusSeeOther)
+	s.redirectWith(w, r, "/admin/privacy", "Erased: "+e.String()+".")
 }

@@ -16,7 +16,7 @@ func (s *Server) sectionsPage(w http.ResponseWriter, r *http.Request, u *news.Us
 		return
 	}
 	s.render(w, r, status, "sections", &page{Title: "Sections", Nav: "sections", User: u, CSRF: s.csrfToken(r), Error: msg,
-		Flash: r.URL.Query().Get("done"), Body: secs})
+		Body: secs})
 }
 
 func (s *Server) sections(w http.ResponseWriter, r *http.Request, u *news.User) {
@@ -40,7 +40,7 @@ func (s *Server) addSection(w http.ResponseWriter, r *http.Request, u *news.User
 		return
 	}
 	s.sync(r)
-	http.Redirect(w, r, withDone("/admin/sections", sec.Name+" added."), http.StatusSeeOther)
+	s.redirectWith(w, r, "/admin/sections", sec.Name+" added.")
 }
 
 func (s *Server) updateSection(w http.ResponseWriter, r *http.Request, u *news.User) {
@@ -57,7 +57,7 @@ func (s *Server) updateSection(w http.ResponseWriter, r *http.Request, u *news.U
 		return
 	}
 	s.sync(r)
-	http.Redirect(w, r, withDone("/admin/sections", name+" saved."), http.StatusSeeOther)
+	s.redirectWith(w, r, "/admin/sections", name+" saved.")
 }
 
 // sectionText reads a section's name and description as they are stored: valid text,

@@ -202,7 +202,7 @@ func (s *Server) totpEnable(w http.ResponseWriter, r *http.Request, u *news.User
 		return
 	}
 	s.log.Info("two-step sign-in on", "user", u.ID)
-	http.Redirect(w, r, "/admin/account?done=Two-step+sign-in+is+on.", http.StatusSeeOther)
+	s.redirectWith(w, r, "/admin/account", "Two-step sign-in is on.")
 }
 
 // totpDisable needs the password and a current code; the guesses are limited as at
@@ -244,5 +244,5 @@ func (s *Server) totpDisable(w http.ResponseWriter, r *http.Request, u *news.Use
 		return
 	}
 	s.log.Info("two-step sign-in off", "user", u.ID)
-	http.Redirect(w, r, "/admin/account?done=Two-step+sign-in+is+off.", http.StatusSeeOther)
+	s.redirectWith(w, r, "/admin/account", "Two-step sign-in is off.")
 }

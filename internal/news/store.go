@@ -70,6 +70,7 @@ type Store interface {
 	// ErrDuplicate, in the write's transaction (WordPress's "Duplicate comment detected",
 	// wp_allow_comment), so that a second form or a double click posts it once.
 	CreateComment(ctx context.Context, c *Comment) error
+	ReplyStore // a staff reply, approving the comment it answers (replies.go)
 	Comment(ctx context.Context, id int64) (*Comment, error)
 	// ApprovedComments returns an article's approved comments, oldest first.
 	ApprovedComments(ctx context.Context, articleID int64) ([]*Comment, error)

@@ -43,13 +43,22 @@ func writeComment(b *strings.Builder, n *commentNode, loc *time.Location) {
 	if n.Pending {
 		b.WriteString(" pending")
 	}
+	if c.UserID != 0 {
+		b.WriteString(" byuser staff") // WordPress's class for a registered user's comment
+	}
 	b.WriteString("\">\n<div class=\"comment-body\">\n<footer class=\"comment-meta\">\n<p><b class=\"comment-author\">")
 	if u := strings.ToLower(c.AuthorURL); strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
 		b.WriteString(`<a href="` + html.EscapeString(c.AuthorURL) + `" rel="external nofollow ugc">` + name + "</a>")
 	} else {
 		b.WriteString(name)
 	}
-	b.WriteString("</b>\n<a class=\"comment-time\" href=\"#comment-" + id + "\"><time datetime=\"" +
+	b.WriteString("</b>")
+	if c.UserID != 0 {
+		// A reply from the newsroom, marked in words (not colour alone): only the admin
+		// sets UserID, so no reader can take the mark by taking a name.
+		b.WriteString(` <span class="staff-mark">Staff</span>`)
+	}
+	b.WriteString("\n<a class=\"comment-time\" href=\"#comment-" + id + "\"><time datetime=\"" +
 		c.CreatedAt.UTC().Format(time.RFC3339) + "\">" + c.CreatedAt.In(loc).Format("2 January 2006 at 15:04") + " " + news.ZoneLabel(c.CreatedAt.In(loc)) + "</time></a></p>\n</footer>\n")
 	if n.Pending {
 		b.WriteString("<p class=\"moderation\" role=\"status\">Your comment is awaiting moderation. This is a preview; it will be visible after it has been approved.</p>\n")

@@ -55,9 +55,10 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"Privacy", testPrivacy},
 		{"CommentPages", testCommentPages}, // threads.go
 		{"Conflicts", testConflicts},
-		{"EmailsComparedAsOne", testEmailsCompared},         // emails.go
-		{"DuplicateCommentsRefused", testDuplicateComments}, // duplicates.go
-		{"Rerender", testRerender},                          // rerender.go
+		{"EmailsComparedAsOne", testEmailsCompared},          // emails.go
+		{"DuplicateCommentsRefused", testDuplicateComments},  // duplicates.go
+		{"Rerender", testRerender},                           // rerender.go
+		{"StaffReplyApprovesItsParent", testApproveAndReply}, // replies.go
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,30 @@
+package news
+
+import (
+	"context"
+	"errors"
+)
+
+// Staff replies (the admin's "Approve and Reply").
+
+// ErrReplyToHidden is a staff reply to a comment in spam or in the trash: nothing is
+// stored, and the comment stays where it is (ApproveAndReply).
+var ErrReplyToHidden = errors.New("the comment replied to is in spam or in the trash")
+
+// ReplyStore is the staff reply's write, which every engine implements (part of Store).
+type ReplyStore interface {
+	// ApproveAndReply stores reply, a newsroom account's reply to a comment (UserID
+	// set, Status CommentApproved, ParentID the comment it answers, on the same article),
+	// and, in the same transaction, approves that comment when it is pending: a
+	// published reply never answers a comment readers cannot see ("Thanks Tom, …" with
+	// no Tom). This is WordPress's "Approve and Reply" (wp_ajax_replyto_comment with
+	// approve_parent, which approves only a pending parent). It sets reply's ID and, if
+	// zero, CreatedAt, names the article's pages in the change log, and returns the
+	// parent's status before the write.
+	//
+	// Errors: ErrReplyToHidden when the parent is in spam or in the trash (WordPress
+	// offers no reply there either; nothing is changed); ErrNotFound when there is no
+	// such parent, or only what an erasure left of it; ErrInvalid when reply is not a
+	// staff reply, names another article than its parent's, or its text is refused.
+	ApproveAndReply(ctx context.Context, reply *Comment) (parentWas CommentStatus, err error)
+}

@@ -1,0 +1,119 @@
+package storetest
+
+// Staff replies (news.ReplyStore): replying approves a pending parent in the reply's
+// own transaction; a parent in spam or the trash is refused and left alone.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"broadsheet/internal/news"
+)
+
+func testApproveAndReply(t *testing.T, s Engine) {
+	ctx := context.Background()
+	a := mustCreate(t, s, article(1, ""))
+	other := mustCreate(t, s, article(2, ""))
+	staff := &news.User{Email: "desk@example.org", Name: "News Desk", Role: news.RoleEditor, PasswordHash: "x"}
+	if err := s.CreateUser(ctx, staff); err != nil {
+		t.Fatal(err)
+	}
+	minute := 0
+	add := func(status news.CommentStatus) *news.Comment {
+		minute++
+		c := &news.Comment{ArticleID: a.ID, Status: status, AuthorName: "Tom", AuthorEmail: "tom@example.net",
+			Body: fmt.Sprintf("Is the tram running? (%d)", minute), BodyHTML: "<p>?</p>", CreatedAt: base.Add(time.Duration(minute) * time.Minute)}
+		if err := s.CreateComment(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	reply := func(to *news.Comment) *news.Comment {
+		minute++
+		return &news.Comment{ArticleID: to.ArticleID, ParentID: to.ID, Status: news.CommentApproved, AuthorName: staff.Name,
+			AuthorEmail: staff.Email, Body: "Thanks Tom, it is.", BodyHTML: "<p>Thanks Tom, it is.</p>", UserID: staff.ID,
+			CreatedAt: base.Add(time.Duration(minute) * time.Minute)}
+	}
+	status := func(id int64) news.CommentStatus {
+		c, err := s.Comment(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Status
+	}
+	onPage := func() []int64 {
+		got, err := s.ApprovedComments(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, c := range got {
+			ids = append(ids, c.ID)
+		}
+		return ids
+	}
+
+	// A pending comment: the reply is stored under it and it is approved, the change
+	// log naming the article's pages.
+	pending := add(news.CommentPending)
+	before, _ := s.LastChange(ctx)
+	r := reply(pending)
+	was, err := s.ApproveAndReply(ctx, r)
+	if err != nil || was != news.CommentPending {
+		t.Fatalf("reply to a pending comment: %v (was %q)", err, was)
+	}
+	if status(pending.ID) != news.CommentApproved {
+		t.Errorf("the comment replied to is %s, want approved", status(pending.ID))
+	}
+	if got, _ := s.Comment(ctx, r.ID); got.ParentID != pending.ID || got.UserID != staff.ID || got.Status != news.CommentApproved {
+		t.Errorf("the reply is stored as %+v", got)
+	}
+	if ids := onPage(); !slices.Contains(ids, pending.ID) || !slices.Contains(ids, r.ID) {
+		t.Errorf("approved comments %v lack the comment or its reply", ids)
+	}
+	changes, _ := s.Changes(ctx, before)
+	if len(changes) == 0 || !slices.Contains(changes[len(changes)-1].Keys, news.KeyArticle(a.ID)) {
+		t.Errorf("no change names the article's pages: %+v", changes)
+	}
+
+	// An approved comment stays approved.
+	if was, err := s.ApproveAndReply(ctx, reply(pending)); err != nil || was != news.CommentApproved {
+		t.Errorf("reply to an approved comment: %v (was %q)", err, was)
+	}
+
+	// Spam and trash: refused, nothing stored, the comment where it was.
+	for _, st := range []news.CommentStatus{news.CommentSpam, news.CommentTrash} {
+		c := add(st)
+		n, _ := s.CountComments(ctx, news.CommentQuery{ArticleID: a.ID})
+		if _, err := s.ApproveAndReply(ctx, reply(c)); !errors.Is(err, news.ErrReplyToHidden) {
+			t.Errorf("reply to a comment in %s: %v, want ErrReplyToHidden", st, err)
+		}
+		if status(c.ID) != st {
+			t.Errorf("the comment in %s moved to %s", st, status(c.ID))
+		}
+		if m, _ := s.CountComments(ctx, news.CommentQuery{ArticleID: a.ID}); m != n {
+			t.Errorf("a refused reply to a comment in %s was stored", st)
+		}
+	}
+
+	// What is not a staff reply, a missing parent, a parent on another article.
+	bad := reply(pending)
+	bad.UserID = 0
+	if _, err := s.ApproveAndReply(ctx, bad); !errors.Is(err, news.ErrInvalid) {
+		t.Errorf("a reply without its account: %v, want ErrInvalid", err)
+	}
+	gone := reply(pending)
+	gone.ParentID = pending.ID + 1000
+	if _, err := s.ApproveAndReply(ctx, gone); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("a reply to no comment: %v, want ErrNotFound", err)
+	}
+	elsewhere := reply(add(news.CommentPending))
+	elsewhere.ArticleID = other.ID
+	if _, err := s.ApproveAndReply(ctx, elsewhere); !errors.Is(err, news.ErrInvalid) || status(elsewhere.ParentID) != news.CommentPending {
+		t.Errorf("a reply on another article than its parent: %v, parent %s", err, status(elsewhere.ParentID))
+	}
+}
