@@ -269,6 +269,13 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, u *news.User
 	http.Redirect(w, r, "/admin/users?done="+url.QueryEscape(target.Name+" saved."), http.StatusSeeOther)
 }
 
+// accountBody is the account page: where the user is signed in, and what is left of
+// their recovery codes (recovery.go).
+type accountBody struct {
+	Sessions []sessionLine
+	Recovery recoveryState
+}
+
 type sessionLine struct {
 	Agent       string
 	Since, Seen template.HTML
@@ -294,7 +301,7 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, u *news.Use
 		lines = append(lines, sessionLine{agent, s.when(ss.CreatedAt), s.when(ss.LastSeen), ss.TokenHash == current})
 	}
 	s.render(w, r, status, "account", &page{Title: "Your account", Nav: "account", User: u, CSRF: s.csrfToken(r), Error: errMsg,
-		Flash: r.URL.Query().Get("done"), Body: lines})
+		Flash: r.URL.Query().Get("done"), Body: accountBody{Sessions: lines, Recovery: s.recoveryState(r.Context(), u)}})
 }
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request, u *news.User) {
