@@ -137,7 +137,11 @@ func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
 		// To the account page, which says what to do next (a new phone, new codes),
 		// unless the sign-in was on its way to a page of work (a save kept aside).
 		if next == "/admin/" {
-			next = "/admin/account?done=" + url.QueryEscape("You signed in with a recovery code, and have "+recoveryLeftWords(left)+". Set up two-step sign-in on your new phone (turn it off below with a recovery code, then on again), or make new codes.")
+			msg := "You signed in with a recovery code, and have " + recoveryLeftWords(left) + ". If your phone is lost, turn two-step sign-in off below (your password and another recovery code), then set it up on your new phone."
+			if left == 0 {
+				msg = "You signed in with your last recovery code. Make new ones now, below: without them or your phone you could not sign in again."
+			}
+			next = "/admin/account?done=" + url.QueryEscape(msg)
 		}
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
