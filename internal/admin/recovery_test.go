@@ -346,7 +346,12 @@ func TestSetupQRCodeDecodesToTheURI(t *testing.T) {
 	u := e.addUser(news.RoleEditor)
 	b := e.browser()
 	b.login(u.Email)
-	page := b.post("/admin/account/totp/start", url.Values{"csrf": {b.csrf()}}).body
+	setup := b.post("/admin/account/totp/start", url.Values{"csrf": {b.csrf()}})
+	page := setup.body
+	// The picture is a data: address, which the page's policy must allow.
+	if csp := setup.header.Get("Content-Security-Policy"); !regexp.MustCompile(`(^|;)\s*img-src [^;]*\bdata:`).MatchString(csp) {
+		t.Errorf("the setup page's CSP does not allow a data: image: %q", csp)
+	}
 	img, link, key, secret := qrImgRe.FindStringSubmatch(page), linkRe.FindStringSubmatch(page), keyRe.FindStringSubmatch(page), secretRe.FindStringSubmatch(page)
 	if img == nil || link == nil || key == nil || secret == nil {
 		t.Fatalf("setup page without a QR code, a link, or the key:\n%s", page)
