@@ -5,7 +5,7 @@
 //	broadsheet import corpus FILE.jsonl [--db FILE]
 //	broadsheet comments list|approve|spam|trash [ID...]
 //	broadsheet settings list | set KEY VALUE...
-//	broadsheet user add|reset-password|list
+//	broadsheet user add|reset-password|reset-totp|list
 //	broadsheet privacy export|erase --email E | purge
 //	broadsheet rerender [--db FILE]
 //
@@ -40,7 +40,7 @@ Commands:
                                   moderate comments from the shell
   settings list | set KEY VALUE...
                                   the site's title, links, comment policy, ...
-  user add --email E --name N --role R | reset-password --email E | list
+  user add --email E --name N --role R | reset-password --email E | reset-totp --email E | list
                                   newsroom accounts (the password is read from stdin)
   privacy export --email E [-o FILE] | erase --email E | purge
                                   a commenter's data: export it, erase it; apply the retention

@@ -22,7 +22,7 @@ import (
 // input (without echo on a terminal), never from the command line, where other users
 // of the machine could see them.
 func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	const use = "usage: broadsheet user add --email E --name N --role R | reset-password --email E | list"
+	const use = "usage: broadsheet user add --email E --name N --role R | reset-password --email E | reset-totp --email E | list"
 	fs := newFlagSet("user", stderr)
 	dbPath := fs.String("db", "broadsheet.db", "SQLite database file")
 	email := fs.String("email", "", "the account's email")
@@ -37,7 +37,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	action := rest[0]
 	switch {
-	case action != "list" && action != "add" && action != "reset-password":
+	case action != "list" && action != "add" && action != "reset-password" && action != "reset-totp":
 		return fmt.Errorf("unknown action %q; %s", action, use)
 	case len(rest) > 1:
 		// The account is named by flags; a stray word is most likely a mistake.
@@ -114,6 +114,8 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 		fmt.Fprintf(stdout, "password of %s changed; every session of the account ended\n", u.Email)
 		return nil
+	case "reset-totp":
+		return resetTOTP(ctx, db, *email, stdout, stderr, use)
 	}
 	return fmt.Errorf("unknown action %q; %s", action, use)
 }
@@ -131,4 +133,30 @@ func readPassword(stdin io.Reader, stderr io.Writer, prompt string) (string, err
 		return "", errors.New("no password on standard input")
 	}
 	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// resetTOTP turns off the two-step sign-in of the account with the email, for someone
+// who lost their phone and their recovery codes (and the administrators' Users screen
+// is out of reach, or theirs is the account): the secret, the recovery codes and every
+// session of the account go in one step, then the command waits for the running
+// servers, as every write from the shell does.
+func resetTOTP(ctx context.Context, db *sqlite.DB, email string, stdout, stderr io.Writer, use string) error {
+	if email == "" {
+		return fmt.Errorf("reset-totp needs --email; %s", use)
+	}
+	u, err := db.UserByEmail(ctx, news.NFC(strings.TrimSpace(email)))
+	if err != nil {
+		return err
+	}
+	wasOn, err := db.ResetTOTP(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if !wasOn {
+		fmt.Fprintf(stdout, "two-step sign-in of %s is off already; nothing was changed\n", u.Email)
+		return nil
+	}
+	awaitServers(ctx, db, stderr)
+	fmt.Fprintf(stdout, "two-step sign-in of %s turned off: its recovery codes no longer work, and every session of the account ended; they sign in with their password alone until they set it up again\n", u.Email)
+	return nil
 }

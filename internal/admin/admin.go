@@ -128,7 +128,8 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	s := &Server{store: store, site: site, cfg: cfg, log: cfg.Logger, secret: secret}
 	funcs := template.FuncMap{"lower": strings.ToLower, "when": s.when, "message": s.messageHTML}
 	s.pages = map[string]*template.Template{}
-	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "articles", "edit", "history", "media", "comment", "blocks", "totp", "sections", "error", "privacy"} {
+	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "articles", "edit", "history", "media", "comment", "blocks", "totp", "sections", "error", "privacy",
+		"recovery", "resettotp"} { // two-step sign-in's recovery codes and reset (recovery.go)
 		files := []string{"templates/layout.html", "templates/" + name + ".html"}
 		if name == "edit" {
 			files = append(files, "templates/conflict.html") // the conflict and presence sections
@@ -148,6 +149,11 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	mux.Handle("POST /admin/account/totp/start", s.require(news.PermManageOwnAccount, s.totpStart))
 	mux.Handle("POST /admin/account/totp/enable", s.require(news.PermManageOwnAccount, s.totpEnable))
 	mux.Handle("POST /admin/account/totp/disable", s.require(news.PermManageOwnAccount, s.totpDisable))
+	// Two-step sign-in's recovery codes, and its reset by an administrator (recovery.go).
+	mux.Handle("POST /admin/account/totp/recovery", s.require(news.PermManageOwnAccount, s.newRecoveryCodes))
+	mux.Handle("GET "+recoveryPath, s.require(news.PermManageOwnAccount, s.recoveryCodesPage))
+	mux.Handle("GET /admin/users/{id}/two-step", s.require(news.PermManageUsers, s.confirmResetTOTP))
+	mux.Handle("POST /admin/users/{id}/two-step", s.require(news.PermManageUsers, s.resetTOTP))
 	mux.Handle("POST /admin/logout", s.require(news.PermViewDashboard, s.logout))
 	mux.Handle("GET /admin/{$}", s.require(news.PermViewDashboard, s.dashboard))
 	mux.Handle("GET /admin/comments", s.require(news.PermModerate, s.comments))

@@ -105,6 +105,7 @@ func TestAdminPagesAreValidHTML(t *testing.T) {
 	last := e.revisionsOf(e.article.ID)[0].ID
 	pages["history-compare"] = b.get(fmt.Sprintf("/admin/articles/%d/history?from=%d&to=%d", e.article.ID, last, last)).body
 	maps.Copy(pages, queueAndReplyPages(t, e, b)) // issue 8: the queue and staff replies
+	twoStepPages(t, e, pages) // twostep_browser_test.go
 	dir := t.TempDir()
 	var files []string
 	for name, body := range pages {

@@ -21,6 +21,7 @@ type loginBody struct {
 	Token             string
 	CodeStep          bool   // the second step: the code of two-step sign-in
 	Pending           string // vouches for the password step (see pendingToken)
+	Recovery          bool   // a recovery code was tried: its form shows open
 }
 
 func (s *Server) setupAllowed(r *http.Request, token string) bool {

@@ -284,6 +284,13 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, u *news.User
 	s.redirectWith(w, r, "/admin/users", target.Name+" saved.")
 }
 
+// accountBody is the account page: where the user is signed in, and what is left of
+// their recovery codes (recovery.go).
+type accountBody struct {
+	Sessions []sessionLine
+	Recovery recoveryState
+}
+
 type sessionLine struct {
 	Agent       string
 	Since, Seen template.HTML
@@ -308,8 +315,25 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, u *news.Use
 		}
 		lines = append(lines, sessionLine{agent, s.when(ss.CreatedAt), s.when(ss.LastSeen), ss.TokenHash == current})
 	}
+	rec := s.recoveryState(r.Context(), u)
+	flash := ""
+	// The recovery codes page's "Done" (a GET without JavaScript): fixed words chosen by
+	// a flag, no text of the address shown.
+	switch r.URL.Query().Get("codes") {
+	case "first":
+		flash = "Two-step sign-in is on, and your recovery codes are saved."
+	case "new":
+		flash = "Your new recovery codes are saved."
+	}
+	if r.URL.Query().Get("recovered") == "1" && status == http.StatusOK {
+		// Just signed in with a recovery code (loginCode): what to do next.
+		flash = "You signed in with a recovery code, and have " + recoveryLeftWords(rec.Left) + ". If your phone is lost, turn two-step sign-in off below (your password and another recovery code), then set it up on your new phone."
+		if rec.Left == 0 {
+			flash = "You signed in with your last recovery code. Make new ones now, below: without them or your phone you could not sign in again."
+		}
+	}
 	s.render(w, r, status, "account", &page{Title: "Your account", Nav: "account", User: u, CSRF: s.csrfToken(r), Error: errMsg,
-		Body: lines})
+		Flash: flash, Body: accountBody{Sessions: lines, Recovery: rec}})
 }
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request, u *news.User) {

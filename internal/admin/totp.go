@@ -72,7 +72,7 @@ func (s *Server) pendingUser(r *http.Request, token string, now time.Time) (u *n
 
 func (s *Server) askCode(w http.ResponseWriter, r *http.Request, pending, next string, status int, msg string) {
 	s.render(w, r, status, "login", &page{Title: "Sign in: the code", Error: msg,
-		Body: loginBody{CodeStep: true, Pending: pending, Next: next}})
+		Body: loginBody{CodeStep: true, Pending: pending, Next: next, Recovery: isRecoveryCode(r.PostForm.Get("code"))}})
 }
 
 // loginCode is the second step of a sign-in with two-step sign-in on. Like the
@@ -94,17 +94,35 @@ func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
 		s.askCode(w, r, pending, next, status, msg)
 		return
 	}
-	step, ok := auth.CheckTOTP(u.TOTPSecret, r.PostForm.Get("code"), now, u.TOTPLastStep)
-	if ok {
-		var err error
-		if ok, err = s.store.UseTOTPStep(r.Context(), u.ID, step); err != nil {
-			s.giveBack(r, now, address, codes)
-			s.fail(w, r, nil, http.StatusInternalServerError, "Something went wrong", "You could not be signed in. Please try again.")
-			return
+	// The code step takes a code from the app or, for a lost phone, a recovery code;
+	// they are told apart by their shape (6 digits, 16 symbols).
+	typed := r.PostForm.Get("code")
+	recovery := isRecoveryCode(typed)
+	var ok bool
+	var err error
+	if recovery {
+		var hash string
+		if hash, ok, err = s.matchRecoveryCode(r.Context(), u, typed); ok && err == nil {
+			ok, err = s.store.UseRecoveryCode(r.Context(), u.ID, hash, now)
+		}
+	} else {
+		var step int64
+		if step, ok = auth.CheckTOTP(u.TOTPSecret, typed, now, u.TOTPLastStep); ok {
+			ok, err = s.store.UseTOTPStep(r.Context(), u.ID, step)
 		}
 	}
+	if err != nil {
+		s.giveBack(r, now, address, codes)
+		s.log.Error("check a code of two-step sign-in", "user", u.ID, "err", err)
+		s.fail(w, r, nil, http.StatusInternalServerError, "Something went wrong", "You could not be signed in. Please try again.")
+		return
+	}
 	if !ok {
-		s.askCode(w, r, pending, next, http.StatusUnauthorized, "That code is not right (or was used already). Type the one your app shows now.")
+		msg := "That code is not right (or was used already). Type the one your app shows now."
+		if recovery {
+			msg = "That recovery code is not right, or was used already: each works once. Try another of yours."
+		}
+		s.askCode(w, r, pending, next, http.StatusUnauthorized, msg)
 		return
 	}
 	s.succeeded(r, now, address, codes)
@@ -112,13 +130,28 @@ func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, nil, http.StatusInternalServerError, "Something went wrong", "You could not be signed in. Please try again.")
 		return
 	}
+	if recovery {
+		left := s.recoveryState(r.Context(), u).Left
+		s.log.Info("signed in", "user", u.ID, "second_factor", "recovery code", "recovery_codes_left", left)
+		// To the account page, which says what to do next (a new phone, new codes),
+		// unless the sign-in was on its way to a page of work (a save kept aside).
+		if next == "/admin/" {
+			// A fixed flag, no text: the account page words the advice from the
+			// codes left (the new session has no message cookie yet to carry it).
+			next = "/admin/account?recovered=1"
+		}
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
 	s.log.Info("signed in", "user", u.ID, "second_factor", true)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 type totpSetup struct {
-	Secret string
-	URI    template.URL // otpauth: is not a scheme html/template lets through on its own
+	Secret  string
+	Grouped string       // the secret in groups of four, for typing
+	URI     template.URL // otpauth: is not a scheme html/template lets through on its own
+	QR      template.URL // the URI as a QR code: an SVG, a data: address
 }
 
 func (s *Server) totpPage(w http.ResponseWriter, r *http.Request, u *news.User, secret string, status int, msg string) {
@@ -127,8 +160,14 @@ func (s *Server) totpPage(w http.ResponseWriter, r *http.Request, u *news.User, 
 	if issuer == "" {
 		issuer = "Broadsheet"
 	}
-	s.render(w, r, status, "totp", &page{Title: "Two-step sign-in", Nav: "account", User: u, CSRF: s.csrfToken(r), Error: msg,
-		Body: totpSetup{Secret: secret, URI: template.URL(auth.TOTPURI(secret, issuer, u.Email))}})
+	uri := auth.TOTPURI(secret, issuer, u.Email)
+	qr, err := qrDataURI(uri)
+	if err != nil {
+		// The key can still be typed: the page goes on without the picture.
+		s.log.Error("draw the setup's QR code", "err", err)
+	}
+	s.render(w, r, status, "totp", &page{Title: "Set up two-step sign-in", Nav: "account", User: u, CSRF: s.csrfToken(r), Error: msg,
+		Body: totpSetup{Secret: secret, Grouped: groupsOfFour(secret), URI: template.URL(uri), QR: qr}})
 }
 
 // alreadyOn refuses to set up a second factor over the one that is on: replacing it
@@ -202,7 +241,14 @@ func (s *Server) totpEnable(w http.ResponseWriter, r *http.Request, u *news.User
 		return
 	}
 	s.log.Info("two-step sign-in on", "user", u.ID)
-	s.redirectWith(w, r, "/admin/account", "Two-step sign-in is on.")
+	// Its recovery codes, shown once on the page this answer leads to.
+	codes, err := s.issueRecoveryCodes(r.Context(), u)
+	if err != nil {
+		s.log.Error("issue recovery codes", "user", u.ID, "err", err)
+		s.redirectWith(w, r, "/admin/account", "Two-step sign-in is on, but its recovery codes could not be made: make them below.")
+		return
+	}
+	s.handOverRecoveryCodes(w, r, u, codes, true)
 }
 
 // totpDisable needs the password and a current code; the guesses are limited as at
@@ -227,7 +273,20 @@ func (s *Server) totpDisable(w http.ResponseWriter, r *http.Request, u *news.Use
 		return
 	}
 	defer slot.Release()
-	_, codeOK := auth.CheckTOTP(u.TOTPSecret, r.PostForm.Get("code"), now, u.TOTPLastStep)
+	// A recovery code stands in for the app's (a lost phone); turning the factor off
+	// drops every code with it.
+	typed := r.PostForm.Get("code")
+	var codeOK bool
+	if isRecoveryCode(typed) {
+		var err error
+		if _, codeOK, err = s.matchRecoveryCode(r.Context(), u, typed); err != nil {
+			s.giveBack(r, now, address, account, codes)
+			s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "Two-step sign-in could not be turned off.")
+			return
+		}
+	} else {
+		_, codeOK = auth.CheckTOTP(u.TOTPSecret, typed, now, u.TOTPLastStep)
+	}
 	right, err := slot.VerifyPassword(r.Context(), u.PasswordHash, r.PostForm.Get("password"))
 	if err != nil {
 		s.giveBack(r, now, address, account, codes)

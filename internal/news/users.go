@@ -148,6 +148,7 @@ type UserStore interface {
 	DropForm(ctx context.Context, key string) error
 
 	Limits
+	RecoveryCodeStore // recovery.go: two-step sign-in's recovery codes, and its reset
 }
 
 // EndedSessionKept is how long, at least, an engine keeps a session that ended by

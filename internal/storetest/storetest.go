@@ -59,6 +59,7 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"DuplicateCommentsRefused", testDuplicateComments},  // duplicates.go
 		{"Rerender", testRerender},                           // rerender.go
 		{"StaffReplyApprovesItsParent", testApproveAndReply}, // replies.go
+		{"RecoveryCodes", testRecoveryCodes},                 // recovery.go
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
