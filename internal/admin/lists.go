@@ -297,7 +297,10 @@ func (s *Server) bulkArticles(w http.ResponseWriter, r *http.Request, u *news.Us
 	status := http.StatusSeeOther
 	refuse := func(code int, title, why string) {
 		refused = append(refused, "“"+title+"” "+why)
-		if status == http.StatusSeeOther || code == http.StatusConflict {
+		// The answer's status is the gravest refusal's: a conflict, then a refusal by
+		// role, then the rest.
+		rank := map[int]int{http.StatusConflict: 3, http.StatusForbidden: 2}
+		if status == http.StatusSeeOther || rank[code] > rank[status] {
 			status = code
 		}
 	}
@@ -311,12 +314,16 @@ func (s *Server) bulkArticles(w http.ResponseWriter, r *http.Request, u *news.Us
 		if err != nil {
 			base = 0 // no version: it cannot be the stored one
 		}
+		if !u.CanMove(a, target) {
+			refuse(http.StatusForbidden, a.Title, fmt.Sprintf("was left as it is: your role (%s) may not make it %s", u.Role, target))
+			continue
+		}
 		to, why := bulkTarget(a, target, now)
 		if why != "" {
 			refuse(http.StatusUnprocessableEntity, a.Title, why)
 			continue
 		}
-		if !u.CanMove(a, to) {
+		if !u.CanMove(a, to) { // publishing may schedule
 			refuse(http.StatusForbidden, a.Title, fmt.Sprintf("was left as it is: your role (%s) may not make it %s", u.Role, to))
 			continue
 		}
