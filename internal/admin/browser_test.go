@@ -103,7 +103,7 @@ func TestAdminPagesAreValidHTML(t *testing.T) {
 		"articles-filtered": b.get("/admin/articles?author=zo%C3%AB&tag=x&q=a&n=20").body,
 		"articles-refused":  b.post("/admin/articles/bulk", url.Values{"csrf": {b.csrf()}, "trash": {itoa(e.article.ID)}, "v" + itoa(e.article.ID): {"0"}}).body,
 		"article-preview":   b.get("/admin/articles/" + itoa(e.article.ID) + "/preview").body,
-		"privacy":     b.get("/admin/privacy").body, "privacy-confirm": b.post("/admin/privacy/erase", url.Values{"csrf": {b.csrf()}, "email": {"waiting@example.net"}}).body}
+		"privacy":           b.get("/admin/privacy").body, "privacy-confirm": b.post("/admin/privacy/erase", url.Values{"csrf": {b.csrf()}, "email": {"waiting@example.net"}}).body}
 	dir := t.TempDir()
 	var files []string
 	for name, body := range pages {

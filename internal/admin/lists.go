@@ -455,3 +455,46 @@ func (s *Server) previewArticle(w http.ResponseWriter, r *http.Request, u *news.
 	}
 	s.render(w, r, http.StatusOK, "preview", &page{Title: "Preview: " + a.Title, Nav: "articles", User: u, CSRF: s.csrfToken(r), Body: b})
 }
+
+type userPager struct {
+	match      string
+	total      int
+	prev, next string
+}
+
+// userPage reads the users screen's page: part of a name or email (q), 50 a page
+// (page, from 1; a bounded OFFSET: a newsroom's accounts are few).
+func (s *Server) userPage(r *http.Request) ([]*news.User, userPager, error) {
+	q := r.URL.Query()
+	p := userPager{match: news.CutFilter(q.Get("q"))}
+	n, err := strconv.Atoi(q.Get("page"))
+	if err != nil || n < 1 {
+		n = 1
+	}
+	n = min(n, 10000)
+	users, total, err := s.store.UserList(r.Context(), news.UserQuery{Match: p.match, Limit: news.ListPageDefault, Offset: (n - 1) * news.ListPageDefault})
+	if err != nil {
+		return nil, p, err
+	}
+	p.total = total
+	at := func(k int) string {
+		v := url.Values{}
+		if p.match != "" {
+			v.Set("q", p.match)
+		}
+		if k > 1 {
+			v.Set("page", strconv.Itoa(k))
+		}
+		if len(v) == 0 {
+			return "/admin/users"
+		}
+		return "/admin/users?" + v.Encode()
+	}
+	if n > 1 {
+		p.prev = at(n - 1)
+	}
+	if n*news.ListPageDefault < total {
+		p.next = at(n + 1)
+	}
+	return users, p, nil
+}

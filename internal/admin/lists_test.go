@@ -438,3 +438,36 @@ func TestAdministratorsAssignModerator(t *testing.T) {
 		t.Error("the users screen does not show the moderator's role")
 	}
 }
+
+// The users screen pages (50 a page) and finds an account by part of its name or
+// email, without case or accents, a typed _ being itself.
+func TestUsersScreenPagesAndFilters(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(news.RoleAdministrator)
+	for i := range 60 {
+		name := fmt.Sprintf("Writer %02d", i)
+		if i == 7 {
+			name = "Zoë Ångström"
+		}
+		if i == 8 {
+			name = "Ann_Lee"
+		}
+		if err := e.db.CreateUser(t.Context(), &news.User{Email: fmt.Sprintf("w%d@newsroom.example", i), Name: name, Role: news.RoleAuthor, PasswordHash: "$argon2id$x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := e.browser()
+	b.login("administrator@newsroom.example")
+	first := b.get("/admin/users").body
+	if n := strings.Count(first, `<tr id="u`); n != 50 || !strings.Contains(first, "61 accounts") || !strings.Contains(first, `href="/admin/users?page=2" rel="next"`) {
+		t.Errorf("first page: %d rows", n)
+	}
+	if n := strings.Count(b.get("/admin/users?page=2").body, `<tr id="u`); n != 11 {
+		t.Errorf("second page: %d rows, want 11", n)
+	}
+	for q, want := range map[string]int{"zoe": 1, "ANGSTR": 1, "n_l": 1, "_": 1, "%": 0, "w7@": 1} {
+		if n := strings.Count(b.get("/admin/users?q="+url.QueryEscape(q)).body, `<tr id="u`); n != want {
+			t.Errorf("q=%s: %d rows, want %d", q, n, want)
+		}
+	}
+}

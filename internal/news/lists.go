@@ -74,21 +74,8 @@ type UserQuery struct {
 	Offset int
 }
 
-// MediaQuery selects library items, newest first.
-type MediaQuery struct {
-	Match    string // part of the file name, alt text or caption (FoldName)
-	BeforeID int64  // keyset: items older than this one
-	AfterID  int64  // keyset backwards: items newer than this one
-	Limit    int
-}
-
 // ListStore is what the admin's paged lists read beside Store and UserStore.
 type ListStore interface {
 	// UserList returns a page of users matching q, and how many match in all.
 	UserList(ctx context.Context, q UserQuery) ([]*User, int, error)
-	// MediaList returns a page of the library matching q, newest first, and how many
-	// match in all.
-	MediaList(ctx context.Context, q MediaQuery) ([]*Media, int, error)
-	// BlockList returns a page of blocks, newest first, and how many there are.
-	BlockList(ctx context.Context, limit, offset int) ([]Block, int, error)
 }

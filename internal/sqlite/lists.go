@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	sqlite3 "modernc.org/sqlite"
 
@@ -152,81 +151,6 @@ func (db *DB) UserList(ctx context.Context, q news.UserQuery) ([]*news.User, int
 			return nil, 0, fmt.Errorf("users: %w", err)
 		}
 		out = append(out, u)
-	}
-	return out, total, rows.Err()
-}
-
-// MediaList implements news.ListStore.
-func (db *DB) MediaList(ctx context.Context, q news.MediaQuery) ([]*news.Media, int, error) {
-	var conds []string
-	var args []any
-	if q.Match != "" {
-		p := containsPattern(q.Match)
-		conds = append(conds, `(bs_fold(name) LIKE ? ESCAPE '\' OR bs_fold(alt) LIKE ? ESCAPE '\' OR bs_fold(caption) LIKE ? ESCAPE '\')`)
-		args = append(args, p, p, p)
-	}
-	where := ""
-	if len(conds) > 0 {
-		where = ` WHERE ` + strings.Join(conds, " AND ")
-	}
-	var total int
-	if err := db.reads.QueryRowContext(ctx, `SELECT COUNT(*) FROM media`+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count media: %w", err)
-	}
-	order := ` ORDER BY id DESC`
-	switch {
-	case q.BeforeID > 0:
-		conds = append(conds, `id < ?`)
-		args = append(args, q.BeforeID)
-	case q.AfterID > 0:
-		conds = append(conds, `id > ?`)
-		args = append(args, q.AfterID)
-		order = ` ORDER BY id ASC`
-	}
-	if len(conds) > 0 {
-		where = ` WHERE ` + strings.Join(conds, " AND ")
-	}
-	limit, _ := pageBounds(q.Limit, 0)
-	rows, err := db.reads.QueryContext(ctx, `SELECT `+mediaColumns+` FROM media`+where+order+` LIMIT ?`, append(args, limit)...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("media library: %w", err)
-	}
-	defer rows.Close()
-	var out []*news.Media
-	for rows.Next() {
-		m, err := scanMedia(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("media library: %w", err)
-		}
-		out = append(out, m)
-	}
-	if q.AfterID > 0 {
-		slices.Reverse(out)
-	}
-	return out, total, rows.Err()
-}
-
-// BlockList implements news.ListStore.
-func (db *DB) BlockList(ctx context.Context, limit, offset int) ([]news.Block, int, error) {
-	var total int
-	if err := db.reads.QueryRowContext(ctx, `SELECT COUNT(*) FROM blocks`).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count blocks: %w", err)
-	}
-	limit, offset = pageBounds(limit, offset)
-	rows, err := db.reads.QueryContext(ctx, `SELECT kind, value, created_at FROM blocks ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`, limit, offset)
-	if err != nil {
-		return nil, 0, fmt.Errorf("blocks: %w", err)
-	}
-	defer rows.Close()
-	var out []news.Block
-	for rows.Next() {
-		var b news.Block
-		var at int64
-		if err := rows.Scan(&b.Kind, &b.Value, &at); err != nil {
-			return nil, 0, fmt.Errorf("blocks: %w", err)
-		}
-		b.CreatedAt = time.Unix(at, 0).UTC()
-		out = append(out, b)
 	}
 	return out, total, rows.Err()
 }
