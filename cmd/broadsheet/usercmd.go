@@ -27,7 +27,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	dbPath := fs.String("db", "broadsheet.db", "SQLite database file")
 	email := fs.String("email", "", "the account's email")
 	name := fs.String("name", "", "with add: the person's name")
-	role := fs.String("role", "", "with add: contributor, author, editor or administrator")
+	role := fs.String("role", "", "with add: contributor, moderator, author, editor or administrator")
 	rest, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -67,7 +67,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	case "add":
 		r := news.Role(*role)
 		if *email == "" || *name == "" || !r.Valid() {
-			return fmt.Errorf("add needs --email, --name and --role (contributor, author, editor or administrator); %s", use)
+			return fmt.Errorf("add needs --email, --name and --role (contributor, moderator, author, editor or administrator); %s", use)
 		}
 		// The name and email are stored as the admin's form stores them: cleaned, in NFC.
 		cleanName, cleanEmail, err := admin.CleanAccount(*name, *email)

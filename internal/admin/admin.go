@@ -47,6 +47,7 @@ var editorJS []byte
 type Store interface {
 	news.Store
 	news.UserStore
+	news.ListStore // the paged lists (lists.go)
 }
 
 // Syncer applies the store's changes to the public site's cache; the admin calls it
@@ -128,7 +129,7 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	s := &Server{store: store, site: site, cfg: cfg, log: cfg.Logger, secret: secret}
 	funcs := template.FuncMap{"lower": strings.ToLower, "when": s.when, "message": s.messageHTML}
 	s.pages = map[string]*template.Template{}
-	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "articles", "edit", "history", "media", "comment", "blocks", "totp", "sections", "error", "privacy",
+	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "articles", "edit", "history", "media", "comment", "blocks", "totp", "sections", "error", "privacy", "preview",
 		"recovery", "resettotp"} { // two-step sign-in's recovery codes and reset (recovery.go)
 		files := []string{"templates/layout.html", "templates/" + name + ".html"}
 		if name == "edit" {
@@ -166,6 +167,8 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	mux.Handle("POST /admin/comments/blocks", s.require(news.PermModerate, s.block))
 	mux.Handle("POST /admin/comments/blocks/remove", s.require(news.PermModerate, s.unblock))
 	mux.Handle("GET /admin/articles", s.require(news.PermWriteDrafts, s.articles))
+	mux.Handle("POST /admin/articles/bulk", s.require(news.PermWriteDrafts, s.bulkArticles))          // lists.go
+	mux.Handle("GET /admin/articles/{id}/preview", s.require(news.PermWriteDrafts, s.previewArticle)) // lists.go
 	mux.Handle("GET /admin/articles/new", s.require(news.PermWriteDrafts, s.newArticle))
 	mux.Handle("POST /admin/articles", s.require(news.PermWriteDrafts, s.saveArticle))
 	mux.Handle("GET /admin/articles/{id}", s.require(news.PermWriteDrafts, s.editArticle))
@@ -337,6 +340,7 @@ type page struct {
 	User                       *news.User
 	CSRF                       string
 	CanModerate, CanManage     bool
+	CanWrite, CanTaxonomy      bool // the menu's Articles and Media; Sections (a moderator has neither)
 	Pending                    int
 	Flash, Error               string
 	Action                     string
@@ -358,6 +362,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if u := p.User; u != nil {
 		p.CanModerate = u.Role.Can(news.PermModerate)
 		p.CanManage = u.Role.Can(news.PermManageUsers)
+		p.CanWrite, p.CanTaxonomy = u.Role.Can(news.PermWriteDrafts), u.Role.Can(news.PermManageTaxonomy)
 		if p.CanModerate {
 			p.Pending, _ = s.store.CountComments(r.Context(), news.CommentQuery{Status: news.CommentPending})
 		}

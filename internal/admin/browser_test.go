@@ -100,12 +100,16 @@ func TestAdminPagesAreValidHTML(t *testing.T) {
 		"gap-refused": b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"save"}, "title": {"G"}, "published": {"2027-03-14T02:30"}, "published_zone": {"America/New_York"}}).body,
 		"overlap":     b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"preview"}, "title": {"O"}, "body": {"text"}, "published": {"2026-11-01T01:30"}, "published_zone": {"America/New_York"}}).body,
 		"blocks":      b.get("/admin/comments/blocks").body,
-		"privacy":     b.get("/admin/privacy").body, "privacy-confirm": b.post("/admin/privacy/erase", url.Values{"csrf": {b.csrf()}, "email": {"waiting@example.net"}}).body}
+		// The lists (lists.go): a filtered article list, a refused bulk move, a preview.
+		"articles-filtered": b.get("/admin/articles?author=zo%C3%AB&tag=x&q=a&n=20").body,
+		"articles-refused":  b.post("/admin/articles/bulk", url.Values{"csrf": {b.csrf()}, "trash": {itoa(e.article.ID)}, "v" + itoa(e.article.ID): {"0"}}).body,
+		"article-preview":   b.get("/admin/articles/" + itoa(e.article.ID) + "/preview").body,
+		"privacy":           b.get("/admin/privacy").body, "privacy-confirm": b.post("/admin/privacy/erase", url.Values{"csrf": {b.csrf()}, "email": {"waiting@example.net"}}).body}
 	// Issue 8, the history: two versions compared (here the same one, chosen twice).
 	last := e.revisionsOf(e.article.ID)[0].ID
 	pages["history-compare"] = b.get(fmt.Sprintf("/admin/articles/%d/history?from=%d&to=%d", e.article.ID, last, last)).body
 	maps.Copy(pages, queueAndReplyPages(t, e, b)) // issue 8: the queue and staff replies
-	twoStepPages(t, e, pages) // twostep_browser_test.go
+	twoStepPages(t, e, pages)                     // twostep_browser_test.go
 	dir := t.TempDir()
 	var files []string
 	for name, body := range pages {

@@ -142,14 +142,18 @@ func (s *Server) sync(r *http.Request) {
 type usersBody struct {
 	Users []*news.User
 	Roles []news.Role
-	New   struct {
+	// The list's filter (part of a name or email) and pages (lists.go).
+	Match            string
+	Total            int
+	Prev, Next, Page string
+	New              struct {
 		Name, Email string
 		Role        news.Role
 	}
 }
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, u *news.User, status int, errMsg string, body *usersBody) {
-	users, err := s.store.Users(r.Context())
+	users, pager, err := s.userPage(r)
 	if err != nil {
 		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The users could not be read.")
 		return
@@ -159,6 +163,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, u *news.User,
 		body.New.Role = news.RoleContributor
 	}
 	body.Users, body.Roles = users, news.Roles
+	body.Match, body.Total, body.Prev, body.Next = pager.match, pager.total, pager.prev, pager.next
 	s.render(w, r, status, "users", &page{Title: "Users", Nav: "users", User: u, CSRF: s.csrfToken(r), Error: errMsg,
 		Body: body})
 }

@@ -22,7 +22,7 @@ import (
 const twoStepShots = "/tmp/shots"
 
 // shoot saves a full-page screenshot of what the browser shows.
-func shoot(t *testing.T, ctx context.Context, name string, width int) {
+func shootTwoStep(t *testing.T, ctx context.Context, name string, width int) {
 	t.Helper()
 	png := browsertest.Get(t, ctx, chromedp.FullScreenshot(100))
 	os.MkdirAll(twoStepShots, 0o755)
@@ -38,7 +38,7 @@ func checkScreen(t *testing.T, ctx context.Context, name string, width int) {
 	if wide := browsertest.Get(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > document.documentElement.clientWidth`)); wide {
 		t.Errorf("%s at %d px scrolls sideways", name, width)
 	}
-	shoot(t, ctx, name, width)
+	shootTwoStep(t, ctx, name, width)
 }
 
 func signInThrough(t *testing.T, ctx context.Context, e *env, email string) {

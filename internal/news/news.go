@@ -284,8 +284,14 @@ type ArticleQuery struct {
 	Limit   int
 	Offset  int
 	OwnerID int64
-	// Words keeps articles whose title or standfirst contains them.
+	// Words keeps articles whose title or standfirst contains them (FoldName).
 	Words string
+	// AuthorName keeps articles whose author's name contains it, TagName those with a
+	// tag whose name does (FoldName).
+	AuthorName, TagName string
+	// After keeps the articles after the key in the order (the next page); Before those
+	// before it, still returned in the order (the previous page). See ArticleKey.
+	After, Before *ArticleKey
 	// WithTrash lists trashed articles too when no Status is given.
 	WithTrash bool
 	// Summaries leaves out what lists do not show: the Markdown source, and the body

@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// Role is what a newsroom member may do; each role may do everything the one before
-// it may.
+// Role is what a newsroom member may do. The writing roles form a ladder (Ladder): each
+// may do everything the one before it may. The moderator stands beside the ladder: it
+// moderates comments and does nothing to stories (moderatorMay).
 type Role string
 
 const (
@@ -14,13 +15,26 @@ const (
 	RoleAuthor        Role = "author"        // publishes and edits own articles
 	RoleEditor        Role = "editor"        // everything on articles, comments, sections and tags
 	RoleAdministrator Role = "administrator" // and users and settings
+	// RoleModerator moderates comments (approve, spam, trash, edit, reply, block) and
+	// may not write, edit or publish stories, nor manage sections, users or settings:
+	// the community desk's role (WordPress has none built in; its moderation plugins
+	// give the moderate_comments capability alone).
+	RoleModerator Role = "moderator"
 )
 
-// Roles lists the roles from the least to the most trusted.
-var Roles = []Role{RoleContributor, RoleAuthor, RoleEditor, RoleAdministrator}
+// Roles lists every role, as the users screen offers them: the ladder's from the least
+// to the most trusted, with the moderator after the contributor.
+var Roles = []Role{RoleContributor, RoleModerator, RoleAuthor, RoleEditor, RoleAdministrator}
+
+// Ladder lists the writing roles from the least to the most trusted; each may do
+// everything the one before it may.
+var Ladder = []Role{RoleContributor, RoleAuthor, RoleEditor, RoleAdministrator}
+
+// moderatorMay is everything a moderator may do.
+var moderatorMay = map[Permission]bool{PermViewDashboard: true, PermManageOwnAccount: true, PermModerate: true}
 
 func (r Role) rank() int {
-	for i, x := range Roles {
+	for i, x := range Ladder {
 		if x == r {
 			return i + 1
 		}
@@ -29,7 +43,7 @@ func (r Role) rank() int {
 }
 
 // Valid reports whether r is a known role.
-func (r Role) Valid() bool { return r.rank() > 0 }
+func (r Role) Valid() bool { return r == RoleModerator || r.rank() > 0 }
 
 // Permission is an action that a role may or may not take.
 type Permission string
@@ -63,6 +77,9 @@ var permissions = map[Permission]Role{
 // Can reports whether the role has the permission. Unknown roles and permissions
 // have nothing.
 func (r Role) Can(p Permission) bool {
+	if r == RoleModerator {
+		return moderatorMay[p]
+	}
 	least, ok := permissions[p]
 	return ok && r.rank() >= least.rank() && r.Valid()
 }

@@ -156,10 +156,11 @@ func articleWhere(q news.ArticleQuery) (string, []any) {
 		args = append(args, q.OwnerID)
 	}
 	if w := strings.TrimSpace(q.Words); w != "" {
-		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(w) + "%"
-		conds = append(conds, `(a.title LIKE ? ESCAPE '\' OR a.standfirst LIKE ? ESCAPE '\')`)
+		like := containsPattern(w) // without case or accents (lists.go)
+		conds = append(conds, `(bs_fold(a.title) LIKE ? ESCAPE '\' OR bs_fold(a.standfirst) LIKE ? ESCAPE '\')`)
 		args = append(args, like, like)
 	}
+	conds, args = listWhere(q, conds, args) // the admin's lists: lists.go
 	if q.Status == "" && q.PublicAt.IsZero() && !q.WithTrash {
 		conds = append(conds, `a.status <> 'trash'`)
 	}
@@ -171,6 +172,9 @@ func articleWhere(q news.ArticleQuery) (string, []any) {
 
 // Articles implements news.Store.
 func (db *DB) Articles(ctx context.Context, q news.ArticleQuery) ([]*news.Article, error) {
+	if q.Before != nil {
+		return db.articlesBefore(ctx, q) // lists.go
+	}
 	where, args := articleWhere(q)
 	columns := articleColumns
 	if q.Summaries {
