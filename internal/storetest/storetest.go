@@ -58,6 +58,7 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"EmailsComparedAsOne", testEmailsCompared},         // emails.go
 		{"DuplicateCommentsRefused", testDuplicateComments}, // duplicates.go
 		{"Rerender", testRerender},                          // rerender.go
+		{"Notifications", testNotifications},                // notifications.go
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
