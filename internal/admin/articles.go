@@ -233,7 +233,7 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, u *news.Us
 	// The preview shows embeds: the editor's page may frame their hosts, and only them.
 	w.Header().Set("Content-Security-Policy", adminCSP+"; "+render.FrameSrc(s.embeds(r.Context())))
 	s.render(w, r, status, "edit", &page{Title: title, Nav: "articles", User: u, CSRF: s.csrfToken(r), Error: errMsg,
-		Flash: r.URL.Query().Get("done"), Body: b})
+		Flash: r.URL.Query().Get("done"), Body: b, Notify: s.editorNotify(r, u, a)})
 }
 
 func (s *Server) newArticle(w http.ResponseWriter, r *http.Request, u *news.User) {
@@ -516,6 +516,7 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 		return
 	}
 	s.sync(r)
+	s.notifySaved(r, u, &stored, a) // notifications.go
 	s.store.DropForm(ctx, autosaveKey(u, a.ID))
 	if r.PathValue("id") == "" {
 		s.store.DropForm(ctx, autosaveKey(u, 0))

@@ -89,7 +89,10 @@ type NotificationQuery struct {
 type NotificationStore interface {
 	// Notify stores the event n once for each recipient (n.UserID is ignored; an ID
 	// repeated is stored once), sets nothing on n, and trims each recipient's
-	// notifications to the newest MaxNotifications, in one transaction. An unknown
+	// notifications to the newest MaxNotifications, in one transaction. The newest word
+	// of a kind about a story replaces the earlier: a recipient's unread notification of
+	// the same kind and article is marked read (a story submitted again is one request,
+	// a story rescheduled names its new time only). An unknown
 	// kind, no article or a note longer than MaxNoteRunes is ErrInvalid; an article that
 	// does not exist is ErrNotFound.
 	Notify(ctx context.Context, n Notification, recipients []int64) error

@@ -52,7 +52,12 @@ func (db *DB) Notify(ctx context.Context, n news.Notification, recipients []int6
 				continue
 			}
 			seen[to] = true
-			_, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, kind, article_id, actor_id, actor_name, note, at, created_at)
+			_, err := tx.ExecContext(ctx, `UPDATE notifications SET read_at = ? WHERE article_id = ? AND user_id = ? AND kind = ? AND read_at IS NULL`,
+				created.Unix(), n.ArticleID, to, string(n.Kind))
+			if err != nil {
+				return fmt.Errorf("notify user %d of article %d: %w", to, n.ArticleID, err)
+			}
+			_, err = tx.ExecContext(ctx, `INSERT INTO notifications (user_id, kind, article_id, actor_id, actor_name, note, at, created_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, to, string(n.Kind), n.ArticleID, actor, n.ActorName, n.Note, unix(n.At), created.Unix())
 			if err != nil {
 				return fmt.Errorf("notify user %d of article %d: %w", to, n.ArticleID, err)

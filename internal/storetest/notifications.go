@@ -131,10 +131,20 @@ func testNotifications(t *testing.T, s Engine) {
 	if err != nil || total != news.MaxNotifications || len(all) != 5 {
 		t.Errorf("eve keeps %d (page of %d), want %d: %v", total, len(all), news.MaxNotifications, err)
 	}
+	// The newest word of a kind about a story replaces the earlier ones.
+	if n := unread(eve); n != 1 {
+		t.Errorf("%d unread of one kind about one story, want 1", n)
+	}
+	for i := range 12 {
+		c := mustCreate(t, s, article(10+i, ""))
+		if err := s.Notify(ctx, news.Notification{Kind: news.NotifyPublished, ArticleID: c.ID}, []int64{eve.ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if n, _ := s.CountUnreadNotifications(ctx, eve.ID, 10); n != 10 {
 		t.Errorf("bounded count: %d, want 10", n)
 	}
-	if n, err := s.MarkNotificationsRead(ctx, eve.ID, nil, true, base); err != nil || n != news.MaxNotifications {
+	if n, err := s.MarkNotificationsRead(ctx, eve.ID, nil, true, base); err != nil || n != 13 {
 		t.Errorf("mark all read: %d, %v", n, err)
 	}
 	if unread(eve) != 0 {
