@@ -100,6 +100,9 @@ func TestAdminPagesAreValidHTML(t *testing.T) {
 		"overlap":     b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"preview"}, "title": {"O"}, "body": {"text"}, "published": {"2026-11-01T01:30"}, "published_zone": {"America/New_York"}}).body,
 		"blocks":      b.get("/admin/comments/blocks").body,
 		"privacy":     b.get("/admin/privacy").body, "privacy-confirm": b.post("/admin/privacy/erase", url.Values{"csrf": {b.csrf()}, "email": {"waiting@example.net"}}).body}
+	for name, body := range notificationPages(t, e) { // notifications_browser_test.go
+		pages[name] = body
+	}
 	dir := t.TempDir()
 	var files []string
 	for name, body := range pages {

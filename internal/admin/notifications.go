@@ -52,6 +52,7 @@ type notifyView struct {
 	Article  []noticeItem // the editor: notes about this story sent to this user
 	SendBack *sendBackView
 	Next     string // where a mark-read form comes back to
+	Unseen   bool   // the list shows an unread one (offer "Mark all as read")
 	// The full list's pages.
 	Newer, Older string
 	Page, Pages  int
@@ -198,6 +199,9 @@ func (s *Server) notifications(w http.ResponseWriter, r *http.Request, u *news.U
 	}
 	v := &notifyView{Items: s.noticeItems(ctx, u, list), Page: pageNo, Pages: max(1, (total+noticesPage-1)/noticesPage),
 		Next: "/admin/notifications"}
+	for _, it := range v.Items {
+		v.Unseen = v.Unseen || it.Unread
+	}
 	if pageNo > 1 {
 		v.Newer = fmt.Sprintf("/admin/notifications?page=%d", pageNo-1)
 		v.Next = fmt.Sprintf("/admin/notifications?page=%d", pageNo)
