@@ -130,8 +130,8 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	funcs := template.FuncMap{"lower": strings.ToLower, "when": s.when, "message": s.messageHTML}
 	s.pages = map[string]*template.Template{}
 	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "articles", "edit", "history", "media", "comment", "blocks", "totp", "sections", "error", "privacy", "preview",
-		"recovery", "resettotp"} { // two-step sign-in's recovery codes and reset (recovery.go)
-		files := []string{"templates/layout.html", "templates/" + name + ".html"}
+		"recovery", "resettotp", "notifications"} { // two-step sign-in's recovery codes and reset (recovery.go)
+		files := []string{"templates/layout.html", "templates/" + name + ".html", "templates/notices.html"}
 		if name == "edit" {
 			files = append(files, "templates/conflict.html") // the conflict and presence sections
 		}
@@ -201,6 +201,7 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	mux.Handle("POST /admin/preview", s.require(news.PermWriteDrafts, s.preview))
 	mux.Handle("POST /admin/articles/autosave", s.require(news.PermWriteDrafts, s.autosave))
 	mux.Handle("POST /admin/articles/{id}/autosave", s.require(news.PermWriteDrafts, s.autosave))
+	s.routeNotifications(mux) // notifications.go
 	if err := s.routePrivacy(mux); err != nil {
 		return nil, err
 	}
@@ -345,6 +346,7 @@ type page struct {
 	Flash, Error               string
 	Action                     string
 	Body                       any
+	Notify                     *notifyView // the menu's count, and notifications a page shows (notifications.go)
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
@@ -366,6 +368,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		if p.CanModerate {
 			p.Pending, _ = s.store.CountComments(r.Context(), news.CommentQuery{Status: news.CommentPending})
 		}
+		p.Notify = s.withUnread(r.Context(), u, p.Notify)
 	}
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {

@@ -151,7 +151,7 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, u *news.Us
 	// The preview shows embeds: the editor's page may frame their hosts, and only them.
 	w.Header().Set("Content-Security-Policy", adminCSP+"; "+render.FrameSrc(s.embeds(r.Context())))
 	s.render(w, r, status, "edit", &page{Title: title, Nav: "articles", User: u, CSRF: s.csrfToken(r), Error: errMsg,
-		Body: b})
+		Body: b, Notify: s.editorNotify(r, u, a)})
 }
 
 func (s *Server) newArticle(w http.ResponseWriter, r *http.Request, u *news.User) {
@@ -434,6 +434,7 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 		return
 	}
 	s.sync(r)
+	s.notifySaved(r, u, &stored, a) // notifications.go
 	s.store.DropForm(ctx, autosaveKey(u, a.ID))
 	if r.PathValue("id") == "" {
 		s.store.DropForm(ctx, autosaveKey(u, 0))

@@ -108,8 +108,11 @@ func TestAdminPagesAreValidHTML(t *testing.T) {
 	// Issue 8, the history: two versions compared (here the same one, chosen twice).
 	last := e.revisionsOf(e.article.ID)[0].ID
 	pages["history-compare"] = b.get(fmt.Sprintf("/admin/articles/%d/history?from=%d&to=%d", e.article.ID, last, last)).body
-	maps.Copy(pages, queueAndReplyPages(t, e, b)) // issue 8: the queue and staff replies
-	twoStepPages(t, e, pages)                     // twostep_browser_test.go
+	maps.Copy(pages, queueAndReplyPages(t, e, b))     // issue 8: the queue and staff replies
+	twoStepPages(t, e, pages)                         // twostep_browser_test.go
+	for name, body := range notificationPages(t, e) { // notifications_browser_test.go
+		pages[name] = body
+	}
 	dir := t.TempDir()
 	var files []string
 	for name, body := range pages {

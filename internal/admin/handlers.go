@@ -214,10 +214,13 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *news.User)
 		}
 		return out
 	}
-	body.Review = links(news.ArticleQuery{Status: news.StatusReview}, false)
-	body.Scheduled = links(news.ArticleQuery{Status: news.StatusScheduled}, false)
+	// Stories in the works are an editor's desk; a writer sees their own (another's
+	// would only be a title they may not open).
+	body.Review = links(news.ArticleQuery{Status: news.StatusReview, OwnerID: drafts.OwnerID}, false)
+	body.Scheduled = links(news.ArticleQuery{Status: news.StatusScheduled, OwnerID: drafts.OwnerID}, false)
 	body.Latest = links(news.ArticleQuery{PublicAt: now}, true)
-	s.render(w, r, http.StatusOK, "dashboard", &page{Title: "Dashboard", Nav: "dashboard", User: u, CSRF: s.csrfToken(r), Body: body})
+	s.render(w, r, http.StatusOK, "dashboard", &page{Title: "Dashboard", Nav: "dashboard", User: u, CSRF: s.csrfToken(r), Body: body,
+		Notify: s.dashboardNotify(ctx, u)})
 }
 
 type queueTab struct {

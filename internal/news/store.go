@@ -17,7 +17,8 @@ type Store interface {
 	RedirectStore
 	PrivacyStore
 	EditingStore
-	RerenderStore // rerender.go
+	RerenderStore     // rerender.go
+	NotificationStore // notifications.go
 
 	// CreateArticle stores a new article and sets its ID. Its Author, Section and Tags
 	// are found by ID, or else by slug and created when missing.

@@ -60,6 +60,7 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"Rerender", testRerender},                           // rerender.go
 		{"StaffReplyApprovesItsParent", testApproveAndReply}, // replies.go
 		{"RecoveryCodes", testRecoveryCodes},                 // recovery.go
+		{"Notifications", testNotifications},                 // notifications.go
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
