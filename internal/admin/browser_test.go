@@ -169,7 +169,7 @@ func TestWholeStoryInABrowser(t *testing.T) {
 			chromedp.SendKeys(chromedp.ID("new-email"), who.email),
 			chromedp.SetValue(chromedp.ID("new-role"), who.role),
 			chromedp.SendKeys(chromedp.ID("new-password"), password),
-			chromedp.Click(chromedp.CSS(`form[action="/admin/users"] button[type=submit]`)),
+			chromedp.Click(chromedp.CSS(`form[method=post][action="/admin/users"] button[type=submit]`)),
 			chromedp.WaitVisible(chromedp.CSS(".flash")))
 	}
 	signOut()
