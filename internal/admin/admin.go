@@ -48,6 +48,7 @@ type Store interface {
 	news.Store
 	news.UserStore
 	news.ListStore // the paged lists (lists.go)
+	news.ManageStore // the management screens (library.go, accounts.go, taxonomy.go)
 }
 
 // Syncer applies the store's changes to the public site's cache; the admin calls it
@@ -127,10 +128,12 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 		return nil, errors.New("admin: secret too short")
 	}
 	s := &Server{store: store, site: site, cfg: cfg, log: cfg.Logger, secret: secret}
-	funcs := template.FuncMap{"lower": strings.ToLower, "when": s.when, "message": s.messageHTML}
+	funcs := template.FuncMap{"lower": strings.ToLower, "when": s.when, "message": s.messageHTML,
+		"inc": func(i int) int { return i + 1 }}
 	s.pages = map[string]*template.Template{}
 	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "articles", "edit", "history", "media", "comment", "blocks", "totp", "sections", "error", "privacy", "preview",
-		"recovery", "resettotp", "notifications"} { // two-step sign-in's recovery codes and reset (recovery.go)
+		"recovery", "resettotp", "notifications",
+		"mediaitem", "useredit", "resetpassword", "sectiondelete", "tags", "tagedit"} { // the management screens // two-step sign-in's recovery codes and reset (recovery.go)
 		files := []string{"templates/layout.html", "templates/" + name + ".html", "templates/notices.html"}
 		if name == "edit" {
 			files = append(files, "templates/conflict.html") // the conflict and presence sections
@@ -202,6 +205,9 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	mux.Handle("POST /admin/articles/autosave", s.require(news.PermWriteDrafts, s.autosave))
 	mux.Handle("POST /admin/articles/{id}/autosave", s.require(news.PermWriteDrafts, s.autosave))
 	s.routeNotifications(mux) // notifications.go
+	s.routeLibrary(mux)       // library.go
+	s.routeAccounts(mux)      // accounts.go
+	s.routeTaxonomy(mux)      // taxonomy.go
 	if err := s.routePrivacy(mux); err != nil {
 		return nil, err
 	}

@@ -94,6 +94,9 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("expired") != "" {
 		p.Flash = "Your session had ended, so your changes were kept aside. Sign in to get them back."
 	}
+	if r.URL.Query().Get("reset") != "" { // a fixed flag (accounts.go)
+		p.Flash = "Your password was changed. Sign in with it."
+	}
 	s.render(w, r, http.StatusOK, "login", p)
 }
 

@@ -17,7 +17,8 @@ import (
 
 type settingField struct {
 	Key, Label, Kind, Value, Help string
-	Options                       []string
+	Choices                       []settingOption // a select's, in words (settingsui.go)
+	Groups                        []settingGroup  // the time zone's, by region
 }
 
 var settingForms = map[string]struct{ label, kind string }{
@@ -43,13 +44,7 @@ func settingFields(values func(key string) string) []settingField {
 	for _, k := range news.SettingKeys {
 		f := settingForms[k.Key]
 		sf := settingField{Key: k.Key, Label: f.label, Kind: f.kind, Value: values(k.Key), Help: k.Help}
-		if f.kind == "select" {
-			sf.Options = []string{"first", "all", "none"}
-			if k.Key == news.SettingCommentsClosed {
-				sf.Options = []string{"no", "yes"}
-			}
-		}
-		out = append(out, sf)
+		out = append(out, withChoices(sf))
 	}
 	return out
 }

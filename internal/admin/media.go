@@ -26,6 +26,8 @@ type mediaBody struct {
 	MaxMB        int
 	Alt, Caption string
 	Items        []mediaItem
+	Match        string // the search (library.go)
+	Next, First  string // keyset pages' addresses
 }
 
 func (s *Server) mediaPage(w http.ResponseWriter, r *http.Request, u *news.User, status int, errMsg string, body *mediaBody) {
@@ -33,14 +35,7 @@ func (s *Server) mediaPage(w http.ResponseWriter, r *http.Request, u *news.User,
 		body = &mediaBody{}
 	}
 	body.MaxMB = media.MaxBytes >> 20
-	items, _ := s.store.MediaLibrary(r.Context(), 100)
-	for _, m := range items {
-		it := mediaItem{Media: m, Thumb: MediaURL + m.Name, W: m.Width, H: m.Height}
-		if small := smallest(m.Srcset); small != "" {
-			it.Thumb = small
-		}
-		body.Items = append(body.Items, it)
-	}
+	s.libraryPage(r, body) // library.go: search and keyset pages
 	s.render(w, r, status, "media", &page{Title: "Media", Nav: "media", User: u, CSRF: s.csrfToken(r), Error: errMsg,
 		Body: body})
 }

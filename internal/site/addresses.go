@@ -5,6 +5,7 @@ import (
 	"errors"
 	"html"
 	"net/http"
+	"strings"
 
 	"broadsheet/internal/feed"
 	"broadsheet/internal/news"
@@ -54,4 +55,16 @@ func (s *Server) redirectPage(resp *response) *pagecache.Page {
 	p.Deps = resp.deps
 	p.Expires = s.now().Add(s.cfg.CacheTTL)
 	return p
+}
+
+// formerTag answers an address of a tag that was renamed or merged into another
+// (news.ManageStore.TagRedirect): 301 to the same page or feed of the tag that has the
+// address now, cached until any tag changes (those changes name every page).
+func (s *Server) formerTag(ctx context.Context, slug, path string) (*response, error) {
+	t, err := s.store.TagRedirect(ctx, news.NFC(slug))
+	if err != nil {
+		return nil, err
+	}
+	rest := strings.TrimPrefix(path, "/tag/"+slug+"/")
+	return &response{status: http.StatusMovedPermanently, location: "/tag/" + t.Slug + "/" + rest, deps: []string{news.KeyTag(t.ID)}}, nil
 }

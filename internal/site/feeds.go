@@ -50,6 +50,9 @@ func (s *Server) feed(r *http.Request, st *siteState) (*response, error) {
 			return &response{status: http.StatusMovedPermanently, location: strings.Replace(r.URL.Path, slug, news.NFC(slug), 1)}, nil
 		}
 		t, err := s.findTerm(ctx, kind, r.PathValue("slug"))
+		if errors.Is(err, news.ErrNotFound) && kind == "tag" {
+			return s.formerTag(ctx, r.PathValue("slug"), r.URL.Path)
+		}
 		if err != nil {
 			return nil, err
 		}

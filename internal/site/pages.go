@@ -607,6 +607,9 @@ func (s *Server) archive(r *http.Request, st *siteState) (*response, error) {
 		return &response{status: http.StatusMovedPermanently, location: strings.Replace(r.URL.Path, slug, nfc, 1)}, nil
 	}
 	t, err := s.findTerm(ctx, kind, slug)
+	if errors.Is(err, news.ErrNotFound) && kind == "tag" {
+		return s.formerTag(ctx, slug, r.URL.Path)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -118,6 +118,8 @@ func (c *Config) setDefaults() {
 type Store interface {
 	news.Store
 	news.Limits
+	// TagRedirect: a tag's former addresses (news.ManageStore; formerTag).
+	TagRedirect(ctx context.Context, slug string) (*news.Tag, error)
 }
 
 // Server is the public site, an http.Handler.
