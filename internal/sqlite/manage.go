@@ -523,4 +523,5 @@ func (db *DB) TagRedirect(ctx context.Context, slug string) (*news.Tag, error) {
 	}
 	return &t, nil
 }
+
 var _ news.ManageStore = (*DB)(nil)
