@@ -202,6 +202,7 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	mux.Handle("POST /admin/articles/autosave", s.require(news.PermWriteDrafts, s.autosave))
 	mux.Handle("POST /admin/articles/{id}/autosave", s.require(news.PermWriteDrafts, s.autosave))
 	s.routeNotifications(mux) // notifications.go
+	s.routeInlineImages(mux)  // inlineimages.go: the editor's inline images
 	if err := s.routePrivacy(mux); err != nil {
 		return nil, err
 	}
