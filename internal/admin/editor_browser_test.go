@@ -75,7 +75,9 @@ func TestEditorToolbarInABrowser(t *testing.T) {
 		b, _ := json.Marshal(v)
 		js(fmt.Sprintf(`(() => { const b = document.getElementById("body"); b.focus(); b.value = %s; b.setSelectionRange(%d, %d); b.dispatchEvent(new Event("input", {bubbles: true})); return ""; })()`, b, s, e))
 	}
-	press := func(sel string) { browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(`.md-toolbar button[data-md="`+sel+`"]`))) }
+	press := func(sel string) {
+		browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(`.md-toolbar button[data-md="`+sel+`"]`)))
+	}
 	ctrl := func(key string) {
 		browsertest.Do(t, ctx, chromedp.KeyEvent(key, chromedp.KeyModifiers(chromedp.ModifierCtrl)))
 	}
