@@ -66,7 +66,7 @@ func TestEditorToolbarInABrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS("form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".cards")))
 	os.MkdirAll("/tmp/shots", 0o755)
 	shot := func(name string) {
-		os.WriteFile(filepath.Join("/tmp/shots", "editorjs-"+name+".png"), browsertest.Get(t, ctx, chromedp.FullScreenshot(90)), 0o644)
+		os.WriteFile(filepath.Join("/tmp/shots", "editorjs-"+name+".png"), browsertest.Get(t, ctx, chromedp.FullScreenshot(100)), 0o644)
 	}
 	js := func(expr string) string { return browsertest.Get(t, ctx, chromedp.Evaluate[string](expr)) }
 	value := func() string { return js(`document.getElementById("body").value`) }
