@@ -208,6 +208,7 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	s.routeLibrary(mux)       // library.go
 	s.routeAccounts(mux)      // accounts.go
 	s.routeTaxonomy(mux)      // taxonomy.go
+	s.routeInlineImages(mux)  // inlineimages.go: the editor's inline images
 	if err := s.routePrivacy(mux); err != nil {
 		return nil, err
 	}

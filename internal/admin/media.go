@@ -106,9 +106,17 @@ func cleanImageWords(alt, caption string) (cleanAlt, cleanCaption string, remove
 // The alt text and caption are stored cleaned (cleanImageWords), whichever form sent
 // them, and bounded (maxAltRunes, maxCaptionRunes).
 func (s *Server) storeUpload(r *http.Request, u *news.User, file multipart.File, alt, caption string) (*news.Media, int, string) {
+	return s.storeImage(r, u, file, alt, caption, false)
+}
+
+// storeImage is storeUpload; decorative lets the alt text be empty, for an image the
+// writer marked as decoration (WCAG's H67: alt="" so that screen readers skip it).
+func (s *Server) storeImage(r *http.Request, u *news.User, file multipart.File, alt, caption string, decorative bool) (*news.Media, int, string) {
 	alt, caption, _ = cleanImageWords(alt, caption)
 	switch {
-	case !news.Visible(alt):
+	case decorative && alt != "":
+		return nil, http.StatusUnprocessableEntity, "A decorative image has no alt text: either describe it or mark it as decorative, not both. Nothing was uploaded."
+	case !decorative && !news.Visible(alt):
 		return nil, http.StatusUnprocessableEntity, "Please describe the image (alt text) for people who cannot see it. Nothing was uploaded."
 	case utf8.RuneCountInString(alt) > maxAltRunes:
 		return nil, http.StatusUnprocessableEntity, fmt.Sprintf("The alt text may have at most %d characters: describe the image in a sentence or two, and put more in the caption or the article. Nothing was uploaded.", maxAltRunes)
