@@ -47,7 +47,7 @@ var editorJS []byte
 type Store interface {
 	news.Store
 	news.UserStore
-	news.ListStore // the paged lists (lists.go)
+	news.ListStore  // the paged lists (lists.go)
 	news.QueueStore // the comment queue (queue.go)
 }
 

@@ -70,7 +70,11 @@ func (s *Server) commentPage(w http.ResponseWriter, r *http.Request, u *news.Use
 // commentPageWith is the comment's page with reply in the reply's field (a refused
 // reply comes back as typed).
 func (s *Server) commentPageWith(w http.ResponseWriter, r *http.Request, u *news.User, c *news.Comment, status int, errMsg, reply string) {
-	p := commentPage{Comment: c, Reply: reply, Back: queueBack(r.URL.Query().Get("back")), Actions: statusActions(c.Status),
+	back := r.URL.Query().Get("back")
+	if r.Method == http.MethodPost { // a refused edit or reply: the form's way back
+		back = r.PostForm.Get("back")
+	}
+	p := commentPage{Comment: c, Reply: reply, Back: queueBack(back), Actions: statusActions(c.Status),
 		BodyHTML: template.HTML(c.BodyHTML)}
 	if c.Status == news.CommentSpam {
 		p.BodyHTML = linksAsText(c.BodyHTML)
@@ -224,7 +228,11 @@ func (s *Server) blocks(w http.ResponseWriter, r *http.Request, u *news.User) {
 // request came from.
 func editAddress(r *http.Request, id int64) string {
 	addr := fmt.Sprintf("/admin/comments/%d/edit", id)
-	if b := r.URL.Query().Get("back"); b != "" {
+	b := r.URL.Query().Get("back")
+	if r.Method == http.MethodPost {
+		b = r.PostForm.Get("back")
+	}
+	if b != "" {
 		addr += "?" + url.Values{"back": {queueBack(b)}}.Encode()
 	}
 	return addr
