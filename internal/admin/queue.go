@@ -504,7 +504,7 @@ func (s *Server) confirmDelete(w http.ResponseWriter, r *http.Request, u *news.U
 		s.redirectWith(w, r, back, "Nothing was deleted: only comments in spam or the trash can be deleted permanently.")
 		return
 	}
-	b.Lead = fmt.Sprintf("%s will be deleted permanently: this cannot be undone. A comment that replies answer stays on the site as “%s”, so that the replies keep their place.",
+	b.Lead = fmt.Sprintf("%s will be deleted permanently: this cannot be undone. A comment that replies answer stays on the site as a “%s” placeholder, so that the replies keep their place.",
 		countComments(len(b.Items)), news.CommentRemovedText)
 	if skipped > 0 {
 		b.Lead += fmt.Sprintf(" %s of those selected %s not in spam or the trash, and will be left as they are.", countComments(skipped), map[bool]string{true: "is", false: "are"}[skipped == 1])
@@ -594,7 +594,7 @@ func (s *Server) emptyBin(w http.ResponseWriter, r *http.Request, u *news.User) 
 		label := map[news.CommentStatus]string{news.CommentSpam: "Empty spam", news.CommentTrash: "Empty trash"}[status]
 		s.confirm(w, r, u, confirmBody{Heading: label + "?", Action: "/admin/comments/empty", Confirm: label, Back: back,
 			Hidden: []hiddenField{{"status", string(status)}, {"confirm", "1"}},
-			Lead: fmt.Sprintf("All %s in %s will be deleted permanently: this cannot be undone. A comment that replies answer stays on the site as “%s”.",
+			Lead: fmt.Sprintf("All %s in %s will be deleted permanently: this cannot be undone. A comment that replies answer stays on the site as a “%s” placeholder.",
 				countComments(counts[status]), where, news.CommentRemovedText)})
 		return
 	}

@@ -151,7 +151,7 @@
   var form = document.querySelector("form.queue-form");
   if (!all || !form) return;
   var boxes = Array.prototype.slice.call(form.querySelectorAll('input[type="checkbox"][name="ids"]'));
-  all.hidden = false;
+  all.parentNode.hidden = false;
   function sync() {
     var n = boxes.filter(function (b) { return b.checked; }).length;
     all.checked = n > 0 && n === boxes.length;
