@@ -49,6 +49,7 @@ type Store interface {
 	news.UserStore
 	news.ListStore   // the paged lists (lists.go)
 	news.ManageStore // the management screens (library.go, accounts.go, taxonomy.go)
+	news.QueueStore  // the comment queue (queue.go)
 }
 
 // Syncer applies the store's changes to the public site's cache; the admin calls it
@@ -131,9 +132,9 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	funcs := template.FuncMap{"lower": strings.ToLower, "when": s.when, "message": s.messageHTML,
 		"inc": func(i int) int { return i + 1 }}
 	s.pages = map[string]*template.Template{}
-	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "articles", "edit", "history", "media", "comment", "blocks", "totp", "sections", "error", "privacy", "preview",
+	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "articles", "edit", "history", "media", "comment", "blocks", "queueconfirm", "totp", "sections", "error", "privacy", "preview",
 		"recovery", "resettotp", "notifications",
-		"mediaitem", "useredit", "resetpassword", "sectiondelete", "tags", "tagedit"} { // the management screens // two-step sign-in's recovery codes and reset (recovery.go)
+		"mediaitem", "useredit", "resetpassword", "sectiondelete", "tags", "tagedit"} { // the management screens; two-step sign-in's recovery codes and reset (recovery.go)
 		files := []string{"templates/layout.html", "templates/" + name + ".html", "templates/notices.html"}
 		if name == "edit" {
 			files = append(files, "templates/conflict.html") // the conflict and presence sections
@@ -162,6 +163,10 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	mux.Handle("GET /admin/{$}", s.require(news.PermViewDashboard, s.dashboard))
 	mux.Handle("GET /admin/comments", s.require(news.PermModerate, s.comments))
 	mux.Handle("POST /admin/comments", s.require(news.PermModerate, s.moderateMany))
+	// The queue's search, deleting for good and emptying spam or the trash (queue.go).
+	mux.Handle("POST /admin/comments/search", s.require(news.PermModerate, s.searchComments))
+	mux.Handle("POST /admin/comments/delete", s.require(news.PermModerate, s.deleteComments))
+	mux.Handle("POST /admin/comments/empty", s.require(news.PermModerate, s.emptyBin))
 	mux.Handle("POST /admin/comments/{id}", s.require(news.PermModerate, s.moderate))
 	mux.Handle("GET /admin/comments/{id}/edit", s.require(news.PermModerate, s.comment))
 	mux.Handle("POST /admin/comments/{id}/edit", s.require(news.PermModerate, s.editComment))

@@ -3,8 +3,10 @@ package admin
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/mail"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -18,6 +20,26 @@ type commentPage struct {
 	CommentURL               string // the comment on the site, on its comment page (approved only)
 	History                  int
 	Reply                    string // the reply's field, as typed when it was refused
+	// Back is the queue the page was opened from (its tab, search and page), Actions
+	// the status buttons, Parent the comment it answers, BodyHTML its text as shown.
+	Back     string
+	Actions  []queueAction
+	Parent   *queueParent
+	BodyHTML template.HTML
+}
+
+// BackLabel names the queue Back leads to.
+func (p commentPage) BackLabel() string {
+	if u, err := url.Parse(p.Back); err == nil {
+		if st := news.CommentStatus(u.Query().Get("status")); st.Valid() {
+			for _, l := range statusLabels {
+				if l.status == st {
+					return "Back to " + strings.ToLower(l.label) + " comments"
+				}
+			}
+		}
+	}
+	return "Back to the comments"
 }
 
 // Replyable reports whether the comment takes a staff reply: approved or pending (a
@@ -48,7 +70,20 @@ func (s *Server) commentPage(w http.ResponseWriter, r *http.Request, u *news.Use
 // commentPageWith is the comment's page with reply in the reply's field (a refused
 // reply comes back as typed).
 func (s *Server) commentPageWith(w http.ResponseWriter, r *http.Request, u *news.User, c *news.Comment, status int, errMsg, reply string) {
-	p := commentPage{Comment: c, Reply: reply}
+	back := r.URL.Query().Get("back")
+	if r.Method == http.MethodPost { // a refused edit or reply: the form's way back
+		back = r.PostForm.Get("back")
+	}
+	p := commentPage{Comment: c, Reply: reply, Back: queueBack(back), Actions: statusActions(c.Status),
+		BodyHTML: template.HTML(c.BodyHTML)}
+	if c.Status == news.CommentSpam {
+		p.BodyHTML = linksAsText(c.BodyHTML)
+	}
+	if c.ParentID != 0 {
+		if parent, err := s.store.Comment(r.Context(), c.ParentID); err == nil {
+			p.Parent = parentOf(parent)
+		}
+	}
 	if a, err := s.store.Article(r.Context(), c.ArticleID); err == nil {
 		p.ArticleTitle, p.ArticleURL = a.Title, s.cfg.ArticlePath(a)
 		p.CommentURL = s.commentURL(r.Context(), a, c, s.commentsPerPage(r.Context()))
@@ -117,7 +152,7 @@ func (s *Server) editComment(w http.ResponseWriter, r *http.Request, u *news.Use
 	}
 	s.sync(r)
 	s.log.Info("comment edited", "comment", c.ID, "by", u.ID)
-	s.redirectWith(w, r, fmt.Sprintf("/admin/comments/%d/edit", c.ID), "Comment saved.")
+	s.redirectWith(w, r, editAddress(r, c.ID), "Comment saved.")
 }
 
 // replyToComment publishes a reply in the staff member's name and, in the same
@@ -167,7 +202,7 @@ func (s *Server) replyToComment(w http.ResponseWriter, r *http.Request, u *news.
 	if was == news.CommentPending {
 		msg = "Comment approved and reply published."
 	}
-	s.redirectWith(w, r, fmt.Sprintf("/admin/comments/%d/edit", c.ID), msg)
+	s.redirectWith(w, r, editAddress(r, c.ID), msg)
 }
 
 // replyRefusal says why a comment in spam or the trash gets no reply, and what to do.
@@ -189,7 +224,23 @@ func (s *Server) blocks(w http.ResponseWriter, r *http.Request, u *news.User) {
 		Body: bs})
 }
 
-// block blocks the email or the IP hash of a comment's author.
+// editAddress is the comment's edit page, keeping the way back to the queue the
+// request came from.
+func editAddress(r *http.Request, id int64) string {
+	addr := fmt.Sprintf("/admin/comments/%d/edit", id)
+	b := r.URL.Query().Get("back")
+	if r.Method == http.MethodPost {
+		b = r.PostForm.Get("back")
+	}
+	if b != "" {
+		addr += "?" + url.Values{"back": {queueBack(b)}}.Encode()
+	}
+	return addr
+}
+
+// block blocks the email or the IP hash of a comment's author, once confirmed: the
+// first post shows what blocking does (their pending comments go to spam now, their
+// new ones later) and asks.
 func (s *Server) block(w http.ResponseWriter, r *http.Request, u *news.User) {
 	id, _ := strconv.ParseInt(r.PostForm.Get("comment"), 10, 64)
 	c, err := s.store.Comment(r.Context(), id)
@@ -208,12 +259,31 @@ func (s *Server) block(w http.ResponseWriter, r *http.Request, u *news.User) {
 		s.fail(w, r, u, http.StatusBadRequest, "Nothing to block", "That comment has no such address to block.")
 		return
 	}
+	pendingQuery := news.CommentQuery{Status: news.CommentPending, Email: c.AuthorEmail}
+	what := "the email address " + c.AuthorEmail
+	if b.Kind == "ip" {
+		pendingQuery = news.CommentQuery{Status: news.CommentPending, IPHash: c.IPHash}
+		what = "the network address " + c.AuthorName + "’s comment came from"
+	}
+	pending, err := s.store.CountComments(r.Context(), pendingQuery)
+	if err != nil {
+		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The comments could not be counted.")
+		return
+	}
+	if r.PostForm.Get("confirm") == "" {
+		back := fmt.Sprintf("/admin/comments/%d/edit", c.ID)
+		s.confirm(w, r, u, confirmBody{Heading: "Block this commenter?", Action: "/admin/comments/blocks", Confirm: "Block",
+			Back: back, Hidden: []hiddenField{{"comment", strconv.FormatInt(c.ID, 10)}, {"kind", b.Kind}, {"confirm", "1"}},
+			Lead: fmt.Sprintf("Blocking %s sends %s waiting for approval from it to spam now, and every new comment from it to spam too. You can lift the block under Blocked commenters.",
+				what, countComments(pending))})
+		return
+	}
 	if err := s.store.Block(r.Context(), b); err != nil {
 		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The block could not be saved.")
 		return
 	}
 	s.log.Info("commenter blocked", "kind", b.Kind, "comment", c.ID, "by", u.ID)
-	s.redirectWith(w, r, "/admin/comments/blocks", "Blocked.")
+	s.redirectWith(w, r, "/admin/comments/blocks", fmt.Sprintf("Blocked: %s waiting for approval sent to spam.", countComments(pending)))
 }
 
 func (s *Server) unblock(w http.ResponseWriter, r *http.Request, u *news.User) {

@@ -113,7 +113,15 @@ func TestEditReplyHistoryAndBlock(t *testing.T) {
 		t.Errorf("history of a comment that does not exist: %d, want 404", r.status)
 	}
 	// Blocking the email sends their waiting comments, and their next one, to spam.
-	if r := b.post("/admin/comments/blocks", url.Values{"csrf": {b.csrf()}, "comment": {fmt.Sprint(approved.ID)}, "kind": {"email"}}); r.status != 303 {
+	// The first post asks, saying what a block does, and blocks nothing yet.
+	if r := b.post("/admin/comments/blocks", url.Values{"csrf": {b.csrf()}, "comment": {fmt.Sprint(approved.ID)}, "kind": {"email"}}); r.status != 200 ||
+		!strings.Contains(r.body, "Block this commenter?") || !strings.Contains(r.body, "to spam") {
+		t.Fatalf("block without a confirmation: %d, want the question", r.status)
+	}
+	if blocked, _ := e.db.IsBlocked(context.Background(), "rude@example.net", ""); blocked {
+		t.Fatal("blocked before the confirmation")
+	}
+	if r := b.post("/admin/comments/blocks", url.Values{"csrf": {b.csrf()}, "comment": {fmt.Sprint(approved.ID)}, "kind": {"email"}, "confirm": {"1"}}); r.status != 303 {
 		t.Fatalf("block: %d", r.status)
 	}
 	if waiting, _ := e.db.Comments(context.Background(), news.CommentQuery{Email: "rude@example.net", Status: news.CommentPending}); len(waiting) != 0 {

@@ -127,7 +127,7 @@ func TestEveryConfirmationIsShownOnce(t *testing.T) {
 		{"a user", "/admin/users", url.Values{"email": {"new@newsroom.example"}, "name": {"New Writer"}, "role": {"author"}, "password": {password}}, "New Writer added as author."},
 		{"other sessions", "/admin/account/sessions", url.Values{}, "Signed out everywhere else."},
 		{"a comment's edit", fmt.Sprintf("/admin/comments/%d/edit", blockable.ID), url.Values{"author": {"Reader"}, "email": {"troll@example.net"}, "body": {"Edited words"}}, "Comment saved."},
-		{"a block", "/admin/comments/blocks", url.Values{"comment": {fmt.Sprint(blockable.ID)}, "kind": {"email"}}, "Blocked."},
+		{"a block", "/admin/comments/blocks", url.Values{"comment": {fmt.Sprint(blockable.ID)}, "kind": {"email"}, "confirm": {"1"}}, "Blocked: 0 comments waiting for approval sent to spam."},
 		{"an unblock", "/admin/comments/blocks/remove", url.Values{"kind": {"email"}, "value": {"troll@example.net"}}, "Unblocked."},
 	} {
 		w.form.Set("csrf", b.csrf())

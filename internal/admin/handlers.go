@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -226,132 +225,6 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u *news.User)
 		Notify: s.dashboardNotify(ctx, u)})
 }
 
-type queueTab struct {
-	Status, Label string
-	Current       bool
-}
-
-type queueAction struct{ Value, Label string }
-
-type queueItem struct {
-	*news.Comment
-	BodyHTML                 template.HTML
-	When                     template.HTML
-	ArticleURL, ArticleTitle string
-	CommentURL               string // the comment on the site, on its comment page (approved only)
-	Actions                  []queueAction
-}
-
-type queueBody struct {
-	Heading, Back string
-	Tabs          []queueTab
-	Comments      []queueItem
-}
-
-var statusLabels = []struct {
-	status news.CommentStatus
-	label  string
-}{{news.CommentPending, "Pending"}, {news.CommentApproved, "Approved"}, {news.CommentSpam, "Spam"}, {news.CommentTrash, "Trash"}}
-
-var actionLabels = map[news.CommentStatus]string{
-	news.CommentPending: "Unapprove", news.CommentApproved: "Approve", news.CommentSpam: "Spam", news.CommentTrash: "Trash"}
-
-// comments shows the moderation queue of one status, or every comment of one email
-// (the commenter's history), newest first.
-func (s *Server) comments(w http.ResponseWriter, r *http.Request, u *news.User) {
-	q := r.URL.Query()
-	status := news.CommentStatus(q.Get("status"))
-	// A commenter's history is addressed by one of their comments (?from=ID), never by
-	// their email: an address in a URL would stay in browser histories and in the logs
-	// of any proxy in front of the admin.
-	var email string
-	if from := q.Get("from"); from != "" {
-		id, err := strconv.ParseInt(from, 10, 64)
-		var c *news.Comment
-		if err == nil {
-			c, err = s.store.Comment(r.Context(), id)
-		}
-		if err != nil || c.AuthorEmail == "" {
-			s.fail(w, r, u, http.StatusNotFound, "No such comment", "That comment does not exist (any more), or has no email.")
-			return
-		}
-		email = c.AuthorEmail
-	}
-	if status == "" && email == "" {
-		status = news.CommentPending
-	}
-	if status != "" && !status.Valid() {
-		s.fail(w, r, u, http.StatusBadRequest, "Unknown status", "Comments are pending, approved, spam or trash.")
-		return
-	}
-	body := queueBody{Back: backAddress(r.URL)}
-	for _, l := range statusLabels {
-		body.Tabs = append(body.Tabs, queueTab{string(l.status), l.label, l.status == status && email == ""})
-		if l.status == status {
-			body.Heading = l.label + " comments"
-		}
-	}
-	if email != "" {
-		body.Heading = "Comments from " + email
-	}
-	cs, err := s.store.Comments(r.Context(), news.CommentQuery{Status: status, Email: email, Limit: 200})
-	if err != nil {
-		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The comments could not be read.")
-		return
-	}
-	articles := map[int64]*news.Article{}
-	perPage := s.commentsPerPage(r.Context())
-	for _, c := range cs {
-		a, ok := articles[c.ArticleID]
-		if !ok {
-			a, _ = s.store.Article(r.Context(), c.ArticleID)
-			articles[c.ArticleID] = a
-		}
-		it := queueItem{Comment: c, BodyHTML: template.HTML(c.BodyHTML), When: s.when(c.CreatedAt)}
-		if a != nil {
-			it.ArticleTitle, it.ArticleURL = a.Title, s.cfg.ArticlePath(a)
-			it.CommentURL = s.commentURL(r.Context(), a, c, perPage)
-		}
-		for _, l := range statusLabels {
-			if l.status != c.Status {
-				it.Actions = append(it.Actions, queueAction{string(l.status), actionLabels[l.status]})
-			}
-		}
-		body.Comments = append(body.Comments, it)
-	}
-	s.render(w, r, http.StatusOK, "comments", &page{Title: body.Heading, Nav: "comments", User: u, CSRF: s.csrfToken(r),
-		Body: body})
-}
-
-// moderateMany applies one row's button ("ID:status") or the bulk action to the
-// selected rows, then goes back to the list it came from.
-func (s *Server) moderateMany(w http.ResponseWriter, r *http.Request, u *news.User) {
-	var ids []int64
-	var status news.CommentStatus
-	if one := r.PostForm.Get("one"); one != "" {
-		idText, st, _ := strings.Cut(one, ":")
-		id, err := strconv.ParseInt(idText, 10, 64)
-		if err != nil {
-			s.fail(w, r, u, http.StatusBadRequest, "Unknown comment", "The form named no comment.")
-			return
-		}
-		ids, status = []int64{id}, news.CommentStatus(st)
-	} else {
-		status = news.CommentStatus(r.PostForm.Get("bulk"))
-		for _, v := range r.PostForm["ids"] {
-			id, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				s.fail(w, r, u, http.StatusBadRequest, "Unknown comment", "The form named no comment.")
-				return
-			}
-			if !slices.Contains(ids, id) { // a name sent twice is one comment
-				ids = append(ids, id)
-			}
-		}
-	}
-	s.setStatuses(w, r, u, ids, status, r.PostForm.Get("back"))
-}
-
 // setStatuses gives the comments the status, applies it to the public site's cache,
 // and goes back to the list the request came from.
 func (s *Server) setStatuses(w http.ResponseWriter, r *http.Request, u *news.User, ids []int64, status news.CommentStatus, back string) {
@@ -397,6 +270,13 @@ func (s *Server) moderate(w http.ResponseWriter, r *http.Request, u *news.User) 
 	back := "/admin/comments"
 	if from := news.CommentStatus(r.PostForm.Get("from")); from.Valid() {
 		back += "?status=" + string(from)
+	}
+	if b := r.PostForm.Get("back"); b != "" { // the edit page's buttons: back to its queue
+		back = queueBack(b)
+	}
+	if r.PostForm.Get("action") == actionDelete {
+		s.confirmDelete(w, r, u, []int64{id}, back)
+		return
 	}
 	s.setStatuses(w, r, u, []int64{id}, news.CommentStatus(r.PostForm.Get("action")), back)
 }

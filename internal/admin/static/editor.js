@@ -749,3 +749,24 @@
     return e.returnValue;
   });
 })();
+
+// The comment queue: the header's checkbox selects every comment of the page (without
+// the script, "Apply to all on this page" does the same), and follows the rows' boxes.
+(function () {
+  "use strict";
+  var all = document.getElementById("select-all");
+  var form = document.querySelector("form.queue-form");
+  if (!all || !form) return;
+  var boxes = Array.prototype.slice.call(form.querySelectorAll('input[type="checkbox"][name="ids"]'));
+  all.parentNode.hidden = false;
+  function sync() {
+    var n = boxes.filter(function (b) { return b.checked; }).length;
+    all.checked = n > 0 && n === boxes.length;
+    all.indeterminate = n > 0 && n < boxes.length;
+  }
+  all.addEventListener("change", function () {
+    boxes.forEach(function (b) { b.checked = all.checked; });
+    all.indeterminate = false;
+  });
+  boxes.forEach(function (b) { b.addEventListener("change", sync); });
+})();
