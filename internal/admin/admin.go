@@ -168,7 +168,7 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	mux.Handle("POST /admin/comments/blocks", s.require(news.PermModerate, s.block))
 	mux.Handle("POST /admin/comments/blocks/remove", s.require(news.PermModerate, s.unblock))
 	mux.Handle("GET /admin/articles", s.require(news.PermWriteDrafts, s.articles))
-	mux.Handle("POST /admin/articles/bulk", s.require(news.PermWriteDrafts, s.bulkArticles))          // lists.go
+	mux.Handle("POST /admin/articles/bulk", s.require(news.PermWriteDrafts, s.bulkArticles)) // lists.go
 	// The full preview, private preview links, the trash's undo (preview.go).
 	mux.Handle("GET /admin/articles/{id}/preview", s.require(news.PermWriteDrafts, s.fullPreview))
 	mux.Handle("POST /admin/articles/preview", s.require(news.PermWriteDrafts, s.previewForm))
