@@ -91,7 +91,7 @@ func TestPreviewScreensInABrowser(t *testing.T) {
 
 		// A private link, opened by a visitor who is not signed in (the session's
 		// cookie is the admin's only).
-		browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(`.preview-links button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
+		browsertest.Do(t, ctx, chromedp.ScrollIntoView(chromedp.CSS(`.preview-links button[type="submit"]`)), chromedp.Click(chromedp.CSS(`.preview-links button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS("p.flash")))
 		flash := browsertest.Get(t, ctx, chromedp.Evaluate[string](`document.querySelector(".flash").textContent`))
 		link := regexp.MustCompile(`https?://\S+/preview/[A-Za-z0-9]+/`).FindString(flash)
 		if link == "" {
@@ -159,7 +159,7 @@ func TestPreviewScreensInABrowser(t *testing.T) {
 // previewPages are the screens of preview.go, for the Nu HTML Checker.
 func previewPages(t *testing.T, e *env, b *browser) map[string]string {
 	t.Helper()
-	ed := e.addUser(news.RoleEditor)
+	ed := e.addNamed("Preview Editor", "preview.editor@newsroom.example", news.RoleEditor)
 	eb := e.browser()
 	eb.login(ed.Email)
 	a := e.storyOf(ed, "Checked preview", news.StatusDraft, e.clock.Now().Add(3600e9))
@@ -172,7 +172,7 @@ func previewPages(t *testing.T, e *env, b *browser) map[string]string {
 	pages["i8-private-link"] = e.browser().get(link).body
 	eb.write(fmt.Sprintf("/admin/articles/%d", a.ID), "trash", map[string]string{"title": a.Title, "body": "x"})
 	pages["i8-trash-undo"] = eb.get("/admin/articles").body
-	co := e.addUser(news.RoleContributor)
+	co := e.addNamed("Preview Contributor", "preview.contributor@newsroom.example", news.RoleContributor)
 	cb := e.browser()
 	cb.login(co.Email)
 	own := e.storyOf(co, "Read only", news.StatusScheduled, e.clock.Now().Add(3600e9))
