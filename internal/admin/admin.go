@@ -47,9 +47,10 @@ var editorJS []byte
 type Store interface {
 	news.Store
 	news.UserStore
-	news.ListStore   // the paged lists (lists.go)
-	news.ManageStore // the management screens (library.go, accounts.go, taxonomy.go)
-	news.QueueStore  // the comment queue (queue.go)
+	news.ListStore    // the paged lists (lists.go)
+	news.ManageStore  // the management screens (library.go, accounts.go, taxonomy.go)
+	news.QueueStore   // the comment queue (queue.go)
+	news.PreviewStore // private preview links, the status before the trash (preview.go)
 }
 
 // Syncer applies the store's changes to the public site's cache; the admin calls it
@@ -175,8 +176,14 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	mux.Handle("POST /admin/comments/blocks", s.require(news.PermModerate, s.block))
 	mux.Handle("POST /admin/comments/blocks/remove", s.require(news.PermModerate, s.unblock))
 	mux.Handle("GET /admin/articles", s.require(news.PermWriteDrafts, s.articles))
-	mux.Handle("POST /admin/articles/bulk", s.require(news.PermWriteDrafts, s.bulkArticles))          // lists.go
-	mux.Handle("GET /admin/articles/{id}/preview", s.require(news.PermWriteDrafts, s.previewArticle)) // lists.go
+	mux.Handle("POST /admin/articles/bulk", s.require(news.PermWriteDrafts, s.bulkArticles)) // lists.go
+	// The full preview, private preview links, the trash's undo (preview.go).
+	mux.Handle("GET /admin/articles/{id}/preview", s.require(news.PermWriteDrafts, s.fullPreview))
+	mux.Handle("POST /admin/articles/preview", s.require(news.PermWriteDrafts, s.previewForm))
+	mux.Handle("POST /admin/articles/{id}/preview", s.require(news.PermWriteDrafts, s.previewForm))
+	mux.Handle("POST /admin/articles/{id}/preview-links", s.require(news.PermWriteDrafts, s.createPreviewLink))
+	mux.Handle("POST /admin/articles/{id}/preview-links/{link}/revoke", s.require(news.PermWriteDrafts, s.revokePreviewLink))
+	mux.Handle("POST /admin/articles/{id}/untrash", s.require(news.PermWriteDrafts, s.untrash))
 	mux.Handle("GET /admin/articles/new", s.require(news.PermWriteDrafts, s.newArticle))
 	mux.Handle("POST /admin/articles", s.require(news.PermWriteDrafts, s.saveArticle))
 	mux.Handle("GET /admin/articles/{id}", s.require(news.PermWriteDrafts, s.editArticle))
@@ -359,6 +366,7 @@ type page struct {
 	Action                     string
 	Body                       any
 	Notify                     *notifyView // the menu's count, and notifications a page shows (notifications.go)
+	Undo                       int64       // the story the message's Undo restores from the trash (preview.go)
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
@@ -373,6 +381,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if msg := s.takeFlash(w, r); p.Flash == "" {
 		p.Flash = msg
 	}
+	p.Flash, p.Undo = cutUndo(p.Flash)
 	if u := p.User; u != nil {
 		p.CanModerate = u.Role.Can(news.PermModerate)
 		p.CanManage = u.Role.Can(news.PermManageUsers)

@@ -100,13 +100,17 @@ func actionsFor(u *news.User, a *news.Article) []editAction {
 	}
 	switch a.Status {
 	case news.StatusTrash:
-		add(news.StatusDraft, "restore", "Restore as a draft")
+		add(news.StatusDraft, "restore", "Restore from the trash") // to the state it had (preview.go)
 		return out
 	case news.StatusPublished, news.StatusScheduled:
 		add(a.Status, "save", "Update")
 		add(news.StatusUnpublished, "unpublish", "Unpublish")
 	default:
-		add(a.Status, "save", "Save")
+		save := "Save"
+		if a.Status == news.StatusDraft {
+			save = "Save draft"
+		}
+		add(a.Status, "save", save)
 		if a.Status != news.StatusReview {
 			add(news.StatusReview, "submit", "Submit for review")
 		}
@@ -124,6 +128,13 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, u *news.Us
 	b.Library, _ = s.store.MediaLibrary(r.Context(), 50)
 	b.AutosaveMS = int(s.cfg.AutosaveEvery.Milliseconds())
 	b.Actions = actionsFor(u, a)
+	if s.futureTime(a, b) { // the button says what it does: a time to come schedules
+		for i := range b.Actions {
+			if b.Actions[i].Value == "publish" {
+				b.Actions[i].Label = "Schedule"
+			}
+		}
+	}
 	b.Thumb = thumbOf(a.FeaturedImage)
 	if _, _, err := parseWall(b.Published); err != nil {
 		b.Published = "" // only a forged form sends what a date-time field cannot show
@@ -173,6 +184,9 @@ func createKey(v string) string {
 }
 
 func (s *Server) editArticle(w http.ResponseWriter, r *http.Request, u *news.User) {
+	if s.readOnlyStory(w, r, u) { // a writer's own story they may not change now (preview.go)
+		return
+	}
 	a, ok := s.loadEditable(w, r, u)
 	if !ok {
 		return
@@ -270,7 +284,7 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 		refuse(http.StatusTooManyRequests, fmt.Sprintf("You are saving very often: please wait %d seconds, then save again. Nothing was saved; your text is still in the form.", secs))
 		return
 	}
-	target := a.Status
+	target, restored := a.Status, ""
 	switch action {
 	case "save", "preview":
 	case "submit":
@@ -282,7 +296,11 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 	case "trash":
 		target = news.StatusTrash
 	case "restore":
-		target = news.StatusDraft
+		if a.Status != news.StatusTrash {
+			refuse(http.StatusUnprocessableEntity, "This story is not in the trash: nothing was changed.")
+			return
+		}
+		target, restored = s.restoreTarget(r, u, a) // the state it had (preview.go)
 	default:
 		refuse(http.StatusBadRequest, "Unknown action: nothing was saved.")
 		return
@@ -443,6 +461,9 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 	done := map[news.ArticleStatus]string{news.StatusDraft: "Draft saved.", news.StatusReview: "Submitted for review.",
 		news.StatusPublished: "Published.", news.StatusScheduled: "Scheduled for " + atMarker(a.PublishedAt) + ".",
 		news.StatusUnpublished: "Unpublished.", news.StatusTrash: "Moved to the trash."}[a.Status]
+	if restored != "" {
+		done = restored
+	}
 	if pub.Note != "" {
 		done += " " + pub.Note
 	}
@@ -454,6 +475,11 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 	}
 	if !report.Empty() {
 		done += " " + strings.Join(report.Lines(), " ")
+	}
+	if a.Status == news.StatusTrash && stored.Status != news.StatusTrash {
+		// As WordPress does: back to the list, with the message and its Undo.
+		s.redirectWith(w, r, "/admin/articles", done+undoMarker(a.ID))
+		return
 	}
 	s.redirectWith(w, r, fmt.Sprintf("/admin/articles/%d", a.ID), done)
 }
@@ -707,4 +733,15 @@ func removedNotice(rep *render.Report) string {
 	}
 	b.WriteString("</ul></div>\n")
 	return b.String()
+}
+
+// futureTime reports whether the editor's publication time (the form's, else the
+// story's) is to come: Publish then schedules, and says so.
+func (s *Server) futureTime(a *news.Article, b *editBody) bool {
+	now := s.cfg.Now()
+	if wall, _, err := parseWall(b.Published); err == nil {
+		loc := s.formZone(b.Zone)
+		return time.Date(wall.Year(), wall.Month(), wall.Day(), wall.Hour(), wall.Minute(), wall.Second(), 0, loc).After(now)
+	}
+	return false // empty: now
 }

@@ -110,6 +110,7 @@ func TestAdminPagesAreValidHTML(t *testing.T) {
 	pages["history-compare"] = b.get(fmt.Sprintf("/admin/articles/%d/history?from=%d&to=%d", e.article.ID, last, last)).body
 	maps.Copy(pages, queueAndReplyPages(t, e, b))     // issue 8: the queue and staff replies
 	maps.Copy(pages, queueToolsPages(t, e, b))        // issue 8 §3: the queue's tools (queue2_browser_test.go)
+	maps.Copy(pages, previewPages(t, e, b))           // issue 8: previews, private links, the trash's undo (fullpreview_browser_test.go)
 	twoStepPages(t, e, pages)                         // twostep_browser_test.go
 	maps.Copy(pages, managePages(t, e, b))            // manage_browser_test.go
 	for name, body := range notificationPages(t, e) { // notifications_browser_test.go

@@ -74,6 +74,27 @@ func narrowest(srcset string) string {
 type actionButton struct {
 	Value, Label string
 	Primary      bool
+	// FormAction and FormTarget send the form elsewhere: Preview opens the full
+	// preview of the unsaved form in a new tab (preview.go). Confirm asks before the
+	// action (Move to trash), in a <details> that works without script.
+	FormAction, FormTarget string
+	Confirm                string
+}
+
+// button is action a as a button of the editor of b (preview.go's additions: where
+// Preview sends the form, and the trash's confirmation).
+func (b *editBody) button(a editAction, primary string) actionButton {
+	btn := actionButton{Value: a.Value, Label: a.Label, Primary: a.Value == primary}
+	switch a.Value {
+	case "preview":
+		btn.FormAction, btn.FormTarget = "/admin/articles/preview", "_blank"
+		if b.ID != 0 {
+			btn.FormAction = "/admin/articles/" + strconv.FormatInt(b.ID, 10) + "/preview"
+		}
+	case "trash":
+		btn.Confirm = "Move this story to the trash? Readers can no longer see it; you can undo this, or restore it from the trash later."
+	}
+	return btn
 }
 
 // primaryAction is the value of the action the story's state leads to.
@@ -94,7 +115,7 @@ func (b *editBody) AllActions() []actionButton {
 	p := primaryAction(b.Actions)
 	out := make([]actionButton, 0, len(b.Actions))
 	for _, a := range b.Actions {
-		out = append(out, actionButton{a.Value, a.Label, a.Value == p})
+		out = append(out, b.button(a, p))
 	}
 	return out
 }
@@ -113,7 +134,7 @@ func (b *editBody) TopActions() []actionButton {
 	add := func(a editAction) {
 		if !seen[a.Value] {
 			seen[a.Value] = true
-			out = append(out, actionButton{a.Value, a.Label, a.Value == p})
+			out = append(out, b.button(a, p))
 		}
 	}
 	add(b.Actions[0])

@@ -323,6 +323,9 @@ func (s *Server) bulkArticles(w http.ResponseWriter, r *http.Request, u *news.Us
 			refuse(http.StatusUnprocessableEntity, a.Title, why)
 			continue
 		}
+		if target == news.StatusDraft && why == "" {
+			to, _ = s.restoreTarget(r, u, a) // the state it had before the trash (preview.go)
+		}
 		if !u.CanMove(a, to) { // publishing may schedule
 			refuse(http.StatusForbidden, a.Title, fmt.Sprintf("was left as it is: your role (%s) may not make it %s", u.Role, to))
 			continue
@@ -357,6 +360,9 @@ func (s *Server) bulkArticles(w http.ResponseWriter, r *http.Request, u *news.Us
 	if len(done) > 0 {
 		s.sync(r)
 		msg = doneMessage(target, len(done))
+		if target == news.StatusTrash && len(done) == 1 && len(ids) == 1 {
+			msg += undoMarker(ids[0]) // one story: its Undo (preview.go)
+		}
 	}
 	if len(refused) == 0 {
 		addr := "/admin/articles"
@@ -423,37 +429,6 @@ func doneMessage(target news.ArticleStatus, n int) string {
 		return "Published (or scheduled, when their time is to come): " + what + "."
 	}
 	return "Unpublished: " + what + "."
-}
-
-type previewBody struct {
-	Article *news.Article
-	Image   *news.Image
-	Byline  string
-	Body    template.HTML
-	Edit    bool
-}
-
-// previewArticle shows a story not yet public as readers would read it: its headline,
-// standfirst, image, byline and body (its stored HTML, sanitised when it was saved).
-func (s *Server) previewArticle(w http.ResponseWriter, r *http.Request, u *news.User) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	var a *news.Article
-	if err == nil {
-		a, err = s.store.Article(r.Context(), id)
-	}
-	if err != nil {
-		s.fail(w, r, u, http.StatusNotFound, "No such article", "That article does not exist (any more).")
-		return
-	}
-	if !mayPreview(u, a) {
-		s.fail(w, r, u, http.StatusForbidden, "Not allowed", "Your role may not open this article.")
-		return
-	}
-	b := previewBody{Article: a, Image: a.FeaturedImage, Body: template.HTML(a.BodyHTML), Edit: u.CanEdit(a)}
-	if a.Author != nil {
-		b.Byline = a.Author.Name
-	}
-	s.render(w, r, http.StatusOK, "preview", &page{Title: "Preview: " + a.Title, Nav: "articles", User: u, CSRF: s.csrfToken(r), Body: b})
 }
 
 type userPager struct {

@@ -201,6 +201,10 @@ type articleBody struct {
 	// comment pages' navigation above and below the thread (empty for one page).
 	Skip, Pages, PagesEnd template.HTML
 	Share                 template.HTML
+	// Preview marks a story shown before it is public (preview.go): no comments, no
+	// neighbours; PreviewNote is said above it.
+	Preview     bool
+	PreviewNote string
 }
 
 // article serves /yyyy/mm/dd/slug/ and its comment pages, …/comment-page-N/,

@@ -120,6 +120,7 @@ type Store interface {
 	news.Limits
 	// TagRedirect: a tag's former addresses (news.ManageStore; formerTag).
 	TagRedirect(ctx context.Context, slug string) (*news.Tag, error)
+	news.PreviewStore // private preview links (preview.go)
 }
 
 // Server is the public site, an http.Handler.
@@ -211,7 +212,7 @@ func New(ctx context.Context, store Store, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.robots = pagecache.NewPage(http.StatusOK, s.headers("text/plain; charset=utf-8", "public, max-age=3600"), []byte(
-		"User-agent: *\nAllow: /\nDisallow: /admin/\nDisallow: /comments/\nDisallow: /share/\n\nSitemap: "+s.absURL("/sitemap.xml")+"\nSitemap: "+s.absURL("/news-sitemap.xml")+"\n"))
+		"User-agent: *\nAllow: /\nDisallow: /admin/\nDisallow: /comments/\nDisallow: /share/\nDisallow: /preview/\n\nSitemap: "+s.absURL("/sitemap.xml")+"\nSitemap: "+s.absURL("/news-sitemap.xml")+"\n"))
 	s.handler = http.NewCrossOriginProtection().Handler(s.routes())
 	return s, nil
 }
@@ -399,6 +400,7 @@ func (s *Server) routes() http.Handler {
 	})
 	mux.HandleFunc("POST /comments/{$}", s.postComment)
 	mux.HandleFunc("GET /share/{network}/{id}", s.share)
+	mux.HandleFunc("GET /preview/{token}/{$}", s.previewLink) // private preview links (preview.go)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.serveError(w, r, s.state.Load(), news.ErrNotFound)
 	})
