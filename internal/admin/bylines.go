@@ -85,11 +85,14 @@ func bylineOf(a *news.Article) bylineBox {
 
 // readByline reads the form's byline fields: "byline" marks that the form has the
 // control, "author" is the lead, "coauthor" (repeated) the others in order. Empty
-// fields are left out; at most one past news.MaxCoAuthors is kept, to be refused.
+// fields and repeats of a name (by slug, as the author's address) are left out; at most
+// one past news.MaxCoAuthors is kept, to be refused.
 func readByline(f url.Values) bylineBox {
 	b := bylineBox{Sent: f.Get("byline") == "1", Lead: strings.TrimSpace(f.Get("author"))}
+	seen := map[string]bool{news.Slugify(b.Lead): b.Lead != ""}
 	for _, n := range f["coauthor"] {
-		if n = strings.TrimSpace(n); n != "" && len(b.CoAuthors) <= news.MaxCoAuthors {
+		if n = strings.TrimSpace(n); n != "" && !seen[news.Slugify(n)] && len(b.CoAuthors) <= news.MaxCoAuthors {
+			seen[news.Slugify(n)] = true
 			b.CoAuthors = append(b.CoAuthors, n)
 		}
 	}
