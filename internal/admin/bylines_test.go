@@ -91,6 +91,7 @@ func TestEditorChangesTheAuthorAndAddsCoAuthors(t *testing.T) {
 		t.Errorf("byline with repeats %v, want %v", e.stored(a.ID).BylineNames(), want)
 	}
 
+	fields["version"] = fmt.Sprint(e.stored(a.ID).Version)
 	var tooMany []string
 	for i := range news.MaxCoAuthors + 1 {
 		tooMany = append(tooMany, fmt.Sprintf("Writer %d", i))
