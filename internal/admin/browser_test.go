@@ -110,6 +110,7 @@ func TestAdminPagesAreValidHTML(t *testing.T) {
 	pages["history-compare"] = b.get(fmt.Sprintf("/admin/articles/%d/history?from=%d&to=%d", e.article.ID, last, last)).body
 	maps.Copy(pages, queueAndReplyPages(t, e, b))     // issue 8: the queue and staff replies
 	twoStepPages(t, e, pages)                         // twostep_browser_test.go
+	maps.Copy(pages, bylinePages(t, e, b))            // bylines_browser_test.go
 	for name, body := range notificationPages(t, e) { // notifications_browser_test.go
 		pages[name] = body
 	}
