@@ -57,12 +57,15 @@ type editBody struct {
 	CreateKey string
 	// Thumb is the current featured image as the editor shows it (layout.go).
 	Thumb *thumbnail
+	// Byline is the authors' control (bylines.go).
+	Byline bylineBox
 }
 
 // editBodyOf fills the form from an article.
 func (s *Server) editBodyOf(a *news.Article) *editBody {
 	b := &editBody{ID: a.ID, Status: a.Status, Title: a.Title, Standfirst: a.Standfirst, Body: a.BodyMarkdown,
-		Slug: a.Slug, SEO: a.SEODescription, Correction: a.CorrectionNote, CommentsClosed: a.CommentsClosed, Version: a.Version}
+		Slug: a.Slug, SEO: a.SEODescription, Correction: a.CorrectionNote, CommentsClosed: a.CommentsClosed, Version: a.Version,
+		Byline: bylineOf(a)}
 	if a.Section != nil {
 		b.Section = a.Section.Name
 	}
@@ -136,6 +139,7 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, u *news.Us
 		}
 	}
 	b.Thumb = thumbOf(a.FeaturedImage)
+	s.fillByline(r.Context(), u, a, b) // bylines.go
 	if _, _, err := parseWall(b.Published); err != nil {
 		b.Published = "" // only a forged form sends what a date-time field cannot show
 	}
@@ -390,6 +394,11 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 		return
 	}
 	a.FeaturedImage = img
+	bylineChanged, msg := s.applyByline(ctx, u, a, b) // bylines.go
+	if msg != "" {
+		refuse(http.StatusUnprocessableEntity, msg)
+		return
+	}
 	if a.Author == nil {
 		a.Author = &news.Author{Name: u.Name, Slug: news.Slugify(u.Name)}
 	}
@@ -415,7 +424,7 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 	// A save that changes nothing (Save pressed twice, a double click, a form sent
 	// again) writes nothing: the version stays, so that a colleague's form loaded
 	// before it is not made a conflict by a save that changed nothing.
-	unchanged := a.ID != 0 && sameArticle(&stored, a)
+	unchanged := a.ID != 0 && !bylineChanged && sameArticle(&stored, a)
 	for n := 2; !unchanged; n++ {
 		if a.ID == 0 {
 			err = s.store.CreateArticle(ctx, a)
@@ -510,7 +519,8 @@ func (s *Server) formBody(f url.Values, a *news.Article) *editBody {
 		Slug: strings.TrimSpace(f.Get("slug")), Published: strings.TrimSpace(f.Get("published")), SEO: strings.TrimSpace(f.Get("seo")),
 		Correction: strings.TrimSpace(f.Get("correction")), Zone: f.Get("published_zone"), Choice: f.Get("published_choice"),
 		ImageAlt: strings.TrimSpace(f.Get("image_alt")), ImageCaption: strings.TrimSpace(f.Get("image_caption")),
-		CommentsClosed: f.Get("comments_closed") == "1", Version: baseVersion(f.Get("version")), ImageChoice: f.Get("image_media")}
+		CommentsClosed: f.Get("comments_closed") == "1", Version: baseVersion(f.Get("version")), ImageChoice: f.Get("image_media"),
+		Byline: readByline(f)}
 	if a.FeaturedImage != nil {
 		b.Image = a.FeaturedImage.URL
 	}

@@ -22,7 +22,8 @@ import (
 // editorFields are the editor form's fields that a kept form holds, with the version
 // the form was loaded from: a kept form given back and saved is checked against it.
 var editorFields = []string{"title", "standfirst", "body", "section", "tags", "slug", "published", "seo", "correction",
-	"image_media", "image_alt", "image_caption", "comments_closed", "published_zone", "published_choice", "version", "create_key"}
+	"image_media", "image_alt", "image_caption", "comments_closed", "published_zone", "published_choice", "version", "create_key",
+	"byline", "author", "coauthor"} // bylines.go
 
 // Caps on kept forms: the text of a form's fields (the size of the editor's urlencoded
 // form), and how many forms of each kind one user has kept (the oldest go first).
@@ -99,6 +100,9 @@ func fillFromForm(b *editBody, data string) {
 	b.Slug, b.Published, b.SEO, b.Correction = f.Get("slug"), f.Get("published"), f.Get("seo"), f.Get("correction")
 	b.ImageAlt, b.ImageCaption, b.CommentsClosed = f.Get("image_alt"), f.Get("image_caption"), f.Get("comments_closed") == "1"
 	b.Zone, b.Choice = f.Get("published_zone"), f.Get("published_choice")
+	if f.Get("byline") == "1" {
+		b.Byline = readByline(f) // bylines.go
+	}
 	// The form given back is based on the version it was typed from (none: a kept form
 	// from before versions, which a save then shows as a conflict rather than writing
 	// blindly over what was saved since).

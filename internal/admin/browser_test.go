@@ -113,6 +113,7 @@ func TestAdminPagesAreValidHTML(t *testing.T) {
 	maps.Copy(pages, previewPages(t, e, b))           // issue 8: previews, private links, the trash's undo (fullpreview_browser_test.go)
 	twoStepPages(t, e, pages)                         // twostep_browser_test.go
 	maps.Copy(pages, managePages(t, e, b))            // manage_browser_test.go
+	maps.Copy(pages, bylinePages(t, e, b))            // bylines_browser_test.go
 	for name, body := range notificationPages(t, e) { // notifications_browser_test.go
 		pages[name] = body
 	}

@@ -190,6 +190,7 @@ func (s *Server) conflictOf(ctx context.Context, cur *news.Article, b *editBody,
 				cv.Fields = append(cv.Fields, conflictField{Label: f.Label, Diff: fieldDiffAs(mine[f.Name], theirs[f.Name], "Yours: your form", "Now: the version saved")})
 			}
 		}
+		bylineConflict(cv, cur, b, nil) // bylines.go
 		return cv
 	}
 	cv.BaseKnown = true
@@ -235,6 +236,7 @@ func (s *Server) conflictOf(ctx context.Context, cur *news.Article, b *editBody,
 			}
 		}
 	}
+	bylineConflict(cv, cur, b, baseRev) // bylines.go
 	cv.CanMerge = len(cv.Conflicting) == 0
 	return cv
 }
@@ -342,6 +344,7 @@ func (s *Server) resolveConflict(w http.ResponseWriter, r *http.Request, u *news
 			f.Set(name, value)
 		}
 	}
+	mergeByline(f, b, a, baseRev) // bylines.go
 	// The image and the switch the editor left as they were take the current ones.
 	if baseRev.HasSwitches {
 		var img *news.Image

@@ -40,11 +40,21 @@ type Item struct {
 	Title       string
 	Summary     string // plain text
 	ContentHTML string // full body, sanitised HTML with absolute addresses (see ResolveHTML)
-	Author      string
-	Categories  []string
-	Image       string // absolute
-	Published   time.Time
-	Updated     time.Time
+	// Authors are the byline's names, in order: RSS gives one dc:creator each (Dublin
+	// Core repeats an element per creator; RSS 2.0's own <author> wants an email,
+	// which a byline never shows), Atom one <author> each (RFC 4287 §4.1.2), JSON
+	// Feed 1.1 its authors array.
+	Authors    []Person
+	Categories []string
+	Image      string // absolute
+	Published  time.Time
+	Updated    time.Time
+}
+
+// Person is one author of an item: a name and, if any, the absolute address of their
+// page (Atom's uri, JSON Feed's url).
+type Person struct {
+	Name, URL string
 }
 
 func (it Item) updated() time.Time {
@@ -87,7 +97,7 @@ type rssItem struct {
 	Link        string   `xml:"link"`
 	GUID        rssGUID  `xml:"guid"`
 	PubDate     string   `xml:"pubDate"`
-	Creator     string   `xml:"dc:creator,omitempty"`
+	Creators    []string `xml:"dc:creator"`
 	Categories  []string `xml:"category"`
 	Description string   `xml:"description"`
 	Content     cdata    `xml:"content:encoded"`
@@ -125,7 +135,7 @@ func RSS(f Feed) []byte {
 	for _, it := range f.Items {
 		ri := rssItem{
 			Title: it.Title, Link: ToURI(it.URL), GUID: rssGUID{IsPermaLink: strconv.FormatBool(it.ID == it.URL), Value: ToURI(it.ID)},
-			PubDate: it.Published.UTC().Format(time.RFC1123Z), Creator: it.Author, Categories: it.Categories,
+			PubDate: it.Published.UTC().Format(time.RFC1123Z), Creators: names(it.Authors), Categories: it.Categories,
 			Description: html.EscapeString(it.Summary), Content: cdata{it.ContentHTML},
 		}
 		if it.Image != "" {
@@ -185,7 +195,7 @@ type atomEntry struct {
 	Link       atomLink       `xml:"link"`
 	Published  string         `xml:"published"`
 	Updated    string         `xml:"updated"`
-	Author     *atomAuthor    `xml:"author,omitempty"`
+	Authors    []atomAuthor   `xml:"author"`
 	Categories []atomCategory `xml:"category"`
 	Summary    string         `xml:"summary,omitempty"`
 	Content    atomContent    `xml:"content"`
@@ -193,6 +203,15 @@ type atomEntry struct {
 
 type atomAuthor struct {
 	Name string `xml:"name"`
+	URI  string `xml:"uri,omitempty"`
+}
+
+func names(people []Person) []string {
+	var out []string
+	for _, p := range people {
+		out = append(out, p.Name)
+	}
+	return out
 }
 
 type atomCategory struct {
@@ -217,10 +236,11 @@ func Atom(f Feed) []byte {
 			Published: rfc3339(it.Published), Updated: rfc3339(it.updated()), Summary: it.Summary,
 			Content: atomContent{Type: "html", Value: it.ContentHTML},
 		}
-		if it.Author != "" {
-			e.Author = &atomAuthor{Name: it.Author}
-		} else {
-			e.Author = &atomAuthor{Name: f.Title} // Atom requires an author
+		for _, p := range it.Authors {
+			e.Authors = append(e.Authors, atomAuthor{Name: p.Name, URI: ToURI(p.URL)})
+		}
+		if len(e.Authors) == 0 {
+			e.Authors = []atomAuthor{{Name: f.Title}} // Atom requires an author
 		}
 		for _, c := range it.Categories {
 			e.Categories = append(e.Categories, atomCategory{Term: c})
@@ -274,6 +294,7 @@ type jsonItem struct {
 
 type jsonAuthor struct {
 	Name string `json:"name"`
+	URL  string `json:"url,omitempty"`
 }
 
 // JSON writes the feed as JSON Feed 1.1.
@@ -289,8 +310,8 @@ func JSON(f Feed) []byte {
 		if !it.Updated.IsZero() {
 			ji.DateModified = rfc3339(it.updated())
 		}
-		if it.Author != "" {
-			ji.Authors = []jsonAuthor{{Name: it.Author}}
+		for _, p := range it.Authors {
+			ji.Authors = append(ji.Authors, jsonAuthor{Name: p.Name, URL: ToURI(p.URL)})
 		}
 		doc.Items = append(doc.Items, ji)
 	}

@@ -60,9 +60,11 @@ type Article struct {
 	// SEODescription, when set, replaces the standfirst in meta descriptions.
 	SEODescription string
 
-	Author  *Author
-	Section *Section
-	Tags    []*Tag
+	Author *Author
+	// CoAuthors are the byline's other authors, in order, after Author (bylines.go).
+	CoAuthors []*Author
+	Section   *Section
+	Tags      []*Tag
 
 	FeaturedImage *Image
 
@@ -124,6 +126,10 @@ type Revision struct {
 	ImageURL, ImageAlt, ImageCaption string
 	CommentsClosed                   bool
 	HasSwitches                      bool
+	// Authors is the byline as saved (names, in order); HasAuthors is false for
+	// revisions recorded before bylines were kept (bylines.go).
+	Authors    []string
+	HasAuthors bool
 }
 
 // Image is a picture with the words that go with it.

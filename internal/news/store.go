@@ -19,6 +19,7 @@ type Store interface {
 	EditingStore
 	RerenderStore     // rerender.go
 	NotificationStore // notifications.go
+	BylineStore       // bylines.go
 
 	// CreateArticle stores a new article and sets its ID. Its Author, Section and Tags
 	// are found by ID, or else by slug and created when missing.

@@ -87,8 +87,8 @@ func (s *Server) feed(r *http.Request, st *siteState) (*response, error) {
 		if a.WasUpdated() {
 			it.Updated = a.UpdatedAt
 		}
-		if a.Author != nil {
-			it.Author = a.Author.Name
+		for _, au := range a.Byline() { // every author, in the byline's order
+			it.Authors = append(it.Authors, feed.Person{Name: au.Name, URL: s.absURL("/author/" + au.Slug + "/")})
 		}
 		if a.Section != nil {
 			it.Categories = append(it.Categories, a.Section.Name)

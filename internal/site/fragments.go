@@ -78,13 +78,18 @@ func writeComment(b *strings.Builder, n *commentNode, loc *time.Location) {
 	b.WriteString("</li>\n")
 }
 
-// bylineHTML writes an article's byline: the author's link, the publication time and,
+// bylineHTML writes an article's byline: its authors' links, the publication time and,
 // when it was edited after publication, the time of the update.
 func bylineHTML(a *news.Article, loc *time.Location) template.HTML {
 	var b strings.Builder
 	b.WriteString(`<p class="byline">`)
-	if au := a.Author; au != nil {
-		b.WriteString(`By <a href="/author/` + html.EscapeString(au.Slug) + `/" rel="author"><bdi>` + html.EscapeString(render.Smarten(au.Name)) + "</bdi></a> · ")
+	if authors := a.Byline(); len(authors) > 0 {
+		// "By A", "By A and B", "By A, B and C" (news.JoinNames), each their archive's link.
+		links := make([]string, len(authors))
+		for i, au := range authors {
+			links[i] = `<a href="/author/` + html.EscapeString(au.Slug) + `/" rel="author"><bdi>` + html.EscapeString(render.Smarten(au.Name)) + "</bdi></a>"
+		}
+		b.WriteString("By " + news.JoinNames(links) + " · ")
 	}
 	writeTime(&b, a.PublishedAt, loc)
 	if a.WasUpdated() {

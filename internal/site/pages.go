@@ -545,8 +545,8 @@ func (s *Server) newsArticleLD(a *news.Article, og *openGraph, st *news.Settings
 	if a.WasUpdated() {
 		ld.DateModified = a.UpdatedAt.UTC().Format(time.RFC3339)
 	}
-	if a.Author != nil {
-		ld.Author = []ref{{Type: "Person", Name: a.Author.Name, URL: s.absURL("/author/" + a.Author.Slug + "/")}}
+	for _, au := range a.Byline() { // every author, in the byline's order
+		ld.Author = append(ld.Author, ref{Type: "Person", Name: au.Name, URL: s.absURL("/author/" + au.Slug + "/")})
 	}
 	if og.Image != nil {
 		ld.Image = []string{og.Image.URL}

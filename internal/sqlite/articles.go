@@ -26,7 +26,7 @@ const articleColumns = `a.id, a.slug, a.title, a.standfirst, a.body_markdown, a.
 	(SELECT group_concat(t.id || char(30) || t.slug || char(30) || t.name, char(31) ORDER BY at.position, t.name)
 		FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id),
 	a.feed_id,
-	a.version`
+	a.version, ` + coAuthorsColumn // bylines.go
 
 const articleFrom = ` FROM articles a
 	LEFT JOIN authors au ON au.id = a.author_id
@@ -59,7 +59,7 @@ func scanArticle(row scanner) (*news.Article, error) {
 	var published, updated sql.NullInt64
 	var created int64
 	var auID, sID, sPos sql.NullInt64
-	var auSlug, auName, auEmail, auBio, sSlug, sName, sDesc, tags sql.NullString
+	var auSlug, auName, auEmail, auBio, sSlug, sName, sDesc, tags, coAuthors sql.NullString
 	err := row.Scan(&a.ID, &a.Slug, &a.Title, &a.Standfirst, &a.BodyMarkdown, &a.BodyHTML, &a.Status,
 		&published, &updated, &created, &a.CorrectionNote, &a.SEODescription,
 		&img.URL, &img.Alt, &img.Caption, &img.Width, &img.Height, &img.Srcset,
@@ -67,7 +67,7 @@ func scanArticle(row scanner) (*news.Article, error) {
 		&auID, &auSlug, &auName, &auEmail, &auBio,
 		&sID, &sSlug, &sName, &sDesc, &sPos,
 		&a.CommentCount, &tags,
-		&a.FeedID, &a.Version)
+		&a.FeedID, &a.Version, &coAuthors)
 	if err != nil {
 		return nil, err
 	}
@@ -83,6 +83,9 @@ func scanArticle(row scanner) (*news.Article, error) {
 			}
 			a.Tags = append(a.Tags, &news.Tag{ID: id, Slug: f[1], Name: f[2]})
 		}
+	}
+	if err := parseCoAuthors(&a, coAuthors.String); err != nil {
+		return nil, err
 	}
 	a.PublishedAt, a.UpdatedAt = fromUnix(published), fromUnix(updated)
 	a.CreatedAt = time.Unix(created, 0).UTC()
@@ -140,7 +143,8 @@ func articleWhere(q news.ArticleQuery) (string, []any) {
 		args = append(args, q.SectionID)
 	}
 	if q.AuthorID != 0 {
-		conds = append(conds, `a.author_id = ?`)
+		// Every story the author is on the byline of, lead or co-author (bylines.go).
+		conds = append(conds, `a.id IN (SELECT article_id FROM article_authors WHERE author_id = ?)`)
 		args = append(args, q.AuthorID)
 	}
 	if q.TagID != 0 {
@@ -424,6 +428,9 @@ func finishArticleWrite(ctx context.Context, tx *sql.Tx, a *news.Article, now ti
 	if err := writeTags(ctx, tx, a); err != nil {
 		return err
 	}
+	if err := writeAuthors(ctx, tx, a); err != nil { // bylines.go
+		return err
+	}
 	if err := recordRevision(ctx, tx, a, now); err != nil {
 		return err
 	}
@@ -459,8 +466,8 @@ func articleChangeKeys(ctx context.Context, q queryer, keys []string, a *news.Ar
 	if a.Section != nil {
 		keys = append(keys, news.KeySection(a.Section.ID))
 	}
-	if a.Author != nil {
-		keys = append(keys, news.KeyAuthor(a.Author.ID))
+	for _, au := range a.Byline() { // every author's archive and feeds list it
+		keys = append(keys, news.KeyAuthor(au.ID))
 	}
 	for _, t := range a.Tags {
 		keys = append(keys, news.KeyTag(t.ID))
@@ -533,14 +540,15 @@ func recordRevision(ctx context.Context, tx *sql.Tx, a *news.Article, now time.T
 	// The image and the comments switch are part of a version: a change of only them is
 	// a revision, so that the version an editor's form came from is always known.
 	values := []any{string(a.Status), a.Slug, a.Title, a.Standfirst, a.BodyMarkdown, a.CorrectionNote, a.SEODescription,
-		section, strings.Join(tags, "\x1f"), unix(a.PublishedAt), img.URL, img.Alt, img.Caption, a.CommentsClosed}
+		section, strings.Join(tags, "\x1f"), unix(a.PublishedAt), img.URL, img.Alt, img.Caption, a.CommentsClosed,
+		revisionAuthors(a)} // bylines.go
 	// A save that changes nothing the history shows is no new version: pressing Save
 	// twice, or a script saving in a loop, does not fill the disk.
 	var same int
 	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT * FROM revisions WHERE article_id = ? ORDER BY id DESC LIMIT 1)
 		WHERE status = ? AND slug = ? AND title = ? AND standfirst = ? AND body_markdown = ? AND correction_note = ?
 		AND seo_description = ? AND section = ? AND tags = ? AND published_at IS ? AND image_url IS ? AND image_alt IS ?
-		AND image_caption IS ? AND comments_closed IS ?`, append([]any{a.ID}, values...)...).Scan(&same)
+		AND image_caption IS ? AND comments_closed IS ? AND authors IS ?`, append([]any{a.ID}, values...)...).Scan(&same)
 	if err != nil {
 		return fmt.Errorf("compare with the last revision of article %d: %w", a.ID, err)
 	}
@@ -549,7 +557,7 @@ func recordRevision(ctx context.Context, tx *sql.Tx, a *news.Article, now time.T
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO revisions (article_id, user_id, created_at, status, slug, title, standfirst,
 		body_markdown, correction_note, seo_description, section, tags, published_at, image_url, image_alt, image_caption,
-		comments_closed, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		comments_closed, authors, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		append(append([]any{a.ID, nullID(a.EditedBy), now.Unix()}, values...), a.Version)...)
 	if err != nil {
 		return fmt.Errorf("record revision of article %d: %w", a.ID, err)
@@ -585,6 +593,9 @@ func validateArticle(a *news.Article) error {
 	}
 	if a.Author != nil {
 		texts = append(texts, [2]string{"the author's name", a.Author.Name})
+	}
+	if err := checkByline(a); err != nil { // bylines.go
+		return err
 	}
 	if a.Section != nil {
 		texts = append(texts, [2]string{"the section's name", a.Section.Name})
@@ -628,7 +639,18 @@ func refIDs(a *news.Article) func() {
 		tags[i] = t.ID
 	}
 	id, created := a.ID, a.CreatedAt
+	coAuthors := make([]int64, len(a.CoAuthors))
+	for i, au := range a.CoAuthors {
+		if au != nil {
+			coAuthors[i] = au.ID
+		}
+	}
 	return func() {
+		for i, au := range a.CoAuthors {
+			if au != nil && i < len(coAuthors) {
+				au.ID = coAuthors[i]
+			}
+		}
 		if a.Author != nil {
 			a.Author.ID = author
 		}
@@ -659,6 +681,9 @@ func resolveRefs(ctx context.Context, tx *sql.Tx, a *news.Article, now time.Time
 		if made && created != nil {
 			created.Authors++
 		}
+	}
+	if err := resolveCoAuthors(ctx, tx, a, created); err != nil { // bylines.go
+		return err
 	}
 	if s := a.Section; s != nil && s.ID == 0 {
 		if s.Slug == "" {

@@ -267,6 +267,11 @@ func (im *importer) insertArticle(ctx context.Context, a *news.Article, now time
 		return err
 	}
 	a.Version = 1 // the column's default: a later UpdateArticle of a is based on it
+
+	// The byline (bylines.go).
+	if err := writeAuthors(ctx, im.tx, a); err != nil {
+		return err
+	}
 	clear(im.seenTags)
 	for i, t := range a.Tags {
 		if im.seenTags[t.ID] {

@@ -58,7 +58,8 @@ func keysetCondition(k *news.ArticleKey, after bool) (string, []any) {
 // listWhere adds the lists' conditions of q to articleWhere's.
 func listWhere(q news.ArticleQuery, conds []string, args []any) ([]string, []any) {
 	if n := q.AuthorName; n != "" {
-		conds = append(conds, `a.author_id IN (SELECT id FROM authors WHERE bs_fold(name) LIKE ? ESCAPE '\')`)
+		// Any author of the byline, not only the lead (bylines.go).
+		conds = append(conds, `a.id IN (SELECT aa.article_id FROM article_authors aa JOIN authors au ON au.id = aa.author_id WHERE bs_fold(au.name) LIKE ? ESCAPE '\')`)
 		args = append(args, containsPattern(n))
 	}
 	if n := q.TagName; n != "" {

@@ -13,21 +13,24 @@ import (
 
 const revisionColumns = `r.id, r.article_id, COALESCE(r.user_id, 0), COALESCE(u.name, ''), r.created_at, r.status, r.slug,
 	r.title, r.standfirst, r.body_markdown, r.correction_note, r.seo_description, r.section, r.tags, r.published_at, COALESCE(r.version, 0),
-	r.image_url, COALESCE(r.image_alt, ''), COALESCE(r.image_caption, ''), COALESCE(r.comments_closed, 0)`
+	r.image_url, COALESCE(r.image_alt, ''), COALESCE(r.image_caption, ''), COALESCE(r.comments_closed, 0), r.authors`
 
 func scanRevision(row scanner) (*news.Revision, error) {
 	var r news.Revision
 	var created int64
 	var published sql.NullInt64
 	var tags string
-	var image sql.NullString
+	var image, authors sql.NullString
 	err := row.Scan(&r.ID, &r.ArticleID, &r.UserID, &r.UserName, &created, &r.Status, &r.Slug, &r.Title, &r.Standfirst,
 		&r.Markdown, &r.Correction, &r.SEO, &r.Section, &tags, &published, &r.Version,
-		&image, &r.ImageAlt, &r.ImageCaption, &r.CommentsClosed)
+		&image, &r.ImageAlt, &r.ImageCaption, &r.CommentsClosed, &authors)
 	if err != nil {
 		return nil, err
 	}
 	r.ImageURL, r.HasSwitches = image.String, image.Valid
+	if r.HasAuthors = authors.Valid; authors.String != "" { // bylines.go
+		r.Authors = strings.Split(authors.String, "\x1f")
+	}
 	r.CreatedAt, r.PublishedAt = time.Unix(created, 0).UTC(), fromUnix(published)
 	if tags != "" {
 		r.Tags = strings.Split(tags, "\x1f")

@@ -61,6 +61,7 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"StaffReplyApprovesItsParent", testApproveAndReply}, // replies.go
 		{"RecoveryCodes", testRecoveryCodes},                 // recovery.go
 		{"Notifications", testNotifications},                 // notifications.go
+		{"Bylines", testBylines},                             // bylines.go
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
