@@ -264,14 +264,15 @@ func TestEditorScriptsInABrowser(t *testing.T) {
 	if f, err := e.db.KeptForm(context.Background(), fmt.Sprintf("user:%d:0", u.ID)); err != nil || !strings.Contains(f.Data, "bold") {
 		t.Errorf("nothing autosaved: %v", err)
 	}
-	// Drop an image made in the page onto the form.
+	// Drop an image made in the page onto the featured-image box (an image dropped on
+	// the body goes into the text instead: TestEditorToolbarInABrowser).
 	dropped := browsertest.Get(t, ctx, chromedp.Evaluate[bool](`new Promise(resolve => {
 		const c = document.createElement("canvas"); c.width = 40; c.height = 30;
 		c.getContext("2d").fillRect(0, 0, 40, 30);
 		c.toBlob(b => {
 			const dt = new DataTransfer();
 			dt.items.add(new File([b], "dropped.png", {type: "image/png"}));
-			document.querySelector("form.editor").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+			document.querySelector("form.editor .image-choice").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
 			resolve(document.getElementById("image-file").files.length === 1);
 		}, "image/png");
 	})`, chromedp.EvalAwaitPromise))
