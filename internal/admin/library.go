@@ -78,6 +78,26 @@ type mediaDetailBody struct {
 	Uses         []news.MediaUse
 	UsesTotal    int
 	Alt, Caption string // as typed, on a refusal
+	CanChange    bool   // whether the viewer may change or delete it (mayChangeMedia)
+}
+
+// mayChangeMedia reports whether u may change item m's words or delete it: editors and
+// administrators any item, others only what they uploaded. Anyone who writes may use
+// any item, but a contributor must not rewrite the alt text of the photo desk's
+// pictures or delete a colleague's upload waiting for their next draft.
+func mayChangeMedia(u *news.User, m *news.Media) bool {
+	return u.Role.Can(news.PermEditAll) || (m.UserID != 0 && m.UserID == u.ID)
+}
+
+// changeableMediaOf is mediaItemOf for a write: an item u may not change is refused.
+func (s *Server) changeableMediaOf(w http.ResponseWriter, r *http.Request, u *news.User) *news.Media {
+	m := s.mediaItemOf(w, r, u)
+	if m != nil && !mayChangeMedia(u, m) {
+		s.log.Info("media change refused", "media", m.ID, "by", u.ID)
+		s.fail(w, r, u, http.StatusForbidden, "Not yours to change", "Only the person who uploaded this image, or an editor, may change its words or delete it. Nothing was changed.")
+		return nil
+	}
+	return m
 }
 
 func (s *Server) mediaItemOf(w http.ResponseWriter, r *http.Request, u *news.User) *news.Media {
@@ -94,7 +114,7 @@ func (s *Server) mediaItemOf(w http.ResponseWriter, r *http.Request, u *news.Use
 }
 
 func (s *Server) mediaDetailPage(w http.ResponseWriter, r *http.Request, u *news.User, m *news.Media, status int, msg string, alt, caption string) {
-	b := &mediaDetailBody{Item: m, URL: MediaURL + m.Name, Alt: alt, Caption: caption}
+	b := &mediaDetailBody{Item: m, URL: MediaURL + m.Name, Alt: alt, Caption: caption, CanChange: mayChangeMedia(u, m)}
 	b.Absolute = strings.TrimSuffix(s.cfg.BaseURL, "/") + b.URL
 	b.Thumb = b.URL
 	if small := smallest(m.Srcset); small != "" {
@@ -123,7 +143,7 @@ func (s *Server) mediaDetail(w http.ResponseWriter, r *http.Request, u *news.Use
 // editMedia changes an item's alt text and caption, checked as an upload's are. An
 // article keeps the words it was given when the image was chosen (its own copy).
 func (s *Server) editMedia(w http.ResponseWriter, r *http.Request, u *news.User) {
-	m := s.mediaItemOf(w, r, u)
+	m := s.changeableMediaOf(w, r, u)
 	if m == nil {
 		return
 	}
@@ -156,7 +176,7 @@ func (s *Server) editMedia(w http.ResponseWriter, r *http.Request, u *news.User)
 // deleteMedia deletes an item no article uses, then its files; one in use is refused,
 // naming the articles.
 func (s *Server) deleteMedia(w http.ResponseWriter, r *http.Request, u *news.User) {
-	m := s.mediaItemOf(w, r, u)
+	m := s.changeableMediaOf(w, r, u)
 	if m == nil {
 		return
 	}

@@ -328,3 +328,45 @@ func TestSettingsInWordsAndZoneList(t *testing.T) {
 		t.Error("the chosen zone is not selected")
 	}
 }
+
+// Anyone who writes may use any library image, but only its uploader or an editor may
+// rewrite its alt text or delete it: a contributor's forged form changes nothing.
+func TestMediaItemChangedOnlyByItsUploaderOrAnEditor(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(news.RoleAuthor)
+	e.addUser(news.RoleContributor)
+	e.addUser(news.RoleEditor)
+	author := e.browser()
+	author.login("author@newsroom.example")
+	m := e.upload(author, "Boats at dawn")
+	path := fmt.Sprintf("/admin/media/%d", m.ID)
+	ctx := context.Background()
+
+	contributor := e.browser()
+	contributor.login("contributor@newsroom.example")
+	if r := contributor.get(path); r.status != 200 || strings.Contains(r.body, "Delete the image") || strings.Contains(r.body, "Save the words") {
+		t.Errorf("another's item offers changes to a contributor: %d", r.status)
+	}
+	if r := contributor.post(path, url.Values{"csrf": {contributor.csrf()}, "alt": {"Vandalised"}, "caption": {"x"}}); r.status != 403 {
+		t.Errorf("contributor rewrote another's alt text: %d", r.status)
+	}
+	if r := contributor.post(path+"/delete", url.Values{"csrf": {contributor.csrf()}}); r.status != 403 {
+		t.Errorf("contributor deleted another's upload: %d", r.status)
+	}
+	if got, err := e.db.MediaItem(ctx, m.ID); err != nil || got.Alt != "Boats at dawn" {
+		t.Fatalf("after the contributor: %v %+v", err, got)
+	}
+	// The contributor's own upload is theirs to change.
+	mine := e.upload(contributor, "My picture")
+	if r := contributor.post(fmt.Sprintf("/admin/media/%d", mine.ID), url.Values{"csrf": {contributor.csrf()}, "alt": {"My better words"}}); r.status != 303 {
+		t.Errorf("own item: %d", r.status)
+	}
+	editor := e.browser()
+	editor.login("editor@newsroom.example")
+	if r := editor.post(path, url.Values{"csrf": {editor.csrf()}, "alt": {"Fishing boats at dawn"}}); r.status != 303 {
+		t.Errorf("editor's words: %d", r.status)
+	}
+	if r := editor.post(path+"/delete", url.Values{"csrf": {editor.csrf()}}); r.status != 303 {
+		t.Errorf("editor's delete: %d", r.status)
+	}
+}
