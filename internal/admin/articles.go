@@ -624,7 +624,13 @@ func (s *Server) featuredImage(r *http.Request, u *news.User, current *news.Imag
 		if err != nil || err2 != nil {
 			return nil, http.StatusUnprocessableEntity, "That image is not in the library. Nothing was saved."
 		}
-		return imageOf(m, alt, caption), 0, ""
+		img := imageOf(m, alt, caption)
+		// A library item may have no alt text (a body image marked decorative), but a
+		// featured image is the story's picture, never decoration: it must be described.
+		if !news.Visible(img.Alt) {
+			return nil, http.StatusUnprocessableEntity, "Please describe the featured image (alt text) for people who cannot see it. Nothing was saved."
+		}
+		return img, 0, ""
 	}
 }
 

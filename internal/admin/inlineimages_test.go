@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -114,5 +115,35 @@ func TestLibraryJSONPages(t *testing.T) {
 	}
 	if r := b.get("/admin/media/library.json?before=x"); r.status != 400 {
 		t.Errorf("a bad page: %d", r.status)
+	}
+}
+
+// A decorative body image joins the library without alt text; chosen as a story's
+// featured image, which is content, it must be described: a save that leaves the alt
+// text empty is refused and the story keeps no undescribed picture.
+func TestDecorativeImageIsNoFeaturedImageWithoutAltText(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(news.RoleAuthor)
+	b := e.browser()
+	b.login("author@newsroom.example")
+	csrf := b.csrf()
+	r := b.multipartPost("/admin/media/inline", map[string]string{"csrf": csrf, "decorative": "1"}, "file", "rule.png", pngImage(600, 400))
+	var item struct{ ID int64 }
+	if r.status != 200 || json.Unmarshal([]byte(r.body), &item) != nil {
+		t.Fatalf("decorative upload: %d %s", r.status, r.body)
+	}
+	form := url.Values{"csrf": {csrf}, "action": {"save"}, "title": {"Undescribed"}, "body": {"Text."}, "image_media": {fmt.Sprint(item.ID)}, "image_alt": {"  "}}
+	if r := b.post("/admin/articles", form); r.status != 422 || !strings.Contains(r.body, "alt text") {
+		t.Errorf("featured image without alt text: %d", r.status)
+	}
+	list, _ := e.db.Articles(context.Background(), news.ArticleQuery{Limit: 10})
+	for _, a := range list {
+		if a.FeaturedImage != nil && a.FeaturedImage.Alt == "" {
+			t.Errorf("%q was saved with a featured image that has no alt text", a.Title)
+		}
+	}
+	form.Set("image_alt", "A ruled line")
+	if r := b.post("/admin/articles", form); r.status != 303 {
+		t.Errorf("described: %d", r.status)
 	}
 }
