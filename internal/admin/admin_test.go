@@ -530,6 +530,8 @@ func TestRefusedSettingNamedByItsLabel(t *testing.T) {
 	b.login("administrator@newsroom.example")
 	for _, c := range []struct{ key, value, label string }{
 		{"timezone", "Mars/Olympus", "Nothing was saved: “Time zone”: unknown time zone Mars/Olympus."},
+		// The server's own zone, which LoadLocation accepts, is no zone of the list.
+		{"timezone", "Local", "Nothing was saved: “Time zone”: unknown time zone Local"},
 		{"embed_hosts", "*.example.org", "Nothing was saved: “Embeds: more allowed hosts”: "},
 		{"comments_close_days", "-1", "Nothing was saved: “Close comments after (days)”: "},
 	} {

@@ -147,7 +147,12 @@ func ParseSettings(stored map[string]string) (*Settings, error) {
 	if s.CommentsPerPage, err = atoi(SettingCommentsPerPage, 0); err != nil {
 		return nil, err
 	}
-	if s.Location, err = time.LoadLocation(get(SettingTimezone)); err != nil {
+	// "Local" is no zone but whatever the server's TZ says: LoadLocation takes it, and
+	// servers of one database (or a restart with another TZ) would then date stories
+	// and their addresses differently.
+	if zone := get(SettingTimezone); zone == "Local" {
+		return nil, fmt.Errorf("setting %s: unknown time zone %s (name a zone, such as Europe/London)", SettingTimezone, zone)
+	} else if s.Location, err = time.LoadLocation(zone); err != nil {
 		return nil, fmt.Errorf("setting %s: %w", SettingTimezone, err)
 	}
 	switch s.CommentModeration = get(SettingCommentModeration); s.CommentModeration {
