@@ -679,6 +679,9 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
 	for _, t := range rev.Tags {
 		a.Tags = append(a.Tags, &news.Tag{Name: t})
 	}
+	// The byline saved with the version, when it was kept and u may change bylines
+	// (restoreByline, bylines.go).
+	bylineKept := s.restoreByline(r.Context(), u, a, rev)
 	a.EditedBy = u.ID
 	// A scheduled story whose time passed while it waited is published by the restore,
 	// as by any save (news.StatusAt).
@@ -707,6 +710,9 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
 	}
 	if moved := s.addressChanged(s.publicPath(&before, s.cfg.Now()), a, s.cfg.Now()); moved != "" {
 		done += " " + moved
+	}
+	if bylineKept != "" {
+		done += " " + bylineKept
 	}
 	if !report.Empty() {
 		done += " " + strings.Join(report.Lines(), " ")
