@@ -52,6 +52,8 @@ type editBody struct {
 	// ImageChoice is the form's featured image: "" none, "current" the one it showed,
 	// a library item's ID, or "upload".
 	ImageChoice string
+	// ImageMatches says the select lists the images an image search found (imagepicker.go).
+	ImageMatches string
 	// CreateKey is the new-article form's one-time key: the form creates at most one
 	// story however often it is sent (news.Article.CreateKey).
 	CreateKey string
@@ -128,7 +130,7 @@ func actionsFor(u *news.User, a *news.Article) []editAction {
 
 func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, u *news.User, a *news.Article, b *editBody, status int, errMsg string) {
 	b.Sections, _ = s.store.Sections(r.Context())
-	b.Library, _ = s.store.MediaLibrary(r.Context(), 50)
+	s.fillImageChoices(r, b) // imagepicker.go
 	b.AutosaveMS = int(s.cfg.AutosaveEvery.Milliseconds())
 	b.Actions = actionsFor(u, a)
 	if s.futureTime(a, b) { // the button says what it does: a time to come schedules
@@ -607,6 +609,14 @@ func (s *Server) featuredImage(r *http.Request, u *news.User, current *news.Imag
 			}
 			return imageOf(m, alt, caption), 0, ""
 		}
+	}
+	// An older image found by name, the picker's way without a script (imagepicker.go).
+	if find := strings.TrimSpace(r.PostForm.Get("image_find")); find != "" {
+		m, msg := s.findImage(r.Context(), find)
+		if m == nil {
+			return nil, http.StatusUnprocessableEntity, msg
+		}
+		return imageOf(m, alt, caption), 0, ""
 	}
 	switch choice := r.PostForm.Get("image_media"); choice {
 	case "":
