@@ -714,6 +714,7 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
 		return
 	}
 	s.sync(r)
+	s.notifySaved(r, u, &before, a) // published by the restore: the writer is told (notifications.go)
 	done := "Version restored."
 	if before.Status == news.StatusScheduled && a.Status == news.StatusPublished {
 		done += " Its scheduled time had passed, so it was published."
