@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"broadsheet/internal/news"
 )
@@ -84,3 +85,36 @@ func TestHistoryShowsAndRestoresTheByline(t *testing.T) {
 
 // words is a page's text with its runs of white space made one space.
 func words(page string) string { return strings.Join(strings.Fields(text(page)), " ") }
+
+// A writer restoring a version of their own story gets its words back but keeps the
+// byline an editor gave it (only an editor changes a byline, Co-Authors Plus), and is
+// told so.
+func TestWritersRestoreKeepsTheByline(t *testing.T) {
+	e := newEnv(t)
+	e.addNamed("Ana Reyes", "ana@newsroom.example", news.RoleEditor)
+	ben := e.addNamed("Ben Okafor", "ben@newsroom.example", news.RoleAuthor)
+	story := e.storyOf(ben, "Ben's story", news.StatusDraft, time.Time{})
+	e.save(e.stored(story.ID), func(a *news.Article) { a.Title = "Ben's story, first" })
+	ed := e.browser()
+	ed.login("ana@newsroom.example")
+	path := fmt.Sprintf("/admin/articles/%d", story.ID)
+	fields, _ := ed.openEditor(story.ID)
+	if r := editorPost(ed, path, fields, "Ben Okafor", "Ana Reyes"); r.status != 303 {
+		t.Fatalf("the editor's byline: %d", r.status)
+	}
+	revs := e.revisionsOf(story.ID)
+	old := revs[len(revs)-1]
+	wb := e.browser()
+	wb.login("ben@newsroom.example")
+	r := wb.post(fmt.Sprintf("%s/restore/%d", path, old.ID), url.Values{"csrf": {wb.csrf()}, "version": {fmt.Sprint(e.stored(story.ID).Version)}})
+	if r.status != 303 {
+		t.Fatalf("the writer's restore: %d", r.status)
+	}
+	if msg := wb.told(r); !strings.Contains(msg, "The byline was kept as it is (Ben Okafor and Ana Reyes): only an editor may change a byline.") {
+		t.Errorf("the writer is not told the byline was kept: %q", msg)
+	}
+	got := e.stored(story.ID)
+	if got.Title != old.Title || !reflect.DeepEqual(got.BylineNames(), []string{"Ben Okafor", "Ana Reyes"}) {
+		t.Errorf("after the writer's restore: %q by %v", got.Title, got.BylineNames())
+	}
+}
