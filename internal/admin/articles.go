@@ -52,6 +52,8 @@ type editBody struct {
 	// ImageChoice is the form's featured image: "" none, "current" the one it showed,
 	// a library item's ID, or "upload".
 	ImageChoice string
+	// ImageMatches says the select lists the images an image search found (imagepicker.go).
+	ImageMatches string
 	// CreateKey is the new-article form's one-time key: the form creates at most one
 	// story however often it is sent (news.Article.CreateKey).
 	CreateKey string
@@ -128,7 +130,7 @@ func actionsFor(u *news.User, a *news.Article) []editAction {
 
 func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, u *news.User, a *news.Article, b *editBody, status int, errMsg string) {
 	b.Sections, _ = s.store.Sections(r.Context())
-	b.Library, _ = s.store.MediaLibrary(r.Context(), 50)
+	s.fillImageChoices(r, b) // imagepicker.go
 	b.AutosaveMS = int(s.cfg.AutosaveEvery.Milliseconds())
 	b.Actions = actionsFor(u, a)
 	if s.futureTime(a, b) { // the button says what it does: a time to come schedules
@@ -608,6 +610,14 @@ func (s *Server) featuredImage(r *http.Request, u *news.User, current *news.Imag
 			return imageOf(m, alt, caption), 0, ""
 		}
 	}
+	// An older image found by name, the picker's way without a script (imagepicker.go).
+	if find := strings.TrimSpace(r.PostForm.Get("image_find")); find != "" {
+		m, msg := s.findImage(r.Context(), find)
+		if m == nil {
+			return nil, http.StatusUnprocessableEntity, msg
+		}
+		return imageOf(m, alt, caption), 0, ""
+	}
 	switch choice := r.PostForm.Get("image_media"); choice {
 	case "":
 		return nil, 0, ""
@@ -685,6 +695,9 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
 	for _, t := range rev.Tags {
 		a.Tags = append(a.Tags, &news.Tag{Name: t})
 	}
+	// The byline saved with the version, when it was kept and u may change bylines
+	// (restoreByline, bylines.go).
+	bylineKept := s.restoreByline(r.Context(), u, a, rev)
 	a.EditedBy = u.ID
 	// A scheduled story whose time passed while it waited is published by the restore,
 	// as by any save (news.StatusAt).
@@ -707,12 +720,16 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
 		return
 	}
 	s.sync(r)
+	s.notifySaved(r, u, &before, a) // published by the restore: the writer is told (notifications.go)
 	done := "Version restored."
 	if before.Status == news.StatusScheduled && a.Status == news.StatusPublished {
 		done += " Its scheduled time had passed, so it was published."
 	}
 	if moved := s.addressChanged(s.publicPath(&before, s.cfg.Now()), a, s.cfg.Now()); moved != "" {
 		done += " " + moved
+	}
+	if bylineKept != "" {
+		done += " " + bylineKept
 	}
 	if !report.Empty() {
 		done += " " + strings.Join(report.Lines(), " ")

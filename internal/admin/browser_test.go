@@ -101,10 +101,11 @@ func TestAdminPagesAreValidHTML(t *testing.T) {
 		"overlap":     b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"preview"}, "title": {"O"}, "body": {"text"}, "published": {"2026-11-01T01:30"}, "published_zone": {"America/New_York"}}).body,
 		"blocks":      b.get("/admin/comments/blocks").body,
 		// The lists (lists.go): a filtered article list, a refused bulk move, a preview.
-		"articles-filtered": b.get("/admin/articles?author=zo%C3%AB&tag=x&q=a&n=20").body,
-		"articles-refused":  b.post("/admin/articles/bulk", url.Values{"csrf": {b.csrf()}, "trash": {itoa(e.article.ID)}, "v" + itoa(e.article.ID): {"0"}}).body,
-		"article-preview":   b.get("/admin/articles/" + itoa(e.article.ID) + "/preview").body,
-		"privacy":           b.get("/admin/privacy").body, "privacy-confirm": b.post("/admin/privacy/erase", url.Values{"csrf": {b.csrf()}, "email": {"waiting@example.net"}}).body}
+		"articles-filtered":  b.get("/admin/articles?author=zo%C3%AB&tag=x&q=a&n=20").body,
+		"articles-refused":   b.post("/admin/articles/bulk", url.Values{"csrf": {b.csrf()}, "trash": {itoa(e.article.ID)}, "v" + itoa(e.article.ID): {"0"}}).body,
+		"article-preview":    b.get("/admin/articles/" + itoa(e.article.ID) + "/preview").body,
+		"image-find-refused": b.post("/admin/articles", url.Values{"csrf": {b.csrf()}, "action": {"save"}, "title": {"I"}, "image_find": {"zebra"}}).body, // imagepicker.go
+		"privacy":            b.get("/admin/privacy").body, "privacy-confirm": b.post("/admin/privacy/erase", url.Values{"csrf": {b.csrf()}, "email": {"waiting@example.net"}}).body}
 	// Issue 8, the history: two versions compared (here the same one, chosen twice).
 	last := e.revisionsOf(e.article.ID)[0].ID
 	pages["history-compare"] = b.get(fmt.Sprintf("/admin/articles/%d/history?from=%d&to=%d", e.article.ID, last, last)).body

@@ -240,3 +240,32 @@ func mergeByline(f url.Values, b *editBody, a *news.Article, baseRev *news.Revis
 	f.Set("author", cur.Lead)
 	f["coauthor"] = slices.Clone(cur.CoAuthors)
 }
+
+// restoreByline makes the byline saved with rev a's again, as restoring a version from
+// the history does: each name is found as an author by slug (the author's address), and
+// one no longer among the authors is made one again (its archive). A revision recorded
+// before bylines were kept (HasAuthors false), or with none, leaves a's byline. Only
+// who may change a byline (canSetByline) restores one: for anyone else the byline is
+// kept, and note says so ("" when nothing needs saying).
+func (s *Server) restoreByline(ctx context.Context, u *news.User, a *news.Article, rev *news.Revision) (note string) {
+	if !rev.HasAuthors || len(rev.Authors) == 0 || slices.Equal(rev.Authors, a.BylineNames()) {
+		return ""
+	}
+	if !canSetByline(u) {
+		return "The byline was kept as it is (" + news.JoinNames(a.BylineNames()) + "): only an editor may change a byline."
+	}
+	var authors []*news.Author
+	for i, name := range rev.Authors {
+		if i > news.MaxCoAuthors {
+			break
+		}
+		slug := news.Slugify(name)
+		if au, err := s.store.AuthorBySlug(ctx, slug); err == nil {
+			authors = append(authors, au)
+			continue
+		}
+		authors = append(authors, &news.Author{Name: name, Slug: slug})
+	}
+	a.SetByline(authors)
+	return ""
+}

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -273,6 +274,13 @@ func (s *Server) compareRevisions(was, now *news.Revision, budget diffBudget, ol
 			changed = append(changed, "comments switch")
 		}
 	}
+	// The byline, when both versions kept it (bylines.go): "A and B → A, B and C".
+	if was.HasAuthors && now.HasAuthors {
+		if !slices.Equal(was.Authors, now.Authors) {
+			c.Fields = append(c.Fields, fieldChange{"Byline", bylineChange(was.Authors, now.Authors)})
+			changed = append(changed, "byline")
+		}
+	}
 	c.Body, c.Cut = sideBySideCut(was.Markdown, now.Markdown, oldLabel, newLabel, budget)
 	if c.Body != "" {
 		changed = append(changed, "body")
@@ -345,4 +353,21 @@ func imageHTML(u, tag string) template.HTML {
 		pic = `<img class="thumb" src="` + html.EscapeString(u) + `" alt="" loading="lazy"> `
 	}
 	return template.HTML("<" + tag + ">" + pic + html.EscapeString(name) + "</" + tag + ">")
+}
+
+// bylineChange is a byline's change as "A and B → A, B and C", name by name: a name
+// the new byline drops is marked removed, one it adds marked added (a name is not cut
+// into words, as a text field's change is); a side with no names is "(none)".
+func bylineChange(was, now []string) template.HTML {
+	side := func(names, other []string, tag string) template.HTML {
+		marked := make([]string, len(names))
+		for i, n := range names {
+			marked[i] = html.EscapeString(n)
+			if !slices.Contains(other, n) {
+				marked[i] = "<" + tag + ">" + marked[i] + "</" + tag + ">"
+			}
+		}
+		return template.HTML(news.JoinNames(marked))
+	}
+	return arrowHTML(side(was, now, "del"), side(now, was, "ins"))
 }

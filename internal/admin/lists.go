@@ -339,6 +339,7 @@ func (s *Server) bulkArticles(w http.ResponseWriter, r *http.Request, u *news.Us
 				a.PublishedAt = now.Truncate(time.Second)
 			}
 		}
+		prev := *a
 		a.Status, a.EditedBy = to, u.ID
 		if err := s.store.UpdateArticle(ctx, a); err != nil {
 			switch {
@@ -353,6 +354,9 @@ func (s *Server) bulkArticles(w http.ResponseWriter, r *http.Request, u *news.Us
 			continue
 		}
 		s.store.DropForm(ctx, autosaveKey(u, a.ID))
+		if to == news.StatusPublished || to == news.StatusScheduled {
+			s.notifySaved(r, u, &prev, a) // the writer is told (notifications.go)
+		}
 		s.log.Info("article moved", "article", a.ID, "status", a.Status, "by", u.ID)
 		done = append(done, a.Title)
 	}

@@ -168,6 +168,9 @@ func (s *Server) noticeItems(ctx context.Context, u *news.User, list []*news.Not
 			sentence = who + " sent " + link + " back to you:"
 		case news.NotifyPublished:
 			sentence = who + " published " + link + "."
+			if n.ActorID == 0 && n.ActorName == "" && !n.At.IsZero() { // the scheduler's (news.PublishDueAndNotify)
+				sentence = link + " was published at its scheduled time, " + string(s.timeHTML(n.At, layoutLong)) + "."
+			}
 		case news.NotifyScheduled:
 			sentence = who + " scheduled " + link + " to be published " + string(s.timeHTML(n.At, layoutLong)) + "."
 		default:

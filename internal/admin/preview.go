@@ -305,6 +305,7 @@ func (s *Server) untrash(w http.ResponseWriter, r *http.Request, u *news.User) {
 		return
 	}
 	to, msg := s.restoreTarget(r, u, a)
+	prev := *a
 	a.Status, a.EditedBy = to, u.ID
 	if err := s.store.UpdateArticle(r.Context(), a); err != nil {
 		s.log.Error("restore from the trash", "article", a.ID, "err", err)
@@ -312,6 +313,9 @@ func (s *Server) untrash(w http.ResponseWriter, r *http.Request, u *news.User) {
 		return
 	}
 	s.sync(r)
+	if to == news.StatusPublished || to == news.StatusScheduled {
+		s.notifySaved(r, u, &prev, a) // published again: the writer is told (notifications.go)
+	}
 	s.log.Info("article restored", "article", a.ID, "status", a.Status, "by", u.ID)
 	s.redirectWith(w, r, fmt.Sprintf("/admin/articles/%d", a.ID), msg)
 }

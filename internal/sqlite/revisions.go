@@ -81,26 +81,35 @@ func (db *DB) Revision(ctx context.Context, id int64) (*news.Revision, error) {
 // read: an editor's save in between wins (it may have unscheduled the article), and
 // the article is read again.
 func (db *DB) PublishDue(ctx context.Context, now time.Time) (int, error) {
+	ids, err := db.PublishDueIDs(ctx, now)
+	return len(ids), err
+}
+
+// PublishDueIDs implements news.DuePublisher: PublishDue, returning the IDs of the
+// articles whose write this call made (one another server published first is not
+// among them: its UpdateArticle here is stale, and the article read again is no
+// longer scheduled).
+func (db *DB) PublishDueIDs(ctx context.Context, now time.Time) ([]int64, error) {
 	rows, err := db.reads.QueryContext(ctx, `SELECT id FROM articles WHERE status = 'scheduled' AND published_at <= ?`, now.Unix())
 	if err != nil {
-		return 0, fmt.Errorf("scheduled articles: %w", err)
+		return nil, fmt.Errorf("scheduled articles: %w", err)
 	}
 	var ids []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
 			rows.Close()
-			return 0, err
+			return nil, err
 		}
 		ids = append(ids, id)
 	}
 	rows.Close()
-	n := 0
+	var done []int64
 	for _, id := range ids {
 		for attempt := 1; ; attempt++ {
 			a, err := db.Article(ctx, id)
 			if err != nil {
-				return n, err
+				return done, err
 			}
 			if a.Status != news.StatusScheduled || news.StatusAt(a.Status, a.PublishedAt, now) != news.StatusPublished { // changed meanwhile
 				break
@@ -111,11 +120,11 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) (int, error) {
 				continue // saved in between: decide again on what is stored now
 			}
 			if err != nil {
-				return n, fmt.Errorf("publish scheduled article %d: %w", id, err)
+				return done, fmt.Errorf("publish scheduled article %d: %w", id, err)
 			}
-			n++
+			done = append(done, id)
 			break
 		}
 	}
-	return n, nil
+	return done, nil
 }

@@ -278,7 +278,7 @@
     bold: function () { wrap("**"); }, italic: function () { wrap("*"); }, link: link,
     heading: function () { prefix("heading"); }, quote: function () { prefix("quote"); },
     bullets: function () { prefix("bullets"); }, numbers: function () { prefix("numbers"); },
-    image: function () { openLibrary(); }
+    image: function () { openLibrary("body"); }
   };
   if (toolbar) {
     var buttons = Array.prototype.slice.call(toolbar.querySelectorAll("button"));
@@ -650,6 +650,7 @@
           b.append(img, label);
           b.addEventListener("click", function () {
             libraryDialog.close("picked");
+            if (libMode === "featured") { pickFeatured(it); return; }
             describe(it.thumb, it.alt, function (alt) { insertImage(Math.min(libAt, body.value.length), imageMarkdown(alt, it.url)); say("Image added to the body."); });
           });
           li.appendChild(b);
@@ -662,12 +663,20 @@
       })
       .catch(function () { libStatus.textContent = "The library could not be loaded."; });
   }
-  function openLibrary() {
+  // The library dialog serves the body's images ("body") and the featured image
+  // ("featured"): the same thumbnails and "More images" paging, a different heading.
+  var libMode = "body", libTitle = document.getElementById("md-library-title");
+  function openLibrary(mode) {
     if (!libraryDialog) return;
+    libMode = mode === "featured" ? "featured" : "body";
+    if (libTitle) libTitle.textContent = libMode === "featured" ? "Choose the featured image" : "Add an image to the body";
     libAt = body.selectionEnd;
     libList.replaceChildren();
     document.getElementById("md-image-upload").value = "";
-    openDialog(libraryDialog, function (how) { return how === "picked" || how === "upload" ? false : undefined; });
+    openDialog(libraryDialog, function (how) {
+      if (libMode === "featured") { if (featuredButton) featuredButton.focus(); return false; }
+      return how === "picked" || how === "upload" ? false : undefined;
+    });
     loadLibrary(0);
   }
   if (libraryDialog) {
@@ -677,8 +686,45 @@
       var f = imagesOf(ev.target.files)[0];
       if (!f) return;
       libraryDialog.close("upload");
+      if (libMode === "featured") { takeFeatured([f]); return; }
       upload(f, libAt);
     });
+  }
+
+  // The featured image from the library dialog: the item becomes the select's choice
+  // (an option added when it is older than those listed), its description fills an
+  // empty alt text field, and its thumbnail shows what was chosen.
+  var featuredButton = document.getElementById("featured-library");
+  var featuredChosen = document.getElementById("featured-chosen");
+  function pickFeatured(it) {
+    var sel = form.querySelector("#image-media");
+    if (!sel) return;
+    var opt = sel.querySelector('option[value="' + it.id + '"]');
+    if (!opt) {
+      opt = document.createElement("option");
+      opt.value = String(it.id);
+      opt.textContent = (it.alt || it.url.replace(/^.*\//, "")) + " (" + it.width + " × " + it.height + ")";
+      sel.appendChild(opt);
+    }
+    sel.value = String(it.id);
+    var find = form.querySelector("#image-find");
+    if (find) find.value = "";
+    var up = form.querySelector("#image-file");
+    if (up) up.value = "";
+    var alt = form.querySelector("#image-alt");
+    if (alt && !alt.value.trim() && it.alt) alt.value = it.alt;
+    if (featuredChosen) {
+      var img = document.createElement("img");
+      img.src = it.thumb; img.alt = ""; img.width = 96; img.height = Math.max(1, Math.round(96 * it.height / it.width));
+      var words = document.createElement("span");
+      words.textContent = "Chosen: " + (it.alt || "an image with no description") + ". It becomes the featured image when you save.";
+      featuredChosen.replaceChildren(img, words);
+    }
+    if (featuredButton) featuredButton.focus();
+  }
+  if (featuredButton && libraryDialog) {
+    featuredButton.parentNode.hidden = false;
+    featuredButton.addEventListener("click", function () { openLibrary("featured"); });
   }
 
   // Drops and pastes. Images go into the body unless dropped on the featured-image box;
