@@ -126,7 +126,8 @@ type UserStore interface {
 	// only what they name.
 	UpdateUser(ctx context.Context, u *User) error
 	// SetPassword replaces a user's password hash and, in the same step, ends every
-	// session of the user but the one with the token hash keep ("" ends them all).
+	// session of the user but the one with the token hash keep ("" ends them all) and
+	// every password reset link made for them (one would undo the change).
 	SetPassword(ctx context.Context, userID int64, hash, keep string) error
 	// SetTOTP turns a user's second factor on (the secret, and the time step of the
 	// code that proved the app has it) or off ("" and 0). Turning it on while it is on

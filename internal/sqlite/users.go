@@ -282,7 +282,11 @@ func (db *DB) SetPassword(ctx context.Context, userID int64, hash, keep string) 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("user %d: %w", userID, news.ErrNotFound)
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND id <> ?`, userID, keep)
+		if _, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND id <> ?`, userID, keep); err != nil {
+			return err
+		}
+		// A reset link made before the change would undo it: it goes too.
+		_, err = tx.ExecContext(ctx, `DELETE FROM password_resets WHERE user_id = ?`, userID)
 		return err
 	})
 	if err != nil {
