@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,30 +10,12 @@ import (
 // scan of the table, no sort, at any depth.
 func TestCommentQueueReadsByIndex(t *testing.T) {
 	db := openFile(t, filepath.Join(t.TempDir(), "plan.db"))
-	ctx := context.Background()
-	plan := func(query string, args ...any) string {
-		rows, err := db.reads.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var b strings.Builder
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			b.WriteString(detail + "\n")
-		}
-		return b.String()
-	}
-	page := plan(`SELECT `+commentColumns+` FROM comments WHERE removed = 0 AND status = ? AND (created_at < ? OR (created_at = ? AND id < ?))
+	page := queryPlan(t, db, `SELECT `+commentColumns+` FROM comments WHERE removed = 0 AND status = ? AND (created_at < ? OR (created_at = ? AND id < ?))
 		ORDER BY created_at DESC, id DESC LIMIT ?`, "pending", 1, 1, 1, 51)
 	if !strings.Contains(page, "comments_queue") || strings.Contains(page, "TEMP B-TREE") {
 		t.Errorf("a queue page's plan:\n%s", page)
 	}
-	count := plan(`SELECT status, COUNT(*) FROM comments INDEXED BY comments_queue WHERE removed = 0 GROUP BY status`)
+	count := queryPlan(t, db, `SELECT status, COUNT(*) FROM comments INDEXED BY comments_queue WHERE removed = 0 GROUP BY status`)
 	if !strings.Contains(count, "COVERING INDEX comments_queue") {
 		t.Errorf("the counts' plan:\n%s", count)
 	}

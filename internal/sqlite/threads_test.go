@@ -12,36 +12,18 @@ import (
 // cost must follow its size, not the article's 600 comments nor the site's).
 func TestCommentPageReadsByIndex(t *testing.T) {
 	db := openFile(t, filepath.Join(t.TempDir(), "plan.db"))
-	ctx := context.Background()
-	plan := func(query string, args ...any) string {
-		rows, err := db.reads.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var b strings.Builder
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			b.WriteString(detail + "\n")
-		}
-		return b.String()
-	}
-	page := plan(commentPageQuery, 1, 50, 100)
+	page := queryPlan(t, db, commentPageQuery, 1, 50, 100)
 	if !strings.Contains(page, "SEARCH c USING COVERING INDEX comments_threads (article_id=? AND status=?)") {
 		t.Errorf("a page's threads are not read in order from the covering index:\n%s", page)
 	}
 	if !strings.Contains(page, "comments_by_parent (parent_id=? AND status=?)") {
 		t.Errorf("replies are not found by their parent's index:\n%s", page)
 	}
-	counts := plan(`SELECT COUNT(*) FROM comments c WHERE `+threadRoot("?"), 1)
+	counts := queryPlan(t, db, `SELECT COUNT(*) FROM comments c WHERE `+threadRoot("?"), 1)
 	if !strings.Contains(counts, "COVERING INDEX comments_threads") {
 		t.Errorf("threads are not counted on the covering index:\n%s", counts)
 	}
-	index := plan(threadIndexQuery, 1)
+	index := queryPlan(t, db, threadIndexQuery, 1)
 	if !strings.Contains(index, "COVERING INDEX comments_threads") {
 		t.Errorf("a thread's index is not counted on the covering index:\n%s", index)
 	}
@@ -53,4 +35,24 @@ func TestCommentPageReadsByIndex(t *testing.T) {
 			}
 		}
 	}
+}
+
+// queryPlan returns the details of EXPLAIN QUERY PLAN for query on the read pool, a line each.
+func queryPlan(t *testing.T, db *DB, query string, args ...any) string {
+	t.Helper()
+	rows, err := db.reads.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(detail + "\n")
+	}
+	return b.String()
 }
