@@ -123,13 +123,11 @@ func (db *DB) StreamPersonalData(ctx context.Context, email string, head func(*n
 		return fmt.Errorf("personal data: comments' IP hashes: %w", err)
 	}
 
-	blocks, err := db.blocksOf(ctx, tx, target, hashes)
+	blocks, err := blocksOf(ctx, tx, target, hashes)
 	if err != nil {
 		return err
 	}
-	for _, b := range blocks {
-		p.Blocks = append(p.Blocks, b)
-	}
+	p.Blocks = append(p.Blocks, blocks...)
 	sort.Slice(p.Blocks, func(i, j int) bool { return p.Blocks[i].CreatedAt.Before(p.Blocks[j].CreatedAt) })
 
 	ms := now.UnixMilli()
@@ -248,7 +246,7 @@ func (db *DB) StreamPersonalData(ctx context.Context, email string, head func(*n
 }
 
 // blocksOf returns the blocks of the address target and of the IP hashes.
-func (db *DB) blocksOf(ctx context.Context, q queryer, target string, hashes map[string]bool) ([]news.Block, error) {
+func blocksOf(ctx context.Context, q queryer, target string, hashes map[string]bool) ([]news.Block, error) {
 	rows, err := q.QueryContext(ctx, `SELECT kind, value, created_at FROM blocks`)
 	if err != nil {
 		return nil, fmt.Errorf("blocks: %w", err)
@@ -432,7 +430,7 @@ func eraseTraces(ctx context.Context, db *DB, tx *sql.Tx, target string, hashes 
 			delete(hashes, h)
 		}
 	}
-	blocks, err := db.blocksOf(ctx, tx, target, hashes)
+	blocks, err := blocksOf(ctx, tx, target, hashes)
 	if err != nil {
 		return err
 	}
