@@ -52,6 +52,17 @@ func openDB(t *testing.T, path string) *sqlite.DB {
 	return db
 }
 
+// importedCorpus returns a new database with testdata/corpus-40.jsonl imported, and
+// the store open on it.
+func importedCorpus(t *testing.T) (string, *sqlite.DB) {
+	t.Helper()
+	dbPath := filepath.Join(t.TempDir(), "site.db")
+	if _, _, err := runCmd(t, "import", "corpus", "testdata/corpus-40.jsonl", "--db", dbPath); err != nil {
+		t.Fatal(err)
+	}
+	return dbPath, openDB(t, dbPath)
+}
+
 func TestImportCorpusIsIdempotent(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "site.db")
 	out, _, err := runCmd(t, "import", "corpus", "testdata/corpus-40.jsonl", "--db", dbPath)
@@ -132,11 +143,7 @@ func TestFlagsFromEnvironment(t *testing.T) {
 }
 
 func TestCommentsCommand(t *testing.T) {
-	dbPath := filepath.Join(t.TempDir(), "site.db")
-	if _, _, err := runCmd(t, "import", "corpus", "testdata/corpus-40.jsonl", "--db", dbPath); err != nil {
-		t.Fatal(err)
-	}
-	db := openDB(t, dbPath)
+	dbPath, db := importedCorpus(t)
 	ctx := context.Background()
 	a, _ := db.ArticleBySlug(ctx, firstSlug)
 	c := &news.Comment{ArticleID: a.ID, Status: news.CommentPending, AuthorName: "Waiting Reader", AuthorEmail: "w@example.net", Body: "Please approve me"}

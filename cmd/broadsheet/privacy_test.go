@@ -148,11 +148,7 @@ func personalTraces(t *testing.T, path string, needles ...string) []string {
 // erasure leaves it in no table, the reply to her comment stays in its place under
 // "Comment removed.", and the running server's pages no longer show her words.
 func TestPrivacyExportThenEraseACommenter(t *testing.T) {
-	dbPath := filepath.Join(t.TempDir(), "site.db")
-	if _, _, err := runCmd(t, "import", "corpus", "testdata/corpus-40.jsonl", "--db", dbPath); err != nil {
-		t.Fatal(err)
-	}
-	db := openDB(t, dbPath)
+	dbPath, db := importedCorpus(t)
 	ctx := context.Background()
 	a, err := db.ArticleBySlug(ctx, firstSlug)
 	if err != nil {
@@ -291,11 +287,7 @@ func TestPrivacyCommandRefusesBadRequests(t *testing.T) {
 // reply left as a placeholder), newer ones and those trashed lately kept; IP hashes and
 // user agents dropped after theirs; 0 turns each off.
 func TestPrivacyPurgeAppliesTheRetention(t *testing.T) {
-	dbPath := filepath.Join(t.TempDir(), "site.db")
-	if _, _, err := runCmd(t, "import", "corpus", "testdata/corpus-40.jsonl", "--db", dbPath); err != nil {
-		t.Fatal(err)
-	}
-	db := openDB(t, dbPath)
+	dbPath, db := importedCorpus(t)
 	ctx := context.Background()
 	a, err := db.ArticleBySlug(ctx, firstSlug)
 	if err != nil {
@@ -386,11 +378,7 @@ func TestPrivacyPurgeAppliesTheRetention(t *testing.T) {
 
 // The server applies the retention by itself, from its start.
 func TestServerAppliesTheRetention(t *testing.T) {
-	dbPath := filepath.Join(t.TempDir(), "site.db")
-	if _, _, err := runCmd(t, "import", "corpus", "testdata/corpus-40.jsonl", "--db", dbPath); err != nil {
-		t.Fatal(err)
-	}
-	db := openDB(t, dbPath)
+	dbPath, db := importedCorpus(t)
 	ctx := context.Background()
 	a, _ := db.ArticleBySlug(ctx, firstSlug)
 	old := &news.Comment{ArticleID: a.ID, Status: news.CommentSpam, AuthorName: "Spammer", AuthorEmail: "spam@example.net",
@@ -412,11 +400,7 @@ func TestServerAppliesTheRetention(t *testing.T) {
 // An imported commenter, once erased, does not come back when the same file is imported
 // again: what is left of an imported comment is a bare, hidden row the import skips.
 func TestErasedImportedCommenterStaysErased(t *testing.T) {
-	dbPath := filepath.Join(t.TempDir(), "site.db")
-	if _, _, err := runCmd(t, "import", "corpus", "testdata/corpus-40.jsonl", "--db", dbPath); err != nil {
-		t.Fatal(err)
-	}
-	db := openDB(t, dbPath)
+	dbPath, db := importedCorpus(t)
 	ctx := context.Background()
 	cs, err := db.Comments(ctx, news.CommentQuery{Status: news.CommentApproved, Limit: 1})
 	if err != nil || len(cs) == 0 || cs[0].AuthorEmail == "" {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,11 +12,7 @@ import (
 // after), says how many, and a second run finds none.
 func TestRerenderCommand(t *testing.T) {
 	ctx := context.Background()
-	dbPath := filepath.Join(t.TempDir(), "site.db")
-	if _, _, err := runCmd(t, "import", "corpus", "testdata/corpus-40.jsonl", "--db", dbPath); err != nil {
-		t.Fatal(err)
-	}
-	db := openDB(t, dbPath)
+	dbPath, db := importedCorpus(t)
 	arts, err := db.Articles(ctx, news.ArticleQuery{Limit: 1})
 	if err != nil || len(arts) == 0 {
 		t.Fatal(err)

@@ -22,11 +22,7 @@ import (
 // A write made from the shell is on the site from the first request that starts after
 // the command returns: the command waits until the running server has applied it.
 func TestShellWritesShowOnTheFirstRequest(t *testing.T) {
-	dbPath := filepath.Join(t.TempDir(), "site.db")
-	if _, _, err := runCmd(t, "import", "corpus", "testdata/corpus-40.jsonl", "--db", dbPath); err != nil {
-		t.Fatal(err)
-	}
-	db := openDB(t, dbPath)
+	dbPath, db := importedCorpus(t)
 	ctx := context.Background()
 	a, err := db.ArticleBySlug(ctx, firstSlug)
 	if err != nil {
