@@ -470,6 +470,7 @@ func inspectJPEG(data []byte) (*plan, error) {
 	var comps [][3]int // id, h, v
 	var coded [4]bool  // the components a scan codes: a progressive image transforms their blocks at the end
 	jfif, inScan := false, false
+	rgb := false // three components that may be RGB, not YCbCr: image/jpeg converts them
 	entropy := 0 // bytes of entropy-coded data
 	for i := 2; ; {
 		// Markers may be preceded by fill bytes; other bytes between segments, and a
@@ -541,7 +542,8 @@ func inspectJPEG(data []byte) (*plan, error) {
 				return nil, refuse(name, "a scan comes before the frame header")
 			}
 			if p.scans == 0 {
-				p.cost += jpegCost(p.width, p.height, comps, p.progressive, !jfif && mayBeRGB(data, comps), p)
+				rgb = !jfif && mayBeRGB(data, comps)
+				p.cost += jpegCost(p.width, p.height, comps, p.progressive, rgb, p)
 			}
 			if err := scanWork(p, comps, seg, &coded); err != nil {
 				return nil, err
@@ -570,7 +572,7 @@ func inspectJPEG(data []byte) (*plan, error) {
 	}
 	if len(comps) == 4 {
 		p.work += 2 * pixels * convertPixel // applyBlack, then cmykToRGBA
-	} else if len(comps) == 3 && !jfif && mayBeRGB(data, comps) {
+	} else if rgb {
 		p.work += pixels * convertPixel
 	}
 	p.work += pixels * jpegEncodePixel

@@ -5,7 +5,6 @@ import (
 	"compress/zlib"
 	"encoding/binary"
 	"fmt"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"io"
@@ -636,11 +635,7 @@ func withProfile(write func(io.Writer) error, profile []byte, asPNG bool) func(i
 		zw, _ := zlib.NewWriterLevel(&z, zlib.BestSpeed)
 		zw.Write(profile)
 		zw.Close()
-		body := append([]byte("iCCP"), "ICC profile\x00\x00"...)
-		body = append(body, z.Bytes()...)
-		binary.Write(&insert, binary.BigEndian, uint32(len(body)-4))
-		insert.Write(body)
-		binary.Write(&insert, binary.BigEndian, crc32.ChecksumIEEE(body))
+		pngChunkTo(&insert, "iCCP", append([]byte("ICC profile\x00\x00"), z.Bytes()...))
 	} else {
 		const chunk = 65535 - 2 - 14
 		count := (len(profile) + chunk - 1) / chunk // at most 65, as maxProfile bounds the profile

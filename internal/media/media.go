@@ -357,10 +357,16 @@ func process(ctx context.Context, files Files, data []byte, p *plan) (*Image, er
 	base := newName()
 	width, height := p.shownSize()
 	out := &Image{ContentType: ctype, Width: width, Height: height, Name: base + ext}
-	write = withProfile(write, profile, ext == ".png")
-	if ext == ".png" {
-		write = withCICP(write, p.colour.cicp)
+	// looks puts into a file what of the metadata is kept: the colour profile
+	// (colourKeep) and, in a PNG, the cICP chunk.
+	looks := func(write func(io.Writer) error, ext string) func(io.Writer) error {
+		write = withProfile(write, profile, ext == ".png")
+		if ext == ".png" {
+			write = withCICP(write, p.colour.cicp)
+		}
+		return write
 	}
+	write = looks(write, ext)
 	var stored []string
 	fail := func(err error) (*Image, error) {
 		for _, name := range stored {
@@ -386,10 +392,7 @@ func process(ctx context.Context, files Files, data []byte, p *plan) (*Image, er
 		if ext == ".png" || ext == ".gif" && !s.opaque {
 			write, vext = writePNG(s.dst), ".png"
 		}
-		write = withProfile(write, profile, vext == ".png")
-		if vext == ".png" {
-			write = withCICP(write, p.colour.cicp)
-		}
+		write = looks(write, vext)
 		v.Name = fmt.Sprintf("%s-%d%s", base, v.Width, vext)
 		if _, err := store(ctx, files, v.Name, write); err != nil {
 			return fail(fmt.Errorf("store image variant: %w", err))

@@ -193,7 +193,7 @@ func orientedCost(o int, decoded, pixels int64, ratio image.YCbCrSubsampleRatio,
 	if o < 2 || o > 8 {
 		return 0
 	}
-	if ycbcr && orientedRatio(ratio, o) != ratio && orientedRatio(ratio, o) == image.YCbCrSubsampleRatio444 {
+	if ycbcr && ratio != image.YCbCrSubsampleRatio444 && orientedRatio(ratio, o) == image.YCbCrSubsampleRatio444 {
 		return max(decoded, 3*pixels+64)
 	}
 	return decoded

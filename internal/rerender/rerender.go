@@ -127,34 +127,23 @@ func Run(ctx context.Context, st Store, opt Options) (Result, error) {
 func renderOne(ctx context.Context, a *news.StaleRender, e render.Embeds) (it news.Rendered, reason string, err error) {
 	it = news.Rendered{ID: a.ID, Version: a.Version, Fingerprint: a.Fingerprint}
 	var html string
+	over := "over the render budget: "
 	if a.Markdown != "" {
-		out, _, err := render.ArticleMarkdown(ctx, a.Markdown, e)
-		if err != nil {
-			if ctx.Err() != nil {
-				return it, "", context.Cause(ctx)
-			}
-			var tc *render.TooComplexError
-			if !errors.As(err, &tc) {
-				return it, "", err
-			}
-			it.Keep = true
-			return it, "over the render budget: " + string(tc.Limit), nil
-		}
-		html = out
+		html, _, err = render.ArticleMarkdown(ctx, a.Markdown, e)
 	} else {
-		out, _, err := render.ArticleHTMLContext(ctx, a.HTML, e)
-		if err != nil {
-			if ctx.Err() != nil {
-				return it, "", context.Cause(ctx)
-			}
-			var tc *render.TooComplexError
-			if !errors.As(err, &tc) {
-				return it, "", err
-			}
-			it.Keep = true
-			return it, "its HTML is over the render budget: " + string(tc.Limit), nil
+		html, _, err = render.ArticleHTMLContext(ctx, a.HTML, e)
+		over = "its HTML is over the render budget: "
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return it, "", context.Cause(ctx)
 		}
-		html = out
+		var tc *render.TooComplexError
+		if !errors.As(err, &tc) {
+			return it, "", err
+		}
+		it.Keep = true
+		return it, over + string(tc.Limit), nil
 	}
 	if err := news.CheckText("the body's HTML", html); err != nil {
 		it.Keep = true
