@@ -7,8 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -64,10 +62,7 @@ func TestEditorToolbarInABrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("email"), "rhea@newsroom.example"),
 		chromedp.SendKeys(chromedp.ID("password"), password),
 		chromedp.Click(chromedp.CSS("form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".cards")))
-	os.MkdirAll("/tmp/shots", 0o755)
-	shot := func(name string) {
-		os.WriteFile(filepath.Join("/tmp/shots", "editorjs-"+name+".png"), browsertest.Get(t, ctx, chromedp.FullScreenshot(100)), 0o644)
-	}
+	shot := func(name string) { shoot(t, ctx, "editorjs-"+name) }
 	js := func(expr string) string { return browsertest.Get(t, ctx, chromedp.Evaluate[string](expr)) }
 	value := func() string { return js(`document.getElementById("body").value`) }
 	setBody := func(v string, s, e int) {
@@ -102,7 +97,7 @@ func TestEditorToolbarInABrowser(t *testing.T) {
 			t.Errorf("%s px: a warning before leaving an unchanged form", size.name)
 		}
 		browsertest.CheckAxe(t, ctx, "editor with its toolbar at "+size.name)
-		if browsertest.Get(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
+		if scrollsSideways(t, ctx) {
 			t.Errorf("%s px: the editor scrolls sideways", size.name)
 		}
 

@@ -5,7 +5,6 @@ package admin_test
 import (
 	"fmt"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -68,12 +67,10 @@ func TestQueueToolsInABrowser(t *testing.T) {
 			screen := func(name string) {
 				t.Helper()
 				browsertest.CheckAxe(t, ctx, name+", "+size.name)
-				if browsertest.Get(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
+				if scrollsSideways(t, ctx) {
 					t.Errorf("%s, %s: the page scrolls sideways", name, size.name)
 				}
-				png := browsertest.Get(t, ctx, chromedp.FullScreenshot(100))
-				os.MkdirAll("/tmp/shots", 0o755)
-				os.WriteFile(fmt.Sprintf("/tmp/shots/i8-queue2-%s-%d.png", name, size.w), png, 0o644)
+				shoot(t, ctx, fmt.Sprintf("i8-queue2-%s-%d", name, size.w))
 			}
 			text := func(sel string) string { return browsertest.Get(t, ctx, chromedp.Text(chromedp.CSS(sel))) }
 			if tab := text(`.tabs a[aria-current=page]`); !strings.Contains(tab, "Pending (3)") {

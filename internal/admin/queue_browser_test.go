@@ -5,7 +5,6 @@ package admin_test
 import (
 	"fmt"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 
@@ -45,12 +44,10 @@ func TestModeratorQueueAndReplyInABrowser(t *testing.T) {
 			screen := func(name string) {
 				t.Helper()
 				browsertest.CheckAxe(t, ctx, name+", "+size.name)
-				if browsertest.Get(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
+				if scrollsSideways(t, ctx) {
 					t.Errorf("%s, %s: the page scrolls sideways", name, size.name)
 				}
-				png := browsertest.Get(t, ctx, chromedp.FullScreenshot(100))
-				os.MkdirAll("/tmp/shots", 0o755)
-				os.WriteFile(fmt.Sprintf("/tmp/shots/i8-queue-%s-%d.png", name, size.w), png, 0o644)
+				shoot(t, ctx, fmt.Sprintf("i8-queue-%s-%d", name, size.w))
 			}
 			apply := func(action string, ids ...int64) string {
 				t.Helper()
