@@ -49,11 +49,7 @@ func TestBylineControlInABrowser(t *testing.T) {
 	e.addNamed("Ben Okafor", "ben@newsroom.example", news.RoleAuthor)
 	e.addNamed("Cara Lin", "cara@newsroom.example", news.RoleContributor)
 	ctx := browsertest.Start(t)
-	browsertest.Do(t, ctx,
-		chromedp.Navigate(e.http.URL+"/admin/login"), chromedp.WaitVisible(chromedp.ID("password")),
-		chromedp.SendKeys(chromedp.ID("email"), "ana@newsroom.example"),
-		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Click(chromedp.CSS("form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".cards")))
+	signInAs(t, ctx, e, "ana@newsroom.example")
 	editor := fmt.Sprintf("%s/admin/articles/%d", e.http.URL, e.article.ID)
 	for _, size := range []struct {
 		name   string

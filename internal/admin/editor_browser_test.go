@@ -57,11 +57,7 @@ func TestEditorToolbarInABrowser(t *testing.T) {
 	png := base64.StdEncoding.EncodeToString(pngImage(90, 60))
 
 	ctx := browsertest.Start(t)
-	browsertest.Do(t, ctx,
-		chromedp.Navigate(e.http.URL+"/admin/login"), chromedp.WaitVisible(chromedp.ID("password")),
-		chromedp.SendKeys(chromedp.ID("email"), "rhea@newsroom.example"),
-		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Click(chromedp.CSS("form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".cards")))
+	signInAs(t, ctx, e, "rhea@newsroom.example")
 	shot := func(name string) { shoot(t, ctx, "editorjs-"+name) }
 	js := func(expr string) string { return browsertest.Get(t, ctx, chromedp.Evaluate[string](expr)) }
 	value := func() string { return js(`document.getElementById("body").value`) }

@@ -29,11 +29,7 @@ func TestHistoryInABrowser(t *testing.T) {
 	editor := e.addNamed("Ana Reyes", "ana@newsroom.example", news.RoleEditor)
 	revs := e.storyVersions(editor)
 	ctx := browsertest.Start(t)
-	browsertest.Do(t, ctx,
-		chromedp.Navigate(e.http.URL+"/admin/login"), chromedp.WaitVisible(chromedp.ID("password")),
-		chromedp.SendKeys(chromedp.ID("email"), "ana@newsroom.example"),
-		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Click(chromedp.CSS("form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".cards")))
+	signInAs(t, ctx, e, "ana@newsroom.example")
 	shot := func(name string) { shoot(t, ctx, "history-"+name) }
 	oldest, newest := revs[len(revs)-2], revs[0] // the draft's body, and the last
 	for _, size := range []struct {

@@ -32,11 +32,7 @@ func TestFeaturedImagePickerInABrowser(t *testing.T) {
 	lib, _ := e.db.MediaLibrary(context.Background(), 100)
 	oldest := lib[len(lib)-1]
 	ctx := browsertest.Start(t)
-	browsertest.Do(t, ctx,
-		chromedp.Navigate(e.http.URL+"/admin/login"), chromedp.WaitVisible(chromedp.ID("password")),
-		chromedp.SendKeys(chromedp.ID("email"), "rhea@newsroom.example"),
-		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Click(chromedp.CSS("form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".cards")))
+	signInAs(t, ctx, e, "rhea@newsroom.example")
 	shot := func(name string) { shoot(t, ctx, "finish-featured-"+name) }
 	js := func(expr string) string { return browsertest.Get(t, ctx, chromedp.Evaluate[string](expr)) }
 	edit := fmt.Sprintf("%s/admin/articles/%d", e.http.URL, e.article.ID)

@@ -28,11 +28,7 @@ func TestArticleListInABrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := browsertest.Start(t)
-	browsertest.Do(t, ctx,
-		chromedp.Navigate(e.http.URL+"/admin/login"), chromedp.WaitVisible(chromedp.ID("password")),
-		chromedp.SendKeys(chromedp.ID("email"), "editor@newsroom.example"),
-		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Click(chromedp.CSS("form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".cards")))
+	signInAs(t, ctx, e, "editor@newsroom.example")
 	check := func(what string) {
 		browsertest.CheckAxe(t, ctx, what)
 		if scrollsSideways(t, ctx) {
