@@ -369,11 +369,19 @@ type page struct {
 	Undo                       int64       // the story the message's Undo restores from the trash (preview.go)
 }
 
+// siteTitle is the site's title in the settings read, "Broadsheet" when it is empty
+// (or the settings could not be read).
+func siteTitle(settings map[string]string) string {
+	if t := settings[news.SettingTitle]; t != "" {
+		return t
+	}
+	return "Broadsheet"
+}
+
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
-	settings, _ := s.store.Settings(r.Context())
-	p.SiteTitle = settings["title"]
-	if p.SiteTitle == "" {
-		p.SiteTitle = "Broadsheet"
+	if p.SiteTitle == "" { // a handler that read the settings already gives it
+		settings, _ := s.store.Settings(r.Context())
+		p.SiteTitle = siteTitle(settings)
 	}
 	p.CSS = "/admin/admin.css"
 	// The one-time message of the write before (flash.go) is shown by this page and

@@ -49,12 +49,7 @@ func TestBylineControlInABrowser(t *testing.T) {
 	e.addNamed("Ben Okafor", "ben@newsroom.example", news.RoleAuthor)
 	e.addNamed("Cara Lin", "cara@newsroom.example", news.RoleContributor)
 	ctx := browsertest.Start(t)
-	browsertest.Do(t, ctx,
-		chromedp.Navigate(e.http.URL+"/admin/login"), chromedp.WaitVisible(chromedp.ID("password")),
-		chromedp.SendKeys(chromedp.ID("email"), "ana@newsroom.example"),
-		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Click(chromedp.CSS("form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".cards")))
-	os.MkdirAll("/tmp/shots", 0o755)
+	signInAs(t, ctx, e, "ana@newsroom.example")
 	editor := fmt.Sprintf("%s/admin/articles/%d", e.http.URL, e.article.ID)
 	for _, size := range []struct {
 		name   string
@@ -63,14 +58,14 @@ func TestBylineControlInABrowser(t *testing.T) {
 	}{{"1280", 1280, []string{"Ben Okafor", "Ana Reyes", "Cara Lin"}}, {"390", 390, []string{"Cara Lin", "Ben Okafor", "Ana Reyes"}}} {
 		browsertest.Do(t, ctx, chromedp.EmulateViewport(size.w, 900), chromedp.Navigate(editor), chromedp.WaitVisible(chromedp.ID("author")))
 		browsertest.CheckAxe(t, ctx, "the editor's byline at "+size.name)
-		if browsertest.Get(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
+		if scrollsSideways(t, ctx) {
 			t.Errorf("%s px: the editor scrolls sideways", size.name)
 		}
 		if n := browsertest.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#byline-names option").length`)); n < 3 {
 			t.Errorf("%s px: the byline offers %d names", size.name, n)
 		}
 		browsertest.Do(t, ctx, chromedp.ScrollIntoView(chromedp.CSS(".byline-box")))
-		os.WriteFile(filepath.Join("/tmp/shots", "bylines-editor-"+size.name+".png"), browsertest.Get(t, ctx, chromedp.FullScreenshot(100)), 0o644)
+		shoot(t, ctx, "bylines-editor-"+size.name)
 		os.WriteFile(filepath.Join("/tmp/shots", "bylines-control-"+size.name+".png"), browsertest.Get(t, ctx, chromedp.Screenshot(chromedp.CSS(".byline-box"))), 0o644)
 		// The person replaces the author and fills two co-author fields, then saves.
 		browsertest.Get(t, ctx, chromedp.Evaluate[bool](`(() => { for (const id of ["author", "coauthor-1", "coauthor-2"]) document.getElementById(id).value = ""; return true })()`))

@@ -31,12 +31,8 @@ func TestTwoEditorsInABrowser(t *testing.T) {
 	path := "/admin/articles/" + itoa(e.article.ID)
 
 	ben := browsertest.Start(t)
-	browsertest.Do(t, ben,
-		chromedp.Navigate(e.http.URL+"/admin/login"), chromedp.WaitVisible(chromedp.ID("password")),
-		chromedp.SendKeys(chromedp.ID("email"), "ben@newsroom.example"),
-		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Click(chromedp.CSS("form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".cards")),
-		chromedp.Navigate(e.http.URL+path), chromedp.WaitVisible(chromedp.ID("title")))
+	signInAs(t, ben, e, "ben@newsroom.example")
+	browsertest.Do(t, ben, chromedp.Navigate(e.http.URL+path), chromedp.WaitVisible(chromedp.ID("title")))
 	if notice := browsertest.Get(t, ben, chromedp.Text(chromedp.ID("presence"))); !strings.Contains(notice, "Ana Reyes is also editing this story (since ") {
 		t.Errorf("Ben's presence notice: %q", notice)
 	}

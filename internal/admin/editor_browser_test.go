@@ -7,8 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -59,15 +57,8 @@ func TestEditorToolbarInABrowser(t *testing.T) {
 	png := base64.StdEncoding.EncodeToString(pngImage(90, 60))
 
 	ctx := browsertest.Start(t)
-	browsertest.Do(t, ctx,
-		chromedp.Navigate(e.http.URL+"/admin/login"), chromedp.WaitVisible(chromedp.ID("password")),
-		chromedp.SendKeys(chromedp.ID("email"), "rhea@newsroom.example"),
-		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Click(chromedp.CSS("form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".cards")))
-	os.MkdirAll("/tmp/shots", 0o755)
-	shot := func(name string) {
-		os.WriteFile(filepath.Join("/tmp/shots", "editorjs-"+name+".png"), browsertest.Get(t, ctx, chromedp.FullScreenshot(100)), 0o644)
-	}
+	signInAs(t, ctx, e, "rhea@newsroom.example")
+	shot := func(name string) { shoot(t, ctx, "editorjs-"+name) }
 	js := func(expr string) string { return browsertest.Get(t, ctx, chromedp.Evaluate[string](expr)) }
 	value := func() string { return js(`document.getElementById("body").value`) }
 	setBody := func(v string, s, e int) {
@@ -102,7 +93,7 @@ func TestEditorToolbarInABrowser(t *testing.T) {
 			t.Errorf("%s px: a warning before leaving an unchanged form", size.name)
 		}
 		browsertest.CheckAxe(t, ctx, "editor with its toolbar at "+size.name)
-		if browsertest.Get(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
+		if scrollsSideways(t, ctx) {
 			t.Errorf("%s px: the editor scrolls sideways", size.name)
 		}
 

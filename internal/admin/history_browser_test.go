@@ -29,16 +29,8 @@ func TestHistoryInABrowser(t *testing.T) {
 	editor := e.addNamed("Ana Reyes", "ana@newsroom.example", news.RoleEditor)
 	revs := e.storyVersions(editor)
 	ctx := browsertest.Start(t)
-	browsertest.Do(t, ctx,
-		chromedp.Navigate(e.http.URL+"/admin/login"), chromedp.WaitVisible(chromedp.ID("password")),
-		chromedp.SendKeys(chromedp.ID("email"), "ana@newsroom.example"),
-		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Click(chromedp.CSS("form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".cards")))
-	os.MkdirAll("/tmp/shots", 0o755)
-	shot := func(name string) {
-		png := browsertest.Get(t, ctx, chromedp.FullScreenshot(100))
-		os.WriteFile(filepath.Join("/tmp/shots", "history-"+name+".png"), png, 0o644)
-	}
+	signInAs(t, ctx, e, "ana@newsroom.example")
+	shot := func(name string) { shoot(t, ctx, "history-"+name) }
 	oldest, newest := revs[len(revs)-2], revs[0] // the draft's body, and the last
 	for _, size := range []struct {
 		name string
@@ -48,7 +40,7 @@ func TestHistoryInABrowser(t *testing.T) {
 			chromedp.Navigate(fmt.Sprintf("%s/admin/articles/%d/history", e.http.URL, e.article.ID)), chromedp.WaitVisible(chromedp.CSS("ol.history")))
 		browsertest.CheckAxe(t, ctx, "history at "+size.name)
 		shot("list-" + size.name)
-		if browsertest.Get(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
+		if scrollsSideways(t, ctx) {
 			t.Errorf("%s px: the history scrolls sideways", size.name)
 		}
 		// The person chooses the two versions and presses Compare.
@@ -62,7 +54,7 @@ func TestHistoryInABrowser(t *testing.T) {
 		// The comparison's first screen, at the size a person sees it.
 		browsertest.Do(t, ctx, chromedp.ScrollIntoView(chromedp.ID("compared")))
 		os.WriteFile(filepath.Join("/tmp/shots", "history-compare-"+size.name+"-top.png"), browsertest.Get(t, ctx, chromedp.Screenshot(chromedp.ID("compared"))), 0o644)
-		if browsertest.Get(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
+		if scrollsSideways(t, ctx) {
 			t.Errorf("%s px: the comparison scrolls sideways", size.name)
 		}
 		text := browsertest.Get(t, ctx, chromedp.Text(chromedp.ID("compared")))

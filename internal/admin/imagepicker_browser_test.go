@@ -5,8 +5,6 @@ package admin_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -34,15 +32,8 @@ func TestFeaturedImagePickerInABrowser(t *testing.T) {
 	lib, _ := e.db.MediaLibrary(context.Background(), 100)
 	oldest := lib[len(lib)-1]
 	ctx := browsertest.Start(t)
-	browsertest.Do(t, ctx,
-		chromedp.Navigate(e.http.URL+"/admin/login"), chromedp.WaitVisible(chromedp.ID("password")),
-		chromedp.SendKeys(chromedp.ID("email"), "rhea@newsroom.example"),
-		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Click(chromedp.CSS("form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".cards")))
-	os.MkdirAll("/tmp/shots", 0o755)
-	shot := func(name string) {
-		os.WriteFile(filepath.Join("/tmp/shots", "finish-featured-"+name+".png"), browsertest.Get(t, ctx, chromedp.FullScreenshot(100)), 0o644)
-	}
+	signInAs(t, ctx, e, "rhea@newsroom.example")
+	shot := func(name string) { shoot(t, ctx, "finish-featured-"+name) }
 	js := func(expr string) string { return browsertest.Get(t, ctx, chromedp.Evaluate[string](expr)) }
 	edit := fmt.Sprintf("%s/admin/articles/%d", e.http.URL, e.article.ID)
 	for _, size := range []struct {
@@ -66,7 +57,7 @@ func TestFeaturedImagePickerInABrowser(t *testing.T) {
 		if got := js(`document.activeElement.id`); got != "featured-library" {
 			t.Errorf("%s px: focus went to %q after the pick, not back to the button", size.name, got)
 		}
-		if browsertest.Get(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
+		if scrollsSideways(t, ctx) {
 			t.Errorf("%s px: the editor scrolls sideways", size.name)
 		}
 		browsertest.CheckAxe(t, ctx, "editor after a featured pick at "+size.name)

@@ -194,6 +194,15 @@ func sideways(t *testing.T, ctx context.Context) (int, string) {
 	return r.Over, r.Culprit
 }
 
+// scrollsSideways says whether the page is wider than the window (a pixel of rounding
+// allowed).
+func scrollsSideways(t *testing.T, ctx context.Context) bool {
+	t.Helper()
+	return browsertest.Get(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
+}
+
+// shoot saves a full-page screenshot of what the browser shows as /tmp/shots/name.png,
+// to be looked at.
 func shoot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	png := browsertest.Get(t, ctx, chromedp.FullScreenshot(100))

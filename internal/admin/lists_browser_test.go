@@ -4,8 +4,6 @@ package admin_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -30,21 +28,10 @@ func TestArticleListInABrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := browsertest.Start(t)
-	browsertest.Do(t, ctx,
-		chromedp.Navigate(e.http.URL+"/admin/login"), chromedp.WaitVisible(chromedp.ID("password")),
-		chromedp.SendKeys(chromedp.ID("email"), "editor@newsroom.example"),
-		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Click(chromedp.CSS("form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".cards")))
-	os.MkdirAll("/tmp/shots", 0o755)
-	shot := func(name string) {
-		png := browsertest.Get(t, ctx, chromedp.FullScreenshot(100))
-		if err := os.WriteFile(filepath.Join("/tmp/shots", name+".png"), png, 0o644); err != nil {
-			t.Log(err)
-		}
-	}
+	signInAs(t, ctx, e, "editor@newsroom.example")
 	check := func(what string) {
 		browsertest.CheckAxe(t, ctx, what)
-		if browsertest.Get(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
+		if scrollsSideways(t, ctx) {
 			t.Errorf("%s: the page scrolls sideways", what)
 		}
 	}
@@ -55,7 +42,7 @@ func TestArticleListInABrowser(t *testing.T) {
 		browsertest.Do(t, ctx, chromedp.EmulateViewport(size.w, size.h))
 		browsertest.Do(t, ctx, chromedp.Navigate(e.http.URL+"/admin/articles"), chromedp.WaitVisible(chromedp.CSS("table.article-list")))
 		check("article list, " + size.name)
-		shot("lists-articles-" + size.name)
+		shoot(t, ctx, "lists-articles-"+size.name)
 		// The next page, through the pager.
 		browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(`a[rel="next"]`)), chromedp.WaitVisible(chromedp.CSS(`a[rel="prev"]`)))
 		if n := browsertest.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("table.article-list tbody tr").length`)); n != 12 {
@@ -70,7 +57,7 @@ func TestArticleListInABrowser(t *testing.T) {
 			t.Errorf("%s: filtered by “zoe angs”: %q", size.name, rows)
 		}
 		check("article list filtered, " + size.name)
-		shot("lists-articles-filtered-" + size.name)
+		shoot(t, ctx, "lists-articles-filtered-"+size.name)
 	}
 	// Two chosen and trashed in bulk; one trashed from its row.
 	browsertest.Do(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.http.URL+"/admin/articles"), chromedp.WaitVisible(chromedp.CSS("table.article-list")),
@@ -108,7 +95,7 @@ func TestArticleListInABrowser(t *testing.T) {
 			t.Errorf("the stale trash: %q", msg)
 		}
 		check("article list with a refusal, " + size.name)
-		shot("lists-articles-refused-" + size.name)
+		shoot(t, ctx, "lists-articles-refused-"+size.name)
 	}
 	if e.stored(arts[5].ID).Status == news.StatusTrash {
 		t.Error("a stale trash moved the story")

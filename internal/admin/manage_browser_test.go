@@ -75,10 +75,7 @@ func TestManageScreensInABrowser(t *testing.T) {
 	secs, _ := e.db.Sections(context.Background())
 	tag, _ := e.db.TagBySlug(context.Background(), "climate")
 	ctx := browsertest.Start(t)
-	browsertest.Do(t, ctx,
-		chromedp.Navigate(e.http.URL+"/admin/login"), chromedp.WaitVisible(chromedp.ID("password")),
-		chromedp.SendKeys(chromedp.ID("email"), "administrator@newsroom.example"), chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Click(chromedp.CSS("form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".cards")))
+	signInAs(t, ctx, e, "administrator@newsroom.example")
 	screens := []struct{ name, path, ready string }{
 		{"media", "/admin/media", ".library"},
 		{"media-item", fmt.Sprintf("/admin/media/%d", m.ID), "#media-address"},

@@ -32,12 +32,7 @@ func TestNotificationsInABrowser(t *testing.T) {
 	}
 	os.MkdirAll(shots, 0o755)
 	ctx := browsertest.Start(t)
-	signIn := func(u *news.User) {
-		browsertest.Do(t, ctx,
-			chromedp.Navigate(e.http.URL+"/admin/login"), chromedp.WaitVisible(chromedp.ID("password")),
-			chromedp.SendKeys(chromedp.ID("email"), u.Email), chromedp.SendKeys(chromedp.ID("password"), password),
-			chromedp.Click(chromedp.CSS("form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".cards")))
-	}
+	signIn := func(u *news.User) { signInAs(t, ctx, e, u.Email) }
 	signOut := func() {
 		browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(".signout button")), chromedp.WaitVisible(chromedp.ID("password")))
 	}

@@ -5,7 +5,6 @@ package admin_test
 import (
 	"fmt"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -57,24 +56,7 @@ func TestQueueToolsInABrowser(t *testing.T) {
 			e.queueComment("Ann", "ann@example.net", news.CommentPending, "Thanks Tom, agreed: the figures matter.", "", now, parent.ID)
 			e.queueComment("Pill Seller", "pills@example.net", news.CommentPending, "Buy [cheap pills](https://pills.example/buy) today",
 				`<p>Buy <a href="https://pills.example/buy" rel="nofollow ugc">cheap pills</a> today</p>`, now.Add(-time.Minute), 0)
-			ctx := browsertest.Start(t)
-			browsertest.Do(t, ctx, chromedp.EmulateViewport(size.w, size.h),
-				chromedp.Navigate(e.http.URL+"/admin/login?next=%2Fadmin%2Fcomments%3Fstatus%3Dpending"),
-				chromedp.WaitVisible(chromedp.ID("password")),
-				chromedp.SendKeys(chromedp.ID("email"), "editor@newsroom.example"),
-				chromedp.SendKeys(chromedp.ID("password"), password),
-				chromedp.Click(chromedp.CSS("form button[type=submit]")),
-				chromedp.WaitVisible(chromedp.CSS("table.queue")))
-			screen := func(name string) {
-				t.Helper()
-				browsertest.CheckAxe(t, ctx, name+", "+size.name)
-				if browsertest.Get(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
-					t.Errorf("%s, %s: the page scrolls sideways", name, size.name)
-				}
-				png := browsertest.Get(t, ctx, chromedp.FullScreenshot(100))
-				os.MkdirAll("/tmp/shots", 0o755)
-				os.WriteFile(fmt.Sprintf("/tmp/shots/i8-queue2-%s-%d.png", name, size.w), png, 0o644)
-			}
+			ctx, screen := openQueue(t, e, size.name, size.w, size.h, "i8-queue2")
 			text := func(sel string) string { return browsertest.Get(t, ctx, chromedp.Text(chromedp.CSS(sel))) }
 			if tab := text(`.tabs a[aria-current=page]`); !strings.Contains(tab, "Pending (3)") {
 				t.Errorf("the pending tab says %q", tab)

@@ -3,9 +3,9 @@
 package admin_test
 
 import (
+	"context"
 	"fmt"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 
@@ -14,6 +14,29 @@ import (
 	"broadsheet/internal/browsertest"
 	"broadsheet/internal/news"
 )
+
+// openQueue signs the editor in, in a browser of w × h px, straight to the pending
+// comments, and gives the check of a screen: axe-core, no sideways scroll, and a
+// screenshot, /tmp/shots/<shots>-<name>-<w>.png.
+func openQueue(t *testing.T, e *env, size string, w, h int64, shots string) (context.Context, func(name string)) {
+	t.Helper()
+	ctx := browsertest.Start(t)
+	browsertest.Do(t, ctx, chromedp.EmulateViewport(w, h),
+		chromedp.Navigate(e.http.URL+"/admin/login?next=%2Fadmin%2Fcomments%3Fstatus%3Dpending"),
+		chromedp.WaitVisible(chromedp.ID("password")),
+		chromedp.SendKeys(chromedp.ID("email"), "editor@newsroom.example"),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Click(chromedp.CSS("form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("table.queue")))
+	return ctx, func(name string) {
+		t.Helper()
+		browsertest.CheckAxe(t, ctx, name+", "+size)
+		if scrollsSideways(t, ctx) {
+			t.Errorf("%s, %s: the page scrolls sideways", name, size)
+		}
+		shoot(t, ctx, fmt.Sprintf("%s-%s-%d", shots, name, w))
+	}
+}
 
 // A moderator in Chromium, on a desktop and on a phone: spams two comments, approves
 // two others, and each time the banner says what was just done (never the previous
@@ -34,24 +57,7 @@ func TestModeratorQueueAndReplyInABrowser(t *testing.T) {
 			for i := range c {
 				c[i] = e.addComment(fmt.Sprintf("reader%d@example.net", i), "h", news.CommentPending, fmt.Sprintf("Waiting comment number %d", i))
 			}
-			ctx := browsertest.Start(t)
-			browsertest.Do(t, ctx, chromedp.EmulateViewport(size.w, size.h),
-				chromedp.Navigate(e.http.URL+"/admin/login?next=%2Fadmin%2Fcomments%3Fstatus%3Dpending"),
-				chromedp.WaitVisible(chromedp.ID("password")),
-				chromedp.SendKeys(chromedp.ID("email"), "editor@newsroom.example"),
-				chromedp.SendKeys(chromedp.ID("password"), password),
-				chromedp.Click(chromedp.CSS("form button[type=submit]")),
-				chromedp.WaitVisible(chromedp.CSS("table.queue")))
-			screen := func(name string) {
-				t.Helper()
-				browsertest.CheckAxe(t, ctx, name+", "+size.name)
-				if browsertest.Get(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
-					t.Errorf("%s, %s: the page scrolls sideways", name, size.name)
-				}
-				png := browsertest.Get(t, ctx, chromedp.FullScreenshot(100))
-				os.MkdirAll("/tmp/shots", 0o755)
-				os.WriteFile(fmt.Sprintf("/tmp/shots/i8-queue-%s-%d.png", name, size.w), png, 0o644)
-			}
+			ctx, screen := openQueue(t, e, size.name, size.w, size.h, "i8-queue")
 			apply := func(action string, ids ...int64) string {
 				t.Helper()
 				for _, id := range ids {

@@ -160,10 +160,7 @@ func (s *Server) recoveryCodesPage(w http.ResponseWriter, r *http.Request, u *ne
 		return
 	}
 	settings, _ := s.store.Settings(r.Context())
-	site := settings["title"]
-	if site == "" {
-		site = "Broadsheet"
-	}
+	site := siteTitle(settings)
 	host := news.SiteHost(s.cfg.BaseURL)
 	if host == "" {
 		host = "broadsheet"
@@ -180,7 +177,7 @@ func (s *Server) recoveryCodesPage(w http.ResponseWriter, r *http.Request, u *ne
 	if first {
 		title = "Two-step sign-in is on: save your recovery codes"
 	}
-	s.render(w, r, http.StatusOK, "recovery", &page{Title: title, Nav: "account", User: u, CSRF: s.csrfToken(r), Body: body})
+	s.render(w, r, http.StatusOK, "recovery", &page{Title: title, SiteTitle: site, Nav: "account", User: u, CSRF: s.csrfToken(r), Body: body})
 }
 
 // newRecoveryCodes replaces the user's recovery codes by a new set, after the

@@ -42,6 +42,18 @@ func recoveryCodes(t *testing.T, b *browser) []string {
 	return codes
 }
 
+// withRecoveryCodes is a person of the role, signed in (owner) with two-step sign-in
+// on, and the recovery codes its setup showed.
+func withRecoveryCodes(t *testing.T, role news.Role) (e *env, u *news.User, owner *browser, codes []string) {
+	t.Helper()
+	e = newEnv(t)
+	u = e.addUser(role)
+	owner = e.browser()
+	owner.login(u.Email)
+	enableTOTP(t, e, owner)
+	return e, u, owner, recoveryCodes(t, owner)
+}
+
 // signInWithCode passes the password step from a new browser, then sends code.
 func signInWithCode(t *testing.T, e *env, email, code string) (*browser, resp) {
 	t.Helper()
@@ -53,12 +65,7 @@ func signInWithCode(t *testing.T, e *env, email, code string) (*browser, resp) {
 // once; the account page counts what is left and warns when few are. Before, there
 // were no codes, and a lost phone locked the account for good.
 func TestRecoveryCodesSignInOnceEach(t *testing.T) {
-	e := newEnv(t)
-	u := e.addUser(news.RoleAuthor)
-	owner := e.browser()
-	owner.login(u.Email)
-	enableTOTP(t, e, owner)
-	codes := recoveryCodes(t, owner)
+	e, u, owner, codes := withRecoveryCodes(t, news.RoleAuthor)
 	// Shown once: a second look finds none, and says how to get new ones.
 	if r := owner.get("/admin/account/recovery-codes"); r.status != 410 || recoveryCodeRe.MatchString(r.body) || !strings.Contains(r.body, "shown only once") {
 		t.Errorf("the codes were shown again: %d", r.status)
@@ -117,12 +124,7 @@ func TestRecoveryCodesSignInOnceEach(t *testing.T) {
 // One recovery code sent on several sign-ins at once signs in one of them: using a
 // code is one atomic step in the store.
 func TestOneRecoveryCodeMakesOneSession(t *testing.T) {
-	e := newEnv(t)
-	u := e.addUser(news.RoleEditor)
-	owner := e.browser()
-	owner.login(u.Email)
-	enableTOTP(t, e, owner)
-	codes := recoveryCodes(t, owner)
+	e, u, _, codes := withRecoveryCodes(t, news.RoleEditor)
 	for round, code := range codes[:3] {
 		e.clock.Add(16 * time.Minute) // past the window of the last round's failures
 		var browsers []*browser
@@ -154,12 +156,7 @@ func TestOneRecoveryCodeMakesOneSession(t *testing.T) {
 // Wrong recovery codes count on the same limit as wrong app codes: after 5, even a
 // right one waits.
 func TestRecoveryCodesAreLimited(t *testing.T) {
-	e := newEnv(t)
-	u := e.addUser(news.RoleEditor)
-	owner := e.browser()
-	owner.login(u.Email)
-	enableTOTP(t, e, owner)
-	codes := recoveryCodes(t, owner)
+	e, u, _, codes := withRecoveryCodes(t, news.RoleEditor)
 	b, pending := passwordStep(t, e, u.Email)
 	for i := range 5 {
 		guess := fmt.Sprintf("abcd-efgh-jkmn-%04d", i)
@@ -179,12 +176,7 @@ func TestRecoveryCodesAreLimited(t *testing.T) {
 // New codes need the password, and the old set stops working; turning two-step
 // sign-in off with a recovery code (the phone is lost) drops every code.
 func TestNewRecoveryCodesReplaceTheOld(t *testing.T) {
-	e := newEnv(t)
-	u := e.addUser(news.RoleEditor)
-	owner := e.browser()
-	owner.login(u.Email)
-	enableTOTP(t, e, owner)
-	old := recoveryCodes(t, owner)
+	e, u, owner, old := withRecoveryCodes(t, news.RoleEditor)
 	if r := owner.post("/admin/account/totp/recovery", url.Values{"csrf": {owner.csrf()}, "password": {"not the password"}}); r.status != 422 {
 		t.Errorf("new codes without the password: %d", r.status)
 	}

@@ -37,13 +37,7 @@ func TestAdminReflowsInABrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := browsertest.Start(t)
-	browsertest.Do(t, ctx,
-		chromedp.Navigate(e.http.URL+"/admin/login"),
-		chromedp.WaitVisible(chromedp.ID("password")),
-		chromedp.SendKeys(chromedp.ID("email"), "administrator@newsroom.example"),
-		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Click(chromedp.CSS("form button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS(".cards")))
+	signInAs(t, ctx, e, "administrator@newsroom.example")
 	pages := []string{"/admin/", "/admin/articles", "/admin/articles/new", "/admin/articles/" + itoa(e.article.ID), "/admin/articles/" + itoa(photo.ID),
 		"/admin/comments", "/admin/media", "/admin/users", "/admin/settings", "/admin/privacy", "/admin/sections", "/admin/account"}
 	for _, w := range []int64{320, 390, 1280} {

@@ -156,17 +156,14 @@ type totpSetup struct {
 
 func (s *Server) totpPage(w http.ResponseWriter, r *http.Request, u *news.User, secret string, status int, msg string) {
 	settings, _ := s.store.Settings(r.Context())
-	issuer := settings["title"]
-	if issuer == "" {
-		issuer = "Broadsheet"
-	}
+	issuer := siteTitle(settings)
 	uri := auth.TOTPURI(secret, issuer, u.Email)
 	qr, err := qrDataURI(uri)
 	if err != nil {
 		// The key can still be typed: the page goes on without the picture.
 		s.log.Error("draw the setup's QR code", "err", err)
 	}
-	s.render(w, r, status, "totp", &page{Title: "Set up two-step sign-in", Nav: "account", User: u, CSRF: s.csrfToken(r), Error: msg,
+	s.render(w, r, status, "totp", &page{Title: "Set up two-step sign-in", SiteTitle: issuer, Nav: "account", User: u, CSRF: s.csrfToken(r), Error: msg,
 		Body: totpSetup{Secret: secret, Grouped: groupsOfFour(secret), URI: template.URL(uri), QR: qr}})
 }
 

@@ -6,8 +6,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -18,27 +16,15 @@ import (
 	"broadsheet/internal/news"
 )
 
-// twoStepShots is where the screenshots of the two-step screens go, to be looked at.
-const twoStepShots = "/tmp/shots"
-
-// shoot saves a full-page screenshot of what the browser shows.
-func shootTwoStep(t *testing.T, ctx context.Context, name string, width int) {
-	t.Helper()
-	png := browsertest.Get(t, ctx, chromedp.FullScreenshot(100))
-	os.MkdirAll(twoStepShots, 0o755)
-	if err := os.WriteFile(filepath.Join(twoStepShots, fmt.Sprintf("i8-totp-%s-%d.png", name, width)), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// checkScreen runs axe-core on the page shown and checks it does not scroll sideways.
+// checkScreen runs axe-core on the page shown, checks it does not scroll sideways at
+// all, and photographs it (/tmp/shots/i8-totp-*.png).
 func checkScreen(t *testing.T, ctx context.Context, name string, width int) {
 	t.Helper()
 	browsertest.CheckAxe(t, ctx, fmt.Sprintf("%s at %d px", name, width))
-	if wide := browsertest.Get(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > document.documentElement.clientWidth`)); wide {
+	if over, _ := sideways(t, ctx); over > 0 {
 		t.Errorf("%s at %d px scrolls sideways", name, width)
 	}
-	shootTwoStep(t, ctx, name, width)
+	shoot(t, ctx, fmt.Sprintf("i8-totp-%s-%d", name, width))
 }
 
 func signInThrough(t *testing.T, ctx context.Context, e *env, email string) {
