@@ -28,11 +28,10 @@ type erasePreview struct {
 }
 
 // routePrivacy adds the privacy pages to the admin.
-func (s *Server) routePrivacy(mux *http.ServeMux) error {
+func (s *Server) routePrivacy(mux *http.ServeMux) {
 	mux.Handle("GET /admin/privacy", s.require(news.PermPersonalData, s.privacyForm))
 	mux.Handle("POST /admin/privacy/export", s.require(news.PermPersonalData, s.privacyExport))
 	mux.Handle("POST /admin/privacy/erase", s.require(news.PermPersonalData, s.privacyErase))
-	return nil
 }
 
 func (s *Server) privacyPage(w http.ResponseWriter, r *http.Request, u *news.User, status int, body *privacyBody, flash, msg string) {

@@ -13,18 +13,6 @@ import (
 // command line's personal-data export).
 func ArticlePathIn(a *news.Article, loc *time.Location) string { return articlePath(a, loc) }
 
-// shownComments counts the comments readers see as comments: not the placeholders left
-// where an erased comment had replies.
-func shownComments(cs []*news.Comment) int {
-	n := 0
-	for _, c := range cs {
-		if !c.Removed {
-			n++
-		}
-	}
-	return n
-}
-
 // writeRemovedComment writes the placeholder of an erased comment that replies hang
 // from: its place in the thread and "Comment removed.", with no name, time, text or
 // reply link; its replies below it as before.
