@@ -284,7 +284,7 @@ func (r *Reader) next() (Entry, error) {
 		}
 		r.entries++
 		if r.entries > r.lim.Entries {
-			return nil, r.errorf(ErrTooLarge, "the file holds more than %d authors, terms and items", r.lim.Entries)
+			return nil, &Error{Line: entryLine(e), Err: fmt.Errorf("the file holds more than %d authors, terms and items: %w", r.lim.Entries, ErrTooLarge)}
 		}
 		if !r.siteSent {
 			r.siteSent = true
@@ -294,6 +294,23 @@ func (r *Reader) next() (Entry, error) {
 		}
 		return e, nil
 	}
+}
+
+// entryLine is the line where e starts.
+func entryLine(e Entry) int {
+	switch e := e.(type) {
+	case *Author:
+		return e.Line
+	case *Category:
+		return e.Line
+	case *Tag:
+		return e.Line
+	case *Term:
+		return e.Line
+	case *Item:
+		return e.Line
+	}
+	return 0
 }
 
 // start reads up to the <channel> start tag, checking that the root is a WXR <rss>.
@@ -416,6 +433,7 @@ func key(n xml.Name) string {
 func (r *Reader) token(budget int, what string) (xml.Token, error) {
 	r.cr.n, r.cr.max = 0, budget+slack
 	r.what = what
+	line0, col0 := r.d.InputPos() // where this token starts
 	t, err := r.d.Token()
 	if err != nil {
 		return nil, r.decodeError(err)
@@ -431,7 +449,9 @@ func (r *Reader) token(budget int, what string) (xml.Token, error) {
 		r.stack = r.stack[:len(r.stack)-1]
 	case xml.Directive:
 		if err := r.checkDirective(t); err != nil {
-			return nil, err
+			e := err.(*Error)
+			e.Line, e.Column = line0, col0
+			return nil, e
 		}
 	}
 	return t, nil
