@@ -260,11 +260,16 @@ func looksLikeShortcode(s string, t scTag, c *scan) bool {
 // reShortcodeAttr is WordPress's get_shortcode_atts_regex.
 var reShortcodeAttr = regexp.MustCompile(`([\w-]+)\s*=\s*"([^"]*)"(?:\s|$)|([\w-]+)\s*=\s*'([^']*)'(?:\s|$)|([\w-]+)\s*=\s*([^\s'"]+)(?:\s|$)|"([^"]*)"(?:\s|$)|'([^']*)'(?:\s|$)|(\S+)(?:\s|$)`)
 
-// parseAttrs is WordPress's shortcode_parse_atts: named attributes (keys lower-cased);
-// positional ones are left out, as none of the known shortcodes reads them.
+// parseAttrs is WordPress's shortcode_parse_atts: named attributes (keys lower-cased),
+// and positional ones under "0", "1", … as PHP's numeric keys.
 func parseAttrs(s string) map[string]string {
 	s = strings.NewReplacer("\u00a0", " ", "\u200b", " ").Replace(s)
 	attrs := map[string]string{}
+	pos := 0
+	positional := func(v string) {
+		attrs[strconv.Itoa(pos)] = v
+		pos++
+	}
 	for _, m := range reShortcodeAttr.FindAllStringSubmatch(s, -1) {
 		switch {
 		case m[1] != "":
@@ -273,6 +278,12 @@ func parseAttrs(s string) map[string]string {
 			attrs[strings.ToLower(m[3])] = m[4]
 		case m[5] != "":
 			attrs[strings.ToLower(m[5])] = m[6]
+		case m[7] != "":
+			positional(m[7])
+		case m[8] != "":
+			positional(m[8])
+		case m[9] != "":
+			positional(m[9])
 		}
 	}
 	return attrs
@@ -437,8 +448,12 @@ func media(el string, a map[string]string, content string, formats []string, pre
 		add(a[f])
 	}
 	if len(srcs) == 0 {
-		if u := strings.TrimSpace(html.UnescapeString(reTag.ReplaceAllString(content, ""))); reWebURL.MatchString(u) {
-			add(u)
+		// "[audio https://…/file.mp3]" (WordPress.com) or "[video]https://…[/video]".
+		for _, u := range []string{a["0"], reTag.ReplaceAllString(content, "")} {
+			if u = strings.TrimSpace(html.UnescapeString(u)); reWebURL.MatchString(u) {
+				add(u)
+				break
+			}
 		}
 	}
 	if len(srcs) == 0 {
@@ -448,8 +463,10 @@ func media(el string, a map[string]string, content string, formats []string, pre
 	case "none", "metadata", "auto":
 		preload = a["preload"]
 	}
+	// In a paragraph (a player is phrasing content): where the policy removes the
+	// player, its link is left in a paragraph of its own.
 	var b strings.Builder
-	b.WriteString("<" + el + ` controls preload="` + preload + `"`)
+	b.WriteString("<p><" + el + ` controls preload="` + preload + `"`)
 	if el == "video" {
 		for _, k := range []string{"width", "height"} {
 			if n, err := strconv.Atoi(a[k]); err == nil && n > 0 && n < 10000 {
@@ -478,6 +495,6 @@ func media(el string, a map[string]string, content string, formats []string, pre
 		}
 	}
 	name := path.Base(strings.SplitN(first, "?", 2)[0])
-	b.WriteString(`<a href="` + html.EscapeString(first) + `">` + html.EscapeString(name) + "</a></" + el + ">")
+	b.WriteString(`<a href="` + html.EscapeString(first) + `">` + html.EscapeString(name) + "</a></" + el + "></p>")
 	return b.String()
 }
