@@ -56,7 +56,7 @@ func TestUnserialize(t *testing.T) {
 		{"b:1;", true},
 		{"i:-42;", int64(-42)},
 		{"d:0.5;", 0.5},
-		{`s:5:"a"b;c";`, `a"b;c`},     // the length, not the quotes, ends a string
+		{`s:5:"a"b;c";`, `a"b;c`},      // the length, not the quotes, ends a string
 		{`s:5:"café";`, "caf\xc3\xa9"}, // bytes, not characters
 		{`a:2:{i:0;s:1:"x";s:1:"k";a:0:{}}`, PHPArray{{int64(0), "x"}, {"k", PHPArray{}}}},
 		{"  i:1; \n", int64(1)},
