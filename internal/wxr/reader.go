@@ -12,7 +12,6 @@
 package wxr
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -113,26 +112,50 @@ var errBudget = errors.New("token over its budget")
 // decoder keeps a whole token in memory before returning it, so a 2 GiB CDATA section
 // must be stopped while it is read, not after.
 type countingReader struct {
-	br     *bufio.Reader
-	n, max int
+	r      io.Reader
+	buf    []byte
+	i, end int // buf[i:end] is read from r and not yet given
+	err    error
+	n, max int // bytes given to the current token, and its budget
 }
 
+func (c *countingReader) fill() bool {
+	for c.err == nil {
+		c.i = 0
+		c.end, c.err = c.r.Read(c.buf)
+		if c.end > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// ReadByte is the decoder's one call a byte: its own buffer, not a bufio.Reader under
+// it, saves a second call a byte.
 func (c *countingReader) ReadByte() (byte, error) {
 	if c.n >= c.max {
 		return 0, errBudget
 	}
+	if c.i >= c.end && !c.fill() {
+		return 0, c.err
+	}
+	b := c.buf[c.i]
+	c.i++
 	c.n++
-	return c.br.ReadByte()
+	return b, nil
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	if c.n >= c.max {
 		return 0, errBudget
 	}
-	p = p[:min(len(p), c.max-c.n)]
-	n, err := c.br.Read(p)
-	c.n += n
-	return n, err
+	if c.i >= c.end && !c.fill() {
+		return 0, c.err
+	}
+	k := copy(p[:min(len(p), c.max-c.n)], c.buf[c.i:c.end])
+	c.i += k
+	c.n += k
+	return k, nil
 }
 
 // open is one element the reader is inside, for messages.
@@ -146,7 +169,8 @@ type Reader struct {
 	d    *xml.Decoder
 	cr   *countingReader
 	lim  Limits
-	what string // what the next token is part of, for a budget error
+	what part // what the next token is part of, for a budget error
+	keys map[xml.Name]string
 
 	stack []open // elements open, outermost first
 
@@ -171,14 +195,14 @@ const (
 // NewReader returns a Reader of the WXR file r with the limits lim (zero fields take
 // the defaults). It reads r through a 64 KiB buffer as Next asks.
 func NewReader(r io.Reader, lim Limits) *Reader {
-	cr := &countingReader{br: bufio.NewReaderSize(r, 64<<10)}
+	cr := &countingReader{r: r, buf: make([]byte, 64<<10)}
 	d := xml.NewDecoder(cr)
 	// Strict (the default): only XML's five entities and character references are
 	// known, so an entity a DOCTYPE declares is an error even if the check of
 	// directives missed it; no CharsetReader: a file in another encoding than UTF-8
 	// is refused by the decoder rather than misread.
 	d.Strict = true
-	return &Reader{d: d, cr: cr, lim: lim.withDefaults(), postIDs: map[int64]int{}}
+	return &Reader{d: d, cr: cr, lim: lim.withDefaults(), postIDs: map[int64]int{}, keys: map[xml.Name]string{}}
 }
 
 // Skip is an item the Reader read but did not yield, and why.
@@ -261,7 +285,7 @@ func (r *Reader) next() (Entry, error) {
 		return nil, io.EOF
 	}
 	for {
-		t, err := r.token(r.lim.Field, "markup between the channel's elements")
+		t, err := r.token(r.lim.Field, part{what: "markup between the channel's elements"})
 		if err != nil {
 			return nil, err
 		}
@@ -316,7 +340,7 @@ func entryLine(e Entry) int {
 // start reads up to the <channel> start tag, checking that the root is a WXR <rss>.
 func (r *Reader) start() error {
 	for {
-		t, err := r.token(r.lim.Field, "the file's prologue")
+		t, err := r.token(r.lim.Field, part{what: "the file's prologue"})
 		if err == io.EOF {
 			return r.errorf(ErrNotWXR, "the file holds no <rss> element")
 		}
@@ -354,7 +378,7 @@ func (r *Reader) start() error {
 // with elements open ("unexpected EOF"), which token turns into ErrTruncated.
 func (r *Reader) finish() error {
 	for {
-		t, err := r.token(r.lim.Field, "markup after the channel")
+		t, err := r.token(r.lim.Field, part{what: "markup after the channel"})
 		if err == io.EOF {
 			if len(r.stack) > 0 {
 				return r.truncated()
@@ -430,7 +454,7 @@ func key(n xml.Name) string {
 // markup around a text), and keeps the stack of open elements. what names what the
 // token is part of, for the error when it is longer. It refuses directives other than
 // a DOCTYPE without entities or external identifiers.
-func (r *Reader) token(budget int, what string) (xml.Token, error) {
+func (r *Reader) token(budget int, what part) (xml.Token, error) {
 	r.cr.n, r.cr.max = 0, budget+slack
 	r.what = what
 	line0, col0 := r.d.InputPos() // where this token starts
@@ -441,7 +465,7 @@ func (r *Reader) token(budget int, what string) (xml.Token, error) {
 	switch t := t.(type) {
 	case xml.StartElement:
 		line, _ := r.d.InputPos()
-		r.stack = append(r.stack, open{name: prefixed(t.Name), line: line})
+		r.stack = append(r.stack, open{name: r.prefixed(t.Name), line: line})
 		if len(r.stack) > r.lim.Depth {
 			return nil, r.errorf(ErrHostile, "elements nested more than %d deep", r.lim.Depth)
 		}
@@ -458,11 +482,39 @@ func (r *Reader) token(budget int, what string) (xml.Token, error) {
 }
 
 // prefixed is an element's name as a message shows it: key's form, or the local name.
-func prefixed(n xml.Name) string {
-	if k := key(n); k != "?" {
+func (r *Reader) prefixed(n xml.Name) string {
+	if k := r.key(n); k != "?" {
 		return k
 	}
 	return n.Local
+}
+
+// key is the package function key, remembered for the names a file uses (a WXR file
+// uses some sixty): the namespace's regular expression and the concatenation are done
+// once a name, not once an element.
+func (r *Reader) key(n xml.Name) string {
+	if k, ok := r.keys[n]; ok {
+		return k
+	}
+	k := key(n)
+	if len(r.keys) < 4096 {
+		r.keys[n] = k
+	}
+	return k
+}
+
+// part is what a token is part of, for the message of a budget error; formatted only
+// then.
+type part struct {
+	what, name string // "the text of", "title"; a name "" makes what the whole phrase
+	line       int
+}
+
+func (p part) String() string {
+	if p.name == "" {
+		return p.what
+	}
+	return fmt.Sprintf("%s <%s> (line %d)", p.what, p.name, p.line)
 }
 
 var (
@@ -571,7 +623,7 @@ func (r *Reader) text(k string, inItem bool) (string, error) {
 		limit = r.lim.LongField
 	}
 	line := r.stack[len(r.stack)-1].line
-	what := fmt.Sprintf("the text of <%s> (line %d)", k, line)
+	what := part{what: "the text of", name: k, line: line}
 	// A strings.Builder copies each token's bytes once (they are the decoder's and
 	// change with the next token) and hands the string over without another copy.
 	var b strings.Builder
@@ -590,7 +642,7 @@ func (r *Reader) text(k string, inItem bool) (string, error) {
 				return "", r.errorf(ErrTooLarge, "%s is longer than %s", what, size(limit))
 			}
 		case xml.StartElement:
-			return "", r.errorf(ErrNotWXR, "<%s> inside <%s>: a WXR field holds text only", prefixed(t.Name), k)
+			return "", r.errorf(ErrNotWXR, "<%s> inside <%s>: a WXR field holds text only", r.prefixed(t.Name), k)
 		case xml.EndElement:
 			if inItem {
 				if err := r.charge(b.Len()); err != nil {
@@ -620,7 +672,7 @@ func (r *Reader) charge(n int) error {
 // skip reads past the element just started, whatever it holds.
 func (r *Reader) skip() error {
 	depth := len(r.stack)
-	what := fmt.Sprintf("a part of <%s> (line %d)", r.stack[depth-1].name, r.stack[depth-1].line)
+	what := part{what: "a part of", name: r.stack[depth-1].name, line: r.stack[depth-1].line}
 	for len(r.stack) >= depth {
 		if _, err := r.token(r.lim.Field, what); err != nil {
 			if err == io.EOF {
@@ -636,7 +688,7 @@ func (r *Reader) skip() error {
 // end tag; each must read its element whole (text or skip).
 func (r *Reader) children(each func(k string, t xml.StartElement) error) error {
 	depth := len(r.stack)
-	what := fmt.Sprintf("markup inside <%s> (line %d)", r.stack[depth-1].name, r.stack[depth-1].line)
+	what := part{what: "markup inside", name: r.stack[depth-1].name, line: r.stack[depth-1].line}
 	for {
 		t, err := r.token(r.lim.Field, what)
 		if err != nil {
@@ -647,7 +699,7 @@ func (r *Reader) children(each func(k string, t xml.StartElement) error) error {
 		}
 		switch t := t.(type) {
 		case xml.StartElement:
-			if err := each(key(t.Name), t); err != nil {
+			if err := each(r.key(t.Name), t); err != nil {
 				return err
 			}
 		case xml.EndElement:
@@ -663,7 +715,7 @@ func (r *Reader) line() int { return r.stack[len(r.stack)-1].line }
 // channelChild reads one child of <channel>: a site field (nil entry), an author, a
 // term or an item.
 func (r *Reader) channelChild(t xml.StartElement) (Entry, error) {
-	k := key(t.Name)
+	k := r.key(t.Name)
 	line := r.line()
 	var dst *string
 	switch k {
@@ -934,55 +986,62 @@ func (r *Reader) comment() (*Comment, error) {
 	}
 	var id, approved string
 	idLine := 0
-	strs := map[string]*string{
-		"wp:comment_author": &c.Author, "wp:comment_author_email": &c.AuthorEmail,
-		"wp:comment_author_url": &c.AuthorURL, "wp:comment_author_IP": &c.AuthorIP,
-		"wp:comment_content": &c.Content, "wp:comment_approved": &approved, "wp:comment_type": &c.Type,
-		"wp:comment_id": &id,
-	}
-	ints := map[string]*int64{"wp:comment_parent": &c.Parent, "wp:comment_user_id": &c.UserID}
+	// A switch, not maps of fields as for authors: comments are the most numerous
+	// elements of a large export, and this runs for each of their fields.
 	err := r.children(func(k string, _ xml.StartElement) error {
 		fline := r.line()
-		if p := strs[k]; p != nil {
-			if k == "wp:comment_id" {
-				idLine = fline
-			}
-			v, err := r.text(k, true)
-			*p = v
-			return err
-		}
-		if p := ints[k]; p != nil {
-			v, err := r.text(k, true)
-			if err != nil {
-				return err
-			}
-			if *p, err = parseInt(v); err != nil {
-				return r.fieldError(fline, "<%s>: %v", k, err)
-			}
-			return nil
-		}
+		var dst *string
+		var num *int64
+		var date *time.Time
 		switch k {
-		case "wp:comment_date", "wp:comment_date_gmt":
-			v, err := r.text(k, true)
-			if err != nil {
-				return err
-			}
-			d, err := parseWallClock(v)
-			if err != nil {
-				return r.fieldError(fline, "<%s>: %v", k, err)
-			}
-			if k == "wp:comment_date" {
-				c.Date = d
-			} else {
-				c.DateGMT = d
-			}
-			return nil
+		case "wp:comment_id":
+			dst, idLine = &id, fline
+		case "wp:comment_author":
+			dst = &c.Author
+		case "wp:comment_author_email":
+			dst = &c.AuthorEmail
+		case "wp:comment_author_url":
+			dst = &c.AuthorURL
+		case "wp:comment_author_IP":
+			dst = &c.AuthorIP
+		case "wp:comment_content":
+			dst = &c.Content
+		case "wp:comment_approved":
+			dst = &approved
+		case "wp:comment_type":
+			dst = &c.Type
+		case "wp:comment_parent":
+			num = &c.Parent
+		case "wp:comment_user_id":
+			num = &c.UserID
+		case "wp:comment_date":
+			date = &c.Date
+		case "wp:comment_date_gmt":
+			date = &c.DateGMT
 		case "wp:commentmeta":
 			m, err := r.meta(true)
 			c.Meta = append(c.Meta, m)
 			return err
+		default:
+			return r.skip()
 		}
-		return r.skip()
+		v, err := r.text(k, true)
+		if err != nil {
+			return err
+		}
+		switch {
+		case dst != nil:
+			*dst = v
+		case num != nil:
+			if *num, err = parseInt(v); err != nil {
+				return r.fieldError(fline, "<%s>: %v", k, err)
+			}
+		case date != nil:
+			if *date, err = parseWallClock(v); err != nil {
+				return r.fieldError(fline, "<%s>: %v", k, err)
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
