@@ -4,8 +4,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	xhtml "golang.org/x/net/html"
 
 	"broadsheet/internal/render"
 )
@@ -325,5 +328,61 @@ func TestConvertExports(t *testing.T) {
 			t.Logf("%d posts and pages: blocks %v, dropped %v, shortcodes %v, unknown %v, missing attachments %v",
 				posts, total.Blocks, total.Dropped, total.Shortcodes, total.Unknown, total.MissingAttachments)
 		})
+	}
+}
+
+// Conversion output is not trusted, but what Convert itself writes must not let an
+// attribute's value out of its quotes, and what render's policy keeps of hostile
+// content is clean.
+func TestConvertHostile(t *testing.T) {
+	idx := NewAttachmentIndex()
+	idx.Add(&Item{Type: "attachment", PostID: 1, AttachmentURL: `https://e.example/a.jpg"><script>alert(1)</script>`,
+		Excerpt: `A <b>bold</b> "caption" <script>alert(2)</script>`, Attachment: &Attachment{Alt: `" onload="alert(3)`}})
+	allowed := map[string][]string{
+		"audio": {"controls", "preload", "src"}, "video": {"controls", "preload", "src", "width", "height", "poster"},
+		"source": {"src", "type"}, "img": {"src", "alt", "width", "height"}, "a": {"href"},
+	}
+	for _, in := range []string{
+		`[audio src='https://e.example/x.mp3" onerror="alert(1)']`,
+		`[video poster='javascript:alert(1)' src="https://e.example/v.mp4" width='1" onclick="x']`,
+		`[video mp4="https://e.example/a.mp4" webm='https://e.example/b.webm"><script>alert(1)</script>']`,
+		`[gallery ids="1" link="file"]`,
+		`[caption caption="<script>alert(1)</script>"]<img src="https://e.example/a.jpg" alt="">[/caption]`,
+		`[embed]javascript:alert(1)[/embed]`,
+		"<!-- wp:embed {\"url\":\"javascript:alert(1)\"} -->\n<figure><div>javascript:alert(1)</div></figure>\n<!-- /wp:embed -->",
+	} {
+		out, _ := Convert(in, ConvertOptions{PostID: 1, Attachments: idx})
+		z := xhtml.NewTokenizer(strings.NewReader(out))
+		for tt := z.Next(); tt != xhtml.ErrorToken; tt = z.Next() {
+			if tt != xhtml.StartTagToken && tt != xhtml.SelfClosingTagToken {
+				continue
+			}
+			tok := z.Token()
+			want, ours := allowed[tok.Data]
+			if !ours || strings.Contains(in, "<"+tok.Data) {
+				continue // the writer's own markup: the policy's job
+			}
+			for _, a := range tok.Attr {
+				if !slices.Contains(want, a.Key) {
+					t.Errorf("%s: <%s> has an attribute %q=%q:\n%s", in, tok.Data, a.Key, a.Val, out)
+				}
+			}
+		}
+		h, _, err := render.ArticleHTML(out, render.Embeds{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		z = xhtml.NewTokenizer(strings.NewReader(h))
+		for tt := z.Next(); tt != xhtml.ErrorToken; tt = z.Next() {
+			tok := z.Token()
+			if tok.Data == "script" {
+				t.Errorf("%s: a script survives the policy:\n%s", in, h)
+			}
+			for _, a := range tok.Attr {
+				if strings.HasPrefix(a.Key, "on") || strings.Contains(strings.ToLower(a.Val), "javascript:") {
+					t.Errorf("%s: %s=%q survives the policy:\n%s", in, a.Key, a.Val, h)
+				}
+			}
+		}
 	}
 }
