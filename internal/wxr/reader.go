@@ -280,7 +280,8 @@ func (r *Reader) next() (Entry, error) {
 	if r.state == stateDone {
 		if !r.siteSent {
 			r.siteSent = true
-			return &r.site, nil
+			site := r.site
+			return &site, nil
 		}
 		return nil, io.EOF
 	}
@@ -459,6 +460,9 @@ func (r *Reader) token(budget int, what part) (xml.Token, error) {
 	r.what = what
 	line0, col0 := r.d.InputPos() // where this token starts
 	t, err := r.d.Token()
+	if err == io.EOF && len(r.stack) > 0 {
+		return nil, r.truncated() // encoding/xml says so itself; this keeps it so
+	}
 	if err != nil {
 		return nil, r.decodeError(err)
 	}

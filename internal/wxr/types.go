@@ -119,8 +119,9 @@ type Item struct {
 }
 
 // ItemTerm is a <category> of an item: its domain is the taxonomy ("category",
-// "post_tag", "post_format", …), nicename the term's slug, the text its name. WXR 1.0
-// also wrote a bare <category> (no domain) beside each; it is kept with Domain "".
+// "post_tag", "post_format", …; WXR 1.0 wrote "tag" for tags), nicename the term's
+// slug, the text its name. WXR 1.0 also wrote a bare <category> (no domain) beside
+// each; it is kept with Domain "".
 type ItemTerm struct {
 	Domain   string // domain attribute
 	Nicename string // nicename attribute (WXR 1.0 also wrote "nice_name")
