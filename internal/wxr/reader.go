@@ -8,7 +8,12 @@
 // declaration, an external entity, a field over its budget, nesting too deep, invalid
 // UTF-8) or truncated ends the read with an *Error naming its line: entries already
 // yielded must then be thrown away, so an importer reads the file twice (Check, then
-// the entries) and writes all or nothing.
+// the entries) and writes all or nothing. Beyond the limits, a Reader keeps the post IDs
+// it has seen (some 50 bytes an item), to skip a repeated one as WordPress does.
+//
+// Content may be up to Limits.LongField (8 MiB) here; render refuses HTML over
+// render.MaxMarkdownBytes (1 MiB), so an importer reports a longer post rather than
+// storing it empty.
 package wxr
 
 import (

@@ -305,7 +305,8 @@ func TestThemeUnitTestExports(t *testing.T) {
 				len(items), byType, sumComments(items), statuses, replies, len(cats), children, len(tags), len(terms), skipped)
 
 			// Check, the first pass, counts the same.
-			counts, err := Check(context.Background(), bytes.NewReader(raw), Limits{}, nil)
+			var indexed []int64
+			counts, err := Check(context.Background(), bytes.NewReader(raw), Limits{}, func(it *Item) { indexed = append(indexed, it.PostID) })
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -316,6 +317,9 @@ func TestThemeUnitTestExports(t *testing.T) {
 			}
 			if counts.Authors != len(authors) || counts.Categories != len(cats) || counts.Skipped != skipped {
 				t.Errorf("Check: %+v", counts)
+			}
+			if len(indexed) != attachments {
+				t.Errorf("Check gave %d attachments to index, the file holds %d", len(indexed), attachments)
 			}
 		})
 	}
