@@ -355,7 +355,9 @@ func (r *Reader) start() error {
 		}
 		switch t := t.(type) {
 		case xml.CharData:
-			if len(bytes.TrimSpace(t)) > 0 {
+			// A byte order mark, or blank lines a plug-in printed before the export
+			// (a known WordPress fault), are not content.
+			if len(bytes.TrimSpace(bytes.TrimPrefix(t, []byte("\ufeff")))) > 0 {
 				return r.errorf(ErrNotWXR, "text before the <rss> element")
 			}
 		case xml.StartElement:

@@ -656,3 +656,14 @@ func TestReaderStopsAtEOFOnce(t *testing.T) {
 		t.Fatalf("after the end: %v", err)
 	}
 }
+
+// A byte order mark or blank lines before the export (printed by a plug-in, a known
+// WordPress fault) do not stop the reading.
+func TestLeadingBOMAndBlankLines(t *testing.T) {
+	for _, prefix := range []string{"\ufeff", "\n\n  ", "\ufeff\n"} {
+		_, _, _, _, _, items, _ := readAll(t, []byte(prefix+sampleWXR))
+		if len(items) != 3 {
+			t.Errorf("%q: %d items", prefix, len(items))
+		}
+	}
+}
