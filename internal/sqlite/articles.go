@@ -422,9 +422,12 @@ func staleError(id, base, stored int64) error {
 }
 
 // finishArticleWrite does what every article write ends with, in its transaction: the
-// tags, a revision, and the change log's entry (keys already names what the old state
+// index of the library images it shows, the tags, a revision, and the change log's entry (keys already names what the old state
 // showed).
 func finishArticleWrite(ctx context.Context, tx *sql.Tx, a *news.Article, now time.Time, keys []string, withNeighbours bool) error {
+	if err := indexArticleMedia(ctx, tx, a); err != nil { // mediauses.go
+		return err
+	}
 	if err := writeTags(ctx, tx, a); err != nil {
 		return err
 	}

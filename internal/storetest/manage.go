@@ -181,6 +181,23 @@ func testMediaUses(t *testing.T, s Engine) {
 	if err := s.UpdateArticle(ctx, inBody); err != nil {
 		t.Fatal(err)
 	}
+	// A version restored from the history brings the picture back, and the use.
+	revs, _, err := s.RevisionPage(ctx, inBody.ID, news.MaxRevisions, 0)
+	if err != nil || len(revs) < 2 {
+		t.Fatalf("the history: %d versions, %v", len(revs), err)
+	}
+	first := revs[len(revs)-1]
+	inBody.BodyMarkdown, inBody.BodyHTML = first.Markdown, `<p><img src="/media/harbour-480.jpg" alt=""></p>`
+	if err := s.UpdateArticle(ctx, inBody); err != nil {
+		t.Fatal(err)
+	}
+	if got, total := uses(photo); total != 2 || !got[inBody.ID].InBody {
+		t.Errorf("after the first version was restored: %+v (%d)", got, total)
+	}
+	inBody.BodyMarkdown, inBody.BodyHTML = "No picture now.", "<p>No picture now.</p>"
+	if err := s.UpdateArticle(ctx, inBody); err != nil {
+		t.Fatal(err)
+	}
 	featured.Status, featured.Version = news.StatusTrash, news.AnyVersion
 	if err := s.UpdateArticle(ctx, featured); err != nil {
 		t.Fatal(err)
