@@ -266,8 +266,10 @@ func (im *importer) insertArticle(ctx context.Context, a *news.Article, now time
 	if err := storeFeedID(ctx, im.tx, a); err != nil {
 		return err
 	}
-	a.Version = 1                                            // the column's default: a later UpdateArticle of a is based on it
-	if err := indexArticleMedia(ctx, im.tx, a); err != nil { // mediauses.go
+	a.Version = 1 // the column's default: a later UpdateArticle of a is based on it
+
+	// The library images it shows (mediauses.go).
+	if err := indexArticleMedia(ctx, im.tx, a); err != nil {
 		return err
 	}
 
