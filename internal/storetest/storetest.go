@@ -59,20 +59,21 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"Privacy", testPrivacy},
 		{"CommentPages", testCommentPages}, // threads.go
 		{"Conflicts", testConflicts},
-		{"EmailsComparedAsOne", testEmailsCompared},          // emails.go
-		{"DuplicateCommentsRefused", testDuplicateComments},  // duplicates.go
-		{"Rerender", testRerender},                           // rerender.go
-		{"StaffReplyApprovesItsParent", testApproveAndReply}, // replies.go
-		{"RecoveryCodes", testRecoveryCodes},                 // recovery.go
-		{"Notifications", testNotifications},                 // notifications.go
-		{"Bylines", testBylines},                             // bylines.go
-		{"MediaLibraryPages", testMediaLibraryPages},         // manage.go
-		{"MediaUses", testMediaUses},                         // manage.go
-		{"AccountDetailsAndResets", testAccountManagement},   // manage.go
-		{"Sections", testSectionUpkeep},                      // manage.go
-		{"Tags", testTagUpkeep},                              // manage.go
-		{"PreviewLinks", testPreviewLinks},                   // previews.go
-		{"CommentQueue", testCommentQueue},                   // queue.go
+		{"EmailsComparedAsOne", testEmailsCompared},              // emails.go
+		{"DuplicateCommentsRefused", testDuplicateComments},      // duplicates.go
+		{"Rerender", testRerender},                               // rerender.go
+		{"StaffReplyApprovesItsParent", testApproveAndReply},     // replies.go
+		{"RecoveryCodes", testRecoveryCodes},                     // recovery.go
+		{"Notifications", testNotifications},                     // notifications.go
+		{"Bylines", testBylines},                                 // bylines.go
+		{"MediaLibraryPages", testMediaLibraryPages},             // manage.go
+		{"MediaUses", testMediaUses},                             // manage.go
+		{"AccountDetailsAndResets", testAccountManagement},       // manage.go
+		{"Sections", testSectionUpkeep},                          // manage.go
+		{"Tags", testTagUpkeep},                                  // manage.go
+		{"PreviewLinks", testPreviewLinks},                       // previews.go
+		{"CommentQueue", testCommentQueue},                       // queue.go
+		{"StatusChangesNotifyInTheirWrite", testWorkflowNotices}, // workflow.go
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
