@@ -198,7 +198,7 @@ func (s *Server) editArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 		return
 	}
 	// Opening the story is the first sign of presence; the editor's script keeps it up.
-	if err := s.store.TouchPresence(r.Context(), a.ID, u.ID, s.cfg.Now()); err != nil {
+	if err := s.store.TouchPresence(r.Context(), a.ID, u.ID, s.sessionHash(r), s.cfg.Now()); err != nil {
 		s.log.Error("presence", "article", a.ID, "err", err)
 	}
 	b := s.editBodyOf(a)
