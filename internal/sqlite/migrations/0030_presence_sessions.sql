@@ -6,7 +6,9 @@ DROP TABLE article_presence;
 CREATE TABLE article_presence (
     article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE, -- the latest to beat
+    -- The session that beat last; NULL only from a server older than this migration
+    -- during a rolling upgrade (its write still works; the row shows nobody).
+    session_id TEXT REFERENCES sessions(id) ON DELETE CASCADE,
     since      INTEGER NOT NULL, -- Unix milliseconds: when they opened it
     seen_at    INTEGER NOT NULL, -- Unix milliseconds: their last heartbeat
     PRIMARY KEY (article_id, user_id)
