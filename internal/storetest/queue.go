@@ -166,3 +166,42 @@ func testCommentQueue(t *testing.T, s Engine) {
 		t.Errorf("the pending tab after the emptying: %d comments", len(p.Comments))
 	}
 }
+
+// A search looks through at most QueueSearchWindow comments a page, however rare its
+// words: a page that found nothing says how far it looked, and the next goes on from
+// there to the comment it was looking for.
+func testQueueSearchWindow(t *testing.T, s Engine) {
+	ctx := context.Background()
+	n := news.QueueSearchWindow + 10
+	a := article(1, "")
+	a.Source, a.SourceID = "test", "window"
+	item := news.ImportItem{Article: a}
+	for i := range n {
+		body := fmt.Sprintf("Comment %d", i)
+		if i == 0 { // the oldest: beyond the first window
+			body = "The needle in the haystack"
+		}
+		item.Comments = append(item.Comments, &news.Comment{Status: news.CommentPending, AuthorName: "Reader", AuthorEmail: "r@example.net",
+			Body: body, BodyHTML: "<p>" + body + "</p>", CreatedAt: base.Add(time.Duration(i) * time.Minute), Source: "test", SourceID: fmt.Sprint(i)})
+	}
+	if _, err := s.Import(ctx, []news.ImportItem{item}); err != nil {
+		t.Fatal(err)
+	}
+	q := news.QueueQuery{Status: news.CommentPending, Match: "needle"}
+	first, err := s.CommentQueue(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := base.Add(time.Duration(n-news.QueueSearchWindow) * time.Minute) // the window's oldest
+	if len(first.Comments) != 0 || !first.More || first.SearchedTo == nil || !first.SearchedTo.CreatedAt.Equal(want) {
+		t.Fatalf("the first window: %d found, More %v, searched to %+v (want none, More, to %v)", len(first.Comments), first.More, first.SearchedTo, want)
+	}
+	q.After = first.SearchedTo
+	next, err := s.CommentQueue(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(next.Comments) != 1 || next.Comments[0].Body != "The needle in the haystack" || next.More {
+		t.Errorf("the next window: %d found, More %v", len(next.Comments), next.More)
+	}
+}

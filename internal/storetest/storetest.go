@@ -73,6 +73,7 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"Tags", testTagUpkeep},                                  // manage.go
 		{"PreviewLinks", testPreviewLinks},                       // previews.go
 		{"CommentQueue", testCommentQueue},                       // queue.go
+		{"CommentQueueSearchIsBounded", testQueueSearchWindow},   // queue.go
 		{"StatusChangesNotifyInTheirWrite", testWorkflowNotices}, // workflow.go
 	}
 	for _, tt := range tests {
