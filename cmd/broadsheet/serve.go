@@ -236,7 +236,7 @@ func publishScheduled(ctx context.Context, db news.Store, srv *site.Server, log 
 			purged = now
 		}
 		rerenderStale(ctx, db, srv, log)
-		if n, err := news.PublishDueAndNotify(ctx, db, time.Now()); err != nil { // the writers told (issue 8)
+		if n, err := db.PublishDue(ctx, time.Now()); err != nil { // each writer told in the publication's transaction
 			if ctx.Err() == nil {
 				log.Error("publish scheduled articles", "err", err)
 			}
