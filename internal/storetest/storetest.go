@@ -18,6 +18,7 @@ import (
 type Engine interface {
 	news.Store
 	news.UserStore
+	news.WebhookStore // webhooks.go
 }
 
 // Run runs the suite; open must return a new, empty engine for each call.
@@ -55,13 +56,17 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"Privacy", testPrivacy},
 		{"CommentPages", testCommentPages}, // threads.go
 		{"Conflicts", testConflicts},
-		{"EmailsComparedAsOne", testEmailsCompared},          // emails.go
-		{"DuplicateCommentsRefused", testDuplicateComments},  // duplicates.go
-		{"Rerender", testRerender},                           // rerender.go
-		{"StaffReplyApprovesItsParent", testApproveAndReply}, // replies.go
-		{"RecoveryCodes", testRecoveryCodes},                 // recovery.go
-		{"Notifications", testNotifications},                 // notifications.go
-		{"Bylines", testBylines},                             // bylines.go
+		{"EmailsComparedAsOne", testEmailsCompared},             // emails.go
+		{"DuplicateCommentsRefused", testDuplicateComments},     // duplicates.go
+		{"Rerender", testRerender},                              // rerender.go
+		{"StaffReplyApprovesItsParent", testApproveAndReply},    // replies.go
+		{"RecoveryCodes", testRecoveryCodes},                    // recovery.go
+		{"Notifications", testNotifications},                    // notifications.go
+		{"Bylines", testBylines},                                // bylines.go
+		{"WebhookEventsQueuedByTheirWrites", testWebhookEvents}, // webhooks.go
+		{"WebhookLeaseAndFinish", testWebhookLease},
+		{"WebhookConcurrentClaimsTakeEachOnce", testWebhookConcurrentClaims},
+		{"WebhookPingRetryDeletePurge", testWebhookManage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
