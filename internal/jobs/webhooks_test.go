@@ -129,7 +129,7 @@ func publish(t *testing.T, db *sqlite.DB, slug string) *news.Article {
 	t.Helper()
 	a := &news.Article{Slug: slug, Title: "Council votes on the bridge", Standfirst: "A narrow vote.", BodyMarkdown: "Body",
 		BodyHTML: "<p>Body</p>", Status: news.StatusPublished, PublishedAt: time.Now().Add(-time.Hour),
-		Author:  &news.Author{Name: "Anna Petrova", Email: "anna.private@example.org"}, Section: &news.Section{Name: "Local"},
+		Author: &news.Author{Name: "Anna Petrova", Email: "anna.private@example.org"}, Section: &news.Section{Name: "Local"},
 		Tags: []*news.Tag{{Name: "Bridges"}}}
 	if err := db.CreateArticle(context.Background(), a); err != nil {
 		t.Fatal(err)
