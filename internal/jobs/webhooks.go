@@ -39,8 +39,8 @@ type Config struct {
 	ArticlePath func(a *news.Article) string
 	// Now is the clock (tests give their own): due times, backoff, signatures.
 	Now func() time.Time
-	// Lease is how long a claimed delivery is the worker's (default 2 min): past it,
-	// another worker takes it over. It must exceed Timeout.
+	// Lease is how long a claimed delivery is the worker's (default 4 × Timeout):
+	// past it, another worker takes it over. It must exceed Timeout.
 	Lease time.Duration
 	// Timeout bounds one attempt: connecting, sending, the answer's headers and the
 	// part of its body that is read (default 15 s).
@@ -78,7 +78,9 @@ func NewWebhooks(store Store, cfg Config) *Webhooks {
 		cfg.Timeout = 15 * time.Second
 	}
 	if cfg.Lease <= cfg.Timeout {
-		cfg.Lease = max(2*time.Minute, 2*cfg.Timeout)
+		// An attempt ends within Timeout, and its recording follows at once: the rest
+		// is room for a slow disk, not for the receiver.
+		cfg.Lease = 4 * cfg.Timeout
 	}
 	if cfg.Batch <= 0 {
 		cfg.Batch = 8
@@ -213,8 +215,12 @@ func (w *Webhooks) RunOnce(ctx context.Context) (int, error) {
 func (w *Webhooks) deliver(ctx context.Context, d *news.WebhookDelivery) {
 	body := d.Payload
 	if body == nil {
+		// Built and kept before the first send: whoever retries sends these bytes.
 		var err error
-		if body, err = w.payload(ctx, d); err != nil {
+		if body, err = w.payload(ctx, d); err == nil {
+			err = w.store.KeepWebhookPayload(ctx, d.ID, d.Lease, body)
+		}
+		if err != nil {
 			if ctx.Err() == nil {
 				w.log.Error("build a webhook's payload", "delivery", d.ID, "event", d.Event, "err", err)
 			}
@@ -225,7 +231,7 @@ func (w *Webhooks) deliver(ctx context.Context, d *news.WebhookDelivery) {
 	if ctx.Err() != nil {
 		return
 	}
-	res.Payload, res.At = body, w.cfg.Now()
+	res.At = w.cfg.Now()
 	if !res.Delivered {
 		res.NextAt = news.WebhookRetryAt(d.Attempts, d.FirstTriedAt, res.At)
 	}

@@ -99,7 +99,7 @@ func addHook(t *testing.T, db *sqlite.DB, url string, events ...string) *news.We
 }
 
 func worker(db *sqlite.DB, c *clock, allowPrivate bool) *jobs.Webhooks {
-	cfg := jobs.Config{BaseURL: "https://news.example.org", Now: c.Now, Timeout: 5 * time.Second, Logger: quiet,
+	cfg := jobs.Config{BaseURL: "https://news.example.org", Now: c.Now, Timeout: 5 * time.Second, Lease: 2 * time.Minute, Logger: quiet,
 		ArticlePath: func(a *news.Article) string { return "/" + a.Slug + "/" }}
 	if allowPrivate { // the tests' receivers listen on loopback
 		cfg.AllowPrivate = func() bool { return true }

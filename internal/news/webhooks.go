@@ -81,8 +81,8 @@ type WebhookDelivery struct {
 	// SubjectID is the article's or the comment's ID (the webhook's for a ping).
 	SubjectID  int64
 	OccurredAt time.Time
-	// Payload is the JSON sent, stored by the first attempt so that every retry sends
-	// the same bytes; nil before.
+	// Payload is the JSON sent, kept before the first attempt (KeepWebhookPayload) so
+	// that every retry sends the same bytes; nil before.
 	Payload  []byte
 	Status   DeliveryStatus
 	Attempts int       // attempts started, counting the one in progress
@@ -106,7 +106,6 @@ type WebhookDelivery struct {
 
 // DeliveryResult is how an attempt ended, for FinishWebhookDelivery.
 type DeliveryResult struct {
-	Payload   []byte    // stored if none is yet
 	Delivered bool      // a 2xx answer
 	NextAt    time.Time // not delivered: the next attempt's time; zero gives up
 	At        time.Time
@@ -144,6 +143,11 @@ type WebhookStore interface {
 	// attempt, FirstTriedAt = now. Of several callers at once, in this process or
 	// another, each delivery goes to one.
 	ClaimWebhookDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*WebhookDelivery, error)
+	// KeepWebhookPayload stores the payload of a delivery that has none yet, before its
+	// first attempt is sent, so that a retry — by this worker, or by another after
+	// this one died mid-send — sends the same bytes. ErrStale when lease is no longer
+	// the delivery's.
+	KeepWebhookPayload(ctx context.Context, id int64, lease string, payload []byte) error
 	// FinishWebhookDelivery records an attempt's end: delivered, due again at
 	// r.NextAt, or failed (r.NextAt zero). ErrStale when lease is no longer the
 	// delivery's (the lease ran out and another worker claimed it, or an

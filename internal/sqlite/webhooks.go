@@ -245,14 +245,30 @@ func (db *DB) FinishWebhookDelivery(ctx context.Context, id int64, lease string,
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = ?, next_at = CASE WHEN ? = 'pending' THEN ? ELSE next_at END,
-			payload = COALESCE(payload, ?), lease = NULL, lease_until = NULL,
+			lease = NULL, lease_until = NULL,
 			last_at = ?, last_code = ?, last_answer = ?, last_error = ? WHERE id = ? AND lease = ?`,
-			string(status), string(status), next, r.Payload, r.At.Unix(), r.Code, answer, r.Error, id, lease)
+			string(status), string(status), next, r.At.Unix(), r.Code, answer, r.Error, id, lease)
 		if err != nil {
 			return fmt.Errorf("finish webhook delivery %d: %w", id, err)
 		}
 		if n, err := res.RowsAffected(); err != nil {
 			return fmt.Errorf("finish webhook delivery %d: %w", id, err)
+		} else if n == 0 {
+			return fmt.Errorf("webhook delivery %d: its lease ended or was taken: %w", id, news.ErrStale)
+		}
+		return nil
+	})
+}
+
+// KeepWebhookPayload implements news.WebhookStore.
+func (db *DB) KeepWebhookPayload(ctx context.Context, id int64, lease string, payload []byte) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET payload = COALESCE(payload, ?) WHERE id = ? AND lease = ?`, payload, id, lease)
+		if err != nil {
+			return fmt.Errorf("keep webhook delivery %d's payload: %w", id, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("keep webhook delivery %d's payload: %w", id, err)
 		} else if n == 0 {
 			return fmt.Errorf("webhook delivery %d: its lease ended or was taken: %w", id, news.ErrStale)
 		}

@@ -157,11 +157,20 @@ func testWebhookLease(t *testing.T, s Engine) {
 		t.Errorf("the give-up window moved with the second attempt: %v then %v", first[0].FirstTriedAt, second[0].FirstTriedAt)
 	}
 	payload := []byte(`{"event":"article.published"}`)
-	done := news.DeliveryResult{Payload: payload, Delivered: true, At: now.Add(62 * time.Second), Code: 204, Answer: "ok"}
+	if err := s.KeepWebhookPayload(ctx, first[0].ID, first[0].Lease, payload); !errors.Is(err, news.ErrStale) {
+		t.Fatalf("the dead worker keeps a payload: %v, want ErrStale", err)
+	}
+	if err := s.KeepWebhookPayload(ctx, second[0].ID, second[0].Lease, payload); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.KeepWebhookPayload(ctx, second[0].ID, second[0].Lease, []byte(`{"other":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	done := news.DeliveryResult{Delivered: true, At: now.Add(62 * time.Second), Code: 204, Answer: "ok"}
 	if err := s.FinishWebhookDelivery(ctx, first[0].ID, first[0].Lease, done); !errors.Is(err, news.ErrStale) {
 		t.Fatalf("the dead worker's late finish: %v, want ErrStale", err)
 	}
-	failed := news.DeliveryResult{Payload: payload, At: now.Add(62 * time.Second), Code: 500, Answer: "down", Error: "HTTP 500",
+	failed := news.DeliveryResult{At: now.Add(62 * time.Second), Code: 500, Answer: "down", Error: "HTTP 500",
 		NextAt: now.Add(92 * time.Second)}
 	if err := s.FinishWebhookDelivery(ctx, second[0].ID, second[0].Lease, failed); err != nil {
 		t.Fatal(err)
@@ -178,9 +187,9 @@ func testWebhookLease(t *testing.T, s Engine) {
 	}
 	third := claim(now.Add(92 * time.Second))
 	if len(third) != 1 || string(third[0].Payload) != string(payload) || third[0].Attempts != 3 {
-		t.Fatalf("the retry: %+v (it sends the payload the first attempt kept)", third)
+		t.Fatalf("the retry: %+v (it sends the payload kept first)", third)
 	}
-	if err := s.FinishWebhookDelivery(ctx, third[0].ID, third[0].Lease, news.DeliveryResult{Payload: []byte(`{}`), Delivered: true,
+	if err := s.FinishWebhookDelivery(ctx, third[0].ID, third[0].Lease, news.DeliveryResult{Delivered: true,
 		At: now.Add(93 * time.Second), Code: 200, Answer: string(make([]byte, 5000))}); err != nil {
 		t.Fatal(err)
 	}
