@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -284,7 +285,12 @@ func (w *Webhooks) send(ctx context.Context, d *news.WebhookDelivery, body []byt
 }
 
 // describe says what went wrong with a request, in words an administrator can act on.
+// The request's address is left out: it may hold a token (many services put their
+// secret in the path), and this text goes to the log.
 func describe(err error) string {
+	if ue, ok := errors.AsType[*url.Error](err); ok {
+		err = ue.Err
+	}
 	var refused *RefusedError
 	var dnsErr *net.DNSError
 	switch {

@@ -463,3 +463,19 @@ func TestRedirectNotFollowed(t *testing.T) {
 		t.Errorf("after a redirect: %+v", d)
 	}
 }
+
+// What went wrong is said without the address, which may hold a token: it goes to the
+// log as well as to the admin.
+func TestErrorsNameNoAddress(t *testing.T) {
+	db := openDB(t, "")
+	closed := httptest.NewServer(http.NotFoundHandler())
+	addr := closed.URL
+	closed.Close() // nothing listens there any more
+	h := addHook(t, db, addr+"/services/T123/secret-token-9f8e7d", news.EventArticlePublished)
+	publish(t, db, "story")
+	runOnce(t, worker(db, &clock{t: time.Now()}, true))
+	d := delivery(t, db, h.ID)
+	if d.Status != news.DeliveryPending || d.LastError == "" || strings.Contains(d.LastError, "secret-token") {
+		t.Errorf("the error kept: %q", d.LastError)
+	}
+}
