@@ -151,12 +151,12 @@ func NewClient(allowPrivate func() bool, timeout time.Duration) *http.Client {
 }
 
 // Run sends deliveries until ctx ends: a claim every Poll (at once again after a full
-// batch), and once an hour the deletion of deliveries finished more than
-// news.WebhookKeepDeliveries ago.
+// batch; after failures, waiting twice as long each time up to 32 × Poll, so that a
+// database that cannot be written does not fill the log), and once an hour the deletion
+// of deliveries finished more than news.WebhookKeepDeliveries ago.
 func (w *Webhooks) Run(ctx context.Context) {
-	t := time.NewTicker(w.cfg.Poll)
-	defer t.Stop()
 	var purged time.Time
+	failures := 0
 	for {
 		if now := w.cfg.Now(); now.Sub(purged) >= time.Hour {
 			if n, err := w.store.PurgeWebhookDeliveries(ctx, now.Add(-news.WebhookKeepDeliveries)); err != nil && ctx.Err() == nil {
@@ -167,16 +167,22 @@ func (w *Webhooks) Run(ctx context.Context) {
 			purged = now
 		}
 		n, err := w.RunOnce(ctx)
-		if err != nil && ctx.Err() == nil {
+		wait := w.cfg.Poll
+		switch {
+		case err != nil && ctx.Err() == nil:
 			w.log.Error("send webhooks", "err", err)
-		}
-		if n == w.cfg.Batch && err == nil {
-			continue
+			failures = min(failures+1, 5)
+			wait <<= failures
+		case err == nil:
+			failures = 0
+			if n == w.cfg.Batch {
+				wait = 0
+			}
 		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-time.After(wait):
 		}
 	}
 }
