@@ -87,8 +87,9 @@ type deleted struct {
 	Deleted bool  `json:"deleted"`
 }
 
-// payload builds a delivery's body from what the store holds now.
-func (w *Webhooks) payload(ctx context.Context, d *news.WebhookDelivery) ([]byte, error) {
+// payload builds a delivery's body from what the store holds now; personal says it
+// copies a comment's author or text (news.WebhookStore.KeepWebhookPayload).
+func (w *Webhooks) payload(ctx context.Context, d *news.WebhookDelivery) (body []byte, personal bool, err error) {
 	p := Payload{ID: d.ID, Event: d.Event, OccurredAt: d.OccurredAt.UTC()}
 	switch d.Event {
 	case news.EventPing:
@@ -99,7 +100,7 @@ func (w *Webhooks) payload(ctx context.Context, d *news.WebhookDelivery) ([]byte
 		case errors.Is(err, news.ErrNotFound):
 			p.Data = deleted{d.SubjectID, true}
 		case err != nil:
-			return nil, err
+			return nil, false, err
 		default:
 			p.Data = w.articleData(a)
 		}
@@ -109,8 +110,9 @@ func (w *Webhooks) payload(ctx context.Context, d *news.WebhookDelivery) ([]byte
 		case errors.Is(err, news.ErrNotFound):
 			p.Data = deleted{d.SubjectID, true}
 		case err != nil:
-			return nil, err
+			return nil, false, err
 		default:
+			personal = !c.Removed
 			data := CommentData{ID: c.ID, ArticleID: c.ArticleID, ParentID: c.ParentID, Status: string(c.Status),
 				AuthorName: c.AuthorName, AuthorURL: c.AuthorURL, ContentHTML: c.BodyHTML, Staff: c.UserID != 0,
 				CreatedAt: c.CreatedAt.UTC()}
@@ -123,9 +125,10 @@ func (w *Webhooks) payload(ctx context.Context, d *news.WebhookDelivery) ([]byte
 			p.Data = data
 		}
 	default:
-		return nil, fmt.Errorf("unknown webhook event %q", d.Event)
+		return nil, false, fmt.Errorf("unknown webhook event %q", d.Event)
 	}
-	return json.Marshal(p)
+	body, err = json.Marshal(p)
+	return body, personal, err
 }
 
 func (w *Webhooks) articleURL(a *news.Article) string {

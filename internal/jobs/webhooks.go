@@ -222,10 +222,17 @@ func (w *Webhooks) RunOnce(ctx context.Context) (int, error) {
 func (w *Webhooks) deliver(ctx context.Context, d *news.WebhookDelivery) {
 	body := d.Payload
 	if body == nil {
-		// Built and kept before the first send: whoever retries sends these bytes.
+		// Built and kept before the first send: whoever retries sends these bytes. An
+		// erasure of the comment between the read and the keeping: built again.
 		var err error
-		if body, err = w.payload(ctx, d); err == nil {
-			err = w.store.KeepWebhookPayload(ctx, d.ID, d.Lease, body)
+		for try := 0; try < 2; try++ {
+			var personal bool
+			if body, personal, err = w.payload(ctx, d); err == nil {
+				err = w.store.KeepWebhookPayload(ctx, d.ID, d.Lease, body, personal)
+			}
+			if !errors.Is(err, news.ErrNotFound) {
+				break
+			}
 		}
 		if err != nil {
 			if ctx.Err() == nil {

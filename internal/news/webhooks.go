@@ -146,8 +146,12 @@ type WebhookStore interface {
 	// KeepWebhookPayload stores the payload of a delivery that has none yet, before its
 	// first attempt is sent, so that a retry — by this worker, or by another after
 	// this one died mid-send — sends the same bytes. ErrStale when lease is no longer
-	// the delivery's.
-	KeepWebhookPayload(ctx context.Context, id int64, lease string, payload []byte) error
+	// the delivery's. personal says the payload copies a comment's author or text: it
+	// is then kept only if the comment is still there and not emptied (ErrNotFound
+	// otherwise: an erasure came in between, and the caller builds it again), and an
+	// erasure or deletion of the comment forgets it (a commenter's erasure leaves no
+	// copy: see PrivacyStore).
+	KeepWebhookPayload(ctx context.Context, id int64, lease string, payload []byte, personal bool) error
 	// FinishWebhookDelivery records an attempt's end: delivered, due again at
 	// r.NextAt, or failed (r.NextAt zero). ErrStale when lease is no longer the
 	// delivery's (the lease ran out and another worker claimed it, or an

@@ -261,8 +261,21 @@ func (db *DB) FinishWebhookDelivery(ctx context.Context, id int64, lease string,
 }
 
 // KeepWebhookPayload implements news.WebhookStore.
-func (db *DB) KeepWebhookPayload(ctx context.Context, id int64, lease string, payload []byte) error {
+func (db *DB) KeepWebhookPayload(ctx context.Context, id int64, lease string, payload []byte, personal bool) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if personal {
+			// In the writers' transaction, so that an erasure is wholly before (the
+			// comment is found emptied) or after (its trigger forgets this copy).
+			var there bool
+			err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM comments c JOIN webhook_deliveries d ON d.subject_id = c.id
+				WHERE d.id = ? AND c.removed = 0)`, id).Scan(&there)
+			if err != nil {
+				return fmt.Errorf("keep webhook delivery %d's payload: %w", id, err)
+			}
+			if !there {
+				return fmt.Errorf("webhook delivery %d: its comment was erased or deleted since it was read: %w", id, news.ErrNotFound)
+			}
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET payload = COALESCE(payload, ?) WHERE id = ? AND lease = ?`, payload, id, lease)
 		if err != nil {
 			return fmt.Errorf("keep webhook delivery %d's payload: %w", id, err)

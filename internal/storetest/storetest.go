@@ -67,6 +67,7 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"WebhookLeaseAndFinish", testWebhookLease},
 		{"WebhookConcurrentClaimsTakeEachOnce", testWebhookConcurrentClaims},
 		{"WebhookPingRetryDeletePurge", testWebhookManage},
+		{"WebhookErasureLeavesNoCopy", testWebhookErasure},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -157,13 +157,13 @@ func testWebhookLease(t *testing.T, s Engine) {
 		t.Errorf("the give-up window moved with the second attempt: %v then %v", first[0].FirstTriedAt, second[0].FirstTriedAt)
 	}
 	payload := []byte(`{"event":"article.published"}`)
-	if err := s.KeepWebhookPayload(ctx, first[0].ID, first[0].Lease, payload); !errors.Is(err, news.ErrStale) {
+	if err := s.KeepWebhookPayload(ctx, first[0].ID, first[0].Lease, payload, false); !errors.Is(err, news.ErrStale) {
 		t.Fatalf("the dead worker keeps a payload: %v, want ErrStale", err)
 	}
-	if err := s.KeepWebhookPayload(ctx, second[0].ID, second[0].Lease, payload); err != nil {
+	if err := s.KeepWebhookPayload(ctx, second[0].ID, second[0].Lease, payload, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.KeepWebhookPayload(ctx, second[0].ID, second[0].Lease, []byte(`{"other":1}`)); err != nil {
+	if err := s.KeepWebhookPayload(ctx, second[0].ID, second[0].Lease, []byte(`{"other":1}`), false); err != nil {
 		t.Fatal(err)
 	}
 	done := news.DeliveryResult{Delivered: true, At: now.Add(62 * time.Second), Code: 204, Answer: "ok"}
@@ -337,5 +337,77 @@ func testWebhookManage(t *testing.T, s Engine) {
 	}
 	if got, _ := s.WebhookDeliveries(ctx, 0, 10); len(got) != 0 {
 		t.Errorf("a deleted webhook's deliveries stayed: %+v", got)
+	}
+}
+
+// A commenter's erasure leaves no copy of her comments in a delivery's kept payload,
+// and a payload built from her comment before the erasure is not kept after it.
+func testWebhookErasure(t *testing.T, s Engine) {
+	ctx := context.Background()
+	addHook(t, s, "https://hooks.example.org/e", news.EventCommentPosted)
+	a := mustCreate(t, s, article(1, ""))
+	mk := func(body string, parent int64) *news.Comment {
+		c := &news.Comment{ArticleID: a.ID, ParentID: parent, Status: news.CommentPending, AuthorName: "Zofia Erased", AuthorEmail: "zofia@example.pl",
+			Body: body, BodyHTML: "<p>" + body + "</p>"}
+		if err := s.CreateComment(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	kept := mk("kept before", 0)
+	late := mk("read before, kept after", 0)
+	// Another commenter's reply keeps her first comment in place, emptied.
+	other := &news.Comment{ArticleID: a.ID, ParentID: kept.ID, Status: news.CommentApproved, AuthorName: "Other", AuthorEmail: "other@example.org",
+		Body: "a reply", BodyHTML: "<p>a reply</p>"}
+	if err := s.CreateComment(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	ds, err := s.ClaimWebhookDeliveries(ctx, now, time.Minute, 10)
+	if err != nil || len(ds) != 3 {
+		t.Fatalf("claim: %d %v", len(ds), err)
+	}
+	byComment := map[int64]*news.WebhookDelivery{}
+	for _, d := range ds {
+		byComment[d.SubjectID] = d
+	}
+	personal := []byte(`{"data":{"author_name":"Zofia Erased"}}`)
+	for _, c := range []int64{kept.ID, other.ID} {
+		d := byComment[c]
+		if err := s.KeepWebhookPayload(ctx, d.ID, d.Lease, personal, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.FinishWebhookDelivery(ctx, d.ID, d.Lease, news.DeliveryResult{At: now, Code: 500, NextAt: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.ErasePersonalData(ctx, "zofia@example.pl"); err != nil {
+		t.Fatal(err)
+	}
+	d := byComment[late.ID]
+	if err := s.KeepWebhookPayload(ctx, d.ID, d.Lease, personal, true); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("a payload read before the erasure was kept after it: %v", err)
+	}
+	if err := s.KeepWebhookPayload(ctx, d.ID, d.Lease, []byte(`{"data":{"id":1,"deleted":true}}`), false); err != nil {
+		t.Errorf("the payload built again: %v", err)
+	}
+	again, err := s.ClaimWebhookDeliveries(ctx, now, time.Minute, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range again {
+		switch d.SubjectID {
+		case kept.ID:
+			if d.Payload != nil {
+				t.Errorf("the erased comment's kept payload stayed: %s", d.Payload)
+			}
+		case other.ID:
+			if d.Payload == nil {
+				t.Errorf("another commenter's payload was forgotten")
+			}
+		}
+	}
+	if len(again) != 2 {
+		t.Errorf("%d deliveries due again, want 2", len(again))
 	}
 }
