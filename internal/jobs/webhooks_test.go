@@ -33,7 +33,7 @@ func (c *clock) Add(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func openDB(t *testing.T, path string) *sqlite.DB {
+func openDB(t testing.TB, path string) *sqlite.DB {
 	t.Helper()
 	if path == "" {
 		path = filepath.Join(t.TempDir(), "test.db")
@@ -64,7 +64,7 @@ type receiver struct {
 	answer   string
 }
 
-func newReceiver(t *testing.T, statuses ...int) *receiver {
+func newReceiver(t testing.TB, statuses ...int) *receiver {
 	rc := &receiver{statuses: statuses, answer: "thanks"}
 	rc.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -89,7 +89,7 @@ func (rc *receiver) requests() []request {
 	return append([]request(nil), rc.got...)
 }
 
-func addHook(t *testing.T, db *sqlite.DB, url string, events ...string) *news.Webhook {
+func addHook(t testing.TB, db *sqlite.DB, url string, events ...string) *news.Webhook {
 	t.Helper()
 	h := &news.Webhook{URL: url, Events: events, Secret: news.NewWebhookSecret(), Enabled: true}
 	if err := db.CreateWebhook(context.Background(), h); err != nil {
