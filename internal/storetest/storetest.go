@@ -22,6 +22,7 @@ type Engine interface {
 	news.ManageStore  // the management screens: manage.go
 	news.PreviewStore // private preview links, the status before the trash: previews.go
 	news.QueueStore   // the comment queue: queue.go
+	news.WebhookStore // webhooks.go
 }
 
 // Run runs the suite; open must return a new, empty engine for each call.
@@ -75,6 +76,11 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"CommentQueue", testCommentQueue},                       // queue.go
 		{"CommentQueueSearchIsBounded", testQueueSearchWindow},   // queue.go
 		{"StatusChangesNotifyInTheirWrite", testWorkflowNotices}, // workflow.go
+		{"WebhookEventsQueuedByTheirWrites", testWebhookEvents},  // webhooks.go
+		{"WebhookLeaseAndFinish", testWebhookLease},
+		{"WebhookConcurrentClaimsTakeEachOnce", testWebhookConcurrentClaims},
+		{"WebhookPingRetryDeletePurge", testWebhookManage},
+		{"WebhookErasureLeavesNoCopy", testWebhookErasure},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
