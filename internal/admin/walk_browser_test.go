@@ -151,3 +151,33 @@ func TestEditorWalkInABrowser(t *testing.T) {
 		js(`(() => { document.querySelector("form.editor").dispatchEvent(new Event("submit")); return ""; })()`)
 	}
 }
+
+// On a desktop, the article list shows each story's status as a whole word, however
+// long the headlines, sections and bylines beside it (the body's overflow-wrap:
+// anywhere let the table cut "published" into "publishe" and "d").
+func TestArticleListKeepsStatusWordsWhole(t *testing.T) {
+	e := newEnv(t)
+	e.clock.Real()
+	ed := e.addNamed("Rhea Reporter With A Rather Long Name", "rhea@newsroom.example", news.RoleEditor)
+	for i := range 6 {
+		a := &news.Article{Slug: fmt.Sprintf("s%d", i), Title: fmt.Sprintf("Council approves a new footbridge across the estuary after three hours of debate %d", i),
+			BodyMarkdown: "x", BodyHTML: "<p>x</p>", Status: news.StatusPublished, PublishedAt: time.Now().Add(-time.Hour), OwnerID: ed.ID}
+		if i%2 == 1 {
+			a.Status, a.PublishedAt = news.StatusUnpublished, time.Time{}
+		}
+		if err := e.db.CreateArticle(context.Background(), a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := browsertest.Start(t)
+	signInAs(t, ctx, e, ed.Email)
+	browsertest.Do(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.http.URL+"/admin/articles"), chromedp.WaitVisible(chromedp.CSS("table.article-list")))
+	// A word cut across lines has more than one line box.
+	cut := browsertest.Get(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("table.article-list tbody tr")].map(tr => {
+		const td = tr.children[2], r = document.createRange(); r.selectNodeContents(td.lastChild);
+		return r.getClientRects().length > 1 ? td.textContent.trim() : ""; }).filter(Boolean)`))
+	if len(cut) > 0 {
+		t.Errorf("status words cut across lines: %q", cut)
+	}
+	shoot(t, ctx, "editor-walk-list-1280")
+}
