@@ -181,3 +181,53 @@ func TestArticleListKeepsStatusWordsWhole(t *testing.T) {
 	}
 	shoot(t, ctx, "editor-walk-list-1280")
 }
+
+// A featured image chosen by the script — picked in the library dialog, or dropped on
+// the featured-image box — is a change like a typed one: leaving the page asks first
+// (nothing of it is saved until the editor saves).
+func TestFeaturedImageChosenWarnsBeforeLeaving(t *testing.T) {
+	e := newEnv(t)
+	e.clock.Real()
+	ed := e.addNamed("Rhea Reporter", "rhea@newsroom.example", news.RoleEditor)
+	b := e.browser()
+	b.login(ed.Email)
+	if r := b.multipartPost("/admin/media", map[string]string{"csrf": b.csrf(), "alt": "The old harbour wall"}, "file", "wall.png", pngImage(320, 200)); r.status != 303 {
+		t.Fatalf("library upload: %d", r.status)
+	}
+	draft := &news.Article{Slug: "draft", Title: "Draft", BodyMarkdown: "One.", BodyHTML: "<p>One.</p>", Status: news.StatusDraft}
+	if err := e.db.CreateArticle(context.Background(), draft); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browsertest.Start(t)
+	signInAs(t, ctx, e, ed.Email)
+	edit := fmt.Sprintf("%s/admin/articles/%d", e.http.URL, draft.ID)
+	leaveWarned := func() bool {
+		return browsertest.Get(t, ctx, chromedp.Evaluate[bool](`(() => { const e = new Event("beforeunload", {cancelable: true}); window.dispatchEvent(e); return e.defaultPrevented; })()`))
+	}
+	for _, w := range []int64{1280, 390} {
+		browsertest.Do(t, ctx, chromedp.EmulateViewport(w, 900), chromedp.Navigate(edit), chromedp.WaitVisible(chromedp.ID("featured-library")))
+		if leaveWarned() {
+			t.Fatalf("%d px: a warning before any change", w)
+		}
+		browsertest.Do(t, ctx, chromedp.Click(chromedp.ID("featured-library")), chromedp.WaitVisible(chromedp.CSS("#md-library-list li button")),
+			chromedp.Click(chromedp.CSS("#md-library-list li button")), chromedp.WaitNotVisible(chromedp.ID("md-library-dialog")))
+		if !leaveWarned() {
+			t.Errorf("%d px: no warning before leaving after choosing the featured image from the library", w)
+		}
+		browsertest.Do(t, ctx, chromedp.Navigate(edit), chromedp.WaitVisible(chromedp.ID("featured-library")))
+		dropped := browsertest.Get(t, ctx, chromedp.Evaluate[bool](`new Promise(resolve => {
+			const c = document.createElement("canvas"); c.width = 40; c.height = 30;
+			c.toBlob(b => {
+				const dt = new DataTransfer(); dt.items.add(new File([b], "dropped.png", {type: "image/png"}));
+				document.querySelector("form.editor .image-choice").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+				resolve(document.getElementById("image-file").files.length === 1);
+			}, "image/png");
+		})`, chromedp.EvalAwaitPromise))
+		if !dropped {
+			t.Fatalf("%d px: the dropped image is not in the upload field", w)
+		}
+		if !leaveWarned() {
+			t.Errorf("%d px: no warning before leaving after dropping a featured image", w)
+		}
+	}
+}

@@ -724,6 +724,10 @@
       words.textContent = "Chosen: " + (it.alt || "an image with no description") + ". It becomes the featured image when you save.";
       featuredChosen.replaceChildren(img, words);
     }
+    // A choice made by the script is a change like a typed one: the autosave keeps it,
+    // and leaving asks first.
+    sel.dispatchEvent(new Event("input", { bubbles: true }));
+    sel.dispatchEvent(new Event("change", { bubbles: true }));
     if (featuredButton) featuredButton.focus();
   }
   if (featuredButton && libraryDialog) {
@@ -741,6 +745,7 @@
     var dt = new DataTransfer();
     dt.items.add(imgs[0]);
     file.files = dt.files;
+    file.dispatchEvent(new Event("change", { bubbles: true })); // leaving now asks first
     if (status) status.textContent = "Image " + imgs[0].name + " will be the featured image when you save. Describe it in the alt text field.";
     return true;
   }
