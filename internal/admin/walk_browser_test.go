@@ -231,3 +231,41 @@ func TestFeaturedImageChosenWarnsBeforeLeaving(t *testing.T) {
 		}
 	}
 }
+
+// Preview opens the unsaved form in a new tab: the editor's tab stays with its changes
+// unsaved, so leaving it still asks first (pressing Preview used to count as saving).
+func TestPreviewLeavesTheLeaveWarningOn(t *testing.T) {
+	e := newEnv(t)
+	e.clock.Real()
+	ed := e.addNamed("Rhea Reporter", "rhea@newsroom.example", news.RoleEditor)
+	ctx := browsertest.Start(t)
+	signInAs(t, ctx, e, ed.Email)
+	leaveWarned := func() bool {
+		return browsertest.Get(t, ctx, chromedp.Evaluate[bool](`(() => { const e = new Event("beforeunload", {cancelable: true}); window.dispatchEvent(e); return e.defaultPrevented; })()`))
+	}
+	for _, w := range []int64{1280, 390} {
+		browsertest.Do(t, ctx, chromedp.EmulateViewport(w, 900), chromedp.Navigate(fmt.Sprintf("%s/admin/articles/%d", e.http.URL, e.article.ID)),
+			chromedp.WaitVisible(chromedp.CSS(".md-toolbar")), chromedp.SendKeys(chromedp.ID("body"), "Unsaved words. "))
+		previews := func() int {
+			n := 0
+			targets, _ := chromedp.Targets(ctx)
+			for _, t := range targets {
+				if t.Type == "page" && strings.HasSuffix(t.URL, "/preview") {
+					n++
+				}
+			}
+			return n
+		}
+		before := previews()
+		browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(`.publish-box button[value="preview"]`)))
+		for i := 0; i < 100 && previews() == before; i++ {
+			time.Sleep(50 * time.Millisecond)
+		}
+		if previews() == before {
+			t.Fatalf("%d px: Preview opened no tab", w)
+		}
+		if !leaveWarned() {
+			t.Errorf("%d px: after Preview, leaving the editor with unsaved changes is not warned of", w)
+		}
+	}
+}

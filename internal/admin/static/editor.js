@@ -826,7 +826,12 @@
   var changed = form.hasAttribute("data-not-saved");
   form.addEventListener("input", function () { changed = true; });
   form.addEventListener("change", function () { changed = true; });
-  form.addEventListener("submit", function () { submitting = true; });
+  // Preview sends the form to a new tab: this page stays, its changes still unsaved.
+  form.addEventListener("submit", function (ev) {
+    var b = ev.submitter;
+    if (b && b.getAttribute("formtarget") && b.getAttribute("formtarget") !== "_self") return;
+    submitting = true;
+  });
   window.addEventListener("pageshow", function () { submitting = false; });
   window.addEventListener("beforeunload", function (e) {
     if (!changed || submitting) return;
