@@ -17,10 +17,19 @@ import (
 	"broadsheet/internal/render"
 )
 
-type editAction struct{ Value, Label string }
+// editAction is one of the editor's buttons. Now and Later are its labels when the
+// form's publication time is now or past, and when it is to come, where they differ
+// (news.StatusAt: a time to come schedules, a time passed publishes): Label is the one
+// shown, and the editor's script swaps them as the time is typed.
+type editAction struct {
+	Value, Label string
+	Now, Later   string
+}
 
 type editBody struct {
 	ID                                     int64
+	NowMS                                  int64 // the server's clock at the render (ms since 1970): the script's "now" for the buttons' labels
+	NotSaved                               bool  // the form holds text that is not stored (editor.js warns before leaving)
 	Status                                 news.ArticleStatus
 	PublicURL                              string
 	Revisions                              int
@@ -100,15 +109,24 @@ func actionsFor(u *news.User, a *news.Article) []editAction {
 	var out []editAction
 	add := func(to news.ArticleStatus, value, label string) {
 		if u.CanMove(a, to) {
-			out = append(out, editAction{value, label})
+			out = append(out, editAction{Value: value, Label: label})
+		}
+	}
+	// timed: a button whose effect depends on the time typed.
+	timed := func(to news.ArticleStatus, value, now, later string) {
+		if u.CanMove(a, to) {
+			out = append(out, editAction{Value: value, Label: now, Now: now, Later: later})
 		}
 	}
 	switch a.Status {
 	case news.StatusTrash:
 		add(news.StatusDraft, "restore", "Restore from the trash") // to the state it had (preview.go)
 		return out
-	case news.StatusPublished, news.StatusScheduled:
-		add(a.Status, "save", "Update")
+	case news.StatusPublished:
+		timed(a.Status, "save", "Update", "Schedule") // a time to come takes it off the site until then
+		add(news.StatusUnpublished, "unpublish", "Unpublish")
+	case news.StatusScheduled:
+		timed(a.Status, "save", "Publish", "Update") // a time now or past publishes it at once
 		add(news.StatusUnpublished, "unpublish", "Unpublish")
 	default:
 		save := "Save"
@@ -119,9 +137,9 @@ func actionsFor(u *news.User, a *news.Article) []editAction {
 		if a.Status != news.StatusReview {
 			add(news.StatusReview, "submit", "Submit for review")
 		}
-		add(news.StatusPublished, "publish", "Publish")
+		timed(news.StatusPublished, "publish", "Publish", "Schedule")
 	}
-	out = append(out, editAction{"preview", "Preview"})
+	out = append(out, editAction{Value: "preview", Label: "Preview"})
 	if a.ID != 0 {
 		add(news.StatusTrash, "trash", "Move to trash")
 	}
@@ -133,10 +151,14 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, u *news.Us
 	s.fillImageChoices(r, b) // imagepicker.go
 	b.AutosaveMS = int(s.cfg.AutosaveEvery.Milliseconds())
 	b.Actions = actionsFor(u, a)
+	b.NowMS = s.cfg.Now().UnixMilli()
+	// A form given back by a POST (a refusal, the conflict, a preview) or filled from a
+	// kept or autosaved form holds what is not saved: leaving it warns at once.
+	b.NotSaved = r.Method == http.MethodPost || errMsg != ""
 	if s.futureTime(a, b) { // the button says what it does: a time to come schedules
 		for i := range b.Actions {
-			if b.Actions[i].Value == "publish" {
-				b.Actions[i].Label = "Schedule"
+			if b.Actions[i].Later != "" {
+				b.Actions[i].Label = b.Actions[i].Later
 			}
 		}
 	}
@@ -471,6 +493,9 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 	done := map[news.ArticleStatus]string{news.StatusDraft: "Draft saved.", news.StatusReview: "Submitted for review.",
 		news.StatusPublished: "Published.", news.StatusScheduled: "Scheduled for " + atMarker(a.PublishedAt) + ".",
 		news.StatusUnpublished: "Unpublished.", news.StatusTrash: "Moved to the trash."}[a.Status]
+	if stored.Status == news.StatusPublished && a.Status == news.StatusPublished {
+		done = "Updated." // it was live already: a save changes it, it does not publish it
+	}
 	if restored != "" {
 		done = restored
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -248,7 +249,19 @@ func TestEditorToolbarInABrowser(t *testing.T) {
 	browsertest.Do(t, ctx, chromedp.Navigate(edit), chromedp.WaitVisible(chromedp.CSS(".md-toolbar")))
 	setBody("Saved with the keyboard.", 0, 0)
 	ctrl("s")
-	browsertest.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(".flash")))
+	// The save's own confirmation (the page may already show an autosave's notice,
+	// also a .flash, which waiting for any .flash would take for it).
+	// The page navigates meanwhile, which a poll does not survive: ask again until it shows.
+	for deadline := time.Now().Add(browsertest.StepTimeout); ; {
+		saved, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`[...document.querySelectorAll(".flash")].some(f => f.textContent.includes("Draft saved."))`))
+		if err == nil && saved {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no confirmation after Ctrl+S")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	if leaveWarned() {
 		t.Error("a warning before leaving just after saving")
 	}

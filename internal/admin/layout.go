@@ -79,12 +79,16 @@ type actionButton struct {
 	// action (Move to trash), in a <details> that works without script.
 	FormAction, FormTarget string
 	Confirm                string
+	// Now and Later are the labels the editor's script shows as the publication time
+	// typed is now or to come (editAction); empty for a button whose effect does not
+	// depend on it.
+	Now, Later string
 }
 
 // button is action a as a button of the editor of b (preview.go's additions: where
 // Preview sends the form, and the trash's confirmation).
 func (b *editBody) button(a editAction, primary string) actionButton {
-	btn := actionButton{Value: a.Value, Label: a.Label, Primary: a.Value == primary}
+	btn := actionButton{Value: a.Value, Label: a.Label, Primary: a.Value == primary, Now: a.Now, Later: a.Later}
 	switch a.Value {
 	case "preview":
 		btn.FormAction, btn.FormTarget = "/admin/articles/preview", "_blank"

@@ -56,7 +56,7 @@ func TestTopActionsLeadWithTheStateAction(t *testing.T) {
 	} {
 		b := &editBody{}
 		for _, a := range tc.actions {
-			b.Actions = append(b.Actions, editAction{a, a})
+			b.Actions = append(b.Actions, editAction{Value: a, Label: a})
 		}
 		if got := labels(b.TopActions()); got != tc.top {
 			t.Errorf("%v: top %q, want %q", tc.actions, got, tc.top)

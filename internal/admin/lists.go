@@ -188,7 +188,7 @@ func (s *Server) articleList(w http.ResponseWriter, r *http.Request, u *news.Use
 	}
 	for _, act := range bulkActions {
 		if u.Role.Can(act.perm) {
-			body.Bulk = append(body.Bulk, editAction{act.Value, act.Label})
+			body.Bulk = append(body.Bulk, editAction{Value: act.Value, Label: act.Label})
 		}
 	}
 	s.render(w, r, status, "articles", &page{Title: "Articles", Nav: "articles", User: u, CSRF: s.csrfToken(r),
@@ -230,10 +230,10 @@ var bulkActions = []struct {
 	perm   news.Permission
 	target news.ArticleStatus
 }{
-	{editAction{"trash", "Move to trash"}, news.PermWriteDrafts, news.StatusTrash},
-	{editAction{"restore", "Restore from trash"}, news.PermWriteDrafts, news.StatusDraft},
-	{editAction{"publish", "Publish"}, news.PermPublishOwn, news.StatusPublished},
-	{editAction{"unpublish", "Unpublish"}, news.PermPublishOwn, news.StatusUnpublished},
+	{editAction{Value: "trash", Label: "Move to trash"}, news.PermWriteDrafts, news.StatusTrash},
+	{editAction{Value: "restore", Label: "Restore from trash"}, news.PermWriteDrafts, news.StatusDraft},
+	{editAction{Value: "publish", Label: "Publish"}, news.PermPublishOwn, news.StatusPublished},
+	{editAction{Value: "unpublish", Label: "Unpublish"}, news.PermPublishOwn, news.StatusUnpublished},
 }
 
 // listBack is the list address a bulk form returns to: /admin/articles with its query,

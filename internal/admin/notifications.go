@@ -137,7 +137,9 @@ func (s *Server) editorNotify(r *http.Request, u *news.User, a *news.Article) *n
 
 // noticeItems words the notifications for u. Each names its story with a link: to the
 // editor when u may edit the story as it is now, else to its public page when it is
-// public, else (a story u can no longer open) to nothing, saying where it went.
+// public, else to its read-only page when it is u's own they may not change (a
+// contributor's scheduled story: readOnlyStory), else (a story u can no longer open)
+// to nothing, saying where it went.
 func (s *Server) noticeItems(ctx context.Context, u *news.User, list []*news.Notification) []noticeItem {
 	now := s.cfg.Now()
 	var out []noticeItem
@@ -151,6 +153,8 @@ func (s *Server) noticeItems(ctx context.Context, u *news.User, list []*news.Not
 				href = fmt.Sprintf("/admin/articles/%d", a.ID)
 			case a.IsPublic(now):
 				href = s.publicPath(a, now)
+			case ownReadOnly(u, a):
+				href = fmt.Sprintf("/admin/articles/%d", a.ID)
 			}
 			if href != "" {
 				link = `<a href="` + html.EscapeString(href) + `">“` + title + `”</a>`

@@ -286,11 +286,17 @@ func (s *Server) readOnlyStory(w http.ResponseWriter, r *http.Request, u *news.U
 		return false
 	}
 	a, err := s.store.Article(r.Context(), id)
-	if err != nil || u.CanEdit(a) || a.OwnerID != u.ID || a.Status == news.StatusTrash || !u.Role.Can(news.PermWriteDrafts) {
+	if err != nil || !ownReadOnly(u, a) {
 		return false
 	}
 	s.showPreview(w, r, u, a, &previewView{ReadOnly: true})
 	return true
+}
+
+// ownReadOnly reports whether a is u's own story that u may not change now but may
+// read: readOnlyStory shows it, and a notification about it links there.
+func ownReadOnly(u *news.User, a *news.Article) bool {
+	return !u.CanEdit(a) && a.OwnerID == u.ID && a.Status != news.StatusTrash && u.Role.Can(news.PermWriteDrafts)
 }
 
 // untrash is the trash's Undo (POST /admin/articles/{id}/untrash): the story goes back

@@ -42,6 +42,20 @@ func Start(t *testing.T) context.Context {
 	if _, err := chromedp.Call(ctx, cdppage.SetBypassCSP, cdppage.SetBypassCSPParams{Enabled: true}); err != nil {
 		t.Fatal(err)
 	}
+	// A page that asks before it is left (the editor with unsaved text) is left, as a
+	// person who goes to another page chooses: a headless browser would otherwise wait
+	// on the question for ever. Tests check the warning itself by its event.
+	dialogs := chromedp.Events(ctx, cdppage.JavascriptDialogOpening)
+	go func() {
+		for ev, err := range dialogs {
+			if err != nil {
+				return
+			}
+			if ev.Type == cdppage.DialogTypeBeforeunload {
+				chromedp.Call(ctx, cdppage.HandleJavaScriptDialog, cdppage.HandleJavaScriptDialogParams{Accept: true})
+			}
+		}
+	}()
 	return ctx
 }
 

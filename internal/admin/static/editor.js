@@ -554,10 +554,14 @@
   function imageMarkdown(alt, url) {
     return "![" + alt.replace(/\s+/g, " ").trim().replace(/([\[\]\\])/g, "\\$1") + "](" + markdownURL(url) + ")";
   }
+  // The image is a paragraph of its own: a blank line before and after it, however
+  // many line breaks already stand at the cursor (on the empty line between two
+  // paragraphs, one on each side; without the second after, Markdown would join the
+  // image to the next paragraph's text).
   function insertImage(at, md) {
     var v = body.value;
     var pre = at > 0 && v[at - 1] !== "\n" ? "\n\n" : (at > 1 && v[at - 2] !== "\n" ? "\n" : "");
-    var post = at < v.length && v[at] !== "\n" ? "\n\n" : "";
+    var post = at < v.length && v[at] !== "\n" ? "\n\n" : (at + 1 < v.length && v[at + 1] !== "\n" ? "\n" : "");
     var text = pre + md + post;
     replaceRange(at, at, text, at + pre.length + md.length);
   }
@@ -720,6 +724,10 @@
       words.textContent = "Chosen: " + (it.alt || "an image with no description") + ". It becomes the featured image when you save.";
       featuredChosen.replaceChildren(img, words);
     }
+    // A choice made by the script is a change like a typed one: the autosave keeps it,
+    // and leaving asks first.
+    sel.dispatchEvent(new Event("input", { bubbles: true }));
+    sel.dispatchEvent(new Event("change", { bubbles: true }));
     if (featuredButton) featuredButton.focus();
   }
   if (featuredButton && libraryDialog) {
@@ -737,6 +745,7 @@
     var dt = new DataTransfer();
     dt.items.add(imgs[0]);
     file.files = dt.files;
+    file.dispatchEvent(new Event("change", { bubbles: true })); // leaving now asks first
     if (status) status.textContent = "Image " + imgs[0].name + " will be the featured image when you save. Describe it in the alt text field.";
     return true;
   }
@@ -781,12 +790,48 @@
     body.addEventListener("input", function () { clearTimeout(countTimer); countTimer = setTimeout(showCount, 400); });
   }
 
+  // ---- Buttons that say what they do: with a publication time to come, Publish
+  // schedules ("Schedule"), as does Update on a live story; a scheduled story's save with
+  // a time now or past publishes it ("Publish"). The server gives both labels
+  // (data-label-now, data-label-later) and its clock (data-now); the time typed is a
+  // wall time in the site's zone (published_zone), compared with now's wall time there.
+  var published = form.querySelector("#published"), zoneField = form.querySelector('input[name="published_zone"]');
+  var timedButtons = Array.prototype.slice.call(form.querySelectorAll("button[data-label-later]"));
+  var serverNow = parseInt(form.getAttribute("data-now"), 10), loadedAt = Date.now();
+  function wallNow() {
+    var now = new Date((serverNow || loadedAt) + (Date.now() - loadedAt));
+    var parts = {};
+    new Intl.DateTimeFormat("en-GB", { timeZone: zoneField.value, hourCycle: "h23", year: "numeric", month: "2-digit",
+      day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" }).formatToParts(now)
+      .forEach(function (p) { parts[p.type] = p.value; });
+    return parts.year + "-" + parts.month + "-" + parts.day + "T" + parts.hour + ":" + parts.minute + ":" + parts.second;
+  }
+  function relabel() {
+    var typed = published.value, later = false;
+    if (/^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(typed)) typed += ":00";
+    try { later = typed !== "" && typed > wallNow(); } catch (e) { return; } // a zone the browser does not know: the server's labels stay
+    timedButtons.forEach(function (b) {
+      var label = b.getAttribute(later ? "data-label-later" : "data-label-now");
+      if (b.firstChild && b.firstChild.nodeType === 3) b.firstChild.data = label; else b.prepend(label);
+    });
+  }
+  if (published && zoneField && timedButtons.length) {
+    published.addEventListener("input", relabel);
+    published.addEventListener("change", relabel);
+  }
+
   // ---- Leaving with unsaved changes: the browser asks first, while the form differs
-  // from what was loaded and is not being sent.
-  var changed = false;
+  // from what was loaded and is not being sent, or from the start when what was loaded
+  // is not saved (data-not-saved: a refused save, the conflict, a restored autosave).
+  var changed = form.hasAttribute("data-not-saved");
   form.addEventListener("input", function () { changed = true; });
   form.addEventListener("change", function () { changed = true; });
-  form.addEventListener("submit", function () { submitting = true; });
+  // Preview sends the form to a new tab: this page stays, its changes still unsaved.
+  form.addEventListener("submit", function (ev) {
+    var b = ev.submitter;
+    if (b && b.getAttribute("formtarget") && b.getAttribute("formtarget") !== "_self") return;
+    submitting = true;
+  });
   window.addEventListener("pageshow", function () { submitting = false; });
   window.addEventListener("beforeunload", function (e) {
     if (!changed || submitting) return;
