@@ -26,7 +26,18 @@ type commentPage struct {
 	Actions  []queueAction
 	Parent   *queueParent
 	BodyHTML template.HTML
+	// Waiting are the pending comments this one answers, nearest first (at most
+	// waitingShown), which a reply approves with it; WaitingCount how many in all.
+	Waiting      []*queueParent
+	WaitingCount int
 }
+
+// waitingShown is how many of the waiting comments a reply would approve with this
+// one its page names.
+const waitingShown = 3
+
+// WaitingMore is how many waiting comments the page counts without naming them.
+func (p commentPage) WaitingMore() int { return p.WaitingCount - len(p.Waiting) }
 
 // BackLabel names the queue Back leads to.
 func (p commentPage) BackLabel() string {
@@ -83,6 +94,16 @@ func (s *Server) commentPageWith(w http.ResponseWriter, r *http.Request, u *news
 		if parent, err := s.store.Comment(r.Context(), c.ParentID); err == nil {
 			p.Parent = parentOf(parent)
 		}
+	}
+	if c.Status == news.CommentPending && c.ParentID != 0 {
+		waiting, n, err := s.store.PendingAncestors(r.Context(), c.ID, waitingShown)
+		if err != nil {
+			s.log.Error("comment's waiting ancestors", "comment", c.ID, "err", err)
+		}
+		for _, w := range waiting {
+			p.Waiting = append(p.Waiting, parentOf(w))
+		}
+		p.WaitingCount = n
 	}
 	if a, err := s.store.Article(r.Context(), c.ArticleID); err == nil {
 		p.ArticleTitle, p.ArticleURL = a.Title, s.cfg.ArticlePath(a)
@@ -180,7 +201,7 @@ func (s *Server) replyToComment(w http.ResponseWriter, r *http.Request, u *news.
 	}
 	reply := &news.Comment{ArticleID: c.ArticleID, ParentID: c.ID, Status: news.CommentApproved, AuthorName: u.Name,
 		AuthorEmail: u.Email, Body: body, BodyHTML: render.Comment(body), CreatedAt: s.cfg.Now().UTC().Truncate(1e9), UserID: u.ID}
-	was, err := s.store.ApproveAndReply(r.Context(), reply)
+	_, approved, err := s.store.ApproveAndReply(r.Context(), reply)
 	switch {
 	case errors.Is(err, news.ErrReplyToHidden):
 		if now, err := s.store.Comment(r.Context(), c.ID); err == nil {
@@ -197,12 +218,23 @@ func (s *Server) replyToComment(w http.ResponseWriter, r *http.Request, u *news.
 		return
 	}
 	s.sync(r)
-	s.log.Info("staff reply", "comment", reply.ID, "to", c.ID, "approved", was == news.CommentPending, "by", u.ID)
+	s.log.Info("staff reply", "comment", reply.ID, "to", c.ID, "approved", approved, "by", u.ID)
 	msg := "Reply published."
-	if was == news.CommentPending {
+	switch {
+	case approved == 1:
 		msg = "Comment approved and reply published."
+	case approved > 1:
+		msg = fmt.Sprintf("Comment approved with the %s it answers, and reply published.", waitingComments(approved-1))
 	}
 	s.redirectWith(w, r, editAddress(r, c.ID), msg)
+}
+
+// waitingComments is "1 waiting comment" or "N waiting comments".
+func waitingComments(n int) string {
+	if n == 1 {
+		return "1 waiting comment"
+	}
+	return fmt.Sprintf("%d waiting comments", n)
 }
 
 // replyRefusal says why a comment in spam or the trash gets no reply, and what to do.
