@@ -212,6 +212,10 @@ func (s *Server) replyToComment(w http.ResponseWriter, r *http.Request, u *news.
 	case errors.Is(err, news.ErrNotFound):
 		s.fail(w, r, u, http.StatusNotFound, "No such comment", "That comment does not exist (any more), so the reply was not published.")
 		return
+	case errors.Is(err, news.ErrDuplicateReply):
+		// A second press of the button (or a resent form): the first one published it.
+		s.redirectWith(w, r, editAddress(r, c.ID), "This reply was already published; it was not published again.")
+		return
 	case err != nil:
 		s.log.Error("staff reply", "comment", c.ID, "err", err)
 		s.commentPageWith(w, r, u, c, http.StatusInternalServerError, "The reply could not be published just now; it is still in its field. Please try again.", typed)

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"broadsheet/internal/news"
@@ -164,5 +165,35 @@ func TestStaffReplyApprovesTheWaitingThreadAboveIt(t *testing.T) {
 	if !regexp.MustCompile(fmt.Sprintf(`(?s)<li id="comment-%d" class="comment">.*?The 7:15 ferry is gone.*?<ol class="children">\s*<li id="comment-%d" class="comment">.*?I agree with Tom.*?<ol class="children">\s*<li id="comment-\d+" class="comment byuser staff">.*?Thanks Zoë`,
 		tom.ID, zoe.ID)).MatchString(article) {
 		t.Errorf("the reader's page does not show Tom, Zoë under him and the reply under her:\n%s", article)
+	}
+}
+
+// "Approve and reply" pressed twice (or ten requests at once with the same reply): one
+// reply is published, and the later presses are told it already was.
+func TestStaffReplyPressedTwicePublishesOnce(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(news.RoleModerator)
+	b := e.browser()
+	b.login("moderator@newsroom.example")
+	path := fmt.Sprintf("/admin/comments/%d/reply", e.pending.ID)
+	form := url.Values{"csrf": {b.csrf()}, "body": {"Thanks, we are letting you in."}}
+	var wg sync.WaitGroup
+	codes := make([]int, 10)
+	for i := range codes {
+		wg.Add(1)
+		go func() { defer wg.Done(); codes[i] = b.post(path, form).status }()
+	}
+	wg.Wait()
+	for _, c := range codes {
+		if c != 303 {
+			t.Errorf("a press of Approve and reply answered %d, want 303 (%v)", c, codes)
+		}
+	}
+	replies, _ := e.db.Comments(t.Context(), news.CommentQuery{Email: "moderator@newsroom.example"})
+	if len(replies) != 1 {
+		t.Errorf("ten presses of one reply published %d replies, want 1", len(replies))
+	}
+	if got := b.told(b.post(path, form)); got != "This reply was already published; it was not published again." {
+		t.Errorf("a press after the reply was published: told %q", got)
 	}
 }

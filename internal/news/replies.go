@@ -11,6 +11,11 @@ import (
 // stored, and the comment stays where it is (ApproveAndReply).
 var ErrReplyToHidden = errors.New("the comment replied to is in spam or in the trash")
 
+// ErrDuplicateReply is a staff reply with the text of one the same account already
+// gave to the same comment: nothing is stored (a second press of the button, a
+// resent form; WordPress refuses a duplicate comment the same way).
+var ErrDuplicateReply = errors.New("the same reply to this comment is already published")
+
 // ReplyStore is the staff reply's write, which every engine implements (part of Store).
 type ReplyStore interface {
 	// ApproveAndReply stores reply, a newsroom account's reply to a comment (UserID
@@ -27,7 +32,9 @@ type ReplyStore interface {
 	// comments it approved (0 when the parent was not pending).
 	//
 	// Errors: ErrReplyToHidden when the parent is in spam or in the trash (WordPress
-	// offers no reply there either; nothing is changed); ErrNotFound when there is no
+	// offers no reply there either; nothing is changed); ErrDuplicateReply when the
+	// account already gave this comment a reply of the same text (checked in the same
+	// transaction, so that of ten presses at once one is stored); ErrNotFound when there is no
 	// such parent, or only what an erasure left of it; ErrInvalid when reply is not a
 	// staff reply, names another article than its parent's, or its text is refused.
 	ApproveAndReply(ctx context.Context, reply *Comment) (parentWas CommentStatus, approved int, err error)

@@ -44,6 +44,14 @@ func (db *DB) ApproveAndReply(ctx context.Context, reply *news.Comment) (news.Co
 		if articleID != reply.ArticleID {
 			return fmt.Errorf("reply to comment %d, which is not on article %d: %w", reply.ParentID, reply.ArticleID, news.ErrInvalid)
 		}
+		var dup int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE parent_id = ? AND user_id = ? AND body = ? AND removed = 0`,
+			reply.ParentID, reply.UserID, reply.Body).Scan(&dup); err != nil {
+			return fmt.Errorf("reply to comment %d: %w", reply.ParentID, err)
+		}
+		if dup > 0 {
+			return fmt.Errorf("reply to comment %d: %w", reply.ParentID, news.ErrDuplicateReply)
+		}
 		switch was {
 		case news.CommentSpam, news.CommentTrash:
 			return fmt.Errorf("reply to comment %d (%s): %w", reply.ParentID, was, news.ErrReplyToHidden)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -81,8 +82,49 @@ func testApproveAndReply(t *testing.T, s Engine) {
 	}
 
 	// An approved comment stays approved.
-	if was, approved, err := s.ApproveAndReply(ctx, reply(pending)); err != nil || was != news.CommentApproved || approved != 0 {
+	again := reply(pending)
+	again.Body, again.BodyHTML = "And the bus too.", "<p>And the bus too.</p>"
+	if was, approved, err := s.ApproveAndReply(ctx, again); err != nil || was != news.CommentApproved || approved != 0 {
 		t.Errorf("reply to an approved comment: %v (was %q, %d approved)", err, was, approved)
+	}
+
+	// The same reply sent ten times at once (a double press, a resent form): one is
+	// stored, the others are refused as duplicates; another account's same words are not.
+	twice := add(news.CommentPending)
+	same := make([]*news.Comment, 10)
+	for i := range same {
+		same[i] = reply(twice)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(same))
+	for i := range same {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, errs[i] = s.ApproveAndReply(ctx, same[i])
+		}()
+	}
+	wg.Wait()
+	stored := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			stored++
+		case !errors.Is(err, news.ErrDuplicateReply):
+			t.Errorf("one of ten same replies at once: %v, want ErrDuplicateReply", err)
+		}
+	}
+	if n, _ := s.CountComments(ctx, news.CommentQuery{Email: staff.Email}); stored != 1 || n != 3 {
+		t.Errorf("ten same replies at once: %d accepted, the account has %d replies; want 1 more (3)", stored, n)
+	}
+	desk2 := &news.User{Email: "desk2@example.org", Name: "Night Desk", Role: news.RoleModerator, PasswordHash: "x"}
+	if err := s.CreateUser(ctx, desk2); err != nil {
+		t.Fatal(err)
+	}
+	other2 := reply(twice)
+	other2.UserID, other2.AuthorName, other2.AuthorEmail = desk2.ID, desk2.Name, desk2.Email
+	if _, _, err := s.ApproveAndReply(ctx, other2); err != nil {
+		t.Errorf("another account's reply of the same words: %v", err)
 	}
 
 	// A waiting reply to a waiting comment: replying approves both ("I agree with
