@@ -73,3 +73,33 @@ func TestAdminTablesKeepWordsWhole(t *testing.T) {
 		}
 	}
 }
+
+// A confirmation's "Cancel" sits level with the button beside it (it stood at the row's
+// top, half a button above the button's words), at both widths.
+func TestConfirmationCancelIsLevelWithItsButton(t *testing.T) {
+	e := newEnv(t)
+	e.clock.Real()
+	e.addUser(news.RoleModerator)
+	spam := e.addComment("spam@spam.example", "h", news.CommentSpam, "Buy cheap watches")
+	ctx := browsertest.Start(t)
+	for _, w := range widths {
+		browsertest.Do(t, ctx, viewport(w))
+		if w.name == "1280" {
+			signInAs(t, ctx, e, "moderator@newsroom.example")
+		}
+		browsertest.Do(t, ctx, chromedp.Navigate(e.http.URL+"/admin/comments?status=spam"), chromedp.WaitVisible(chromedp.CSS("table.queue")),
+			chromedp.Click(chromedp.ID(fmt.Sprintf("sel-%d", spam.ID))), chromedp.SetValue(chromedp.ID("bulk"), "delete"),
+			chromedp.Click(chromedp.CSS("button[name=apply]")), chromedp.WaitVisible(chromedp.ID("confirm-lead")))
+		off := browsertest.Get(t, ctx, chromedp.Evaluate[float64](`(() => {
+			const f = document.querySelector("main form.actions");
+			// The words, not the boxes: a flex row stretches the link's box to the button's height.
+			const words = el => { const r = document.createRange(); r.selectNodeContents(el); return r.getBoundingClientRect(); };
+			const b = words(f.querySelector("button")), a = words(f.querySelector("a"));
+			return Math.abs((b.top + b.bottom) / 2 - (a.top + a.bottom) / 2);
+		})()`))
+		if off > 3 {
+			t.Errorf("at %s px the confirmation's Cancel is %.0f px off its button's middle", w.name, off)
+		}
+		browsertest.CheckAxe(t, ctx, "delete confirmation at "+w.name)
+	}
+}
