@@ -421,3 +421,30 @@ func TestQueuePagesFourHundredFiftyWithoutDuplicates(t *testing.T) {
 		t.Errorf("after a moderation, the next page starts at %s, want %s", second[0], order[50])
 	}
 }
+
+// A commenter's email is kept out of the admin's page titles as it is kept out of its
+// addresses: a browser's history (synced to the moderator's other devices) keeps each
+// page's title beside its address. The history of one commenter and a search (which may
+// be an email) say whose and what in the page, not in its title.
+func TestQueueTitlesCarryNoEmail(t *testing.T) {
+	e, b := moderator(t)
+	c := e.queueComment("Mo", "rude.person@example.net", news.CommentPending, "hello", "", e.clock.Now(), 0)
+	title := regexp.MustCompile(`<title>([^<]*)</title>`)
+	r := b.post("/admin/comments/search", url.Values{"csrf": {b.csrf()}, "status": {"pending"}, "q": {"rude.person@example"}})
+	for _, p := range []struct{ what, path string }{
+		{"a commenter's history", fmt.Sprintf("/admin/comments?from=%d", c.ID)},
+		{"a search for an email", r.header.Get("Location")},
+	} {
+		page := b.get(p.path).body
+		m := title.FindStringSubmatch(page)
+		if m == nil || strings.Contains(strings.ToLower(m[1]), "rude") || strings.Contains(m[1], "@") {
+			t.Errorf("%s: the page's title %q carries the email", p.what, m)
+		}
+		if h1 := regexp.MustCompile(`<h1>([^<]*)</h1>`).FindStringSubmatch(page); h1 == nil || !strings.Contains(h1[1], "rude.person@example") {
+			t.Errorf("%s: the page's heading %q does not say whose or what", p.what, h1)
+		}
+		if len(qRows(page)) != 1 {
+			t.Errorf("%s: rows %v, want Mo's comment", p.what, qRows(page))
+		}
+	}
+}
