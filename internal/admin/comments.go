@@ -250,14 +250,71 @@ func replyRefusal(st news.CommentStatus) string {
 	return "The reply was not published: this comment is " + where + ", and a reply would answer a comment readers cannot see. Approve the comment first (from the queue), then reply; your reply is still in its field."
 }
 
+// blocksBody is the blocked commenters' page: a page of blocks, the search it shows
+// (its text, and sealed for the pages' links), the count and the pages around it.
+type blocksBody struct {
+	Blocks     []news.Block
+	Match      string
+	Total      int
+	Prev, Next string
+}
+
+// blocks lists the blocked commenters, newest first, a page at a time (a site blocks
+// spammers for years), searched by part of an email. As in the queue, the search is
+// posted and its text carried sealed: a blocked address is a commenter's email.
 func (s *Server) blocks(w http.ResponseWriter, r *http.Request, u *news.User) {
-	bs, err := s.store.Blocks(r.Context())
+	q := r.URL.Query()
+	var errMsg, match string
+	sealed := q.Get("s")
+	if sealed != "" {
+		var ok bool
+		if match, ok = s.openSearch(r, sealed); !ok {
+			errMsg, sealed = "That search was made in another session; search again.", ""
+		}
+	}
+	n, err := strconv.Atoi(q.Get("page"))
+	if err != nil || n < 1 {
+		n = 1
+	}
+	n = min(n, 10000)
+	bs, total, err := s.store.BlockList(r.Context(), news.BlockQuery{Match: match, Limit: news.ListPageDefault, Offset: (n - 1) * news.ListPageDefault})
 	if err != nil {
+		s.log.Error("blocks", "err", err)
 		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The blocks could not be read.")
 		return
 	}
+	at := func(k int) string {
+		v := url.Values{}
+		if sealed != "" {
+			v.Set("s", sealed)
+		}
+		if k > 1 {
+			v.Set("page", strconv.Itoa(k))
+		}
+		if len(v) == 0 {
+			return "/admin/comments/blocks"
+		}
+		return "/admin/comments/blocks?" + v.Encode()
+	}
+	body := blocksBody{Blocks: bs, Match: match, Total: total}
+	if n > 1 {
+		body.Prev = at(n - 1)
+	}
+	if n*news.ListPageDefault < total {
+		body.Next = at(n + 1)
+	}
 	s.render(w, r, http.StatusOK, "blocks", &page{Title: "Blocked commenters", Nav: "comments", User: u, CSRF: s.csrfToken(r),
-		Body: bs})
+		Error: errMsg, Body: body})
+}
+
+// searchBlocks takes the blocks' search form (POST, so that the text is in no address)
+// and shows the list searched.
+func (s *Server) searchBlocks(w http.ResponseWriter, r *http.Request, u *news.User) {
+	if q := news.CutFilter(r.PostForm.Get("q")); q != "" {
+		http.Redirect(w, r, "/admin/comments/blocks?"+url.Values{"s": {s.sealSearch(r, q)}}.Encode(), http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/admin/comments/blocks", http.StatusSeeOther)
 }
 
 // editAddress is the comment's edit page, keeping the way back to the queue the
