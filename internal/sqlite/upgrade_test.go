@@ -48,6 +48,7 @@ func TestUpgradeFromBeforeTheLists(t *testing.T) {
 			(1, 'ferry', 'Ferry timetable', 'See ![x](/media/abc.jpg)', '<p><img src="/media/abc.jpg" alt="x"></p>', 'published', 100, 1, 1, 2, ''),
 			(2, 'bridge', 'Bridge', 'b', '<p>b</p>', 'draft', 200, 1, 2, 2, '')`,
 		`INSERT INTO article_tags (article_id, tag_id) VALUES (1, 1)`,
+		`INSERT INTO blocks (kind, value, created_at) VALUES ('email', 'spammer@junk.example', 5), ('ip', 'abc', 6)`,
 		`INSERT INTO comments (id, article_id, parent_id, status, author_name, author_email, body, body_html, created_at, email_key) VALUES
 			(1, 1, NULL, 'pending', 'Tom', 'tom@example.net', 'The 7:15 is gone', '<p>The 7:15 is gone</p>', 10, 'tom@example.net'),
 			(2, 1, 1, 'pending', 'Zoé', 'zoe@example.net', 'Agreed', '<p>Agreed</p>', 20, 'zoe@example.net'),
@@ -117,6 +118,14 @@ func TestUpgradeFromBeforeTheLists(t *testing.T) {
 	pg, err = db.CommentQueue(ctx, news.QueueQuery{Status: news.CommentPending, Match: "zoe", Limit: 10})
 	if err != nil || len(pg.Comments) != 1 || pg.Comments[0].ID != 2 {
 		t.Errorf("a search for “zoe” after the upgrade: %+v, %v; want Zoé's comment", pg, err)
+	}
+
+	// The blocked commenters' list, newest first and searched.
+	if bs, n, err := db.BlockList(ctx, news.BlockQuery{Limit: 10}); err != nil || n != 2 || len(bs) != 2 || bs[0].Kind != "ip" {
+		t.Errorf("the blocks after the upgrade: %v (%d), %v", bs, n, err)
+	}
+	if bs, n, err := db.BlockList(ctx, news.BlockQuery{Match: "JUNK", Limit: 10}); err != nil || n != 1 || len(bs) != 1 || bs[0].Value != "spammer@junk.example" {
+		t.Errorf("a search of the blocks after the upgrade: %v (%d), %v", bs, n, err)
 	}
 
 	// The library: the image an old article shows is in use; the other one is not.
