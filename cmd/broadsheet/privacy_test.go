@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"broadsheet/internal/jobs"
 	"broadsheet/internal/news"
 	"broadsheet/internal/sqlite"
 )
@@ -159,13 +161,25 @@ func TestPrivacyExportThenEraseACommenter(t *testing.T) {
 	if b.ID == a.ID {
 		b = list[1]
 	}
+	// A webhook told of comments keeps each payload for its retries: copies of her name
+	// and words (the receiver's address is refused; the payloads are kept first).
+	hook := &news.Webhook{URL: "http://127.0.0.1:1/hook", Events: []string{news.EventCommentPosted}, Secret: news.NewWebhookSecret(), Enabled: true}
+	if err := db.CreateWebhook(ctx, hook); err != nil {
+		t.Fatal(err)
+	}
 	r := seedRosa(t, db, a, b)
+	if _, err := jobs.NewWebhooks(db, jobs.Config{Logger: slog.New(slog.DiscardHandler)}).RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
 	_, base := startServer(t, "--db", dbPath)
 	page := base + "/" + a.PublishedAt.Format("2006/01/02") + "/" + a.Slug + "/"
 	if body := get(t, page); !strings.Contains(body, r.approved.Body) {
 		t.Fatal("her approved comment is not on the page to begin with")
 	}
 	before := personalTraces(t, dbPath, rosaEmail, rosaName, street, rosaIP1, rosaIP2, rosaUA)
+	if !strings.Contains(strings.Join(before, "\n"), "webhook_deliveries.payload") {
+		t.Fatalf("no webhook payload holds her words before the erasure: %q", before)
+	}
 	if len(before) == 0 {
 		t.Fatal("the scan finds nothing before the erasure: it proves nothing after it")
 	}

@@ -20,6 +20,7 @@ import (
 	"broadsheet/internal/admin"
 	"broadsheet/internal/demo"
 	"broadsheet/internal/httpx"
+	"broadsheet/internal/jobs"
 	"broadsheet/internal/media"
 	"broadsheet/internal/news"
 	"broadsheet/internal/rerender"
@@ -43,6 +44,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	maxConns := fs.Int("max-conns", defaultMaxConns(), "most client connections open at once (default: what the descriptor limit allows)")
 	writeTimeout := fs.Duration("write-timeout", 30*time.Second, "a client that takes longer to accept a write of its answer, or to send a body it declared on a GET, is cut off")
 	maxPerClient := fs.Int("max-conns-per-client", 128, "most connections one address (an IPv6 /64) may hold; 0: no limit (off behind --trust-proxy)")
+	hookTimeout := fs.Duration("webhook-timeout", 15*time.Second, "most time one webhook delivery may take; a delivery a stopped server was sending is sent again 4 times this after it started")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -121,9 +123,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var wg sync.WaitGroup
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	wg.Add(2)
+	// The webhooks' deliveries (package jobs): claimed from the store's queue, so that
+	// of several servers one sends each, and what a stopped server was sending is sent
+	// by another (or by this one after a restart) once its lease runs out.
+	hooks := jobs.NewWebhooks(db, jobs.Config{BaseURL: *baseURL, ArticlePath: srv.ArticlePath, Timeout: *hookTimeout, Logger: log})
+	wg.Add(3)
 	go func() { defer wg.Done(); srv.Run(runCtx) }()
 	go func() { defer wg.Done(); publishScheduled(runCtx, db, srv, log) }()
+	go func() { defer wg.Done(); hooks.Run(runCtx) }()
 
 	log.Info("serving", "url", *baseURL, "listen", ln.Addr().String(), "db", *dbPath, "page_cache", *pageCache, "max_conns", *maxConns)
 	errc := make(chan error, 1)
@@ -236,7 +243,7 @@ func publishScheduled(ctx context.Context, db news.Store, srv *site.Server, log 
 			purged = now
 		}
 		rerenderStale(ctx, db, srv, log)
-		if n, err := news.PublishDueAndNotify(ctx, db, time.Now()); err != nil { // the writers told (issue 8)
+		if n, err := db.PublishDue(ctx, time.Now()); err != nil { // each writer told in the publication's transaction
 			if ctx.Err() == nil {
 				log.Error("publish scheduled articles", "err", err)
 			}

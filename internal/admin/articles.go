@@ -198,7 +198,7 @@ func (s *Server) editArticle(w http.ResponseWriter, r *http.Request, u *news.Use
 		return
 	}
 	// Opening the story is the first sign of presence; the editor's script keeps it up.
-	if err := s.store.TouchPresence(r.Context(), a.ID, u.ID, s.cfg.Now()); err != nil {
+	if err := s.store.TouchPresence(r.Context(), a.ID, u.ID, s.sessionHash(r), s.cfg.Now()); err != nil {
 		s.log.Error("presence", "article", a.ID, "err", err)
 	}
 	b := s.editBodyOf(a)
@@ -462,8 +462,7 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 		}
 		return
 	}
-	s.sync(r)
-	s.notifySaved(r, u, &stored, a) // notifications.go
+	s.sync(r) // whom the change of status concerns was told in the save (news.WorkflowNotice)
 	s.store.DropForm(ctx, autosaveKey(u, a.ID))
 	if r.PathValue("id") == "" {
 		s.store.DropForm(ctx, autosaveKey(u, 0))
@@ -719,8 +718,7 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
 		s.fail(w, r, u, http.StatusUnprocessableEntity, "Not restored", "That version could not be restored: "+err.Error()+".")
 		return
 	}
-	s.sync(r)
-	s.notifySaved(r, u, &before, a) // published by the restore: the writer is told (notifications.go)
+	s.sync(r) // published by the restore: the writer was told in its write (news.WorkflowNotice)
 	done := "Version restored."
 	if before.Status == news.StatusScheduled && a.Status == news.StatusPublished {
 		done += " Its scheduled time had passed, so it was published."

@@ -447,7 +447,7 @@ func (s *Server) presence(w http.ResponseWriter, r *http.Request, u *news.User) 
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	if err := s.store.TouchPresence(ctx, a.ID, u.ID, s.cfg.Now()); err != nil {
+	if err := s.store.TouchPresence(ctx, a.ID, u.ID, s.sessionHash(r), s.cfg.Now()); err != nil {
 		s.log.Error("presence", "article", a.ID, "err", err)
 		http.Error(w, "not recorded", http.StatusInternalServerError)
 		return

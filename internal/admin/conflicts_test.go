@@ -455,3 +455,38 @@ func TestConflictFromAnUnknownVersionClaimsNothing(t *testing.T) {
 		t.Errorf("the conflict says Ben changed what it cannot know he changed:\n%s", diff)
 	}
 }
+
+// "Ben is also editing" goes as soon as Ben may no longer be there: when he signs out
+// (not two minutes later), and when he is demoted to a role that may not edit the story.
+func TestPresenceEndsWithTheSessionAndTheRole(t *testing.T) {
+	x := twoEditorsOpen(t)
+	shown := func() bool {
+		t.Helper()
+		_, page := x.ana.openEditor(x.e.article.ID)
+		return strings.Contains(page, "Ben Okafor is also editing")
+	}
+	if !shown() {
+		t.Fatal("set-up: Ana's editor does not show Ben")
+	}
+	if r := x.ben.post("/admin/logout", url.Values{"csrf": {x.ben.csrf()}}); r.status != 303 {
+		t.Fatalf("Ben signs out: %d", r.status)
+	}
+	if shown() {
+		t.Error("Ben is still shown as editing after he signed out")
+	}
+	x.ben.login("ben@newsroom.example")
+	x.ben.openEditor(x.e.article.ID)
+	if !shown() {
+		t.Fatal("Ben, back, is not shown")
+	}
+	ben, err := x.e.db.UserByEmail(context.Background(), "ben@newsroom.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := x.e.db.SetAccess(context.Background(), ben.ID, news.RoleAuthor, false); err != nil {
+		t.Fatal(err)
+	}
+	if shown() {
+		t.Error("Ben is still shown as editing after he became an author, who may not edit another's story")
+	}
+}

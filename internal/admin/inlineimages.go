@@ -7,7 +7,6 @@ package admin
 // made the featured image: that stays the featured-image fieldset's choice.
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -17,11 +16,6 @@ import (
 
 // libraryPage is how many library items one page of the picker holds.
 const libraryPage = 24
-
-// libraryBefore is the store's keyset page of the library (sqlite.DB.MediaLibraryBefore).
-type libraryBefore interface {
-	MediaLibraryBefore(ctx context.Context, before int64, limit int) ([]*news.Media, error)
-}
 
 func (s *Server) routeInlineImages(mux *http.ServeMux) {
 	mux.Handle("GET /admin/media/library.json", s.require(news.PermWriteDrafts, s.libraryJSON))
@@ -59,13 +53,8 @@ func (s *Server) libraryJSON(w http.ResponseWriter, r *http.Request, u *news.Use
 		}
 		before = n
 	}
-	var items []*news.Media
-	var err error
-	if p, ok := s.store.(libraryBefore); ok {
-		items, err = p.MediaLibraryBefore(r.Context(), before, libraryPage+1)
-	} else if before == 0 {
-		items, err = s.store.MediaLibrary(r.Context(), libraryPage+1)
-	}
+	// A keyset page (news.ManageStore.MediaPage): each costs the same, however deep.
+	items, err := s.store.MediaPage(r.Context(), news.MediaQuery{Before: before, Limit: libraryPage + 1})
 	if err != nil {
 		s.log.Error("library page", "err", err)
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "The library could not be read."})

@@ -339,7 +339,6 @@ func (s *Server) bulkArticles(w http.ResponseWriter, r *http.Request, u *news.Us
 				a.PublishedAt = now.Truncate(time.Second)
 			}
 		}
-		prev := *a
 		a.Status, a.EditedBy = to, u.ID
 		if err := s.store.UpdateArticle(ctx, a); err != nil {
 			switch {
@@ -353,10 +352,7 @@ func (s *Server) bulkArticles(w http.ResponseWriter, r *http.Request, u *news.Us
 			}
 			continue
 		}
-		s.store.DropForm(ctx, autosaveKey(u, a.ID))
-		if to == news.StatusPublished || to == news.StatusScheduled {
-			s.notifySaved(r, u, &prev, a) // the writer is told (notifications.go)
-		}
+		s.store.DropForm(ctx, autosaveKey(u, a.ID)) // the writer was told in the write (news.WorkflowNotice)
 		s.log.Info("article moved", "article", a.ID, "status", a.Status, "by", u.ID)
 		done = append(done, a.Title)
 	}

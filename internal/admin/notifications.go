@@ -168,7 +168,7 @@ func (s *Server) noticeItems(ctx context.Context, u *news.User, list []*news.Not
 			sentence = who + " sent " + link + " back to you:"
 		case news.NotifyPublished:
 			sentence = who + " published " + link + "."
-			if n.ActorID == 0 && n.ActorName == "" && !n.At.IsZero() { // the scheduler's (news.PublishDueAndNotify)
+			if n.ActorID == 0 && n.ActorName == "" && !n.At.IsZero() { // the scheduler's (news.WorkflowNotice with no actor)
 				sentence = link + " was published at its scheduled time, " + string(s.timeHTML(n.At, layoutLong)) + "."
 			}
 		case news.NotifyScheduled:
@@ -302,7 +302,9 @@ func (s *Server) sendBack(w http.ResponseWriter, r *http.Request, u *news.User) 
 		refuse(http.StatusConflict, "The story was saved by someone since you opened it, so it was not sent back: read this version, then send it back. Your note is still in the form.")
 		return
 	}
-	a.Status, a.EditedBy = news.StatusDraft, u.ID
+	// The note reaches the writer in the write's own transaction (news.WorkflowNotice):
+	// a story sent back is never without its note.
+	a.Status, a.EditedBy, a.SendBackNote = news.StatusDraft, u.ID, note
 	if err := s.store.UpdateArticle(ctx, a); err != nil {
 		if errors.Is(err, news.ErrStale) {
 			if cur, rerr := s.store.Article(ctx, a.ID); rerr == nil {
@@ -319,72 +321,9 @@ func (s *Server) sendBack(w http.ResponseWriter, r *http.Request, u *news.User) 
 	done := "Sent back to the writer as a draft, with your note."
 	if a.OwnerID == 0 || a.OwnerID == u.ID {
 		done = "Returned to draft. The story has no other writer's account, so the note went to nobody."
-	} else {
-		ev := news.Notification{Kind: news.NotifySentBack, ArticleID: a.ID, ActorID: u.ID, ActorName: u.Name, Note: note, CreatedAt: s.cfg.Now()}
-		if err := s.store.Notify(context.WithoutCancel(ctx), ev, []int64{a.OwnerID}); err != nil {
-			s.log.Error("notify a send-back", "article", a.ID, "err", err)
-			s.fail(w, r, u, http.StatusInternalServerError, "Note not delivered",
-				"The story was returned to draft, but your note could not be delivered. Please send it to the writer another way: “"+note+"”")
-			return
-		}
-		if wr, err := s.store.User(ctx, a.OwnerID); err == nil {
-			done = "Sent back to " + wr.Name + " as a draft, with your note."
-		}
+	} else if wr, err := s.store.User(ctx, a.OwnerID); err == nil {
+		done = "Sent back to " + wr.Name + " as a draft, with your note."
 	}
 	s.log.Info("article sent back", "article", a.ID, "by", u.ID)
 	s.redirectWith(w, r, fmt.Sprintf("/admin/articles/%d", a.ID), done)
-}
-
-// notifySaved tells whom a save concerns of the change of status it made (before is
-// the article as it was stored, after as it is now): a story entering review, everyone
-// who may publish it but the one who submitted it (and the writer's notes asking for
-// changes are answered); a story published or scheduled by someone else, its writer. A
-// notification that cannot be stored is logged: the save stands.
-func (s *Server) notifySaved(r *http.Request, u *news.User, before, after *news.Article) {
-	ctx, now := context.WithoutCancel(r.Context()), s.cfg.Now()
-	ev := news.Notification{ArticleID: after.ID, ActorID: u.ID, ActorName: u.Name, CreatedAt: now}
-	var to []int64
-	writer := func() []int64 {
-		if after.OwnerID == 0 || after.OwnerID == u.ID {
-			return nil
-		}
-		return []int64{after.OwnerID}
-	}
-	switch {
-	case after.Status == news.StatusReview && before.Status != news.StatusReview:
-		ev.Kind = news.NotifySubmitted
-		to = s.reviewers(ctx, u, after)
-		if after.OwnerID != 0 {
-			if err := s.store.MarkArticleNotificationsRead(ctx, after.OwnerID, after.ID, news.NotifySentBack, now); err != nil {
-				s.log.Error("dismiss the notes of a resubmitted story", "article", after.ID, "err", err)
-			}
-		}
-	case after.Status == news.StatusPublished && before.Status != news.StatusPublished:
-		ev.Kind, to = news.NotifyPublished, writer()
-	case after.Status == news.StatusScheduled && (before.Status != news.StatusScheduled || !before.PublishedAt.Equal(after.PublishedAt)):
-		ev.Kind, ev.At, to = news.NotifyScheduled, after.PublishedAt, writer()
-	}
-	if len(to) == 0 {
-		return
-	}
-	if err := s.store.Notify(ctx, ev, to); err != nil {
-		s.log.Error("notify", "kind", ev.Kind, "article", after.ID, "err", err)
-	}
-}
-
-// reviewers are the active users who may publish the article (news.User.CanMove), but
-// not u, who submitted it.
-func (s *Server) reviewers(ctx context.Context, u *news.User, a *news.Article) []int64 {
-	users, err := s.store.Users(ctx)
-	if err != nil {
-		s.log.Error("list the reviewers", "err", err)
-		return nil
-	}
-	var out []int64
-	for _, v := range users {
-		if v.ID != u.ID && !v.Disabled && v.CanMove(a, news.StatusPublished) {
-			out = append(out, v.ID)
-		}
-	}
-	return out
 }

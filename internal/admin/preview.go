@@ -305,17 +305,13 @@ func (s *Server) untrash(w http.ResponseWriter, r *http.Request, u *news.User) {
 		return
 	}
 	to, msg := s.restoreTarget(r, u, a)
-	prev := *a
 	a.Status, a.EditedBy = to, u.ID
 	if err := s.store.UpdateArticle(r.Context(), a); err != nil {
 		s.log.Error("restore from the trash", "article", a.ID, "err", err)
 		s.fail(w, r, u, http.StatusConflict, "Not restored", "The story could not be restored: someone changed it meanwhile, or its address is taken. Open it and try again.")
 		return
 	}
-	s.sync(r)
-	if to == news.StatusPublished || to == news.StatusScheduled {
-		s.notifySaved(r, u, &prev, a) // published again: the writer is told (notifications.go)
-	}
+	s.sync(r) // published again: the writer was told in the write (news.WorkflowNotice)
 	s.log.Info("article restored", "article", a.ID, "status", a.Status, "by", u.ID)
 	s.redirectWith(w, r, fmt.Sprintf("/admin/articles/%d", a.ID), msg)
 }

@@ -68,7 +68,7 @@ func TestEveryPublicationTellsTheWriter(t *testing.T) {
 	due := e.storyOf(aria, "Scheduled story", news.StatusScheduled, e.clock.Now().Add(time.Hour).Truncate(time.Second))
 	e.clock.Add(2 * time.Hour)
 	for i, want := range []int{1, 0} {
-		if n, err := news.PublishDueAndNotify(ctx, e.db, e.clock.Now()); err != nil || n != want {
+		if n, err := e.db.PublishDue(ctx, e.clock.Now()); err != nil || n != want {
 			t.Fatalf("scheduler run %d: %d published, %v", i+1, n, err)
 		}
 	}

@@ -46,15 +46,18 @@ type Presence struct {
 // EditingStore is what the editor needs to keep two editors from losing each other's
 // work. Every engine implements it.
 type EditingStore interface {
-	// TouchPresence records that user has the article open at now: one row per user and
-	// article (an upsert), its Since kept while the user was seen within PresenceTTL and
-	// reset otherwise. Rows older than PresenceTTL are removed as it goes, so the table
-	// stays bounded by the editors at work.
-	TouchPresence(ctx context.Context, articleID, userID int64, now time.Time) error
+	// TouchPresence records that user has the article open at now, from the session
+	// with the token hash session (the user's, live at now; ErrNotFound otherwise): one
+	// row per user and article (an upsert), its Since kept while the user was seen
+	// within PresenceTTL and reset otherwise. Rows older than PresenceTTL are removed
+	// as it goes, so the table stays bounded by the editors at work.
+	TouchPresence(ctx context.Context, articleID, userID int64, session string, now time.Time) error
 	// LeavePresence forgets that user has the article open (the tab was closed).
 	LeavePresence(ctx context.Context, articleID, userID int64) error
 	// Present returns who has the article open as of now (seen within PresenceTTL),
-	// with their names, longest open first. At most 50.
+	// with their names, longest open first, at most 50: only those who may still edit
+	// it (User.CanEdit: not disabled, not demoted past it) and whose session that last
+	// showed it still lives (not signed out, not ended by time).
 	Present(ctx context.Context, articleID int64, now time.Time) ([]Presence, error)
 	// RevisionsSince returns the versions saved after the article's version `version`,
 	// newest first, at most limit of them, and the revision that holds the article as it

@@ -80,6 +80,17 @@ func MediaNamesIn(text string, max int) []string {
 	return out
 }
 
+// MaxMediaNames bounds the names ArticleMediaNames returns: what one article adds to
+// an engine's index of uses.
+const MaxMediaNames = 1000
+
+// ArticleMediaNames are the library file names an article shows (MediaNamesIn of its
+// Markdown, its HTML, its featured image's address and srcset): what an engine indexes
+// for ManageStore.MediaUses, computed in the article's write transaction.
+func ArticleMediaNames(markdown, html, imageURL, imageSrcset string) []string {
+	return MediaNamesIn(markdown+" "+html+" "+imageURL+" "+imageSrcset, MaxMediaNames)
+}
+
 // PasswordReset is a one-time link that lets a user choose a new password, made by an
 // administrator (there is no mail yet: the administrator passes the link on). Only the
 // SHA-256 of its token is stored (auth.HashToken), as for sessions.
@@ -117,8 +128,9 @@ type ManageStore interface {
 	SetMediaWords(ctx context.Context, id int64, alt, caption string) error
 	// MediaUses returns at most limit of the articles that use m (MediaUse), by ID,
 	// and how many there are in all. Its cost follows the uses, not the articles: the
-	// engine keeps every article's names under /media/ indexed as it stores the
-	// article (MediaNamesIn).
+	// engine keeps every article's names under /media/ indexed (ArticleMediaNames) in
+	// each write's transaction, and an article written past the engine (a database
+	// shell, a script) is indexed again before the answer.
 	MediaUses(ctx context.Context, m *Media, limit int) ([]MediaUse, int, error)
 	// DeleteMedia removes an item from the library, if no article uses it, checked
 	// in the same transaction (ErrConflict otherwise; ErrNotFound when there is no

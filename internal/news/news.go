@@ -95,6 +95,10 @@ type Article struct {
 	// and key, so a double click or a resubmitted form never makes two stories (see
 	// ErrAlreadyCreated). Only CreateArticle reads it; stores do not return it.
 	CreateKey string
+	// SendBackNote is the editor's note a write that sends the story from review back
+	// to draft delivers to its writer (NotifySentBack), in the write's transaction
+	// (WorkflowNotice). Only UpdateArticle reads it; stores do not return it.
+	SendBackNote string
 }
 
 // MaxRevisions is how many versions of an article are kept: the newest. (WordPress keeps

@@ -74,6 +74,72 @@ func (n *Notification) Current() bool {
 	return n.ArticleStatus != StatusTrash && (n.Kind != NotifySubmitted || n.ArticleStatus == StatusReview)
 }
 
+// WorkflowNotice is the notification an article write owes, decided by the store in
+// the write's own transaction, so that a change of status and the word of it are one
+// commit (a crash between two steps lost the notification), on every path that
+// writes the article: the editor, bulk actions, a restore from the history or the
+// trash, the scheduler, a command. before is the article as stored (nil for a new
+// one), actor the user whose write it is (Article.EditedBy; nil for nobody's account:
+// the scheduler), users the newsroom's accounts (needed only when NoticeNeedsUsers).
+// The rules, by User.CanMove:
+//
+//   - entering review: NotifySubmitted to every active user who may publish the story,
+//     but its submitter (and the store marks the writer's unread NotifySentBack of the
+//     story read: the resubmission answers them);
+//   - published from another status: NotifyPublished to its writer (OwnerID), unless
+//     the writer published it; with no actor, At is the publication time;
+//   - scheduled, or moved to another time: NotifyScheduled at that time, to its writer,
+//     unless the writer did it;
+//   - sent back from review to draft with a note (Article.SendBackNote):
+//     NotifySentBack with the note, to its writer, unless the writer did it.
+//
+// A new article written by nobody's account (a command, a fixture) owes nothing:
+// nobody in the newsroom did anything. to is empty when nothing is owed. The store
+// fills n.CreatedAt.
+func WorkflowNotice(before, after *Article, actor *User, users []*User) (n Notification, to []int64) {
+	var was ArticleStatus
+	if before != nil {
+		was = before.Status
+	} else if actor == nil {
+		return n, nil
+	}
+	n = Notification{ArticleID: after.ID}
+	if actor != nil {
+		n.ActorID, n.ActorName = actor.ID, actor.Name
+	}
+	writer := func() []int64 {
+		if after.OwnerID == 0 || after.OwnerID == n.ActorID {
+			return nil
+		}
+		return []int64{after.OwnerID}
+	}
+	switch {
+	case after.Status == StatusReview && was != StatusReview:
+		n.Kind = NotifySubmitted
+		for _, u := range users {
+			if u.ID != n.ActorID && !u.Disabled && u.CanMove(after, StatusPublished) {
+				to = append(to, u.ID)
+			}
+		}
+	case after.Status == StatusPublished && was != StatusPublished:
+		n.Kind, to = NotifyPublished, writer()
+		if actor == nil {
+			n.At = after.PublishedAt
+		}
+	case after.Status == StatusScheduled && (was != StatusScheduled || !before.PublishedAt.Equal(after.PublishedAt)):
+		n.Kind, n.At, to = NotifyScheduled, after.PublishedAt, writer()
+	case after.Status == StatusDraft && was == StatusReview && after.SendBackNote != "":
+		n.Kind, n.Note, to = NotifySentBack, after.SendBackNote, writer()
+	}
+	return n, to
+}
+
+// NoticeNeedsUsers reports whether WorkflowNotice of the write needs the newsroom's
+// accounts (a story entering review goes to everyone who may publish it).
+func NoticeNeedsUsers(before, after *Article) bool {
+	return after.Status == StatusReview && (before == nil && after.EditedBy != 0 || before != nil && before.Status != StatusReview)
+}
+
 // NotificationQuery selects a user's notifications, newest first.
 type NotificationQuery struct {
 	UserID    int64 // required

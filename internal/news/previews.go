@@ -36,7 +36,7 @@ type PreviewLink struct {
 type PreviewStore interface {
 	// CreatePreviewLink stores l (its ID set) unless the article has max live links
 	// at l.CreatedAt already (ErrLimit); expired links of the article are deleted.
-	// An article that does not exist is ErrNotFound.
+	// An article that does not exist is ErrNotFound, one in the trash ErrInvalid.
 	CreatePreviewLink(ctx context.Context, l *PreviewLink, max int) error
 	// PreviewLinks returns the article's links live at now, newest first (at most
 	// MaxPreviewLinks of them).
@@ -44,7 +44,8 @@ type PreviewStore interface {
 	// RevokePreviewLink deletes the article's link id (ErrNotFound when it has none).
 	RevokePreviewLink(ctx context.Context, articleID, id int64) error
 	// PreviewLinkArticle returns the article ID of the link whose token hashes to
-	// tokenHash, when it is live at now; ErrNotFound otherwise.
+	// tokenHash, when it is live at now and its article is not in the trash (a story
+	// restored from it opens again while the link lives); ErrNotFound otherwise.
 	PreviewLinkArticle(ctx context.Context, tokenHash string, now time.Time) (int64, error)
 	// StatusBeforeTrash returns the status the article had when it was last moved to
 	// the trash, by any path (kept by the store itself); ErrNotFound when none is

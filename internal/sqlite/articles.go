@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"broadsheet/internal/news"
 )
@@ -323,7 +324,7 @@ func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
 			}
 		}
 		a.Version = 1 // the column's default
-		return finishArticleWrite(ctx, tx, a, now, addressKeys, true)
+		return finishArticleWrite(ctx, tx, nil, a, now, addressKeys, true)
 	})
 	if err != nil {
 		restore()
@@ -407,7 +408,7 @@ func (db *DB) UpdateArticle(ctx context.Context, a *news.Article) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM article_tags WHERE article_id = ?`, a.ID); err != nil {
 			return fmt.Errorf("update article %d tags: %w", a.ID, err)
 		}
-		return finishArticleWrite(ctx, tx, a, now, oldKeys, moved)
+		return finishArticleWrite(ctx, tx, old, a, now, oldKeys, moved)
 	})
 	if err != nil {
 		restore()
@@ -422,9 +423,13 @@ func staleError(id, base, stored int64) error {
 }
 
 // finishArticleWrite does what every article write ends with, in its transaction: the
-// tags, a revision, and the change log's entry (keys already names what the old state
-// showed).
-func finishArticleWrite(ctx context.Context, tx *sql.Tx, a *news.Article, now time.Time, keys []string, withNeighbours bool) error {
+// index of the library images it shows, the tags, a revision, the notification the
+// change of status owes (before is the stored article, nil for a new one), and the
+// change log's entry (keys already names what the old state showed).
+func finishArticleWrite(ctx context.Context, tx *sql.Tx, before, a *news.Article, now time.Time, keys []string, withNeighbours bool) error {
+	if err := indexArticleMedia(ctx, tx, a); err != nil { // mediauses.go
+		return err
+	}
 	if err := writeTags(ctx, tx, a); err != nil {
 		return err
 	}
@@ -432,6 +437,9 @@ func finishArticleWrite(ctx context.Context, tx *sql.Tx, a *news.Article, now ti
 		return err
 	}
 	if err := recordRevision(ctx, tx, a, now); err != nil {
+		return err
+	}
+	if err := workflowNotice(ctx, tx, before, a, now); err != nil { // notifications.go
 		return err
 	}
 	keys, err := articleChangeKeys(ctx, tx, keys, a, now, withNeighbours)
@@ -606,6 +614,10 @@ func validateArticle(a *news.Article) error {
 			return fmt.Errorf("tag %q has line breaks: %w", t.Name, news.ErrInvalid)
 		}
 	}
+	if utf8.RuneCountInString(a.SendBackNote) > news.MaxNoteRunes {
+		return fmt.Errorf("a note of more than %d characters: %w", news.MaxNoteRunes, news.ErrInvalid)
+	}
+	texts = append(texts, [2]string{"the note", a.SendBackNote})
 	for _, t := range texts {
 		if err := news.CheckText(t[0], t[1]); err != nil {
 			return fmt.Errorf("article %q: %w", a.Slug, err)

@@ -268,6 +268,11 @@ func (im *importer) insertArticle(ctx context.Context, a *news.Article, now time
 	}
 	a.Version = 1 // the column's default: a later UpdateArticle of a is based on it
 
+	// The library images it shows (mediauses.go).
+	if err := indexArticleMedia(ctx, im.tx, a); err != nil {
+		return err
+	}
+
 	// The byline (bylines.go).
 	if err := writeAuthors(ctx, im.tx, a); err != nil {
 		return err

@@ -3,48 +3,15 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
-	sqlite3 "modernc.org/sqlite"
-
 	"broadsheet/internal/news"
 )
 
 // The management screens' store (issue 8, §3): news.ManageStore. Migration 0025.
-
-// maxMediaNames bounds the names one article's body adds to media_uses.
-const maxMediaNames = 1000
-
-func init() {
-	// bs_media_names(markdown, html, image_url, image_srcset) is a JSON array of the
-	// file names under /media/ in its arguments (news.MediaNamesIn), for the triggers
-	// that keep media_uses.
-	sqlite3.MustRegisterDeterministicScalarFunction("bs_media_names", 4, func(_ *sqlite3.FunctionContext, args []driver.Value) (driver.Value, error) {
-		var b strings.Builder
-		for _, a := range args {
-			switch v := a.(type) {
-			case string:
-				b.WriteString(v)
-			case []byte:
-				b.Write(v)
-			}
-			b.WriteByte(' ')
-		}
-		out, err := json.Marshal(news.MediaNamesIn(b.String(), maxMediaNames))
-		if err != nil {
-			return nil, err
-		}
-		if string(out) == "null" {
-			return "[]", nil
-		}
-		return string(out), nil
-	})
-}
 
 // MediaPage implements news.ManageStore.
 func (db *DB) MediaPage(ctx context.Context, q news.MediaQuery) ([]*news.Media, error) {
@@ -111,6 +78,16 @@ func mediaUsesWhere(names []string) (string, []any) {
 
 // MediaUses implements news.ManageStore.
 func (db *DB) MediaUses(ctx context.Context, m *news.Media, limit int) ([]news.MediaUse, int, error) {
+	// Articles written past the store are indexed first (mediauses.go).
+	var stale bool
+	if err := db.reads.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM media_uses_stale)`).Scan(&stale); err != nil {
+		return nil, 0, fmt.Errorf("media %d uses: %w", m.ID, err)
+	}
+	if stale {
+		if err := db.inTx(ctx, func(tx *sql.Tx) error { return freshenMediaUses(ctx, tx) }); err != nil {
+			return nil, 0, fmt.Errorf("media %d uses: %w", m.ID, err)
+		}
+	}
 	names := news.MediaFileNames(m)
 	where, args := mediaUsesWhere(names)
 	where = strings.Replace(where, "article_id IN", "a.id IN", 1)
@@ -134,7 +111,7 @@ func (db *DB) MediaUses(ctx context.Context, m *news.Media, limit int) ([]news.M
 		if err := rows.Scan(&u.ArticleID, &u.Title, &u.Status, &imageURL, &srcset); err != nil {
 			return nil, 0, fmt.Errorf("media %d uses: %w", m.ID, err)
 		}
-		featured := news.MediaNamesIn(imageURL+" "+srcset, maxMediaNames)
+		featured := news.MediaNamesIn(imageURL+" "+srcset, news.MaxMediaNames)
 		for _, n := range featured {
 			for _, mine := range names {
 				if n == mine {
@@ -155,7 +132,7 @@ func (db *DB) MediaUses(ctx context.Context, m *news.Media, limit int) ([]news.M
 		}
 		var md, html string
 		if err := db.reads.QueryRowContext(ctx, `SELECT body_markdown, body_html FROM articles WHERE id = ?`, out[i].ArticleID).Scan(&md, &html); err == nil {
-			for _, n := range news.MediaNamesIn(md+" "+html, maxMediaNames) {
+			for _, n := range news.MediaNamesIn(md+" "+html, news.MaxMediaNames) {
 				for _, mine := range names {
 					if n == mine {
 						out[i].InBody = true
@@ -177,13 +154,17 @@ func (db *DB) DeleteMedia(ctx context.Context, id int64) error {
 		if err != nil {
 			return fmt.Errorf("media %d: %w", id, err)
 		}
+		if err := freshenMediaUses(ctx, tx); err != nil { // articles written past the store: mediauses.go
+			return err
+		}
 		names := news.MediaFileNames(m)
 		args := make([]any, len(names))
 		for i, n := range names {
 			args[i] = n
 		}
 		var used bool
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM media_uses WHERE name IN (?`+strings.Repeat(",?", len(names)-1)+`))`, args...).Scan(&used); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM media_uses u JOIN articles a ON a.id = u.article_id
+			WHERE u.name IN (?`+strings.Repeat(",?", len(names)-1)+`))`, args...).Scan(&used); err != nil {
 			return fmt.Errorf("media %d uses: %w", id, err)
 		}
 		if used {

@@ -21,22 +21,14 @@ const currentNotification = `a.status <> 'trash' AND (n.kind <> 'submitted' OR a
 
 // Notify implements news.NotificationStore.
 func (db *DB) Notify(ctx context.Context, n news.Notification, recipients []int64) error {
-	if !n.Kind.Valid() || n.ArticleID <= 0 || utf8.RuneCountInString(n.Note) > news.MaxNoteRunes {
-		return fmt.Errorf("notification %q of article %d: %w", n.Kind, n.ArticleID, news.ErrInvalid)
-	}
-	if err := news.CheckText("note", n.Note); err != nil {
-		return fmt.Errorf("notification: %w", err)
+	if err := checkNotification(n); err != nil {
+		return err
 	}
 	if len(recipients) == 0 {
 		return nil
 	}
-	created := n.CreatedAt
-	if created.IsZero() {
-		created = db.Now()
-	}
-	var actor any
-	if n.ActorID > 0 {
-		actor = n.ActorID
+	if n.CreatedAt.IsZero() {
+		n.CreatedAt = db.Now()
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var one int
@@ -46,32 +38,104 @@ func (db *DB) Notify(ctx context.Context, n news.Notification, recipients []int6
 			}
 			return fmt.Errorf("notify of article %d: %w", n.ArticleID, err)
 		}
-		seen := map[int64]bool{}
-		for _, to := range recipients {
-			if to <= 0 || seen[to] {
-				continue
-			}
-			seen[to] = true
-			_, err := tx.ExecContext(ctx, `UPDATE notifications SET read_at = ? WHERE article_id = ? AND user_id = ? AND kind = ? AND read_at IS NULL`,
-				created.Unix(), n.ArticleID, to, string(n.Kind))
+		return notifyTx(ctx, tx, n, recipients)
+	})
+}
+
+func checkNotification(n news.Notification) error {
+	if !n.Kind.Valid() || n.ArticleID <= 0 || utf8.RuneCountInString(n.Note) > news.MaxNoteRunes {
+		return fmt.Errorf("notification %q of article %d: %w", n.Kind, n.ArticleID, news.ErrInvalid)
+	}
+	if err := news.CheckText("note", n.Note); err != nil {
+		return fmt.Errorf("notification: %w", err)
+	}
+	return nil
+}
+
+// notifyTx stores n (checked, of an article that exists, CreatedAt set) for each
+// recipient within tx: Notify's write, and an article write's (workflowNotice).
+func notifyTx(ctx context.Context, tx *sql.Tx, n news.Notification, recipients []int64) error {
+	var actor any
+	if n.ActorID > 0 {
+		actor = n.ActorID
+	}
+	created := n.CreatedAt
+	seen := map[int64]bool{}
+	for _, to := range recipients {
+		if to <= 0 || seen[to] {
+			continue
+		}
+		seen[to] = true
+		_, err := tx.ExecContext(ctx, `UPDATE notifications SET read_at = ? WHERE article_id = ? AND user_id = ? AND kind = ? AND read_at IS NULL`,
+			created.Unix(), n.ArticleID, to, string(n.Kind))
+		if err != nil {
+			return fmt.Errorf("notify user %d of article %d: %w", to, n.ArticleID, err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO notifications (user_id, kind, article_id, actor_id, actor_name, note, at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, to, string(n.Kind), n.ArticleID, actor, n.ActorName, n.Note, unix(n.At), created.Unix())
+		if err != nil {
+			return fmt.Errorf("notify user %d of article %d: %w", to, n.ArticleID, err)
+		}
+		// Only the newest MaxNotifications stay: by the (user_id, id) index, the
+		// oldest beyond them go.
+		_, err = tx.ExecContext(ctx, `DELETE FROM notifications WHERE user_id = ? AND id <= (
+			SELECT id FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`, to, to, news.MaxNotifications)
+		if err != nil {
+			return fmt.Errorf("trim the notifications of user %d: %w", to, err)
+		}
+	}
+	return nil
+}
+
+// workflowNotice stores, within the transaction of an article's write, the
+// notification the write owes (news.WorkflowNotice): before is the stored article (nil
+// for a new one), a as written, now the write's time.
+func workflowNotice(ctx context.Context, tx *sql.Tx, before, a *news.Article, now time.Time) error {
+	var actor *news.User
+	if a.EditedBy > 0 {
+		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, a.EditedBy))
+		switch {
+		case err == nil:
+			actor = u
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("the writer of article %d: %w", a.ID, err)
+		}
+	}
+	var users []*news.User
+	if news.NoticeNeedsUsers(before, a) {
+		rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE disabled = 0`)
+		if err != nil {
+			return fmt.Errorf("the reviewers of article %d: %w", a.ID, err)
+		}
+		for rows.Next() {
+			u, err := scanUser(rows)
 			if err != nil {
-				return fmt.Errorf("notify user %d of article %d: %w", to, n.ArticleID, err)
+				rows.Close()
+				return fmt.Errorf("the reviewers of article %d: %w", a.ID, err)
 			}
-			_, err = tx.ExecContext(ctx, `INSERT INTO notifications (user_id, kind, article_id, actor_id, actor_name, note, at, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, to, string(n.Kind), n.ArticleID, actor, n.ActorName, n.Note, unix(n.At), created.Unix())
-			if err != nil {
-				return fmt.Errorf("notify user %d of article %d: %w", to, n.ArticleID, err)
-			}
-			// Only the newest MaxNotifications stay: by the (user_id, id) index, the
-			// oldest beyond them go.
-			_, err = tx.ExecContext(ctx, `DELETE FROM notifications WHERE user_id = ? AND id <= (
-				SELECT id FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`, to, to, news.MaxNotifications)
-			if err != nil {
-				return fmt.Errorf("trim the notifications of user %d: %w", to, err)
+			users = append(users, u)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("the reviewers of article %d: %w", a.ID, err)
+		}
+		// Submitted again: the notes that asked the writer for changes are answered.
+		if a.OwnerID != 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE notifications SET read_at = ? WHERE user_id = ? AND article_id = ? AND kind = ? AND read_at IS NULL`,
+				now.Unix(), a.OwnerID, a.ID, string(news.NotifySentBack)); err != nil {
+				return fmt.Errorf("answer the notes of article %d: %w", a.ID, err)
 			}
 		}
+	}
+	n, to := news.WorkflowNotice(before, a, actor, users)
+	if len(to) == 0 {
 		return nil
-	})
+	}
+	n.CreatedAt = now
+	if err := checkNotification(n); err != nil {
+		return err
+	}
+	return notifyTx(ctx, tx, n, to)
 }
 
 // Notifications implements news.NotificationStore.

@@ -14,14 +14,22 @@ import (
 )
 
 // TouchPresence implements news.EditingStore.
-func (db *DB) TouchPresence(ctx context.Context, articleID, userID int64, now time.Time) error {
+func (db *DB) TouchPresence(ctx context.Context, articleID, userID int64, session string, now time.Time) error {
 	ms, expired := now.UnixMilli(), now.Add(-news.PresenceTTL).UnixMilli()
 	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var live bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sessions WHERE id = ? AND user_id = ? AND expires_at > ?)`,
+			session, userID, now.Unix()).Scan(&live); err != nil {
+			return fmt.Errorf("presence on article %d: %w", articleID, err)
+		}
+		if !live {
+			return fmt.Errorf("presence on article %d: the session of user %d: %w", articleID, userID, news.ErrNotFound)
+		}
 		// One row per user and article; an editor back after the TTL opened it anew.
-		_, err := tx.ExecContext(ctx, `INSERT INTO article_presence (article_id, user_id, since, seen_at) VALUES (?, ?, ?, ?)
+		_, err := tx.ExecContext(ctx, `INSERT INTO article_presence (article_id, user_id, session_id, since, seen_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (article_id, user_id) DO UPDATE SET
 			since = CASE WHEN article_presence.seen_at < ? THEN excluded.since ELSE article_presence.since END,
-			seen_at = MAX(article_presence.seen_at, excluded.seen_at)`, articleID, userID, ms, ms, expired)
+			seen_at = MAX(article_presence.seen_at, excluded.seen_at), session_id = excluded.session_id`, articleID, userID, session, ms, ms, expired)
 		if err != nil {
 			return fmt.Errorf("presence on article %d: %w", articleID, err)
 		}
@@ -43,11 +51,14 @@ func (db *DB) LeavePresence(ctx context.Context, articleID, userID int64) error 
 	})
 }
 
-// Present implements news.EditingStore.
+// Present implements news.EditingStore. Whether each one may still edit the story is
+// news.User.CanEdit's answer, the rule the editor itself applies.
 func (db *DB) Present(ctx context.Context, articleID int64, now time.Time) ([]news.Presence, error) {
-	rows, err := db.reads.QueryContext(ctx, `SELECT p.user_id, u.name, p.since, p.seen_at FROM article_presence p
-		JOIN users u ON u.id = p.user_id WHERE p.article_id = ? AND p.seen_at >= ? AND u.disabled = 0
-		ORDER BY p.since, p.user_id LIMIT 50`, articleID, now.Add(-news.PresenceTTL).UnixMilli())
+	rows, err := db.reads.QueryContext(ctx, `SELECT p.user_id, u.name, u.role, p.since, p.seen_at, COALESCE(a.owner_id, 0), a.status
+		FROM article_presence p JOIN users u ON u.id = p.user_id JOIN articles a ON a.id = p.article_id
+		JOIN sessions s ON s.id = p.session_id AND s.user_id = p.user_id
+		WHERE p.article_id = ? AND p.seen_at >= ? AND u.disabled = 0 AND s.expires_at > ?
+		ORDER BY p.since, p.user_id LIMIT 50`, articleID, now.Add(-news.PresenceTTL).UnixMilli(), now.Unix())
 	if err != nil {
 		return nil, fmt.Errorf("presence on article %d: %w", articleID, err)
 	}
@@ -56,8 +67,14 @@ func (db *DB) Present(ctx context.Context, articleID int64, now time.Time) ([]ne
 	for rows.Next() {
 		p := news.Presence{ArticleID: articleID}
 		var since, seen int64
-		if err := rows.Scan(&p.UserID, &p.UserName, &since, &seen); err != nil {
+		var u news.User
+		a := news.Article{ID: articleID}
+		if err := rows.Scan(&p.UserID, &p.UserName, &u.Role, &since, &seen, &a.OwnerID, &a.Status); err != nil {
 			return nil, fmt.Errorf("presence on article %d: %w", articleID, err)
+		}
+		u.ID = p.UserID
+		if !u.CanEdit(&a) { // demoted, or the story moved out of their reach, since
+			continue
 		}
 		p.Since, p.SeenAt = time.UnixMilli(since).UTC(), time.UnixMilli(seen).UTC()
 		out = append(out, p)

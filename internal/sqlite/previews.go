@@ -26,12 +26,15 @@ func (db *DB) CreatePreviewLink(ctx context.Context, l *news.PreviewLink, max in
 		by = l.CreatedBy
 	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		var one int
-		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM articles WHERE id = ?`, l.ArticleID).Scan(&one); err != nil {
+		var status string
+		if err := tx.QueryRowContext(ctx, `SELECT status FROM articles WHERE id = ?`, l.ArticleID).Scan(&status); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return news.ErrNotFound
 			}
 			return err
+		}
+		if status == string(news.StatusTrash) {
+			return fmt.Errorf("the story is in the trash: %w", news.ErrInvalid)
 		}
 		now := l.CreatedAt.Unix()
 		if _, err := tx.ExecContext(ctx, `DELETE FROM preview_links WHERE article_id = ? AND expires_at <= ?`, l.ArticleID, now); err != nil {
@@ -103,7 +106,8 @@ func (db *DB) RevokePreviewLink(ctx context.Context, articleID, id int64) error 
 // PreviewLinkArticle implements news.PreviewStore.
 func (db *DB) PreviewLinkArticle(ctx context.Context, tokenHash string, now time.Time) (int64, error) {
 	var id int64
-	err := db.reads.QueryRowContext(ctx, `SELECT article_id FROM preview_links WHERE token_hash = ? AND expires_at > ?`, tokenHash, now.Unix()).Scan(&id)
+	err := db.reads.QueryRowContext(ctx, `SELECT p.article_id FROM preview_links p JOIN articles a ON a.id = p.article_id
+		WHERE p.token_hash = ? AND p.expires_at > ? AND a.status <> 'trash'`, tokenHash, now.Unix()).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, news.ErrNotFound
 	}

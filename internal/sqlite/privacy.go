@@ -27,6 +27,9 @@ import (
 //     from an email and expire within minutes;
 //   - users, sessions, kept_forms (a newsroom account) and authors (a byline's email):
 //     reported, managed under Users and bylines;
+//   - webhook_deliveries: a comment event's payload, kept for its retries, copies the
+//     comment's name, website and text — forgotten by triggers (migration 0032) when
+//     the comment is emptied or deleted, so the erasure needs no step of its own;
 //   - articles, revisions, media, sections, tags, settings, changes, nodes: nothing of
 //     a commenter.
 

@@ -47,7 +47,7 @@ func TestSchedulerOnSeveralServersNotifiesOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			n, err := news.PublishDueAndNotify(ctx, db, now)
+			n, err := db.PublishDue(ctx, now)
 			if err != nil {
 				t.Error(err)
 			}

@@ -119,6 +119,9 @@ func (db *DB) SetRenderedHTML(ctx context.Context, fingerprint string, items []n
 			if err != nil {
 				return err
 			}
+			if err := indexArticleMedia(ctx, tx, a); err != nil { // the body changed: mediauses.go
+				return err
+			}
 			// The pages that show the body: the article's own (and its boxes), and when
 			// public the lists and feeds that carry it or its excerpt.
 			if keys, err = articleChangeKeys(ctx, tx, keys, a, now, false); err != nil {

@@ -81,15 +81,16 @@ func (db *DB) Revision(ctx context.Context, id int64) (*news.Revision, error) {
 // read: an editor's save in between wins (it may have unscheduled the article), and
 // the article is read again.
 func (db *DB) PublishDue(ctx context.Context, now time.Time) (int, error) {
-	ids, err := db.PublishDueIDs(ctx, now)
+	ids, err := db.publishDue(ctx, now)
 	return len(ids), err
 }
 
-// PublishDueIDs implements news.DuePublisher: PublishDue, returning the IDs of the
-// articles whose write this call made (one another server published first is not
-// among them: its UpdateArticle here is stale, and the article read again is no
-// longer scheduled).
-func (db *DB) PublishDueIDs(ctx context.Context, now time.Time) ([]int64, error) {
+// publishDue is PublishDue returning the IDs of the articles whose write this call
+// made (one another server published first is not among them: its UpdateArticle here
+// is stale, and the article read again is no longer scheduled). Each write tells the
+// writer in its own transaction (news.WorkflowNotice), so that of several servers
+// exactly one does, and a crash loses neither the publication nor the word of it alone.
+func (db *DB) publishDue(ctx context.Context, now time.Time) ([]int64, error) {
 	rows, err := db.reads.QueryContext(ctx, `SELECT id FROM articles WHERE status = 'scheduled' AND published_at <= ?`, now.Unix())
 	if err != nil {
 		return nil, fmt.Errorf("scheduled articles: %w", err)

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -21,6 +22,7 @@ func testConflicts(t *testing.T, s Engine) {
 	t.Run("ScheduledPublicationMovesTheVersion", func(t *testing.T) { testPublishDueVersion(t, s) })
 	t.Run("RevisionsSince", func(t *testing.T) { testRevisionsSince(t, s) })
 	t.Run("Presence", func(t *testing.T) { testPresence(t, s) })
+	t.Run("PresenceEndsWithAccess", func(t *testing.T) { testPresenceEnds(t, s) })
 	t.Run("ImportedArticlesHaveAVersion", func(t *testing.T) { testImportedVersion(t, s) })
 	t.Run("OneArticlePerForm", func(t *testing.T) { testOneArticlePerForm(t, s) })
 }
@@ -289,19 +291,21 @@ func testPresence(t *testing.T, s Engine) {
 	a := mustCreate(t, s, article(105, ""))
 	other := mustCreate(t, s, article(106, ""))
 	t0 := time.Date(2026, 5, 4, 14, 2, 0, 0, time.UTC)
-	if err := s.TouchPresence(ctx, a.ID, ana.ID, t0); err != nil {
+	signIn(t, s, ana, "ana-s", t0, t0.Add(24*time.Hour))
+	signIn(t, s, ben, "ben-s", t0, t0.Add(24*time.Hour))
+	if err := s.TouchPresence(ctx, a.ID, ana.ID, "ana-s", t0); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.TouchPresence(ctx, other.ID, ben.ID, t0); err != nil {
+	if err := s.TouchPresence(ctx, other.ID, ben.ID, "ben-s", t0); err != nil {
 		t.Fatal(err)
 	}
 	// Heartbeats keep Ana's since; Ben opens the story a minute later.
 	for i := 1; i <= 5; i++ {
-		if err := s.TouchPresence(ctx, a.ID, ana.ID, t0.Add(time.Duration(i)*30*time.Second)); err != nil {
+		if err := s.TouchPresence(ctx, a.ID, ana.ID, "ana-s", t0.Add(time.Duration(i)*30*time.Second)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	s.TouchPresence(ctx, a.ID, ben.ID, t0.Add(time.Minute))
+	s.TouchPresence(ctx, a.ID, ben.ID, "ben-s", t0.Add(time.Minute))
 	now := t0.Add(150 * time.Second)
 	got, err := s.Present(ctx, a.ID, now)
 	if err != nil {
@@ -313,13 +317,13 @@ func testPresence(t *testing.T, s Engine) {
 	}
 	// Ben's tab stops beating: gone after PresenceTTL, Ana stays.
 	later := t0.Add(time.Minute + news.PresenceTTL + time.Second)
-	s.TouchPresence(ctx, a.ID, ana.ID, later)
+	s.TouchPresence(ctx, a.ID, ana.ID, "ana-s", later)
 	if got, _ := s.Present(ctx, a.ID, later); len(got) != 1 || got[0].UserID != ana.ID {
 		t.Errorf("after Ben's presence expired: %+v", got)
 	}
 	// Ana comes back after a pause longer than the TTL: her since starts again.
 	back := later.Add(news.PresenceTTL + time.Minute)
-	s.TouchPresence(ctx, a.ID, ana.ID, back)
+	s.TouchPresence(ctx, a.ID, ana.ID, "ana-s", back)
 	if got, _ := s.Present(ctx, a.ID, back); len(got) != 1 || !got[0].Since.Equal(back) {
 		t.Errorf("after a return: %+v", got)
 	}
@@ -331,5 +335,88 @@ func testPresence(t *testing.T, s Engine) {
 	}
 	if got, _ := s.Present(ctx, other.ID, back); len(got) != 0 {
 		t.Errorf("another article's expired presence: %+v", got)
+	}
+}
+
+func signIn(t *testing.T, s Engine, u *news.User, hash string, at, until time.Time) {
+	t.Helper()
+	if err := s.CreateSession(context.Background(), &news.Session{TokenHash: hash, UserID: u.ID, CreatedAt: at, ExpiresAt: until, LastSeen: at}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// "X is also editing" stops showing X once X may no longer be there: signed out, the
+// session ended by time, disabled, demoted to a role that may not edit the story, or
+// the story moved out of their reach; and no session but the user's own, live, shows
+// them.
+func testPresenceEnds(t *testing.T, s Engine) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 5, 4, 14, 2, 0, 0, time.UTC)
+	ana := newUser(t, s, "ana.e@example.org", news.RoleEditor)
+	ben := newUser(t, s, "ben.e@example.org", news.RoleEditor)      // signs out
+	eve := newUser(t, s, "eve.e@example.org", news.RoleEditor)      // her session ends by time
+	fay := newUser(t, s, "fay.e@example.org", news.RoleEditor)      // disabled
+	dee := newUser(t, s, "dee.e@example.org", news.RoleEditor)      // demoted to author
+	cid := newUser(t, s, "cid.e@example.org", news.RoleContributor) // the writer: the story is published
+	story := article(107, "")
+	story.Status, story.PublishedAt, story.OwnerID = news.StatusReview, time.Time{}, cid.ID
+	mustCreate(t, s, story)
+	for _, u := range []*news.User{ana, ben, fay, dee, cid} {
+		signIn(t, s, u, u.Email, t0, t0.Add(24*time.Hour))
+	}
+	signIn(t, s, eve, eve.Email, t0, t0.Add(90*time.Second))
+	present := func(at time.Time) []string {
+		t.Helper()
+		got, err := s.Present(ctx, story.ID, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, p := range got {
+			out = append(out, p.UserName)
+		}
+		slices.Sort(out)
+		return out
+	}
+	for _, u := range []*news.User{ana, ben, eve, fay, dee, cid} {
+		if err := s.TouchPresence(ctx, story.ID, u.ID, u.Email, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := present(t0.Add(30 * time.Second)); len(got) != 6 {
+		t.Fatalf("everyone at first: %v", got)
+	}
+
+	if err := s.DeleteSession(ctx, ben.Email); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetAccess(ctx, fay.ID, news.RoleEditor, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetAccess(ctx, dee.ID, news.RoleAuthor, false); err != nil {
+		t.Fatal(err)
+	}
+	story.Status, story.PublishedAt, story.Version, story.EditedBy = news.StatusPublished, base, news.AnyVersion, ana.ID
+	if err := s.UpdateArticle(ctx, story); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{ana.Name}
+	if got := present(t0.Add(100 * time.Second)); !slices.Equal(got, want) {
+		t.Errorf("after Ben signed out, Eve's session ended, Fay was disabled, Dee became an author and Cid's story was published: %v, want %v", got, want)
+	}
+
+	// A heartbeat from an ended session, or from someone else's, shows nobody.
+	for name, try := range map[string]func() error{
+		"a signed-out session":  func() error { return s.TouchPresence(ctx, story.ID, ben.ID, ben.Email, t0.Add(100*time.Second)) },
+		"an ended session":      func() error { return s.TouchPresence(ctx, story.ID, eve.ID, eve.Email, t0.Add(100*time.Second)) },
+		"another user's":        func() error { return s.TouchPresence(ctx, story.ID, ben.ID, ana.Email, t0.Add(100*time.Second)) },
+		"a disabled user's own": func() error { return s.TouchPresence(ctx, story.ID, fay.ID, fay.Email, t0.Add(100*time.Second)) },
+	} {
+		if err := try(); !errors.Is(err, news.ErrNotFound) {
+			t.Errorf("a heartbeat from %s: %v, want ErrNotFound", name, err)
+		}
+	}
+	if got := present(t0.Add(101 * time.Second)); !slices.Equal(got, want) {
+		t.Errorf("after the refused heartbeats: %v, want %v", got, want)
 	}
 }

@@ -18,6 +18,11 @@ import (
 type Engine interface {
 	news.Store
 	news.UserStore
+	news.ListStore    // the admin's paged lists
+	news.ManageStore  // the management screens: manage.go
+	news.PreviewStore // private preview links, the status before the trash: previews.go
+	news.QueueStore   // the comment queue: queue.go
+	news.WebhookStore // webhooks.go
 }
 
 // Run runs the suite; open must return a new, empty engine for each call.
@@ -55,13 +60,27 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"Privacy", testPrivacy},
 		{"CommentPages", testCommentPages}, // threads.go
 		{"Conflicts", testConflicts},
-		{"EmailsComparedAsOne", testEmailsCompared},          // emails.go
-		{"DuplicateCommentsRefused", testDuplicateComments},  // duplicates.go
-		{"Rerender", testRerender},                           // rerender.go
-		{"StaffReplyApprovesItsParent", testApproveAndReply}, // replies.go
-		{"RecoveryCodes", testRecoveryCodes},                 // recovery.go
-		{"Notifications", testNotifications},                 // notifications.go
-		{"Bylines", testBylines},                             // bylines.go
+		{"EmailsComparedAsOne", testEmailsCompared},              // emails.go
+		{"DuplicateCommentsRefused", testDuplicateComments},      // duplicates.go
+		{"Rerender", testRerender},                               // rerender.go
+		{"StaffReplyApprovesItsParent", testApproveAndReply},     // replies.go
+		{"RecoveryCodes", testRecoveryCodes},                     // recovery.go
+		{"Notifications", testNotifications},                     // notifications.go
+		{"Bylines", testBylines},                                 // bylines.go
+		{"MediaLibraryPages", testMediaLibraryPages},             // manage.go
+		{"MediaUses", testMediaUses},                             // manage.go
+		{"AccountDetailsAndResets", testAccountManagement},       // manage.go
+		{"Sections", testSectionUpkeep},                          // manage.go
+		{"Tags", testTagUpkeep},                                  // manage.go
+		{"PreviewLinks", testPreviewLinks},                       // previews.go
+		{"CommentQueue", testCommentQueue},                       // queue.go
+		{"CommentQueueSearchIsBounded", testQueueSearchWindow},   // queue.go
+		{"StatusChangesNotifyInTheirWrite", testWorkflowNotices}, // workflow.go
+		{"WebhookEventsQueuedByTheirWrites", testWebhookEvents},  // webhooks.go
+		{"WebhookLeaseAndFinish", testWebhookLease},
+		{"WebhookConcurrentClaimsTakeEachOnce", testWebhookConcurrentClaims},
+		{"WebhookPingRetryDeletePurge", testWebhookManage},
+		{"WebhookErasureLeavesNoCopy", testWebhookErasure},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,66 @@
+package wxr
+
+import (
+	"context"
+	"io"
+)
+
+// Counts is what a WXR file holds, by kind: what an import's report compares with
+// what it wrote.
+type Counts struct {
+	Authors, Categories, Tags, Terms int
+	// Items counts the items by post type ("post", "page", "attachment", …) and status
+	// ("publish", "draft", "inherit", …).
+	Items map[TypeStatus]int
+	// Comments counts the comments of every item by status.
+	Comments map[CommentStatus]int
+	// Warnings counts the items' warnings (Item.Warnings).
+	Warnings int
+	// Skipped counts the items read but not yielded (Reader.Skipped).
+	Skipped int
+}
+
+// TypeStatus is a post type and a status, as an item's <wp:post_type> and <wp:status>.
+type TypeStatus struct{ Type, Status string }
+
+// Check reads the whole file from r with the limits lim and returns what it holds, or
+// the first error (an *Error naming the line). It keeps one item in memory at a time:
+// it is the first pass of an import, which writes nothing unless the whole file reads.
+// attachments, if not nil, is given every attachment item (to build an index for
+// Convert's galleries). ctx is checked between entries.
+func Check(ctx context.Context, r io.Reader, lim Limits, attachments func(*Item)) (Counts, error) {
+	c := Counts{Items: map[TypeStatus]int{}, Comments: map[CommentStatus]int{}}
+	rd := NewReader(r, lim)
+	for {
+		if err := ctx.Err(); err != nil {
+			return c, err
+		}
+		e, err := rd.Next()
+		if err == io.EOF {
+			c.Skipped, _ = rd.Skipped()
+			return c, nil
+		}
+		if err != nil {
+			return c, err
+		}
+		switch e := e.(type) {
+		case *Author:
+			c.Authors++
+		case *Category:
+			c.Categories++
+		case *Tag:
+			c.Tags++
+		case *Term:
+			c.Terms++
+		case *Item:
+			c.Items[TypeStatus{e.Type, e.Status}]++
+			for _, cm := range e.Comments {
+				c.Comments[cm.Status]++
+			}
+			c.Warnings += len(e.Warnings)
+			if attachments != nil && e.Type == "attachment" {
+				attachments(e)
+			}
+		}
+	}
+}
