@@ -176,6 +176,7 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	mux.Handle("GET /admin/comments/blocks", s.require(news.PermModerate, s.blocks))
 	mux.Handle("POST /admin/comments/blocks", s.require(news.PermModerate, s.block))
 	mux.Handle("POST /admin/comments/blocks/remove", s.require(news.PermModerate, s.unblock))
+	mux.Handle("POST /admin/comments/blocks/search", s.require(news.PermModerate, s.searchBlocks))
 	mux.Handle("GET /admin/articles", s.require(news.PermWriteDrafts, s.articles))
 	mux.Handle("POST /admin/articles/bulk", s.require(news.PermWriteDrafts, s.bulkArticles)) // lists.go
 	// The full preview, private preview links, the trash's undo (preview.go).

@@ -26,7 +26,18 @@ type commentPage struct {
 	Actions  []queueAction
 	Parent   *queueParent
 	BodyHTML template.HTML
+	// Waiting are the pending comments this one answers, nearest first (at most
+	// waitingShown), which a reply approves with it; WaitingCount how many in all.
+	Waiting      []*queueParent
+	WaitingCount int
 }
+
+// waitingShown is how many of the waiting comments a reply would approve with this
+// one its page names.
+const waitingShown = 3
+
+// WaitingMore is how many waiting comments the page counts without naming them.
+func (p commentPage) WaitingMore() int { return p.WaitingCount - len(p.Waiting) }
 
 // BackLabel names the queue Back leads to.
 func (p commentPage) BackLabel() string {
@@ -83,6 +94,16 @@ func (s *Server) commentPageWith(w http.ResponseWriter, r *http.Request, u *news
 		if parent, err := s.store.Comment(r.Context(), c.ParentID); err == nil {
 			p.Parent = parentOf(parent)
 		}
+	}
+	if c.Status == news.CommentPending && c.ParentID != 0 {
+		waiting, n, err := s.store.PendingAncestors(r.Context(), c.ID, waitingShown)
+		if err != nil {
+			s.log.Error("comment's waiting ancestors", "comment", c.ID, "err", err)
+		}
+		for _, w := range waiting {
+			p.Waiting = append(p.Waiting, parentOf(w))
+		}
+		p.WaitingCount = n
 	}
 	if a, err := s.store.Article(r.Context(), c.ArticleID); err == nil {
 		p.ArticleTitle, p.ArticleURL = a.Title, s.cfg.ArticlePath(a)
@@ -180,7 +201,7 @@ func (s *Server) replyToComment(w http.ResponseWriter, r *http.Request, u *news.
 	}
 	reply := &news.Comment{ArticleID: c.ArticleID, ParentID: c.ID, Status: news.CommentApproved, AuthorName: u.Name,
 		AuthorEmail: u.Email, Body: body, BodyHTML: render.Comment(body), CreatedAt: s.cfg.Now().UTC().Truncate(1e9), UserID: u.ID}
-	was, err := s.store.ApproveAndReply(r.Context(), reply)
+	_, approved, err := s.store.ApproveAndReply(r.Context(), reply)
 	switch {
 	case errors.Is(err, news.ErrReplyToHidden):
 		if now, err := s.store.Comment(r.Context(), c.ID); err == nil {
@@ -191,18 +212,33 @@ func (s *Server) replyToComment(w http.ResponseWriter, r *http.Request, u *news.
 	case errors.Is(err, news.ErrNotFound):
 		s.fail(w, r, u, http.StatusNotFound, "No such comment", "That comment does not exist (any more), so the reply was not published.")
 		return
+	case errors.Is(err, news.ErrDuplicateReply):
+		// A second press of the button (or a resent form): the first one published it.
+		s.redirectWith(w, r, editAddress(r, c.ID), "This reply was already published; it was not published again.")
+		return
 	case err != nil:
 		s.log.Error("staff reply", "comment", c.ID, "err", err)
 		s.commentPageWith(w, r, u, c, http.StatusInternalServerError, "The reply could not be published just now; it is still in its field. Please try again.", typed)
 		return
 	}
 	s.sync(r)
-	s.log.Info("staff reply", "comment", reply.ID, "to", c.ID, "approved", was == news.CommentPending, "by", u.ID)
+	s.log.Info("staff reply", "comment", reply.ID, "to", c.ID, "approved", approved, "by", u.ID)
 	msg := "Reply published."
-	if was == news.CommentPending {
+	switch {
+	case approved == 1:
 		msg = "Comment approved and reply published."
+	case approved > 1:
+		msg = fmt.Sprintf("Comment approved with the %s it answers, and reply published.", waitingComments(approved-1))
 	}
 	s.redirectWith(w, r, editAddress(r, c.ID), msg)
+}
+
+// waitingComments is "1 waiting comment" or "N waiting comments".
+func waitingComments(n int) string {
+	if n == 1 {
+		return "1 waiting comment"
+	}
+	return fmt.Sprintf("%d waiting comments", n)
 }
 
 // replyRefusal says why a comment in spam or the trash gets no reply, and what to do.
@@ -214,14 +250,71 @@ func replyRefusal(st news.CommentStatus) string {
 	return "The reply was not published: this comment is " + where + ", and a reply would answer a comment readers cannot see. Approve the comment first (from the queue), then reply; your reply is still in its field."
 }
 
+// blocksBody is the blocked commenters' page: a page of blocks, the search it shows
+// (its text, and sealed for the pages' links), the count and the pages around it.
+type blocksBody struct {
+	Blocks     []news.Block
+	Match      string
+	Total      int
+	Prev, Next string
+}
+
+// blocks lists the blocked commenters, newest first, a page at a time (a site blocks
+// spammers for years), searched by part of an email. As in the queue, the search is
+// posted and its text carried sealed: a blocked address is a commenter's email.
 func (s *Server) blocks(w http.ResponseWriter, r *http.Request, u *news.User) {
-	bs, err := s.store.Blocks(r.Context())
+	q := r.URL.Query()
+	var errMsg, match string
+	sealed := q.Get("s")
+	if sealed != "" {
+		var ok bool
+		if match, ok = s.openSearch(r, sealed); !ok {
+			errMsg, sealed = "That search was made in another session; search again.", ""
+		}
+	}
+	n, err := strconv.Atoi(q.Get("page"))
+	if err != nil || n < 1 {
+		n = 1
+	}
+	n = min(n, 10000)
+	bs, total, err := s.store.BlockList(r.Context(), news.BlockQuery{Match: match, Limit: news.ListPageDefault, Offset: (n - 1) * news.ListPageDefault})
 	if err != nil {
+		s.log.Error("blocks", "err", err)
 		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The blocks could not be read.")
 		return
 	}
+	at := func(k int) string {
+		v := url.Values{}
+		if sealed != "" {
+			v.Set("s", sealed)
+		}
+		if k > 1 {
+			v.Set("page", strconv.Itoa(k))
+		}
+		if len(v) == 0 {
+			return "/admin/comments/blocks"
+		}
+		return "/admin/comments/blocks?" + v.Encode()
+	}
+	body := blocksBody{Blocks: bs, Match: match, Total: total}
+	if n > 1 {
+		body.Prev = at(n - 1)
+	}
+	if n*news.ListPageDefault < total {
+		body.Next = at(n + 1)
+	}
 	s.render(w, r, http.StatusOK, "blocks", &page{Title: "Blocked commenters", Nav: "comments", User: u, CSRF: s.csrfToken(r),
-		Body: bs})
+		Error: errMsg, Body: body})
+}
+
+// searchBlocks takes the blocks' search form (POST, so that the text is in no address)
+// and shows the list searched.
+func (s *Server) searchBlocks(w http.ResponseWriter, r *http.Request, u *news.User) {
+	if q := news.CutFilter(r.PostForm.Get("q")); q != "" {
+		http.Redirect(w, r, "/admin/comments/blocks?"+url.Values{"s": {s.sealSearch(r, q)}}.Encode(), http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/admin/comments/blocks", http.StatusSeeOther)
 }
 
 // editAddress is the comment's edit page, keeping the way back to the queue the

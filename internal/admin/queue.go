@@ -227,11 +227,16 @@ func (s *Server) comments(w http.ResponseWriter, r *http.Request, u *news.User) 
 			body.Heading = l.label + " comments"
 		}
 	}
+	// The title says whose and what in general words: a browser's history (synced to
+	// the moderator's other devices) keeps each title beside its address, and the
+	// address carries neither the email nor the search (which may be one).
+	title := body.Heading
 	if email != "" {
-		body.Heading = "Comments from " + email
+		body.Heading, title = "Comments from "+email, "A commenter's comments"
 	}
 	if search != "" {
 		body.Heading += ": search for “" + search + "”"
+		title += ": search results"
 	}
 	pg, err := s.store.CommentQueue(ctx, query)
 	if err != nil {
@@ -317,7 +322,7 @@ func (s *Server) comments(w http.ResponseWriter, r *http.Request, u *news.User) 
 			body.Empty = map[news.CommentStatus]string{news.CommentSpam: "Empty spam", news.CommentTrash: "Empty trash"}[status]
 		}
 	}
-	s.render(w, r, http.StatusOK, "comments", &page{Title: body.Heading, Nav: "comments", User: u, CSRF: s.csrfToken(r),
+	s.render(w, r, http.StatusOK, "comments", &page{Title: title, Nav: "comments", User: u, CSRF: s.csrfToken(r),
 		Error: errMsg, Body: body})
 }
 

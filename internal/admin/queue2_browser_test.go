@@ -17,24 +17,28 @@ import (
 
 // queueToolsPages are the queue's screens of issue 8 §3 for the Nu checker: a searched
 // tab, spam with its links as text and "Empty spam", a reply beside the comment it
-// answers, a spam comment's page, and the confirmations (delete, empty, block).
+// answers, a spam comment's page, the page of a waiting reply to a waiting comment (its
+// reply approves both, and says so), and the confirmations (delete, empty, block).
 func queueToolsPages(t *testing.T, e *env, b *browser) map[string]string {
 	t.Helper()
 	now := e.clock.Now()
 	parent := e.queueComment("Tom", "tom@example.net", news.CommentApproved, "The budget should be published in full", "", now, 0)
 	e.queueComment("Ann", "ann@example.net", news.CommentPending, "Thanks Tom, agreed", "", now.Add(time.Minute), parent.ID)
+	waiting := e.queueComment("Rita", "rita@example.net", news.CommentPending, "The ferry is late again", "", now, 0)
+	waitingReply := e.queueComment("Sam", "sam@example.net", news.CommentPending, "Agreed, Rita", "", now.Add(time.Minute), waiting.ID)
 	spam := e.queueComment("Spammer", "sp@example.net", news.CommentSpam, "Buy pills",
 		`<p>Buy <a href="https://pills.example/buy" rel="nofollow ugc">cheap pills</a></p>`, now, 0)
 	search := b.post("/admin/comments/search", url.Values{"csrf": {b.csrf()}, "status": {"pending"}, "q": {"tom"}})
 	return map[string]string{
-		"queue-searched": b.get(search.header.Get("Location")).body,
-		"queue-spam":     b.get("/admin/comments?status=spam").body,
-		"queue-reply":    b.get("/admin/comments?status=pending").body,
-		"comment-spam":   b.get(fmt.Sprintf("/admin/comments/%d/edit?back=%%2Fadmin%%2Fcomments%%3Fstatus%%3Dspam", spam.ID)).body,
-		"confirm-delete": b.post("/admin/comments", url.Values{"csrf": {b.csrf()}, "one": {fmt.Sprintf("%d:delete", spam.ID)}}).body,
-		"confirm-empty":  b.post("/admin/comments/empty", url.Values{"csrf": {b.csrf()}, "status": {"spam"}}).body,
-		"confirm-block":  b.post("/admin/comments/blocks", url.Values{"csrf": {b.csrf()}, "comment": {fmt.Sprint(spam.ID)}, "kind": {"email"}}).body,
-		"queue-paged":    b.get("/admin/comments?status=approved&after=" + url.QueryEscape(fmt.Sprintf("%d.%d", now.Add(time.Hour).Unix(), 1<<40))).body,
+		"queue-searched":         b.get(search.header.Get("Location")).body,
+		"queue-spam":             b.get("/admin/comments?status=spam").body,
+		"queue-reply":            b.get("/admin/comments?status=pending").body,
+		"comment-waiting-thread": b.get(fmt.Sprintf("/admin/comments/%d/edit", waitingReply.ID)).body,
+		"comment-spam":           b.get(fmt.Sprintf("/admin/comments/%d/edit?back=%%2Fadmin%%2Fcomments%%3Fstatus%%3Dspam", spam.ID)).body,
+		"confirm-delete":         b.post("/admin/comments", url.Values{"csrf": {b.csrf()}, "one": {fmt.Sprintf("%d:delete", spam.ID)}}).body,
+		"confirm-empty":          b.post("/admin/comments/empty", url.Values{"csrf": {b.csrf()}, "status": {"spam"}}).body,
+		"confirm-block":          b.post("/admin/comments/blocks", url.Values{"csrf": {b.csrf()}, "comment": {fmt.Sprint(spam.ID)}, "kind": {"email"}}).body,
+		"queue-paged":            b.get("/admin/comments?status=approved&after=" + url.QueryEscape(fmt.Sprintf("%d.%d", now.Add(time.Hour).Unix(), 1<<40))).body,
 	}
 }
 

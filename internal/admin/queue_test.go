@@ -421,3 +421,91 @@ func TestQueuePagesFourHundredFiftyWithoutDuplicates(t *testing.T) {
 		t.Errorf("after a moderation, the next page starts at %s, want %s", second[0], order[50])
 	}
 }
+
+// A commenter's email is kept out of the admin's page titles as it is kept out of its
+// addresses: a browser's history (synced to the moderator's other devices) keeps each
+// page's title beside its address. The history of one commenter and a search (which may
+// be an email) say whose and what in the page, not in its title.
+func TestQueueTitlesCarryNoEmail(t *testing.T) {
+	e, b := moderator(t)
+	c := e.queueComment("Mo", "rude.person@example.net", news.CommentPending, "hello", "", e.clock.Now(), 0)
+	title := regexp.MustCompile(`<title>([^<]*)</title>`)
+	r := b.post("/admin/comments/search", url.Values{"csrf": {b.csrf()}, "status": {"pending"}, "q": {"rude.person@example"}})
+	for _, p := range []struct{ what, path string }{
+		{"a commenter's history", fmt.Sprintf("/admin/comments?from=%d", c.ID)},
+		{"a search for an email", r.header.Get("Location")},
+	} {
+		page := b.get(p.path).body
+		m := title.FindStringSubmatch(page)
+		if m == nil || strings.Contains(strings.ToLower(m[1]), "rude") || strings.Contains(m[1], "@") {
+			t.Errorf("%s: the page's title %q carries the email", p.what, m)
+		}
+		if h1 := regexp.MustCompile(`<h1>([^<]*)</h1>`).FindStringSubmatch(page); h1 == nil || !strings.Contains(h1[1], "rude.person@example") {
+			t.Errorf("%s: the page's heading %q does not say whose or what", p.what, h1)
+		}
+		if len(qRows(page)) != 1 {
+			t.Errorf("%s: rows %v, want Mo's comment", p.what, qRows(page))
+		}
+	}
+}
+
+// The blocked commenters' list pages (a site blocks spammers for years: it showed every
+// block on one page, each with its form) and is searched by part of an email, the
+// search's text carried sealed as the queue's, never in the address.
+func TestBlockedCommentersPageAndSearch(t *testing.T) {
+	e, b := moderator(t)
+	for i := range 120 {
+		e.clock.Add(time.Second)
+		if err := e.db.Block(t.Context(), news.Block{Kind: "email", Value: fmt.Sprintf("spammer%03d@junk.example", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.clock.Add(time.Second)
+	if err := e.db.Block(t.Context(), news.Block{Kind: "ip", Value: "f00dfeedf00dfeed"}); err != nil {
+		t.Fatal(err)
+	}
+	rows := regexp.MustCompile(`<input type="hidden" name="value" value="([^"]*)">`)
+	values := func(page string) []string {
+		var out []string
+		for _, m := range rows.FindAllStringSubmatch(page, -1) {
+			out = append(out, m[1])
+		}
+		return out
+	}
+	next := regexp.MustCompile(`<a href="([^"]*)" rel="next">`)
+	first := b.get("/admin/comments/blocks").body
+	if got := values(first); len(got) != news.ListPageDefault || got[0] != "f00dfeedf00dfeed" || got[1] != "spammer119@junk.example" {
+		t.Fatalf("the first page shows %d blocks (%v), want %d, newest first", len(got), got[:min(3, len(got))], news.ListPageDefault)
+	}
+	if !strings.Contains(first, "121 blocks.") {
+		t.Error("the list does not say how many blocks there are")
+	}
+	var seen []string
+	for page, n := first, 0; ; n++ {
+		seen = append(seen, values(page)...)
+		m := next.FindStringSubmatch(page)
+		if m == nil || n > 5 {
+			break
+		}
+		page = b.get(html.UnescapeString(m[1])).body
+	}
+	unique := map[string]bool{}
+	for _, v := range seen {
+		unique[v] = true
+	}
+	if len(seen) != 121 || len(unique) != 121 || seen[120] != "spammer000@junk.example" {
+		t.Errorf("the pages show %d blocks, the last %q; want every one of 121 once, the oldest last", len(seen), seen[len(seen)-1])
+	}
+	r := b.post("/admin/comments/blocks/search", url.Values{"csrf": {b.csrf()}, "q": {"SPAMMER11"}})
+	loc := r.header.Get("Location")
+	if r.status != 303 || strings.Contains(strings.ToLower(loc), "spammer") {
+		t.Fatalf("search: %d to %q (the text must not be in the address)", r.status, loc)
+	}
+	found := b.get(loc).body
+	if got := values(found); len(got) != 10 || got[0] != "spammer119@junk.example" || got[9] != "spammer110@junk.example" {
+		t.Errorf("a search for part of an email shows %v, want spammer110…119", got)
+	}
+	if !strings.Contains(found, `value="SPAMMER11"`) || !strings.Contains(found, "10 blocks matching") {
+		t.Error("the searched list does not show its search and count")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"broadsheet/internal/news"
@@ -122,5 +123,77 @@ func TestReplyNeedsModeration(t *testing.T) {
 	}
 	if n, _ := e.db.CountComments(t.Context(), news.CommentQuery{Email: "author@newsroom.example"}); n != 0 {
 		t.Error("an author's reply was stored")
+	}
+}
+
+// A staff reply to a waiting reply whose own parent waits too: "Thanks Zoë" to Zoë's
+// "I agree with Tom" while Tom's comment is pending. Approving Zoë alone would show
+// readers "I agree with Tom" with no Tom, the same orphan one level up; the edit page
+// names Tom's comment as approved with it, and after the reply readers see Tom, Zoë
+// under him and the reply under her.
+func TestStaffReplyApprovesTheWaitingThreadAboveIt(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(news.RoleModerator)
+	tom := e.addComment("tom@example.net", "h1", news.CommentPending, "The 7:15 ferry is gone")
+	zoe := &news.Comment{ArticleID: e.article.ID, ParentID: tom.ID, Status: news.CommentPending, AuthorName: "Zoë",
+		AuthorEmail: "zoe@example.net", Body: "I agree with Tom", BodyHTML: "<p>I agree with Tom</p>", CreatedAt: e.clock.Now()}
+	if err := e.db.CreateComment(t.Context(), zoe); err != nil {
+		t.Fatal(err)
+	}
+	b := e.browser()
+	b.login("moderator@newsroom.example")
+	path := fmt.Sprintf("/admin/comments/%d", zoe.ID)
+	page := b.get(path + "/edit").body
+	help := regexp.MustCompile(`(?s)<div class="help" id="reply-help">(.*?)</div>`).FindStringSubmatch(page)
+	if help == nil || !strings.Contains(help[1], "a comment that is waiting too; that one is approved with it") ||
+		!strings.Contains(help[1], fmt.Sprintf(`<a href="/admin/comments/%d/edit"><bdi>Reader tom@example.net</bdi></a>: <q>The 7:15 ferry is gone</q>`, tom.ID)) {
+		t.Errorf("the reply's help does not name the waiting comment approved with it:\n%v", help)
+	}
+	r := b.post(path+"/reply", url.Values{"csrf": {b.csrf()}, "body": {"Thanks Zoë, we have corrected it."}})
+	if r.status != 303 {
+		t.Fatalf("reply: %d\n%s", r.status, r.body)
+	}
+	if got := b.told(r); got != "Comment approved with the 1 waiting comment it answers, and reply published." {
+		t.Errorf("told %q", got)
+	}
+	for _, c := range []*news.Comment{tom, zoe} {
+		if st := e.status(c.ID); st != news.CommentApproved {
+			t.Errorf("%s's comment is %s after the reply, want approved", c.AuthorName, st)
+		}
+	}
+	article := e.browser().get(e.site.ArticlePath(e.article)).body
+	if !regexp.MustCompile(fmt.Sprintf(`(?s)<li id="comment-%d" class="comment">.*?The 7:15 ferry is gone.*?<ol class="children">\s*<li id="comment-%d" class="comment">.*?I agree with Tom.*?<ol class="children">\s*<li id="comment-\d+" class="comment byuser staff">.*?Thanks Zoë`,
+		tom.ID, zoe.ID)).MatchString(article) {
+		t.Errorf("the reader's page does not show Tom, Zoë under him and the reply under her:\n%s", article)
+	}
+}
+
+// "Approve and reply" pressed twice (or ten requests at once with the same reply): one
+// reply is published, and the later presses are told it already was.
+func TestStaffReplyPressedTwicePublishesOnce(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(news.RoleModerator)
+	b := e.browser()
+	b.login("moderator@newsroom.example")
+	path := fmt.Sprintf("/admin/comments/%d/reply", e.pending.ID)
+	form := url.Values{"csrf": {b.csrf()}, "body": {"Thanks, we are letting you in."}}
+	var wg sync.WaitGroup
+	codes := make([]int, 10)
+	for i := range codes {
+		wg.Add(1)
+		go func() { defer wg.Done(); codes[i] = b.post(path, form).status }()
+	}
+	wg.Wait()
+	for _, c := range codes {
+		if c != 303 {
+			t.Errorf("a press of Approve and reply answered %d, want 303 (%v)", c, codes)
+		}
+	}
+	replies, _ := e.db.Comments(t.Context(), news.CommentQuery{Email: "moderator@newsroom.example"})
+	if len(replies) != 1 {
+		t.Errorf("ten presses of one reply published %d replies, want 1", len(replies))
+	}
+	if got := b.told(b.post(path, form)); got != "This reply was already published; it was not published again." {
+		t.Errorf("a press after the reply was published: told %q", got)
 	}
 }

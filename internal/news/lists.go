@@ -74,8 +74,18 @@ type UserQuery struct {
 	Offset int
 }
 
+// BlockQuery selects a page of the blocked commenters, newest first.
+type BlockQuery struct {
+	Match  string // part of a blocked email (FoldName); a blocked address (an IP hash) never matches
+	Limit  int
+	Offset int
+}
+
 // ListStore is what the admin's paged lists read beside Store and UserStore.
 type ListStore interface {
 	// UserList returns a page of users matching q, and how many match in all.
 	UserList(ctx context.Context, q UserQuery) ([]*User, int, error)
+	// BlockList returns a page of the blocks matching q, newest first, and how many
+	// match in all.
+	BlockList(ctx context.Context, q BlockQuery) ([]Block, int, error)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	sqlite3 "modernc.org/sqlite"
 
@@ -115,6 +116,37 @@ func pageBounds(limit, offset int) (int, int) {
 		limit = news.ListPageDefault
 	}
 	return limit, max(offset, 0)
+}
+
+// BlockList implements news.ListStore: newest first through the index blocks_by_time
+// (migration 0027), an email matched in FoldName's form.
+func (db *DB) BlockList(ctx context.Context, q news.BlockQuery) ([]news.Block, int, error) {
+	where, args := "", []any{}
+	if q.Match != "" {
+		where, args = ` WHERE kind = 'email' AND bs_fold(value) LIKE ? ESCAPE '\'`, append(args, containsPattern(q.Match))
+	}
+	var total int
+	if err := db.reads.QueryRowContext(ctx, `SELECT COUNT(*) FROM blocks`+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count blocks: %w", err)
+	}
+	limit, offset := pageBounds(q.Limit, q.Offset)
+	rows, err := db.reads.QueryContext(ctx, `SELECT kind, value, created_at FROM blocks INDEXED BY blocks_by_time`+where+`
+		ORDER BY created_at DESC, kind, value LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("blocks: %w", err)
+	}
+	defer rows.Close()
+	var out []news.Block
+	for rows.Next() {
+		var b news.Block
+		var at int64
+		if err := rows.Scan(&b.Kind, &b.Value, &at); err != nil {
+			return nil, 0, fmt.Errorf("blocks: %w", err)
+		}
+		b.CreatedAt = time.Unix(at, 0).UTC()
+		out = append(out, b)
+	}
+	return out, total, rows.Err()
 }
 
 // UserList implements news.ListStore.

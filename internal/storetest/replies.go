@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -62,9 +63,9 @@ func testApproveAndReply(t *testing.T, s Engine) {
 	pending := add(news.CommentPending)
 	before, _ := s.LastChange(ctx)
 	r := reply(pending)
-	was, err := s.ApproveAndReply(ctx, r)
-	if err != nil || was != news.CommentPending {
-		t.Fatalf("reply to a pending comment: %v (was %q)", err, was)
+	was, approved, err := s.ApproveAndReply(ctx, r)
+	if err != nil || was != news.CommentPending || approved != 1 {
+		t.Fatalf("reply to a pending comment: %v (was %q, %d approved)", err, was, approved)
 	}
 	if status(pending.ID) != news.CommentApproved {
 		t.Errorf("the comment replied to is %s, want approved", status(pending.ID))
@@ -81,15 +82,91 @@ func testApproveAndReply(t *testing.T, s Engine) {
 	}
 
 	// An approved comment stays approved.
-	if was, err := s.ApproveAndReply(ctx, reply(pending)); err != nil || was != news.CommentApproved {
-		t.Errorf("reply to an approved comment: %v (was %q)", err, was)
+	again := reply(pending)
+	again.Body, again.BodyHTML = "And the bus too.", "<p>And the bus too.</p>"
+	if was, approved, err := s.ApproveAndReply(ctx, again); err != nil || was != news.CommentApproved || approved != 0 {
+		t.Errorf("reply to an approved comment: %v (was %q, %d approved)", err, was, approved)
+	}
+
+	// The same reply sent ten times at once (a double press, a resent form): one is
+	// stored, the others are refused as duplicates; another account's same words are not.
+	twice := add(news.CommentPending)
+	same := make([]*news.Comment, 10)
+	for i := range same {
+		same[i] = reply(twice)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(same))
+	for i := range same {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, errs[i] = s.ApproveAndReply(ctx, same[i])
+		}()
+	}
+	wg.Wait()
+	stored := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			stored++
+		case !errors.Is(err, news.ErrDuplicateReply):
+			t.Errorf("one of ten same replies at once: %v, want ErrDuplicateReply", err)
+		}
+	}
+	if n, _ := s.CountComments(ctx, news.CommentQuery{Email: staff.Email}); stored != 1 || n != 3 {
+		t.Errorf("ten same replies at once: %d accepted, the account has %d replies; want 1 more (3)", stored, n)
+	}
+	desk2 := &news.User{Email: "desk2@example.org", Name: "Night Desk", Role: news.RoleModerator, PasswordHash: "x"}
+	if err := s.CreateUser(ctx, desk2); err != nil {
+		t.Fatal(err)
+	}
+	other2 := reply(twice)
+	other2.UserID, other2.AuthorName, other2.AuthorEmail = desk2.ID, desk2.Name, desk2.Email
+	if _, _, err := s.ApproveAndReply(ctx, other2); err != nil {
+		t.Errorf("another account's reply of the same words: %v", err)
+	}
+
+	// A waiting reply to a waiting comment: replying approves both ("I agree with
+	// Tom" never shows without Tom), walking up until a comment that is not pending —
+	// here one in spam, which stays there, as does the approved one above it.
+	addTo := func(parent *news.Comment, status news.CommentStatus) *news.Comment {
+		minute++
+		c := &news.Comment{ArticleID: a.ID, ParentID: parent.ID, Status: status, AuthorName: "Zoë", AuthorEmail: "zoe@example.net",
+			Body: fmt.Sprintf("I agree with Tom (%d)", minute), BodyHTML: "<p>I agree</p>", CreatedAt: base.Add(time.Duration(minute) * time.Minute)}
+		if err := s.CreateComment(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	top := add(news.CommentApproved)
+	hidden := addTo(top, news.CommentSpam)
+	tom := addTo(hidden, news.CommentPending)
+	zoe := addTo(tom, news.CommentPending)
+	rita := addTo(zoe, news.CommentPending)
+	if got, n, err := s.PendingAncestors(ctx, rita.ID, 1); err != nil || n != 2 || len(got) != 1 || got[0].ID != zoe.ID {
+		t.Errorf("pending ancestors of a reply to a reply: %d in all, %v, %v; want 2, the nearest first", n, got, err)
+	}
+	if got, n, err := s.PendingAncestors(ctx, tom.ID, 5); err != nil || n != 0 || len(got) != 0 {
+		t.Errorf("pending ancestors of a reply to spam: %d, %v, %v; want none", n, got, err)
+	}
+	if was, approved, err := s.ApproveAndReply(ctx, reply(rita)); err != nil || was != news.CommentPending || approved != 3 {
+		t.Errorf("reply to the end of a waiting thread: %v (was %q, %d approved; want 3)", err, was, approved)
+	}
+	for _, c := range []*news.Comment{tom, zoe, rita} {
+		if st := status(c.ID); st != news.CommentApproved {
+			t.Errorf("comment %d of the waiting thread is %s after the reply, want approved", c.ID, st)
+		}
+	}
+	if st := status(hidden.ID); st != news.CommentSpam {
+		t.Errorf("the spam comment the thread answers is %s after the reply, want spam", st)
 	}
 
 	// Spam and trash: refused, nothing stored, the comment where it was.
 	for _, st := range []news.CommentStatus{news.CommentSpam, news.CommentTrash} {
 		c := add(st)
 		n, _ := s.CountComments(ctx, news.CommentQuery{ArticleID: a.ID})
-		if _, err := s.ApproveAndReply(ctx, reply(c)); !errors.Is(err, news.ErrReplyToHidden) {
+		if _, _, err := s.ApproveAndReply(ctx, reply(c)); !errors.Is(err, news.ErrReplyToHidden) {
 			t.Errorf("reply to a comment in %s: %v, want ErrReplyToHidden", st, err)
 		}
 		if status(c.ID) != st {
@@ -103,17 +180,17 @@ func testApproveAndReply(t *testing.T, s Engine) {
 	// What is not a staff reply, a missing parent, a parent on another article.
 	bad := reply(pending)
 	bad.UserID = 0
-	if _, err := s.ApproveAndReply(ctx, bad); !errors.Is(err, news.ErrInvalid) {
+	if _, _, err := s.ApproveAndReply(ctx, bad); !errors.Is(err, news.ErrInvalid) {
 		t.Errorf("a reply without its account: %v, want ErrInvalid", err)
 	}
 	gone := reply(pending)
 	gone.ParentID = pending.ID + 1000
-	if _, err := s.ApproveAndReply(ctx, gone); !errors.Is(err, news.ErrNotFound) {
+	if _, _, err := s.ApproveAndReply(ctx, gone); !errors.Is(err, news.ErrNotFound) {
 		t.Errorf("a reply to no comment: %v, want ErrNotFound", err)
 	}
 	elsewhere := reply(add(news.CommentPending))
 	elsewhere.ArticleID = other.ID
-	if _, err := s.ApproveAndReply(ctx, elsewhere); !errors.Is(err, news.ErrInvalid) || status(elsewhere.ParentID) != news.CommentPending {
+	if _, _, err := s.ApproveAndReply(ctx, elsewhere); !errors.Is(err, news.ErrInvalid) || status(elsewhere.ParentID) != news.CommentPending {
 		t.Errorf("a reply on another article than its parent: %v, parent %s", err, status(elsewhere.ParentID))
 	}
 }
