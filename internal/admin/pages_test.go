@@ -43,6 +43,12 @@ func TestPagesWorkflowAndEditor(t *testing.T) {
 		t.Errorf("a page at /section/: id %d, %d", id, r.status)
 	}
 
+	// An unsaved page is previewed as readers will see it: the page's template.
+	pv := contrib.post("/admin/articles/preview", url.Values{"csrf": {contrib.csrf()}, "kind": {"page"}, "title": {"Ethics"}, "body": {"We correct."}})
+	if pv.status != 200 || !strings.Contains(pv.body, "static-page") || strings.Contains(pv.body, "Share this story") {
+		t.Errorf("a new page's preview: %d, page template %v", pv.status, strings.Contains(pv.body, "static-page"))
+	}
+
 	// A contributor's page is saved as a draft and submitted: it waits for review. (The
 	// form sends the comments box as the editor showed it: checked.)
 	fields = map[string]string{"kind": "page", "title": "About us", "body": "We report the news.", "nav_position": "1",
@@ -84,6 +90,9 @@ func TestPagesWorkflowAndEditor(t *testing.T) {
 	// The editor's "View on the site" is the page's address.
 	mustHave(t, "the published page's editor", editor.get(path).body, `<a href="/about-us/">View on the site</a>`)
 
+	if pv := editor.get(path + "/preview"); pv.status != 200 || !strings.Contains(pv.body, "static-page") {
+		t.Errorf("the saved page's preview: %d", pv.status)
+	}
 	// The Pages list has it; the Articles list does not.
 	list := editor.get("/admin/pages")
 	mustHave(t, "the Pages list", list.body, "<h1>Pages</h1>", ">About us</a>", "1 page", `href="/admin/pages/new"`)
