@@ -138,6 +138,12 @@ func TestPagesWorkflowAndEditor(t *testing.T) {
 	if r := editor.post(path+"/untrash", url.Values{"csrf": {editor.csrf()}}); r.status != 303 || e.stored(id).Status != news.StatusPublished {
 		t.Errorf("untrash: %d %s", r.status, e.stored(id).Status)
 	}
+	// A row's Trash on the Pages list comes back to the Pages list, with its query.
+	r = editor.post("/admin/articles/bulk", url.Values{"csrf": {editor.csrf()}, "back": {"/admin/pages?n=20"},
+		"trash": {fmt.Sprint(id)}, "v" + fmt.Sprint(id): {fmt.Sprint(e.stored(id).Version)}})
+	if loc := r.header.Get("Location"); r.status != 303 || loc != "/admin/pages?n=20" || e.stored(id).Status != news.StatusTrash {
+		t.Errorf("trash from the Pages list: %d %q, %s", r.status, loc, e.stored(id).Status)
+	}
 }
 
 func mustLack(t *testing.T, what, body string, bads ...string) {

@@ -2,6 +2,7 @@ package site_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -107,4 +108,33 @@ func TestStaticPageCommentsOnlyWhenTurnedOn(t *testing.T) {
 	e.addPage("letters", "Letters to the editor", 0, true)
 	mustNotContain(t, "a page with comments off", e.get("/ethics/").body, `id="comments"`, `name="token"`)
 	mustContain(t, "a page with comments on", e.get("/letters/").body, `id="comments"`, `name="token"`)
+
+	// A reader's comment on it is kept and shown there, at the page's own address.
+	letters, err := e.db.ArticleBySlug(context.Background(), "letters")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := e.post("/comments/", e.commentForm(letters, "Tom Reader", "tom@reader.example", "A letter to the editor."))
+	if loc := r.header.Get("Location"); r.status != 303 || !strings.HasPrefix(loc, "/letters/") {
+		t.Fatalf("a comment on a page: %d %q", r.status, loc)
+	}
+	c, _ := e.db.Comments(context.Background(), news.CommentQuery{ArticleID: letters.ID})
+	if len(c) != 1 {
+		t.Fatalf("comments stored: %d", len(c))
+	}
+	if c[0].Status != news.CommentApproved { // held for moderation: a moderator approves it
+		if err := e.db.SetCommentStatus(context.Background(), c[0].ID, news.CommentApproved); err != nil {
+			t.Fatal(err)
+		}
+		e.srv.Sync(context.Background())
+	}
+	mustContain(t, "the page after the comment", e.get("/letters/").body, "A letter to the editor.", "One comment on")
+	// Comments closed: a post is refused.
+	ethics, _ := e.db.ArticleBySlug(context.Background(), "ethics")
+	form := e.commentForm(letters, "Tom Reader", "tom@reader.example", "Another.")
+	form.Set("article", fmt.Sprint(ethics.ID))
+	e.post("/comments/", form)
+	if c, _ := e.db.Comments(context.Background(), news.CommentQuery{ArticleID: ethics.ID}); len(c) != 0 {
+		t.Errorf("a comment was kept on a page whose comments are closed")
+	}
 }
