@@ -187,6 +187,8 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	mux.Handle("POST /admin/articles/{id}/preview-links/{link}/revoke", s.require(news.PermWriteDrafts, s.revokePreviewLink))
 	mux.Handle("POST /admin/articles/{id}/untrash", s.require(news.PermWriteDrafts, s.untrash))
 	mux.Handle("GET /admin/articles/new", s.require(news.PermWriteDrafts, s.newArticle))
+	mux.Handle("GET /admin/pages", s.require(news.PermWriteDrafts, s.pageList))    // lists.go
+	mux.Handle("GET /admin/pages/new", s.require(news.PermWriteDrafts, s.newPage)) // pages.go
 	mux.Handle("POST /admin/articles", s.require(news.PermWriteDrafts, s.saveArticle))
 	mux.Handle("GET /admin/articles/{id}", s.require(news.PermWriteDrafts, s.editArticle))
 	mux.Handle("POST /admin/articles/{id}", s.require(news.PermWriteDrafts, s.saveArticle))

@@ -70,13 +70,18 @@ type editBody struct {
 	Thumb *thumbnail
 	// Byline is the authors' control (bylines.go).
 	Byline bylineBox
+	// Page says the form is a static page's (pages.go): no time, section or tags; a
+	// place in the navigation (NavPosition, 0 to NavMax, as typed).
+	Page        bool
+	NavPosition string
+	NavMax      int
 }
 
 // editBodyOf fills the form from an article.
 func (s *Server) editBodyOf(a *news.Article) *editBody {
 	b := &editBody{ID: a.ID, Status: a.Status, Title: a.Title, Standfirst: a.Standfirst, Body: a.BodyMarkdown,
 		Slug: a.Slug, SEO: a.SEODescription, Correction: a.CorrectionNote, CommentsClosed: a.CommentsClosed, Version: a.Version,
-		Byline: bylineOf(a)}
+		Byline: bylineOf(a), Page: a.IsPage(), NavPosition: strconv.Itoa(a.NavPosition), NavMax: news.MaxNavPosition}
 	if a.Section != nil {
 		b.Section = a.Section.Name
 	}
@@ -183,13 +188,19 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, u *news.Us
 			b.PublicURL = s.cfg.ArticlePath(a)
 		}
 	}
-	title := "New article"
+	title, nav := "New article", "articles"
 	if a.ID != 0 {
 		title = "Edit: " + a.Title
 	}
+	if a.IsPage() {
+		b.Page, b.NavMax, nav = true, news.MaxNavPosition, "pages"
+		if a.ID == 0 {
+			title = "New page"
+		}
+	}
 	// The preview shows embeds: the editor's page may frame their hosts, and only them.
 	w.Header().Set("Content-Security-Policy", adminCSP+"; "+render.FrameSrc(s.embeds(r.Context())))
-	s.render(w, r, status, "edit", &page{Title: title, Nav: "articles", User: u, CSRF: s.csrfToken(r), Error: errMsg,
+	s.render(w, r, status, "edit", &page{Title: title, Nav: nav, User: u, CSRF: s.csrfToken(r), Error: errMsg,
 		Body: b, Notify: s.editorNotify(r, u, a)})
 }
 
@@ -265,7 +276,14 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 		if a, ok = s.loadEditable(w, r, u); !ok {
 			return
 		}
-	} else if key = createKey(f.Get("create_key")); key != "" {
+	} else if f.Get("kind") == string(news.KindPage) {
+		// A new page: comments off unless the form turns them on (it sends the box).
+		a.Kind = news.KindPage
+	}
+	if r.PathValue("id") == "" {
+		key = createKey(f.Get("create_key"))
+	}
+	if r.PathValue("id") == "" && key != "" {
 		// A new-article form that created its story already (a double click, the back
 		// button and Save again, a retried request) saves into that story, based on
 		// the version it created (1): applied if nobody saved the story since, a
@@ -345,6 +363,11 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 	// timeline nor its date; a time the zone skips or repeats is refused or resolved
 	// with the editor told which (publicationTime).
 	pub := s.publicationTime(f, a.PublishedAt)
+	if a.IsPage() {
+		// A page has no date to set: it keeps the time it was first published at (the
+		// form has no field for it), and is published now when it is first.
+		pub = pubTime{At: a.PublishedAt, Zone: s.location()}
+	}
 	b.Zone = pub.Zone.String()
 	if pub.Refusal != "" {
 		refuse(http.StatusUnprocessableEntity, pub.Refusal)
@@ -412,6 +435,15 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 			a.Tags = append(a.Tags, &news.Tag{Name: t})
 		}
 	}
+	if a.IsPage() {
+		a.Section, a.Tags = nil, nil // a page's form has neither
+		pos, msg := navPosition(b.NavPosition)
+		if msg != "" {
+			refuse(http.StatusUnprocessableEntity, msg)
+			return
+		}
+		a.NavPosition = pos
+	}
 	img, status, msg := s.featuredImage(r, u, a.FeaturedImage, b.ImageAlt, b.ImageCaption)
 	if msg != "" {
 		refuse(status, msg)
@@ -474,6 +506,8 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 				return
 			}
 			s.renderConflict(w, r, u, cur, b, base, action)
+		case errors.Is(err, news.ErrReservedSlug):
+			refuse(http.StatusUnprocessableEntity, "The address /"+a.Slug+"/ is one the site itself uses (its feeds, archives, sections, admin or files): please choose another slug for this page. Nothing was saved.")
 		case errors.Is(err, news.ErrConflict):
 			refuse(http.StatusUnprocessableEntity, "Another article has the address “"+a.Slug+"”: please choose another slug. Nothing was saved.")
 		case errors.Is(err, news.ErrInvalid):
@@ -513,7 +547,11 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 	}
 	if a.Status == news.StatusTrash && stored.Status != news.StatusTrash {
 		// As WordPress does: back to the list, with the message and its Undo.
-		s.redirectWith(w, r, "/admin/articles", done+undoMarker(a.ID))
+		list := "/admin/articles"
+		if a.IsPage() {
+			list = "/admin/pages"
+		}
+		s.redirectWith(w, r, list, done+undoMarker(a.ID))
 		return
 	}
 	s.redirectWith(w, r, fmt.Sprintf("/admin/articles/%d", a.ID), done)
@@ -524,7 +562,7 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 func sameArticle(x, y *news.Article) bool {
 	if x.Title != y.Title || x.Standfirst != y.Standfirst || x.BodyMarkdown != y.BodyMarkdown || x.BodyHTML != y.BodyHTML ||
 		x.CorrectionNote != y.CorrectionNote || x.SEODescription != y.SEODescription || x.Slug != y.Slug || x.Status != y.Status ||
-		x.CommentsClosed != y.CommentsClosed || !x.PublishedAt.Equal(y.PublishedAt) || !x.UpdatedAt.Equal(y.UpdatedAt) ||
+		x.CommentsClosed != y.CommentsClosed || x.NavPosition != y.NavPosition || !x.PublishedAt.Equal(y.PublishedAt) || !x.UpdatedAt.Equal(y.UpdatedAt) ||
 		(x.Section == nil) != (y.Section == nil) || (x.Section != nil && x.Section.Name != y.Section.Name) ||
 		(x.FeaturedImage == nil) != (y.FeaturedImage == nil) || (x.FeaturedImage != nil && *x.FeaturedImage != *y.FeaturedImage) ||
 		len(x.Tags) != len(y.Tags) {
@@ -546,7 +584,7 @@ func (s *Server) formBody(f url.Values, a *news.Article) *editBody {
 		Correction: strings.TrimSpace(f.Get("correction")), Zone: f.Get("published_zone"), Choice: f.Get("published_choice"),
 		ImageAlt: strings.TrimSpace(f.Get("image_alt")), ImageCaption: strings.TrimSpace(f.Get("image_caption")),
 		CommentsClosed: f.Get("comments_closed") == "1", Version: baseVersion(f.Get("version")), ImageChoice: f.Get("image_media"),
-		Byline: readByline(f)}
+		Byline: readByline(f), Page: a.IsPage(), NavPosition: strings.TrimSpace(f.Get("nav_position")), NavMax: news.MaxNavPosition}
 	if a.FeaturedImage != nil {
 		b.Image = a.FeaturedImage.URL
 	}

@@ -26,6 +26,7 @@ type articleRow struct {
 	ViewURL, ViewLabel             string // the public address when live, else the preview
 	Comments                       int    // approved
 	Version                        int64
+	Nav                            string // a page's place in the navigation ("" none)
 }
 
 type articleFilter struct {
@@ -62,6 +63,9 @@ type articlesBody struct {
 	Back       string // this page's address: where a row's or the bulk form's action returns
 	Bulk       []editAction
 	PerPages   []int
+	// Pages says the list is of static pages (pageList); Path is the list's address.
+	Pages bool
+	Path  string
 }
 
 var allStatuses = []news.ArticleStatus{news.StatusDraft, news.StatusReview, news.StatusScheduled, news.StatusPublished, news.StatusUnpublished, news.StatusTrash}
@@ -96,11 +100,31 @@ func parseKey(s string) (*news.ArticleKey, bool) {
 // by part of their name, words of the headline or standfirst, and "only mine"; a page
 // at a time (n a page, 10 to 200), newest first.
 func (s *Server) articles(w http.ResponseWriter, r *http.Request, u *news.User) {
-	s.articleList(w, r, u, r.URL.Query(), http.StatusOK, "", "")
+	q := r.URL.Query()
+	q.Del("kind")
+	s.articleList(w, r, u, q, http.StatusOK, "", "")
+}
+
+// pages is the list of static pages (news.KindPage): the article list's paging, states
+// and row actions, without sections or tags.
+func (s *Server) pageList(w http.ResponseWriter, r *http.Request, u *news.User) {
+	q := r.URL.Query()
+	q.Set("kind", string(news.KindPage))
+	s.articleList(w, r, u, q, http.StatusOK, "", "")
+}
+
+// listPath is the list a query is of: /admin/pages when its kind is page (set by
+// pageList and listBack, never read from an address), /admin/articles otherwise.
+func listPath(q url.Values) string {
+	if q.Get("kind") == string(news.KindPage) {
+		return "/admin/pages"
+	}
+	return "/admin/articles"
 }
 
 func (s *Server) articleList(w http.ResponseWriter, r *http.Request, u *news.User, q url.Values, status int, flash, errMsg string) {
 	ctx, now := r.Context(), s.cfg.Now()
+	path, pages := listPath(q), q.Get("kind") == string(news.KindPage)
 	f := articleFilter{Status: q.Get("status"), Section: q.Get("section"), Tag: news.CutFilter(q.Get("tag")),
 		Author: news.CutFilter(q.Get("author")), Words: news.CutFilter(q.Get("q")), Mine: q.Get("mine") == "1", PerPage: news.ListPageDefault}
 	if n, err := strconv.Atoi(q.Get("n")); err == nil {
@@ -108,6 +132,11 @@ func (s *Server) articleList(w http.ResponseWriter, r *http.Request, u *news.Use
 	}
 	query := news.ArticleQuery{Status: news.ArticleStatus(f.Status), Words: f.Words, AuthorName: f.Author, TagName: f.Tag,
 		Limit: f.PerPage + 1, Summaries: true}
+	if pages {
+		query.Kind = news.KindPage
+		f.Section, f.Tag = "", "" // a page has neither
+		query.TagName = ""
+	}
 	none := false // a filter names something that does not exist: nothing matches
 	if f.Status != "" && !query.Status.Valid() {
 		none = true
@@ -127,7 +156,7 @@ func (s *Server) articleList(w http.ResponseWriter, r *http.Request, u *news.Use
 	} else if k, ok := parseKey(q.Get("before")); ok {
 		query.Before = k
 	}
-	body := articlesBody{Filter: f, Statuses: allStatuses, PerPages: []int{20, 50, 100, 200}}
+	body := articlesBody{Filter: f, Statuses: allStatuses, PerPages: []int{20, 50, 100, 200}, Pages: pages, Path: path}
 	body.Sections, _ = s.store.Sections(ctx)
 	base := f.query()
 	addr := func(key, value string) string {
@@ -139,9 +168,9 @@ func (s *Server) articleList(w http.ResponseWriter, r *http.Request, u *news.Use
 			v.Set(key, value)
 		}
 		if len(v) == 0 {
-			return "/admin/articles"
+			return path
 		}
-		return "/admin/articles?" + v.Encode()
+		return path + "?" + v.Encode()
 	}
 	body.Back = addr("", "")
 	if query.After != nil {
@@ -152,7 +181,7 @@ func (s *Server) articleList(w http.ResponseWriter, r *http.Request, u *news.Use
 	if !none {
 		arts, err := s.store.Articles(ctx, query)
 		if err == nil {
-			body.Total, err = s.store.CountArticles(ctx, news.ArticleQuery{Status: query.Status, Words: query.Words,
+			body.Total, err = s.store.CountArticles(ctx, news.ArticleQuery{Kind: query.Kind, Status: query.Status, Words: query.Words,
 				AuthorName: query.AuthorName, TagName: query.TagName, SectionID: query.SectionID, OwnerID: query.OwnerID})
 		}
 		if err != nil {
@@ -191,7 +220,11 @@ func (s *Server) articleList(w http.ResponseWriter, r *http.Request, u *news.Use
 			body.Bulk = append(body.Bulk, editAction{Value: act.Value, Label: act.Label})
 		}
 	}
-	s.render(w, r, status, "articles", &page{Title: "Articles", Nav: "articles", User: u, CSRF: s.csrfToken(r),
+	title, nav := "Articles", "articles"
+	if pages {
+		title, nav = "Pages", "pages"
+	}
+	s.render(w, r, status, "articles", &page{Title: title, Nav: nav, User: u, CSRF: s.csrfToken(r),
 		Flash: flash, Error: errMsg, Body: body})
 }
 
@@ -203,6 +236,9 @@ func (s *Server) articleRowOf(u *news.User, a *news.Article, now time.Time) arti
 	}
 	if a.Author != nil {
 		row.Byline = a.Author.Name
+	}
+	if a.NavPosition > 0 {
+		row.Nav = strconv.Itoa(a.NavPosition)
 	}
 	if p := s.publicPath(a, now); p != "" {
 		row.ViewURL, row.ViewLabel = p, "View"
@@ -240,11 +276,15 @@ var bulkActions = []struct {
 // without a previous message; anything else is the list's first page.
 func listBack(v string) url.Values {
 	u, err := url.Parse(v)
-	if err != nil || u.Path != "/admin/articles" || u.Host != "" || u.Scheme != "" {
+	if err != nil || (u.Path != "/admin/articles" && u.Path != "/admin/pages") || u.Host != "" || u.Scheme != "" {
 		return url.Values{}
 	}
 	q := u.Query()
 	q.Del("done")
+	q.Del("kind")
+	if u.Path == "/admin/pages" {
+		q.Set("kind", string(news.KindPage)) // which list (listPath)
+	}
 	return q
 }
 
@@ -365,7 +405,8 @@ func (s *Server) bulkArticles(w http.ResponseWriter, r *http.Request, u *news.Us
 		}
 	}
 	if len(refused) == 0 {
-		addr := "/admin/articles"
+		addr := listPath(back)
+		back.Del("kind")
 		if len(back) > 0 {
 			addr += "?" + back.Encode()
 		}

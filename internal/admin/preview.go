@@ -148,6 +148,8 @@ func (s *Server) previewForm(w http.ResponseWriter, r *http.Request, u *news.Use
 		if a, ok = s.loadEditable(w, r, u); !ok {
 			return
 		}
+	} else if r.PostForm.Get("kind") == string(news.KindPage) {
+		a.Kind = news.KindPage // a new page's form: previewed as a page
 	}
 	if wait, err := s.take(r, u, previewRate); err != nil || wait > 0 {
 		if err != nil {
@@ -179,12 +181,12 @@ func (s *Server) previewForm(w http.ResponseWriter, r *http.Request, u *news.Use
 	if pub.Refusal == "" {
 		c.PublishedAt = pub.At.UTC()
 	}
-	if b.Section != "" {
+	if b.Section != "" && !c.IsPage() {
 		c.Section = &news.Section{Name: b.Section, Slug: news.Slugify(b.Section)}
 	}
 	c.Tags = nil
 	for _, t := range strings.Split(b.Tags, ",") {
-		if t = strings.TrimSpace(t); t != "" {
+		if t = strings.TrimSpace(t); t != "" && !c.IsPage() {
 			c.Tags = append(c.Tags, &news.Tag{Name: t, Slug: news.Slugify(t)})
 		}
 	}

@@ -99,6 +99,13 @@ type Article struct {
 	// to draft delivers to its writer (NotifySentBack), in the write's transaction
 	// (WorkflowNotice). Only UpdateArticle reads it; stores do not return it.
 	SendBackNote string
+
+	// Kind is KindArticle (also when empty) or KindPage (pages.go). Stores return it;
+	// it never changes after creation.
+	Kind Kind
+	// NavPosition, for a page, is its place in the site's navigation (1 first; 0 not
+	// in it, at most MaxNavPosition).
+	NavPosition int
 }
 
 // MaxRevisions is how many versions of an article are kept: the newest. (WordPress keeps
@@ -307,6 +314,11 @@ type ArticleQuery struct {
 	// Summaries leaves out what lists do not show: the Markdown source, and the body
 	// unless the standfirst is empty (then only the start of BodyHTML, for an excerpt).
 	Summaries bool
+	// Kind selects articles (empty or KindArticle) or pages (KindPage): every list,
+	// count, feed and archive of stories leaves pages out by default.
+	Kind Kind
+	// InNav keeps only pages with a place in the navigation, ordered by it.
+	InNav bool
 }
 
 // CommentQuery selects comments, newest first.

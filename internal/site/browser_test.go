@@ -159,6 +159,12 @@ func TestPagesAreValidHTML(t *testing.T) {
 		"not-found": e.get("/nowhere").body, "refused-comment": refused.body,
 		"reply": e.get(fmt.Sprintf("%s?replytocom=%d", e.url(e.arts[1]), firstComment(t, e, e.arts[1]))).body,
 	}
+	// Static pages (news.KindPage): one with comments off, one with them on, and the
+	// footer's navigation they add to every page.
+	e.addPage("about", "About the Gazette", 1, false)
+	e.addPage("letters", "Letters", 2, true)
+	pages["static-page"], pages["static-page-comments"] = e.get("/about/").body, e.get("/letters/").body
+	pages["front-with-nav"] = e.get("/").body
 	// An article's comment pages: the first, a middle one, and a refused comment's
 	// answer on a comment page.
 	lt := newLongThread(t, 120, nil)

@@ -180,14 +180,21 @@ func (s *Server) sitemap(r *http.Request, st *siteState) (*response, error) {
 		}
 		return xml(feed.SitemapIndex(maps)), nil
 	case name == "sitemap.xml":
-		urls := s.pageURLs(st)
+		urls, err := s.pageURLs(r, st)
+		if err != nil {
+			return nil, err
+		}
 		more, err := s.articleURLs(r, st, 0, size)
 		if err != nil {
 			return nil, err
 		}
 		return xml(feed.Sitemap(append(urls, more...))), nil
 	case name == "sitemap-pages.xml" && files > 1:
-		return xml(feed.Sitemap(s.pageURLs(st))), nil
+		urls, err := s.pageURLs(r, st)
+		if err != nil {
+			return nil, err
+		}
+		return xml(feed.Sitemap(urls)), nil
 	}
 	n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(name, "sitemap-"), ".xml"))
 	if err != nil || n < 1 || n > files || files < 2 || name != fmt.Sprintf("sitemap-%d.xml", n) {
@@ -200,12 +207,24 @@ func (s *Server) sitemap(r *http.Request, st *siteState) (*response, error) {
 	return xml(feed.Sitemap(urls)), nil
 }
 
-func (s *Server) pageURLs(st *siteState) []feed.URL {
+// maxSitemapPages bounds the static pages one sitemap lists (a site has a handful).
+const maxSitemapPages = 1000
+
+// pageURLs are the site's own pages: the front page, the sections' and the public
+// static pages (news.KindPage).
+func (s *Server) pageURLs(r *http.Request, st *siteState) ([]feed.URL, error) {
 	urls := []feed.URL{{Loc: s.absURL("/")}}
 	for _, sec := range st.sections {
 		urls = append(urls, feed.URL{Loc: s.absURL("/section/" + sec.Slug + "/")})
 	}
-	return urls
+	pages, err := s.store.Articles(r.Context(), news.ArticleQuery{Kind: news.KindPage, PublicAt: s.now(), Limit: maxSitemapPages, Summaries: true})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pages {
+		urls = append(urls, feed.URL{Loc: s.absURL(news.PagePath(p.Slug)), LastMod: maxTime(p.PublishedAt, p.UpdatedAt)})
+	}
+	return urls, nil
 }
 
 func (s *Server) articleURLs(r *http.Request, st *siteState, offset, limit int) ([]feed.URL, error) {

@@ -139,6 +139,9 @@ func (e *env) start(tweak func(*site.Config)) {
 }
 
 func (e *env) url(a *news.Article) string {
+	if a.IsPage() {
+		return e.http.URL + "/" + a.Slug + "/"
+	}
 	return e.http.URL + fmt.Sprintf("/%s/%s/", a.PublishedAt.Format("2006/01/02"), a.Slug)
 }
 

@@ -396,6 +396,14 @@ func (s *Server) articlePage(ctx context.Context, r *http.Request, st *siteState
 		}
 	}
 	resp := &response{template: "article", view: v, deps: deps}
+	if a.IsPage() {
+		// A page (About, Ethics) is no news article: no date, section or NewsArticle
+		// data for machines, its own template.
+		v.OG = &openGraph{Type: "website", Title: og.Title, Description: og.Description, URL: og.URL, Image: og.Image}
+		v.JSONLD = ""
+		v.Feeds = v.Feeds[:1]
+		resp.template = "page"
+	}
 	if strings.Contains(a.BodyHTML, "<iframe") {
 		resp.csp = s.embedCSP(st.settings)
 	}

@@ -37,7 +37,7 @@ func (s *Server) PreviewPage(ctx context.Context, a *news.Article, note string) 
 	resp := s.previewResponse(st, a, note)
 	resp.view.Head = resp.view.headHTML() + previewBase
 	var buf bytes.Buffer
-	if err := s.pages["article"].ExecuteTemplate(&buf, "base", resp.view); err != nil {
+	if err := s.pages[resp.template].ExecuteTemplate(&buf, "base", resp.view); err != nil {
 		return nil, "", err
 	}
 	return buf.Bytes(), s.embedCSP(st.settings), nil
@@ -56,7 +56,11 @@ func (s *Server) previewResponse(st *siteState, a *news.Article, note string) *r
 	v.NoIndex = true
 	v.Feeds = nil
 	v.Body = body
-	return &response{template: "article", view: v, private: true, csp: s.embedCSP(st.settings)}
+	tmpl := "article"
+	if c.IsPage() {
+		tmpl = "page" // as readers will see it: no date, section or byline
+	}
+	return &response{template: tmpl, view: v, private: true, csp: s.embedCSP(st.settings)}
 }
 
 // previewLink serves a private preview link, /preview/{token}/: the story's current

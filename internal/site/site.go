@@ -152,6 +152,7 @@ type Server struct {
 type siteState struct {
 	settings *news.Settings
 	sections []*news.Section
+	nav      []*news.Article // the static pages in the navigation, in its order
 	chrome   *chrome
 	// feedIDBase begins every feed ID (news.SettingFeedIDBase).
 	feedIDBase string
@@ -230,7 +231,13 @@ func (s *Server) loadState(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	st := &siteState{settings: settings, sections: sections, feedIDBase: stored[news.SettingFeedIDBase]}
+	// The static pages with a place in the navigation, shown in every page's footer:
+	// a page's write that changes them names the key all (sqlite's articleChangeKeys).
+	nav, err := s.store.Articles(ctx, news.ArticleQuery{Kind: news.KindPage, InNav: true, PublicAt: s.now(), Limit: maxNavPages, Summaries: true})
+	if err != nil {
+		return err
+	}
+	st := &siteState{settings: settings, sections: sections, nav: nav, feedIDBase: stored[news.SettingFeedIDBase]}
 	if st.feedIDBase == "" {
 		if st.feedIDBase, err = news.NewFeedIDBase(s.cfg.BaseURL, s.now()); err != nil {
 			return err
@@ -249,9 +256,10 @@ func (s *Server) renderChrome(st *siteState, year int) (*chrome, error) {
 	data := struct {
 		Site     *news.Settings
 		Sections []*news.Section
+		Nav      []*news.Article
 		Current  string
 		Year     int
-	}{st.settings, st.sections, "", year}
+	}{st.settings, st.sections, st.nav, "", year}
 	base := s.pages["error"] // every page set holds the base templates
 	for _, current := range append([]string{""}, sectionSlugs(st.sections)...) {
 		data.Current = current
@@ -270,6 +278,9 @@ func (s *Server) renderChrome(st *siteState, year int) (*chrome, error) {
 	}
 	return c, nil
 }
+
+// maxNavPages bounds the pages the navigation shows.
+const maxNavPages = 20
 
 func sectionSlugs(secs []*news.Section) []string {
 	out := make([]string, len(secs))
@@ -387,8 +398,18 @@ func (s *Server) routes() http.Handler {
 			sitemaps.ServeHTTP(w, r)
 			return
 		}
+		// A static page's address typed without its slash (/about).
+		if a, err := s.store.ArticleBySlug(r.Context(), news.NFC(r.PathValue("file"))); err == nil && a.IsPage() && a.IsPublic(s.now()) {
+			http.Redirect(w, r, news.PagePath(a.Slug), http.StatusMovedPermanently)
+			return
+		}
 		s.serveError(w, r, s.state.Load(), news.ErrNotFound)
 	})
+	// Static pages (pages.go): /{slug}/ and, when comments are on, its comment pages.
+	// The article handler finds the page by its slug; a story's slug there is sent to
+	// its dated address (WordPress's /%postname%/).
+	mux.Handle("GET /{slug}/{$}", s.page(s.article))
+	mux.Handle("GET /{slug}/{cpage}/{$}", s.page(s.article))
 	mux.Handle("GET /news-sitemap.xml", s.page(s.newsSitemap))
 	mux.Handle("GET /robots.txt", s.robots)
 	mux.HandleFunc("GET /static/{name}", func(w http.ResponseWriter, r *http.Request) {
@@ -546,8 +567,11 @@ func (s *Server) CachedPages() int {
 }
 
 // articlePath is an article's address: /yyyy/mm/dd/slug/ by its publication date in the
-// site's time zone.
+// site's time zone; a page's is /slug/.
 func articlePath(a *news.Article, loc *time.Location) string {
+	if a.IsPage() {
+		return news.PagePath(a.Slug) // a page has no date
+	}
 	t := a.PublishedAt.In(loc)
 	return fmt.Sprintf("/%04d/%02d/%02d/%s/", t.Year(), int(t.Month()), t.Day(), a.Slug)
 }
@@ -567,7 +591,7 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		return nil, fmt.Errorf("parse templates: %w", err)
 	}
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"front", "article", "archive", "error"} {
+	for _, name := range []string{"front", "article", "page", "archive", "error"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)

@@ -26,7 +26,7 @@ const articleColumns = `a.id, a.slug, a.title, a.standfirst, a.body_markdown, a.
 		- (SELECT COUNT(*) FROM comments c WHERE c.article_id = a.id AND c.removed = 1 AND c.status = 'approved'),
 	(SELECT group_concat(t.id || char(30) || t.slug || char(30) || t.name, char(31) ORDER BY at.position, t.name)
 		FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id),
-	a.feed_id,
+	a.feed_id, a.kind, a.nav_position,
 	a.version, ` + coAuthorsColumn // bylines.go
 
 const articleFrom = ` FROM articles a
@@ -68,7 +68,7 @@ func scanArticle(row scanner) (*news.Article, error) {
 		&auID, &auSlug, &auName, &auEmail, &auBio,
 		&sID, &sSlug, &sName, &sDesc, &sPos,
 		&a.CommentCount, &tags,
-		&a.FeedID, &a.Version, &coAuthors)
+		&a.FeedID, &a.Kind, &a.NavPosition, &a.Version, &coAuthors)
 	if err != nil {
 		return nil, err
 	}
@@ -166,6 +166,15 @@ func articleWhere(q news.ArticleQuery) (string, []any) {
 		args = append(args, like, like)
 	}
 	conds, args = listWhere(q, conds, args) // the admin's lists: lists.go
+	// Pages are in no list of stories (pages.go): only a query for pages finds them.
+	if q.Kind == news.KindPage {
+		conds = append(conds, `a.kind = 'page'`)
+		if q.InNav {
+			conds = append(conds, `a.nav_position > 0`)
+		}
+	} else {
+		conds = append(conds, `a.kind = 'article'`)
+	}
 	if q.Status == "" && q.PublicAt.IsZero() && !q.WithTrash {
 		conds = append(conds, `a.status <> 'trash'`)
 	}
@@ -187,6 +196,13 @@ func (db *DB) Articles(ctx context.Context, q news.ArticleQuery) ([]*news.Articl
 	}
 	query := `SELECT ` + columns + articleFrom + where + ` ORDER BY a.published_at DESC, a.id DESC`
 	switch {
+	case q.InNav:
+		// The navigation's order; a handful of rows.
+		query = `SELECT ` + columns + articleFrom + where + ` ORDER BY a.nav_position, a.title, a.id`
+		if q.Limit > 0 {
+			query += ` LIMIT ?`
+			args = append(args, q.Limit)
+		}
 	case q.Limit > 0 && q.Offset > 0:
 		// A deep page: the rows skipped are found by the index alone, and only the
 		// page's own rows are joined and counted (an OFFSET over the full query
@@ -229,6 +245,9 @@ func (db *DB) CountArticles(ctx context.Context, q news.ArticleQuery) (int, erro
 
 // Neighbours implements news.Store.
 func (db *DB) Neighbours(ctx context.Context, a *news.Article, now time.Time) (prev, next *news.Article, err error) {
+	if a.IsPage() {
+		return nil, nil, nil // a page is in no timeline
+	}
 	return neighbours(ctx, db.reads, a.ID, a.PublishedAt, now)
 }
 
@@ -240,10 +259,10 @@ func neighbours(ctx context.Context, q queryer, id int64, published, now time.Ti
 	// alone would make SQLite walk the timeline from one end); one statement finds both.
 	p, n := published.Unix(), now.Unix()
 	rows, err := q.QueryContext(ctx, `SELECT * FROM (SELECT `+summaryColumns+` FROM articles a
-		WHERE a.status = 'published' AND a.published_at <= ? AND (a.published_at < ? OR a.id < ?)
+		WHERE a.status = 'published' AND a.kind = 'article' AND a.published_at <= ? AND (a.published_at < ? OR a.id < ?)
 		ORDER BY a.published_at DESC, a.id DESC LIMIT 1)
 		UNION ALL SELECT * FROM (SELECT `+summaryColumns+` FROM articles a
-		WHERE a.status = 'published' AND a.published_at >= ? AND a.published_at <= ? AND (a.published_at > ? OR a.id > ?)
+		WHERE a.status = 'published' AND a.kind = 'article' AND a.published_at >= ? AND a.published_at <= ? AND (a.published_at > ? OR a.id > ?)
 		ORDER BY a.published_at ASC, a.id ASC LIMIT 1)`, min(p, n), p, id, p, n, p, id)
 	if err != nil {
 		return nil, nil, fmt.Errorf("neighbours of article %d: %w", id, err)
@@ -292,6 +311,12 @@ func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
 				return fmt.Errorf("read the form's article: %w", err)
 			}
 		}
+		if a.Kind == "" {
+			a.Kind = news.KindArticle
+		}
+		if err := checkPage(ctx, tx, a); err != nil {
+			return err
+		}
 		if err := resolveRefs(ctx, tx, a, now, nil); err != nil {
 			return err
 		}
@@ -301,8 +326,9 @@ func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO articles (slug, title, standfirst, body_markdown, body_html, status,
 			published_at, updated_at, created_at, correction_note, seo_description, author_id, section_id,
-			image_url, image_alt, image_caption, image_width, image_height, comments_closed, source, source_id, owner_id, image_srcset)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, articleValues(a)...)
+			image_url, image_alt, image_caption, image_width, image_height, comments_closed, source, source_id, owner_id, image_srcset,
+			nav_position, kind)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(articleValues(a), string(a.Kind))...)
 		if isUniqueViolation(err) {
 			return fmt.Errorf("article slug %q: %w", a.Slug, news.ErrConflict)
 		}
@@ -369,6 +395,10 @@ func (db *DB) UpdateArticle(ctx context.Context, a *news.Article) error {
 		if a.CreatedAt.IsZero() {
 			a.CreatedAt = old.CreatedAt
 		}
+		a.Kind = old.Kind // a story stays a story, a page a page
+		if err := checkPage(ctx, tx, a); err != nil {
+			return err
+		}
 		if err := keepFirstVersion(ctx, tx, old); err != nil {
 			return err
 		}
@@ -395,7 +425,7 @@ func (db *DB) UpdateArticle(ctx context.Context, a *news.Article) error {
 			status = ?, published_at = ?, updated_at = ?, created_at = ?, correction_note = ?, seo_description = ?,
 			author_id = ?, section_id = ?, image_url = ?, image_alt = ?, image_caption = ?, image_width = ?,
 			image_height = ?, comments_closed = ?, source = ?, source_id = ?, owner_id = ?, image_srcset = ?,
-			version = version + 1 WHERE id = ? AND (version = ? OR ? = -1) RETURNING version`, args...).Scan(&a.Version)
+			nav_position = ?, version = version + 1 WHERE id = ? AND (version = ? OR ? = -1) RETURNING version`, args...).Scan(&a.Version)
 		if errors.Is(err, sql.ErrNoRows) {
 			return staleError(a.ID, base, old.Version)
 		}
@@ -459,6 +489,15 @@ func articleChangeKeys(ctx context.Context, q queryer, keys []string, a *news.Ar
 	if !a.IsPublic(now) && a.Status != news.StatusPublished {
 		return keys, nil
 	}
+	if a.IsPage() {
+		// A page is in the sitemaps (lists) and, when it has a place there, in the
+		// navigation every page shows (all); in no archive, feed or timeline.
+		keys = append(keys, news.KeyLists)
+		if a.NavPosition > 0 {
+			keys = append(keys, news.KeyAll)
+		}
+		return keys, nil
+	}
 	if withNeighbours {
 		prev, next, err := neighbours(ctx, q, a.ID, a.PublishedAt, now)
 		if err != nil {
@@ -498,7 +537,7 @@ func articleValues(a *news.Article) []any {
 	return []any{a.Slug, a.Title, a.Standfirst, a.BodyMarkdown, a.BodyHTML, string(a.Status),
 		unix(a.PublishedAt), unix(a.UpdatedAt), a.CreatedAt.Unix(), a.CorrectionNote, a.SEODescription,
 		authorID, sectionID, img.URL, img.Alt, img.Caption, img.Width, img.Height, a.CommentsClosed,
-		a.Source, a.SourceID, nullID(a.OwnerID), img.Srcset}
+		a.Source, a.SourceID, nullID(a.OwnerID), img.Srcset, a.NavPosition}
 }
 
 func nullID(id int64) any {
@@ -578,6 +617,43 @@ func recordRevision(ctx context.Context, tx *sql.Tx, a *news.Article, now time.T
 		return fmt.Errorf("trim the revisions of article %d: %w", a.ID, err)
 	}
 	return nil
+}
+
+// checkPage refuses what a page may not have (pages.go): a section, tags, a place in
+// the navigation past news.MaxNavPosition, a slug the site's own addresses answer
+// (news.CheckPageSlug, against the sections stored in tx); and a place in the
+// navigation for a story.
+func checkPage(ctx context.Context, tx *sql.Tx, a *news.Article) error {
+	switch {
+	case a.Kind != news.KindArticle && a.Kind != news.KindPage:
+		return fmt.Errorf("article kind %q: %w", a.Kind, news.ErrInvalid)
+	case !a.IsPage():
+		if a.NavPosition != 0 {
+			return fmt.Errorf("a story has no place in the navigation: %w", news.ErrInvalid)
+		}
+		return nil
+	case a.Section != nil || len(a.Tags) > 0:
+		return fmt.Errorf("page %q: a page has no section or tags: %w", a.Slug, news.ErrInvalid)
+	case a.NavPosition < 0 || a.NavPosition > news.MaxNavPosition:
+		return fmt.Errorf("page %q: navigation position %d (0 to %d): %w", a.Slug, a.NavPosition, news.MaxNavPosition, news.ErrInvalid)
+	}
+	var sections []*news.Section
+	rows, err := tx.QueryContext(ctx, `SELECT slug FROM sections WHERE slug = ? COLLATE NOCASE`, a.Slug)
+	if err != nil {
+		return fmt.Errorf("page %q: sections: %w", a.Slug, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sec news.Section
+		if err := rows.Scan(&sec.Slug); err != nil {
+			return fmt.Errorf("page %q: sections: %w", a.Slug, err)
+		}
+		sections = append(sections, &sec)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("page %q: sections: %w", a.Slug, err)
+	}
+	return news.CheckPageSlug(a.Slug, sections)
 }
 
 func validateArticle(a *news.Article) error {

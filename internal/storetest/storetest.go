@@ -81,6 +81,7 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"WebhookConcurrentClaimsTakeEachOnce", testWebhookConcurrentClaims},
 		{"WebhookPingRetryDeletePurge", testWebhookManage},
 		{"WebhookErasureLeavesNoCopy", testWebhookErasure},
+		{"Pages", testPages}, // pages.go
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
