@@ -155,6 +155,13 @@ func articleWhere(q news.ArticleQuery) (string, []any) {
 		conds = append(conds, `a.published_at >= ?`)
 		args = append(args, q.Since.Unix())
 	}
+	if !q.ModifiedSince.IsZero() {
+		// The later of the two times (updated_at is NULL when never updated); written
+		// as two plain bounds so that SQLite may use either index.
+		m := q.ModifiedSince.Unix()
+		conds = append(conds, `(a.published_at >= ? OR a.updated_at >= ?)`)
+		args = append(args, m, m)
+	}
 	if q.OwnerID != 0 {
 		conds = append(conds, `a.owner_id = ?`)
 		args = append(args, q.OwnerID)

@@ -18,6 +18,7 @@ import (
 type Engine interface {
 	news.Store
 	news.UserStore
+	news.APIStore // the content API's pages (api.go)
 }
 
 // Run runs the suite; open must return a new, empty engine for each call.
@@ -62,6 +63,7 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"RecoveryCodes", testRecoveryCodes},                 // recovery.go
 		{"Notifications", testNotifications},                 // notifications.go
 		{"Bylines", testBylines},                             // bylines.go
+		{"APIReads", testAPIReads},                           // api.go
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
