@@ -265,7 +265,9 @@ func (s *Server) articles(r *http.Request, q params) (*result, error) {
 	return &result{out, deps}, nil
 }
 
-func idOf[T interface{ *news.Section | *news.Tag | *news.Author }](x T, err error) (int64, error) {
+func idOf[T interface {
+	*news.Section | *news.Tag | *news.Author
+}](x T, err error) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
