@@ -191,7 +191,10 @@ func TestHiddenArticlesNeverShown(t *testing.T) {
 		}
 	}
 	for _, path := range []string{"/api/v1/articles?limit=100", "/api/v1/tags?limit=100", "/api/v1/authors?limit=100", "/api/v1/sections"} {
-		_, body := e.do(t, "GET", path, nil)
+		res, body := e.do(t, "GET", path, nil)
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("%s: %d %s", path, res.StatusCode, body)
+		}
 		for _, word := range []string{"Secret", "secret-"} {
 			if strings.Contains(string(body), word) {
 				t.Errorf("%s shows a hidden story's %q: %s", path, word, body)
@@ -298,6 +301,15 @@ func TestTagsSectionsAuthors(t *testing.T) {
 	}
 	if !slices.IsSorted(tags) || len(tags) != len(wantTags) {
 		t.Errorf("tags %v, want the %d of public stories, by slug", tags, len(wantTags))
+	}
+	// A page of the most tags holds them all (more than the default page).
+	var most struct {
+		Items []struct{ Slug string } `json:"items"`
+		Next  *string                 `json:"next"`
+	}
+	e.get(t, "/api/v1/tags?limit=100", http.StatusOK, &most)
+	if len(most.Items) != len(wantTags) || most.Next != nil || len(wantTags) <= news.APIPageDefault {
+		t.Errorf("a page of 100: %d tags, next %v; want all %d (more than %d)", len(most.Items), most.Next, len(wantTags), news.APIPageDefault)
 	}
 	var authors struct {
 		Items []map[string]any `json:"items"`

@@ -75,6 +75,12 @@ func newEnv(t testing.TB) *env {
 	if err := db.UpdateArticle(ctx, lead); err != nil {
 		t.Fatal(err)
 	}
+	// A reader's approved comment, posted through the site (with an address hash).
+	if err := db.CreateComment(ctx, &news.Comment{ArticleID: lead.ID, Status: news.CommentApproved, AuthorName: "Posted Reader",
+		AuthorEmail: "posted@readers.example", AuthorURL: "https://posted.example/", Body: "Posted", BodyHTML: "<p>Posted</p>",
+		IPHash: "iphash-approved-secret", UserAgent: "Mozilla/5.0 (Secret Agent)", CreatedAt: now.Add(-2 * time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
 	for i, st := range []news.CommentStatus{news.CommentPending, news.CommentSpam, news.CommentTrash} {
 		c := &news.Comment{ArticleID: lead.ID, Status: st, AuthorName: "Hidden Reader", AuthorEmail: "hidden" + string(rune('a'+i)) + "@private.example",
 			Body: "not for readers " + string(st), BodyHTML: "<p>not for readers</p>", IPHash: "iphash-" + string(rune('a'+i)) + "-secret", CreatedAt: now.Add(-time.Minute)}

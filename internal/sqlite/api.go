@@ -12,8 +12,10 @@ import (
 
 var _ news.APIStore = (*DB)(nil)
 
+// apiLimit bounds a page's rows: one more than APIPageMax is allowed, as the API asks
+// for a row past the page to know whether another page follows.
 func apiLimit(limit int) int {
-	if limit <= 0 || limit > news.APIPageMax {
+	if limit <= 0 || limit > news.APIPageMax+1 {
 		return news.APIPageDefault
 	}
 	return limit
