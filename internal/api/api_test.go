@@ -576,3 +576,56 @@ func TestArticlePageSizeBounded(t *testing.T) {
 		t.Errorf("pages of long reads: %v", got[:4])
 	}
 }
+
+// A commenter's erasure (news.PrivacyStore): their comment that a reply answers stays as
+// a removed placeholder without author or text; the next answer shows it so.
+func TestErasedCommentStaysRemoved(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	var parent *news.Comment
+	for _, a := range e.public {
+		cs, _ := e.db.ApprovedComments(ctx, a.ID)
+		for _, c := range cs {
+			if c.ParentID != 0 && parent == nil {
+				parent, _ = e.db.Comment(ctx, c.ParentID)
+			}
+		}
+	}
+	if parent == nil {
+		t.Fatal("no reply in the demo")
+	}
+	path := fmt.Sprintf("/api/v1/articles/%d/comments?limit=100", parent.ArticleID)
+	if _, body := e.do(t, "GET", path, nil); !strings.Contains(string(body), parent.AuthorName) {
+		t.Fatalf("%s does not show %s before the erasure", path, parent.AuthorName)
+	}
+	if _, err := e.db.ErasePersonalData(ctx, parent.AuthorEmail); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.site.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var p struct {
+		Items []struct {
+			ID       int64  `json:"id"`
+			Author   string `json:"author"`
+			BodyHTML string `json:"body_html"`
+			Removed  bool   `json:"removed"`
+		} `json:"items"`
+	}
+	e.get(t, path, http.StatusOK, &p)
+	found := false
+	for _, c := range p.Items {
+		if c.ID == parent.ID {
+			found = true
+			if !c.Removed || c.Author != "" || c.BodyHTML != "" {
+				t.Errorf("the erased comment: %+v", c)
+			}
+		}
+		if c.Author == parent.AuthorName {
+			t.Errorf("%s still named after the erasure", parent.AuthorName)
+		}
+	}
+	if !found {
+		t.Errorf("the erased comment with replies is gone from the thread")
+	}
+}
