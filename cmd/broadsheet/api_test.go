@@ -44,7 +44,7 @@ func TestServeAnswersTheContentAPI(t *testing.T) {
 		t.Fatalf("sections: %s", body)
 	}
 	// Served from the cache: a write behind the change log's back is not seen.
-	raw, err := sql.Open("sqlite", dbPath)
+	raw, err := sql.Open("sqlite", "file:"+dbPath+"?_pragma=busy_timeout(10000)") // the server writes too
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -151,7 +151,7 @@ func newEnv(t testing.TB) *env {
 // rawExec writes to the database file behind the store's back (no change logged).
 func (e *env) rawExec(t testing.TB, query string, args ...any) {
 	t.Helper()
-	db, err := sql.Open("sqlite", e.path)
+	db, err := sql.Open("sqlite", "file:"+e.path+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
 	}
