@@ -40,9 +40,26 @@ func testAPIReads(t *testing.T, s Engine) {
 	if want := []string{"story-5", "story-4", "story-2"}; !slices.Equal(slugs(got), want) {
 		t.Errorf("modified since: %v, want %v", slugs(got), want)
 	}
-	// Keyset pages with a filter join up to the whole list.
+	// Keyset pages with the filter join up to the whole list, an article updated since
+	// among those published since.
 	var all []string
 	var after *news.ArticleKey
+	for range 10 {
+		page, err := s.Articles(ctx, news.ArticleQuery{PublicAt: now, ModifiedSince: base.Add(4 * time.Hour), Limit: 1, After: after})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		all = append(all, slugs(page)...)
+		k := news.KeyOf(page[len(page)-1])
+		after = &k
+	}
+	if want := []string{"story-5", "story-4", "story-2"}; !slices.Equal(all, want) {
+		t.Errorf("pages modified since: %v, want %v", all, want)
+	}
+	all, after = nil, nil
 	for range 10 {
 		page, err := s.Articles(ctx, news.ArticleQuery{PublicAt: now, ModifiedSince: base, Limit: 2, After: after})
 		if err != nil {
