@@ -629,3 +629,46 @@ func TestErasedCommentStaysRemoved(t *testing.T) {
 		t.Errorf("the erased comment with replies is gone from the thread")
 	}
 }
+
+// A page of comments stops before its JSON passes about 2 MiB too (an imported comment
+// may be longer than the form allows), and the cursor goes on from there.
+func TestCommentPageSizeBounded(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	a := e.public[len(e.public)-1]
+	before, _ := e.db.ApprovedComments(ctx, a.ID)
+	big := "<p>" + strings.Repeat("long ", 40_000) + "</p>" // 200 KB
+	for i := range 30 {
+		c := &news.Comment{ArticleID: a.ID, Status: news.CommentApproved, AuthorName: "Essayist", Body: fmt.Sprint("essay ", i),
+			BodyHTML: big, CreatedAt: now.Add(-time.Duration(30-i) * time.Minute)}
+		if err := e.db.CreateComment(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.site.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	path := fmt.Sprintf("/api/v1/articles/%d/comments?limit=100", a.ID)
+	total, pages := 0, 0
+	for path != "" {
+		res, body := e.do(t, "GET", path, nil)
+		var p struct {
+			Items []json.RawMessage `json:"items"`
+			Next  *string           `json:"next"`
+		}
+		if err := json.Unmarshal(body, &p); err != nil || res.StatusCode != 200 {
+			t.Fatal(res.StatusCode, err)
+		}
+		if len(body) > 2<<20+64<<10 {
+			t.Errorf("a page of %d bytes", len(body))
+		}
+		total, pages = total+len(p.Items), pages+1
+		path = ""
+		if p.Next != nil {
+			path = strings.TrimPrefix(*p.Next, baseURL)
+		}
+	}
+	if total != len(before)+30 || pages < 3 {
+		t.Errorf("%d comments in %d pages, want %d in at least 3", total, pages, len(before)+30)
+	}
+}

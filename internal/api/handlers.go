@@ -373,7 +373,10 @@ func (s *Server) comments(r *http.Request, q params, idText string) (*result, er
 	if err != nil {
 		return nil, err
 	}
+	// Like a page of articles, a page of comments stops at maxListBytes (a comment's
+	// text is bounded by the comment form, an imported one is not).
 	out := page[Comment]{Items: []Comment{}}
+	size := 0
 	for i, c := range cs {
 		if i == limit {
 			out.NextCursor, out.Next = s.next(r, encodeCursor('c', formatTimeKey(cs[i-1].CreatedAt, cs[i-1].ID)))
@@ -388,6 +391,13 @@ func (s *Server) comments(r *http.Request, q params, idText string) (*result, er
 			p := c.ParentID
 			item.ParentID = &p
 		}
+		// A rough size (the JSON adds escapes and names): enough to bound the page.
+		n := len(item.Author) + len(item.AuthorURL) + len(item.BodyHTML) + 200
+		if i > 0 && size+n > maxListBytes {
+			out.NextCursor, out.Next = s.next(r, encodeCursor('c', formatTimeKey(cs[i-1].CreatedAt, cs[i-1].ID)))
+			break
+		}
+		size += n
 		out.Items = append(out.Items, item)
 	}
 	return &result{out, articleDeps(a)}, nil
