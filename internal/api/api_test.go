@@ -157,6 +157,7 @@ func TestArticleByIDAndSlug(t *testing.T) {
 	var p problemDoc
 	e.get(t, "/api/v1/articles/999999", http.StatusNotFound, &p)
 	e.get(t, "/api/v1/articles/by-slug/no-such-story", http.StatusNotFound, &p)
+	e.get(t, fmt.Sprintf("/api/v1/articles/0%d", a.ID), http.StatusBadRequest, &p)
 	e.get(t, "/api/v1/articles/abc", http.StatusBadRequest, &p)
 	if !strings.Contains(p.Detail, "positive whole number") {
 		t.Errorf("a bad ID's detail: %q", p.Detail)

@@ -285,7 +285,8 @@ func idOf[T interface {
 // parseID reads an article ID from the path.
 func parseID(v string) (int64, error) {
 	id, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || id <= 0 {
+	// Only the plain form ("12", not "012" or "+12"), so that an article has one address.
+	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != v {
 		return 0, &problem{Status: http.StatusBadRequest, Detail: fmt.Sprintf("An article ID is a positive whole number; %q is not.", v)}
 	}
 	return id, nil
@@ -431,7 +432,7 @@ func (s *Server) sections(r *http.Request, q params) (*result, error) {
 	return &result{out, nil}, nil
 }
 
-// slugPage reads a list by slug's cursor.
+// slugCursor reads the cursor of a list by slug (tags, authors): the last slug sent.
 func slugCursor(q params, kind byte) (string, error) {
 	key, _, err := q.cursor(kind)
 	if err == nil && len(key) > maxSlugBytes {
