@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"broadsheet/internal/admin"
+	"broadsheet/internal/api"
 	"broadsheet/internal/demo"
 	"broadsheet/internal/httpx"
 	"broadsheet/internal/jobs"
@@ -105,13 +106,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	} else if link != "" {
 		fmt.Fprintf(stdout, "No account yet. Create the first administrator at:\n\n    %s\n\n(or run: broadsheet user add --email EMAIL --name NAME --role administrator)\n", link)
 	}
+	content := api.New(db, api.Config{
+		BaseURL: *baseURL, ArticlePath: srv.ArticlePath, FeedIDBase: srv.FeedIDBase, Cache: srv.Cache(), Logger: log,
+	})
 	perClient := *maxPerClient
 	if *trustProxy {
 		perClient = 0 // every connection comes from the proxy, which limits its clients
 	}
 	limited := httpx.Listen(ln, *maxConns, perClient, *writeTimeout)
 	httpSrv := &http.Server{
-		Handler:           route(adm, media.Handler(files), srv, *writeTimeout),
+		Handler:           route(adm, media.Handler(files), content, srv, *writeTimeout),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       time.Minute,
 		MaxHeaderBytes:    64 << 10,
@@ -202,14 +206,15 @@ func (r redactAddresses) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// route sends /admin to the admin, /media/ to the uploaded files and everything else
-// to the public site, with two prefix tests on the public site's hot path.
+// route sends /admin to the admin, /media/ to the uploaded files, /api/v1/ to the
+// content API and everything else to the public site, with three prefix tests on the
+// public site's hot path.
 //
 // A request with a body gets deadlines to send it and to take the answer, so that a
 // client dribbling bytes cannot hold a connection for ever. Requests without one go
 // without (ReadHeaderTimeout bounded their headers, and httpx.Listen every write):
 // setting deadlines on every request cost the cached pages a measured 4%.
-func route(adm, files, public http.Handler, stall time.Duration) http.Handler {
+func route(adm, files, content, public http.Handler, stall time.Duration) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength != 0 {
 			// A body must keep coming, and arrive whole in time for its size; a
@@ -222,6 +227,8 @@ func route(adm, files, public http.Handler, stall time.Duration) http.Handler {
 			adm.ServeHTTP(w, r)
 		case strings.HasPrefix(p, "/media/"):
 			files.ServeHTTP(w, r)
+		case strings.HasPrefix(p, api.Prefix):
+			content.ServeHTTP(w, r)
 		default:
 			public.ServeHTTP(w, r)
 		}

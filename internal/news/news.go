@@ -297,10 +297,13 @@ type ArticleQuery struct {
 	TagID     int64
 	AuthorID  int64
 	// Since keeps articles published at or after it.
-	Since   time.Time
-	Limit   int
-	Offset  int
-	OwnerID int64
+	Since time.Time
+	// ModifiedSince keeps articles whose last change shown to readers — the later of
+	// PublishedAt and UpdatedAt, as a sitemap's lastmod — is at or after it.
+	ModifiedSince time.Time
+	Limit         int
+	Offset        int
+	OwnerID       int64
 	// Words keeps articles whose title or standfirst contains them (FoldName).
 	Words string
 	// AuthorName keeps articles whose author's name contains it, TagName those with a

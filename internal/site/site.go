@@ -558,6 +558,14 @@ func (s *Server) Run(ctx context.Context) {
 	}
 }
 
+// Cache returns the page cache (nil when it is off), for other handlers of the site's
+// readers (the content API, package api) to keep their answers in: the change log
+// this server follows (Run, Sync) then drops them with the pages.
+func (s *Server) Cache() *pagecache.Cache { return s.cache }
+
+// FeedIDBase returns the base of the site's feed IDs (news.ArticleFeedID).
+func (s *Server) FeedIDBase() string { return s.state.Load().feedIDBase }
+
 // CachedPages returns how many pages the cache holds (0 when it is off).
 func (s *Server) CachedPages() int {
 	if s.cache == nil {

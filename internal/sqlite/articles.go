@@ -156,6 +156,13 @@ func articleWhere(q news.ArticleQuery) (string, []any) {
 		conds = append(conds, `a.published_at >= ?`)
 		args = append(args, q.Since.Unix())
 	}
+	if !q.ModifiedSince.IsZero() {
+		// The later of the two times (updated_at is NULL when never updated). Articles
+		// reads a page of it through modifiedSince's two bounded parts.
+		m := q.ModifiedSince.Unix()
+		conds = append(conds, `(a.published_at >= ? OR a.updated_at >= ?)`)
+		args = append(args, m, m)
+	}
 	if q.OwnerID != 0 {
 		conds = append(conds, `a.owner_id = ?`)
 		args = append(args, q.OwnerID)
@@ -195,7 +202,12 @@ func (db *DB) Articles(ctx context.Context, q news.ArticleQuery) ([]*news.Articl
 		columns = strings.Replace(columns, "a.body_markdown, a.body_html,", summaryBody, 1)
 	}
 	query := `SELECT ` + columns + articleFrom + where + ` ORDER BY a.published_at DESC, a.id DESC`
+	if !q.ModifiedSince.IsZero() && q.Limit > 0 && q.Offset == 0 {
+		query, args = modifiedSince(q, columns)
+	}
 	switch {
+	case !q.ModifiedSince.IsZero() && q.Limit > 0 && q.Offset == 0:
+		// modifiedSince's query holds its limit.
 	case q.InNav:
 		// The navigation's order; a handful of rows.
 		query = `SELECT ` + columns + articleFrom + where + ` ORDER BY a.nav_position, a.title, a.id`
@@ -231,6 +243,34 @@ func (db *DB) Articles(ctx context.Context, q news.ArticleQuery) ([]*news.Articl
 		return nil, fmt.Errorf("articles: %w", err)
 	}
 	return out, nil
+}
+
+// modifiedSince is the query of a page of q with a ModifiedSince: the articles
+// published since (a range of the timeline from its top, at most a page) and those
+// published before but updated since (found by articles_by_update, and sorted: their
+// number, not the site's, is the cost), each with q's other conditions, merged in the
+// order. A condition "published or updated since" alone would walk the timeline until a
+// page matched: all of it for a recent time.
+func modifiedSince(q news.ArticleQuery, columns string) (string, []any) {
+	m := q.ModifiedSince.Unix()
+	q.ModifiedSince = time.Time{}
+	where, args := articleWhere(q)
+	if where == "" {
+		where = " WHERE 1"
+	}
+	part := func(from, cond string) string {
+		return `SELECT id FROM (SELECT a.id FROM ` + from + where + ` AND ` + cond +
+			` ORDER BY a.published_at DESC, a.id DESC LIMIT ?)`
+	}
+	// The second part names its index: the planner, seeing the ORDER BY, would walk
+	// the timeline instead.
+	query := `SELECT ` + columns + articleFrom + ` WHERE a.id IN (` +
+		part(`articles a`, `a.published_at >= ?`) + ` UNION ALL ` +
+		part(`articles a INDEXED BY articles_by_update`, `a.updated_at >= ? AND a.published_at < ?`) +
+		`) ORDER BY a.published_at DESC, a.id DESC LIMIT ?`
+	all := append(append([]any{}, args...), m, q.Limit)
+	all = append(append(all, args...), m, m, q.Limit)
+	return query, append(all, q.Limit)
 }
 
 // CountArticles implements news.Store.

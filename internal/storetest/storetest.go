@@ -23,6 +23,7 @@ type Engine interface {
 	news.PreviewStore // private preview links, the status before the trash: previews.go
 	news.QueueStore   // the comment queue: queue.go
 	news.WebhookStore // webhooks.go
+	news.APIStore     // the content API's pages (api.go)
 }
 
 // Run runs the suite; open must return a new, empty engine for each call.
@@ -81,7 +82,8 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"WebhookConcurrentClaimsTakeEachOnce", testWebhookConcurrentClaims},
 		{"WebhookPingRetryDeletePurge", testWebhookManage},
 		{"WebhookErasureLeavesNoCopy", testWebhookErasure},
-		{"Pages", testPages}, // pages.go
+		{"Pages", testPages},       // pages.go
+		{"APIReads", testAPIReads}, // api.go
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,457 @@
+// Package api is the read-only content API at /api/v1/ (issue 9, item 6): articles,
+// sections, tags, authors and approved comments as JSON of its own types (never the
+// store's structs), with ETags, CORS for reads and RFC 9457 problem documents, described
+// by the OpenAPI 3.1 document embedded beside it (openapi.json).
+//
+// Answers are kept in the site's page cache (package pagecache), each listing the cache
+// keys it shows (news.KeyArticle, KeyLists, KeySection, KeyTag, KeyAuthor), so that the
+// change-log follower (site.Server.Run and Sync) drops them with the pages. Every
+// answer's cost is bounded before the work: parameters are checked and bounded, lists
+// page by keyset (an opaque cursor; no OFFSET), and a page of articles stops at
+// maxListBytes of JSON.
+//
+// This step serves anonymous readers only: what they may see is decided by viewer
+// (public articles, approved comments). Staff reads (drafts, a status filter) will come
+// with the admin API's tokens, through the same news.Role.Can as the admin, and will
+// never be cached.
+package api
+
+import (
+	_ "embed"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"broadsheet/internal/news"
+	"broadsheet/internal/pagecache"
+)
+
+// Prefix is where the API lives; every path below starts with it.
+const Prefix = "/api/v1/"
+
+//go:embed openapi.json
+var openAPIDocument []byte
+
+// Bounds on what a request may ask (see the package comment).
+const (
+	maxQueryBytes = 1024 // the whole query string
+	maxSlugBytes  = 200  // a slug parameter
+	maxCursor     = 256  // a cursor, as sent
+	// maxListBytes bounds a page of articles: past it the page ends early (at least one
+	// article is always sent) and its cursor goes on from the last one sent. An
+	// article's body is bounded by the renderer, so a page is too.
+	maxListBytes = 2 << 20
+)
+
+// Store is what the API reads.
+type Store interface {
+	news.Store
+	news.APIStore
+}
+
+// Config is how the API is wired into a site.
+type Config struct {
+	// BaseURL is the site's public address (no trailing slash), for permalinks.
+	BaseURL string
+	// ArticlePath is an article's public path (site.Server.ArticlePath).
+	ArticlePath func(*news.Article) string
+	// FeedIDBase begins the feed ID of an article without its own (news.ArticleFeedID;
+	// site.Server.FeedIDBase).
+	FeedIDBase func() string
+	// Cache is the site's page cache (site.Server.Cache), shared so that the same
+	// change-log follower invalidates it; nil: every answer is built afresh.
+	Cache *pagecache.Cache
+	// CacheTTL is the longest an answer is kept without an invalidation (default one
+	// hour, as the site's pages): the bound on how long a time-dependent answer lags.
+	CacheTTL time.Duration
+	// MaxAge is the Cache-Control max-age of an answer (default 60 s).
+	MaxAge time.Duration
+	Logger *slog.Logger
+	Now    func() time.Time
+}
+
+// Server is the content API, an http.Handler for paths under Prefix.
+type Server struct {
+	store   Store
+	cfg     Config
+	mux     *http.ServeMux
+	header  http.Header // an answer's headers
+	openAPI *pagecache.Page
+}
+
+// New returns the API on store.
+func New(store Store, cfg Config) *Server {
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if cfg.CacheTTL <= 0 {
+		cfg.CacheTTL = time.Hour
+	}
+	if cfg.MaxAge <= 0 {
+		cfg.MaxAge = time.Minute
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.FeedIDBase == nil {
+		cfg.FeedIDBase = func() string { return "" }
+	}
+	s := &Server{store: store, cfg: cfg}
+	// Four headers, with the four a page may add (ETag, Content-Length, Vary,
+	// Content-Encoding): a header map of more than eight entries costs a cached answer
+	// a second allocation and a rehash, which measured 40% of its time
+	// (BenchmarkCachedAPIVsArticlePage). JSON with nosniff is never rendered as a
+	// document, so no Content-Security-Policy; the ETag is not exposed to scripts
+	// (Access-Control-Expose-Headers), as a browser's cache revalidates on their behalf.
+	s.header = http.Header{
+		"Content-Type":                {"application/json"},
+		"Cache-Control":               {"public, max-age=" + strconv.Itoa(int(cfg.MaxAge/time.Second))},
+		"Access-Control-Allow-Origin": {"*"},
+		"X-Content-Type-Options":      {"nosniff"},
+	}
+	s.openAPI = pagecache.NewPage(http.StatusOK, s.header, openAPIDocument)
+	s.mux = http.NewServeMux()
+	s.mux.Handle("GET "+Prefix+"openapi.json", s.openAPI)
+	s.mux.Handle("GET "+Prefix+"articles", s.answer(s.articles))
+	s.mux.Handle("GET "+Prefix+"articles/{id}", s.answer(s.articleByID))
+	// by-slug/{slug} and {id}/comments overlap (by-slug/comments), so one pattern takes
+	// both and articleSub tells them apart.
+	s.mux.Handle("GET "+Prefix+"articles/{a}/{b}", s.answer(s.articleSub))
+	s.mux.Handle("GET "+Prefix+"sections", s.answer(s.sections))
+	s.mux.Handle("GET "+Prefix+"tags", s.answer(s.tags))
+	s.mux.Handle("GET "+Prefix+"authors", s.answer(s.authors))
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.problem(w, r, notFound("There is no such address in the API; its operations are listed at "+Prefix+"openapi.json."))
+	})
+	return s
+}
+
+// ServeHTTP answers a request under Prefix: OPTIONS (CORS preflight), GET and HEAD; a
+// GET whose answer is cached is sent from memory (304 on a matching If-None-Match).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+	case http.MethodOptions:
+		s.preflight(w, r)
+		return
+	default:
+		w.Header().Set("Allow", "GET, HEAD, OPTIONS")
+		s.problem(w, r, &problem{Status: http.StatusMethodNotAllowed,
+			Detail: "The content API only reads: use GET (or HEAD, or OPTIONS for a CORS preflight)."})
+		return
+	}
+	if !acceptsJSON(r.Header.Get("Accept")) {
+		s.problem(w, r, &problem{Status: http.StatusNotAcceptable,
+			Detail: "The API answers in application/json (errors in application/problem+json); the Accept header allows neither."})
+		return
+	}
+	if s.cfg.Cache != nil {
+		if p := s.cfg.Cache.Get(cacheKey(r)); p != nil {
+			p.ServeHTTP(w, r)
+			return
+		}
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// preflight answers a CORS preflight (Fetch standard, "CORS-preflight request"): any
+// origin may read, with GET or HEAD and the headers a conditional GET sends; no
+// credentials (Access-Control-Allow-Credentials is never sent, so browsers send no
+// cookies' answers to scripts).
+func (s *Server) preflight(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Allow", "GET, HEAD, OPTIONS")
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+	h.Set("Access-Control-Allow-Headers", "Accept, If-None-Match, Cache-Control")
+	h.Set("Access-Control-Max-Age", "86400")
+	h.Set("Cache-Control", "public, max-age=86400")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// acceptsJSON reports whether an Accept header (RFC 9110 §12.5.1) allows
+// application/json: absent, */*, application/*, application/json or
+// application/problem+json with a q above 0.
+func acceptsJSON(accept string) bool {
+	if accept == "" {
+		return true
+	}
+	if len(accept) > 1024 {
+		return false
+	}
+	for _, part := range strings.Split(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		switch mt {
+		case "*/*", "application/*", "application/json", "application/problem+json":
+		default:
+			continue
+		}
+		if q, ok := params["q"]; ok {
+			if v, err := strconv.ParseFloat(q, 64); err != nil || v <= 0 {
+				continue
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// cacheKey is where an answer is cached: the path and the query's parameters in a
+// fixed order. The query's size is bounded before it is parsed (ServeHTTP's handler
+// refuses a longer one); an unknown or malformed query is never cached, so it misses.
+func cacheKey(r *http.Request) string {
+	if r.URL.RawQuery == "" {
+		return r.URL.Path
+	}
+	if len(r.URL.RawQuery) > maxQueryBytes {
+		return ""
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return ""
+	}
+	return r.URL.Path + "?" + q.Encode()
+}
+
+// result is what an operation answers: a JSON value and the cache keys it shows.
+type result struct {
+	body any
+	deps []string
+}
+
+// answer turns an operation into a handler: it checks the query, runs the operation,
+// and sends and caches the answer, or sends the problem it returned.
+func (s *Server) answer(op func(r *http.Request, q params) (*result, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var epoch uint64
+		if s.cfg.Cache != nil {
+			epoch = s.cfg.Cache.Begin()
+		}
+		q, err := parseParams(r)
+		if err == nil {
+			var res *result
+			if res, err = op(r, q); err == nil {
+				s.send(w, r, res, epoch)
+				return
+			}
+		}
+		s.problem(w, r, err)
+	})
+}
+
+func (s *Server) send(w http.ResponseWriter, r *http.Request, res *result, epoch uint64) {
+	body, err := json.Marshal(res.body)
+	if err != nil {
+		s.problem(w, r, fmt.Errorf("encode %s: %w", r.URL.Path, err))
+		return
+	}
+	p := pagecache.NewPage(http.StatusOK, s.header, body)
+	p.Deps = append(res.deps, news.KeyAll)
+	p.Expires = s.cfg.Now().Add(s.cfg.CacheTTL)
+	if s.cfg.Cache != nil {
+		if key := cacheKey(r); key != "" {
+			s.cfg.Cache.Put(key, p, epoch)
+		}
+	}
+	p.ServeHTTP(w, r)
+}
+
+// problem is an RFC 9457 problem document. Type is about:blank throughout (§4.2.1): the
+// status says what went wrong, Title is its phrase, Detail what to change.
+type problem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+	// Parameter names the query parameter that was refused, when one was.
+	Parameter string `json:"parameter,omitempty"`
+}
+
+func (p *problem) Error() string { return p.Detail }
+
+func badParam(name, detail string) error {
+	return &problem{Status: http.StatusBadRequest, Parameter: name, Detail: detail}
+}
+
+func notFound(detail string) error { return &problem{Status: http.StatusNotFound, Detail: detail} }
+
+// problem sends err as a problem document: a *problem as it is, a news.ErrNotFound as
+// 404, anything else as 500 (logged, never shown).
+func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
+	p := &problem{}
+	switch {
+	case errors.As(err, &p):
+	case errors.Is(err, news.ErrNotFound):
+		p = &problem{Status: http.StatusNotFound, Detail: "There is no such item."}
+	default:
+		s.cfg.Logger.Error("content API", "path", r.URL.Path, "err", err)
+		p = &problem{Status: http.StatusInternalServerError, Detail: "The server could not answer; try again later."}
+	}
+	out := *p
+	out.Type, out.Title = "about:blank", http.StatusText(p.Status)
+	body, _ := json.Marshal(out)
+	h := w.Header()
+	h.Set("Content-Type", "application/problem+json")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(p.Status)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+// params is a request's query, checked: each parameter at most once, none unknown to
+// the operation (see allow), each bounded.
+type params url.Values
+
+func parseParams(r *http.Request) (params, error) {
+	if len(r.URL.RawQuery) > maxQueryBytes {
+		return nil, badParam("", fmt.Sprintf("The query is longer than %d bytes.", maxQueryBytes))
+	}
+	v, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, badParam("", "The query cannot be read: "+err.Error()+".")
+	}
+	for name, vals := range v {
+		if len(vals) > 1 {
+			return nil, badParam(name, fmt.Sprintf("The parameter %q is given %d times; give it once.", name, len(vals)))
+		}
+		if !utf8.ValidString(vals[0]) {
+			return nil, badParam(name, fmt.Sprintf("The parameter %q is not valid UTF-8.", name))
+		}
+	}
+	return params(v), nil
+}
+
+// allow refuses a parameter the operation does not take.
+func (q params) allow(names ...string) error {
+	for name := range q {
+		known := false
+		for _, n := range names {
+			known = known || n == name
+		}
+		if !known {
+			takes := "no parameters"
+			if len(names) > 0 {
+				takes = "only " + strings.Join(names, ", ")
+			}
+			return badParam(name, fmt.Sprintf("Unknown parameter %q: this operation takes %s.", name, takes))
+		}
+	}
+	return nil
+}
+
+func (q params) get(name string) (string, bool) {
+	v, ok := q[name]
+	if !ok {
+		return "", false
+	}
+	return v[0], true
+}
+
+// slug reads a slug parameter: at most maxSlugBytes, not empty.
+func (q params) slug(name string) (string, error) {
+	v, ok := q.get(name)
+	if !ok {
+		return "", nil
+	}
+	if v == "" || len(v) > maxSlugBytes {
+		return "", badParam(name, fmt.Sprintf("The parameter %q must be a slug of 1 to %d bytes.", name, maxSlugBytes))
+	}
+	return v, nil
+}
+
+// limit reads the page size: 1 to news.APIPageMax, news.APIPageDefault when absent.
+func (q params) limit() (int, error) {
+	v, ok := q.get("limit")
+	if !ok {
+		return news.APIPageDefault, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > news.APIPageMax || len(v) > 3 {
+		return 0, badParam("limit", fmt.Sprintf("The parameter \"limit\" must be a whole number from 1 to %d; it is %q.", news.APIPageMax, v))
+	}
+	return n, nil
+}
+
+// Cursors are opaque to clients: a kind letter and the key of the last item sent,
+// base64url-encoded. Decoding checks the kind, so that a cursor of one list is refused
+// by another.
+func encodeCursor(kind byte, key string) string {
+	return base64.RawURLEncoding.EncodeToString(append([]byte{kind, ':'}, key...))
+}
+
+func (q params) cursor(kind byte) (string, bool, error) {
+	v, ok := q.get("cursor")
+	if !ok {
+		return "", false, nil
+	}
+	bad := badParam("cursor", "The parameter \"cursor\" is not one this list gave: pass the next_cursor of the page before, unchanged.")
+	if len(v) > maxCursor {
+		return "", false, bad
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(v)
+	if err != nil || len(raw) < 2 || raw[0] != kind || raw[1] != ':' || !utf8.Valid(raw) {
+		return "", false, bad
+	}
+	return string(raw[2:]), true, nil
+}
+
+// timeKey reads a cursor key "UNIX.ID" (articles, comments).
+func timeKey(key string) (time.Time, int64, bool) {
+	a, b, ok := strings.Cut(key, ".")
+	if !ok {
+		return time.Time{}, 0, false
+	}
+	t, err1 := strconv.ParseInt(a, 10, 64)
+	id, err2 := strconv.ParseInt(b, 10, 64)
+	if err1 != nil || err2 != nil || id <= 0 || t < -62135596800 || t > 253402300799 { // years 1–9999
+		return time.Time{}, 0, false
+	}
+	return time.Unix(t, 0).UTC(), id, true
+}
+
+func formatTimeKey(t time.Time, id int64) string {
+	return strconv.FormatInt(t.Unix(), 10) + "." + strconv.FormatInt(id, 10)
+}
+
+// page is the envelope of every list: its items, and where the next page starts.
+type page[T any] struct {
+	Items []T `json:"items"`
+	// NextCursor continues the list (null on the last page); Next is the address of the
+	// next page with the same parameters.
+	NextCursor *string `json:"next_cursor"`
+	Next       *string `json:"next"`
+}
+
+// next sets the page's continuation: the request's query with cursor replaced.
+func (s *Server) next(r *http.Request, cursor string) (*string, *string) {
+	q := r.URL.Query()
+	q.Set("cursor", cursor)
+	u := s.cfg.BaseURL + r.URL.Path + "?" + q.Encode()
+	return &cursor, &u
+}
+
+// viewer is who asks. Today every caller is an anonymous reader: public articles and
+// approved comments only. The admin API's tokens will give a role, checked with
+// news.Role.Can as the admin checks it; answers for staff must never be cached.
+type viewer struct{}
+
+func (viewer) sees(a *news.Article, now time.Time) bool { return a.IsPublic(now) }
+
+func (s *Server) viewer(*http.Request) viewer { return viewer{} }

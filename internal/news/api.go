@@ -1,0 +1,33 @@
+package news
+
+import (
+	"context"
+	"time"
+)
+
+// The content API's reads (issue 9, item 6; package api): pages of tags, authors and
+// an article's comments by keyset, so that a page costs its own rows at any depth.
+
+// APIPageMax bounds a page of any content API list; APIPageDefault is its usual size.
+const (
+	APIPageDefault = 20
+	APIPageMax     = 100
+)
+
+// APIStore is what the content API reads beside Store. Each limit may be at most
+// APIPageMax+1 (a page and the row that tells whether another follows); a limit out of
+// bounds reads APIPageDefault rows.
+type APIStore interface {
+	// PublicTags returns at most limit tags that at least one
+	// article public at now carries, by slug, after the slug after ("" for the first
+	// page): a tag given only to drafts is not shown to readers.
+	PublicTags(ctx context.Context, after string, limit int, now time.Time) ([]*Tag, error)
+	// PublicAuthors returns at most limit authors on the byline of
+	// at least one article public at now, by slug, after the slug after.
+	PublicAuthors(ctx context.Context, after string, limit int, now time.Time) ([]*Author, error)
+	// ApprovedCommentsAfter returns at most limit of an article's
+	// approved comments in reading order (oldest first: time, then ID), after the key
+	// after (a CommentKey, here in that ascending order; nil for the first page). An erased comment that replies hang from comes with Removed set
+	// and nothing of its author or text.
+	ApprovedCommentsAfter(ctx context.Context, articleID int64, after *CommentKey, limit int) ([]*Comment, error)
+}

@@ -1,0 +1,95 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"broadsheet/internal/news"
+)
+
+// The content API's pages (news.APIStore), each read by keyset along an index.
+
+var _ news.APIStore = (*DB)(nil)
+
+// apiLimit bounds a page's rows: one more than APIPageMax is allowed, as the API asks
+// for a row past the page to know whether another page follows.
+func apiLimit(limit int) int {
+	if limit <= 0 || limit > news.APIPageMax+1 {
+		return news.APIPageDefault
+	}
+	return limit
+}
+
+// publicArticle is the condition that article a is public at ? (news.Article.IsPublic).
+const publicArticle = `a.status = 'published' AND a.published_at <= ?`
+
+// PublicTags implements news.APIStore: along the tags' slug index, each checked for one
+// public article through article_tags_by_tag.
+func (db *DB) PublicTags(ctx context.Context, after string, limit int, now time.Time) ([]*news.Tag, error) {
+	rows, err := db.reads.QueryContext(ctx, `SELECT t.id, t.slug, t.name FROM tags t
+		WHERE t.slug > ? AND EXISTS (SELECT 1 FROM article_tags at JOIN articles a ON a.id = at.article_id
+			WHERE at.tag_id = t.id AND `+publicArticle+`)
+		ORDER BY t.slug LIMIT ?`, after, now.Unix(), apiLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("public tags: %w", err)
+	}
+	defer rows.Close()
+	var out []*news.Tag
+	for rows.Next() {
+		var t news.Tag
+		if err := rows.Scan(&t.ID, &t.Slug, &t.Name); err != nil {
+			return nil, fmt.Errorf("public tags: %w", err)
+		}
+		out = append(out, &t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("public tags: %w", err)
+	}
+	return out, nil
+}
+
+// PublicAuthors implements news.APIStore. The email is never read.
+func (db *DB) PublicAuthors(ctx context.Context, after string, limit int, now time.Time) ([]*news.Author, error) {
+	rows, err := db.reads.QueryContext(ctx, `SELECT au.id, au.slug, au.name, au.bio FROM authors au
+		WHERE au.slug > ? AND EXISTS (SELECT 1 FROM article_authors aa JOIN articles a ON a.id = aa.article_id
+			WHERE aa.author_id = au.id AND `+publicArticle+`)
+		ORDER BY au.slug LIMIT ?`, after, now.Unix(), apiLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("public authors: %w", err)
+	}
+	defer rows.Close()
+	var out []*news.Author
+	for rows.Next() {
+		var au news.Author
+		if err := rows.Scan(&au.ID, &au.Slug, &au.Name, &au.Bio); err != nil {
+			return nil, fmt.Errorf("public authors: %w", err)
+		}
+		out = append(out, &au)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("public authors: %w", err)
+	}
+	return out, nil
+}
+
+// ApprovedCommentsAfter implements news.APIStore, along the comments_threads index
+// (article_id, status, created_at, id). What an erased comment held is not returned.
+func (db *DB) ApprovedCommentsAfter(ctx context.Context, articleID int64, after *news.CommentKey, limit int) ([]*news.Comment, error) {
+	var t, id int64 = -1 << 62, 0
+	if after != nil {
+		t, id = after.CreatedAt.Unix(), after.ID
+	}
+	out, err := db.queryComments(ctx, `SELECT `+commentColumns+` FROM comments
+		WHERE article_id = ? AND status = 'approved' AND (created_at > ? OR (created_at = ? AND id > ?))
+		ORDER BY created_at, id LIMIT ?`, articleID, t, t, id, apiLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("comments of article %d: %w", articleID, err)
+	}
+	for _, c := range out {
+		if c.Removed {
+			c.AuthorName, c.AuthorEmail, c.AuthorURL, c.Body, c.BodyHTML, c.IPHash, c.UserAgent = "", "", "", "", "", "", ""
+		}
+	}
+	return out, nil
+}
