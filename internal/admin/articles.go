@@ -390,7 +390,7 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 			a.Tags = append(a.Tags, &news.Tag{Name: t})
 		}
 	}
-	img, status, msg := s.featuredImage(r, u, a.FeaturedImage, b.ImageAlt, b.ImageCaption)
+	img, status, msg := s.featuredImage(w, r, u, a.FeaturedImage, b.ImageAlt, b.ImageCaption)
 	if msg != "" {
 		refuse(status, msg)
 		return
@@ -595,7 +595,7 @@ func (s *Server) sectionFor(r *http.Request, u *news.User, name string) (*news.S
 
 // featuredImage reads the form's choice of image: an upload (which joins the library),
 // a library item, the current image (its words updated), or none.
-func (s *Server) featuredImage(r *http.Request, u *news.User, current *news.Image, alt, caption string) (*news.Image, int, string) {
+func (s *Server) featuredImage(w http.ResponseWriter, r *http.Request, u *news.User, current *news.Image, alt, caption string) (*news.Image, int, string) {
 	if r.MultipartForm != nil {
 		if files := r.MultipartForm.File["image_file"]; len(files) > 0 && files[0].Size > 0 {
 			f, err := files[0].Open()
@@ -603,7 +603,7 @@ func (s *Server) featuredImage(r *http.Request, u *news.User, current *news.Imag
 				return nil, http.StatusBadRequest, "The upload could not be read. Nothing was saved."
 			}
 			defer f.Close()
-			m, status, msg := s.storeUpload(r, u, f, alt, caption)
+			m, status, msg := s.storeUpload(w, r, u, f, alt, caption)
 			if m == nil {
 				return nil, status, strings.Replace(msg, "Nothing was uploaded.", "Nothing was saved.", 1)
 			}
