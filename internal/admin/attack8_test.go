@@ -2,7 +2,9 @@ package admin_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -48,5 +50,58 @@ func TestUploadsAreRateLimited(t *testing.T) {
 	e.clock.Add(time.Minute)
 	if r := b.multipartPost("/admin/media/inline", map[string]string{"csrf": csrf, "alt": "A dot"}, "file", "dot.png", img); r.status != http.StatusOK {
 		t.Errorf("an upload a minute later: %d %s", r.status, r.body)
+	}
+}
+
+// moveArticle moves one article as the list's form does, with the version it has now.
+func (b *browser) moveArticle(a *news.Article, action string) resp {
+	b.e.t.Helper()
+	v := b.e.stored(a.ID).Version
+	return b.post("/admin/articles/bulk", url.Values{"csrf": {b.csrf()}, "action": {action}, "ids": {fmt.Sprint(a.ID)}, fmt.Sprintf("v%d", a.ID): {fmt.Sprint(v)}})
+}
+
+// A private preview link is for a story before it goes out: publishing it, or moving it
+// to the trash, ends its links for good (as WordPress's Public Post Preview does), so
+// that a story pulled after publication, or restored from the trash, is not readable
+// again by every link once sent to a source or a lawyer.
+func TestPreviewLinksEndWhenTheStoryIsPublishedOrTrashed(t *testing.T) {
+	e := newEnv(t)
+	ed := e.addUser(news.RoleEditor)
+	b := e.browser()
+	b.login(ed.Email)
+	anon := e.browser()
+
+	a := e.storyOf(ed, "Pulled story", news.StatusDraft, time.Time{})
+	link := makeLink(t, b, a)
+	if r := anon.get(link); r.status != 200 {
+		t.Fatalf("the draft's link: %d", r.status)
+	}
+	if r := b.moveArticle(a, "publish"); r.status != 303 {
+		t.Fatalf("publish: %d\n%s", r.status, r.body)
+	}
+	if r := b.moveArticle(a, "unpublish"); r.status != 303 {
+		t.Fatalf("unpublish: %d\n%s", r.status, r.body)
+	}
+	if r := anon.get(link); r.status != 404 || strings.Contains(r.body, "Pulled story") {
+		t.Errorf("the link of a story published then pulled: %d", r.status)
+	}
+
+	d := e.storyOf(ed, "Binned draft", news.StatusDraft, time.Time{})
+	link = makeLink(t, b, d)
+	if r := b.moveArticle(d, "trash"); r.status != 303 {
+		t.Fatalf("trash: %d\n%s", r.status, r.body)
+	}
+	if r := b.moveArticle(d, "restore"); r.status != 303 {
+		t.Fatalf("restore: %d\n%s", r.status, r.body)
+	}
+	if e.stored(d.ID).Status != news.StatusDraft {
+		t.Fatalf("restored as %s", e.stored(d.ID).Status)
+	}
+	if r := anon.get(link); r.status != 404 || strings.Contains(r.body, "Binned draft") {
+		t.Errorf("the link of a story trashed then restored: %d", r.status)
+	}
+	// The story's preview screen lists no link that no longer works.
+	if page := b.get(fmt.Sprintf("/admin/articles/%d/preview", d.ID)).body; strings.Contains(page, "/revoke") {
+		t.Error("the preview screen still lists an ended link")
 	}
 }

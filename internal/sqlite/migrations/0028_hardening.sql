@@ -1,0 +1,11 @@
+-- A story's private preview links end when it is taken down after publication
+-- (unpublished, or sent back to a draft) or moved to the trash, by any path (the
+-- editor, the list's bulk move, a command): a link is for a story before it goes out
+-- (WordPress's Public Post Preview unregisters a post's preview on publication and on
+-- the trash). While the story is live its links lead to its public address; once it is
+-- pulled or restored from the trash, no link sent before reads it again.
+CREATE TRIGGER articles_end_preview_links AFTER UPDATE OF status ON articles
+WHEN OLD.status <> NEW.status AND (OLD.status = 'published' OR NEW.status = 'trash')
+BEGIN
+    DELETE FROM preview_links WHERE article_id = NEW.id;
+END;
