@@ -83,6 +83,12 @@ func (s *Server) saveUserDetails(w http.ResponseWriter, r *http.Request, u *news
 		return
 	}
 	s.log.Info("user details changed", "user", t.ID, "by", u.ID)
+	if email != t.Email {
+		s.tellAccount(r.Context(), u, t, news.AccountEmailChanged, t.Email, email)
+	}
+	if name != t.Name {
+		s.tellAccount(r.Context(), u, t, news.AccountNameChanged, t.Name, name)
+	}
 	s.redirectWith(w, r, "/admin/users/"+strconv.FormatInt(t.ID, 10)+"/edit", name+" saved.")
 }
 
@@ -107,6 +113,7 @@ func (s *Server) makeResetLink(w http.ResponseWriter, r *http.Request, u *news.U
 		return
 	}
 	s.log.Info("password reset link made", "user", t.ID, "by", u.ID)
+	s.tellAccount(r.Context(), u, t, news.AccountResetLinkMade, "", "")
 	s.userEditPage(w, r, u, http.StatusOK, "", &userEditBody{Target: t, Name: t.Name, Email: t.Email,
 		ResetLink: s.cfg.BaseURL + "/admin/reset/" + token, ResetUntil: pr.ExpiresAt})
 }
@@ -186,6 +193,13 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.succeeded(r, now, address)
-	s.log.Info("password reset", "user", t.ID)
+	s.log.Info("password reset", "user", t.ID, "link_by", pr.CreatedBy)
+	// The person is told whose link it was ("an administrator" when that account is
+	// gone); their own link, used by them, tells them nothing.
+	maker := &news.User{ID: pr.CreatedBy}
+	if m, err := s.store.User(r.Context(), pr.CreatedBy); err == nil {
+		maker = m
+	}
+	s.tellAccount(r.Context(), maker, t, news.AccountPasswordReset, "", "")
 	http.Redirect(w, r, "/admin/login?reset=1", http.StatusSeeOther)
 }

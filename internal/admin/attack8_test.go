@@ -1,10 +1,15 @@
 package admin_test
 
 import (
+	"broadsheet/internal/admin"
+	"broadsheet/internal/auth"
 	"context"
 	"fmt"
+	"html"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -103,5 +108,133 @@ func TestPreviewLinksEndWhenTheStoryIsPublishedOrTrashed(t *testing.T) {
 	// The story's preview screen lists no link that no longer works.
 	if page := b.get(fmt.Sprintf("/admin/articles/%d/preview", d.ID)).body; strings.Contains(page, "/revoke") {
 		t.Error("the preview screen still lists an ended link")
+	}
+}
+
+var accountNoticesRe = regexp.MustCompile(`(?s)<section class="account-notices".*?</section>`)
+
+// accountNotices is what a page tells its reader about changes others made to their
+// account, as text ("" when it tells nothing).
+func accountNoticesText(page string) string {
+	return html.UnescapeString(text(accountNoticesRe.FindString(page)))
+}
+
+// An administrator may change another administrator's email, make them a password
+// reset link and use it — the way to take an account over — as WordPress allows; the
+// person is told at their next sign-in, on every page until they say they have seen it,
+// and the log records each change without a secret or an email in it.
+func TestAnotherAdministratorsChangesAreToldAndLogged(t *testing.T) {
+	logs := &syncBuffer{}
+	e := newEnvWith(t, func(c *admin.Config) { c.Logger = slog.New(slog.NewTextHandler(logs, nil)) })
+	ctx := context.Background()
+	eve := e.addUser(news.RoleAdministrator)
+	hash, _ := auth.HashPassword(password)
+	bob := &news.User{Email: "bob@newsroom.example", Name: "Bob Admin", Role: news.RoleAdministrator, PasswordHash: hash}
+	if err := e.db.CreateUser(ctx, bob); err != nil {
+		t.Fatal(err)
+	}
+	attacker := e.browser()
+	attacker.login(eve.Email)
+	victim := e.browser()
+	victim.login(bob.Email)
+	if got := accountNoticesText(victim.get("/admin/").body); got != "" {
+		t.Fatalf("told of changes before any: %q", got)
+	}
+
+	path := fmt.Sprintf("/admin/users/%d", bob.ID)
+	if r := attacker.post(path+"/details", url.Values{"csrf": {attacker.csrf()}, "name": {"Bob Admin"}, "email": {"eve.owns.this@evil.example"}}); r.status != 303 {
+		t.Fatalf("change the email: %d", r.status)
+	}
+	told := accountNoticesText(victim.get("/admin/articles").body)
+	if !strings.Contains(told, "The administrator changed your email from bob@newsroom.example to eve.owns.this@evil.example") {
+		t.Errorf("after the email change, the victim's next page tells: %q", told)
+	}
+	r := attacker.post(path+"/reset", url.Values{"csrf": {attacker.csrf()}})
+	i := strings.Index(r.body, e.http.URL+"/admin/reset/")
+	if r.status != 200 || i < 0 {
+		t.Fatalf("reset link: %d", r.status)
+	}
+	link := r.body[i+len(e.http.URL) : i+strings.Index(r.body[i:], `"`)]
+	token := strings.TrimPrefix(link, "/admin/reset/")
+	if r := attacker.post(link, url.Values{"password": {"eve's password now"}}); r.status != 303 {
+		t.Fatalf("use the link: %d", r.status)
+	}
+	// The victim is signed out; once they are back (another administrator helps), they
+	// are told all three, on whatever page they land.
+	if r := victim.get("/admin/"); r.status != 303 {
+		t.Fatalf("the victim's session after the reset: %d", r.status)
+	}
+	back := e.browser()
+	if r := back.post("/admin/login", url.Values{"email": {"eve.owns.this@evil.example"}, "password": {"eve's password now"}, "next": {"/admin/comments"}}); r.status != 303 {
+		t.Fatalf("sign in: %d", r.status)
+	}
+	page := back.get("/admin/comments").body
+	told = accountNoticesText(page)
+	for _, want := range []string{"changed your email", "made a link to reset your password", "Your password was changed through a reset link The administrator made", "tell another administrator"} {
+		if !strings.Contains(told, want) {
+			t.Errorf("the banner does not say %q: %q", want, told)
+		}
+	}
+	// Seen: gone from every page, and the form needs the session's token.
+	m := regexp.MustCompile(`name="upto" value="(\d+)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no “I have seen these” form")
+	}
+	if r := back.post("/admin/account/notices/seen", url.Values{"csrf": {"forged"}, "upto": {m[1]}}); r.status != 403 {
+		t.Errorf("a forged mark: %d", r.status)
+	}
+	if r := back.post("/admin/account/notices/seen", url.Values{"csrf": {back.csrf()}, "upto": {m[1]}, "next": {"//evil.example/"}}); r.status != 303 || r.header.Get("Location") != "/admin/" {
+		t.Errorf("mark seen: %d to %q", r.status, r.header.Get("Location"))
+	}
+	if got := accountNoticesText(back.get("/admin/").body); got != "" {
+		t.Errorf("told again after saying seen: %q", got)
+	}
+	// The one who made the changes is told nothing of their own.
+	if got := accountNoticesText(attacker.get("/admin/").body); got != "" {
+		t.Errorf("the acting administrator is told: %q", got)
+	}
+	// The log says who changed what of whom, and holds no email, token or password.
+	l := logs.String()
+	for _, kind := range []string{"email", "reset_link", "password_reset"} {
+		if !strings.Contains(l, fmt.Sprintf(`msg="account changed by someone else" user=%d change=%s by=%d`, bob.ID, kind, eve.ID)) {
+			t.Errorf("no log line of the %s change:\n%s", kind, l)
+		}
+	}
+	for _, secret := range []string{"eve.owns.this", "bob@newsroom", token, "eve's password"} {
+		if strings.Contains(l, secret) {
+			t.Errorf("the log holds %q", secret)
+		}
+	}
+}
+
+// A role changed, an account enabled again and two-step sign-in turned off by an
+// administrator are told to the person too.
+func TestRoleAndTwoStepChangesAreTold(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.addUser(news.RoleAdministrator)
+	ed := e.addUser(news.RoleEditor)
+	if err := e.db.SetTOTP(ctx, ed.ID, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", 1); err != nil {
+		t.Fatal(err)
+	}
+	adm := e.browser()
+	adm.login("administrator@newsroom.example")
+	path := fmt.Sprintf("/admin/users/%d", ed.ID)
+	if r := adm.post(path, url.Values{"csrf": {adm.csrf()}, "role": {"author"}, "disabled": {"1"}}); r.status != 303 {
+		t.Fatalf("demote and disable: %d", r.status)
+	}
+	if r := adm.post(path, url.Values{"csrf": {adm.csrf()}, "role": {"author"}}); r.status != 303 {
+		t.Fatalf("enable: %d", r.status)
+	}
+	if r := adm.post(path+"/two-step", url.Values{"csrf": {adm.csrf()}, "password": {password}}); r.status != 303 {
+		t.Fatalf("reset two-step: %d", r.status)
+	}
+	b := e.browser()
+	b.login(ed.Email) // two-step sign-in is off now
+	told := accountNoticesText(b.get("/admin/").body)
+	for _, want := range []string{"changed your role from editor to author", "enabled your account again", "turned your two-step sign-in off"} {
+		if !strings.Contains(told, want) {
+			t.Errorf("the banner does not say %q: %q", want, told)
+		}
 	}
 }

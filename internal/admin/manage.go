@@ -281,6 +281,12 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, u *news.User
 		return
 	}
 	s.log.Info("user changed", "user", target.ID, "role", role, "disabled", disabled, "by", u.ID)
+	if role != target.Role {
+		s.tellAccount(r.Context(), u, target, news.AccountRoleChanged, string(target.Role), string(role))
+	}
+	if target.Disabled && !disabled {
+		s.tellAccount(r.Context(), u, target, news.AccountEnabled, "", "")
+	}
 	s.redirectWith(w, r, "/admin/users", target.Name+" saved.")
 }
 

@@ -9,3 +9,19 @@ WHEN OLD.status <> NEW.status AND (OLD.status = 'published' OR NEW.status = 'tra
 BEGIN
     DELETE FROM preview_links WHERE article_id = NEW.id;
 END;
+
+-- Account notices (news.AccountNoticeStore): what someone else did to a user's account,
+-- shown to them until they have seen it. Bounded per user (news.MaxAccountNotices) by
+-- the write; times are Unix seconds (UTC).
+CREATE TABLE account_notices (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind       TEXT NOT NULL,
+    actor_id   INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    actor_name TEXT NOT NULL DEFAULT '',
+    from_value TEXT NOT NULL DEFAULT '',
+    to_value   TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    seen_at    INTEGER
+);
+CREATE INDEX account_notices_by_user ON account_notices(user_id, id);
