@@ -238,3 +238,43 @@ func TestRoleAndTwoStepChangesAreTold(t *testing.T) {
 		}
 	}
 }
+
+// An editor made a moderator (or disabled) keeps a session, but what the editor's desk
+// showed them goes: the review requests of stories they may no longer open (a title of a
+// draft, on their dashboard and in their menu's count), and their "is also editing"
+// presence beside colleagues in the stories they can no longer edit.
+func TestADemotedEditorLosesTheDesk(t *testing.T) {
+	e := newEnv(t)
+	cora := e.addPerson("Cora Contributor", news.RoleContributor)
+	eddie := e.addPerson("Eddie Editor", news.RoleEditor)
+	erin := e.addPerson("Erin Editor", news.RoleEditor)
+	ada := e.addPerson("Ada Admin", news.RoleAdministrator)
+	writer, demoted, colleague, admin := e.signedIn(cora), e.signedIn(eddie), e.signedIn(erin), e.signedIn(ada)
+
+	id := createdID(t, writer.post("/admin/articles", url.Values{"csrf": {writer.csrf()}, "action": {"submit"},
+		"title": {"Secret merger talks"}, "body": {"Not yet."}}))
+	path := fmt.Sprintf("/admin/articles/%d", id)
+	if got := menuCount(demoted.get("/admin/").body); got != "1" {
+		t.Fatalf("the editor's count before: %q", got)
+	}
+	version := fmt.Sprint(e.stored(id).Version)
+	for _, b := range []*browser{demoted, colleague} {
+		if r := b.post(path+"/presence", url.Values{"csrf": {b.csrf()}, "version": {version}}); r.status != 200 {
+			t.Fatalf("presence: %d", r.status)
+		}
+	}
+	if r := admin.post(fmt.Sprintf("/admin/users/%d", eddie.ID), url.Values{"csrf": {admin.csrf()}, "role": {"moderator"}}); r.status != 303 {
+		t.Fatalf("make a moderator: %d", r.status)
+	}
+	d := demoted.get("/admin/").body
+	if got := menuCount(d); got != "" || strings.Contains(d, "Secret merger talks") {
+		t.Errorf("the moderator's dashboard still shows the story in review (count %q)", got)
+	}
+	if r := demoted.get("/admin/notifications"); strings.Contains(r.body, "Secret merger talks") {
+		t.Errorf("the moderator's notifications still name the story in review")
+	}
+	r := colleague.post(path+"/presence", url.Values{"csrf": {colleague.csrf()}, "version": {version}})
+	if r.status != 200 || strings.Contains(r.body, "Eddie Editor") {
+		t.Errorf("the colleague is told the moderator is editing the story: %d %s", r.status, r.body)
+	}
+}
