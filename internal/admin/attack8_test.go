@@ -278,3 +278,42 @@ func TestADemotedEditorLosesTheDesk(t *testing.T) {
 		t.Errorf("the colleague is told the moderator is editing the story: %d %s", r.status, r.body)
 	}
 }
+
+// A password reset link is shown once, to the administrator who made it. When that
+// administrator leaves (disabled) or is no longer an administrator, the links they made
+// for others end: they must not keep a way into a colleague's account.
+func TestResetLinksEndWithTheirMakersAdministratorRole(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		role     string
+		disabled bool
+	}{{"disabled", "administrator", true}, {"made an editor", "editor", false}} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv(t)
+			leaver := e.addPerson("Lee Leaving", news.RoleAdministrator)
+			e.addPerson("Ada Admin", news.RoleAdministrator)
+			ed := e.addUser(news.RoleEditor)
+			lb, ab := e.signedIn(leaver), e.browser()
+			ab.login("ada@newsroom.example")
+			r := lb.post(fmt.Sprintf("/admin/users/%d/reset", ed.ID), url.Values{"csrf": {lb.csrf()}})
+			i := strings.Index(r.body, e.http.URL+"/admin/reset/")
+			if r.status != 200 || i < 0 {
+				t.Fatalf("reset link: %d", r.status)
+			}
+			link := r.body[i+len(e.http.URL) : i+strings.Index(r.body[i:], `"`)]
+			form := url.Values{"csrf": {ab.csrf()}, "role": {c.role}}
+			if c.disabled {
+				form.Set("disabled", "1")
+			}
+			if r := ab.post(fmt.Sprintf("/admin/users/%d", leaver.ID), form); r.status != 303 {
+				t.Fatalf("change the maker's access: %d", r.status)
+			}
+			if r := e.browser().post(link, url.Values{"password": {"the leaver's way in"}}); r.status != 404 {
+				t.Errorf("the link after its maker was %s: %d", c.name, r.status)
+			}
+			if r := e.browser().post("/admin/login", url.Values{"email": {ed.Email}, "password": {password}}); r.status != 303 {
+				t.Errorf("the editor's own password after: %d", r.status)
+			}
+		})
+	}
+}

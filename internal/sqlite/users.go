@@ -363,6 +363,14 @@ func (db *DB) SetAccess(ctx context.Context, userID int64, role news.Role, disab
 				return err
 			}
 		}
+		if disabled || !role.Can(news.PermManageUsers) {
+			// The password reset links they made for others, which only they were shown,
+			// end with their right to make them: no way into a colleague's account is
+			// left with someone who left or was demoted.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM password_resets WHERE created_by = ? AND user_id <> ?`, userID, userID); err != nil {
+				return err
+			}
+		}
 		if !role.Can(news.PermEditAll) {
 			// Review requests go to who may publish others' stories (news.NotifySubmitted);
 			// a role without it keeps none, nor the titles of others' drafts they name.
