@@ -143,8 +143,8 @@ type UserStore interface {
 	// stories they had open; a role that may not edit others' stories keeps none of the
 	// review requests (NotifySubmitted) it was sent, and one that may not manage users
 	// (or a disabled account) none of the password reset links it made for others. A
-	// change that would leave the site
-	// with no active administrator is ErrConflict and changes nothing.
+	// change that would leave the site with no active administrator is ErrConflict and
+	// changes nothing.
 	SetAccess(ctx context.Context, userID int64, role Role, disabled bool) error
 
 	CreateSession(ctx context.Context, s *Session) error
