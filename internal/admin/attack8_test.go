@@ -317,3 +317,36 @@ func TestResetLinksEndWithTheirMakersAdministratorRole(t *testing.T) {
 		})
 	}
 }
+
+// A renamed tag's old address answers 301 (cached) until a new tag takes that address
+// again: then its own page shows, not the redirect cached before.
+func TestANewTagTakesBackAFormerTagAddress(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.article.Tags = []*news.Tag{{Name: "Climate"}}
+	e.article.Version = news.AnyVersion
+	if err := e.db.UpdateArticle(ctx, e.article); err != nil {
+		t.Fatal(err)
+	}
+	ed := e.addUser(news.RoleEditor)
+	b := e.browser()
+	b.login(ed.Email)
+	climate, _ := e.db.TagBySlug(ctx, "climate")
+	if r := b.post(fmt.Sprintf("/admin/tags/%d", climate.ID), url.Values{"csrf": {b.csrf()}, "name": {"Climate crisis"}}); r.status != 303 {
+		t.Fatalf("rename: %d", r.status)
+	}
+	pub := e.browser()
+	if r := pub.get("/tag/climate/"); r.status != 301 {
+		t.Fatalf("old address: %d", r.status)
+	}
+	if _, r := b.write("/admin/articles", "publish", map[string]string{"title": "Climate, the science", "body": "Text.", "tags": "Climate"}); r.status != 303 {
+		t.Fatalf("publish with the tag: %d\n%s", r.status, firstLine(r.body, "error"))
+	}
+	if got, err := e.db.TagBySlug(ctx, "climate"); err != nil || got.ID == climate.ID {
+		t.Fatalf("the new tag: %+v %v", got, err)
+	}
+	r := pub.get("/tag/climate/")
+	if r.status != 200 || !strings.Contains(r.body, "Climate, the science") {
+		t.Errorf("the new tag's address: %d %q", r.status, r.header.Get("Location"))
+	}
+}

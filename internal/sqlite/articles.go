@@ -720,6 +720,21 @@ func resolveRefs(ctx context.Context, tx *sql.Tx, a *news.Article, now time.Time
 		if made && created != nil {
 			created.Tags++
 		}
+		if made {
+			// A new tag at a renamed or merged tag's former address takes it back: the
+			// address is no redirect any more, and the redirect a page cache holds for it
+			// (under the key of the tag it led to) is dropped.
+			var led int64
+			err := tx.QueryRowContext(ctx, `DELETE FROM tag_redirects WHERE slug = ? RETURNING tag_id`, t.Slug).Scan(&led)
+			switch {
+			case err == nil:
+				if err := recordChange(ctx, tx, now, news.KeyTag(led)); err != nil {
+					return err
+				}
+			case !errors.Is(err, sql.ErrNoRows):
+				return fmt.Errorf("tag %q's former address: %w", t.Name, err)
+			}
+		}
 	}
 	return nil
 }
