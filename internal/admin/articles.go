@@ -456,6 +456,9 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 			refuse(http.StatusUnprocessableEntity, "Another article has the address “"+a.Slug+"”: please choose another slug. Nothing was saved.")
 		case errors.Is(err, news.ErrInvalid):
 			refuse(http.StatusUnprocessableEntity, "Nothing was saved: "+err.Error()+".")
+		case errors.Is(err, news.ErrNotFound) && a.Section != nil && s.sectionDeleted(ctx, a.Section):
+			// The section was deleted between the form's reading and the write.
+			refuse(http.StatusUnprocessableEntity, sectionGone(u, a.Section.Name))
 		default:
 			s.log.Error("save article", "err", err)
 			refuse(http.StatusInternalServerError, "The article could not be saved. Please try again; your text is still in the form.")
@@ -580,17 +583,41 @@ func markdownRefusal(err error) string {
 	return "The body could not be read as Markdown: nothing was saved. Your text is still in the form."
 }
 
-// sectionFor is the section an article form names: one that exists, or, for those who
-// may manage sections, a new one (a section is in every page's navigation, so a
-// contributor's form cannot add one). msg says why it is refused.
+// sectionFor is the section an article form names: one that exists, found here with
+// its ID, so that the store files the story in that very section and creates none (a
+// section is in every page's navigation: editors add them on the Sections screen). A
+// name that matches no section is refused, for everyone: the editor's list offers only
+// sections that exist, so it is a form loaded before its section was deleted or
+// renamed, whose save must not bring the section back. msg says why it is refused.
 func (s *Server) sectionFor(r *http.Request, u *news.User, name string) (*news.Section, string) {
 	if name == "" {
 		return nil, ""
 	}
-	if _, err := s.store.SectionBySlug(r.Context(), news.Slugify(name)); err == nil || u.Role.Can(news.PermManageTaxonomy) {
-		return &news.Section{Name: name}, ""
+	sec, err := s.store.SectionBySlug(r.Context(), news.Slugify(name))
+	if err == nil {
+		return sec, ""
 	}
-	return nil, "There is no section “" + name + "”, and your role (" + string(u.Role) + ") may not add one: choose a section from the list, or ask an editor. Nothing was saved."
+	if !errors.Is(err, news.ErrNotFound) {
+		s.log.Error("read a section", "err", err)
+		return nil, "The sections could not be read just now. Nothing was saved; your text is still in the form. Please try again."
+	}
+	return nil, sectionGone(u, name)
+}
+
+// sectionDeleted reports whether sec is no longer in the store (its slug names no
+// section, or another one made since).
+func (s *Server) sectionDeleted(ctx context.Context, sec *news.Section) bool {
+	now, err := s.store.SectionBySlug(ctx, sec.Slug)
+	return errors.Is(err, news.ErrNotFound) || (err == nil && now.ID != sec.ID)
+}
+
+// sectionGone says that the section a form names does not exist (any more).
+func sectionGone(u *news.User, name string) string {
+	add := "ask an editor to add it"
+	if u.Role.Can(news.PermManageTaxonomy) {
+		add = "add it under Sections first"
+	}
+	return "There is no section “" + name + "” (it may have been deleted or renamed since this page was loaded): choose a section from the list, or " + add + ". Nothing was saved."
 }
 
 // featuredImage reads the form's choice of image: an upload (which joins the library),
@@ -685,12 +712,21 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
 	before := *a
 	a.Title, a.Standfirst, a.BodyMarkdown, a.BodyHTML = rev.Title, rev.Standfirst, rev.Markdown, body
 	a.CorrectionNote, a.SEODescription, a.Slug = rev.Correction, rev.SEO, rev.Slug
-	sec, msg := s.sectionFor(r, u, rev.Section)
-	if msg != "" {
-		s.fail(w, r, u, http.StatusUnprocessableEntity, "Not restored", msg)
+	// The version's section, when it still exists; else the story keeps the one it has
+	// now (a section deleted since is not brought back by a restore), and is told so.
+	sectionKept := ""
+	switch sec, err := s.store.SectionBySlug(r.Context(), news.Slugify(rev.Section)); {
+	case rev.Section == "":
+		a.Section = nil
+	case err == nil:
+		a.Section = sec
+	case errors.Is(err, news.ErrNotFound):
+		sectionKept = "Its section “" + rev.Section + "” no longer exists, so the story stays where it is."
+	default:
+		s.log.Error("read a section", "err", err)
+		s.fail(w, r, u, http.StatusServiceUnavailable, "Not restored", "The sections could not be read just now, so nothing was restored. Please try again.")
 		return
 	}
-	a.Section = sec
 	a.Tags = nil
 	for _, t := range rev.Tags {
 		a.Tags = append(a.Tags, &news.Tag{Name: t})
@@ -730,6 +766,9 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
 	}
 	if bylineKept != "" {
 		done += " " + bylineKept
+	}
+	if sectionKept != "" {
+		done += " " + sectionKept
 	}
 	if !report.Empty() {
 		done += " " + strings.Join(report.Lines(), " ")

@@ -3,11 +3,15 @@ package admin_test
 import (
 	"broadsheet/internal/admin"
 	"broadsheet/internal/auth"
+	"broadsheet/internal/sqlite"
 	"context"
+	"errors"
 	"fmt"
 	"html"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -348,5 +352,124 @@ func TestANewTagTakesBackAFormerTagAddress(t *testing.T) {
 	r := pub.get("/tag/climate/")
 	if r.status != 200 || !strings.Contains(r.body, "Climate, the science") {
 		t.Errorf("the new tag's address: %d %q", r.status, r.header.Get("Location"))
+	}
+}
+
+// sectionStore is the database, with a section deleted (as an editor on the Sections
+// screen would) right before an article's write: the race of a save with a deletion.
+type sectionStore struct {
+	*sqlite.DB
+	del func()
+}
+
+func (s sectionStore) UpdateArticle(ctx context.Context, a *news.Article) error {
+	if s.del != nil {
+		s.del()
+	}
+	return s.DB.UpdateArticle(ctx, a)
+}
+
+// A section deleted (its stories moved) is not brought back by a save: neither by a
+// form loaded before the deletion, nor by one whose write comes right after it. The
+// writer is told, with the text kept, and the story stays where the deletion moved it.
+func TestASectionDeletedIsNotBroughtBackByASave(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.addSections("Sport", "World")
+	sport, _ := e.db.SectionBySlug(ctx, "sport")
+	world, _ := e.db.SectionBySlug(ctx, "world")
+	ed := e.addUser(news.RoleEditor)
+	b := e.browser()
+	b.login(ed.Email)
+	id, r := b.write("/admin/articles", "save", map[string]string{"title": "Cup final", "body": "Text.", "section": "Sport"})
+	if id == 0 {
+		t.Fatalf("save: %d", r.status)
+	}
+	path := fmt.Sprintf("/admin/articles/%d", id)
+	version := fmt.Sprint(e.stored(id).Version)
+	// Another editor deletes Sport, moving its stories to World.
+	if r := b.post(fmt.Sprintf("/admin/sections/%d/delete", sport.ID), url.Values{"csrf": {b.csrf()}, "move_to": {fmt.Sprint(world.ID)}, "confirm": {"1"}}); r.status != 303 {
+		t.Fatalf("delete the section: %d\n%s", r.status, firstLine(r.body, "error"))
+	}
+	if a := e.stored(id); a.Section == nil || a.Section.ID != world.ID {
+		t.Fatalf("the story after the deletion: %+v", a.Section)
+	}
+	// The form loaded before it is saved.
+	r = b.post(path, url.Values{"csrf": {b.csrf()}, "action": {"save"}, "version": {version}, "title": {"Cup final, extra time"}, "body": {"Text."}, "section": {"Sport"}})
+	if r.status != 422 || !strings.Contains(r.body, "There is no section “Sport”") || !strings.Contains(r.body, "Cup final, extra time") {
+		t.Errorf("a save naming the deleted section: %d\n%s", r.status, firstLine(r.body, "error"))
+	}
+	if _, err := e.db.SectionBySlug(ctx, "sport"); err == nil {
+		t.Fatal("the deleted section is back")
+	}
+
+	// The race: the section is deleted between the form's reading and the write.
+	e.addSections("Arts")
+	arts, _ := e.db.SectionBySlug(ctx, "arts")
+	cur := e.stored(id)
+	racing := httptest.NewServer(nil)
+	t.Cleanup(racing.Close)
+	adm, err := admin.New(sectionStore{e.db, func() {
+		if err := e.db.DeleteSection(ctx, arts.ID, world.ID); err != nil && !errors.Is(err, news.ErrNotFound) {
+			t.Error(err)
+		}
+	}}, e.site, e.site.Secret(), admin.Config{BaseURL: racing.URL, ArticlePath: e.site.ArticlePath, Location: e.site.Location, Now: e.clock.Now,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	racing.Config.Handler = adm
+	form := url.Values{"csrf": {b.csrf()}, "action": {"save"}, "version": {fmt.Sprint(cur.Version)}, "title": {"Cup final, on stage"}, "body": {"Text."}, "section": {"Arts"}}
+	req, _ := http.NewRequest("POST", racing.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r = b.send(req) // the same host: the browser sends the session's cookie
+	if r.status != 422 || !strings.Contains(r.body, "There is no section “Arts”") || !strings.Contains(r.body, "Cup final, on stage") {
+		t.Errorf("a save racing the section's deletion: %d\n%s", r.status, firstLine(r.body, "error"))
+	}
+	if _, err := e.db.SectionBySlug(ctx, "arts"); err == nil {
+		t.Error("the section deleted during the save is back")
+	}
+	if a := e.stored(id); a.Title != "Cup final" || a.Section == nil || a.Section.ID != world.ID {
+		t.Errorf("the story after the racing save: %q in %+v", a.Title, a.Section)
+	}
+}
+
+// Restoring a version filed in a section deleted since keeps the story where it is,
+// and says so: the restore does not bring the section back.
+func TestRestoreDoesNotBringBackADeletedSection(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.addSections("Sport", "World")
+	sport, _ := e.db.SectionBySlug(ctx, "sport")
+	world, _ := e.db.SectionBySlug(ctx, "world")
+	ed := e.addUser(news.RoleEditor)
+	b := e.browser()
+	b.login(ed.Email)
+	id, _ := b.write("/admin/articles", "save", map[string]string{"title": "Cup final", "body": "First text.", "section": "Sport"})
+	path := fmt.Sprintf("/admin/articles/%d", id)
+	if _, r := b.write(path, "save", map[string]string{"title": "Cup final", "body": "Second text.", "section": "World"}); r.status != 303 {
+		t.Fatalf("second save: %d", r.status)
+	}
+	if err := e.db.DeleteSection(ctx, sport.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	revs, _, _ := e.db.RevisionPage(ctx, id, 10, 0)
+	first := revs[len(revs)-1]
+	if first.Section != "Sport" {
+		t.Fatalf("the first version's section: %q", first.Section)
+	}
+	r := b.post(fmt.Sprintf("%s/restore/%d", path, first.ID), url.Values{"csrf": {b.csrf()}, "version": {fmt.Sprint(e.stored(id).Version)}})
+	if r.status != 303 {
+		t.Fatalf("restore: %d\n%s", r.status, firstLine(r.body, "error"))
+	}
+	if msg := b.told(r); !strings.Contains(msg, "Its section “Sport” no longer exists, so the story stays where it is.") {
+		t.Errorf("the restore says: %q", msg)
+	}
+	a := e.stored(id)
+	if a.BodyMarkdown != "First text." || a.Section == nil || a.Section.ID != world.ID {
+		t.Errorf("after the restore: %q in %+v", a.BodyMarkdown, a.Section)
+	}
+	if _, err := e.db.SectionBySlug(ctx, "sport"); err == nil {
+		t.Error("the restore brought the deleted section back")
 	}
 }

@@ -685,6 +685,19 @@ func resolveRefs(ctx context.Context, tx *sql.Tx, a *news.Article, now time.Time
 	if err := resolveCoAuthors(ctx, tx, a, created); err != nil { // bylines.go
 		return err
 	}
+	if s := a.Section; s != nil && s.ID != 0 {
+		// A section given by its ID (the admin's, found when the form was read) must
+		// still exist: one deleted meanwhile is not written into the story, nor made
+		// again by its name.
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM sections WHERE id = ?`, s.ID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("section %d (%q): %w", s.ID, s.Name, news.ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("section %d: %w", s.ID, err)
+		}
+	}
 	if s := a.Section; s != nil && s.ID == 0 {
 		if s.Slug == "" {
 			s.Slug = news.Slugify(s.Name)
