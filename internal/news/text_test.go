@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestSlugsOfOneNameTypedTwoWaysAreOne(t *testing.T) {
@@ -108,5 +109,20 @@ func TestParseEmbedHosts(t *testing.T) {
 		if _, err := ParseEmbedHosts(bad); err == nil && bad != "exa mple" {
 			t.Errorf("ParseEmbedHosts(%q) accepted", bad)
 		}
+	}
+}
+
+// FoldName's ASCII shortcut gives what Unicode's full path gives, for every ASCII
+// character.
+func TestFoldNameASCIIShortcut(t *testing.T) {
+	var all strings.Builder
+	for c := 0; c < utf8.RuneSelf; c++ {
+		all.WriteByte(byte(c))
+	}
+	ascii := all.String()
+	// The full path, forced by a character outside ASCII that folds to itself.
+	full := strings.TrimSuffix(FoldName(ascii+"中"), "中")
+	if got := FoldName(ascii); got != full {
+		t.Errorf("ASCII folded to %q, Unicode's way %q", got, full)
 	}
 }
