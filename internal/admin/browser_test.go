@@ -115,6 +115,7 @@ func TestAdminPagesAreValidHTML(t *testing.T) {
 	twoStepPages(t, e, pages)                         // twostep_browser_test.go
 	maps.Copy(pages, managePages(t, e, b))            // manage_browser_test.go
 	maps.Copy(pages, bylinePages(t, e, b))            // bylines_browser_test.go
+	maps.Copy(pages, accountNoticePages(t, e))        // accountnotices_browser_test.go
 	for name, body := range notificationPages(t, e) { // notifications_browser_test.go
 		pages[name] = body
 	}
