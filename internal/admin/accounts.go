@@ -100,6 +100,14 @@ func (s *Server) makeResetLink(w http.ResponseWriter, r *http.Request, u *news.U
 	if t == nil {
 		return
 	}
+	if t.ID == u.ID {
+		// One's own password changes under "Your account", with the current password: a
+		// link would let whoever holds this session (a browser left open, a stolen
+		// cookie) choose a new password without it, and lock its owner out.
+		s.log.Info("own password reset link refused", "user", u.ID)
+		s.userEditPage(w, r, u, http.StatusConflict, "Your own password is changed under “Your account”, with your current password; no reset link is made for it.", &userEditBody{Target: t, Name: t.Name, Email: t.Email})
+		return
+	}
 	if t.Disabled {
 		s.userEditPage(w, r, u, http.StatusConflict, "This account is disabled: enable it first, then make a reset link.", &userEditBody{Target: t, Name: t.Name, Email: t.Email})
 		return

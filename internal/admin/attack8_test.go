@@ -473,3 +473,23 @@ func TestRestoreDoesNotBringBackADeletedSection(t *testing.T) {
 		t.Error("the restore brought the deleted section back")
 	}
 }
+
+// Changing one's own password takes the current one (Your account); a reset link for
+// oneself would not, so whoever holds an administrator's session — a browser left open,
+// a stolen cookie — could choose a new password and lock the owner out. No such link
+// is made.
+func TestNoResetLinkForOnesOwnAccount(t *testing.T) {
+	e := newEnv(t)
+	me := e.addUser(news.RoleAdministrator)
+	e.addPerson("Other Admin", news.RoleAdministrator)
+	b := e.browser()
+	b.login(me.Email)
+	path := fmt.Sprintf("/admin/users/%d", me.ID)
+	if page := b.get(path + "/edit").body; strings.Contains(page, `action="`+path+`/reset"`) {
+		t.Error("one's own page offers a reset link")
+	}
+	r := b.post(path+"/reset", url.Values{"csrf": {b.csrf()}})
+	if r.status != http.StatusConflict || strings.Contains(r.body, "/admin/reset/") || !strings.Contains(r.body, "Your account") {
+		t.Fatalf("a reset link for oneself: %d\n%s", r.status, firstLine(r.body, "error"))
+	}
+}
