@@ -456,6 +456,8 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 			refuse(http.StatusUnprocessableEntity, "Another article has the address “"+a.Slug+"”: please choose another slug. Nothing was saved.")
 		case errors.Is(err, news.ErrInvalid):
 			refuse(http.StatusUnprocessableEntity, "Nothing was saved: "+err.Error()+".")
+		case errors.Is(err, news.ErrMediaDeleted):
+			refuse(http.StatusUnprocessableEntity, mediaDeletedMessage+" Nothing was saved; your text is still in the form.")
 		case errors.Is(err, news.ErrNotFound) && a.Section != nil && s.sectionDeleted(ctx, a.Section):
 			// The section was deleted between the form's reading and the write.
 			refuse(http.StatusUnprocessableEntity, sectionGone(u, a.Section.Name))
@@ -604,6 +606,10 @@ func (s *Server) sectionFor(r *http.Request, u *news.User, name string) (*news.S
 	return nil, sectionGone(u, name)
 }
 
+// mediaDeletedMessage says why a write naming a deleted library image was refused
+// (news.ErrMediaDeleted).
+const mediaDeletedMessage = "An image this story names (its featured image, or one in its text under /media/) was deleted from the library: choose another, or take it out of the text."
+
 // sectionDeleted reports whether sec is no longer in the store (its slug names no
 // section, or another one made since).
 func (s *Server) sectionDeleted(ctx context.Context, sec *news.Section) bool {
@@ -750,6 +756,10 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
 				cur = a
 			}
 			s.fail(w, r, u, http.StatusConflict, "Not restored: the story changed", s.staleVersionMessage(r, cur, base))
+			return
+		}
+		if errors.Is(err, news.ErrMediaDeleted) {
+			s.fail(w, r, u, http.StatusUnprocessableEntity, "Not restored", mediaDeletedMessage+" That version names it, so it was not restored; nothing was changed.")
 			return
 		}
 		s.fail(w, r, u, http.StatusUnprocessableEntity, "Not restored", "That version could not be restored: "+err.Error()+".")

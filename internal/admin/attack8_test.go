@@ -493,3 +493,74 @@ func TestNoResetLinkForOnesOwnAccount(t *testing.T) {
 		t.Fatalf("a reset link for oneself: %d\n%s", r.status, firstLine(r.body, "error"))
 	}
 }
+
+// mediaStore is the database, with a library item deleted right before an article's
+// write (as an editor deleting an image that no saved story uses yet would): the race of
+// a save with a deletion.
+type mediaStore struct {
+	*sqlite.DB
+	del func()
+}
+
+func (s mediaStore) UpdateArticle(ctx context.Context, a *news.Article) error {
+	if s.del != nil {
+		s.del()
+	}
+	return s.DB.UpdateArticle(ctx, a)
+}
+
+// Deleting a library image is refused while a saved story uses it; and once deleted,
+// no save may name it: not text typed before the deletion with the image in it, nor a
+// featured image chosen before it and saved right after. The writer is told, with the
+// text kept; no story shows a broken image.
+func TestADeletedImageIsNotSavedIntoAStory(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	ed := e.addUser(news.RoleEditor)
+	b := e.browser()
+	b.login(ed.Email)
+	id, r := b.write("/admin/articles", "save", map[string]string{"title": "Harbour", "body": "Text."})
+	if id == 0 {
+		t.Fatalf("save: %d", r.status)
+	}
+	path := fmt.Sprintf("/admin/articles/%d", id)
+
+	// Text with an inline image, typed while the image was unused, saved after its deletion.
+	inline := e.upload(b, "Boats")
+	if r := b.post(fmt.Sprintf("/admin/media/%d/delete", inline.ID), url.Values{"csrf": {b.csrf()}}); r.status != 303 {
+		t.Fatalf("delete the unused image: %d", r.status)
+	}
+	body := "Text.\n\n![Boats](/media/" + inline.Name + ")"
+	if _, r := b.write(path, "save", map[string]string{"title": "Harbour", "body": body}); r.status != 422 || !strings.Contains(r.body, "deleted from the library") || !strings.Contains(r.body, "/media/"+inline.Name) {
+		t.Errorf("a save naming a deleted image in its text: %d\n%s", r.status, firstLine(r.body, "error"))
+	}
+	if a := e.stored(id); strings.Contains(a.BodyMarkdown, inline.Name) {
+		t.Error("the story names the deleted image")
+	}
+
+	// A featured image chosen before its deletion, the write right after it.
+	featured := e.upload(b, "Cranes")
+	racing := httptest.NewServer(nil)
+	t.Cleanup(racing.Close)
+	adm, err := admin.New(mediaStore{e.db, func() {
+		if err := e.db.DeleteMedia(ctx, featured.ID); err != nil && !errors.Is(err, news.ErrNotFound) {
+			t.Error(err)
+		}
+	}}, e.site, e.site.Secret(), admin.Config{BaseURL: racing.URL, ArticlePath: e.site.ArticlePath, Location: e.site.Location, Now: e.clock.Now,
+		Media: e.files, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	racing.Config.Handler = adm
+	form := url.Values{"csrf": {b.csrf()}, "action": {"save"}, "version": {fmt.Sprint(e.stored(id).Version)}, "title": {"Harbour, pictured"}, "body": {"Text."},
+		"image_media": {fmt.Sprint(featured.ID)}, "image_alt": {"Cranes"}}
+	req, _ := http.NewRequest("POST", racing.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r = b.send(req)
+	if r.status != 422 || !strings.Contains(r.body, "deleted from the library") || !strings.Contains(r.body, "Harbour, pictured") {
+		t.Errorf("a save racing the image's deletion: %d\n%s", r.status, firstLine(r.body, "error"))
+	}
+	if a := e.stored(id); a.FeaturedImage != nil || a.Title != "Harbour" {
+		t.Errorf("after the racing save: %q with %+v", a.Title, a.FeaturedImage)
+	}
+}

@@ -332,7 +332,7 @@ func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
 			a.ID = before
 		}
 	}
-	return err
+	return deletedMedia(err)
 }
 
 // ArticleCreatedFrom implements news.EditingStore.
@@ -412,6 +412,15 @@ func (db *DB) UpdateArticle(ctx context.Context, a *news.Article) error {
 	if err != nil {
 		restore()
 		a.Version = base
+	}
+	return deletedMedia(err)
+}
+
+// deletedMedia is err, or, when it is the refusal of media_deleted's trigger (an
+// article write naming a deleted library file), news.ErrMediaDeleted.
+func deletedMedia(err error) error {
+	if err != nil && strings.Contains(err.Error(), "broadsheet: deleted library file") {
+		return fmt.Errorf("article: %w", news.ErrMediaDeleted)
 	}
 	return err
 }

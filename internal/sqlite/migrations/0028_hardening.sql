@@ -25,3 +25,19 @@ CREATE TABLE account_notices (
     seen_at    INTEGER
 );
 CREATE INDEX account_notices_by_user ON account_notices(user_id, id);
+
+-- media_deleted: the file names of library items deleted (their own and their srcset
+-- variants'), so that deleting is final. Deleting is refused while media_uses names a
+-- file; this closes the other side: a write that makes an article name a deleted file
+-- (a featured image chosen before the deletion and saved after it, an inline image in
+-- text typed before it, a version restored) is refused in its own transaction, by the
+-- trigger on media_uses that every article write goes through.
+CREATE TABLE media_deleted (
+    name       TEXT PRIMARY KEY,
+    deleted_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER media_uses_not_deleted BEFORE INSERT ON media_uses
+WHEN EXISTS (SELECT 1 FROM media_deleted WHERE name = NEW.name)
+BEGIN
+    SELECT RAISE(ABORT, 'broadsheet: deleted library file');
+END;
