@@ -564,3 +564,31 @@ func TestADeletedImageIsNotSavedIntoAStory(t *testing.T) {
 		t.Errorf("after the racing save: %q with %+v", a.Title, a.FeaturedImage)
 	}
 }
+
+// The users screen's row form says the access it was loaded with: an administrator's
+// row left open while another disabled the account does not enable it again by
+// changing its role (a lost update: a dismissed employee let back in).
+func TestAStaleUsersRowDoesNotUndoADisable(t *testing.T) {
+	e := newEnv(t)
+	e.addPerson("Ada Admin", news.RoleAdministrator)
+	e.addPerson("Bea Admin", news.RoleAdministrator)
+	leaver := e.addPerson("Lee Leaving", news.RoleEditor)
+	ada, bea := e.browser(), e.browser()
+	ada.login("ada@newsroom.example")
+	bea.login("bea@newsroom.example")
+	page := ada.get("/admin/users").body // Ada's page, loaded while Lee is an active editor
+	m := regexp.MustCompile(fmt.Sprintf(`action="/admin/users/%d" class="actions">\s*<input type="hidden" name="csrf" value="[^"]+"><input type="hidden" name="was" value="([^"]*)">`, leaver.ID)).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no row form for Lee with the access it shows:\n%s", page)
+	}
+	if r := bea.post(fmt.Sprintf("/admin/users/%d", leaver.ID), url.Values{"csrf": {bea.csrf()}, "was": {"editor"}, "role": {"editor"}, "disabled": {"1"}}); r.status != 303 {
+		t.Fatalf("Bea disables Lee: %d", r.status)
+	}
+	r := ada.post(fmt.Sprintf("/admin/users/%d", leaver.ID), url.Values{"csrf": {ada.csrf()}, "was": {m[1]}, "role": {"author"}})
+	if r.status != http.StatusConflict || !strings.Contains(r.body, "changed by someone else") {
+		t.Errorf("Ada's row saved after Lee was disabled: %d", r.status)
+	}
+	if u, _ := e.db.User(context.Background(), leaver.ID); !u.Disabled || u.Role != news.RoleEditor {
+		t.Errorf("Lee after Ada's stale save: %s, disabled %v", u.Role, u.Disabled)
+	}
+}
