@@ -592,3 +592,30 @@ func TestAStaleUsersRowDoesNotUndoADisable(t *testing.T) {
 		t.Errorf("Lee after Ada's stale save: %s, disabled %v", u.Role, u.Disabled)
 	}
 }
+
+// A version that showed an image deleted since is not restored (the story would show it
+// broken): the editor is told why, and the story stays as it is.
+func TestRestoreOfAVersionWithADeletedImageIsRefused(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	ed := e.addUser(news.RoleEditor)
+	b := e.browser()
+	b.login(ed.Email)
+	img := e.upload(b, "Boats")
+	id, _ := b.write("/admin/articles", "save", map[string]string{"title": "Harbour", "body": "![Boats](/media/" + img.Name + ")"})
+	path := fmt.Sprintf("/admin/articles/%d", id)
+	if _, r := b.write(path, "save", map[string]string{"title": "Harbour", "body": "No picture now."}); r.status != 303 {
+		t.Fatalf("second save: %d", r.status)
+	}
+	if r := b.post(fmt.Sprintf("/admin/media/%d/delete", img.ID), url.Values{"csrf": {b.csrf()}}); r.status != 303 {
+		t.Fatalf("delete the image no story uses now: %d", r.status)
+	}
+	revs, _, _ := e.db.RevisionPage(ctx, id, 10, 0)
+	r := b.post(fmt.Sprintf("%s/restore/%d", path, revs[len(revs)-1].ID), url.Values{"csrf": {b.csrf()}, "version": {fmt.Sprint(e.stored(id).Version)}})
+	if r.status != 422 || !strings.Contains(r.body, "deleted from the library") {
+		t.Errorf("restoring the version with the deleted image: %d\n%s", r.status, firstLine(r.body, "deleted"))
+	}
+	if a := e.stored(id); a.BodyMarkdown != "No picture now." {
+		t.Errorf("the story after the refused restore: %q", a.BodyMarkdown)
+	}
+}
