@@ -3,6 +3,7 @@
 package admin_test
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"testing"
@@ -25,7 +26,9 @@ func accountNoticePages(t *testing.T, e *env) map[string]string {
 	}
 	b := e.browser()
 	b.login(target.Email)
-	return map[string]string{"account-notices-dashboard": b.get("/admin/").body, "account-notices-account": b.get("/admin/account").body}
+	me, _ := e.db.UserByEmail(context.Background(), "administrator@newsroom.example")
+	return map[string]string{"account-notices-dashboard": b.get("/admin/").body, "account-notices-account": b.get("/admin/account").body,
+		"user-edit-own": admin.get(fmt.Sprintf("/admin/users/%d/edit", me.ID)).body} // the current password asked for one's own email
 }
 
 // The banner of changes made to one's account by an administrator, in Chromium at a

@@ -70,6 +70,16 @@ func (s *Server) saveUserDetails(w http.ResponseWriter, r *http.Request, u *news
 		s.userEditPage(w, r, u, http.StatusUnprocessableEntity, "Nothing was saved: "+why+".", b)
 		return
 	}
+	if t.ID == u.ID && normalEmail(email) != normalEmail(t.Email) {
+		// One's own email is what one signs in with: like one's password (Your account),
+		// it changes only with the current password, so that whoever holds this session
+		// (a browser left open, a stolen cookie) cannot take the sign-in away from its
+		// owner.
+		if status, msg := s.confirmOwnPassword(w, r, u); msg != "" {
+			s.userEditPage(w, r, u, status, msg+" Your email was not changed.", b)
+			return
+		}
+	}
 	switch err := s.store.SetNameEmail(r.Context(), t.ID, name, email); {
 	case errors.Is(err, news.ErrConflict):
 		s.userEditPage(w, r, u, http.StatusConflict, "Nothing was saved: another account has the email "+email+".", b)
@@ -124,6 +134,32 @@ func (s *Server) makeResetLink(w http.ResponseWriter, r *http.Request, u *news.U
 	s.tellAccount(r.Context(), u, t, news.AccountResetLinkMade, "", "")
 	s.userEditPage(w, r, u, http.StatusOK, "", &userEditBody{Target: t, Name: t.Name, Email: t.Email,
 		ResetLink: s.cfg.BaseURL + "/admin/reset/" + token, ResetUntil: pr.ExpiresAt})
+}
+
+// confirmOwnPassword checks the password u typed in the form's "current" field, its
+// guesses limited as at sign-in; msg says why it was not accepted ("" when it was).
+func (s *Server) confirmOwnPassword(w http.ResponseWriter, r *http.Request, u *news.User) (status int, msg string) {
+	now := s.cfg.Now()
+	address, account := s.addressLimit(r), s.accountLimit(u.Email)
+	if ref := s.reserve(r, now, address, account); ref != nil {
+		return s.tooMany(w, now, ref)
+	}
+	slot := s.takeSlot(w)
+	if slot == nil {
+		s.giveBack(r, now, address, account)
+		return http.StatusServiceUnavailable, "Too many password checks at once; try again in a moment (this attempt does not count)."
+	}
+	right, err := slot.VerifyPassword(r.Context(), u.PasswordHash, r.PostForm.Get("current"))
+	slot.Release()
+	switch {
+	case err != nil:
+		s.giveBack(r, now, address, account)
+		return http.StatusServiceUnavailable, "Too many password checks at once; try again in a moment (this attempt does not count)."
+	case !right:
+		return http.StatusUnprocessableEntity, "To change your own email, type your current password: it was missing or not right."
+	}
+	s.succeeded(r, now, address, account)
+	return 0, ""
 }
 
 type passwordResetBody struct {

@@ -619,3 +619,34 @@ func TestRestoreOfAVersionWithADeletedImageIsRefused(t *testing.T) {
 		t.Errorf("the story after the refused restore: %q", a.BodyMarkdown)
 	}
 }
+
+// One's own email — what one signs in with — changes only with one's current password,
+// as one's password does: whoever holds an administrator's open session cannot take the
+// sign-in away from its owner. Another's email and one's own name need none.
+func TestOwnEmailChangeNeedsThePassword(t *testing.T) {
+	e := newEnv(t)
+	me := e.addUser(news.RoleAdministrator)
+	b := e.browser()
+	b.login(me.Email)
+	path := fmt.Sprintf("/admin/users/%d/details", me.ID)
+	r := b.post(path, url.Values{"csrf": {b.csrf()}, "name": {me.Name}, "email": {"thief@evil.example"}})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "current password") {
+		t.Errorf("own email changed without the password: %d", r.status)
+	}
+	r = b.post(path, url.Values{"csrf": {b.csrf()}, "name": {me.Name}, "email": {"thief@evil.example"}, "current": {"a wrong guess"}})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Errorf("own email changed with a wrong password: %d", r.status)
+	}
+	if u, _ := e.db.User(context.Background(), me.ID); u.Email != me.Email {
+		t.Fatalf("the email is now %q", u.Email)
+	}
+	if r := b.post(path, url.Values{"csrf": {b.csrf()}, "name": {"Renamed Admin"}, "email": {strings.ToUpper(me.Email)}}); r.status != 303 {
+		t.Errorf("own name changed (email as typed, same address): %d", r.status)
+	}
+	if r := b.post(path, url.Values{"csrf": {b.csrf()}, "name": {"Renamed Admin"}, "email": {"me@newsroom.example"}, "current": {password}}); r.status != 303 {
+		t.Errorf("own email with the password: %d", r.status)
+	}
+	if u, _ := e.db.User(context.Background(), me.ID); u.Email != "me@newsroom.example" {
+		t.Errorf("the email is %q", u.Email)
+	}
+}
