@@ -40,13 +40,13 @@ type accountNotices struct {
 type accountNoticeLine struct {
 	Text string
 	When template.HTML
-	Seen bool
 }
 
-// tellAccount records what actor did to target's account, in
-// the log and, unless they did it to their own account, as a notice for target. from
-// and to are the values before and after (an email, a name, a role), which only the
-// notice shows. A notice that cannot be stored is logged: the change is made already.
+// tellAccount records what actor did to someone else's account (target), in the log
+// and as a notice for target; a change to one's own account is neither (the caller
+// logs it). from and to are the values before and after (an email, a name, a role),
+// which only the notice shows. A notice that cannot be stored is logged: the change is
+// made already.
 func (s *Server) tellAccount(ctx context.Context, actor, target *news.User, kind news.AccountNoticeKind, from, to string) {
 	if actor.ID == target.ID {
 		return
@@ -88,7 +88,7 @@ func accountNoticeText(n *news.AccountNotice) string {
 func (s *Server) noticeLines(ns []*news.AccountNotice) []accountNoticeLine {
 	out := make([]accountNoticeLine, 0, len(ns))
 	for _, n := range ns {
-		out = append(out, accountNoticeLine{Text: accountNoticeText(n), When: s.when(n.CreatedAt), Seen: !n.SeenAt.IsZero()})
+		out = append(out, accountNoticeLine{Text: accountNoticeText(n), When: s.when(n.CreatedAt)})
 	}
 	return out
 }
