@@ -112,6 +112,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if err := db.SetPassword(ctx, u.ID, hash, ""); err != nil {
 			return err
 		}
+		tellAccount(ctx, db, u, news.AccountPasswordSet, stderr)
 		fmt.Fprintf(stdout, "password of %s changed; every session of the account ended\n", u.Email)
 		return nil
 	case "reset-totp":
@@ -156,7 +157,18 @@ func resetTOTP(ctx context.Context, db *sqlite.DB, email string, stdout, stderr 
 		fmt.Fprintf(stdout, "two-step sign-in of %s is off already; nothing was changed\n", u.Email)
 		return nil
 	}
+	tellAccount(ctx, db, u, news.AccountTwoStepReset, stderr)
 	awaitServers(ctx, db, stderr)
 	fmt.Fprintf(stdout, "two-step sign-in of %s turned off: its recovery codes no longer work, and every session of the account ended; they sign in with their password alone until they set it up again\n", u.Email)
 	return nil
+}
+
+// tellAccount leaves the account's owner a notice of a change made from the command line
+// (news.AccountNoticeStore: shown at their next sign-in), as the admin does for an
+// administrator's change; the change is made already, so a notice that cannot be stored
+// is only reported.
+func tellAccount(ctx context.Context, db *sqlite.DB, u *news.User, kind news.AccountNoticeKind, stderr io.Writer) {
+	if err := db.AddAccountNotice(ctx, &news.AccountNotice{UserID: u.ID, Kind: kind}); err != nil {
+		fmt.Fprintf(stderr, "the account's owner could not be told of the change: %v\n", err)
+	}
 }

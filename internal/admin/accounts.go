@@ -70,6 +70,16 @@ func (s *Server) saveUserDetails(w http.ResponseWriter, r *http.Request, u *news
 		s.userEditPage(w, r, u, http.StatusUnprocessableEntity, "Nothing was saved: "+why+".", b)
 		return
 	}
+	if t.ID == u.ID && normalEmail(email) != normalEmail(t.Email) {
+		// One's own email is what one signs in with: like one's password (Your account),
+		// it changes only with the current password, so that whoever holds this session
+		// (a browser left open, a stolen cookie) cannot take the sign-in away from its
+		// owner.
+		if status, msg := s.confirmOwnPassword(w, r, u); msg != "" {
+			s.userEditPage(w, r, u, status, msg+" Your email was not changed.", b)
+			return
+		}
+	}
 	switch err := s.store.SetNameEmail(r.Context(), t.ID, name, email); {
 	case errors.Is(err, news.ErrConflict):
 		s.userEditPage(w, r, u, http.StatusConflict, "Nothing was saved: another account has the email "+email+".", b)
@@ -83,6 +93,12 @@ func (s *Server) saveUserDetails(w http.ResponseWriter, r *http.Request, u *news
 		return
 	}
 	s.log.Info("user details changed", "user", t.ID, "by", u.ID)
+	if email != t.Email {
+		s.tellAccount(r.Context(), u, t, news.AccountEmailChanged, t.Email, email)
+	}
+	if name != t.Name {
+		s.tellAccount(r.Context(), u, t, news.AccountNameChanged, t.Name, name)
+	}
 	s.redirectWith(w, r, "/admin/users/"+strconv.FormatInt(t.ID, 10)+"/edit", name+" saved.")
 }
 
@@ -92,6 +108,14 @@ func (s *Server) saveUserDetails(w http.ResponseWriter, r *http.Request, u *news
 func (s *Server) makeResetLink(w http.ResponseWriter, r *http.Request, u *news.User) {
 	t := s.accountOf(w, r, u)
 	if t == nil {
+		return
+	}
+	if t.ID == u.ID {
+		// One's own password changes under "Your account", with the current password: a
+		// link would let whoever holds this session (a browser left open, a stolen
+		// cookie) choose a new password without it, and lock its owner out.
+		s.log.Info("own password reset link refused", "user", u.ID)
+		s.userEditPage(w, r, u, http.StatusConflict, "Your own password is changed under “Your account”, with your current password; no reset link is made for it.", &userEditBody{Target: t, Name: t.Name, Email: t.Email})
 		return
 	}
 	if t.Disabled {
@@ -107,8 +131,35 @@ func (s *Server) makeResetLink(w http.ResponseWriter, r *http.Request, u *news.U
 		return
 	}
 	s.log.Info("password reset link made", "user", t.ID, "by", u.ID)
+	s.tellAccount(r.Context(), u, t, news.AccountResetLinkMade, "", "")
 	s.userEditPage(w, r, u, http.StatusOK, "", &userEditBody{Target: t, Name: t.Name, Email: t.Email,
 		ResetLink: s.cfg.BaseURL + "/admin/reset/" + token, ResetUntil: pr.ExpiresAt})
+}
+
+// confirmOwnPassword checks the password u typed in the form's "current" field, its
+// guesses limited as at sign-in; msg says why it was not accepted ("" when it was).
+func (s *Server) confirmOwnPassword(w http.ResponseWriter, r *http.Request, u *news.User) (status int, msg string) {
+	now := s.cfg.Now()
+	address, account := s.addressLimit(r), s.accountLimit(u.Email)
+	if ref := s.reserve(r, now, address, account); ref != nil {
+		return s.tooMany(w, now, ref)
+	}
+	slot := s.takeSlot(w)
+	if slot == nil {
+		s.giveBack(r, now, address, account)
+		return http.StatusServiceUnavailable, "Too many password checks at once; try again in a moment (this attempt does not count)."
+	}
+	right, err := slot.VerifyPassword(r.Context(), u.PasswordHash, r.PostForm.Get("current"))
+	slot.Release()
+	switch {
+	case err != nil:
+		s.giveBack(r, now, address, account)
+		return http.StatusServiceUnavailable, "Too many password checks at once; try again in a moment (this attempt does not count)."
+	case !right:
+		return http.StatusUnprocessableEntity, "To change your own email, type your current password: it was missing or not right."
+	}
+	s.succeeded(r, now, address, account)
+	return 0, ""
 }
 
 type passwordResetBody struct {
@@ -186,6 +237,13 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.succeeded(r, now, address)
-	s.log.Info("password reset", "user", t.ID)
+	s.log.Info("password reset", "user", t.ID, "link_by", pr.CreatedBy)
+	// The person is told whose link it was ("an administrator" when that account is
+	// gone); their own link, used by them, tells them nothing.
+	maker := &news.User{ID: pr.CreatedBy}
+	if m, err := s.store.User(r.Context(), pr.CreatedBy); err == nil {
+		maker = m
+	}
+	s.tellAccount(r.Context(), maker, t, news.AccountPasswordReset, "", "")
 	http.Redirect(w, r, "/admin/login?reset=1", http.StatusSeeOther)
 }

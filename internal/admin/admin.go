@@ -47,11 +47,12 @@ var editorJS []byte
 type Store interface {
 	news.Store
 	news.UserStore
-	news.ListStore    // the paged lists (lists.go)
-	news.ManageStore  // the management screens (library.go, accounts.go, taxonomy.go)
-	news.QueueStore   // the comment queue (queue.go)
-	news.PreviewStore // private preview links, the status before the trash (preview.go)
-	news.WebhookStore // webhooks and their deliveries (webhooks.go)
+	news.ListStore          // the paged lists (lists.go)
+	news.ManageStore        // the management screens (library.go, accounts.go, taxonomy.go)
+	news.QueueStore         // the comment queue (queue.go)
+	news.PreviewStore       // private preview links, the status before the trash (preview.go)
+	news.WebhookStore       // webhooks and their deliveries (webhooks.go)
+	news.AccountNoticeStore // what others did to one's account (accountnotices.go)
 }
 
 // Syncer applies the store's changes to the public site's cache; the admin calls it
@@ -220,13 +221,14 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	mux.Handle("POST /admin/preview", s.require(news.PermWriteDrafts, s.preview))
 	mux.Handle("POST /admin/articles/autosave", s.require(news.PermWriteDrafts, s.autosave))
 	mux.Handle("POST /admin/articles/{id}/autosave", s.require(news.PermWriteDrafts, s.autosave))
-	s.routeNotifications(mux) // notifications.go
-	s.routeLibrary(mux)       // library.go
-	s.routeAccounts(mux)      // accounts.go
-	s.routeTaxonomy(mux)      // taxonomy.go
-	s.routeInlineImages(mux)  // inlineimages.go: the editor's inline images
-	s.routePrivacy(mux)       // privacy.go
-	s.routeWebhooks(mux)      // webhooks.go
+	s.routeNotifications(mux)  // notifications.go
+	s.routeLibrary(mux)        // library.go
+	s.routeAccounts(mux)       // accounts.go
+	s.routeTaxonomy(mux)       // taxonomy.go
+	s.routeInlineImages(mux)   // inlineimages.go: the editor's inline images
+	s.routePrivacy(mux)        // privacy.go
+	s.routeWebhooks(mux)       // webhooks.go
+	s.routeAccountNotices(mux) // accountnotices.go
 	mux.Handle("POST /admin/articles/{id}/presence", s.require(news.PermWriteDrafts, s.presence))
 	mux.HandleFunc("GET /admin", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/admin/", http.StatusMovedPermanently)
@@ -368,8 +370,9 @@ type page struct {
 	Flash, Error               string
 	Action                     string
 	Body                       any
-	Notify                     *notifyView // the menu's count, and notifications a page shows (notifications.go)
-	Undo                       int64       // the story the message's Undo restores from the trash (preview.go)
+	Notify                     *notifyView     // the menu's count, and notifications a page shows (notifications.go)
+	Undo                       int64           // the story the message's Undo restores from the trash (preview.go)
+	Account                    *accountNotices // what others did to the user's account (accountnotices.go)
 }
 
 // siteTitle is the site's title in the settings read, "Broadsheet" when it is empty
@@ -401,6 +404,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 			p.Pending, _ = s.store.CountComments(r.Context(), news.CommentQuery{Status: news.CommentPending})
 		}
 		p.Notify = s.withUnread(r.Context(), u, p.Notify)
+		p.Account = s.unseenAccountNotices(r, u, p.Nav == "account")
 	}
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {

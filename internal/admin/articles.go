@@ -444,7 +444,7 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 		}
 		a.NavPosition = pos
 	}
-	img, status, msg := s.featuredImage(r, u, a.FeaturedImage, b.ImageAlt, b.ImageCaption)
+	img, status, msg := s.featuredImage(w, r, u, a.FeaturedImage, b.ImageAlt, b.ImageCaption)
 	if msg != "" {
 		refuse(status, msg)
 		return
@@ -512,6 +512,11 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 			refuse(http.StatusUnprocessableEntity, "Another article has the address “"+a.Slug+"”: please choose another slug. Nothing was saved.")
 		case errors.Is(err, news.ErrInvalid):
 			refuse(http.StatusUnprocessableEntity, "Nothing was saved: "+err.Error()+".")
+		case errors.Is(err, news.ErrMediaDeleted):
+			refuse(http.StatusUnprocessableEntity, mediaDeletedMessage+" Nothing was saved; your text is still in the form.")
+		case errors.Is(err, news.ErrNotFound) && a.Section != nil && s.sectionDeleted(ctx, a.Section):
+			// The section was deleted between the form's reading and the write.
+			refuse(http.StatusUnprocessableEntity, sectionGone(u, a.Section.Name))
 		default:
 			s.log.Error("save article", "err", err)
 			refuse(http.StatusInternalServerError, "The article could not be saved. Please try again; your text is still in the form.")
@@ -642,22 +647,50 @@ func markdownRefusal(err error) string {
 	return "The body could not be read as Markdown: nothing was saved. Your text is still in the form."
 }
 
-// sectionFor is the section an article form names: one that exists, or, for those who
-// may manage sections, a new one (a section is in every page's navigation, so a
-// contributor's form cannot add one). msg says why it is refused.
+// sectionFor is the section an article form names: one that exists, found here with
+// its ID, so that the store files the story in that very section and creates none (a
+// section is in every page's navigation: editors add them on the Sections screen). A
+// name that matches no section is refused, for everyone: the editor's list offers only
+// sections that exist, so it is a form loaded before its section was deleted or
+// renamed, whose save must not bring the section back. msg says why it is refused.
 func (s *Server) sectionFor(r *http.Request, u *news.User, name string) (*news.Section, string) {
 	if name == "" {
 		return nil, ""
 	}
-	if _, err := s.store.SectionBySlug(r.Context(), news.Slugify(name)); err == nil || u.Role.Can(news.PermManageTaxonomy) {
-		return &news.Section{Name: name}, ""
+	sec, err := s.store.SectionBySlug(r.Context(), news.Slugify(name))
+	if err == nil {
+		return sec, ""
 	}
-	return nil, "There is no section “" + name + "”, and your role (" + string(u.Role) + ") may not add one: choose a section from the list, or ask an editor. Nothing was saved."
+	if !errors.Is(err, news.ErrNotFound) {
+		s.log.Error("read a section", "err", err)
+		return nil, "The sections could not be read just now. Nothing was saved; your text is still in the form. Please try again."
+	}
+	return nil, sectionGone(u, name)
+}
+
+// mediaDeletedMessage says why a write naming a deleted library image was refused
+// (news.ErrMediaDeleted).
+const mediaDeletedMessage = "An image this story names (its featured image, or one in its text under /media/) was deleted from the library: choose another, or take it out of the text."
+
+// sectionDeleted reports whether sec is no longer in the store (its slug names no
+// section, or another one made since).
+func (s *Server) sectionDeleted(ctx context.Context, sec *news.Section) bool {
+	now, err := s.store.SectionBySlug(ctx, sec.Slug)
+	return errors.Is(err, news.ErrNotFound) || (err == nil && now.ID != sec.ID)
+}
+
+// sectionGone says that the section a form names does not exist (any more).
+func sectionGone(u *news.User, name string) string {
+	add := "ask an editor to add it"
+	if u.Role.Can(news.PermManageTaxonomy) {
+		add = "add it under Sections first"
+	}
+	return "There is no section “" + name + "” (it may have been deleted or renamed since this page was loaded): choose a section from the list, or " + add + ". Nothing was saved."
 }
 
 // featuredImage reads the form's choice of image: an upload (which joins the library),
 // a library item, the current image (its words updated), or none.
-func (s *Server) featuredImage(r *http.Request, u *news.User, current *news.Image, alt, caption string) (*news.Image, int, string) {
+func (s *Server) featuredImage(w http.ResponseWriter, r *http.Request, u *news.User, current *news.Image, alt, caption string) (*news.Image, int, string) {
 	if r.MultipartForm != nil {
 		if files := r.MultipartForm.File["image_file"]; len(files) > 0 && files[0].Size > 0 {
 			f, err := files[0].Open()
@@ -665,7 +698,7 @@ func (s *Server) featuredImage(r *http.Request, u *news.User, current *news.Imag
 				return nil, http.StatusBadRequest, "The upload could not be read. Nothing was saved."
 			}
 			defer f.Close()
-			m, status, msg := s.storeUpload(r, u, f, alt, caption)
+			m, status, msg := s.storeUpload(w, r, u, f, alt, caption)
 			if m == nil {
 				return nil, status, strings.Replace(msg, "Nothing was uploaded.", "Nothing was saved.", 1)
 			}
@@ -747,12 +780,21 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
 	before := *a
 	a.Title, a.Standfirst, a.BodyMarkdown, a.BodyHTML = rev.Title, rev.Standfirst, rev.Markdown, body
 	a.CorrectionNote, a.SEODescription, a.Slug = rev.Correction, rev.SEO, rev.Slug
-	sec, msg := s.sectionFor(r, u, rev.Section)
-	if msg != "" {
-		s.fail(w, r, u, http.StatusUnprocessableEntity, "Not restored", msg)
+	// The version's section, when it still exists; else the story keeps the one it has
+	// now (a section deleted since is not brought back by a restore), and is told so.
+	sectionKept := ""
+	switch sec, err := s.store.SectionBySlug(r.Context(), news.Slugify(rev.Section)); {
+	case rev.Section == "":
+		a.Section = nil
+	case err == nil:
+		a.Section = sec
+	case errors.Is(err, news.ErrNotFound):
+		sectionKept = "Its section “" + rev.Section + "” no longer exists, so the story stays where it is."
+	default:
+		s.log.Error("read a section", "err", err)
+		s.fail(w, r, u, http.StatusServiceUnavailable, "Not restored", "The sections could not be read just now, so nothing was restored. Please try again.")
 		return
 	}
-	a.Section = sec
 	a.Tags = nil
 	for _, t := range rev.Tags {
 		a.Tags = append(a.Tags, &news.Tag{Name: t})
@@ -778,6 +820,10 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
 			s.fail(w, r, u, http.StatusConflict, "Not restored: the story changed", s.staleVersionMessage(r, cur, base))
 			return
 		}
+		if errors.Is(err, news.ErrMediaDeleted) {
+			s.fail(w, r, u, http.StatusUnprocessableEntity, "Not restored", mediaDeletedMessage+" That version names it, so it was not restored; nothing was changed.")
+			return
+		}
 		s.fail(w, r, u, http.StatusUnprocessableEntity, "Not restored", "That version could not be restored: "+err.Error()+".")
 		return
 	}
@@ -791,6 +837,9 @@ func (s *Server) restore(w http.ResponseWriter, r *http.Request, u *news.User) {
 	}
 	if bylineKept != "" {
 		done += " " + bylineKept
+	}
+	if sectionKept != "" {
+		done += " " + sectionKept
 	}
 	if !report.Empty() {
 		done += " " + strings.Join(report.Lines(), " ")

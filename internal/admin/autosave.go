@@ -36,11 +36,15 @@ const (
 // A writer's work on articles is a token bucket per writer and kind in the store (a
 // burst at once, then one every so often), so that no account, however trusted, can
 // fill the disk or the CPU in a loop: saves (each renders Markdown and may keep a
-// version), previews (each renders), autosaves (each writes up to a megabyte).
+// version), previews (each renders), autosaves (each writes up to a megabyte), uploads
+// (each keeps up to media.MaxBytes and its variants, after seconds of processing).
 var (
 	saveRate     = writerRate{"article-save", 30, 2 * time.Second}
 	previewRate  = writerRate{"preview", 10, time.Second}
 	autosaveRate = writerRate{"autosave", 20, 5 * time.Second}
+	// uploadRate: images, by any form (the library's, the editor's featured image, the
+	// body's inline images): a photo desk's batch at once, then one every 6 s.
+	uploadRate = writerRate{"upload", 30, 6 * time.Second}
 )
 
 type writerRate struct {

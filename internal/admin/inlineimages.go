@@ -84,7 +84,7 @@ func (s *Server) uploadInline(w http.ResponseWriter, r *http.Request, u *news.Us
 		return
 	}
 	defer file.Close()
-	m, status, msg := s.storeImage(r, u, file, r.PostForm.Get("alt"), "", r.PostForm.Get("decorative") == "1")
+	m, status, msg := s.storeImage(w, r, u, file, r.PostForm.Get("alt"), "", r.PostForm.Get("decorative") == "1")
 	if m == nil {
 		writeJSON(w, status, map[string]string{"error": msg})
 		return

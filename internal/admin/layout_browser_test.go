@@ -62,6 +62,7 @@ func newLayoutEnv(t *testing.T) *layoutEnv {
 func (x *layoutEnv) populate(t *testing.T) {
 	e := x.env
 	e.addUser(news.RoleAdministrator)
+	e.addSections("Harbour " + longWord)
 	e.addNamed("Maximiliana "+longWord, "someone."+strings.Repeat("long", 20)+"@newsroom.example", news.RoleEditor)
 	x.b = e.browser()
 	x.b.login("administrator@newsroom.example")

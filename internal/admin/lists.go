@@ -386,6 +386,8 @@ func (s *Server) bulkArticles(w http.ResponseWriter, r *http.Request, u *news.Us
 				refuse(http.StatusConflict, a.Title, "was changed by someone else since this list was loaded, so it was left as it is: look at it again, then try again")
 			case errors.Is(err, news.ErrConflict):
 				refuse(http.StatusConflict, a.Title, "has the address of another published story: open it and choose another slug")
+			case errors.Is(err, news.ErrMediaDeleted):
+				refuse(http.StatusUnprocessableEntity, a.Title, "names an image deleted from the library: open it, choose another image or take it out of the text")
 			default:
 				s.log.Error("bulk move", "article", a.ID, "err", err)
 				refuse(http.StatusInternalServerError, a.Title, "could not be changed just now")

@@ -268,6 +268,13 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, u *news.User
 		return
 	}
 	disabled := r.PostForm.Get("disabled") == "1"
+	// The form says the access it was loaded with: a row left open while another
+	// administrator disabled the account (or changed its role) must not undo that by
+	// saving what it showed — a disabled employee enabled again by a role change.
+	if was, ok := r.PostForm["was"]; ok && was[0] != accessWords(target) {
+		s.usersPage(w, r, u, http.StatusConflict, "Nothing was changed: "+target.Name+"’s access was changed by someone else since this page was loaded (it is now: "+accessWords(target)+"). Look at it again, then save.", nil)
+		return
+	}
 	switch err := s.store.SetAccess(r.Context(), target.ID, role, disabled); {
 	case errors.Is(err, news.ErrConflict):
 		s.usersPage(w, r, u, http.StatusConflict, "Nothing was changed: "+target.Name+" is the only active administrator. Make someone else an administrator first.", nil)
@@ -281,7 +288,22 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, u *news.User
 		return
 	}
 	s.log.Info("user changed", "user", target.ID, "role", role, "disabled", disabled, "by", u.ID)
+	if role != target.Role {
+		s.tellAccount(r.Context(), u, target, news.AccountRoleChanged, string(target.Role), string(role))
+	}
+	if target.Disabled && !disabled {
+		s.tellAccount(r.Context(), u, target, news.AccountEnabled, "", "")
+	}
 	s.redirectWith(w, r, "/admin/users", target.Name+" saved.")
+}
+
+// accessWords is a user's access as the users screen's forms carry it: the role, and
+// "disabled" after it when the account is.
+func accessWords(u *news.User) string {
+	if u.Disabled {
+		return string(u.Role) + " disabled"
+	}
+	return string(u.Role)
 }
 
 // accountBody is the account page: where the user is signed in, and what is left of

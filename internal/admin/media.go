@@ -62,7 +62,7 @@ func (s *Server) uploadMedia(w http.ResponseWriter, r *http.Request, u *news.Use
 		return
 	}
 	defer file.Close()
-	m, status, msg := s.storeUpload(r, u, file, alt, caption)
+	m, status, msg := s.storeUpload(w, r, u, file, alt, caption)
 	if m == nil {
 		s.mediaPage(w, r, u, status, msg, body)
 		return
@@ -105,13 +105,13 @@ func cleanImageWords(alt, caption string) (cleanAlt, cleanCaption string, remove
 // image without a description shuts out readers who cannot see it.
 // The alt text and caption are stored cleaned (cleanImageWords), whichever form sent
 // them, and bounded (maxAltRunes, maxCaptionRunes).
-func (s *Server) storeUpload(r *http.Request, u *news.User, file multipart.File, alt, caption string) (*news.Media, int, string) {
-	return s.storeImage(r, u, file, alt, caption, false)
+func (s *Server) storeUpload(w http.ResponseWriter, r *http.Request, u *news.User, file multipart.File, alt, caption string) (*news.Media, int, string) {
+	return s.storeImage(w, r, u, file, alt, caption, false)
 }
 
 // storeImage is storeUpload; decorative lets the alt text be empty, for an image the
 // writer marked as decoration (WCAG's H67: alt="" so that screen readers skip it).
-func (s *Server) storeImage(r *http.Request, u *news.User, file multipart.File, alt, caption string, decorative bool) (*news.Media, int, string) {
+func (s *Server) storeImage(w http.ResponseWriter, r *http.Request, u *news.User, file multipart.File, alt, caption string, decorative bool) (*news.Media, int, string) {
 	alt, caption, _ = cleanImageWords(alt, caption)
 	switch {
 	case decorative && alt != "":
@@ -125,6 +125,15 @@ func (s *Server) storeImage(r *http.Request, u *news.User, file multipart.File, 
 	}
 	if s.cfg.Media == nil {
 		return nil, http.StatusInternalServerError, "This server keeps no media."
+	}
+	// Counted before the image is read: every upload costs disk and up to seconds of
+	// processing, so none may come in an endless loop, whichever form sends it.
+	if wait, err := s.take(r, u, uploadRate); err != nil {
+		s.log.Error("count an upload", "user", u.ID, "err", err)
+		return nil, http.StatusServiceUnavailable, "The upload could not be counted just now. Nothing was uploaded. Please try again in a minute."
+	} else if wait > 0 {
+		secs := retryAfter(w, wait)
+		return nil, http.StatusTooManyRequests, fmt.Sprintf("You are uploading very many images: please wait %d seconds, then try again. Nothing was uploaded.", secs)
 	}
 	im, err := media.Process(r.Context(), s.cfg.Media, file)
 	var refused *media.Error

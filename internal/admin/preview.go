@@ -255,7 +255,7 @@ func (s *Server) createPreviewLink(w http.ResponseWriter, r *http.Request, u *ne
 	}
 	s.log.Info("preview link made", "article", a.ID, "link", l.ID, "by", u.ID)
 	link := strings.TrimRight(s.cfg.BaseURL, "/") + "/preview/" + token + "/"
-	s.redirectWith(w, r, back, "Private preview link made (copy it now: it is shown only this once): "+link+" — anyone with it can read the story as it is saved, until "+atMarker(l.ExpiresAt)+" or until you revoke it.")
+	s.redirectWith(w, r, back, "Private preview link made (copy it now: it is shown only this once): "+link+" — anyone with it can read the story as it is saved, until "+atMarker(l.ExpiresAt)+" or until you revoke it (taking the story down after publication, or moving it to the trash, ends it too).")
 }
 
 // revokePreviewLink ends a private preview link at once (POST

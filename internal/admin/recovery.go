@@ -328,6 +328,7 @@ func (s *Server) resetTOTP(w http.ResponseWriter, r *http.Request, u *news.User)
 	}
 	s.log.Warn("two-step sign-in reset by an administrator; the user's recovery codes and sessions ended",
 		"user", target.ID, "user_name", target.Name, "by", u.ID, "by_name", u.Name)
+	s.tellAccount(r.Context(), u, target, news.AccountTwoStepReset, "", "")
 	s.redirectWith(w, r, "/admin/users", target.Name+"’s two-step sign-in is off, and they were signed out everywhere. They can sign in with their password alone; ask them to set it up again under “Your account”.")
 }
 

@@ -2,9 +2,15 @@ package news
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 )
+
+// ErrMediaDeleted is a store's refusal of an article write that names a file of a
+// library item deleted before it (its featured image or its text): deleting an image is
+// final, and a story must not show a broken one.
+var ErrMediaDeleted = errors.New("names an image deleted from the library")
 
 // The newsroom's management screens (issue 8, §3): the media library's items (their
 // words, where they are used, their deletion, search and keyset pages), an

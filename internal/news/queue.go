@@ -26,6 +26,13 @@ func CommentKeyOf(c *Comment) CommentKey { return CommentKey{CreatedAt: c.Create
 // however rare the words, as the text is matched row by row (no index holds it).
 const QueueSearchWindow = 5000
 
+// QueueSearchBytes bounds, likewise, the text one search page looks through (the
+// comments' bodies, names and emails, in bytes): matching folds each comment's text
+// (FoldName: about 0.3 µs a character outside ASCII), and 5,000 comments of the longest
+// a reader may post would be minutes of it. The window ends at the comment that takes
+// the text past it (at least one comment is looked through).
+const QueueSearchBytes = 4 << 20
+
 // QueueQuery selects a page of the queue, newest first.
 type QueueQuery struct {
 	Status CommentStatus // "" for every status (with Email)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 func TestSlugsOfOneNameTypedTwoWaysAreOne(t *testing.T) {
@@ -107,6 +109,35 @@ func TestParseEmbedHosts(t *testing.T) {
 	for _, bad := range []string{"*.example.org", "http://maps.example.org", "https://maps.example.org/embed", "1.2.3.4", "[::1]", "maps.example.org:8443", "localhost", "user@maps.example.org", "exa mple"} {
 		if _, err := ParseEmbedHosts(bad); err == nil && bad != "exa mple" {
 			t.Errorf("ParseEmbedHosts(%q) accepted", bad)
+		}
+	}
+}
+
+// FoldName's character-by-character way gives what Unicode's steps on the whole string
+// give (foldWhole), for every character alone, every ASCII character, and text where
+// characters combine across their boundaries: decomposed accents, Hangul jamo typed
+// apart, Indic vowel signs, ligatures, full folding (ß), mixed scripts and emoji.
+func TestFoldNameIsUnicodesFolding(t *testing.T) {
+	var ascii strings.Builder
+	for c := 0; c < utf8.RuneSelf; c++ {
+		ascii.WriteByte(byte(c))
+	}
+	texts := []string{ascii.String(), "Cafe\u0301 Zoë STRASSE straße", "\u1100\u1161\u11a8 가각 \u1100\u1161",
+		"\u0b47\u0b3e \u0b4b", "ﬁnance Ǆemal ǅ Kelvin \u212a Å", "Стра́сть ΣΊΣΥΦΟΣ", "a\u0903b e\u0338 \U0001F600 \U0001D400",
+		"Ünïcödé spâm \u00e9\u0301\u0301", "\u0041\u030a\u0323 \u1e69 \u0073\u0323\u0307"}
+	for _, s := range texts {
+		if got, want := FoldName(s), foldWhole(s); got != want {
+			t.Errorf("FoldName(%q) = %q, Unicode's way %q", s, got, want)
+		}
+	}
+	for r := rune(0x80); r <= unicode.MaxRune; r++ {
+		if r >= 0xD800 && r <= 0xDFFF {
+			continue
+		}
+		for _, s := range []string{string(r), "a" + string(r), string(r) + "\u0301"} {
+			if got, want := FoldName(s), foldWhole(s); got != want {
+				t.Fatalf("FoldName(%q) = %q, Unicode's way %q", s, got, want)
+			}
 		}
 	}
 }

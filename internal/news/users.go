@@ -139,8 +139,12 @@ type UserStore interface {
 	// §5.2: a code is accepted once).
 	UseTOTPStep(ctx context.Context, userID, step int64) (bool, error)
 	// SetAccess changes a user's role and disabled flag; disabling also ends every
-	// session of the user, in the same step. A change that would leave the site with no
-	// active administrator is ErrConflict and changes nothing.
+	// session of the user, in the same step, and any change ends their presence in the
+	// stories they had open; a role that may not edit others' stories keeps none of the
+	// review requests (NotifySubmitted) it was sent, and one that may not manage users
+	// (or a disabled account) none of the password reset links it made for others. A
+	// change that would leave the site with no active administrator is ErrConflict and
+	// changes nothing.
 	SetAccess(ctx context.Context, userID int64, role Role, disabled bool) error
 
 	CreateSession(ctx context.Context, s *Session) error

@@ -67,7 +67,9 @@ func (s *Server) previewResponse(st *siteState, a *news.Article, note string) *r
 // saved version to anyone with the link while it lives (news.PreviewLinkTTL, until
 // revoked), never cached anywhere (private, no-store) nor indexed (X-Robots-Tag and a
 // robots meta tag). A story in the trash, or a link unknown, expired or revoked, is
-// not found; a story published meanwhile is sent to its public address.
+// not found; a story published meanwhile is sent to its public address. The store ends
+// a story's links when it is taken down after publication or moved to the trash
+// (migration 0028), so that a link sent before never reads it again.
 func (s *Server) previewLink(w http.ResponseWriter, r *http.Request) {
 	st := s.state.Load()
 	w.Header().Set("X-Robots-Tag", "noindex, nofollow")

@@ -399,7 +399,7 @@ func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
 			a.ID = before
 		}
 	}
-	return err
+	return deletedMedia(err)
 }
 
 // ArticleCreatedFrom implements news.EditingStore.
@@ -483,6 +483,15 @@ func (db *DB) UpdateArticle(ctx context.Context, a *news.Article) error {
 	if err != nil {
 		restore()
 		a.Version = base
+	}
+	return deletedMedia(err)
+}
+
+// deletedMedia is err, or, when it is the refusal of media_deleted's trigger (an
+// article write naming a deleted library file), news.ErrMediaDeleted.
+func deletedMedia(err error) error {
+	if err != nil && strings.Contains(err.Error(), "broadsheet: deleted library file") {
+		return fmt.Errorf("article: %w", news.ErrMediaDeleted)
 	}
 	return err
 }
@@ -813,6 +822,19 @@ func resolveRefs(ctx context.Context, tx *sql.Tx, a *news.Article, now time.Time
 	if err := resolveCoAuthors(ctx, tx, a, created); err != nil { // bylines.go
 		return err
 	}
+	if s := a.Section; s != nil && s.ID != 0 {
+		// A section given by its ID (the admin's, found when the form was read) must
+		// still exist: one deleted meanwhile is not written into the story, nor made
+		// again by its name.
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM sections WHERE id = ?`, s.ID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("section %d (%q): %w", s.ID, s.Name, news.ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("section %d: %w", s.ID, err)
+		}
+	}
 	if s := a.Section; s != nil && s.ID == 0 {
 		if s.Slug == "" {
 			s.Slug = news.Slugify(s.Name)
@@ -847,6 +869,21 @@ func resolveRefs(ctx context.Context, tx *sql.Tx, a *news.Article, now time.Time
 		}
 		if made && created != nil {
 			created.Tags++
+		}
+		if made {
+			// A new tag at a renamed or merged tag's former address takes it back: the
+			// address is no redirect any more, and the redirect a page cache holds for it
+			// (under the key of the tag it led to) is dropped.
+			var led int64
+			err := tx.QueryRowContext(ctx, `DELETE FROM tag_redirects WHERE slug = ? RETURNING tag_id`, t.Slug).Scan(&led)
+			switch {
+			case err == nil:
+				if err := recordChange(ctx, tx, now, news.KeyTag(led)); err != nil {
+					return err
+				}
+			case !errors.Is(err, sql.ErrNoRows):
+				return fmt.Errorf("tag %q's former address: %w", t.Name, err)
+			}
 		}
 	}
 	return nil

@@ -173,6 +173,13 @@ func (db *DB) DeleteMedia(ctx context.Context, id int64) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM media WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("delete media %d: %w", id, err)
 		}
+		// Final: no article write after this one may name the files (media_deleted's
+		// trigger, migration 0028).
+		for _, n := range names {
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO media_deleted (name, deleted_at) VALUES (?, ?)`, n, db.Now().Unix()); err != nil {
+				return fmt.Errorf("delete media %d: %w", id, err)
+			}
+		}
 		return nil
 	})
 }

@@ -50,14 +50,21 @@ func (db *DB) CommentQueue(ctx context.Context, q news.QueueQuery) (*news.QueueP
 	query := `SELECT ` + commentColumns + from + order + ` LIMIT ?`
 	qargs := append(slices.Clip(args), limit+1)
 	match := news.CutFilter(q.Match)
+	window, cut := news.QueueSearchWindow, false
 	if match != "" {
-		// The search looks through at most QueueSearchWindow comments from the key on:
-		// the window is read from the index, the text matched in it.
+		// The search looks through at most QueueSearchWindow comments from the key on,
+		// and at most QueueSearchBytes of their text: the window is read from the index
+		// and sized by the text's lengths (octet_length reads no text), then the text
+		// is matched in it.
+		var err error
+		if window, cut, err = db.searchWindow(ctx, from, order, args); err != nil {
+			return nil, fmt.Errorf("comment queue: %w", err)
+		}
 		p := containsPattern(match)
 		query = `SELECT ` + commentColumns + ` FROM (SELECT *` + from + order + ` LIMIT ?)
 			WHERE bs_fold(body) LIKE ? ESCAPE '\' OR bs_fold(author_name) LIKE ? ESCAPE '\' OR bs_fold(author_email) LIKE ? ESCAPE '\'` +
 			order + ` LIMIT ?`
-		qargs = append(slices.Clip(args), news.QueueSearchWindow, p, p, p, limit+1)
+		qargs = append(slices.Clip(args), window, p, p, p, limit+1)
 	}
 	cs, err := db.queryComments(ctx, query, qargs...)
 	if err != nil {
@@ -67,11 +74,12 @@ func (db *DB) CommentQueue(ctx context.Context, q news.QueueQuery) (*news.QueueP
 	if len(cs) > limit {
 		page.More = true
 		page.Comments = cs[:limit]
-	} else if match != "" {
-		// Fewer than a page: was the window full? Then the search stopped at its end.
+	} else if match != "" && (cut || window == news.QueueSearchWindow) {
+		// Fewer than a page: was the window full, or cut by its text? Then the search
+		// stopped at its end.
 		var at, id int64
 		err := db.reads.QueryRowContext(ctx, `SELECT created_at, id`+from+order+` LIMIT 1 OFFSET ?`,
-			append(slices.Clip(args), news.QueueSearchWindow-1)...).Scan(&at, &id)
+			append(slices.Clip(args), window-1)...).Scan(&at, &id)
 		switch {
 		case err == nil:
 			page.SearchedTo = &news.CommentKey{CreatedAt: time.Unix(at, 0).UTC(), ID: id}
@@ -84,6 +92,23 @@ func (db *DB) CommentQueue(ctx context.Context, q news.QueueQuery) (*news.QueueP
 		slices.Reverse(page.Comments)
 	}
 	return page, nil
+}
+
+// searchWindow is how many comments a search page looks through from its key on (the
+// rows of from in order): at most QueueSearchWindow, and no more than those whose text
+// before them is under QueueSearchBytes. cut says the text ended it before the rows
+// did.
+func (db *DB) searchWindow(ctx context.Context, from, order string, args []any) (n int, cut bool, err error) {
+	over := strings.TrimPrefix(order, " ORDER BY ")
+	var rows, within int
+	err = db.reads.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(before < ?), 0) FROM (
+		SELECT SUM(w) OVER (ORDER BY `+over+` ROWS UNBOUNDED PRECEDING) - w AS before FROM (
+			SELECT octet_length(body) + octet_length(author_name) + octet_length(author_email) AS w, created_at, id`+from+order+` LIMIT ?))`,
+		append(append([]any{news.QueueSearchBytes}, args...), news.QueueSearchWindow)...).Scan(&rows, &within)
+	if err != nil {
+		return 0, false, fmt.Errorf("search window: %w", err)
+	}
+	return max(within, 1), within < rows, nil
 }
 
 // CountCommentsByStatus implements news.QueueStore: one pass over the index

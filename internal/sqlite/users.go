@@ -352,9 +352,33 @@ func (db *DB) SetAccess(ctx context.Context, userID int64, role news.Role, disab
 			return err
 		}
 		if disabled {
-			_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+				return err
+			}
 		}
-		return err
+		if disabled || role != was {
+			// The stories they had open may no longer be theirs to edit: colleagues are not
+			// told they are editing (a live editor's next heartbeat says so again).
+			if _, err := tx.ExecContext(ctx, `DELETE FROM article_presence WHERE user_id = ?`, userID); err != nil {
+				return err
+			}
+		}
+		if disabled || !role.Can(news.PermManageUsers) {
+			// The password reset links they made for others, which only they were shown,
+			// end with their right to make them: no way into a colleague's account is
+			// left with someone who left or was demoted.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM password_resets WHERE created_by = ? AND user_id <> ?`, userID, userID); err != nil {
+				return err
+			}
+		}
+		if !role.Can(news.PermEditAll) {
+			// Review requests go to who may publish others' stories (news.NotifySubmitted);
+			// a role without it keeps none, nor the titles of others' drafts they name.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM notifications WHERE user_id = ? AND kind = ?`, userID, string(news.NotifySubmitted)); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("set access of user %d: %w", userID, err)

@@ -136,12 +136,20 @@ func testPreviewLinks(t *testing.T, s Engine) {
 	if st, err := s.StatusBeforeTrash(ctx, other.ID); err != nil || st != news.StatusPublished {
 		t.Errorf("a published story's status before the trash: %q, %v", st, err)
 	}
-	// Restored, its live links open it again.
+	// The trash ended its links: restored, the story opens only by a new one (a link
+	// sent before the trash must not show a story someone chose to take away).
 	draft.Status = news.StatusDraft
 	if err := s.UpdateArticle(ctx, draft); err != nil {
 		t.Fatal(err)
 	}
-	if !opens(fresh, later.Add(2*time.Minute)) {
-		t.Errorf("a live link of a story restored from the trash does not open it")
+	if opens(fresh, later.Add(2*time.Minute)) {
+		t.Errorf("a link made before the trash opens the restored story")
+	}
+	again, err := make(draft, later.Add(2*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !opens(again, later.Add(3*time.Minute)) {
+		t.Errorf("a new link of a story restored from the trash does not open it")
 	}
 }
