@@ -48,12 +48,12 @@ type previewLinkView struct {
 
 type previewView struct {
 	Article   *news.Article
-	Doc       string // the site's page, for the frame's srcdoc
-	Unsaved   bool   // the editor's form, not the saved story
-	Edit      bool   // the viewer may edit the story
-	ReadOnly  bool   // the writer's own story they may not change now
-	Withdraw  bool   // ReadOnly, and the writer may take it out of review (User.CanWithdraw)
-	PublicURL string // the live story's full public link (base URL and permalink); "" until live
+	Doc       string   // the site's page, for the frame's srcdoc
+	Unsaved   bool     // the editor's form, not the saved story
+	Edit      bool     // the viewer may edit the story
+	ReadOnly  bool     // the writer's own story they may not change now
+	Withdraw  bool     // ReadOnly, and the writer may take it out of review (User.CanWithdraw)
+	PublicURL string   // the live story's full public link (base URL and permalink); "" until live
 	Report    []string // what the sanitiser removes (an unsaved form's)
 	Note      string   // about the featured image of an unsaved form
 	// Links are the story's live private links; CanLink, whether the viewer may make
