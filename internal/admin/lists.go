@@ -23,6 +23,7 @@ type articleRow struct {
 	Title, Status, Section, Byline string
 	When                           template.HTML
 	Editable, CanTrash             bool
+	ReadOnly                       bool   // the writer's own story they may only read (or withdraw) now: ownReadOnly
 	ViewURL, ViewLabel             string // the public address when live, else the preview
 	Comments                       int    // approved
 	Version                        int64
@@ -198,6 +199,7 @@ func (s *Server) articleList(w http.ResponseWriter, r *http.Request, u *news.Use
 func (s *Server) articleRowOf(u *news.User, a *news.Article, now time.Time) articleRow {
 	row := articleRow{ID: a.ID, Title: a.Title, Status: string(a.Status), Editable: u.CanEdit(a), Comments: a.CommentCount, Version: a.Version}
 	row.CanTrash = a.Status != news.StatusTrash && u.CanMove(a, news.StatusTrash)
+	row.ReadOnly = !row.Editable && ownReadOnly(u, a)
 	if a.Section != nil {
 		row.Section = a.Section.Name
 	}

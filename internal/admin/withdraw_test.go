@@ -48,6 +48,10 @@ func TestContributorWithdrawsStoryInReview(t *testing.T) {
 		t.Errorf("after the refused saves: %q %q v%d %s, %d revisions (was %d)", got.Title, got.BodyMarkdown, got.Version, got.Status, e.revisions(id), revs)
 	}
 
+	// The list links its headline to the read-only view, and offers no Edit.
+	if list := b.get("/admin/articles").body; !strings.Contains(list, `<a href="`+path+`">My piece</a>`) || strings.Contains(list, `<a href="`+path+`">Edit`) {
+		t.Errorf("the contributor's list does not open their story in review read-only:\n%s", list)
+	}
 	page := b.get(path)
 	if page.status != 200 || !strings.Contains(page.body, ">Withdraw to edit</button>") || strings.Contains(page.body, `class="editor"`) ||
 		!strings.Contains(page.body, "read-only") {
