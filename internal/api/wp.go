@@ -165,6 +165,14 @@ func (s *Server) serveWP(w http.ResponseWriter, r *http.Request) {
 		s.wpError(w, r, errNoRoute)
 		return
 	}
+	// The common request, a list's first page at its plain address, is looked up
+	// before anything is parsed: its cache key is its path.
+	if s.cfg.Cache != nil && r.URL.RawQuery == "" {
+		if p := s.cfg.Cache.Get(r.URL.Path); p != nil {
+			p.ServeHTTP(w, r)
+			return
+		}
+	}
 	req, err := wpRoute(r)
 	if err != nil {
 		s.wpError(w, r, err)

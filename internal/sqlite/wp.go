@@ -156,11 +156,12 @@ func termOrder(q news.WPQuery, alias string) string {
 // WPTerms implements news.WPStore.
 func (db *DB) WPTerms(ctx context.Context, taxonomy string, q news.WPQuery) ([]*news.WPTerm, int, error) {
 	now := q.Now.Unix()
-	var from string
+	var from, table string
 	var args []any
 	var conds []string
 	switch taxonomy {
 	case "category":
+		table = "sections"
 		from = `SELECT t.id, t.slug, t.name, t.description, 0 AS parent,
 			(SELECT COUNT(*) FROM articles a WHERE a.section_id = t.id AND a.kind = 'article' AND ` + publicArticle + `) AS n
 			FROM sections t`
@@ -171,6 +172,7 @@ func (db *DB) WPTerms(ctx context.Context, taxonomy string, q news.WPQuery) ([]*
 			conds = append(conds, `t.id IN (SELECT a.section_id FROM articles a WHERE `+publicArticle+` AND `+sub[0]+`)`)
 		}
 	case "post_tag":
+		table = "tags"
 		from = `SELECT t.id, t.slug, t.name, '' AS description, 0 AS parent,
 			(SELECT COUNT(*) FROM article_tags at JOIN articles a ON a.id = at.article_id
 				WHERE at.tag_id = t.id AND a.kind = 'article' AND ` + publicArticle + `) AS n
@@ -204,8 +206,7 @@ func (db *DB) WPTerms(ctx context.Context, taxonomy string, q news.WPQuery) ([]*
 	}
 	if q.Search != "" {
 		p := containsPattern(q.Search)
-		conds = append(conds, `t.id IN (SELECT id FROM (SELECT id, name, slug FROM `+strings.TrimPrefix(from[strings.LastIndex(from, "FROM ")+5:], " ")+
-			` ORDER BY id DESC LIMIT ?) WHERE bs_fold(name) LIKE ? ESCAPE '\' OR slug LIKE ? ESCAPE '\')`)
+		conds = append(conds, `t.id IN (SELECT id FROM (SELECT id, name, slug FROM `+table+` ORDER BY id DESC LIMIT ?) WHERE bs_fold(name) LIKE ? ESCAPE '\' OR slug LIKE ? ESCAPE '\')`)
 		args = append(args, news.WPSearchScan, p, p)
 	}
 	where := ""
