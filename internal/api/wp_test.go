@@ -795,3 +795,91 @@ func TestWPCache(t *testing.T) {
 		t.Errorf("conditional GET: %d", res2.StatusCode)
 	}
 }
+
+// TestWPSearchOtherLists: search, include, exclude, slug and orderby on terms, users,
+// comments and media find what they name and nothing else.
+func TestWPSearchOtherLists(t *testing.T) {
+	e, f := newWPEnv(t)
+	lead := e.public[0]
+	type item = wpItem
+	get := func(path string) []item {
+		var out []item
+		e.wpGet(t, path, http.StatusOK, &out)
+		return out
+	}
+	tag := lead.Tags[0]
+	word := strings.ToUpper(tag.Name[:min(4, len(tag.Name))])
+	found := get("/wp-json/wp/v2/tags?per_page=100&search=" + url.QueryEscape(word))
+	hit := false
+	for _, it := range found {
+		hit = hit || it.ID == tag.ID
+		if !strings.Contains(strings.ToLower(it.Name+" "+it.Slug), strings.ToLower(word)) {
+			t.Errorf("tags?search=%s found %+v", word, it)
+		}
+	}
+	if !hit {
+		t.Errorf("tags?search=%s: %+v, want tag %d among them", word, found, tag.ID)
+	}
+	if got := get("/wp-json/wp/v2/tags?slug=" + tag.Slug); len(got) != 1 || got[0].ID != tag.ID {
+		t.Errorf("tags?slug=%s: %+v", tag.Slug, got)
+	}
+	au := lead.Author
+	if got := get("/wp-json/wp/v2/users?search=" + url.QueryEscape(strings.Fields(au.Name)[1])); len(got) != 1 || got[0].ID != au.ID {
+		t.Errorf("users?search=%s: %+v", au.Name, got)
+	}
+	if got := get(fmt.Sprintf("/wp-json/wp/v2/users?exclude=%d&per_page=100", au.ID)); len(got) == 0 || containsItem(got, au.ID) {
+		t.Errorf("users?exclude=%d: %+v", au.ID, got)
+	}
+	users := get("/wp-json/wp/v2/users?orderby=slug&order=desc&per_page=100")
+	if !sort.SliceIsSorted(users, func(i, j int) bool { return users[i].Slug > users[j].Slug }) {
+		t.Errorf("users by slug, descending: %+v", users)
+	}
+	sec := lead.Section
+	if got := get(fmt.Sprintf("/wp-json/wp/v2/categories?include=%d", sec.ID)); len(got) != 1 || got[0].Slug != sec.Slug {
+		t.Errorf("categories?include=%d: %+v", sec.ID, got)
+	}
+	if got := get("/wp-json/wp/v2/categories?parent=3"); len(got) != 0 {
+		t.Errorf("categories?parent=3: %+v; sections do not nest", got)
+	}
+	var cs []struct {
+		ID         int64  `json:"id"`
+		AuthorName string `json:"author_name"`
+	}
+	e.wpGet(t, "/wp-json/wp/v2/comments?search=Posted", http.StatusOK, &cs)
+	if len(cs) != 1 || cs[0].AuthorName != "Posted Reader" {
+		t.Errorf("comments?search=Posted: %+v", cs)
+	}
+	e.wpGet(t, "/wp-json/wp/v2/comments?search=readers", http.StatusOK, &cs)
+	if len(cs) != 0 {
+		t.Errorf("comments?search=readers found unapproved comments: %+v", cs)
+	}
+	var ms []item
+	e.wpGet(t, "/wp-json/wp/v2/media?search=dawn", http.StatusOK, &ms)
+	if len(ms) != 1 || ms[0].ID != f.harbour.ID {
+		t.Errorf("media?search=dawn: %+v", ms)
+	}
+	e.wpGet(t, "/wp-json/wp/v2/media?search=snapshot", http.StatusOK, &ms)
+	if len(ms) != 0 {
+		t.Errorf("media?search=snapshot found the draft's image: %+v", ms)
+	}
+	e.wpGet(t, "/wp-json/wp/v2/media?media_type=video", http.StatusOK, &ms)
+	if len(ms) != 0 {
+		t.Errorf("media?media_type=video: %+v", ms)
+	}
+}
+
+// wpItem is what every WordPress list's items have.
+type wpItem struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+	Slug string `json:"slug"`
+}
+
+func containsItem(items []wpItem, id int64) bool {
+	for _, it := range items {
+		if it.ID == id {
+			return true
+		}
+	}
+	return false
+}
