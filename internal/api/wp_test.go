@@ -883,3 +883,39 @@ func containsItem(items []wpItem, id int64) bool {
 	}
 	return false
 }
+
+// TestWPDeepPagesAndSearchBound: on a site of more than news.WPSearchScan stories, the
+// last page is the oldest stories, a page past it is refused, and a search looks
+// through the newest news.WPSearchScan only (its documented bound): it finds a story
+// among them, not one older.
+func TestWPDeepPagesAndSearchBound(t *testing.T) {
+	e, _ := newWPEnv(t)
+	const bulk = news.WPSearchScan + 100
+	old := now.AddDate(-1, 0, 0).Unix()
+	// Written behind the store's back (no change logged): nothing is cached yet.
+	e.rawExec(t, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+		INSERT INTO articles (slug, title, body_html, status, published_at, created_at)
+		SELECT 'bulk-' || i, CASE WHEN i IN (1, ?) THEN 'Bulk needle story ' || i ELSE 'Bulk story ' || i END,
+			'<p>filler</p>', 'published', ? - i * 60, ? - i * 60 FROM n`, bulk, bulk, old, old)
+	total := len(e.public) + bulk
+	pages := (total + 99) / 100
+	var last []wpPost
+	res := e.wpGet(t, fmt.Sprintf("/wp-json/wp/v2/posts?per_page=100&page=%d", pages), http.StatusOK, &last)
+	if res.Header.Get("X-WP-Total") != strconv.Itoa(total) || len(last) != total-(pages-1)*100 ||
+		last[len(last)-1].Slug != fmt.Sprintf("bulk-%d", bulk) || last[0].Slug != fmt.Sprintf("bulk-%d", (pages-1)*100-len(e.public)+1) {
+		t.Fatalf("the last page: X-WP-Total %s, %d posts, first %q, last %q", res.Header.Get("X-WP-Total"), len(last), last[0].Slug, last[len(last)-1].Slug)
+	}
+	if link := res.Header.Get("Link"); strings.Contains(link, `rel="next"`) || !strings.Contains(link, `rel="prev"`) {
+		t.Errorf("the last page's Link: %q", link)
+	}
+	var ed wpErrorDoc
+	e.wpGet(t, fmt.Sprintf("/wp-json/wp/v2/posts?per_page=100&page=%d", pages+1), http.StatusBadRequest, &ed)
+	if ed.Code != "rest_post_invalid_page_number" {
+		t.Errorf("past the last page: %+v", ed)
+	}
+	var found []wpPost
+	res = e.wpGet(t, "/wp-json/wp/v2/posts?search=needle", http.StatusOK, &found)
+	if len(found) != 1 || found[0].Slug != "bulk-1" || res.Header.Get("X-WP-Total") != "1" {
+		t.Errorf("search=needle: %v (X-WP-Total %s), want bulk-1 only: bulk-%d is past the newest %d", ids(found), res.Header.Get("X-WP-Total"), bulk, news.WPSearchScan)
+	}
+}
