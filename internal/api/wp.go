@@ -117,6 +117,12 @@ func wpRoute(r *http.Request) (*wpRequest, error) {
 	}
 	q := url.Values{}
 	for k, vs := range raw {
+		if !wpKnown[strings.TrimSuffix(k, "[]")] {
+			// Ignored, as WordPress ignores a parameter a route does not declare, and
+			// left out of the cache key, so that a cache-buster (jQuery's "_=…") or
+			// made-up parameters neither miss the cache nor fill it with copies.
+			continue
+		}
 		for _, v := range vs {
 			if !utf8.ValidString(v) {
 				return nil, invalidParam(k, k+" is not valid UTF-8.")
@@ -132,6 +138,16 @@ func wpRoute(r *http.Request) (*wpRequest, error) {
 		q[k] = []string{strings.Join(vs, ",")}
 	}
 	return &wpRequest{r: r, route: path.Clean("/" + strings.Trim(route, "/")), q: q}, nil
+}
+
+// wpKnown are the parameters some route reads; any other is ignored.
+var wpKnown = map[string]bool{}
+
+func init() {
+	for _, k := range strings.Fields(`page per_page offset context include exclude slug search order orderby status
+		after before author categories tags parent post hide_empty roles capabilities type media_type mime_type`) {
+		wpKnown[k] = true
+	}
 }
 
 // key is the answer's cache key: the /wp-json address of the route with the query's

@@ -919,3 +919,24 @@ func TestWPDeepPagesAndSearchBound(t *testing.T) {
 		t.Errorf("search=needle: %v (X-WP-Total %s), want bulk-1 only: bulk-%d is past the newest %d", ids(found), res.Header.Get("X-WP-Total"), bulk, news.WPSearchScan)
 	}
 }
+
+// TestWPIgnoresUnknownParameters: a parameter no route reads is ignored, as WordPress
+// ignores it, and shares the cache entry of the address without it.
+func TestWPIgnoresUnknownParameters(t *testing.T) {
+	e, _ := newWPEnv(t)
+	_, plain := e.do(t, "GET", "/wp-json/wp/v2/posts?per_page=2", nil)
+	res, busted := e.do(t, "GET", "/wp-json/wp/v2/posts?per_page=2&_=1700000000&_embed=1&utm_source=x", nil)
+	if res.StatusCode != 200 || string(plain) != string(busted) {
+		t.Fatalf("unknown parameters changed the answer: %d", res.StatusCode)
+	}
+	if link := res.Header.Get("Link"); strings.Contains(link, "utm_source") || !strings.Contains(link, "per_page=2") {
+		t.Errorf("Link %q", link)
+	}
+	n := e.site.CachedPages()
+	for i := range 20 {
+		e.do(t, "GET", fmt.Sprintf("/wp-json/wp/v2/posts?per_page=2&_=%d", i), nil)
+	}
+	if got := e.site.CachedPages(); got != n {
+		t.Errorf("20 cache-busting requests added %d cache entries", got-n)
+	}
+}
