@@ -46,7 +46,9 @@ type WPQuery struct {
 	// WPSearchScan of the list only (see WPSearchScan).
 	Search string
 	// OrderBy is "date" (default), "id", "title", "slug", "modified" or "name" (terms,
-	// users); Asc reverses WordPress's default descending order for posts and comments.
+	// users); Asc orders ascending, descending otherwise (the API sets each list's
+	// WordPress default: posts, comments and media descending, terms and users
+	// ascending).
 	OrderBy string
 	Asc     bool
 	// Limit and Offset select the page; Limit at most WPPerPageMax.
