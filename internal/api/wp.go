@@ -167,6 +167,9 @@ type wpResult struct {
 	list        bool
 	total, page int
 	perPage     int
+	// ttl, when set, keeps the answer in the cache at most that long (shorter than
+	// Config.CacheTTL): for an answer no change-log key covers whole.
+	ttl time.Duration
 }
 
 // serveWP answers a request IsWP accepted.
@@ -229,7 +232,11 @@ func (s *Server) serveWP(w http.ResponseWriter, r *http.Request) {
 	}
 	p := pagecache.NewPage(http.StatusOK, h, body)
 	p.Deps = append(res.deps, news.KeyAll)
-	p.Expires = s.cfg.Now().Add(s.cfg.CacheTTL)
+	ttl := s.cfg.CacheTTL
+	if res.ttl > 0 {
+		ttl = min(ttl, res.ttl)
+	}
+	p.Expires = s.cfg.Now().Add(ttl)
 	if s.cfg.Cache != nil {
 		s.cfg.Cache.Put(key, p, epoch)
 	}
@@ -928,9 +935,22 @@ func (s *Server) wpComments(req *wpRequest, id int64, single bool) (*wpResult, e
 	if err != nil {
 		return nil, err
 	}
+	// A comment's change names its article's key only: a list filtered by post lists
+	// those posts' keys, so that a first comment drops it too; a list of every post's
+	// comments has no key that each new comment names, and is kept a minute at most.
 	deps := []string{news.KeyLists}
-	items := make([]wpComment, 0, len(cs))
 	seen := map[int64]bool{}
+	for _, id := range q.Posts {
+		if !seen[id] {
+			seen[id] = true
+			deps = append(deps, news.KeyArticle(id))
+		}
+	}
+	res := &wpResult{deps: deps}
+	if len(q.Posts) == 0 && !single {
+		res.ttl = s.cfg.MaxAge
+	}
+	items := make([]wpComment, 0, len(cs))
 	for _, c := range cs {
 		it := wpComment{ID: c.ID, Post: c.ArticleID, Parent: c.ParentID, AuthorName: c.AuthorName, AuthorURL: publicURL(c.AuthorURL),
 			Content: wpRendered{c.BodyHTML}, Status: "approved", Type: "comment", Avatars: map[string]string{}, Meta: []any{},
@@ -949,19 +969,24 @@ func (s *Server) wpComments(req *wpRequest, id int64, single bool) (*wpResult, e
 		items = append(items, it)
 		if !seen[c.ArticleID] {
 			seen[c.ArticleID] = true
-			deps = append(deps, news.KeyArticle(c.ArticleID))
+			res.deps = append(res.deps, news.KeyArticle(c.ArticleID))
 		}
 	}
 	if single {
 		if len(items) == 0 {
 			return nil, wpErr(http.StatusNotFound, "rest_comment_invalid_id", "Invalid comment ID.")
 		}
-		return &wpResult{body: items[0], deps: deps}, nil
+		res.body = items[0]
+		return res, nil
 	}
 	if q.OrderBy == "include" {
 		includeOrder(items, q.Include, func(c wpComment) int64 { return c.ID })
 	}
-	return listResult(p, items, total, deps, "rest_comment_invalid_page_number")
+	out, err := listResult(p, items, total, res.deps, "rest_comment_invalid_page_number")
+	if out != nil {
+		out.ttl = res.ttl
+	}
+	return out, err
 }
 
 // commentPath is where a comment shows on the site (its comment page), or its

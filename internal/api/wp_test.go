@@ -940,3 +940,37 @@ func TestWPIgnoresUnknownParameters(t *testing.T) {
 		t.Errorf("20 cache-busting requests added %d cache entries", got-n)
 	}
 }
+
+// TestWPCommentsCacheFollowsNewComments: a post's comments, cached while it had none,
+// show its first approved comment after the write.
+func TestWPCommentsCacheFollowsNewComments(t *testing.T) {
+	e, _ := newWPEnv(t)
+	ctx := context.Background()
+	var quiet *news.Article
+	for _, a := range e.public {
+		if cs, _ := e.db.ApprovedComments(ctx, a.ID); len(cs) == 0 {
+			quiet = a
+			break
+		}
+	}
+	if quiet == nil {
+		t.Fatal("every demo story has comments")
+	}
+	path := fmt.Sprintf("/wp-json/wp/v2/comments?post=%d", quiet.ID)
+	var cs []wpItem
+	e.wpGet(t, path, http.StatusOK, &cs)
+	if len(cs) != 0 {
+		t.Fatalf("%s: %+v", path, cs)
+	}
+	if err := e.db.CreateComment(ctx, &news.Comment{ArticleID: quiet.ID, Status: news.CommentApproved, AuthorName: "First Reader",
+		AuthorEmail: "first@readers.example", Body: "First", BodyHTML: "<p>First</p>", CreatedAt: now.Add(-time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.site.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res := e.wpGet(t, path, http.StatusOK, &cs)
+	if len(cs) != 1 || res.Header.Get("X-WP-Total") != "1" {
+		t.Errorf("%s after the first comment: %+v", path, cs)
+	}
+}
