@@ -145,7 +145,8 @@ var wpKnown = map[string]bool{}
 
 func init() {
 	for _, k := range strings.Fields(`page per_page offset context include exclude slug search order orderby status
-		after before author categories tags parent post hide_empty roles capabilities type media_type mime_type`) {
+		after before author author_exclude categories categories_exclude tags tags_exclude sticky parent post
+		hide_empty roles capabilities type media_type mime_type`) {
 		wpKnown[k] = true
 	}
 }
@@ -452,8 +453,12 @@ func (s *Server) readParams(req *wpRequest, orderDefault, orderbyDefault string,
 			return nil, err
 		}
 	}
+	if p.q.Get("context") == "edit" {
+		// WordPress's answer to a reader asking for the editor's fields.
+		return nil, wpErr(http.StatusUnauthorized, "rest_forbidden_context", "Sorry, you are not allowed to edit items of this type.")
+	}
 	if p.q.Get("context") != "" {
-		if _, err := p.enum("context", "view", "view", "embed"); err != nil {
+		if _, err := p.enum("context", "view", "view", "embed", "edit"); err != nil {
 			return nil, err
 		}
 	}
@@ -669,12 +674,20 @@ func (s *Server) wpArticles(req *wpRequest, kind news.Kind, id int64, single boo
 		if q.Authors, err = p.ids("author"); err != nil {
 			return nil, err
 		}
+		if q.NotAuthors, err = p.ids("author_exclude"); err != nil {
+			return nil, err
+		}
 		if kind == news.KindArticle {
-			if q.Sections, err = p.ids("categories"); err != nil {
-				return nil, err
+			for _, f := range []struct {
+				name string
+				set  *[]int64
+			}{{"categories", &q.Sections}, {"tags", &q.Tags}, {"categories_exclude", &q.NotSections}, {"tags_exclude", &q.NotTags}} {
+				if *f.set, err = p.ids(f.name); err != nil {
+					return nil, err
+				}
 			}
-			if q.Tags, err = p.ids("tags"); err != nil {
-				return nil, err
+			if v := p.q.Get("sticky"); v == "true" || v == "1" {
+				q.Include = []int64{0} // no story is sticky here
 			}
 		} else if parents, err := p.ids("parent"); err != nil {
 			return nil, err

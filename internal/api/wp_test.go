@@ -320,10 +320,19 @@ func TestWPPostsFilters(t *testing.T) {
 			}
 			return false
 		}),
-		"slug=" + a.Slug + "," + b.Slug:                                   {a.ID, b.ID},
-		fmt.Sprintf("include=%d,%d", b.ID, a.ID):                          {a.ID, b.ID},
-		fmt.Sprintf("include=%d,%d&orderby=include", b.ID, a.ID):          {b.ID, a.ID},
-		fmt.Sprintf("exclude=%d", a.ID):                                   want(func(x *news.Article) bool { return x.ID != a.ID }),
+		"slug=" + a.Slug + "," + b.Slug:                          {a.ID, b.ID},
+		fmt.Sprintf("include=%d,%d", b.ID, a.ID):                 {a.ID, b.ID},
+		fmt.Sprintf("include=%d,%d&orderby=include", b.ID, a.ID): {b.ID, a.ID},
+		fmt.Sprintf("exclude=%d", a.ID):                          want(func(x *news.Article) bool { return x.ID != a.ID }),
+		fmt.Sprintf("categories_exclude=%d", sec1):               want(func(x *news.Article) bool { return x.Section == nil || x.Section.ID != sec1 }),
+		fmt.Sprintf("tags_exclude=%d", tag.ID): want(func(x *news.Article) bool {
+			for _, t := range x.Tags {
+				if t.ID == tag.ID {
+					return false
+				}
+			}
+			return true
+		}),
 		"after=" + url.QueryEscape(a.PublishedAt.Format(time.RFC3339)):    want(func(x *news.Article) bool { return x.PublishedAt.After(a.PublishedAt) }),
 		"before=" + a.PublishedAt.In(f.loc).Format("2006-01-02T15:04:05"): want(func(x *news.Article) bool { return x.PublishedAt.Before(a.PublishedAt) }),
 		"order=asc": func() []int64 {
@@ -373,6 +382,12 @@ func TestWPPostsFilters(t *testing.T) {
 	}
 	if bodyWord == "" || !containsInt(get("search="+url.QueryEscape(bodyWord)), b.ID) {
 		t.Errorf("a search for %q, a word of story %d's body only, does not find it", bodyWord, b.ID)
+	}
+	if got := get("sticky=true"); len(got) != 0 {
+		t.Errorf("sticky=true: %v; no story is sticky", got)
+	}
+	if got := get("sticky=false"); len(got) != len(e.public) {
+		t.Errorf("sticky=false: %d posts", len(got))
 	}
 	if got := get("search=zzqxj-nothing"); len(got) != 0 {
 		t.Errorf("a search for nothing found %v", got)
@@ -457,6 +472,7 @@ func TestWPErrors(t *testing.T) {
 		"/wp-json/wp/v2/comments?status=hold":                         {"401", "rest_forbidden_param"},
 		"/wp-json/wp/v2/users?roles=administrator":                    {"401", "rest_user_cannot_view"},
 		"/wp-json/wp/v2/comments?page=9999":                           {"400", "rest_comment_invalid_page_number"},
+		"/wp-json/wp/v2/posts?context=edit":                           {"401", "rest_forbidden_context"},
 	} {
 		var ed wpErrorDoc
 		res, body := e.do(t, "GET", path, nil)

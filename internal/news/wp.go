@@ -37,7 +37,9 @@ type WPQuery struct {
 	// co-author); Posts filters comments and media (the article they belong to or are
 	// used by); Parents filters comments (0: top level).
 	Sections, Tags, Authors, Posts, Parents []int64
-	Slugs                                   []string
+	// The posts' exclusions: categories_exclude, tags_exclude, author_exclude.
+	NotSections, NotTags, NotAuthors []int64
+	Slugs                            []string
 	// After and Before bound the publication time (exclusive, as WordPress's
 	// date_query "after"/"before" with inclusive false).
 	After, Before time.Time

@@ -66,6 +66,21 @@ func wpArticleWhere(q news.WPQuery) (string, []any) {
 		sub, args = in(nil, args, "author_id", false, q.Authors)
 		conds = append(conds, `a.id IN (SELECT article_id FROM article_authors WHERE `+sub[0]+`)`)
 	}
+	if len(q.NotSections) > 0 {
+		var sub []string
+		sub, args = in(nil, args, "a.section_id", true, q.NotSections)
+		conds = append(conds, `(a.section_id IS NULL OR `+sub[0]+`)`)
+	}
+	if len(q.NotTags) > 0 {
+		var sub []string
+		sub, args = in(nil, args, "tag_id", false, q.NotTags)
+		conds = append(conds, `a.id NOT IN (SELECT article_id FROM article_tags WHERE `+sub[0]+`)`)
+	}
+	if len(q.NotAuthors) > 0 {
+		var sub []string
+		sub, args = in(nil, args, "author_id", false, q.NotAuthors)
+		conds = append(conds, `a.id NOT IN (SELECT article_id FROM article_authors WHERE `+sub[0]+`)`)
+	}
 	if !q.After.IsZero() {
 		conds, args = append(conds, `a.published_at > ?`), append(args, q.After.Unix())
 	}
