@@ -170,7 +170,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 	case http.MethodOptions:
-		s.preflight(w, r)
+		s.preflight(w, r, "Accept, If-None-Match, Cache-Control")
 		return
 	default:
 		w.Header().Set("Allow", "GET, HEAD, OPTIONS")
@@ -196,12 +196,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // origin may read, with GET or HEAD and the headers a conditional GET sends; no
 // credentials (Access-Control-Allow-Credentials is never sent, so browsers send no
 // cookies' answers to scripts).
-func (s *Server) preflight(w http.ResponseWriter, r *http.Request) {
+func (s *Server) preflight(w http.ResponseWriter, r *http.Request, allowHeaders string) {
 	h := w.Header()
 	h.Set("Allow", "GET, HEAD, OPTIONS")
 	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
-	h.Set("Access-Control-Allow-Headers", "Accept, If-None-Match, Cache-Control")
+	h.Set("Access-Control-Allow-Headers", allowHeaders)
 	h.Set("Access-Control-Max-Age", "86400")
 	h.Set("Cache-Control", "public, max-age=86400")
 	w.WriteHeader(http.StatusNoContent)

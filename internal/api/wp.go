@@ -178,7 +178,11 @@ func (s *Server) serveWP(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 	case http.MethodOptions:
-		s.preflight(w, r)
+		// The headers WordPress's clients send (rest_send_allow_header and
+		// rest_send_cors_headers allow these): a nonce or a token is taken and ignored,
+		// as this API reads only public content and sends no credentials' answers.
+		w.Header().Set("Access-Control-Expose-Headers", "X-WP-Total, X-WP-TotalPages, Link")
+		s.preflight(w, r, "Authorization, X-WP-Nonce, Content-Disposition, Content-MD5, Content-Type, Accept, If-None-Match, Cache-Control")
 		return
 	default:
 		// WordPress answers a method a route does not take so; this API only reads.

@@ -488,9 +488,11 @@ func TestWPErrors(t *testing.T) {
 	if res.StatusCode != 404 || !strings.Contains(string(body), `"rest_no_route"`) {
 		t.Errorf("POST: %d %s", res.StatusCode, body)
 	}
-	res, _ = e.do(t, "OPTIONS", "/wp-json/wp/v2/posts", nil)
-	if res.StatusCode != http.StatusNoContent || res.Header.Get("Access-Control-Allow-Origin") != "*" {
-		t.Errorf("OPTIONS: %d", res.StatusCode)
+	res, _ = e.do(t, "OPTIONS", "/wp-json/wp/v2/posts", map[string]string{"Origin": "https://app.example",
+		"Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "x-wp-nonce"})
+	if res.StatusCode != http.StatusNoContent || res.Header.Get("Access-Control-Allow-Origin") != "*" ||
+		!strings.Contains(res.Header.Get("Access-Control-Allow-Headers"), "X-WP-Nonce") || res.Header.Get("Access-Control-Allow-Credentials") != "" {
+		t.Errorf("OPTIONS: %d %v", res.StatusCode, res.Header)
 	}
 }
 
