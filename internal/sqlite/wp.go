@@ -176,6 +176,9 @@ func (db *DB) WPTerms(ctx context.Context, taxonomy string, q news.WPQuery) ([]*
 	var conds []string
 	switch taxonomy {
 	case "category":
+		// Sections do not nest yet: "0 AS parent" (read by the API's sectionParent)
+		// and the Parents condition below become the parent column when the
+		// WordPress import adds it.
 		table = "sections"
 		from = `SELECT t.id, t.slug, t.name, t.description, 0 AS parent,
 			(SELECT COUNT(*) FROM articles a WHERE a.section_id = t.id AND a.kind = 'article' AND ` + publicArticle + `) AS n
