@@ -146,9 +146,80 @@ var wpKnown = map[string]bool{}
 func init() {
 	for _, k := range strings.Fields(`page per_page offset context include exclude slug search order orderby status
 		after before author author_exclude categories categories_exclude tags tags_exclude sticky parent post
-		hide_empty roles capabilities type media_type mime_type`) {
+		hide_empty roles capabilities type media_type mime_type _fields`) {
 		wpKnown[k] = true
 	}
+}
+
+// wpFields keeps, of each object in body (one, or a list of them), the fields that
+// fields names (WordPress's _fields, rest_filter_response_fields: "id,title.rendered";
+// a nested name keeps that part of an object field).
+func wpFields(body []byte, fields string) ([]byte, error) {
+	want := map[string]map[string]bool{}
+	for _, f := range strings.Split(fields, ",") {
+		top, sub, nested := strings.Cut(strings.TrimSpace(f), ".")
+		if top == "" {
+			continue
+		}
+		if _, ok := want[top]; !ok || !nested {
+			if !nested {
+				want[top] = nil // the whole field
+			} else {
+				want[top] = map[string]bool{}
+			}
+		}
+		if nested && want[top] != nil {
+			want[top][sub] = true
+		}
+	}
+	keep := func(obj map[string]json.RawMessage) (map[string]json.RawMessage, error) {
+		out := map[string]json.RawMessage{}
+		for k, subs := range want {
+			v, ok := obj[k]
+			if !ok {
+				continue
+			}
+			if subs != nil {
+				var inner map[string]json.RawMessage
+				if json.Unmarshal(v, &inner) == nil {
+					for ik := range inner {
+						if !subs[ik] {
+							delete(inner, ik)
+						}
+					}
+					b, err := json.Marshal(inner)
+					if err != nil {
+						return nil, err
+					}
+					v = b
+				}
+			}
+			out[k] = v
+		}
+		return out, nil
+	}
+	if len(body) > 0 && body[0] == '[' {
+		var items []map[string]json.RawMessage
+		if err := json.Unmarshal(body, &items); err != nil {
+			return nil, err
+		}
+		for i := range items {
+			var err error
+			if items[i], err = keep(items[i]); err != nil {
+				return nil, err
+			}
+		}
+		return json.Marshal(items)
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(body, &obj); err != nil {
+		return nil, err
+	}
+	out, err := keep(obj)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(out)
 }
 
 // key is the answer's cache key: the /wp-json address of the route with the query's
@@ -219,6 +290,9 @@ func (s *Server) serveWP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, err := json.Marshal(res.body)
+	if err == nil && req.q.Get("_fields") != "" {
+		body, err = wpFields(body, req.q.Get("_fields"))
+	}
 	if err != nil {
 		s.wpError(w, r, fmt.Errorf("encode %s: %w", req.route, err))
 		return

@@ -992,3 +992,27 @@ func TestWPCommentsCacheFollowsNewComments(t *testing.T) {
 		t.Errorf("%s after the first comment: %+v", path, cs)
 	}
 }
+
+// TestWPFields: _fields keeps the fields it names, a nested name the part of a field.
+func TestWPFields(t *testing.T) {
+	e, _ := newWPEnv(t)
+	var items []map[string]json.RawMessage
+	e.wpGet(t, "/wp-json/wp/v2/posts?per_page=2&_fields=id,title.rendered,link", http.StatusOK, &items)
+	if len(items) != 2 {
+		t.Fatalf("%d items", len(items))
+	}
+	for _, it := range items {
+		if len(it) != 3 || it["id"] == nil || it["link"] == nil || string(it["title"]) == "" {
+			t.Errorf("item %v", it)
+		}
+		var title map[string]string
+		if err := json.Unmarshal(it["title"], &title); err != nil || len(title) != 1 || title["rendered"] == "" {
+			t.Errorf("title %s", it["title"])
+		}
+	}
+	var one map[string]json.RawMessage
+	e.wpGet(t, fmt.Sprintf("/wp-json/wp/v2/posts/%d?_fields=slug", e.public[0].ID), http.StatusOK, &one)
+	if len(one) != 1 || string(one["slug"]) != strconv.Quote(e.public[0].Slug) {
+		t.Errorf("one post: %v", one)
+	}
+}
