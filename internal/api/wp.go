@@ -145,7 +145,7 @@ var wpKnown = map[string]bool{}
 
 func init() {
 	for _, k := range strings.Fields(`page per_page offset context include exclude slug search order orderby status
-		after before author author_exclude categories categories_exclude tags tags_exclude sticky parent post
+		after before modified_after modified_before author author_exclude categories categories_exclude tags tags_exclude sticky parent post
 		hide_empty roles capabilities type media_type mime_type _fields`) {
 		wpKnown[k] = true
 	}
@@ -747,6 +747,12 @@ func (s *Server) wpArticles(req *wpRequest, kind news.Kind, id int64, single boo
 			return nil, err
 		}
 		if q.Before, err = p.date("before", loc); err != nil {
+			return nil, err
+		}
+		if q.ModifiedAfter, err = p.date("modified_after", loc); err != nil {
+			return nil, err
+		}
+		if q.ModifiedBefore, err = p.date("modified_before", loc); err != nil {
 			return nil, err
 		}
 		if q.Authors, err = p.ids("author"); err != nil {

@@ -335,6 +335,12 @@ func TestWPPostsFilters(t *testing.T) {
 		}),
 		"after=" + url.QueryEscape(a.PublishedAt.Format(time.RFC3339)):    want(func(x *news.Article) bool { return x.PublishedAt.After(a.PublishedAt) }),
 		"before=" + a.PublishedAt.In(f.loc).Format("2006-01-02T15:04:05"): want(func(x *news.Article) bool { return x.PublishedAt.Before(a.PublishedAt) }),
+		"modified_after=" + url.QueryEscape(a.PublishedAt.Format(time.RFC3339)): want(func(x *news.Article) bool {
+			return x.PublishedAt.After(a.PublishedAt) || x.UpdatedAt.After(a.PublishedAt)
+		}),
+		"modified_before=" + url.QueryEscape(a.PublishedAt.Format(time.RFC3339)): want(func(x *news.Article) bool {
+			return x.PublishedAt.Before(a.PublishedAt) && !x.UpdatedAt.After(a.PublishedAt.Add(-time.Second))
+		}),
 		"order=asc": func() []int64 {
 			w := want(func(*news.Article) bool { return true })
 			for i, j := 0, len(w)-1; i < j; i, j = i+1, j-1 {

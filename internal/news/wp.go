@@ -43,6 +43,9 @@ type WPQuery struct {
 	// After and Before bound the publication time (exclusive, as WordPress's
 	// date_query "after"/"before" with inclusive false).
 	After, Before time.Time
+	// ModifiedAfter and ModifiedBefore bound the last change shown to readers (the
+	// later of publication and update; WordPress's modified_after/modified_before).
+	ModifiedAfter, ModifiedBefore time.Time
 	// Search keeps items whose words contain it (title, excerpt, content; a comment's
 	// text; a medium's name, alt text and caption), looking through the newest
 	// WPSearchScan of the list only (see WPSearchScan).

@@ -87,6 +87,12 @@ func wpArticleWhere(q news.WPQuery) (string, []any) {
 	if !q.Before.IsZero() {
 		conds, args = append(conds, `a.published_at < ?`), append(args, q.Before.Unix())
 	}
+	if !q.ModifiedAfter.IsZero() {
+		conds, args = append(conds, `max(COALESCE(a.updated_at, 0), a.published_at) > ?`), append(args, q.ModifiedAfter.Unix())
+	}
+	if !q.ModifiedBefore.IsZero() {
+		conds, args = append(conds, `max(COALESCE(a.updated_at, 0), a.published_at) < ?`), append(args, q.ModifiedBefore.Unix())
+	}
 	where := " WHERE " + strings.Join(conds, " AND ")
 	if q.Search != "" {
 		// The newest WPSearchScan items of the list are looked through, no more
