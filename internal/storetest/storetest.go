@@ -24,6 +24,7 @@ type Engine interface {
 	news.QueueStore   // the comment queue: queue.go
 	news.WebhookStore // webhooks.go
 	news.APIStore     // the content API's pages (api.go)
+	news.WPStore      // WordPress's REST shape (wp.go)
 }
 
 // Run runs the suite; open must return a new, empty engine for each call.
@@ -84,6 +85,7 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"WebhookErasureLeavesNoCopy", testWebhookErasure},
 		{"Pages", testPages},       // pages.go
 		{"APIReads", testAPIReads}, // api.go
+		{"WPReads", testWPReads},   // wp.go
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
