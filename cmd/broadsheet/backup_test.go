@@ -231,6 +231,20 @@ func countRows(t *testing.T, dbPath, table string) int {
 	return n
 }
 
+func queryString(t *testing.T, dbPath, query string) string {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+dbPath+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var s sql.NullString
+	if err := db.QueryRow(query).Scan(&s); err != nil {
+		t.Fatal(err)
+	}
+	return s.String
+}
+
 var linkRE = regexp.MustCompile(`(?:href|src)="([^"]+)"|<loc>([^<]+)</loc>|<link>([^<]+)</link>`)
 
 // maskRE finds what a page may carry made afresh for each response: the comment form's
@@ -308,4 +322,123 @@ func localPath(link, public string) []string {
 		p += "?" + u.RawQuery
 	}
 	return []string{p}
+}
+
+// A backup cut short, with a broken line, a line it does not know or a wrong count
+// imports nothing, with an error naming the line.
+func TestBackupBrokenFileImportsNothing(t *testing.T) {
+	dbPath, _ := importedCorpus(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "site.json")
+	if _, _, err := runCmd(t, "export", "json", file, "--db", dbPath); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(raw), "\n")
+	lines = lines[:len(lines)-1] // the empty string after the last "\n"
+	n := len(lines)
+	with := func(i int, s string) string {
+		c := append([]string(nil), lines...)
+		c[i-1] = s
+		return strings.Join(c, "")
+	}
+	cut := len(raw) / 2
+	cutLine := strings.Count(string(raw[:cut]), "\n") + 1
+	for name, tc := range map[string]struct {
+		content, want string
+	}{
+		"without its end":          {strings.Join(lines[:n-1], ""), fmt.Sprintf("backup line %d: the file ends after %d records without its end record", n, n-2)},
+		"cut in a line":            {string(raw[:cut]), fmt.Sprintf("backup line %d: invalid record", cutLine)},
+		"a broken line":            {with(100, `{"kind":"comment","data":{"id":`+"\n"), "backup line 100: invalid record"},
+		"a field it does not know": {with(50, strings.Replace(lines[49], `"data":{`, `"data":{"colour":"red",`, 1)), `backup line 50: `},
+		"a wrong count":            {with(n, `{"end":true,"records":3}`+"\n"), fmt.Sprintf("backup line %d: the end record counts 3 records; the file holds %d", n, n-2)},
+		"a line after the end":     {string(raw) + lines[2], fmt.Sprintf("backup line %d: a line after the end record", n+1)},
+		"not a backup":             {"{\"id\":1}\n", "backup line 1: not a Broadsheet backup"},
+		"a newer version":          {with(1, strings.Replace(lines[0], `"version":1`, `"version":2`, 1)), "backup line 1: backup format version 2"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			bad := filepath.Join(t.TempDir(), "bad.json")
+			if err := os.WriteFile(bad, []byte(tc.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			target := filepath.Join(t.TempDir(), "new.db")
+			_, _, err := runCmd(t, "import", "json", bad, "--db", target)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "nothing was imported") {
+				t.Fatalf("import: %v; want an error with %q", err, tc.want)
+			}
+			if n := countRows(t, target, "articles") + countRows(t, target, "comments") + countRows(t, target, "authors"); n != 0 {
+				t.Errorf("%d rows imported from a broken file", n)
+			}
+		})
+	}
+}
+
+// With --with-secrets and --with-media, accounts come back able to sign in with their
+// password and second factor, webhooks and the site keep their secrets, and the media
+// files come back byte for byte; a second import is refused and changes nothing.
+func TestBackupWithSecretsAndMedia(t *testing.T) {
+	dir := t.TempDir()
+	aPath, bDir := filepath.Join(dir, "a", "site.db"), filepath.Join(dir, "b")
+	os.MkdirAll(filepath.Dir(aPath), 0o755)
+	os.MkdirAll(bDir, 0o755)
+	bPath := filepath.Join(bDir, "site.db")
+	s := makeBackupSite(t, aPath)
+	ctx := context.Background()
+	settings, _ := s.db.Settings(ctx)
+	mediaA := filepath.Join(filepath.Dir(aPath), "media")
+	os.MkdirAll(mediaA, 0o755)
+	big := make([]byte, 2<<20+12345) // three pieces
+	for i := range big {
+		big[i] = byte(i * 7 % 251)
+	}
+	files := map[string][]byte{"k3j2.jpg": big, "k3j2-480.webp": []byte("RIFF small"), "empty.png": nil}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(mediaA, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(mediaA, ".upload-123"), []byte("half an upload"), 0o644)
+	file := filepath.Join(dir, "full.json")
+	if _, _, err := runCmd(t, "export", "json", "--with-secrets", "--with-media", "--db", aPath, "-o", file); err != nil {
+		t.Fatal(err)
+	}
+	s.db.Close()
+	if _, _, err := runCmd(t, "import", "json", file, "--db", bPath); err != nil {
+		t.Fatal(err)
+	}
+	b := openDB(t, bPath)
+	admin, err := b.UserByEmail(ctx, s.adminEmail)
+	if err != nil || !auth.VerifyPassword(admin.PasswordHash, "correct horse battery staple") || admin.TOTPSecret != backupTOTP {
+		t.Errorf("the administrator came back without their password or second factor: %v", err)
+	}
+	got, _ := b.Settings(ctx)
+	if got[news.SettingSecret] != settings[news.SettingSecret] {
+		t.Error("the site's secret did not come back")
+	}
+	if secret := queryString(t, bPath, `SELECT group_concat(secret) FROM webhooks`); secret != s.hookSecret {
+		t.Errorf("the webhook's secret came back as %q", secret)
+	}
+	mediaB := filepath.Join(bDir, "media")
+	entries, _ := os.ReadDir(mediaB)
+	if len(entries) != len(files) {
+		t.Errorf("%d media files came back, want %d", len(entries), len(files))
+	}
+	for name, data := range files {
+		if g, err := os.ReadFile(filepath.Join(mediaB, name)); err != nil || string(g) != string(data) {
+			t.Errorf("media file %s: %d bytes, want %d (%v)", name, len(g), len(data), err)
+		}
+	}
+	before := countRows(t, bPath, "changes")
+	if _, _, err := runCmd(t, "import", "json", file, "--db", bPath); err == nil || !strings.Contains(err.Error(), "not empty") {
+		t.Errorf("a second import: %v", err)
+	}
+	if countRows(t, bPath, "changes") != before {
+		t.Error("a refused second import wrote")
+	}
+	if g, _ := os.ReadFile(filepath.Join(mediaB, "k3j2.jpg")); string(g) != string(big) {
+		t.Error("a refused second import changed a media file")
+	}
 }
