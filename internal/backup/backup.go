@@ -51,6 +51,7 @@ package backup
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -249,7 +250,7 @@ func NewReader(r io.Reader) (*Reader, error) {
 	if raw == nil {
 		return nil, &LineError{1, errors.New("empty file: not a Broadsheet backup")}
 	}
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&rd.Header); err != nil || rd.Header.Format != Format {
 		return nil, &LineError{1, fmt.Errorf("not a Broadsheet backup (the first line is not {\"format\":%q,...})", Format)}
@@ -302,7 +303,7 @@ func (rd *Reader) Next() (*Item, error) {
 		return nil, &LineError{rd.line + 1, fmt.Errorf("the file ends after %d records without its end record: cut short", rd.count)}
 	}
 	var rec record
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&rec); err != nil {
