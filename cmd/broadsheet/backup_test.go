@@ -187,6 +187,9 @@ func TestBackupRoundTripGivesBackTheSameSite(t *testing.T) {
 			t.Errorf("user %s came back with a secret the backup did not hold", ub[i].Email)
 		}
 	}
+	if hook := queryString(t, bPath, `SELECT secret || '/' || enabled FROM webhooks`); hook != "/0" {
+		t.Errorf("a webhook without its secret came back as %q (secret/enabled), not turned off", hook)
+	}
 	if ra, rb := countRows(t, aPath, "revisions"), countRows(t, bPath, "revisions"); ra == 0 || ra != rb {
 		t.Errorf("revisions: %d before, %d after", ra, rb)
 	}

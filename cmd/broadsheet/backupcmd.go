@@ -88,7 +88,7 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "exported %s to %s in %.1fs (%d bytes)\n", counts(st.Counts), *out, time.Since(start).Seconds(), st.Bytes)
 	if !*withSecrets {
-		fmt.Fprintln(stderr, "without --with-secrets: accounts will need a password reset link after an import, and webhooks a new secret")
+		fmt.Fprintln(stderr, "without --with-secrets: accounts will need a password reset link after an import, and webhooks come back turned off, to be added again")
 	}
 	return nil
 }

@@ -36,9 +36,10 @@
 //
 // Without --with-secrets, users' password hashes and TOTP secrets are empty (the
 // accounts come back needing a password reset link), recovery codes are left out, a
-// webhook's secret is empty (its deliveries are unsigned until a new one is set) and the
-// site's secret setting is left out (the new site makes its own: commenters' IP hashes
-// made under the old one no longer match new comments from the same address).
+// webhook's secret is empty and the webhook turned off (a delivery signed with an empty
+// key could be forged; added again, it gets a new secret), and the site's secret setting
+// is left out (the new site makes its own: commenters' IP hashes made under the old one
+// no longer match new comments from the same address).
 //
 // Left out always: sessions, rate limits, kept forms, presence, preview and reset links,
 // the change log, the webhooks' delivery queue.

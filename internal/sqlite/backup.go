@@ -49,7 +49,9 @@ var backupKinds = []backupKind{
 	{kind: "notification", table: "notifications", key: []string{"id"}},
 	{kind: "comment", table: "comments", key: []string{"id"}},
 	{kind: "block", table: "blocks", key: []string{"kind", "value"}},
-	{kind: "webhook", table: "webhooks", key: []string{"id"}, secrets: map[string]any{"secret": ""}},
+	// Without its secret a webhook comes back turned off: a delivery signed with an
+	// empty key could be forged by anyone. Added again in the admin, it gets a new one.
+	{kind: "webhook", table: "webhooks", key: []string{"id"}, secrets: map[string]any{"secret": "", "enabled": int64(0)}},
 }
 
 // secretSetting is the settings key left out without withSecrets: it signs forms and
