@@ -102,6 +102,8 @@ func importJSON(ctx context.Context, file, dbPath, mediaDir string, stdout, stde
 	if !info.Mode().IsRegular() {
 		return fmt.Errorf("%s is not a regular file: the import reads it twice, to check it and then to write it (save it to a file first)", file)
 	}
+	_, statErr := os.Stat(dbPath)
+	isNew := os.IsNotExist(statErr)
 	db, err := sqlite.Open(ctx, dbPath)
 	if err != nil {
 		return fmt.Errorf("%w (nothing was imported)", err)
@@ -113,6 +115,14 @@ func importJSON(ctx context.Context, file, dbPath, mediaDir string, stdout, stde
 	start := time.Now()
 	got, err := backup.Import(ctx, db, func() (io.ReadCloser, error) { return os.Open(file) }, mediaDir)
 	if err != nil {
+		if isNew {
+			// A database this command created for a backup it refused holds nothing:
+			// leave no empty site behind (as a refused corpus import leaves none).
+			db.Close()
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				os.Remove(dbPath + suffix)
+			}
+		}
 		return failed(ctx, file, err)
 	}
 	awaitServers(ctx, db, stderr)
