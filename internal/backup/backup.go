@@ -149,17 +149,15 @@ func Export(ctx context.Context, store news.BackupStore, w io.Writer, opt Option
 		return st, fmt.Errorf("backup: write: %w", err)
 	}
 	var n int64
-	for _, kind := range store.BackupKinds() {
-		rec := record{Kind: kind}
-		err := store.ExportBackup(ctx, kind, opt.WithSecrets, func(fields map[string]any) error {
-			rec.Data = fields
-			n++
-			st.Counts[kind]++
-			return enc.Encode(&rec)
-		})
-		if err != nil {
-			return st, fmt.Errorf("backup: %s: %w", kind, err)
-		}
+	rec := record{}
+	err := store.ExportBackup(ctx, opt.WithSecrets, func(kind string, fields map[string]any) error {
+		rec.Kind, rec.Data = kind, fields
+		n++
+		st.Counts[kind]++
+		return enc.Encode(&rec)
+	})
+	if err != nil {
+		return st, fmt.Errorf("backup: %w", err)
 	}
 	if opt.MediaDir != "" {
 		entries, err := os.ReadDir(opt.MediaDir)

@@ -25,13 +25,15 @@ type BackupStore interface {
 	// BackupKinds lists the kinds a backup holds, in the order they are written and
 	// read back (what a record refers to comes before it).
 	BackupKinds() []string
-	// ExportBackup calls fn with the fields of every object of kind, in the order of
-	// its key, reading keyset pages of a few hundred rows (the store is never held
-	// whole in memory). Without withSecrets, password hashes, TOTP secrets, recovery
+	// ExportBackup calls fn with the kind and fields of every object, kind by kind in
+	// BackupKinds' order and each kind in the order of its key, reading keyset pages of
+	// a few hundred rows (the store is never held whole in memory), all from one
+	// snapshot: writes made meanwhile by a running site are not half in it (a comment
+	// whose story is not). Without withSecrets, password hashes, TOTP secrets, recovery
 	// codes, webhook secrets and the site's secret are left out (emptied fields, or
 	// no records of a kind that is nothing else). fn's fields are reused after it
 	// returns. An error of fn stops the export and is returned.
-	ExportBackup(ctx context.Context, kind string, withSecrets bool, fn func(fields map[string]any) error) error
+	ExportBackup(ctx context.Context, withSecrets bool, fn func(kind string, fields map[string]any) error) error
 	// CheckBackupRecord checks a record against the store's schema without writing:
 	// a known kind, known fields, values of a stored type. Errors wrap ErrInvalid.
 	CheckBackupRecord(rec *BackupRecord) error
