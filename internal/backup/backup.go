@@ -44,7 +44,8 @@
 // Left out always: sessions, rate limits, kept forms, presence, preview and reset links,
 // the change log, the webhooks' delivery queue.
 //
-// Import reads the file twice: a first pass checks every line (JSON, kinds, fields,
+// Export reads one snapshot of the store (news.BackupStore.ExportBackup), so a running
+// site can be backed up. Import reads the file twice: a first pass checks every line (JSON, kinds, fields,
 // the trailer's count) and writes nothing; the second writes every record in one
 // transaction, into an empty site only (news.ErrNotEmpty otherwise, so a second run
 // changes nothing). Every error names the line.
