@@ -449,3 +449,36 @@ func TestBackupWithSecretsAndMedia(t *testing.T) {
 		t.Error("a refused second import changed a media file")
 	}
 }
+
+// export json and import json take their flags before or after the arguments, as the
+// other commands do.
+func TestBackupFlagsBeforeAndAfterArguments(t *testing.T) {
+	dbPath, _ := importedCorpus(t)
+	dir := t.TempDir()
+	f1, f2 := filepath.Join(dir, "one.json"), filepath.Join(dir, "two.json")
+	for _, args := range [][]string{
+		{"export", "--db", dbPath, "-o", f1, "json"},
+		{"export", "json", "--db=" + dbPath, f2},
+		{"import", "--db", filepath.Join(dir, "one.db"), "json", f1},
+		{"import", "json", f2, "--db=" + filepath.Join(dir, "two.db")},
+	} {
+		if _, stderr, err := runCmd(t, args...); err != nil {
+			t.Fatalf("%q: %v\n%s", args, err, stderr)
+		}
+	}
+	for _, db := range []string{"one.db", "two.db"} {
+		if n := countRows(t, filepath.Join(dir, db), "articles"); n != 40 {
+			t.Errorf("%s: %d articles, want 40", db, n)
+		}
+	}
+	for _, args := range [][]string{
+		{"export", "json", f1, "-o", f2, "--db", dbPath},
+		{"export", "wxr", "--db", dbPath},
+		{"import", "json", "--db", filepath.Join(dir, "three.db")},
+		{"import", "json", f1, f2, "--db", filepath.Join(dir, "three.db")},
+	} {
+		if _, _, err := runCmd(t, args...); err == nil {
+			t.Errorf("%q: no error", args)
+		}
+	}
+}
