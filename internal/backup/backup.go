@@ -389,6 +389,9 @@ func Check(r io.Reader, store news.BackupStore) (Header, map[string]int, error) 
 			if err := store.CheckBackupRecord(it.Record); err != nil {
 				return rd.Header, nil, &LineError{it.Line, err}
 			}
+			if err := checkSetting(it.Record); err != nil {
+				return rd.Header, nil, &LineError{it.Line, err}
+			}
 			counts[it.Record.Kind]++
 			continue
 		}
@@ -502,6 +505,28 @@ func Import(ctx context.Context, store news.BackupStore, open func() (io.ReadClo
 		counts[MediaKind] = files
 	}
 	return counts, nil
+}
+
+// checkSetting refuses a setting the site could not start with (a time zone not in
+// the tz database, a number out of its range...), by the rule the settings screen and
+// command use (news.ParseSettings).
+func checkSetting(rec *news.BackupRecord) error {
+	if rec.Kind != "setting" {
+		return nil
+	}
+	key, _ := rec.Fields["key"].(string)
+	value, ok := rec.Fields["value"].(string)
+	if !ok {
+		return fmt.Errorf("setting %q without a text value: %w", key, news.ErrInvalid)
+	}
+	m := map[string]string{key: value}
+	if key != news.SettingSecret {
+		m[news.SettingSecret] = news.NewSecret()
+	}
+	if _, err := news.ParseSettings(m); err != nil {
+		return fmt.Errorf("setting %q: %w", key, err)
+	}
+	return nil
 }
 
 func closeSynced(f *os.File) error {
