@@ -364,6 +364,8 @@ func TestBackupBrokenFileImportsNothing(t *testing.T) {
 		"a wrong count":            {with(n, `{"end":true,"records":3}`+"\n"), fmt.Sprintf("backup line %d: the end record counts 3 records; the file holds %d", n, n-2)},
 		"a line after the end":     {string(raw) + lines[2], fmt.Sprintf("backup line %d: a line after the end record", n+1)},
 		"not a backup":             {"{\"id\":1}\n", "backup line 1: not a Broadsheet backup"},
+		"a record twice": {strings.Join(lines[:20], "") + lines[19] + strings.Join(lines[20:n-1], "") + fmt.Sprintf(`{"end":true,"records":%d}`, n-1) + "\n",
+			"backup line 21: "},
 		"a setting the site cannot use": {strings.Join(lines[:1], "") + `{"kind":"setting","data":{"key":"timezone","value":"Mars/Olympus_Mons"}}` + "\n" +
 			strings.Join(lines[1:n-1], "") + fmt.Sprintf(`{"end":true,"records":%d}`, n-1) + "\n", `backup line 2: setting "timezone"`},
 		"a newer version": {with(1, strings.Replace(lines[0], `"version":1`, `"version":2`, 1)), "backup line 1: backup format version 2"},

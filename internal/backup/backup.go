@@ -440,11 +440,13 @@ func Import(ctx context.Context, store news.BackupStore, open func() (io.ReadClo
 	}
 	var written []string
 	var cur *os.File
-	var files int
+	var files, line int
+	ended := false
 	recs := func(yield func(*news.BackupRecord, error) bool) {
 		for {
 			it, err := rd.Next()
 			if err == io.EOF {
+				ended = true
 				if cur != nil {
 					err = closeSynced(cur)
 					cur = nil
@@ -459,6 +461,7 @@ func Import(ctx context.Context, store news.BackupStore, open func() (io.ReadClo
 				return
 			}
 			if it.Record != nil {
+				line = it.Line
 				if !yield(it.Record, nil) {
 					return
 				}
@@ -498,6 +501,12 @@ func Import(ctx context.Context, store news.BackupStore, open func() (io.ReadClo
 	if err != nil {
 		for _, p := range written {
 			os.Remove(p)
+		}
+		// The store refused the record just given to it (a slug or an email twice...):
+		// name its line. A refusal at the commit names none.
+		var le *LineError
+		if !ended && line > 0 && !errors.As(err, &le) {
+			err = &LineError{line, err}
 		}
 		return nil, err
 	}
