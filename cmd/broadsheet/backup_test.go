@@ -164,9 +164,14 @@ func TestBackupRoundTripGivesBackTheSameSite(t *testing.T) {
 			t.Errorf("the backup without --with-secrets holds %s", what)
 		}
 	}
-	out, _, err := runCmd(t, "import", "json", "--db", bPath, file)
+	out, stderr, err := runCmd(t, "import", "json", "--db", bPath, file)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, email := range []string{s.adminEmail, s.editorEmail} {
+		if !strings.Contains(stderr, "<"+email+"> has no password") {
+			t.Errorf("the import does not say that %s needs a reset link:\n%s", email, stderr)
+		}
 	}
 	if !strings.Contains(out, "200") {
 		t.Errorf("import's report: %s", out)
