@@ -23,11 +23,7 @@ type backupKind struct {
 
 // backupKinds is in dependency order; the import also defers foreign keys to its
 // commit, so a reply stored before its parent (an import's IDs) still restores.
-// Left out on purpose: sessions, sign-in attempts and rate-limit buckets, kept forms,
-// presence, preview links and password reset links (secrets of the moment, each
-// ending by itself), the change log and the nodes (a running server's state), the
-// webhooks' delivery queue, article create keys (a form's double-submit guard) and
-// media_uses_stale (the store indexes what its triggers mark).
+// What it leaves out, and why, is backupLeftOut.
 var backupKinds = []backupKind{
 	{kind: "setting", table: "settings", key: []string{"key"}},
 	{kind: "user", table: "users", key: []string{"id"}, secrets: map[string]any{"password_hash": "", "totp_secret": "", "totp_last_step": int64(0)}},
