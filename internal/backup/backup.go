@@ -9,7 +9,7 @@
 // A backup is JSON Lines (UTF-8, one JSON object a line, "\n" after each):
 //
 //	{"format":"broadsheet-backup","version":1,"created":"2026-11-30T18:00:00Z","schema":37,"with_secrets":false,"with_media":false,"kinds":["setting","user",...]}
-//	{"kind":"setting","data":{"key":"site_title","value":"The Daily"}}
+//	{"kind":"setting","data":{"key":"title","value":"The Daily"}}
 //	{"kind":"article","data":{"id":12,"slug":"a-story","title":"A story","kind":"article",...}}
 //	...
 //	{"kind":"media_file","name":"k3j2-480.webp","offset":0,"data_base64":"<base64>"}
@@ -45,10 +45,13 @@
 // the change log, the webhooks' delivery queue.
 //
 // Export reads one snapshot of the store (news.BackupStore.ExportBackup), so a running
-// site can be backed up. Import reads the file twice: a first pass checks every line (JSON, kinds, fields,
-// the trailer's count) and writes nothing; the second writes every record in one
-// transaction, into an empty site only (news.ErrNotEmpty otherwise, so a second run
-// changes nothing). Every error names the line.
+// site can be backed up. Import reads the file twice: a first pass checks every line
+// (JSON, kinds, fields, settings, the trailer's count) and writes nothing; the second
+// writes every record in one transaction, into an empty site only (news.ErrNotEmpty
+// otherwise, so a second run changes nothing). Every error names the line.
+//
+// A backup is trusted as the database file is: HTML is restored as stored, not
+// sanitised again (which keeps every page identical); import only backups you made.
 package backup
 
 import (
