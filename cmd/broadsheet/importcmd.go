@@ -19,14 +19,26 @@ import (
 // with the file: the first checks every line and writes nothing, the second writes
 // every article in one transaction (all or nothing, see sqlite.DB.ImportStream).
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	const use = `usage: broadsheet import corpus FILE.jsonl [--db FILE]`
-	fs := newFlagSet("import corpus", stderr)
+	const use = `usage: broadsheet import corpus FILE.jsonl [--db FILE] | import json FILE [--db FILE] [--media-dir DIR]`
+	fs := newFlagSet("import", stderr)
 	dbPath := fs.String("db", "broadsheet.db", "SQLite database file (created if missing)")
+	mediaDir := fs.String("media-dir", "", "with json: where a backup's media files go (default: media beside the database)")
 	rest, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
+	if len(rest) > 0 && rest[0] == "json" {
+		switch {
+		case len(rest) == 1:
+			return fmt.Errorf("no file given; %s", use)
+		case len(rest) > 2:
+			return fmt.Errorf("one file at a time: %q and %q; %s", rest[1], rest[2], use)
+		}
+		return importJSON(ctx, rest[1], *dbPath, *mediaDir, stdout, stderr)
+	}
 	switch {
+	case *mediaDir != "":
+		return fmt.Errorf("--media-dir is for import json; %s", use)
 	case len(rest) == 0 || rest[0] != "corpus":
 		return errors.New(use)
 	case len(rest) == 1:
