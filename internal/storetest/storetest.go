@@ -18,12 +18,13 @@ import (
 type Engine interface {
 	news.Store
 	news.UserStore
-	news.ListStore    // the admin's paged lists
-	news.ManageStore  // the management screens: manage.go
-	news.PreviewStore // private preview links, the status before the trash: previews.go
-	news.QueueStore   // the comment queue: queue.go
-	news.WebhookStore // webhooks.go
-	news.APIStore     // the content API's pages (api.go)
+	news.ListStore     // the admin's paged lists
+	news.ManageStore   // the management screens: manage.go
+	news.PreviewStore  // private preview links, the status before the trash: previews.go
+	news.QueueStore    // the comment queue: queue.go
+	news.WebhookStore  // webhooks.go
+	news.APIStore      // the content API's pages (api.go)
+	news.APITokenStore // the admin API's tokens (tokens.go)
 }
 
 // Run runs the suite; open must return a new, empty engine for each call.
@@ -82,8 +83,9 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"WebhookConcurrentClaimsTakeEachOnce", testWebhookConcurrentClaims},
 		{"WebhookPingRetryDeletePurge", testWebhookManage},
 		{"WebhookErasureLeavesNoCopy", testWebhookErasure},
-		{"Pages", testPages},       // pages.go
-		{"APIReads", testAPIReads}, // api.go
+		{"Pages", testPages},         // pages.go
+		{"APIReads", testAPIReads},   // api.go
+		{"APITokens", testAPITokens}, // tokens.go
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
