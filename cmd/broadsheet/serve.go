@@ -108,6 +108,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	content := api.New(db, api.Config{
 		BaseURL: *baseURL, ArticlePath: srv.ArticlePath, FeedIDBase: srv.FeedIDBase, Cache: srv.Cache(), Logger: log,
+		Secret: srv.Secret(), Sync: srv.Sync, Media: files,
 	})
 	perClient := *maxPerClient
 	if *trustProxy {

@@ -10,13 +10,14 @@
 // page by keyset (an opaque cursor; no OFFSET), and a page of articles stops at
 // maxListBytes of JSON.
 //
-// This step serves anonymous readers only: what they may see is decided by viewer
-// (public articles, approved comments). Staff reads (drafts, a status filter) will come
-// with the admin API's tokens, through the same news.Role.Can as the admin, and will
-// never be cached.
+// Anonymous readers see public articles and approved comments (viewer), and their
+// answers are cached. A request with a bearer token (writes.go: the admin API) is
+// authorised through the same news.Role.Can, User.CanEdit and CanMove as the admin, and
+// its answers are never cached.
 package api
 
 import (
+	"context"
 	_ "embed"
 	"encoding/base64"
 	"encoding/json"
@@ -31,6 +32,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"broadsheet/internal/media"
 	"broadsheet/internal/news"
 	"broadsheet/internal/pagecache"
 )
@@ -56,6 +58,8 @@ const (
 type Store interface {
 	news.Store
 	news.APIStore
+	news.UserStore     // the tokens' accounts, and the rate limits
+	news.APITokenStore // the admin API's tokens
 }
 
 // Config is how the API is wired into a site.
@@ -77,15 +81,22 @@ type Config struct {
 	MaxAge time.Duration
 	Logger *slog.Logger
 	Now    func() time.Time
+	// Secret keys the rate limits' counters (news.LimitKey), the site's secret.
+	Secret []byte
+	// Sync makes a write seen on every node before it is answered (site.Server.Sync).
+	Sync func(context.Context) error
+	// Media keeps uploaded images; nil refuses uploads.
+	Media media.Files
 }
 
 // Server is the content API, an http.Handler for paths under Prefix.
 type Server struct {
-	store   Store
-	cfg     Config
-	mux     *http.ServeMux
-	header  http.Header // an answer's headers
-	openAPI *pagecache.Page
+	store    Store
+	cfg      Config
+	mux      *http.ServeMux
+	staffMux *http.ServeMux // requests with a token (writes.go)
+	header   http.Header    // an answer's headers
+	openAPI  *pagecache.Page
 }
 
 // New returns the API on store.
@@ -133,26 +144,37 @@ func New(store Store, cfg Config) *Server {
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.problem(w, r, notFound("There is no such address in the API; its operations are listed at "+Prefix+"openapi.json."))
 	})
+	s.staffMux = s.staffHandlers()
 	return s
 }
 
 // ServeHTTP answers a request under Prefix: OPTIONS (CORS preflight), GET and HEAD; a
 // GET whose answer is cached is sent from memory (304 on a matching If-None-Match).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !acceptsJSON(r.Header.Get("Accept")) {
+		s.problem(w, r, &problem{Status: http.StatusNotAcceptable,
+			Detail: "The API answers in application/json (errors in application/problem+json); the Accept header allows neither."})
+		return
+	}
+	if r.Header.Get("Authorization") != "" {
+		// The admin API: never from the cache, never into it.
+		s.serveStaff(w, r.WithContext(context.WithValue(r.Context(), writerKey{}, w)))
+		return
+	}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 	case http.MethodOptions:
 		s.preflight(w, r)
 		return
+	case http.MethodPost, http.MethodPatch:
+		// Writes take a bearer token, never a cookie: a browser sends cookies on its
+		// own, a token only when a script was given it (no CSRF).
+		s.unauthorized(w, r, "Writes need an API token made in the admin (Tokens), sent as: Authorization: Bearer bs_…. A signed-in browser's cookies are not enough.")
+		return
 	default:
 		w.Header().Set("Allow", "GET, HEAD, OPTIONS")
 		s.problem(w, r, &problem{Status: http.StatusMethodNotAllowed,
-			Detail: "The content API only reads: use GET (or HEAD, or OPTIONS for a CORS preflight)."})
-		return
-	}
-	if !acceptsJSON(r.Header.Get("Accept")) {
-		s.problem(w, r, &problem{Status: http.StatusNotAcceptable,
-			Detail: "The API answers in application/json (errors in application/problem+json); the Accept header allows neither."})
+			Detail: "Use GET (or HEAD, or OPTIONS for a CORS preflight); writes take POST or PATCH with a token."})
 		return
 	}
 	if s.cfg.Cache != nil {
@@ -278,6 +300,9 @@ type problem struct {
 	Detail string `json:"detail"`
 	// Parameter names the query parameter that was refused, when one was.
 	Parameter string `json:"parameter,omitempty"`
+	// CurrentVersion is the stored version of an article a stale change was refused
+	// for (409).
+	CurrentVersion int64 `json:"current_version,omitempty"`
 }
 
 func (p *problem) Error() string { return p.Detail }
