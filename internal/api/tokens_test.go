@@ -323,6 +323,13 @@ func TestAdminAPIStaleVersionLosesNothing(t *testing.T) {
 		t.Errorf("a stale publish: %s", st.Status)
 	}
 	e.want(t, 422, "PATCH", fmt.Sprintf("/api/v1/articles/%d", a.ID), editor, map[string]any{"headline": "No version"}, nil)
+	// A story without a body is not published (news.CheckStory, the admin's rule too).
+	var empty staffArticle
+	e.want(t, 201, "POST", "/api/v1/articles", editor, map[string]any{"headline": "Nothing yet"}, &empty)
+	e.want(t, 422, "POST", fmt.Sprintf("/api/v1/articles/%d/publish", empty.ID), editor, map[string]any{"version": empty.Version}, nil)
+	if st := e.stored(t, empty.ID); st.Status != news.StatusDraft {
+		t.Errorf("a story without a body: %s", st.Status)
+	}
 }
 
 func TestAdminAPIBodiesBounded(t *testing.T) {

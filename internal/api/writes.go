@@ -400,7 +400,7 @@ func (s *Server) apply(r *http.Request, a *news.Article, in *ArticleInput) error
 		}
 		a.NavPosition = *in.NavPosition
 	}
-	if strings.TrimSpace(a.Title) == "" {
+	if err := news.CheckStory(a.Title, a.BodyMarkdown, news.StatusDraft); err != nil {
 		return unprocessable("An article needs a headline: nothing was saved.")
 	}
 	html, _, err := render.ArticleMarkdown(r.Context(), a.BodyMarkdown, s.embeds(r.Context()))
@@ -560,7 +560,7 @@ func (s *Server) patchArticle(r *http.Request, st *staff) (int, any, error) {
 	if err := s.apply(r, a, &in); err != nil {
 		return 0, nil, err
 	}
-	if (a.Status == news.StatusPublished || a.Status == news.StatusScheduled) && strings.TrimSpace(a.BodyMarkdown) == "" {
+	if errors.Is(news.CheckStory(a.Title, a.BodyMarkdown, a.Status), news.ErrNoBody) {
 		return 0, nil, unprocessable("A published article needs a body: nothing was changed.")
 	}
 	now := s.cfg.Now()
@@ -638,7 +638,7 @@ func (s *Server) moveArticle(op string) func(r *http.Request, st *staff) (int, a
 		if !st.user.CanMove(a, to) {
 			return 0, nil, forbidden(fmt.Sprintf("This token's role (%s) may not make this article %s, so nothing was changed.", st.user.Role, to))
 		}
-		if (to == news.StatusPublished || to == news.StatusScheduled) && strings.TrimSpace(a.BodyMarkdown) == "" {
+		if errors.Is(news.CheckStory(a.Title, a.BodyMarkdown, to), news.ErrNoBody) {
 			return 0, nil, unprocessable("An article needs a body before it is published: nothing was changed.")
 		}
 		if err := s.takeSave(r, st.user, news.SaveRate, "This account is saving very often"); err != nil {

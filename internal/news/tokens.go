@@ -127,3 +127,23 @@ var (
 func WriterLimitKey(secret []byte, kind string, userID int64) string {
 	return LimitKey(secret, kind, fmt.Sprint(userID))
 }
+
+// What a story needs, by the one rule the admin's forms and the API follow (with
+// User.CanMove for who may move it, and StatusAt for its status at a time).
+var (
+	ErrNoHeadline = fmt.Errorf("an article needs a headline: %w", ErrInvalid)
+	ErrNoBody     = fmt.Errorf("an article needs a body before it is published: %w", ErrInvalid)
+)
+
+// CheckStory reports what a story with this headline and body lacks to be stored with
+// the status to: a headline always (ErrNoHeadline), a body when it is published or
+// scheduled (ErrNoBody); nil when nothing.
+func CheckStory(title, body string, to ArticleStatus) error {
+	if strings.TrimSpace(title) == "" {
+		return ErrNoHeadline
+	}
+	if (to == StatusPublished || to == StatusScheduled) && strings.TrimSpace(body) == "" {
+		return ErrNoBody
+	}
+	return nil
+}
