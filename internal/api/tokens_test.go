@@ -78,15 +78,16 @@ func (e *env) call(t testing.TB, method, path, token string, body any) (*http.Re
 }
 
 type staffArticle struct {
-	ID           int64  `json:"id"`
-	Slug         string `json:"slug"`
-	Headline     string `json:"headline"`
-	BodyHTML     string `json:"body_html"`
-	BodyMarkdown string `json:"body_markdown"`
-	Status       string `json:"status"`
-	Kind         string `json:"kind"`
-	Version      int64  `json:"version"`
-	Published    string `json:"published"`
+	ID           int64   `json:"id"`
+	Slug         string  `json:"slug"`
+	Headline     string  `json:"headline"`
+	BodyHTML     string  `json:"body_html"`
+	BodyMarkdown string  `json:"body_markdown"`
+	Status       string  `json:"status"`
+	Kind         string  `json:"kind"`
+	Version      int64   `json:"version"`
+	Published    string  `json:"published"`
+	URL          *string `json:"url"`
 }
 
 // want sends a request and wants the status; it decodes a JSON answer into out.
@@ -181,7 +182,7 @@ func TestAdminAPIRoles(t *testing.T) {
 	var c staffArticle
 	e.want(t, 201, "POST", "/api/v1/articles", contributor, map[string]any{"headline": "Harbour fees rise", "body_markdown": "The *council* voted.",
 		"section": e.public[0].Section.Slug, "tags": []string{"Harbour"}}, &c)
-	if c.Status != "draft" || c.Version != 1 || !strings.Contains(c.BodyHTML, "<em>council</em>") {
+	if c.Status != "draft" || c.Version != 1 || !strings.Contains(c.BodyHTML, "<em>council</em>") || c.Published != "" || c.URL != nil {
 		t.Fatalf("created %+v", c)
 	}
 	if a := e.stored(t, c.ID); a.OwnerID != e.admin.ID || a.Section == nil || len(a.Tags) != 1 {
@@ -205,8 +206,8 @@ func TestAdminAPIRoles(t *testing.T) {
 	var list articlePage
 	e.get(t, "/api/v1/articles?limit=1", 200, &list) // cached, before the publication
 	e.want(t, 200, "POST", fmt.Sprintf("/api/v1/articles/%d/publish", c.ID), author, map[string]any{"version": c.Version}, &c)
-	if a := e.stored(t, c.ID); a.Status != news.StatusPublished {
-		t.Fatalf("the author's publish: %s", a.Status)
+	if a := e.stored(t, c.ID); a.Status != news.StatusPublished || c.URL == nil || !strings.HasSuffix(*c.URL, "/harbour-fees-rise/") || c.Published != "2026-05-04T12:00:00Z" {
+		t.Fatalf("the author's publish: %s, answered %+v", a.Status, c)
 	}
 	// The next public read shows it (the write synced the page cache).
 	e.get(t, "/api/v1/articles?limit=1", 200, &list)

@@ -185,17 +185,26 @@ func unprocessable(detail string) error {
 // (to send back with a change) and Markdown source.
 type StaffArticle struct {
 	Article
-	Kind         string `json:"kind"`
-	Status       string `json:"status"`
-	Version      int64  `json:"version"`
-	BodyMarkdown string `json:"body_markdown"`
-	NavPosition  int    `json:"nav_position"`
-	Comments     bool   `json:"comments_open"`
+	// URL, Published and Modified are null while the article has no publication time
+	// (a draft never published): it has no permalink yet.
+	URL          *string `json:"url"`
+	Published    *string `json:"published"`
+	Modified     *string `json:"modified"`
+	Kind         string  `json:"kind"`
+	Status       string  `json:"status"`
+	Version      int64   `json:"version"`
+	BodyMarkdown string  `json:"body_markdown"`
+	NavPosition  int     `json:"nav_position"`
+	Comments     bool    `json:"comments_open"`
 }
 
 func (s *Server) staffArticleOf(a *news.Article) StaffArticle {
-	return StaffArticle{Article: s.article(a), Kind: kindOf(a), Status: string(a.Status), Version: a.Version,
+	out := StaffArticle{Article: s.article(a), Kind: kindOf(a), Status: string(a.Status), Version: a.Version,
 		BodyMarkdown: a.BodyMarkdown, NavPosition: a.NavPosition, Comments: !a.CommentsClosed}
+	if !a.PublishedAt.IsZero() {
+		out.URL, out.Published, out.Modified = &out.Article.URL, &out.Article.Published, &out.Article.Modified
+	}
+	return out
 }
 
 // sees reports whether a staff member may read a: what is public, and what they may
