@@ -283,7 +283,9 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, res *result, epoch
 	p := pagecache.NewPage(http.StatusOK, s.header, body)
 	p.Deps = append(res.deps, news.KeyAll)
 	p.Expires = s.cfg.Now().Add(s.cfg.CacheTTL)
-	if s.cfg.Cache != nil {
+	// A token's request (the public reads it shares with readers) is never put in
+	// the cache: answers to the admin API are never cached.
+	if s.cfg.Cache != nil && staffOf(r) == nil {
 		if key := cacheKey(r); key != "" {
 			s.cfg.Cache.Put(key, p, epoch)
 		}
