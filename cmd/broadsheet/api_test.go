@@ -1,15 +1,23 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
+	"image"
+	"image/png"
 	"io"
+	"mime/multipart"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"broadsheet/internal/news"
 )
 
 // `serve` answers the content API under /api/v1/ (and WordPress's shape of it under
@@ -92,5 +100,76 @@ func TestServeAnswersTheContentAPI(t *testing.T) {
 			t.Fatal("the renamed section is not in the API's answer 5 s after the write")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// `serve` wires the admin API: a token made by an administrator creates and publishes
+// a story, which the next public read shows (the write's Sync), and uploads an image
+// into the server's media folder.
+func TestServeAnswersTheAdminAPI(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "site.db")
+	_, base := startServer(t, "--db", dbPath, "--demo")
+	db := openDB(t, dbPath)
+	ctx := context.Background()
+	admin := &news.User{Email: "chief@newsroom.example", Name: "Chief", Role: news.RoleAdministrator, PasswordHash: "x"}
+	if err := db.CreateUser(ctx, admin); err != nil {
+		t.Fatal(err)
+	}
+	secret, hash, err := news.NewAPITokenSecret()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateAPIToken(ctx, &news.APIToken{Name: "desk", Role: news.RoleEditor, CreatedBy: admin.ID, Hash: hash}); err != nil {
+		t.Fatal(err)
+	}
+	call := func(method, path, ctype string, body io.Reader) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+path, body)
+		req.Header.Set("Authorization", "Bearer "+secret)
+		if ctype != "" {
+			req.Header.Set("Content-Type", ctype)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	pub, _ := http.Get(base + "/api/v1/articles?limit=1") // cached before the write
+	pub.Body.Close()
+	status, body := call("POST", "/api/v1/articles", "application/json", strings.NewReader(`{"headline":"Served through the API","body_markdown":"Text."}`))
+	var a struct {
+		ID      int64 `json:"id"`
+		Version int64 `json:"version"`
+	}
+	if status != 201 || json.Unmarshal([]byte(body), &a) != nil {
+		t.Fatalf("create: %d %s", status, body)
+	}
+	if status, body := call("POST", fmt.Sprintf("/api/v1/articles/%d/publish", a.ID), "application/json", strings.NewReader(fmt.Sprintf(`{"version":%d}`, a.Version))); status != 200 {
+		t.Fatalf("publish: %d %s", status, body)
+	}
+	res, err := http.Get(base + "/api/v1/articles?limit=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(b), "Served through the API") {
+		t.Errorf("the next public read does not show the publication: %.300s", b)
+	}
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("alt", "A grey square")
+	fw, _ := mw.CreateFormFile("file", "grey.png")
+	img := image.NewGray(image.Rect(0, 0, 400, 300))
+	png.Encode(fw, img)
+	mw.Close()
+	if status, body := call("POST", "/api/v1/media", mw.FormDataContentType(), &buf); status != 201 {
+		t.Fatalf("upload: %d %s", status, body)
+	}
+	if files, _ := os.ReadDir(filepath.Join(filepath.Dir(dbPath), "media")); len(files) == 0 {
+		t.Errorf("nothing in the server's media folder")
 	}
 }

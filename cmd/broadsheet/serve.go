@@ -109,6 +109,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	content := api.New(db, api.Config{
 		BaseURL: *baseURL, ArticlePath: srv.ArticlePath, FeedIDBase: srv.FeedIDBase, Cache: srv.Cache(), Logger: log,
 		Location: srv.Location, CommentPath: srv.CommentPath,
+		Secret: srv.Secret(), Sync: srv.Sync, Media: files,
 	})
 	perClient := *maxPerClient
 	if *trustProxy {

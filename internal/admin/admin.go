@@ -53,6 +53,7 @@ type Store interface {
 	news.PreviewStore       // private preview links, the status before the trash (preview.go)
 	news.WebhookStore       // webhooks and their deliveries (webhooks.go)
 	news.AccountNoticeStore // what others did to one's account (accountnotices.go)
+	news.APITokenStore      // the admin API's tokens (tokens.go)
 }
 
 // Syncer applies the store's changes to the public site's cache; the admin calls it
@@ -137,7 +138,7 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	s.pages = map[string]*template.Template{}
 	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "articles", "edit", "history", "media", "comment", "blocks", "queueconfirm", "totp", "sections", "error", "privacy", "preview",
 		"recovery", "resettotp", "notifications",
-		"mediaitem", "useredit", "resetpassword", "sectiondelete", "tags", "tagedit", "webhooks"} { // the management screens; two-step sign-in's recovery codes and reset (recovery.go)
+		"mediaitem", "useredit", "resetpassword", "sectiondelete", "tags", "tagedit", "webhooks", "tokens"} { // the management screens; two-step sign-in's recovery codes and reset (recovery.go)
 		files := []string{"templates/layout.html", "templates/" + name + ".html", "templates/notices.html"}
 		if name == "edit" {
 			files = append(files, "templates/conflict.html") // the conflict and presence sections
@@ -229,6 +230,7 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	s.routeInlineImages(mux)   // inlineimages.go: the editor's inline images
 	s.routePrivacy(mux)        // privacy.go
 	s.routeWebhooks(mux)       // webhooks.go
+	s.routeTokens(mux)         // tokens.go
 	s.routeAccountNotices(mux) // accountnotices.go
 	mux.Handle("POST /admin/articles/{id}/presence", s.require(news.PermWriteDrafts, s.presence))
 	mux.HandleFunc("GET /admin", func(w http.ResponseWriter, r *http.Request) {

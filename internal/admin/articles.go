@@ -427,7 +427,7 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 		s.fail(w, r, u, http.StatusForbidden, "Not allowed", fmt.Sprintf("Your role (%s) may not make this article %s, so nothing was saved.", u.Role, target))
 		return
 	}
-	if b.Title == "" {
+	if errors.Is(news.CheckStory(b.Title, b.Body, news.StatusDraft), news.ErrNoHeadline) { // the body's rule waits for the preview
 		refuse(http.StatusUnprocessableEntity, "An article needs a headline: nothing was saved.")
 		return
 	}
@@ -446,7 +446,7 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 		s.renderEditor(w, r, u, a, b, http.StatusOK, "")
 		return
 	}
-	if (target == news.StatusPublished || target == news.StatusScheduled) && strings.TrimSpace(b.Body) == "" {
+	if errors.Is(news.CheckStory(b.Title, b.Body, target), news.ErrNoBody) {
 		refuse(http.StatusUnprocessableEntity, "An article needs a body before it is published: nothing was saved.")
 		return
 	}

@@ -39,23 +39,21 @@ const (
 // version), previews (each renders), autosaves (each writes up to a megabyte), uploads
 // (each keeps up to media.MaxBytes and its variants, after seconds of processing).
 var (
-	saveRate     = writerRate{"article-save", 30, 2 * time.Second}
-	previewRate  = writerRate{"preview", 10, time.Second}
-	autosaveRate = writerRate{"autosave", 20, 5 * time.Second}
+	// saveRate and uploadRate are shared with the admin API (news.SaveRate,
+	// news.UploadRate): a writer's saves and uploads count once, whichever way they come.
+	saveRate     = news.SaveRate
+	previewRate  = writerRate{Kind: "preview", Burst: 10, Every: time.Second}
+	autosaveRate = writerRate{Kind: "autosave", Burst: 20, Every: 5 * time.Second}
 	// uploadRate: images, by any form (the library's, the editor's featured image, the
-	// body's inline images): a photo desk's batch at once, then one every 6 s.
-	uploadRate = writerRate{"upload", 30, 6 * time.Second}
+	// body's inline images) or the API.
+	uploadRate = news.UploadRate
 )
 
-type writerRate struct {
-	kind  string
-	burst int
-	every time.Duration
-}
+type writerRate = news.WriterRate
 
 // take spends one of u's tokens of the kind, or returns how long until one is there.
 func (s *Server) take(r *http.Request, u *news.User, rate writerRate) (time.Duration, error) {
-	return s.store.TakeToken(r.Context(), s.limitKey(rate.kind, strconv.FormatInt(u.ID, 10)), rate.burst, rate.every, s.cfg.Now())
+	return s.store.TakeToken(r.Context(), news.WriterLimitKey(s.secret, rate.Kind, u.ID), rate.Burst, rate.Every, s.cfg.Now())
 }
 
 // retryAfter says when to come back, in whole seconds (at least one).

@@ -25,7 +25,7 @@ import (
 
 // presenceRate bounds heartbeats: the editor's script sends one every 30 s per tab, so
 // a few tabs never meet it; a script in a loop does.
-var presenceRate = writerRate{"presence", 10, 10 * time.Second}
+var presenceRate = writerRate{Kind: "presence", Burst: 10, Every: 10 * time.Second}
 
 // presenceEvery is how often the editor's script says the story is still open: a
 // quarter of news.PresenceTTL, so that one lost heartbeat does not drop anybody.

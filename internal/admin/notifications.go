@@ -34,7 +34,7 @@ const (
 )
 
 // noticeRate bounds a user's marking of notifications read (each is a write).
-var noticeRate = writerRate{"notice-read", 60, time.Second}
+var noticeRate = writerRate{Kind: "notice-read", Burst: 60, Every: time.Second}
 
 // routeNotifications adds the notifications' pages and forms to the admin's mux.
 func (s *Server) routeNotifications(mux *http.ServeMux) {

@@ -10,10 +10,10 @@
 // page by keyset (an opaque cursor; no OFFSET), and a page of articles stops at
 // maxListBytes of JSON.
 //
-// This step serves anonymous readers only: what they may see is decided by viewer
-// (public articles, approved comments). Staff reads (drafts, a status filter) will come
-// with the admin API's tokens, through the same news.Role.Can as the admin, and will
-// never be cached.
+// Anonymous readers see public articles and approved comments (viewer), and their
+// answers are cached. A request with a bearer token (writes.go: the admin API) is
+// authorised through the same news.Role.Can, User.CanEdit and CanMove as the admin, and
+// its answers are never cached.
 package api
 
 import (
@@ -32,6 +32,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"broadsheet/internal/media"
 	"broadsheet/internal/news"
 	"broadsheet/internal/pagecache"
 )
@@ -58,6 +59,8 @@ type Store interface {
 	news.Store
 	news.APIStore
 	news.WPStore
+	news.UserStore     // the tokens' accounts, and the rate limits
+	news.APITokenStore // the admin API's tokens
 }
 
 // Config is how the API is wired into a site.
@@ -86,6 +89,12 @@ type Config struct {
 	CommentPath func(context.Context, *news.Comment) string
 	Logger      *slog.Logger
 	Now         func() time.Time
+	// Secret keys the rate limits' counters (news.LimitKey), the site's secret.
+	Secret []byte
+	// Sync makes a write seen on every node before it is answered (site.Server.Sync).
+	Sync func(context.Context) error
+	// Media keeps uploaded images; nil refuses uploads.
+	Media media.Files
 }
 
 // Server is the content API, an http.Handler for paths under Prefix.
@@ -96,6 +105,7 @@ type Server struct {
 	header http.Header // an answer's headers
 	// wpHeader are the headers of WordPress-shaped answers (wp.go).
 	wpHeader http.Header
+	staffMux *http.ServeMux // requests with a token (writes.go)
 	openAPI  *pagecache.Page
 }
 
@@ -156,6 +166,7 @@ func New(store Store, cfg Config) *Server {
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.problem(w, r, notFound("There is no such address in the API; its operations are listed at "+Prefix+"openapi.json."))
 	})
+	s.staffMux = s.staffHandlers()
 	return s
 }
 
@@ -167,20 +178,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveWP(w, r) // WordPress's shape (wp.go): IsWP(r)
 		return
 	}
+	if !acceptsJSON(r.Header.Get("Accept")) {
+		s.problem(w, r, &problem{Status: http.StatusNotAcceptable,
+			Detail: "The API answers in application/json (errors in application/problem+json); the Accept header allows neither."})
+		return
+	}
+	if r.Header.Get("Authorization") != "" {
+		// The admin API: never from the cache, never into it.
+		s.serveStaff(w, r.WithContext(context.WithValue(r.Context(), writerKey{}, w)))
+		return
+	}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 	case http.MethodOptions:
 		s.preflight(w, r, "Accept, If-None-Match, Cache-Control")
 		return
+	case http.MethodPost, http.MethodPatch:
+		// Writes take a bearer token, never a cookie: a browser sends cookies on its
+		// own, a token only when a script was given it (no CSRF).
+		s.unauthorized(w, r, "Writes need an API token made in the admin (Tokens), sent as: Authorization: Bearer bs_…. A signed-in browser's cookies are not enough.")
+		return
 	default:
 		w.Header().Set("Allow", "GET, HEAD, OPTIONS")
 		s.problem(w, r, &problem{Status: http.StatusMethodNotAllowed,
-			Detail: "The content API only reads: use GET (or HEAD, or OPTIONS for a CORS preflight)."})
-		return
-	}
-	if !acceptsJSON(r.Header.Get("Accept")) {
-		s.problem(w, r, &problem{Status: http.StatusNotAcceptable,
-			Detail: "The API answers in application/json (errors in application/problem+json); the Accept header allows neither."})
+			Detail: "Use GET (or HEAD, or OPTIONS for a CORS preflight); writes take POST or PATCH with a token."})
 		return
 	}
 	if s.cfg.Cache != nil {
@@ -289,7 +310,9 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, res *result, epoch
 	p := pagecache.NewPage(http.StatusOK, s.header, body)
 	p.Deps = append(res.deps, news.KeyAll)
 	p.Expires = s.cfg.Now().Add(s.cfg.CacheTTL)
-	if s.cfg.Cache != nil {
+	// A token's request (the public reads it shares with readers) is never put in
+	// the cache: answers to the admin API are never cached.
+	if s.cfg.Cache != nil && staffOf(r) == nil {
 		if key := cacheKey(r); key != "" {
 			s.cfg.Cache.Put(key, p, epoch)
 		}
@@ -306,6 +329,9 @@ type problem struct {
 	Detail string `json:"detail"`
 	// Parameter names the query parameter that was refused, when one was.
 	Parameter string `json:"parameter,omitempty"`
+	// CurrentVersion is the stored version of an article a stale change was refused
+	// for (409).
+	CurrentVersion int64 `json:"current_version,omitempty"`
 }
 
 func (p *problem) Error() string { return p.Detail }

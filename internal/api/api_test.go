@@ -522,8 +522,8 @@ func TestProblems(t *testing.T) {
 		{"GET", "/api/v1/articles?section=" + strings.Repeat("x", 1100), nil, 400, "", "longer than 1024"},
 		{"GET", "/api/v1/nothing", nil, 404, "", "openapi.json"},
 		{"GET", "/api/v1/articles/", nil, 404, "", "openapi.json"},
-		{"POST", "/api/v1/articles", nil, 405, "", "only reads"},
-		{"DELETE", "/api/v1/articles/1", nil, 405, "", "only reads"},
+		{"POST", "/api/v1/articles", map[string]string{"Cookie": "bs_session=x"}, 401, "", "need an API token"},
+		{"DELETE", "/api/v1/articles/1", nil, 405, "", "Use GET"},
 		{"GET", "/api/v1/articles", map[string]string{"Accept": "text/html"}, 406, "", "application/json"},
 		{"GET", "/api/v1/articles", map[string]string{"Accept": "application/json;q=0"}, 406, "", "application/json"},
 	} {

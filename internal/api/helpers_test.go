@@ -14,6 +14,7 @@ import (
 
 	"broadsheet/internal/api"
 	"broadsheet/internal/demo"
+	"broadsheet/internal/media"
 	"broadsheet/internal/news"
 	"broadsheet/internal/site"
 	"broadsheet/internal/sqlite"
@@ -38,6 +39,10 @@ type env struct {
 	// emails are every address the store holds (commenters', authors'); ipHashes the
 	// comments' address hashes.
 	emails, ipHashes []string
+	// mediaDir holds uploaded images; admin is the administrator whose tokens the
+	// admin API's tests use (tokens_test.go).
+	mediaDir string
+	admin    *news.User
 }
 
 var now = time.Date(2026, 5, 4, 12, 0, 0, 0, time.UTC)
@@ -134,8 +139,10 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.mediaDir = t.TempDir()
 	e.api = api.New(db, api.Config{BaseURL: baseURL, ArticlePath: e.site.ArticlePath, FeedIDBase: e.site.FeedIDBase,
-		Cache: e.site.Cache(), Now: func() time.Time { return now }, Location: e.site.Location, CommentPath: e.site.CommentPath})
+		Cache: e.site.Cache(), Now: func() time.Time { return now }, Location: e.site.Location, CommentPath: e.site.CommentPath,
+		Secret: e.site.Secret(), Sync: e.site.Sync, Media: media.Dir(e.mediaDir)})
 	// As cmd/broadsheet routes: the API under its prefix, the site for the rest.
 	e.http = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, api.Prefix) || api.IsWP(r) {

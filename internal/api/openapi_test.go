@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"broadsheet/internal/news"
 )
 
 const docURL = "https://broadsheet.invalid/api/v1/openapi.json"
@@ -98,15 +100,13 @@ func TestOpenAPIMatchesTheServer(t *testing.T) {
 		return docURL + "#/" + strings.Join(parts, "/")
 	}
 	called := 0
+	var reqBody []byte // the body of the request check sends (writes)
+	writeCases, writes := e.writeCases(), map[string]bool{}
 	for _, path := range sortedKeys(doc.Paths) {
 		for _, method := range sortedKeys(doc.Paths[path]) {
 			var op operation
 			if err := json.Unmarshal(doc.Paths[path][method], &op); err != nil {
 				t.Fatal(err)
-			}
-			if method != "get" {
-				t.Errorf("%s %s: the API only reads", method, path)
-				continue
 			}
 			var params []parameter
 			for _, pr := range op.Parameters {
@@ -134,7 +134,7 @@ func TestOpenAPIMatchesTheServer(t *testing.T) {
 					}
 					u += "?" + q.Encode()
 				}
-				res, body := e.do(t, "GET", u, header)
+				res, body := e.send(t, strings.ToUpper(method), u, header, reqBody)
 				called++
 				status := fmt.Sprint(res.StatusCode)
 				resp, ok := op.Responses[status]
@@ -170,6 +170,31 @@ func TestOpenAPIMatchesTheServer(t *testing.T) {
 					t.Errorf("%s %s (%s): the answer does not match its schema: %v\n%.300s", op.OperationID, u, status, err, body)
 				}
 				return res, body
+			}
+			if method != "get" {
+				writes[op.OperationID] = true
+				walk, ok := writeCases[op.OperationID]
+				if !ok {
+					t.Errorf("%s %s: the test has no cases for this write", method, path)
+					continue
+				}
+				// Without a token: 401, documented.
+				reqBody = nil
+				if r, _ := check(map[string]string{"id": "1"}, nil, nil); r.StatusCode != http.StatusUnauthorized {
+					t.Errorf("%s without a token: %d", op.OperationID, r.StatusCode)
+				}
+				for _, c := range walk(t) {
+					reqBody = c.body
+					header := map[string]string{"Authorization": "Bearer " + c.token, "Content-Type": c.ctype}
+					if c.ctype == "" {
+						header["Content-Type"] = "application/json"
+					}
+					if r, b := check(c.path, nil, header); r.StatusCode != c.want {
+						t.Errorf("%s %s: %d, want %d: %s", op.OperationID, c.what, r.StatusCode, c.want, b)
+					}
+				}
+				reqBody = nil
+				continue
 			}
 			pathVals := map[string]string{}
 			var query []parameter
@@ -240,6 +265,27 @@ func TestOpenAPIMatchesTheServer(t *testing.T) {
 				}
 			}
 		}
+	}
+	for id := range writeCases {
+		if !writes[id] {
+			t.Errorf("the test walks %s, which the document does not have", id)
+		}
+	}
+	if len(writes) < 10 {
+		t.Errorf("only %d write operations in the document", len(writes))
+	}
+	// A staff read: the same operation with a token, answered as StaffArticlePage.
+	staffPage, err := compiler.Compile(docURL + "#/components/schemas/StaffArticlePage")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, body := e.send(t, "GET", base+"/articles?status=draft", map[string]string{"Authorization": "Bearer " + e.token(t, news.RoleEditor)}, nil)
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
+	if res.StatusCode != 200 || err != nil {
+		t.Fatalf("a staff read: %d %v", res.StatusCode, err)
+	}
+	if err := staffPage.Validate(inst); err != nil || !strings.Contains(string(body), "Secret Draft Story") {
+		t.Errorf("a staff read does not match StaffArticlePage: %v\n%.300s", err, body)
 	}
 	if called < 40 {
 		t.Errorf("only %d calls: the document's operations were not walked", called)

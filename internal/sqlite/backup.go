@@ -28,6 +28,9 @@ var backupKinds = []backupKind{
 	{kind: "setting", table: "settings", key: []string{"key"}},
 	{kind: "user", table: "users", key: []string{"id"}, secrets: map[string]any{"password_hash": "", "totp_secret": "", "totp_last_step": int64(0)}},
 	{kind: "recovery_code", table: "recovery_codes", key: []string{"user_id", "code_hash"}, secretOnly: true},
+	// The admin API's tokens are credentials: only with --with-secrets, so that the tools
+	// using them keep working after a restore; without, they are made again in the admin.
+	{kind: "api_token", table: "api_tokens", key: []string{"id"}, secretOnly: true},
 	{kind: "account_notice", table: "account_notices", key: []string{"id"}},
 	{kind: "author", table: "authors", key: []string{"id"}},
 	{kind: "section", table: "sections", key: []string{"id"}},
