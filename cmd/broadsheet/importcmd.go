@@ -19,12 +19,19 @@ import (
 // with the file: the first checks every line and writes nothing, the second writes
 // every article in one transaction (all or nothing, see sqlite.DB.ImportStream).
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	const use = `usage: broadsheet import corpus FILE.jsonl [--db FILE]`
-	fs := newFlagSet("import corpus", stderr)
+	const use = `usage: broadsheet import corpus FILE.jsonl [--db FILE] | broadsheet import wxr FILE.xml [--uploads DIR] [--db FILE]`
+	fs := newFlagSet("import", stderr)
 	dbPath := fs.String("db", "broadsheet.db", "SQLite database file (created if missing)")
+	uploads := fs.String("uploads", "", "wxr: a local copy of wp-content/uploads (not yet used: the original URLs are kept)")
 	rest, err := parseArgs(fs, args)
 	if err != nil {
 		return err
+	}
+	if len(rest) > 0 && rest[0] == "wxr" {
+		if len(rest) != 2 {
+			return fmt.Errorf("one file: %s", use)
+		}
+		return importWXR(ctx, rest[1], *dbPath, *uploads, stdout, stderr)
 	}
 	switch {
 	case len(rest) == 0 || rest[0] != "corpus":

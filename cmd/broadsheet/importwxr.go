@@ -1,0 +1,627 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"broadsheet/internal/auth"
+	"broadsheet/internal/news"
+	"broadsheet/internal/render"
+	"broadsheet/internal/sqlite"
+	"broadsheet/internal/wxr"
+)
+
+// wxrSource is the source of every article and comment a WordPress import writes: with
+// WordPress's post or comment ID as source ID, it is how a second import knows them.
+const wxrSource = "wordpress"
+
+// wxrReport is what an import of a WXR file did, by kind: the file's own numbers
+// (wxr.Check) beside what was added and what was there already.
+type wxrReport struct {
+	counts                                wxr.Counts
+	posts, pages, sections, tags, authors [2]int // added, already there
+	comments                              map[string][2]int
+	attachments, pingbacks, menuItems     int
+	skipped                               map[string]int // why → how many
+	unknown                               map[string]int // unknown shortcode → uses
+	links                                 []string       // set-password links of new accounts
+	redirects                             int
+}
+
+func (r *wxrReport) skip(why string) { r.skipped[why]++ }
+
+// importWXR imports a WordPress export in two passes over the file: the first reads
+// it whole (wxr.Check: every error names its line) and writes nothing; the second
+// writes everything in one transaction (sqlite.WXRImport), so that an error, Ctrl-C or
+// a file cut short leaves the site as it was.
+func importWXR(ctx context.Context, file, dbPath, uploads string, stdout, stderr io.Writer) error {
+	if uploads != "" {
+		// Refused rather than ignored: the operator would expect local copies.
+		return errors.New("--uploads is not supported yet: import without it (the files' original URLs are kept) and copy the files later")
+	}
+	info, err := os.Stat(file)
+	if err != nil {
+		return err
+	}
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file: the import reads it twice, to check it and then to write it (save it to a file first)", file)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	start := time.Now()
+
+	// Pass 1: the whole file read, attachments indexed for galleries and featured
+	// images, nothing written.
+	atts := wxr.NewAttachmentIndex()
+	bar := newProgress(stderr, "checking", info.Size())
+	counts, err := wxr.Check(ctx, &progressReader{r: f, p: bar}, wxr.Limits{}, atts.Add)
+	bar.done()
+	if err != nil {
+		return failed(ctx, file, err)
+	}
+	fmt.Fprintf(stderr, "checked %s in %.1fs; importing\n", file, time.Since(start).Seconds())
+
+	db, err := sqlite.Open(ctx, dbPath)
+	if err != nil {
+		return fmt.Errorf("%w (nothing was imported)", err)
+	}
+	defer db.Close()
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return failed(ctx, file, err)
+	}
+	stored, err := db.Settings(ctx)
+	if err != nil {
+		return failed(ctx, file, err)
+	}
+	hosts, err := news.ParseEmbedHosts(news.Setting(stored, news.SettingEmbedHosts))
+	if err != nil {
+		return failed(ctx, file, err)
+	}
+	rep := &wxrReport{counts: counts, comments: map[string][2]int{}, skipped: map[string]int{}, unknown: map[string]int{}}
+	bar = newProgress(stderr, "importing", info.Size())
+	w, err := db.BeginWXR(ctx)
+	if err != nil {
+		return failed(ctx, file, err)
+	}
+	err = writeWXR(ctx, w, &progressReader{r: f, p: bar}, atts, render.Embeds{Hosts: hosts}, rep)
+	bar.done()
+	if err != nil {
+		w.Rollback()
+		return failed(ctx, file, err)
+	}
+	added := rep.posts[0] + rep.pages[0] + rep.sections[0] + rep.tags[0] + rep.authors[0] + rep.redirects
+	for _, n := range rep.comments {
+		added += n[0]
+	}
+	if err := w.Commit(ctx, added > 0); err != nil {
+		return failed(ctx, file, err)
+	}
+	awaitServers(ctx, db, stderr)
+	rep.write(stdout)
+	fmt.Fprintf(stdout, "imported %s in %.1fs\n", file, time.Since(start).Seconds())
+	return nil
+}
+
+// progressReader reports the bytes read to a progress bar.
+type progressReader struct {
+	r io.Reader
+	p *progress
+	n int64
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.n += int64(n)
+	p.p.update(p.n)
+	return n, err
+}
+
+// wxrState is what pass 2 remembers while it writes: WordPress's IDs and names of what
+// it has written, mapped to Broadsheet's.
+type wxrState struct {
+	w        *sqlite.WXRImport
+	atts     *wxr.AttachmentIndex
+	embeds   render.Embeds
+	rep      *wxrReport
+	base     string                  // the WordPress site's path ("/blog"), stripped from its links
+	authors  map[string]*news.Author // login → author
+	sections map[string]*news.Section
+	catPath  map[string]string // nicename → "parent/child"
+	tags     map[string]*news.Tag
+	posts    map[int64]int64 // WordPress post ID → article ID
+	// attachmentPages are attachment pages' old paths, led to the post they belong to
+	// once every post is written.
+	attachmentPages map[string]int64
+}
+
+func writeWXR(ctx context.Context, w *sqlite.WXRImport, r io.Reader, atts *wxr.AttachmentIndex, embeds render.Embeds, rep *wxrReport) error {
+	st := &wxrState{w: w, atts: atts, embeds: embeds, rep: rep, authors: map[string]*news.Author{},
+		sections: map[string]*news.Section{}, catPath: map[string]string{}, tags: map[string]*news.Tag{},
+		posts: map[int64]int64{}, attachmentPages: map[string]int64{}}
+	rd := wxr.NewReader(r, wxr.Limits{})
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		e, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		switch e := e.(type) {
+		case *wxr.Site:
+			if u, err := url.Parse(e.Link); err == nil {
+				st.base = strings.TrimSuffix(u.Path, "/")
+			}
+		case *wxr.Author:
+			err = st.author(ctx, e)
+		case *wxr.Category:
+			err = st.category(ctx, e)
+		case *wxr.Tag:
+			err = st.tag(ctx, e)
+		case *wxr.Term:
+			rep.skip("terms of other taxonomies (" + e.Taxonomy + ")")
+		case *wxr.Item:
+			err = st.item(ctx, e)
+		}
+		if err != nil {
+			return fmt.Errorf("line %d: %w", entryLine(e), err)
+		}
+	}
+	n, _ := rd.Skipped()
+	if n > 0 {
+		rep.skipped["items repeating a post ID (as WordPress's importer skips them)"] += n
+	}
+	for path, parent := range st.attachmentPages {
+		if id, ok := st.posts[parent]; ok {
+			if err := w.ArticleRedirect(ctx, path, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func entryLine(e wxr.Entry) int {
+	switch e := e.(type) {
+	case *wxr.Author:
+		return e.Line
+	case *wxr.Category:
+		return e.Line
+	case *wxr.Tag:
+		return e.Line
+	case *wxr.Item:
+		return e.Line
+	}
+	return 0
+}
+
+// oldPath is the path (and query) of a WordPress address, less the site's own path,
+// as the site will be asked for it: "/2019/05/06/name/", "/?p=42". "" when link is
+// not an address.
+func (st *wxrState) oldPath(link string) string {
+	u, err := url.Parse(strings.TrimSpace(link))
+	if err != nil || link == "" {
+		return ""
+	}
+	p := u.EscapedPath()
+	if st.base != "" {
+		p = strings.TrimPrefix(p, st.base)
+	}
+	if p == "" {
+		p = "/"
+	}
+	if u.RawQuery != "" {
+		return oldQuery(p, u.Query())
+	}
+	if p == "/" {
+		return ""
+	}
+	if unesc, err := url.PathUnescape(p); err == nil {
+		p = news.NFC(unesc)
+	}
+	return p
+}
+
+// oldQuery is the form in which the site looks a WordPress query address up: one
+// parameter of those WordPress answers (?p=, ?page_id=, ?cat=, ?tag=, ?author=,
+// ?attachment_id=), "" for any other.
+func oldQuery(path string, q url.Values) string {
+	if path != "/" && path != "/index.php" {
+		return ""
+	}
+	for _, k := range []string{"p", "page_id", "attachment_id", "cat", "author", "tag"} {
+		if v := q.Get(k); v != "" {
+			return "/?" + k + "=" + url.QueryEscape(v)
+		}
+	}
+	return ""
+}
+
+func (st *wxrState) author(ctx context.Context, a *wxr.Author) error {
+	name := strings.TrimSpace(a.DisplayName)
+	if name == "" {
+		name = a.Login
+	}
+	name, _ = news.CleanText(name)
+	bio, _ := news.CleanText(a.Description)
+	au := &news.Author{Slug: news.Slugify(a.Login), Name: name, Bio: bio}
+	var u *news.User
+	token, hash := "", ""
+	if a.Email != "" {
+		token, hash = auth.NewToken()
+		u = &news.User{Email: strings.TrimSpace(a.Email), Name: name}
+	}
+	made, userMade, err := st.w.Author(ctx, au, u, a.ID, hash)
+	if err != nil {
+		return err
+	}
+	st.rep.authors[btoi(!made)]++
+	if userMade {
+		st.rep.links = append(st.rep.links, fmt.Sprintf("%s <%s>: /admin/reset/%s", name, u.Email, token))
+	}
+	st.authors[a.Login] = au
+	if a.ID > 0 {
+		if err := st.term(ctx, "/?author="+strconv.FormatInt(a.ID, 10), "author", au.ID); err != nil {
+			return err
+		}
+	}
+	if au.Slug != a.Login {
+		return st.term(ctx, "/author/"+a.Login+"/", "author", au.ID)
+	}
+	return nil
+}
+
+func (st *wxrState) term(ctx context.Context, path, kind string, id int64) error {
+	st.rep.redirects++
+	return st.w.TermRedirect(ctx, path, kind, id)
+}
+
+// nicename is a term's slug as WordPress wrote it, percent-decoded (WordPress stores
+// a non-ASCII slug percent-encoded).
+func nicename(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		s = u
+	}
+	return news.NFC(s)
+}
+
+func (st *wxrState) category(ctx context.Context, c *wxr.Category) error {
+	name, _ := news.CleanText(c.Name)
+	desc, _ := news.CleanText(c.Description)
+	slug := news.Slugify(nicename(c.Nicename))
+	s := &news.Section{Slug: slug, Name: name, Description: desc}
+	parent := ""
+	if c.Parent != "" {
+		p, ok := st.sections[c.Parent]
+		if !ok {
+			return fmt.Errorf("category %q names the parent %q, which is not before it", c.Nicename, c.Parent)
+		}
+		parent = p.Slug
+	}
+	made, err := st.w.Section(ctx, s, c.TermID, parent)
+	if err != nil {
+		return err
+	}
+	st.rep.sections[btoi(!made)]++
+	st.sections[c.Nicename] = s
+	path := c.Nicename
+	if c.Parent != "" {
+		path = st.catPath[c.Parent] + "/" + c.Nicename
+	}
+	st.catPath[c.Nicename] = path
+	if err := st.term(ctx, "/?cat="+strconv.FormatInt(c.TermID, 10), "section", s.ID); err != nil {
+		return err
+	}
+	return st.term(ctx, "/category/"+nicename(path)+"/", "section", s.ID)
+}
+
+func (st *wxrState) tag(ctx context.Context, t *wxr.Tag) error {
+	name, _ := news.CleanText(t.Name)
+	tg := &news.Tag{Slug: news.Slugify(nicename(t.Slug)), Name: name}
+	made, err := st.w.Tag(ctx, tg, t.TermID)
+	if err != nil {
+		return err
+	}
+	st.rep.tags[btoi(!made)]++
+	st.tags[t.Slug] = tg
+	if err := st.term(ctx, "/?tag="+url.QueryEscape(t.Slug), "tag", tg.ID); err != nil {
+		return err
+	}
+	if tg.Slug != nicename(t.Slug) {
+		return st.term(ctx, "/tag/"+nicename(t.Slug)+"/", "tag", tg.ID)
+	}
+	return nil
+}
+
+// wxrStatus is Broadsheet's status for a WordPress post status; ok false for one not
+// imported. private has no public counterpart: it becomes unpublished (not public,
+// visible to the newsroom), as the report says.
+func wxrStatus(s string) (news.ArticleStatus, bool) {
+	switch s {
+	case "publish":
+		return news.StatusPublished, true
+	case "draft", "auto-draft":
+		return news.StatusDraft, true
+	case "pending":
+		return news.StatusReview, true
+	case "future":
+		return news.StatusScheduled, true
+	case "private":
+		return news.StatusUnpublished, true
+	case "trash":
+		return news.StatusTrash, true
+	}
+	return "", false
+}
+
+func (st *wxrState) item(ctx context.Context, it *wxr.Item) error {
+	switch it.Type {
+	case "attachment":
+		st.rep.attachments++
+		if p := st.oldPath(it.Link); p != "" && it.PostParent > 0 {
+			st.attachmentPages[p] = it.PostParent
+		}
+		st.attachmentPages["/?attachment_id="+strconv.FormatInt(it.PostID, 10)] = it.PostParent
+		return nil
+	case "post", "page":
+	case "nav_menu_item":
+		st.rep.menuItems++
+		st.rep.skip("navigation menu items (pages can be put in the navigation from their editor)")
+		return nil
+	default:
+		st.rep.skip("items of post type " + strconv.Quote(it.Type))
+		return nil
+	}
+	status, ok := wxrStatus(it.Status)
+	if !ok {
+		st.rep.skip(it.Type + "s of status " + strconv.Quote(it.Status))
+		return nil
+	}
+	if _, ok := st.authors[it.Creator]; !ok && it.Creator != "" {
+		// An author the channel does not list (WXR 1.0, or a login of a deleted user):
+		// a byline without an account.
+		if err := st.author(ctx, &wxr.Author{Login: it.Creator}); err != nil {
+			return err
+		}
+	}
+	a, err := st.article(it, status)
+	if err != nil {
+		return err
+	}
+	made, err := st.w.Article(ctx, a, it.PostID)
+	if err != nil {
+		return fmt.Errorf("%s %d (%q): %w", it.Type, it.PostID, it.Title, err)
+	}
+	if it.Type == "page" {
+		st.rep.pages[btoi(!made)]++
+	} else {
+		st.rep.posts[btoi(!made)]++
+	}
+	st.posts[it.PostID] = a.ID
+	q := "/?p="
+	if it.Type == "page" {
+		q = "/?page_id="
+	}
+	for _, p := range []string{q + strconv.FormatInt(it.PostID, 10), st.oldPath(it.Link)} {
+		if p != "" {
+			st.rep.redirects++
+			if err := st.w.ArticleRedirect(ctx, p, a.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return st.comments(ctx, it, a.ID)
+}
+
+func (st *wxrState) article(it *wxr.Item, status news.ArticleStatus) (*news.Article, error) {
+	title, _ := news.CleanText(strings.TrimSpace(it.Title))
+	if title == "" {
+		title = "(no title)"
+	}
+	body, crep := wxr.Convert(it.Content, wxr.ConvertOptions{PostID: it.PostID, Attachments: st.atts})
+	for k, n := range crep.Unknown {
+		st.rep.unknown[k] += n
+	}
+	body, _ = news.CleanText(body)
+	html, _, err := render.ArticleHTML(body, st.embeds)
+	if err != nil {
+		return nil, fmt.Errorf("%s %d (%q): its content: %w", it.Type, it.PostID, it.Title, err)
+	}
+	standfirst := ""
+	if it.Excerpt != "" {
+		standfirst, _ = news.CleanText(strings.TrimSpace(render.PlainText(it.Excerpt)))
+	}
+	slug := news.Slugify(nicename(it.Name))
+	if it.Name == "" {
+		slug = news.Slugify(title)
+	}
+	a := &news.Article{
+		Slug: slug, Title: title, Standfirst: standfirst, BodyHTML: html, Status: status,
+		CommentsClosed: it.CommentStatus == "closed", Source: wxrSource, SourceID: strconv.FormatInt(it.PostID, 10),
+		FeedID: it.GUID,
+	}
+	pub := it.DateGMT
+	if pub.IsZero() {
+		pub = it.Date // the site's wall clock: the file does not name its zone
+	}
+	if status != news.StatusDraft && status != news.StatusReview || !it.DateGMT.IsZero() {
+		a.PublishedAt = pub
+	}
+	a.CreatedAt = pub
+	if a.CreatedAt.IsZero() {
+		a.CreatedAt = time.Now().UTC()
+	}
+	if !it.ModifiedGMT.IsZero() {
+		a.UpdatedAt = it.ModifiedGMT
+	}
+	if it.Type == "page" {
+		a.Kind = news.KindPage
+	} else {
+		a.Kind = news.KindArticle
+	}
+	if au, ok := st.authors[it.Creator]; ok {
+		a.Author = au
+	}
+	for _, t := range it.Terms {
+		switch t.Domain {
+		case "category":
+			if s, ok := st.sections[t.Nicename]; ok && a.Section == nil && it.Type == "post" {
+				a.Section = s
+			}
+		case "post_tag", "tag":
+			if tg, ok := st.tags[t.Nicename]; ok && it.Type == "post" {
+				a.Tags = append(a.Tags, tg)
+			}
+		}
+	}
+	if it.ThumbnailID > 0 {
+		if ref, ok := st.atts.Attachment(it.ThumbnailID); ok && ref.IsImage() {
+			alt, _ := news.CleanText(ref.Alt)
+			a.FeaturedImage = &news.Image{URL: ref.URL, Alt: alt, Width: ref.Width, Height: ref.Height}
+		}
+	}
+	return a, nil
+}
+
+// wxrCommentStatus is Broadsheet's status of a WordPress comment.
+func wxrCommentStatus(s wxr.CommentStatus) news.CommentStatus {
+	switch s {
+	case wxr.CommentApproved:
+		return news.CommentApproved
+	case wxr.CommentSpam:
+		return news.CommentSpam
+	case wxr.CommentTrash:
+		return news.CommentTrash
+	}
+	return news.CommentPending
+}
+
+func (st *wxrState) comments(ctx context.Context, it *wxr.Item, articleID int64) error {
+	ordered, _ := wxr.Threaded(it.Comments)
+	ids := map[int64]int64{}
+	for _, c := range ordered {
+		if c.Type == "pingback" || c.Type == "trackback" {
+			st.rep.pingbacks++
+			st.rep.skip(c.Type + "s")
+			continue
+		}
+		name, _ := news.CleanText(strings.TrimSpace(c.Author))
+		if name == "" {
+			name = "Anonymous"
+		}
+		text, _ := news.CleanText(c.Content)
+		created := c.DateGMT
+		if created.IsZero() {
+			created = c.Date
+		}
+		authorURL := ""
+		if c.AuthorURL != "" {
+			// An address the site would not take from a commenter is dropped.
+			authorURL, _ = render.NormalizeWebURL(c.AuthorURL)
+		}
+		nc := &news.Comment{
+			ArticleID: articleID, ParentID: ids[c.Parent], Status: wxrCommentStatus(c.Status),
+			AuthorName: name, AuthorEmail: strings.TrimSpace(c.AuthorEmail), AuthorURL: authorURL,
+			// The commenter's IP address is dropped: the site keeps only a keyed hash
+			// of it, and WordPress's addresses are of no use to its limits.
+			Body: text, BodyHTML: render.Comment(text), CreatedAt: created,
+			Source: wxrSource, SourceID: strconv.FormatInt(c.ID, 10),
+		}
+		made, err := st.w.Comment(ctx, nc, c.ID)
+		if err != nil {
+			return fmt.Errorf("line %d: %w", c.Line, err)
+		}
+		ids[c.ID] = nc.ID
+		k := nc.Status
+		n := st.rep.comments[string(k)]
+		n[btoi(!made)]++
+		st.rep.comments[string(k)] = n
+	}
+	return nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// write prints the report: per kind, what the file holds, what was added and what was
+// there already; what was skipped and why; the unknown shortcodes; the new accounts'
+// set-password links.
+func (r *wxrReport) write(out io.Writer) {
+	inFile := func(typ string) (n int) {
+		for ts, c := range r.counts.Items {
+			if ts.Type == typ {
+				n += c
+			}
+		}
+		return n
+	}
+	row := func(kind string, file int, n [2]int) {
+		fmt.Fprintf(out, "  %-12s %6d in the file, %6d added, %6d already there\n", kind, file, n[0], n[1])
+	}
+	fmt.Fprintln(out, "WordPress import:")
+	row("posts", inFile("post"), r.posts)
+	row("pages", inFile("page"), r.pages)
+	row("categories", r.counts.Categories, r.sections)
+	row("tags", r.counts.Tags, r.tags)
+	row("authors", r.counts.Authors, r.authors)
+	for _, s := range []wxr.CommentStatus{wxr.CommentApproved, wxr.CommentPending, wxr.CommentSpam, wxr.CommentTrash} {
+		row("comments "+s.String(), r.counts.Comments[s], r.comments[string(wxrCommentStatus(s))])
+	}
+	fmt.Fprintf(out, "  %-12s %6d in the file (their original URLs kept)\n", "attachments", r.attachments)
+	var statuses []string
+	for ts, c := range r.counts.Items {
+		if ts.Type == "post" || ts.Type == "page" {
+			statuses = append(statuses, fmt.Sprintf("%s %s: %d", ts.Type, ts.Status, c))
+		}
+	}
+	sort.Strings(statuses)
+	fmt.Fprintf(out, "  by status: %s (private → unpublished: not public, seen by the newsroom)\n", strings.Join(statuses, ", "))
+	fmt.Fprintf(out, "  old addresses recorded: %d\n", r.redirects)
+	if len(r.skipped) > 0 {
+		fmt.Fprintln(out, "skipped:")
+		for _, k := range slices.Sorted(mapKeys(r.skipped)) {
+			fmt.Fprintf(out, "  %6d %s\n", r.skipped[k], k)
+		}
+	}
+	if len(r.unknown) > 0 {
+		fmt.Fprintln(out, "unknown shortcodes (kept as text):")
+		for _, k := range slices.Sorted(mapKeys(r.unknown)) {
+			fmt.Fprintf(out, "  [%s] ×%d\n", k, r.unknown[k])
+		}
+	}
+	if len(r.links) > 0 {
+		fmt.Fprintf(out, "new accounts (role author) sign in after setting a password with their one-time link (valid %s; prefix the site's address):\n", sqlite.WXRResetLife)
+		for _, l := range r.links {
+			fmt.Fprintln(out, "  "+l)
+		}
+	}
+}
+
+func mapKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
