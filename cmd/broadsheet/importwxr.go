@@ -35,6 +35,7 @@ type wxrReport struct {
 	unknown                               map[string]int // unknown shortcode → uses
 	links                                 []string       // set-password links of new accounts
 	redirects                             int
+	protected                             int // password-protected posts kept unpublished
 }
 
 func (r *wxrReport) skip(why string) { r.skipped[why]++ }
@@ -174,7 +175,9 @@ func writeWXR(ctx context.Context, w *sqlite.WXRImport, r io.Reader, atts *wxr.A
 		case *wxr.Tag:
 			err = st.tag(ctx, e)
 		case *wxr.Term:
-			rep.skip("terms of other taxonomies (" + e.Taxonomy + ")")
+			if e.Taxonomy != "category" && e.Taxonomy != "post_tag" { // newer exports repeat those as <wp:term>
+				rep.skip("terms of other taxonomies (" + e.Taxonomy + ")")
+			}
 		case *wxr.Item:
 			err = st.item(ctx, e)
 		}
@@ -219,6 +222,9 @@ func (st *wxrState) oldPath(link string) string {
 		return ""
 	}
 	p := u.EscapedPath()
+	for strings.Contains(p, "//") { // as net/http's mux cleans the path asked for
+		p = strings.ReplaceAll(p, "//", "/")
+	}
 	if st.base != "" {
 		p = strings.TrimPrefix(p, st.base)
 	}
@@ -398,6 +404,12 @@ func (st *wxrState) item(ctx context.Context, it *wxr.Item) error {
 		if err := st.author(ctx, &wxr.Author{Login: it.Creator}); err != nil {
 			return err
 		}
+	}
+	if it.Password != "" && status == news.StatusPublished {
+		// Broadsheet has no password-protected stories: one WordPress showed only with
+		// its password is kept out of print rather than shown to everyone.
+		status = news.StatusUnpublished
+		st.rep.protected++
 	}
 	a, err := st.article(it, status)
 	if err != nil {
@@ -595,6 +607,9 @@ func (r *wxrReport) write(out io.Writer) {
 	}
 	sort.Strings(statuses)
 	fmt.Fprintf(out, "  by status: %s (private → unpublished: not public, seen by the newsroom)\n", strings.Join(statuses, ", "))
+	if r.protected > 0 {
+		fmt.Fprintf(out, "  password-protected posts and pages kept unpublished (Broadsheet has no passwords on stories): %d\n", r.protected)
+	}
 	fmt.Fprintf(out, "  old addresses recorded: %d\n", r.redirects)
 	if len(r.skipped) > 0 {
 		fmt.Fprintln(out, "skipped:")

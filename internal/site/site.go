@@ -319,6 +319,9 @@ func (s *Server) now() time.Time { return s.cfg.Now() }
 
 // ServeHTTP answers from the page cache when it can, and otherwise routes the request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && s.serveWordPressQuery(w, r) {
+		return // an imported site's /?p=ID and kin (wordpress.go), never cached under "/"
+	}
 	if s.cache != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		if key, ok := s.cacheKey(r); ok {
 			if p := s.cache.Get(key); p != nil {
@@ -391,6 +394,10 @@ func (s *Server) routes() http.Handler {
 	// Addresses WordPress sites use, for readers and aggregators that kept them.
 	mux.Handle("GET /feed/{$}", http.RedirectHandler("/feed.xml", http.StatusMovedPermanently))
 	mux.Handle("GET /feed/atom/{$}", http.RedirectHandler("/atom.xml", http.StatusMovedPermanently))
+	mux.Handle("GET /feed/rss2/{$}", http.RedirectHandler("/feed.xml", http.StatusMovedPermanently))
+	// WordPress's feed of every comment: the site has none; its feed of stories is the
+	// nearest thing a reader of the old one can follow.
+	mux.Handle("GET /comments/feed/{$}", http.RedirectHandler("/feed.xml", http.StatusMovedPermanently))
 	mux.Handle("GET /sitemap.xml", s.page(s.sitemap))
 	sitemaps := s.page(s.sitemap)
 	mux.HandleFunc("GET /{file}", func(w http.ResponseWriter, r *http.Request) {

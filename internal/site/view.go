@@ -289,6 +289,15 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, st *siteStat
 	switch {
 	case errors.As(err, &he):
 	case errors.Is(err, news.ErrNotFound):
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			// An imported site's old path (wordpress.go): one 301 to where it is now.
+			if target, err := s.oldPathTarget(r.Context(), r.URL.Path); err == nil {
+				permanent(w, r, target)
+				return
+			} else if !errors.Is(err, news.ErrNotFound) {
+				s.log.Error("old address", "path", r.URL.Path, "err", err)
+			}
+		}
 		p := st.notFound.Load()
 		if p == nil {
 			built, err := s.build(s.errorResponse(r, st, errNotFound))

@@ -1,0 +1,247 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"broadsheet/internal/news"
+	"broadsheet/internal/wxr"
+)
+
+// wxrFile finds one of WordPress's theme unit test exports in the first
+// shared/testdata/wordpress-theme-test-data going up from the package (as the wxr
+// package's tests do).
+func wxrFile(t testing.TB, name string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		p := filepath.Join(dir, "shared", "testdata", "wordpress-theme-test-data", name)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			t.Fatal("no shared/testdata/wordpress-theme-test-data above the package")
+		}
+		dir = up
+	}
+}
+
+// noRedirects is a client that shows a redirect instead of following it.
+var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// Both of WordPress's test exports import: the report gives the file's numbers, every
+// published post and page is on the site at its old addresses (one 301 away), every
+// category and tag has its archive, the comments are threaded in WordPress's order,
+// and a second import changes nothing.
+func TestImportWXR(t *testing.T) {
+	for _, name := range []string{"themeunittestdata.wordpress.xml", "64-block-test-data.xml"} {
+		t.Run(name, func(t *testing.T) {
+			file := wxrFile(t, name)
+			dbPath := filepath.Join(t.TempDir(), "site.db")
+			out, _, err := runCmd(t, "import", "wxr", file, "--db", dbPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := os.Open(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var items []*wxr.Item
+			counts, err := wxr.Check(context.Background(), f, wxr.Limits{}, nil)
+			f.Seek(0, 0)
+			rd := wxr.NewReader(f, wxr.Limits{})
+			for e, err := range rd.All() {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if it, ok := e.(*wxr.Item); ok && (it.Type == "post" || it.Type == "page") {
+					items = append(items, it)
+				}
+			}
+			f.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			posts := 0
+			for ts, n := range counts.Items {
+				if ts.Type == "post" {
+					posts += n
+				}
+			}
+			want := fmt.Sprintf("posts %12d in the file, %6d added", posts, posts)
+			if !strings.Contains(strings.Join(strings.Fields(out), " "), strings.Join(strings.Fields(want), " ")) {
+				t.Errorf("report lacks %q:\n%s", want, out)
+			}
+			for _, kind := range []string{"categories", "tags"} {
+				n := counts.Categories
+				if kind == "tags" {
+					n = counts.Tags
+				}
+				re := regexp.MustCompile(kind + `\s+` + fmt.Sprint(n) + ` in the file,\s+` + fmt.Sprint(n) + ` added`)
+				if !re.MatchString(out) {
+					t.Errorf("report does not account for %d %s:\n%s", n, kind, out)
+				}
+			}
+
+			_, base := startServer(t, "--db", dbPath)
+			db := openDB(t, dbPath)
+			ctx := context.Background()
+			checked := 0
+			for _, it := range items {
+				if it.Status != "publish" || it.Password != "" {
+					continue
+				}
+				q := "/?p="
+				if it.Type == "page" {
+					q = "/?page_id="
+				}
+				for _, old := range []string{fmt.Sprintf("%s%d", q, it.PostID), oldPathOf(it.Link)} {
+					if old == "" {
+						continue
+					}
+					resp, err := noRedirects.Get(base + old)
+					if err != nil {
+						t.Fatal(err)
+					}
+					resp.Body.Close()
+					loc := resp.Header.Get("Location")
+					if resp.StatusCode == http.StatusOK && old != "/?p="+fmt.Sprint(it.PostID) {
+						continue // the old permalink is the new address
+					}
+					if resp.StatusCode != http.StatusMovedPermanently {
+						t.Errorf("%s (%q): %d, want 301", old, it.Title, resp.StatusCode)
+						continue
+					}
+					// One hop: the new address shows the post.
+					resp, err = noRedirects.Get(resolve(base, loc))
+					if err != nil {
+						t.Fatal(err)
+					}
+					var b bytes.Buffer
+					b.ReadFrom(resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusOK {
+						t.Errorf("%s → %s: %d, want 200 at once", old, loc, resp.StatusCode)
+						continue
+					}
+					// The title up to its first character typography changes (quotes).
+					title := strings.TrimSpace(it.Title)
+					if i := strings.IndexAny(title, "\"'`-"); i >= 0 {
+						title = strings.TrimSpace(title[:i])
+					}
+					if title != "" && !strings.Contains(b.String(), htmlEscape(title)) {
+						t.Errorf("%s → %s does not show %q", old, loc, title)
+					}
+					checked++
+				}
+			}
+			if checked == 0 {
+				t.Fatal("no post checked")
+			}
+			// Threaded comments in WordPress's order: the stored comments of each post
+			// with comments have their parents and WordPress's IDs.
+			for _, it := range items {
+				var approved []*wxr.Comment
+				for _, c := range it.Comments {
+					if c.Status == wxr.CommentApproved && c.Type != "pingback" && c.Type != "trackback" {
+						approved = append(approved, c)
+					}
+				}
+				if len(approved) == 0 || it.Status != "publish" {
+					continue
+				}
+				// An empty site keeps WordPress's IDs: the post's ID is the article's, a
+				// comment's and its parent's are WordPress's.
+				page, err := db.ApprovedCommentPage(ctx, it.PostID, 1000, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := map[string]string{}
+				for _, c := range page.Comments {
+					got[fmt.Sprint(c.ID)] = fmt.Sprint(c.ParentID)
+				}
+				for _, c := range approved {
+					p, ok := got[fmt.Sprint(c.ID)]
+					if !ok {
+						t.Errorf("post %d: comment %d missing", it.PostID, c.ID)
+						continue
+					}
+					if c.Parent != 0 && p != fmt.Sprint(c.Parent) {
+						t.Errorf("post %d: comment %d answers %s, want %d", it.PostID, c.ID, p, c.Parent)
+					}
+				}
+			}
+
+			out2, _, err := runCmd(t, "import", "wxr", file, "--db", dbPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m := regexp.MustCompile(`\s([1-9][0-9]*) added`).FindString(out2); m != "" {
+				t.Errorf("second import added something (%s):\n%s", m, out2)
+			}
+		})
+	}
+}
+
+func oldPathOf(link string) string {
+	i := strings.Index(link, "://")
+	if i < 0 {
+		return ""
+	}
+	rest := link[i+3:]
+	j := strings.IndexByte(rest, '/')
+	if j < 0 || rest[j:] == "/" {
+		return ""
+	}
+	return regexp.MustCompile(`/+`).ReplaceAllString(rest[j:], "/")
+}
+
+func resolve(base, loc string) string {
+	if strings.HasPrefix(loc, "/") {
+		return base + loc
+	}
+	return loc
+}
+
+func htmlEscape(s string) string {
+	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;")
+	return r.Replace(news.NFC(s))
+}
+
+// A file cut short, or one with an entity expansion, imports nothing and names the line.
+func TestImportWXRRefusesBrokenFilesWhole(t *testing.T) {
+	whole, err := os.ReadFile(wxrFile(t, "themeunittestdata.wordpress.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	cut := filepath.Join(dir, "cut.xml")
+	os.WriteFile(cut, whole[:len(whole)*2/3], 0o644)
+	bomb := filepath.Join(dir, "bomb.xml")
+	os.WriteFile(bomb, []byte("<?xml version=\"1.0\"?>\n<!DOCTYPE rss [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]>\n<rss version=\"2.0\" xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel><title>&b;</title></channel></rss>\n"), 0o644)
+	for _, f := range []string{cut, bomb} {
+		dbPath := filepath.Join(dir, filepath.Base(f)+".db")
+		_, _, err := runCmd(t, "import", "wxr", f, "--db", dbPath)
+		if err == nil || !strings.Contains(err.Error(), "line ") || !strings.Contains(err.Error(), "nothing was imported") {
+			t.Errorf("%s: %v, want an error naming the line", filepath.Base(f), err)
+		}
+		if _, err := os.Stat(dbPath); err == nil {
+			db := openDB(t, dbPath)
+			n, err := db.CountArticles(context.Background(), news.ArticleQuery{})
+			if err != nil || n != 0 {
+				t.Errorf("%s: %d articles (%v), want none", filepath.Base(f), n, err)
+			}
+		}
+	}
+}

@@ -1,0 +1,140 @@
+package site
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"broadsheet/internal/feed"
+	"broadsheet/internal/news"
+)
+
+// An imported WordPress site's old addresses (issue 9, item 4): the import records
+// each post's, page's, category's, tag's and author's addresses (its permalink as
+// WordPress wrote it, /?p=ID, /?page_id=ID, /?cat=ID, /?tag=slug, /?author=ID,
+// /category/parent/child/, attachment pages), and the site answers them with one 301
+// to the current address. They are looked up only where the site has nothing of its
+// own: a path no route or article answers, or a query on the front page that
+// WordPress answers. The answers are not put in the page cache: it keys the front
+// page by its path whatever the query, so a redirect cached there would answer "/"
+// itself; an old address costs one indexed lookup, as a 404 does.
+
+// OldAddresser is the store's lookup of an imported site's old paths (sqlite.DB): the
+// current path of a section's, tag's or author's archive, or the article an old path
+// was; news.ErrNotFound for none.
+type OldAddresser interface {
+	OldAddress(ctx context.Context, path string) (target string, articleID int64, err error)
+}
+
+// wordpressQuery is the form in which an old query address of WordPress's front page
+// (?p=42, ?page_id=2, ?cat=7, ?tag=slug, ?author=1, ?attachment_id=9) is recorded;
+// "" for a query WordPress does not answer so. The first of those parameters counts,
+// in WordPress's order.
+func wordpressQuery(q url.Values) string {
+	for _, k := range []string{"p", "page_id", "attachment_id", "cat", "author", "tag"} {
+		if v := q.Get(k); v != "" {
+			return "/?" + k + "=" + url.QueryEscape(v)
+		}
+	}
+	return ""
+}
+
+// serveWordPressQuery answers a front-page query WordPress answers (see
+// wordpressQuery; ?feed=rss2 and its kin lead to the site's feeds), and reports
+// whether it did.
+func (s *Server) serveWordPressQuery(w http.ResponseWriter, r *http.Request) bool {
+	if r.URL.Path != "/" && r.URL.Path != "/index.php" || r.URL.RawQuery == "" {
+		return false
+	}
+	q := r.URL.Query()
+	if f := q.Get("feed"); f != "" && len(q) == 1 {
+		target := "/feed.xml"
+		if f == "atom" {
+			target = "/atom.xml"
+		}
+		permanent(w, r, target)
+		return true
+	}
+	key := wordpressQuery(q)
+	if key == "" {
+		return false
+	}
+	target, err := s.oldTarget(r.Context(), key, "")
+	if err != nil {
+		if !errors.Is(err, news.ErrNotFound) {
+			s.log.Error("old address", "err", err)
+		}
+		return false
+	}
+	permanent(w, r, target)
+	return true
+}
+
+var (
+	// An archive's or a post's feed in WordPress: …/feed/, …/feed/rss2/, …/feed/atom/.
+	wpFeedSuffix = regexp.MustCompile(`/feed/(?:(rss2|rss|rdf|atom)/)?$`)
+	// An archive's page N: …/page/2/.
+	wpPageSuffix = regexp.MustCompile(`/page/([0-9]{1,9})/$`)
+)
+
+// oldPathTarget returns where an old path of an imported site leads now: the path
+// itself, or with a feed or page suffix (the archive's same feed or page, or the post
+// for a post's comment feed); news.ErrNotFound when it is none.
+func (s *Server) oldPathTarget(ctx context.Context, path string) (string, error) {
+	if _, ok := s.store.(OldAddresser); !ok {
+		return "", news.ErrNotFound
+	}
+	if !strings.HasSuffix(path, "/") {
+		path += "/"
+	}
+	target, err := s.oldTarget(ctx, path, "")
+	if !errors.Is(err, news.ErrNotFound) {
+		return target, err
+	}
+	if m := wpFeedSuffix.FindStringSubmatchIndex(path); m != nil {
+		file := "feed.xml"
+		if m[2] >= 0 && path[m[2]:m[3]] == "atom" {
+			file = "atom.xml"
+		}
+		return s.oldTarget(ctx, path[:m[0]+1], file)
+	}
+	if m := wpPageSuffix.FindStringSubmatchIndex(path); m != nil {
+		return s.oldTarget(ctx, path[:m[0]+1], "page/"+path[m[2]:m[3]]+"/")
+	}
+	return "", news.ErrNotFound
+}
+
+// oldTarget looks key up and returns the current address, with rest after an
+// archive's (a feed's file, a page); an article's old address leads to the article
+// when it is public (rest dropped: the site has no feed of a post's comments).
+func (s *Server) oldTarget(ctx context.Context, key, rest string) (string, error) {
+	oa, ok := s.store.(OldAddresser)
+	if !ok {
+		return "", news.ErrNotFound
+	}
+	target, id, err := oa.OldAddress(ctx, key)
+	if err != nil {
+		return "", err
+	}
+	if target != "" {
+		return target + rest, nil
+	}
+	a, err := s.store.Article(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if !a.IsPublic(s.now()) {
+		return "", news.ErrNotFound
+	}
+	return articlePath(a, s.state.Load().settings.Location), nil
+}
+
+// permanent answers 301 to target, as a page would be revalidated (an old address an
+// editor later gives to a new story leads there).
+func permanent(w http.ResponseWriter, r *http.Request, target string) {
+	w.Header().Set("Cache-Control", "public, max-age=0, must-revalidate")
+	http.Redirect(w, r, feed.ToURI(target), http.StatusMovedPermanently)
+}
