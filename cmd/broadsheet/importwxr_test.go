@@ -10,7 +10,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"broadsheet/internal/auth"
 	"broadsheet/internal/news"
 	"broadsheet/internal/wxr"
 )
@@ -243,5 +245,53 @@ func TestImportWXRRefusesBrokenFilesWhole(t *testing.T) {
 				t.Errorf("%s: %d articles (%v), want none", filepath.Base(f), n, err)
 			}
 		}
+	}
+}
+
+// WordPress's authors become accounts (role author) that cannot sign in with any
+// password until their one-time link, printed by the import, sets one; categories keep
+// their parents.
+func TestImportWXRAccountsAndSectionTree(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "site.db")
+	out, _, err := runCmd(t, "import", "wxr", wxrFile(t, "themeunittestdata.wordpress.xml"), "--db", dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t, dbPath)
+	ctx := context.Background()
+	m := regexp.MustCompile(`<(themereviewteam@gmail\.com)>: /admin/reset/([A-Za-z0-9_-]+)`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no set-password link for themereviewteam in the report:\n%s", out)
+	}
+	u, err := db.UserByEmail(ctx, m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Role != news.RoleAuthor || auth.VerifyPassword(u.PasswordHash, "") || u.PasswordHash != "" {
+		t.Errorf("imported account: role %s, hash %q; want author without a password", u.Role, u.PasswordHash)
+	}
+	pr, err := db.PasswordReset(ctx, auth.HashToken(m[2]), time.Now())
+	if err != nil || pr.UserID != u.ID {
+		t.Fatalf("the printed link does not work: %v", err)
+	}
+	secs, err := db.Sections(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[int64]*news.Section{}
+	for _, s := range secs {
+		byID[s.ID] = s
+	}
+	found := false
+	for _, s := range secs {
+		if s.Slug == "child-1" {
+			found = true
+			if p := byID[s.ParentID]; p == nil || p.Slug != "parent" {
+				t.Errorf("child-1's parent is %v, want the section parent", p)
+			}
+		}
+	}
+	if !found {
+		t.Error("no section child-1")
 	}
 }
