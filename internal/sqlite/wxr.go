@@ -31,6 +31,37 @@ type WXRImport struct {
 	slugs map[string]int   // slug → next number tried (see importer.uniqueSlug)
 	im    *importer
 	done  bool
+	// Statements run once a comment or an old address, prepared once (preparing an
+	// INSERT with its triggers cost more than running it).
+	stmts map[string]*sql.Stmt
+}
+
+// stmt returns the transaction's prepared statement for query.
+func (w *WXRImport) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := w.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := w.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("wxr import: prepare: %w", err)
+	}
+	w.stmts[query] = st
+	return st, nil
+}
+
+func (w *WXRImport) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := w.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (w *WXRImport) closeStmts() {
+	for _, st := range w.stmts {
+		st.Close()
+	}
+	clear(w.stmts)
 }
 
 // BeginWXR starts a WordPress import. The caller must call Commit or Rollback.
@@ -39,7 +70,7 @@ func (db *DB) BeginWXR(ctx context.Context) (*WXRImport, error) {
 	if err != nil {
 		return nil, fmt.Errorf("wxr import: %w", err)
 	}
-	w := &WXRImport{conn: conn, now: db.Now(), secs: map[string]int64{}, slugs: map[string]int{}}
+	w := &WXRImport{conn: conn, now: db.Now(), secs: map[string]int64{}, slugs: map[string]int{}, stmts: map[string]*sql.Stmt{}}
 	if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&w.cache); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("wxr import: %w", err)
@@ -76,6 +107,7 @@ func (w *WXRImport) Rollback() {
 	if w.im != nil {
 		w.im.close()
 	}
+	w.closeStmts()
 	w.tx.Rollback()
 	w.release()
 }
@@ -98,6 +130,7 @@ func (w *WXRImport) Commit(ctx context.Context, changed bool) error {
 	}
 	w.im.close()
 	w.im = nil
+	w.closeStmts()
 	w.done = true
 	err := w.tx.Commit()
 	if err == nil {
@@ -117,7 +150,11 @@ func (w *WXRImport) freeID(ctx context.Context, table string, id int64) (any, er
 		return nil, nil
 	}
 	var taken bool
-	if err := w.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+table+` WHERE id = ?)`, id).Scan(&taken); err != nil {
+	st, err := w.stmt(ctx, `SELECT EXISTS (SELECT 1 FROM `+table+` WHERE id = ?)`)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.QueryRowContext(ctx, id).Scan(&taken); err != nil {
 		return nil, err
 	}
 	if taken {
@@ -284,7 +321,7 @@ func (w *WXRImport) Article(ctx context.Context, a *news.Article, wpID int64) (b
 	if err != nil {
 		return false, err
 	}
-	r, err := w.tx.ExecContext(ctx, `INSERT INTO articles (slug, title, standfirst, body_markdown, body_html, status,
+	r, err := w.exec(ctx, `INSERT INTO articles (slug, title, standfirst, body_markdown, body_html, status,
 		published_at, updated_at, created_at, correction_note, seo_description, author_id, section_id,
 		image_url, image_alt, image_caption, image_width, image_height, comments_closed, source, source_id, owner_id, image_srcset,
 		nav_position, kind, id)
@@ -332,7 +369,7 @@ func (w *WXRImport) Comment(ctx context.Context, c *news.Comment, wpID int64) (b
 	if err != nil {
 		return false, err
 	}
-	r, err := w.tx.ExecContext(ctx, `INSERT INTO comments (article_id, parent_id, status, author_name, author_email,
+	r, err := w.exec(ctx, `INSERT INTO comments (article_id, parent_id, status, author_name, author_email,
 		author_url, body, body_html, ip_hash, user_agent, created_at, source, source_id, email_key, id)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ArticleID, nullID(c.ParentID), string(c.Status), c.AuthorName, c.AuthorEmail,
 		c.AuthorURL, c.Body, c.BodyHTML, c.IPHash, c.UserAgent, c.CreatedAt.Unix(), c.Source, c.SourceID, emailKey(c.AuthorEmail), id)
@@ -349,7 +386,7 @@ func (w *WXRImport) ArticleRedirect(ctx context.Context, path string, articleID 
 	if path == "" {
 		return nil
 	}
-	_, err := w.tx.ExecContext(ctx, `INSERT INTO redirects (kind, address, article_id, created_at) VALUES ('path', ?, ?, ?)
+	_, err := w.exec(ctx, `INSERT INTO redirects (kind, address, article_id, created_at) VALUES ('path', ?, ?, ?)
 		ON CONFLICT (kind, address) DO NOTHING`, path, articleID, w.now.Unix())
 	if err != nil {
 		return fmt.Errorf("redirect %q: %w", path, err)
@@ -363,7 +400,7 @@ func (w *WXRImport) TermRedirect(ctx context.Context, path, kind string, id int6
 	if path == "" {
 		return nil
 	}
-	_, err := w.tx.ExecContext(ctx, `INSERT INTO term_redirects (address, kind, target_id, created_at) VALUES (?, ?, ?, ?)
+	_, err := w.exec(ctx, `INSERT INTO term_redirects (address, kind, target_id, created_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (address) DO NOTHING`, path, kind, id, w.now.Unix())
 	if err != nil {
 		return fmt.Errorf("redirect %q: %w", path, err)
