@@ -12,7 +12,6 @@ import (
 	"time"
 )
 
-
 // TestGeneratedExport checks the generator the benchmark reads: its counts are the
 // reader's.
 func TestGeneratedExport(t *testing.T) {
