@@ -295,3 +295,30 @@ func TestImportWXRAccountsAndSectionTree(t *testing.T) {
 		t.Error("no section child-1")
 	}
 }
+
+// A file that reads whole but cannot be written (a category naming a parent that is
+// not before it, found while writing) leaves the site as it was: the posts and
+// categories written before it are rolled back with the rest.
+func TestImportWXRWritesAllOrNothing(t *testing.T) {
+	var b bytes.Buffer
+	if err := wxr.WriteSample(&b, 5, 10); err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(b.String(), "<wp:category_parent><![CDATA[]]></wp:category_parent><wp:cat_name><![CDATA[Section 19]]>",
+		"<wp:category_parent><![CDATA[nowhere]]></wp:category_parent><wp:cat_name><![CDATA[Section 19]]>", 1)
+	if bad == b.String() {
+		t.Fatal("the sample changed: no category to break")
+	}
+	dir := t.TempDir()
+	file, dbPath := filepath.Join(dir, "bad.xml"), filepath.Join(dir, "site.db")
+	os.WriteFile(file, []byte(bad), 0o644)
+	_, _, err := runCmd(t, "import", "wxr", file, "--db", dbPath)
+	if err == nil || !regexp.MustCompile(`line \d+: category "section-19" names the parent "nowhere"`).MatchString(err.Error()) {
+		t.Fatalf("got %v, want the category's line and why", err)
+	}
+	db := openDB(t, dbPath)
+	secs, err := db.Sections(context.Background())
+	if err != nil || len(secs) != 0 {
+		t.Errorf("%d sections left (%v), want none", len(secs), err)
+	}
+}

@@ -41,3 +41,34 @@ func TestSectionsScreenShowsTheParent(t *testing.T) {
 		t.Errorf("World's row names a parent:\n%s", row)
 	}
 }
+
+// An account the WordPress import made has no password until its set-password link is
+// used: the users screen says so beside it, and not beside an account with one.
+func TestUsersScreenShowsImportedAccountsWithoutPassword(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(news.RoleAdministrator)
+	ctx := t.Context()
+	w, err := e.db.BeginWXR(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &news.User{Email: "reporter@old.example", Name: "Old Reporter"}
+	if _, made, err := w.Author(ctx, &news.Author{Slug: "oldreporter", Name: "Old Reporter"}, u, 7, "somehash"); err != nil || !made {
+		t.Fatalf("made %v, %v", made, err)
+	}
+	if err := w.Commit(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	b := e.browser()
+	b.login("administrator@newsroom.example")
+	body := b.get("/admin/users").body
+	for id, want := range map[int64]bool{u.ID: true, 1: false} {
+		row := regexp.MustCompile(fmt.Sprintf(`(?s)<tr id="u%d">.*?</tr>`, id)).FindString(body)
+		if row == "" {
+			t.Fatalf("no row for user %d", id)
+		}
+		if got := regexp.MustCompile(`No password yet`).MatchString(row); got != want {
+			t.Errorf("user %d: says no password %v, want %v", id, got, want)
+		}
+	}
+}
