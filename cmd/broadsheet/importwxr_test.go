@@ -99,6 +99,19 @@ func TestImportWXR(t *testing.T) {
 			_, base := startServer(t, "--db", dbPath)
 			db := openDB(t, dbPath)
 			ctx := context.Background()
+			if name == "themeunittestdata.wordpress.xml" {
+				// A child category's section names its parent, one 301 from its old address.
+				resp, err := http.Get(base + "/category/parent/child-1/")
+				if err != nil {
+					t.Fatal(err)
+				}
+				var b bytes.Buffer
+				b.ReadFrom(resp.Body)
+				resp.Body.Close()
+				if resp.Request.URL.Path != "/section/child-1/" || !strings.Contains(b.String(), `in <a href="/section/parent/">Parent</a>`) {
+					t.Errorf("/category/parent/child-1/ led to %s, which does not name its parent", resp.Request.URL)
+				}
+			}
 			checked := 0
 			for _, it := range items {
 				if it.Status != "publish" || it.Password != "" {

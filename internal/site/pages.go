@@ -603,6 +603,9 @@ func (s *Server) findTerm(ctx context.Context, kind, slug string) (*term, error)
 
 type archiveBody struct {
 	Kind, Name, Description, FeedURL string
+	// Parent is the section a section sits under (a WordPress category's parent), nil
+	// at the top and for tags and authors.
+	Parent *news.Section
 	Teasers                          []teaser
 	Pager                            pager
 }
@@ -629,6 +632,9 @@ func (s *Server) archive(r *http.Request, st *siteState) (*response, error) {
 	q.PublicAt = now
 	base := "/" + kind + "/" + slug + "/"
 	body := archiveBody{Kind: t.kind, Name: t.name, Description: t.description, FeedURL: base + "feed.xml"}
+	if kind == "section" {
+		body.Parent = parentSection(st.sections, slug)
+	}
 	arts, more, err := s.listPage(ctx, q, n, st.settings.PerPage)
 	if err != nil {
 		return nil, err
@@ -654,4 +660,22 @@ func (s *Server) archive(r *http.Request, st *siteState) (*response, error) {
 		feedLink{body.Name + " (JSON Feed)", "application/feed+json", base + "feed.json"})
 	v.Body = body
 	return &response{template: "archive", view: v, deps: []string{t.dep}}, nil
+}
+
+// parentSection is the section that the section with slug sits under; nil when none.
+// A section's renaming names every page (news.KeyAll), so a child's page shows its
+// parent's name as it is.
+func parentSection(secs []*news.Section, slug string) *news.Section {
+	var parent int64
+	for _, s := range secs {
+		if s.Slug == slug {
+			parent = s.ParentID
+		}
+	}
+	for _, s := range secs {
+		if parent != 0 && s.ID == parent {
+			return s
+		}
+	}
+	return nil
 }
