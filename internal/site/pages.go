@@ -605,9 +605,9 @@ type archiveBody struct {
 	Kind, Name, Description, FeedURL string
 	// Parent is the section a section sits under (a WordPress category's parent), nil
 	// at the top and for tags and authors.
-	Parent *news.Section
-	Teasers                          []teaser
-	Pager                            pager
+	Parent  *news.Section
+	Teasers []teaser
+	Pager   pager
 }
 
 // archive serves the paginated lists of a section, a tag or an author.
