@@ -19,10 +19,11 @@ import (
 // with the file: the first checks every line and writes nothing, the second writes
 // every article in one transaction (all or nothing, see sqlite.DB.ImportStream).
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	const use = `usage: broadsheet import corpus FILE.jsonl [--db FILE] | broadsheet import wxr FILE.xml [--uploads DIR] [--db FILE]`
+	const use = `usage: broadsheet import corpus FILE.jsonl [--db FILE] | broadsheet import wxr FILE.xml [--uploads DIR [--media DIR]] [--db FILE]`
 	fs := newFlagSet("import", stderr)
 	dbPath := fs.String("db", "broadsheet.db", "SQLite database file (created if missing)")
-	uploads := fs.String("uploads", "", "wxr: a local copy of wp-content/uploads (not yet used: the original URLs are kept)")
+	uploads := fs.String("uploads", "", "wxr: a local copy of wp-content/uploads, whose images are copied into the media library (without it the original URLs are kept)")
+	mediaDir := fs.String("media", "", "wxr with --uploads: folder of uploaded files (default: media beside the database, as serve)")
 	rest, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -31,7 +32,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if len(rest) != 2 {
 			return fmt.Errorf("one file: %s", use)
 		}
-		return importWXR(ctx, rest[1], *dbPath, *uploads, stdout, stderr)
+		return importWXR(ctx, rest[1], *dbPath, *uploads, *mediaDir, stdout, stderr)
 	}
 	switch {
 	case len(rest) == 0 || rest[0] != "corpus":

@@ -7,6 +7,9 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"path"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -14,6 +17,7 @@ import (
 	"time"
 
 	"broadsheet/internal/auth"
+	"broadsheet/internal/media"
 	"broadsheet/internal/news"
 	"broadsheet/internal/render"
 	"broadsheet/internal/sqlite"
@@ -36,6 +40,7 @@ type wxrReport struct {
 	links                                 []string       // set-password links of new accounts
 	redirects                             int
 	protected                             int // password-protected posts kept unpublished
+	copied, reused, notCopied             int // attachments' files with --uploads
 }
 
 func (r *wxrReport) skip(why string) { r.skipped[why]++ }
@@ -44,10 +49,11 @@ func (r *wxrReport) skip(why string) { r.skipped[why]++ }
 // it whole (wxr.Check: every error names its line) and writes nothing; the second
 // writes everything in one transaction (sqlite.WXRImport), so that an error, Ctrl-C or
 // a file cut short leaves the site as it was.
-func importWXR(ctx context.Context, file, dbPath, uploads string, stdout, stderr io.Writer) error {
+func importWXR(ctx context.Context, file, dbPath, uploads, mediaDir string, stdout, stderr io.Writer) error {
 	if uploads != "" {
-		// Refused rather than ignored: the operator would expect local copies.
-		return errors.New("--uploads is not supported yet: import without it (the files' original URLs are kept) and copy the files later")
+		if info, err := os.Stat(uploads); err != nil || !info.IsDir() {
+			return fmt.Errorf("--uploads %s: not a folder (a copy of wp-content/uploads)", uploads)
+		}
 	}
 	info, err := os.Stat(file)
 	if err != nil {
@@ -66,8 +72,14 @@ func importWXR(ctx context.Context, file, dbPath, uploads string, stdout, stderr
 	// Pass 1: the whole file read, attachments indexed for galleries and featured
 	// images, nothing written.
 	atts := wxr.NewAttachmentIndex()
+	var files []*wxrUpload
 	bar := newProgress(stderr, "checking", info.Size())
-	counts, err := wxr.Check(ctx, &progressReader{r: f, p: bar}, wxr.Limits{}, atts.Add)
+	counts, err := wxr.Check(ctx, &progressReader{r: f, p: bar}, wxr.Limits{}, func(it *wxr.Item) {
+		atts.Add(it)
+		if f := newWXRUpload(it); f != nil && uploads != "" {
+			files = append(files, f)
+		}
+	})
 	bar.done()
 	if err != nil {
 		return failed(ctx, file, err)
@@ -91,22 +103,45 @@ func importWXR(ctx context.Context, file, dbPath, uploads string, stdout, stderr
 		return failed(ctx, file, err)
 	}
 	rep := &wxrReport{counts: counts, comments: map[string][2]int{}, skipped: map[string]int{}, unknown: map[string]int{}}
+	// The images are copied before the transaction begins, so that the site's writers
+	// do not wait for image processing; those stored for this run are removed again if
+	// the import does not commit.
+	var lib *wxrLibrary
+	if uploads != "" {
+		if mediaDir == "" {
+			mediaDir = filepath.Join(filepath.Dir(dbPath), "media")
+		}
+		lib = &wxrLibrary{db: db, dir: uploads, files: media.Dir(mediaDir), byURL: map[string]*news.Media{}, byID: map[int64]*news.Media{}}
+		if err := os.MkdirAll(mediaDir, 0o755); err != nil {
+			return failed(ctx, file, err)
+		}
+		bar = newProgress(stderr, "images", int64(len(files)))
+		err := lib.copy(ctx, files, bar, rep)
+		bar.done()
+		if err != nil {
+			lib.forget()
+			return failed(ctx, file, err)
+		}
+	}
 	bar = newProgress(stderr, "importing", info.Size())
 	w, err := db.BeginWXR(ctx)
 	if err != nil {
+		lib.forget()
 		return failed(ctx, file, err)
 	}
-	err = writeWXR(ctx, w, &progressReader{r: f, p: bar}, atts, render.Embeds{Hosts: hosts}, rep)
+	err = writeWXR(ctx, w, &progressReader{r: f, p: bar}, atts, lib, render.Embeds{Hosts: hosts}, rep)
 	bar.done()
 	if err != nil {
 		w.Rollback()
+		lib.forget()
 		return failed(ctx, file, err)
 	}
 	added := rep.posts[0] + rep.pages[0] + rep.sections[0] + rep.tags[0] + rep.authors[0] + rep.redirects
 	for _, n := range rep.comments {
 		added += n[0]
 	}
-	if err := w.Commit(ctx, added > 0); err != nil {
+	if err := w.Commit(ctx, added > 0 || lib != nil && len(lib.made) > 0); err != nil {
+		lib.forget()
 		return failed(ctx, file, err)
 	}
 	awaitServers(ctx, db, stderr)
@@ -134,6 +169,7 @@ func (p *progressReader) Read(b []byte) (int, error) {
 type wxrState struct {
 	w        *sqlite.WXRImport
 	atts     *wxr.AttachmentIndex
+	lib      *wxrLibrary // nil without --uploads
 	embeds   render.Embeds
 	rep      *wxrReport
 	base     string                  // the WordPress site's path ("/blog"), stripped from its links
@@ -147,8 +183,15 @@ type wxrState struct {
 	attachmentPages map[string]int64
 }
 
-func writeWXR(ctx context.Context, w *sqlite.WXRImport, r io.Reader, atts *wxr.AttachmentIndex, embeds render.Embeds, rep *wxrReport) error {
-	st := &wxrState{w: w, atts: atts, embeds: embeds, rep: rep, authors: map[string]*news.Author{},
+func writeWXR(ctx context.Context, w *sqlite.WXRImport, r io.Reader, atts *wxr.AttachmentIndex, lib *wxrLibrary, embeds render.Embeds, rep *wxrReport) error {
+	if lib != nil {
+		for _, m := range lib.made {
+			if err := w.Media(ctx, m.media, wxrSource, strconv.FormatInt(m.id, 10)); err != nil {
+				return err
+			}
+		}
+	}
+	st := &wxrState{w: w, atts: atts, lib: lib, embeds: embeds, rep: rep, authors: map[string]*news.Author{},
 		sections: map[string]*news.Section{}, catPath: map[string]string{}, tags: map[string]*news.Tag{},
 		posts: map[int64]int64{}, attachmentPages: map[string]int64{}}
 	rd := wxr.NewReader(r, wxr.Limits{})
@@ -450,6 +493,7 @@ func (st *wxrState) article(it *wxr.Item, status news.ArticleStatus) (*news.Arti
 		st.rep.unknown[k] += n
 	}
 	body, _ = news.CleanText(body)
+	body = st.lib.rewrite(body)
 	html, _, err := render.ArticleHTML(body, st.embeds)
 	if err != nil {
 		return nil, fmt.Errorf("%s %d (%q): its content: %w", it.Type, it.PostID, it.Title, err)
@@ -505,6 +549,9 @@ func (st *wxrState) article(it *wxr.Item, status news.ArticleStatus) (*news.Arti
 		if ref, ok := st.atts.Attachment(it.ThumbnailID); ok && ref.IsImage() {
 			alt, _ := news.CleanText(ref.Alt)
 			a.FeaturedImage = &news.Image{URL: ref.URL, Alt: alt, Width: ref.Width, Height: ref.Height}
+			if m := st.lib.media(it.ThumbnailID); m != nil {
+				a.FeaturedImage = &news.Image{URL: mediaPrefix + m.Name, Alt: alt, Width: m.Width, Height: m.Height, Srcset: m.Srcset}
+			}
 		}
 	}
 	return a, nil
@@ -598,7 +645,11 @@ func (r *wxrReport) write(out io.Writer) {
 	for _, s := range []wxr.CommentStatus{wxr.CommentApproved, wxr.CommentPending, wxr.CommentSpam, wxr.CommentTrash} {
 		row("comments "+s.String(), r.counts.Comments[s], r.comments[string(wxrCommentStatus(s))])
 	}
-	fmt.Fprintf(out, "  %-12s %6d in the file (their original URLs kept)\n", "attachments", r.attachments)
+	if r.copied+r.reused+r.notCopied > 0 {
+		fmt.Fprintf(out, "  %-12s %6d in the file, %6d images copied, %6d already there, %d kept at their original URLs\n", "attachments", r.attachments, r.copied, r.reused, r.notCopied)
+	} else {
+		fmt.Fprintf(out, "  %-12s %6d in the file (their original URLs kept)\n", "attachments", r.attachments)
+	}
 	var statuses []string
 	for ts, c := range r.counts.Items {
 		if ts.Type == "post" || ts.Type == "page" {
@@ -639,4 +690,167 @@ func mapKeys[V any](m map[string]V) func(func(string) bool) {
 			}
 		}
 	}
+}
+
+// uploadPath is the year/month/name end of an upload's address, as WordPress (and
+// WordPress.com's files host) serves uploads.
+var uploadPath = regexp.MustCompile(`/([0-9]{4}/[0-9]{2}/[^/?#]+)$`)
+
+// mediaPrefix is where the site serves the media library's files (admin.MediaURL).
+const mediaPrefix = "/media/"
+
+// wxrUpload is an attachment's file as pass 1 read it: where it is under uploads and
+// the addresses WordPress served it and its sizes at.
+type wxrUpload struct {
+	id   int64
+	rel  string   // under wp-content/uploads: "2023/01/photo.jpg"
+	urls []string // the file's address, and its sizes' (photo-300x200.jpg), "-scaled" original's
+	alt  string
+}
+
+func newWXRUpload(it *wxr.Item) *wxrUpload {
+	if it.Type != "attachment" {
+		return nil
+	}
+	f := &wxrUpload{id: it.PostID, urls: []string{strings.TrimSpace(it.AttachmentURL)}}
+	if a := it.Attachment; a != nil {
+		f.rel, f.alt = a.File, a.Alt
+	}
+	u := f.urls[0]
+	if f.rel == "" { // WXR without _wp_attached_file (WordPress.com): from the address
+		if i := strings.Index(u, "/wp-content/uploads/"); i >= 0 {
+			f.rel = u[i+len("/wp-content/uploads/"):]
+		} else if m := uploadPath.FindStringSubmatch(u); m != nil {
+			f.rel = m[1]
+		}
+	}
+	if f.rel != "" && strings.HasSuffix(u, f.rel) {
+		dir := u[:len(u)-len(path.Base(f.rel))]
+		if it.Attachment != nil && it.Attachment.Metadata != nil {
+			md := it.Attachment.Metadata
+			for _, sz := range md.Sizes {
+				if sz.File != "" {
+					f.urls = append(f.urls, dir+sz.File)
+				}
+			}
+			if md.OriginalImage != "" {
+				f.urls = append(f.urls, dir+md.OriginalImage)
+			}
+		}
+	}
+	return f
+}
+
+// wxrLibrary copies an export's images from a local copy of wp-content/uploads into
+// the media library through the media pipeline (checked, re-encoded without metadata,
+// variants made), and rewrites addresses of the files WordPress served to the new ones.
+type wxrLibrary struct {
+	db    *sqlite.DB
+	dir   string
+	files media.Dir
+	made  []struct {
+		id    int64
+		media *news.Media
+	}
+	stored   []*media.Image // this run's files, removed again if it does not commit
+	byURL    map[string]*news.Media
+	byID     map[int64]*news.Media
+	replacer *strings.Replacer
+}
+
+func (l *wxrLibrary) copy(ctx context.Context, files []*wxrUpload, bar *progress, rep *wxrReport) error {
+	var pairs []string
+	for i, f := range files {
+		bar.update(int64(i + 1))
+		if f == nil {
+			continue
+		}
+		m, err := l.db.ImportedMedia(ctx, wxrSource, strconv.FormatInt(f.id, 10))
+		switch {
+		case err == nil:
+			rep.reused++
+		case !errors.Is(err, news.ErrNotFound):
+			return err
+		default:
+			m, err = l.process(ctx, f)
+			if err != nil {
+				return err
+			}
+			if m == nil {
+				rep.notCopied++
+				continue
+			}
+			rep.copied++
+		}
+		l.byID[f.id] = m
+		for _, u := range f.urls {
+			if u != "" && l.byURL[u] == nil {
+				l.byURL[u] = m
+				pairs = append(pairs, u, mediaPrefix+m.Name)
+			}
+		}
+	}
+	l.replacer = strings.NewReplacer(pairs...)
+	return nil
+}
+
+// process stores one attachment's file; nil when it is no image the pipeline takes
+// or is not in the folder (its original URL is then kept, and the report says how
+// many).
+func (l *wxrLibrary) process(ctx context.Context, f *wxrUpload) (*news.Media, error) {
+	if f.rel == "" || strings.Contains(f.rel, "..") || path.IsAbs(f.rel) {
+		return nil, nil
+	}
+	fh, err := os.Open(filepath.Join(l.dir, filepath.FromSlash(f.rel)))
+	if err != nil {
+		return nil, nil
+	}
+	defer fh.Close()
+	im, err := media.Process(ctx, l.files, fh)
+	var refused *media.Error
+	if errors.As(err, &refused) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("attachment %d (%s): %w", f.id, f.rel, err)
+	}
+	l.stored = append(l.stored, im)
+	alt, _ := news.CleanText(f.alt)
+	m := &news.Media{Name: im.Name, ContentType: im.ContentType, Width: im.Width, Height: im.Height, Bytes: im.Bytes,
+		Srcset: im.Srcset(mediaPrefix), Alt: alt}
+	l.made = append(l.made, struct {
+		id    int64
+		media *news.Media
+	}{f.id, m})
+	return m, nil
+}
+
+// forget removes the files this run stored: the import did not commit.
+func (l *wxrLibrary) forget() {
+	if l == nil {
+		return
+	}
+	for _, im := range l.stored {
+		l.files.Remove(im.Name)
+		for _, v := range im.Variants {
+			l.files.Remove(v.Name)
+		}
+	}
+	l.stored = nil
+}
+
+// rewrite gives the body's addresses of copied files their new ones.
+func (l *wxrLibrary) rewrite(body string) string {
+	if l == nil || l.replacer == nil {
+		return body
+	}
+	return l.replacer.Replace(body)
+}
+
+// media is the library image made from the attachment id; nil when none.
+func (l *wxrLibrary) media(id int64) *news.Media {
+	if l == nil {
+		return nil
+	}
+	return l.byID[id]
 }

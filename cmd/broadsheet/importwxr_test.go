@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/png"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -333,5 +335,65 @@ func TestImportWXRWritesAllOrNothing(t *testing.T) {
 	secs, err := db.Sections(context.Background())
 	if err != nil || len(secs) != 0 {
 		t.Errorf("%d sections left (%v), want none", len(secs), err)
+	}
+}
+
+// With --uploads, an attachment's file in the folder goes through the media pipeline
+// into the library, and the posts show it at its new address instead of WordPress's;
+// a second import stores no second copy.
+func TestImportWXRCopiesUploads(t *testing.T) {
+	file := wxrFile(t, "themeunittestdata.wordpress.xml")
+	dir := t.TempDir()
+	uploads := filepath.Join(dir, "uploads")
+	os.MkdirAll(filepath.Join(uploads, "2008", "06"), 0o755)
+	img := image.NewRGBA(image.Rect(0, 0, 800, 600))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	var png1 bytes.Buffer
+	if err := png.Encode(&png1, img); err != nil {
+		t.Fatal(err)
+	}
+	// WordPress.com named it .jpg; the pipeline reads what the bytes are.
+	os.WriteFile(filepath.Join(uploads, "2008", "06", "canola2.jpg"), png1.Bytes(), 0o644)
+	dbPath := filepath.Join(dir, "site.db")
+	out, _, err := runCmd(t, "import", "wxr", file, "--db", dbPath, "--uploads", uploads)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`\s1 images copied`).MatchString(out) {
+		t.Errorf("report does not say one image was copied:\n%s", out)
+	}
+	names, _ := filepath.Glob(filepath.Join(dir, "media", "*"))
+	if len(names) < 2 {
+		t.Fatalf("media folder holds %v, want the image and its variants", names)
+	}
+	f, _ := os.Open(file)
+	defer f.Close()
+	var post *wxr.Item
+	for e, err := range wxr.NewReader(f, wxr.Limits{}).All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if it, ok := e.(*wxr.Item); ok && it.Type == "post" && it.Status == "publish" && it.Password == "" &&
+			strings.Contains(it.Content, `<img src="https://wpthemetestdata.files.wordpress.com/2008/06/canola2.jpg"`) {
+			post = it
+			break
+		}
+	}
+	if post == nil {
+		t.Fatal("no post shows canola2.jpg")
+	}
+	_, base := startServer(t, "--db", dbPath)
+	body := get(t, fmt.Sprintf("%s/?p=%d", base, post.PostID))
+	if strings.Contains(body, "files.wordpress.com/2008/06/canola2.jpg") || !regexp.MustCompile(`<img[^>]* src="/media/[^"]+"`).MatchString(body) {
+		t.Errorf("post %d does not show the copied image at its new address", post.PostID)
+	}
+	out2, _, err := runCmd(t, "import", "wxr", file, "--db", dbPath, "--uploads", uploads)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if names2, _ := filepath.Glob(filepath.Join(dir, "media", "*")); len(names2) != len(names) || !regexp.MustCompile(`\s0 images copied,\s+1 already there`).MatchString(out2) {
+		t.Errorf("second import: %d files (was %d):\n%s", len(names2), len(names), out2)
 	}
 }

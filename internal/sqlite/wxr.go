@@ -439,3 +439,35 @@ func (db *DB) OldAddress(ctx context.Context, path string) (target string, artic
 	}
 	return "/" + kind + "/" + slug + "/", 0, nil
 }
+
+// ImportedMedia returns the library image an earlier import made from source's
+// sourceID (a WordPress attachment's post ID); news.ErrNotFound when none.
+func (db *DB) ImportedMedia(ctx context.Context, source, sourceID string) (*news.Media, error) {
+	m, err := scanMedia(db.reads.QueryRowContext(ctx, `SELECT `+mediaColumns+` FROM media WHERE source = ? AND source_id = ? AND source <> ''`, source, sourceID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("media %s %s: %w", source, sourceID, news.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("media %s %s: %w", source, sourceID, err)
+	}
+	return m, nil
+}
+
+// Media adds a library image the import made from source's sourceID (its files
+// stored already); one there already from the same origin is kept, and m.ID is its.
+func (w *WXRImport) Media(ctx context.Context, m *news.Media, source, sourceID string) error {
+	if m.Name == "" || m.Width <= 0 || m.Height <= 0 {
+		return fmt.Errorf("media: %w", news.ErrInvalid)
+	}
+	_, err := w.exec(ctx, `INSERT INTO media (name, content_type, width, height, bytes, srcset, alt, caption, user_id, created_at, source, source_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		m.Name, m.ContentType, m.Width, m.Height, m.Bytes, m.Srcset, m.Alt, m.Caption, w.now.Unix(), source, sourceID)
+	if err != nil {
+		return fmt.Errorf("media %s: %w", sourceID, err)
+	}
+	st, err := w.stmt(ctx, `SELECT id FROM media WHERE source = ? AND source_id = ? AND source <> ''`)
+	if err != nil {
+		return err
+	}
+	return st.QueryRowContext(ctx, source, sourceID).Scan(&m.ID)
+}
