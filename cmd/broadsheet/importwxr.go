@@ -39,8 +39,9 @@ type wxrReport struct {
 	unknown                               map[string]int // unknown shortcode → uses
 	links                                 []string       // set-password links of new accounts
 	redirects                             int
-	protected                             int // password-protected posts kept unpublished
-	copied, reused, notCopied             int // attachments' files with --uploads
+	protected                             int    // password-protected posts kept unpublished
+	copied, reused, notCopied             int    // attachments' files with --uploads
+	lead                                  string // the sticky post made the front page's lead
 }
 
 func (r *wxrReport) skip(why string) { r.skipped[why]++ }
@@ -140,7 +141,7 @@ func importWXR(ctx context.Context, file, dbPath, uploads, mediaDir string, stdo
 	for _, n := range rep.comments {
 		added += n[0]
 	}
-	if err := w.Commit(ctx, added > 0 || lib != nil && len(lib.made) > 0); err != nil {
+	if err := w.Commit(ctx, added > 0 || rep.lead != "" || lib != nil && len(lib.made) > 0); err != nil {
 		lib.forget()
 		return failed(ctx, file, err)
 	}
@@ -170,6 +171,7 @@ type wxrState struct {
 	w        *sqlite.WXRImport
 	atts     *wxr.AttachmentIndex
 	lib      *wxrLibrary // nil without --uploads
+	sticky   *news.Article
 	embeds   render.Embeds
 	rep      *wxrReport
 	base     string                  // the WordPress site's path ("/blog"), stripped from its links
@@ -231,6 +233,15 @@ func writeWXR(ctx context.Context, w *sqlite.WXRImport, r io.Reader, atts *wxr.A
 	n, _ := rd.Skipped()
 	if n > 0 {
 		rep.skipped["items repeating a post ID (as WordPress's importer skips them)"] += n
+	}
+	if st.sticky != nil {
+		set, err := w.LeadIfUnset(ctx, st.sticky.ID)
+		if err != nil {
+			return err
+		}
+		if set {
+			rep.lead = st.sticky.Title
+		}
 	}
 	for path, parent := range st.attachmentPages {
 		if id, ok := st.posts[parent]; ok {
@@ -468,6 +479,9 @@ func (st *wxrState) item(ctx context.Context, it *wxr.Item) error {
 		st.rep.posts[btoi(!made)]++
 	}
 	st.posts[it.PostID] = a.ID
+	if it.Sticky && it.Type == "post" && a.Status == news.StatusPublished && (st.sticky == nil || a.PublishedAt.After(st.sticky.PublishedAt)) {
+		st.sticky = a // the newest sticky post leads, as it tops WordPress's front page
+	}
 	q := "/?p="
 	if it.Type == "page" {
 		q = "/?page_id="
@@ -660,6 +674,9 @@ func (r *wxrReport) write(out io.Writer) {
 	fmt.Fprintf(out, "  by status: %s (private → unpublished: not public, seen by the newsroom)\n", strings.Join(statuses, ", "))
 	if r.protected > 0 {
 		fmt.Fprintf(out, "  password-protected posts and pages kept unpublished (Broadsheet has no passwords on stories): %d\n", r.protected)
+	}
+	if r.lead != "" {
+		fmt.Fprintf(out, "  the front page leads with the sticky post %q (setting %s)\n", r.lead, news.SettingLeadArticle)
 	}
 	fmt.Fprintf(out, "  old addresses recorded: %d\n", r.redirects)
 	if len(r.skipped) > 0 {

@@ -113,6 +113,11 @@ func TestImportWXR(t *testing.T) {
 				if resp.Request.URL.Path != "/section/child-1/" || !strings.Contains(b.String(), `in <a href="/section/parent/">Parent</a>`) {
 					t.Errorf("/category/parent/child-1/ led to %s, which does not name its parent", resp.Request.URL)
 				}
+				// The sticky post leads the front page, though newer posts exist.
+				lead := regexp.MustCompile(`(?s)<article class="lead-story">.*?</article>`).FindString(get(t, base+"/"))
+				if !strings.Contains(lead, "Template: Sticky") {
+					t.Errorf("the front page's lead is not the sticky post:\n%s", lead)
+				}
 			}
 			checked := 0
 			for _, it := range items {

@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -139,7 +140,17 @@ func (s *Server) front(r *http.Request, st *siteState) (*response, error) {
 		return nil, err
 	}
 	body := frontBody{Pager: newPager("/", n, more)}
-	if n == 1 && len(arts) > 0 {
+	if id := st.settings.LeadArticle; n == 1 && id > 0 {
+		// The story chosen to lead (a WordPress sticky post), while it is public; its
+		// changes name "lists", as this page's do.
+		if a, err := s.store.Article(ctx, id); err == nil && a.IsPublic(now) && !a.IsPage() {
+			body.Lead = &teaser{Article: a, Level: 2}
+			arts = slices.DeleteFunc(arts, func(b *news.Article) bool { return b.ID == a.ID })
+		} else if err != nil && !errors.Is(err, news.ErrNotFound) {
+			return nil, err
+		}
+	}
+	if n == 1 && body.Lead == nil && len(arts) > 0 {
 		body.Lead = &teaser{Article: arts[0], Level: 2}
 		arts = arts[1:]
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"broadsheet/internal/news"
@@ -470,4 +471,17 @@ func (w *WXRImport) Media(ctx context.Context, m *news.Media, source, sourceID s
 		return err
 	}
 	return st.QueryRowContext(ctx, source, sourceID).Scan(&m.ID)
+}
+
+// LeadIfUnset makes the article the front page's lead (news.SettingLeadArticle) when
+// no lead was chosen; it reports whether it did.
+func (w *WXRImport) LeadIfUnset(ctx context.Context, articleID int64) (bool, error) {
+	r, err := w.tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE trim(settings.value) IN ('', '0')`,
+		news.SettingLeadArticle, strconv.FormatInt(articleID, 10))
+	if err != nil {
+		return false, fmt.Errorf("lead story: %w", err)
+	}
+	n, _ := r.RowsAffected()
+	return n > 0, nil
 }
