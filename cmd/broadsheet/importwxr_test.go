@@ -316,9 +316,9 @@ func TestImportWXRAccountsAndSectionTree(t *testing.T) {
 	}
 }
 
-// A file that reads whole but cannot be written (a category naming a parent that is
-// not before it, found while writing) leaves the site as it was: the posts and
-// categories written before it are rolled back with the rest.
+// A file that reads whole but that the write would refuse (a category naming a parent
+// that is not before it) is refused by the first pass with its line, and the site is
+// left as it was.
 func TestImportWXRWritesAllOrNothing(t *testing.T) {
 	var b bytes.Buffer
 	if err := wxr.WriteSample(&b, 5, 10); err != nil {
@@ -400,5 +400,35 @@ func TestImportWXRCopiesUploads(t *testing.T) {
 	}
 	if names2, _ := filepath.Glob(filepath.Join(dir, "media", "*")); len(names2) != len(names) || !regexp.MustCompile(`\s0 images copied,\s+1 already there`).MatchString(out2) {
 		t.Errorf("second import: %d files (was %d):\n%s", len(names2), len(names), out2)
+	}
+}
+
+// A file refused only while it is written (a post too long to render, the fifth of
+// five) leaves the site as it was: the sections and the four posts written before it
+// are rolled back with it.
+func TestImportWXRRollsBackAWriteError(t *testing.T) {
+	var b bytes.Buffer
+	if err := wxr.WriteSample(&b, 5, 10); err != nil {
+		t.Fatal(err)
+	}
+	s := b.String()
+	i := strings.LastIndex(s, "<content:encoded><![CDATA[")
+	if i < 0 {
+		t.Fatal("the sample changed: no content")
+	}
+	i += len("<content:encoded><![CDATA[")
+	s = s[:i] + "<p>" + strings.Repeat("Far too long. ", 150_000) + "</p>" + s[i:]
+	dir := t.TempDir()
+	file, dbPath := filepath.Join(dir, "long.xml"), filepath.Join(dir, "site.db")
+	os.WriteFile(file, []byte(s), 0o644)
+	_, _, err := runCmd(t, "import", "wxr", file, "--db", dbPath)
+	if err == nil || !regexp.MustCompile(`line \d+: post 5 \("Story number 5"\)`).MatchString(err.Error()) || !strings.Contains(err.Error(), "nothing was imported") {
+		t.Fatalf("got %v, want the post's line and that nothing was imported", err)
+	}
+	db := openDB(t, dbPath)
+	secs, err := db.Sections(context.Background())
+	n, err2 := db.CountArticles(context.Background(), news.ArticleQuery{})
+	if err != nil || err2 != nil || len(secs) != 0 || n != 0 {
+		t.Errorf("%d sections and %d articles left (%v, %v), want none", len(secs), n, err, err2)
 	}
 }
