@@ -113,6 +113,47 @@ func TestImportWXR(t *testing.T) {
 				if resp.Request.URL.Path != "/section/child-1/" || !strings.Contains(b.String(), `in <a href="/section/parent/">Parent</a>`) {
 					t.Errorf("/category/parent/child-1/ led to %s, which does not name its parent", resp.Request.URL)
 				}
+				// The page cache keys "/" by its path whatever the query: the front page
+				// cached first does not hide /?p=ID's redirect, nor the redirect the front.
+				get(t, base+"/")
+				for range 2 {
+					for _, u := range []string{"/?p=1241", "/?cat=1", "/?tag=8bit", "/?attachment_id=611"} {
+						resp, err := noRedirects.Get(base + u)
+						if err != nil {
+							t.Fatal(err)
+						}
+						resp.Body.Close()
+						if resp.StatusCode != http.StatusMovedPermanently {
+							t.Errorf("%s: %d after the front page, want 301", u, resp.StatusCode)
+						}
+					}
+					resp, err := noRedirects.Get(base + "/")
+					if err != nil {
+						t.Fatal(err)
+					}
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusOK {
+						t.Errorf("/: %d after the old addresses, want 200", resp.StatusCode)
+					}
+				}
+				// An attachment page leads to the post it belongs to; a post's feed to the
+				// post; a category's feed and its page 2 to the section's.
+				for old, want := range map[string]string{
+					"/2010/09/10/post-format-gallery/canola2/": "/2010/09/10/post-format-gallery/",
+					"/2010/09/10/post-format-gallery/feed/":    "/2010/09/10/post-format-gallery/",
+					"/category/parent/feed/":                   "/section/parent/feed.xml",
+					"/category/parent/page/2/":                 "/section/parent/page/2/",
+					"/?page_id=2":                              "/about/",
+				} {
+					resp, err := noRedirects.Get(base + old)
+					if err != nil {
+						t.Fatal(err)
+					}
+					resp.Body.Close()
+					if got := resp.Header.Get("Location"); resp.StatusCode != http.StatusMovedPermanently || got != want {
+						t.Errorf("%s: %d to %q, want 301 to %q", old, resp.StatusCode, got, want)
+					}
+				}
 				// The sticky post leads the front page, though newer posts exist.
 				lead := regexp.MustCompile(`(?s)<article class="lead-story">.*?</article>`).FindString(get(t, base+"/"))
 				if !strings.Contains(lead, "Template: Sticky") {
