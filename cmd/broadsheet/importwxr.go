@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -218,6 +219,7 @@ type wxrState struct {
 	atts     *wxr.AttachmentIndex
 	lib      *wxrLibrary // nil without --uploads
 	sticky   *news.Article
+	prep     *wxrPrepared // the item being written's HTML, made ahead by a worker
 	embeds   render.Embeds
 	rep      *wxrReport
 	base     string                  // the WordPress site's path ("/blog"), stripped from its links
@@ -243,17 +245,22 @@ func writeWXR(ctx context.Context, w *sqlite.WXRImport, r io.Reader, atts *wxr.A
 		sections: map[string]*news.Section{}, catPath: map[string]string{}, tags: map[string]*news.Tag{},
 		posts: map[int64]int64{}, attachmentPages: map[string]int64{}}
 	rd := wxr.NewReader(r, wxr.Limits{})
-	for {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := prepareWXR(ctx, rd, st)
+	for j := range jobs {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		e, err := rd.Next()
+		<-j.done
+		e, err := j.e, j.err
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return err
 		}
+		st.prep = j.prep
 		switch e := e.(type) {
 		case *wxr.Site:
 			if u, err := url.Parse(e.Link); err == nil {
@@ -548,16 +555,17 @@ func (st *wxrState) article(it *wxr.Item, status news.ArticleStatus) (*news.Arti
 	if title == "" {
 		title = "(no title)"
 	}
-	body, crep := wxr.Convert(it.Content, wxr.ConvertOptions{PostID: it.PostID, Attachments: st.atts})
-	for k, n := range crep.Unknown {
+	p := st.prep
+	if p == nil {
+		p = st.prepare(it)
+	}
+	for k, n := range p.unknown {
 		st.rep.unknown[k] += n
 	}
-	body, _ = news.CleanText(body)
-	body = st.lib.rewrite(body)
-	html, _, err := render.ArticleHTML(body, st.embeds)
-	if err != nil {
-		return nil, fmt.Errorf("%s %d (%q): its content: %w", it.Type, it.PostID, it.Title, err)
+	if p.err != nil {
+		return nil, fmt.Errorf("%s %d (%q): its content: %w", it.Type, it.PostID, it.Title, p.err)
 	}
+	html := p.html
 	standfirst := ""
 	if it.Excerpt != "" {
 		standfirst, _ = news.CleanText(strings.TrimSpace(render.PlainText(it.Excerpt)))
@@ -658,7 +666,7 @@ func (st *wxrState) comments(ctx context.Context, it *wxr.Item, articleID int64)
 			AuthorName: name, AuthorEmail: strings.TrimSpace(c.AuthorEmail), AuthorURL: authorURL,
 			// The commenter's IP address is dropped: the site keeps only a keyed hash
 			// of it, and WordPress's addresses are of no use to its limits.
-			Body: text, BodyHTML: render.Comment(text), CreatedAt: created,
+			Body: text, BodyHTML: st.commentHTML(c, text), CreatedAt: created,
 			Source: wxrSource, SourceID: strconv.FormatInt(c.ID, 10),
 		}
 		made, err := st.w.Comment(ctx, nc, c.ID)
@@ -916,4 +924,103 @@ func (l *wxrLibrary) media(id int64) *news.Media {
 		return nil
 	}
 	return l.byID[id]
+}
+
+// The writer is one goroutine in one transaction; what takes time besides it is the
+// HTML: each post's content converted and sanitised, each comment rendered. Workers
+// (one a core) make it ahead of the writer, which takes the entries in file order.
+
+// wxrPrepared is an item's HTML, made by a worker.
+type wxrPrepared struct {
+	html     string
+	err      error
+	unknown  map[string]int          // unknown shortcodes
+	comments map[*wxr.Comment]string // each comment's HTML
+}
+
+// wxrJob is one entry in file order; done is closed when prep is ready.
+type wxrJob struct {
+	e    wxr.Entry
+	err  error
+	prep *wxrPrepared
+	done chan struct{}
+}
+
+// wxrAhead bounds the entries read ahead of the writer (each up to wxr's 64 MiB
+// item budget in the worst case, a few KiB in a real export).
+const wxrAhead = 32
+
+// prepareWXR reads rd's entries in a goroutine and yields them in order, their HTML
+// made by workers; the last job carries io.EOF or the read's error. The reading stops
+// when ctx ends.
+func prepareWXR(ctx context.Context, rd *wxr.Reader, st *wxrState) <-chan *wxrJob {
+	ordered := make(chan *wxrJob, wxrAhead)
+	work := make(chan *wxrJob, wxrAhead)
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		go func() {
+			for j := range work {
+				j.prep = st.prepare(j.e.(*wxr.Item))
+				close(j.done)
+			}
+		}()
+	}
+	go func() {
+		defer close(ordered)
+		defer close(work)
+		for {
+			e, err := rd.Next()
+			j := &wxrJob{e: e, err: err, done: make(chan struct{})}
+			it, ok := e.(*wxr.Item)
+			toWork := err == nil && ok && (it.Type == "post" || it.Type == "page")
+			if !toWork {
+				close(j.done)
+			}
+			select {
+			case ordered <- j:
+			case <-ctx.Done():
+				return
+			}
+			if toWork {
+				select {
+				case work <- j:
+				case <-ctx.Done():
+					return
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return ordered
+}
+
+// prepare makes an item's HTML: its content converted (blocks, shortcodes), its
+// copied files' addresses rewritten, sanitised as the editor's HTML is; and its
+// comments'. It reads only what does not change while the items are written.
+func (st *wxrState) prepare(it *wxr.Item) *wxrPrepared {
+	p := &wxrPrepared{comments: make(map[*wxr.Comment]string, len(it.Comments))}
+	body, crep := wxr.Convert(it.Content, wxr.ConvertOptions{PostID: it.PostID, Attachments: st.atts})
+	p.unknown = crep.Unknown
+	body, _ = news.CleanText(body)
+	body = st.lib.rewrite(body)
+	p.html, _, p.err = render.ArticleHTML(body, st.embeds)
+	for _, c := range it.Comments {
+		if c.Type == "pingback" || c.Type == "trackback" {
+			continue
+		}
+		text, _ := news.CleanText(c.Content)
+		p.comments[c] = render.Comment(text)
+	}
+	return p
+}
+
+// commentHTML is the comment's HTML, made ahead when it was.
+func (st *wxrState) commentHTML(c *wxr.Comment, text string) string {
+	if st.prep != nil {
+		if h, ok := st.prep.comments[c]; ok {
+			return h
+		}
+	}
+	return render.Comment(text)
 }
