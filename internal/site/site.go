@@ -429,6 +429,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /comments/{$}", s.postComment)
 	mux.HandleFunc("GET /share/{network}/{id}", s.share)
 	mux.HandleFunc("GET /preview/{token}/{$}", s.previewLink) // private preview links (preview.go)
+	// Any other address is not found, but may be an imported site's old path, which
+	// s.page answers with a cached 301 (wordpress.go).
+	mux.Handle("GET /", s.page(func(*http.Request, *siteState) (*response, error) { return nil, news.ErrNotFound }))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.serveError(w, r, s.state.Load(), news.ErrNotFound)
 	})

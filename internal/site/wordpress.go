@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -21,6 +22,10 @@ import (
 // WordPress answers. The answers are not put in the page cache: it keys the front
 // page by its path whatever the query, so a redirect cached there would answer "/"
 // itself; an old address costs one indexed lookup, as a 404 does.
+
+// errNoOldAddress is a page's ErrNotFound after its path was looked up as an old
+// address, so that the error page does not look again.
+var errNoOldAddress = fmt.Errorf("no page and no old address: %w", news.ErrNotFound)
 
 // OldAddresser is the store's lookup of an imported site's old paths (sqlite.DB): the
 // current path of a section's, tag's or author's archive, or the article an old path
@@ -80,56 +85,67 @@ var (
 	wpPageSuffix = regexp.MustCompile(`/page/([0-9]{1,9})/$`)
 )
 
-// oldPathTarget returns where an old path of an imported site leads now: the path
+// oldPathResponse returns where an old path of an imported site leads now: the path
 // itself, or with a feed or page suffix (the archive's same feed or page, or the post
 // for a post's comment feed); news.ErrNotFound when it is none.
-func (s *Server) oldPathTarget(ctx context.Context, path string) (string, error) {
+func (s *Server) oldPathResponse(ctx context.Context, path string) (*response, error) {
 	if _, ok := s.store.(OldAddresser); !ok {
-		return "", news.ErrNotFound
+		return nil, news.ErrNotFound
 	}
 	if !strings.HasSuffix(path, "/") {
 		path += "/"
 	}
-	target, err := s.oldTarget(ctx, path, "")
+	resp, err := s.oldResponse(ctx, path, "")
 	if !errors.Is(err, news.ErrNotFound) {
-		return target, err
+		return resp, err
 	}
 	if m := wpFeedSuffix.FindStringSubmatchIndex(path); m != nil {
 		file := "feed.xml"
 		if m[2] >= 0 && path[m[2]:m[3]] == "atom" {
 			file = "atom.xml"
 		}
-		return s.oldTarget(ctx, path[:m[0]+1], file)
+		return s.oldResponse(ctx, path[:m[0]+1], file)
 	}
 	if m := wpPageSuffix.FindStringSubmatchIndex(path); m != nil {
-		return s.oldTarget(ctx, path[:m[0]+1], "page/"+path[m[2]:m[3]]+"/")
+		return s.oldResponse(ctx, path[:m[0]+1], "page/"+path[m[2]:m[3]]+"/")
 	}
-	return "", news.ErrNotFound
+	return nil, news.ErrNotFound
 }
 
 // oldTarget looks key up and returns the current address, with rest after an
 // archive's (a feed's file, a page); an article's old address leads to the article
 // when it is public (rest dropped: the site has no feed of a post's comments).
 func (s *Server) oldTarget(ctx context.Context, key, rest string) (string, error) {
+	resp, err := s.oldResponse(ctx, key, rest)
+	if err != nil {
+		return "", err
+	}
+	return resp.location, nil
+}
+
+// oldResponse is oldTarget's 301 as a response, with the cache key of what it leads
+// to: the article's (a rename, a move or taking it down names it), or every page's for
+// an archive (a section's or tag's new slug names "all" or the tag's key).
+func (s *Server) oldResponse(ctx context.Context, key, rest string) (*response, error) {
 	oa, ok := s.store.(OldAddresser)
 	if !ok {
-		return "", news.ErrNotFound
+		return nil, news.ErrNotFound
 	}
 	target, id, err := oa.OldAddress(ctx, key)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if target != "" {
-		return target + rest, nil
+		return &response{status: http.StatusMovedPermanently, location: target + rest, deps: []string{news.KeyLists}}, nil
 	}
 	a, err := s.store.Article(ctx, id)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if !a.IsPublic(s.now()) {
-		return "", news.ErrNotFound
+		return nil, news.ErrNotFound
 	}
-	return articlePath(a, s.state.Load().settings.Location), nil
+	return movedTo(a, articlePath(a, s.state.Load().settings.Location)), nil
 }
 
 // permanent answers 301 to target, as a page would be revalidated (an old address an
