@@ -330,6 +330,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && s.serveOldPathWithoutSlash(w, r) {
+		return // /archives/77, one hop (wordpress.go)
+	}
 	s.handler.ServeHTTP(w, r)
 }
 

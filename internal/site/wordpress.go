@@ -92,12 +92,22 @@ func (s *Server) oldPathResponse(ctx context.Context, path string) (*response, e
 	if _, ok := s.store.(OldAddresser); !ok {
 		return nil, news.ErrNotFound
 	}
-	if !strings.HasSuffix(path, "/") {
-		path += "/"
-	}
+	// As asked, then with or without the final slash (WordPress wrote /archives/77
+	// without one; a reader may add it, or drop it from /2019/05/name/).
 	resp, err := s.oldResponse(ctx, path, "")
 	if !errors.Is(err, news.ErrNotFound) {
 		return resp, err
+	}
+	other := path + "/"
+	if strings.HasSuffix(path, "/") && len(path) > 1 {
+		other = strings.TrimSuffix(path, "/")
+	}
+	resp, err = s.oldResponse(ctx, other, "")
+	if !errors.Is(err, news.ErrNotFound) {
+		return resp, err
+	}
+	if !strings.HasSuffix(path, "/") {
+		path += "/"
 	}
 	if m := wpFeedSuffix.FindStringSubmatchIndex(path); m != nil {
 		file := "feed.xml"
@@ -146,6 +156,26 @@ func (s *Server) oldResponse(ctx context.Context, key, rest string) (*response, 
 		return nil, news.ErrNotFound
 	}
 	return movedTo(a, articlePath(a, s.state.Load().settings.Location)), nil
+}
+
+// serveOldPathWithoutSlash answers an old path without a final slash whose last part
+// has no dot (/archives/77), which the mux would otherwise send to the same path with
+// a slash (a second hop); it reports whether it did. Only GETs the cache missed come
+// here, and the site's own addresses end with a slash or name a file.
+func (s *Server) serveOldPathWithoutSlash(w http.ResponseWriter, r *http.Request) bool {
+	p := r.URL.Path
+	if strings.HasSuffix(p, "/") || strings.Contains(p[strings.LastIndexByte(p, '/')+1:], ".") || strings.HasPrefix(p, "/static/") {
+		return false
+	}
+	if _, ok := s.store.(OldAddresser); !ok {
+		return false
+	}
+	resp, err := s.oldPathResponse(r.Context(), p)
+	if err != nil {
+		return false
+	}
+	permanent(w, r, resp.location)
+	return true
 }
 
 // permanent answers 301 to target, as a page would be revalidated (an old address an
