@@ -34,6 +34,9 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		return importWXR(ctx, rest[1], *dbPath, *uploads, *mediaDir, stdout, stderr)
 	}
+	if *uploads != "" || *mediaDir != "" {
+		return fmt.Errorf("--uploads and --media are for import wxr; %s", use)
+	}
 	switch {
 	case len(rest) == 0 || rest[0] != "corpus":
 		return errors.New(use)
