@@ -43,6 +43,7 @@ type wxrReport struct {
 	protected                             int    // password-protected posts kept unpublished
 	copied, reused, notCopied             int    // attachments' files with --uploads
 	lead                                  string // the sticky post made the front page's lead
+	extraSections, extraTags              int    // named by items only, not listed in the channel
 }
 
 func (r *wxrReport) skip(why string) { r.skipped[why]++ }
@@ -505,6 +506,31 @@ func (st *wxrState) item(ctx context.Context, it *wxr.Item) error {
 		st.rep.skip(it.Type + "s of status " + strconv.Quote(it.Status))
 		return nil
 	}
+	// Terms the channel does not list (older exports list only some): made from the
+	// item's own <category> elements, as WordPress's importer does.
+	for _, tm := range it.Terms {
+		switch {
+		case tm.Domain == "category" && st.sections[tm.Nicename] == nil && tm.Nicename != "":
+			before := st.rep.sections
+			if err := st.category(ctx, &wxr.Category{Line: it.Line, Nicename: tm.Nicename, Name: tm.Name}); err != nil {
+				return err
+			}
+			// Counted apart from the file's categories: added, or there already.
+			if st.rep.sections[0] > before[0] {
+				st.rep.extraSections++
+			}
+			st.rep.sections = before
+		case (tm.Domain == "post_tag" || tm.Domain == "tag") && st.tags[tm.Nicename] == nil && tm.Nicename != "":
+			before := st.rep.tags
+			if err := st.tag(ctx, &wxr.Tag{Line: it.Line, Slug: tm.Nicename, Name: tm.Name}); err != nil {
+				return err
+			}
+			if st.rep.tags[0] > before[0] {
+				st.rep.extraTags++
+			}
+			st.rep.tags = before
+		}
+	}
 	if _, ok := st.authors[it.Creator]; !ok && it.Creator != "" {
 		// An author the channel does not list (WXR 1.0, or a login of a deleted user):
 		// a byline without an account.
@@ -728,6 +754,9 @@ func (r *wxrReport) write(out io.Writer) {
 	fmt.Fprintf(out, "  by status: %s (private → unpublished: not public, seen by the newsroom)\n", strings.Join(statuses, ", "))
 	if r.protected > 0 {
 		fmt.Fprintf(out, "  password-protected posts and pages kept unpublished (Broadsheet has no passwords on stories): %d\n", r.protected)
+	}
+	if r.extraSections+r.extraTags > 0 {
+		fmt.Fprintf(out, "  named by posts but not listed in the file's header: %d categories, %d tags (added)\n", r.extraSections, r.extraTags)
 	}
 	if r.lead != "" {
 		fmt.Fprintf(out, "  the front page leads with the sticky post %q (setting %s)\n", r.lead, news.SettingLeadArticle)

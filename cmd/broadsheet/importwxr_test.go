@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/png"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -62,6 +63,7 @@ func TestImportWXR(t *testing.T) {
 				t.Fatal(err)
 			}
 			var items []*wxr.Item
+			var cats []*wxr.Category
 			counts, err := wxr.Check(context.Background(), f, wxr.Limits{}, nil)
 			f.Seek(0, 0)
 			rd := wxr.NewReader(f, wxr.Limits{})
@@ -71,6 +73,9 @@ func TestImportWXR(t *testing.T) {
 				}
 				if it, ok := e.(*wxr.Item); ok && (it.Type == "post" || it.Type == "page") {
 					items = append(items, it)
+				}
+				if c, ok := e.(*wxr.Category); ok {
+					cats = append(cats, c)
 				}
 			}
 			f.Close()
@@ -158,6 +163,38 @@ func TestImportWXR(t *testing.T) {
 				lead := regexp.MustCompile(`(?s)<article class="lead-story">.*?</article>`).FindString(get(t, base+"/"))
 				if !strings.Contains(lead, "Template: Sticky") {
 					t.Errorf("the front page's lead is not the sticky post:\n%s", lead)
+				}
+			}
+			// Every category is a section, at its old addresses one 301 away.
+			for _, c := range cats {
+				for _, old := range []string{fmt.Sprintf("/?cat=%d", c.TermID)} {
+					resp, err := http.Get(base + old)
+					if err != nil {
+						t.Fatal(err)
+					}
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Request.URL.Path, "/section/") || resp.Request.Response == nil || resp.Request.Response.Request.Response != nil {
+						t.Errorf("%s (%q): %d at %s, want one 301 to a section's page", old, c.Name, resp.StatusCode, resp.Request.URL)
+					}
+				}
+			}
+			// Every tag of a published post has its archive, one 301 from ?tag=.
+			tagged := map[string]bool{}
+			for _, it := range items {
+				for _, tm := range it.Terms {
+					if tm.Domain == "post_tag" && it.Status == "publish" && it.Password == "" && it.Type == "post" {
+						tagged[tm.Nicename] = true
+					}
+				}
+			}
+			for slug := range tagged {
+				resp, err := http.Get(base + "/?tag=" + url.QueryEscape(slug))
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Request.URL.Path, "/tag/") {
+					t.Errorf("?tag=%s: %d at %s, want the tag's page", slug, resp.StatusCode, resp.Request.URL)
 				}
 			}
 			checked := 0
