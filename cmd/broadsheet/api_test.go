@@ -12,7 +12,8 @@ import (
 	"time"
 )
 
-// `serve` answers the content API under /api/v1/, from the page cache, and a write made
+// `serve` answers the content API under /api/v1/ (and WordPress's shape of it under
+// /wp-json/ and /?rest_route=), from the page cache, and a write made
 // by another process reaches the cached answer through the change log.
 func TestServeAnswersTheContentAPI(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "site.db")
@@ -42,6 +43,24 @@ func TestServeAnswersTheContentAPI(t *testing.T) {
 	}
 	if _, body := get("/api/v1/sections"); !strings.Contains(body, `"City"`) {
 		t.Fatalf("sections: %s", body)
+	}
+	// WordPress's shape, at both of WordPress's addresses, and the front page still
+	// the front page.
+	for _, path := range []string{"/wp-json/wp/v2/posts", "/?rest_route=/wp/v2/posts"} {
+		res, body := get(path)
+		var posts []struct {
+			Link  string `json:"link"`
+			Title struct {
+				Rendered string `json:"rendered"`
+			} `json:"title"`
+		}
+		if err := json.Unmarshal([]byte(body), &posts); err != nil || res.StatusCode != 200 || len(posts) != 10 ||
+			!strings.HasPrefix(posts[0].Link, base+"/") || res.Header.Get("X-WP-Total") != "30" {
+			t.Fatalf("GET %s: %d %v %q %.300s", path, res.StatusCode, err, res.Header.Get("X-WP-Total"), body)
+		}
+	}
+	if res, body := get("/"); !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") || !strings.Contains(body, "<html") {
+		t.Fatalf("the front page: %q", res.Header.Get("Content-Type"))
 	}
 	// Served from the cache: a write behind the change log's back is not seen.
 	raw, err := sql.Open("sqlite", "file:"+dbPath+"?_pragma=busy_timeout(10000)") // the server writes too

@@ -19,11 +19,11 @@ import (
 // with the file: the first checks every line and writes nothing, the second writes
 // every article in one transaction (all or nothing, see sqlite.DB.ImportStream).
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	const use = `usage: broadsheet import corpus FILE.jsonl [--db FILE] | broadsheet import wxr FILE.xml [--uploads DIR [--media DIR]] [--db FILE]`
+	const use = `usage: broadsheet import corpus FILE.jsonl [--db FILE] | import json FILE [--db FILE] [--media-dir DIR] | import wxr FILE.xml [--uploads DIR [--media-dir DIR]] [--db FILE]`
 	fs := newFlagSet("import", stderr)
 	dbPath := fs.String("db", "broadsheet.db", "SQLite database file (created if missing)")
+	mediaDir := fs.String("media-dir", "", "with json, or wxr with --uploads: where media files go (default: media beside the database)")
 	uploads := fs.String("uploads", "", "wxr: a local copy of wp-content/uploads, whose images are copied into the media library (without it the original URLs are kept)")
-	mediaDir := fs.String("media", "", "wxr with --uploads: folder of uploaded files (default: media beside the database, as serve)")
 	rest, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -34,10 +34,21 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		return importWXR(ctx, rest[1], *dbPath, *uploads, *mediaDir, stdout, stderr)
 	}
-	if *uploads != "" || *mediaDir != "" {
-		return fmt.Errorf("--uploads and --media are for import wxr; %s", use)
+	if *uploads != "" {
+		return fmt.Errorf("--uploads is for import wxr; %s", use)
+	}
+	if len(rest) > 0 && rest[0] == "json" {
+		switch {
+		case len(rest) == 1:
+			return fmt.Errorf("no file given; %s", use)
+		case len(rest) > 2:
+			return fmt.Errorf("one file at a time: %q and %q; %s", rest[1], rest[2], use)
+		}
+		return importJSON(ctx, rest[1], *dbPath, *mediaDir, stdout, stderr)
 	}
 	switch {
+	case *mediaDir != "":
+		return fmt.Errorf("--media-dir is for import json and wxr; %s", use)
 	case len(rest) == 0 || rest[0] != "corpus":
 		return errors.New(use)
 	case len(rest) == 1:

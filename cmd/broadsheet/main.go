@@ -3,6 +3,8 @@
 //
 //	broadsheet serve [--addr 127.0.0.1:8080] [--db broadsheet.db] [--demo]
 //	broadsheet import corpus FILE.jsonl [--db FILE]
+//	broadsheet export json [FILE|-o FILE] [--with-secrets] [--with-media]
+//	broadsheet import json FILE [--db FILE]
 //	broadsheet comments list|approve|spam|trash [ID...]
 //	broadsheet settings list | set KEY VALUE...
 //	broadsheet user add|reset-password|reset-totp|list
@@ -36,6 +38,9 @@ const usage = `Usage: broadsheet COMMAND [flags]
 Commands:
   serve                           run the site
   import corpus FILE.jsonl        import articles and comments in the shared corpus format
+  export json [FILE|-o FILE|-] [--with-secrets] [--with-media]
+                                  a backup of the whole site (JSON Lines; see README, Backups)
+  import json FILE                restore a backup into a new, empty database
   comments list|approve|spam|trash [ID...]
                                   moderate comments from the shell
   settings list | set KEY VALUE...
@@ -75,6 +80,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return serve(ctx, args[1:], stdout, stderr)
 	case "import":
 		return importCmd(ctx, args[1:], stdout, stderr)
+	case "export":
+		return exportCmd(ctx, args[1:], stdout, stderr)
 	case "comments":
 		return commentsCmd(ctx, args[1:], stdout, stderr)
 	case "settings":

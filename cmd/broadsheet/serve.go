@@ -108,6 +108,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	content := api.New(db, api.Config{
 		BaseURL: *baseURL, ArticlePath: srv.ArticlePath, FeedIDBase: srv.FeedIDBase, Cache: srv.Cache(), Logger: log,
+		Location: srv.Location, CommentPath: srv.CommentPath,
 	})
 	perClient := *maxPerClient
 	if *trustProxy {
@@ -227,7 +228,7 @@ func route(adm, files, content, public http.Handler, stall time.Duration) http.H
 			adm.ServeHTTP(w, r)
 		case strings.HasPrefix(p, "/media/"):
 			files.ServeHTTP(w, r)
-		case strings.HasPrefix(p, api.Prefix):
+		case strings.HasPrefix(p, api.Prefix), api.IsWP(r): // the content API, and WordPress's shape of it
 			content.ServeHTTP(w, r)
 		default:
 			public.ServeHTTP(w, r)

@@ -187,6 +187,7 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	mux.Handle("POST /admin/articles/{id}/preview-links", s.require(news.PermWriteDrafts, s.createPreviewLink))
 	mux.Handle("POST /admin/articles/{id}/preview-links/{link}/revoke", s.require(news.PermWriteDrafts, s.revokePreviewLink))
 	mux.Handle("POST /admin/articles/{id}/untrash", s.require(news.PermWriteDrafts, s.untrash))
+	mux.Handle("POST /admin/articles/{id}/withdraw", s.require(news.PermWriteDrafts, s.withdraw))
 	mux.Handle("GET /admin/articles/new", s.require(news.PermWriteDrafts, s.newArticle))
 	mux.Handle("GET /admin/pages", s.require(news.PermWriteDrafts, s.pageList))    // lists.go
 	mux.Handle("GET /admin/pages/new", s.require(news.PermWriteDrafts, s.newPage)) // pages.go

@@ -100,6 +100,39 @@ func (s *Server) editBodyOf(a *news.Article) *editBody {
 	return b
 }
 
+// everPublished reports whether a was ever live: whether its history (the newest
+// news.MaxRevisions versions, each with its status) holds a published version. Unknown
+// (the store failing) counts as live, which keeps the plain Unpublish.
+func (s *Server) everPublished(ctx context.Context, a *news.Article) bool {
+	if a.ID == 0 {
+		return false
+	}
+	if a.Status == news.StatusPublished {
+		return true
+	}
+	revs, _, err := s.store.RevisionPage(ctx, a.ID, news.MaxRevisions, 0)
+	if err != nil {
+		s.log.Error("was the article ever published", "article", a.ID, "err", err)
+		return true
+	}
+	for _, v := range revs {
+		if v.Status == news.StatusPublished {
+			return true
+		}
+	}
+	return false
+}
+
+// unpublishTarget is where Unpublish takes a: a scheduled story that was never live
+// goes back to the drafts (WordPress's "Switch to draft"), as "unpublished" would say
+// readers once saw it; any other, unpublished.
+func (s *Server) unpublishTarget(ctx context.Context, a *news.Article) news.ArticleStatus {
+	if a.Status == news.StatusScheduled && !s.everPublished(ctx, a) {
+		return news.StatusDraft
+	}
+	return news.StatusUnpublished
+}
+
 func (s *Server) location() *time.Location {
 	if s.cfg.Location != nil {
 		if loc := s.cfg.Location(); loc != nil {
@@ -109,8 +142,10 @@ func (s *Server) location() *time.Location {
 	return time.UTC
 }
 
-// actionsFor lists the buttons the user may press on the article, by its status.
-func actionsFor(u *news.User, a *news.Article) []editAction {
+// actionsFor lists the buttons the user may press on the article, by its status;
+// wasLive says whether a scheduled one was ever published (everPublished): if not, its
+// Unpublish reads "Switch to draft", as WordPress words it, and makes it a draft.
+func actionsFor(u *news.User, a *news.Article, wasLive bool) []editAction {
 	var out []editAction
 	add := func(to news.ArticleStatus, value, label string) {
 		if u.CanMove(a, to) {
@@ -132,7 +167,11 @@ func actionsFor(u *news.User, a *news.Article) []editAction {
 		add(news.StatusUnpublished, "unpublish", "Unpublish")
 	case news.StatusScheduled:
 		timed(a.Status, "save", "Publish", "Update") // a time now or past publishes it at once
-		add(news.StatusUnpublished, "unpublish", "Unpublish")
+		if wasLive {
+			add(news.StatusUnpublished, "unpublish", "Unpublish")
+		} else {
+			add(news.StatusDraft, "unpublish", "Switch to draft") // unpublishTarget
+		}
 	default:
 		save := "Save"
 		if a.Status == news.StatusDraft {
@@ -155,7 +194,7 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, u *news.Us
 	b.Sections, _ = s.store.Sections(r.Context())
 	s.fillImageChoices(r, b) // imagepicker.go
 	b.AutosaveMS = int(s.cfg.AutosaveEvery.Milliseconds())
-	b.Actions = actionsFor(u, a)
+	b.Actions = actionsFor(u, a, a.Status != news.StatusScheduled || s.everPublished(r.Context(), a))
 	b.NowMS = s.cfg.Now().UnixMilli()
 	// A form given back by a POST (a refusal, the conflict, a preview) or filled from a
 	// kept or autosaved form holds what is not saved: leaving it warns at once.
@@ -338,7 +377,7 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 	case "publish":
 		target = news.StatusPublished
 	case "unpublish":
-		target = news.StatusUnpublished
+		target = s.unpublishTarget(ctx, a)
 	case "trash":
 		target = news.StatusTrash
 	case "restore":
@@ -534,6 +573,9 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 		news.StatusUnpublished: "Unpublished.", news.StatusTrash: "Moved to the trash."}[a.Status]
 	if stored.Status == news.StatusPublished && a.Status == news.StatusPublished {
 		done = "Updated." // it was live already: a save changes it, it does not publish it
+	}
+	if action == "unpublish" && a.Status == news.StatusDraft {
+		done = "Switched to draft: it is no longer scheduled."
 	}
 	if restored != "" {
 		done = restored

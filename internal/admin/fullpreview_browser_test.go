@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -179,5 +180,10 @@ func previewPages(t *testing.T, e *env, b *browser) map[string]string {
 	cb.login(co.Email)
 	own := e.storyOf(co, "Read only", news.StatusScheduled, e.clock.Now().Add(3600e9))
 	pages["i8-readonly"] = cb.get(fmt.Sprintf("/admin/articles/%d", own.ID)).body
+	// In review: read-only, with Withdraw to edit; live: its full public link.
+	review := e.storyOf(co, "Read only in review", news.StatusReview, time.Time{})
+	pages["i8-readonly-review"] = cb.get(fmt.Sprintf("/admin/articles/%d", review.ID)).body
+	live := e.storyOf(co, "Read only and live", news.StatusPublished, e.clock.Now().Add(-3600e9))
+	pages["i8-readonly-live"] = cb.get(fmt.Sprintf("/admin/articles/%d", live.ID)).body
 	return pages
 }

@@ -380,8 +380,9 @@ func TestContributorSeesOwnStoryReadOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = b.get(fmt.Sprintf("/admin/articles/%d", a.ID))
-	if path := e.site.ArticlePath(a); r.status != 200 || !strings.Contains(r.body, `Live at <a href="`+path+`">`) {
-		t.Errorf("once live: %d, no link to %s", r.status, path)
+	// The full public link (the site's base URL and the permalink), to copy or follow.
+	if link := e.http.URL + e.site.ArticlePath(a); r.status != 200 || !strings.Contains(r.body, `Live at <a href="`+link+`">`+link+`</a>`) {
+		t.Errorf("once live: %d, no link to %s", r.status, link)
 	}
 	other := e.storyOf(ed, "An editor's piece", news.StatusScheduled, e.clock.Now().Add(time.Hour))
 	if r := b.get(fmt.Sprintf("/admin/articles/%d", other.ID)); r.status != 403 {

@@ -23,6 +23,7 @@ type articleRow struct {
 	Title, Status, Section, Byline string
 	When                           template.HTML
 	Editable, CanTrash             bool
+	ReadOnly                       bool   // the writer's own story they may only read (or withdraw) now: ownReadOnly
 	ViewURL, ViewLabel             string // the public address when live, else the preview
 	Comments                       int    // approved
 	Version                        int64
@@ -231,6 +232,7 @@ func (s *Server) articleList(w http.ResponseWriter, r *http.Request, u *news.Use
 func (s *Server) articleRowOf(u *news.User, a *news.Article, now time.Time) articleRow {
 	row := articleRow{ID: a.ID, Title: a.Title, Status: string(a.Status), Editable: u.CanEdit(a), Comments: a.CommentCount, Version: a.Version}
 	row.CanTrash = a.Status != news.StatusTrash && u.CanMove(a, news.StatusTrash)
+	row.ReadOnly = !row.Editable && ownReadOnly(u, a)
 	if a.Section != nil {
 		row.Section = a.Section.Name
 	}
@@ -334,6 +336,7 @@ func (s *Server) bulkArticles(w http.ResponseWriter, r *http.Request, u *news.Us
 	}
 	var done []string
 	var refused []string
+	drafted := 0 // of done: scheduled stories never live, switched to draft (unpublishTarget)
 	status := http.StatusSeeOther
 	refuse := func(code int, title, why string) {
 		refused = append(refused, "“"+title+"” "+why)
@@ -366,6 +369,9 @@ func (s *Server) bulkArticles(w http.ResponseWriter, r *http.Request, u *news.Us
 		if target == news.StatusDraft && why == "" {
 			to, _ = s.restoreTarget(r, u, a) // the state it had before the trash (preview.go)
 		}
+		if to == news.StatusUnpublished {
+			to = s.unpublishTarget(ctx, a) // a scheduled story never live: back to the drafts
+		}
 		if !u.CanMove(a, to) { // publishing may schedule
 			refuse(http.StatusForbidden, a.Title, fmt.Sprintf("was left as it is: your role (%s) may not make it %s", u.Role, to))
 			continue
@@ -397,11 +403,17 @@ func (s *Server) bulkArticles(w http.ResponseWriter, r *http.Request, u *news.Us
 		s.store.DropForm(ctx, autosaveKey(u, a.ID)) // the writer was told in the write (news.WorkflowNotice)
 		s.log.Info("article moved", "article", a.ID, "status", a.Status, "by", u.ID)
 		done = append(done, a.Title)
+		if target == news.StatusUnpublished && to == news.StatusDraft {
+			drafted++
+		}
 	}
 	msg := ""
 	if len(done) > 0 {
 		s.sync(r)
 		msg = doneMessage(target, len(done))
+		if drafted > 0 {
+			msg = strings.TrimSuffix(msg, ".") + fmt.Sprintf(" (%d of them scheduled but never published: switched to draft).", drafted)
+		}
 		if target == news.StatusTrash && len(done) == 1 && len(ids) == 1 {
 			msg += undoMarker(ids[0]) // one story: its Undo (preview.go)
 		}

@@ -48,11 +48,12 @@ type previewLinkView struct {
 
 type previewView struct {
 	Article   *news.Article
-	Doc       string // the site's page, for the frame's srcdoc
-	Unsaved   bool   // the editor's form, not the saved story
-	Edit      bool   // the viewer may edit the story
-	ReadOnly  bool   // the writer's own story they may not change now
-	PublicURL string
+	Doc       string   // the site's page, for the frame's srcdoc
+	Unsaved   bool     // the editor's form, not the saved story
+	Edit      bool     // the viewer may edit the story
+	ReadOnly  bool     // the writer's own story they may not change now
+	Withdraw  bool     // ReadOnly, and the writer may take it out of review (User.CanWithdraw)
+	PublicURL string   // the live story's full public link (base URL and permalink); "" until live
 	Report    []string // what the sanitiser removes (an unsaved form's)
 	Note      string   // about the featured image of an unsaved form
 	// Links are the story's live private links; CanLink, whether the viewer may make
@@ -115,7 +116,9 @@ func (s *Server) showPreview(w http.ResponseWriter, r *http.Request, u *news.Use
 		return
 	}
 	v.Article, v.Doc = a, string(doc)
-	v.PublicURL = s.publicPath(a, now)
+	if p := s.publicPath(a, now); p != "" {
+		v.PublicURL = strings.TrimRight(s.cfg.BaseURL, "/") + p
+	}
 	v.MaxLink, v.LinkTTL = news.MaxPreviewLinks, int(news.PreviewLinkTTL/(24*time.Hour))
 	if !v.Unsaved && a.ID != 0 && mayLink(u, a, now) {
 		v.CanLink = true
@@ -291,8 +294,54 @@ func (s *Server) readOnlyStory(w http.ResponseWriter, r *http.Request, u *news.U
 	if err != nil || !ownReadOnly(u, a) {
 		return false
 	}
-	s.showPreview(w, r, u, a, &previewView{ReadOnly: true})
+	s.showPreview(w, r, u, a, &previewView{ReadOnly: true, Withdraw: u.CanWithdraw(a)})
 	return true
+}
+
+// withdraw takes a writer's own story out of review, back to a draft they may edit
+// (POST /admin/articles/{id}/withdraw, with the version the page showed): the read-only
+// view's "Withdraw to edit". The editors' review request stops counting as the story
+// leaves review (news.Notification.Current).
+func (s *Server) withdraw(w http.ResponseWriter, r *http.Request, u *news.User) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	var a *news.Article
+	if err == nil {
+		a, err = s.store.Article(r.Context(), id)
+	}
+	if err != nil {
+		s.fail(w, r, u, http.StatusNotFound, "No such article", "That article does not exist (any more).")
+		return
+	}
+	back := fmt.Sprintf("/admin/articles/%d", a.ID)
+	if a.Status != news.StatusReview {
+		if !mayPreview(u, a) {
+			s.fail(w, r, u, http.StatusForbidden, "Not allowed", "Your role may not change this article.")
+			return
+		}
+		s.redirectWith(w, r, back, "This story is no longer waiting for review, so it was not withdrawn.")
+		return
+	}
+	if !u.CanMove(a, news.StatusDraft) {
+		s.log.Info("refused", "user", u.ID, "role", u.Role, "action", "withdraw", "article", a.ID)
+		s.fail(w, r, u, http.StatusForbidden, "Not allowed", fmt.Sprintf("Your role (%s) may not withdraw this article, so nothing was changed.", u.Role))
+		return
+	}
+	if base, err := strconv.ParseInt(r.PostForm.Get("version"), 10, 64); err != nil || base != a.Version {
+		s.redirectWith(w, r, back, "Someone changed this story since you opened it, so it was not withdrawn: look at it again, then try again.")
+		return
+	}
+	a.Status, a.EditedBy = news.StatusDraft, u.ID
+	if err := s.store.UpdateArticle(r.Context(), a); err != nil {
+		if errors.Is(err, news.ErrStale) {
+			s.redirectWith(w, r, back, "Someone changed this story since you opened it, so it was not withdrawn: look at it again, then try again.")
+			return
+		}
+		s.log.Error("withdraw from review", "article", a.ID, "err", err)
+		s.fail(w, r, u, http.StatusInternalServerError, "Not withdrawn", "The story could not be withdrawn just now. Please try again.")
+		return
+	}
+	s.log.Info("article withdrawn from review", "article", a.ID, "by", u.ID)
+	s.redirectWith(w, r, back, "Withdrawn from review: it is a draft again, and you may edit it. Submit it again when it is ready.")
 }
 
 // ownReadOnly reports whether a is u's own story that u may not change now but may

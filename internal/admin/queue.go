@@ -78,6 +78,21 @@ var statusLabels = []struct {
 var actionLabels = map[news.CommentStatus]string{
 	news.CommentPending: "Unapprove", news.CommentApproved: "Approve", news.CommentSpam: "Spam", news.CommentTrash: "Trash"}
 
+// actionLabel names the move of a comment from status from to status to as WordPress's
+// list does: back to pending is "Not spam" from spam and "Restore" from the trash (it
+// unapproves nothing there), "Unapprove" from approved.
+func actionLabel(from, to news.CommentStatus) string {
+	if to == news.CommentPending {
+		switch from {
+		case news.CommentSpam:
+			return "Not spam"
+		case news.CommentTrash:
+			return "Restore"
+		}
+	}
+	return actionLabels[to]
+}
+
 // actionDelete is the queue's action value that deletes for good (spam and trash only).
 const actionDelete = "delete"
 
@@ -313,7 +328,7 @@ func (s *Server) comments(w http.ResponseWriter, r *http.Request, u *news.User) 
 	}
 	for _, l := range statusLabels {
 		if l.status != status {
-			body.Bulk = append(body.Bulk, queueAction{string(l.status), actionLabels[l.status]})
+			body.Bulk = append(body.Bulk, queueAction{string(l.status), actionLabel(status, l.status)})
 		}
 	}
 	if inBin(status) && email == "" {
@@ -332,7 +347,7 @@ func statusActions(st news.CommentStatus) []queueAction {
 	var out []queueAction
 	for _, l := range statusLabels {
 		if l.status != st {
-			out = append(out, queueAction{string(l.status), actionLabels[l.status]})
+			out = append(out, queueAction{string(l.status), actionLabel(st, l.status)})
 		}
 	}
 	if inBin(st) {

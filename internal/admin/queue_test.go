@@ -509,3 +509,32 @@ func TestBlockedCommentersPageAndSearch(t *testing.T) {
 		t.Error("the searched list does not show its search and count")
 	}
 }
+
+// Back to pending is named by where the comment comes from, as in WordPress's list: "Not
+// spam" from spam, "Restore" from the trash; "Unapprove" only for an approved comment.
+func TestQueueNamesTheWayBackToPending(t *testing.T) {
+	e, b := moderator(t)
+	now := e.clock.Now()
+	for _, tc := range []struct {
+		status    news.CommentStatus
+		want, not string
+	}{
+		{news.CommentSpam, "Not spam", "Unapprove"},
+		{news.CommentTrash, "Restore", "Unapprove"},
+		{news.CommentApproved, "Unapprove", "Not spam"},
+	} {
+		c := e.queueComment("R", "r@example.net", tc.status, "text "+string(tc.status), "", now, 0)
+		button := fmt.Sprintf(`value="%d:pending">%s<`, c.ID, tc.want)
+		list := b.get("/admin/comments?status=" + string(tc.status)).body
+		if !strings.Contains(list, button) {
+			t.Errorf("%s tab: the comment's way back to pending is not called %q", tc.status, tc.want)
+		}
+		if !strings.Contains(list, `<option value="pending">`+tc.want+`</option>`) {
+			t.Errorf("%s tab: the bulk action to pending is not called %q", tc.status, tc.want)
+		}
+		edit := b.get(fmt.Sprintf("/admin/comments/%d/edit", c.ID)).body
+		if !strings.Contains(edit, `value="pending">`+tc.want+`<`) || strings.Contains(edit, `value="pending">`+tc.not+`<`) {
+			t.Errorf("%s comment's page: the way back to pending is not called %q", tc.status, tc.want)
+		}
+	}
+}

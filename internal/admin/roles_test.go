@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"broadsheet/internal/news"
 )
@@ -68,6 +70,11 @@ func TestEveryRoleAgainstEveryAction(t *testing.T) {
 			b.login(string(role) + "@newsroom.example")
 			csrf := b.csrf()
 			others := fmt.Sprintf("/admin/articles/%d", e.article.ID) // owned by nobody: someone else's
+			// Its own stories in review: a contributor may not change them there (they
+			// are read-only to it) but may withdraw one to a draft; an author may do both.
+			inReview := e.storyOf(u, "Mine in review", news.StatusReview, time.Time{})
+			alsoInReview := e.storyOf(u, "Also mine in review", news.StatusReview, time.Time{})
+			mine := fmt.Sprintf("/admin/articles/%d", inReview.ID)
 			actions := []action{
 				{"dashboard", "GET", "/admin/", nil, everyone},
 				{"articles list", "GET", "/admin/articles", nil, staff},
@@ -79,6 +86,11 @@ func TestEveryRoleAgainstEveryAction(t *testing.T) {
 				{"publish someone else's article", "POST", others, url.Values{"action": {"publish"}, "title": {"X"}, "body": {"Y"}, "version": {fmt.Sprint(e.article.Version)}}, editors},
 				{"history of someone else's article", "GET", others + "/history", nil, editors},
 				{"autosave", "POST", "/admin/articles/autosave", url.Values{"title": {"T"}, "body": {"B"}}, staff},
+				{"save one's own story in review", "POST", mine, url.Values{"action": {"save"}, "title": {"Changed in review"}, "body": {"Y"}, "version": {fmt.Sprint("current:", inReview.ID)}}, writers},
+				{"autosave one's own story in review", "POST", mine + "/autosave", url.Values{"title": {"T"}, "body": {"B"}, "version": {fmt.Sprint("current:", inReview.ID)}}, writers},
+				{"private link to one's own story in review", "POST", mine + "/preview-links", nil, writers},
+				{"trash one's own story in review from the list", "POST", "/admin/articles/bulk", url.Values{"trash": {fmt.Sprint(alsoInReview.ID)}, "v" + fmt.Sprint(alsoInReview.ID): {fmt.Sprint("current:", alsoInReview.ID)}}, writers},
+				{"withdraw one's own story from review", "POST", mine + "/withdraw", url.Values{"version": {fmt.Sprint("current:", inReview.ID)}}, staff},
 				{"comment queue", "GET", "/admin/comments", nil, moderators},
 				{"approve a comment", "POST", fmt.Sprintf("/admin/comments/%d", e.pending.ID), url.Values{"action": {"approved"}}, moderators},
 				// Before the bulk move below sends it to spam, where no reply is taken.
@@ -110,6 +122,9 @@ func TestEveryRoleAgainstEveryAction(t *testing.T) {
 						form[k] = v
 						if v[0] == "current" { // the version stored now, as a list loaded now shows
 							form[k] = []string{fmt.Sprint(e.stored(e.article.ID).Version)}
+						} else if id, ok := strings.CutPrefix(v[0], "current:"); ok { // that article's
+							n, _ := strconv.ParseInt(id, 10, 64)
+							form[k] = []string{fmt.Sprint(e.stored(n).Version)}
 						}
 					}
 					r = b.post(a.path, form)
@@ -138,15 +153,18 @@ func TestEveryRoleAgainstEveryAction(t *testing.T) {
 				done bool
 				who  string
 			}{
-				"moderated a comment":          {moderated, moderators},
-				"changed someone else's story": {edited, editors},
-				"trashed someone else's story": {e.stored(e.article.ID).Status == news.StatusTrash, editors},
-				"added a user":                 {errAdded == nil, admins},
-				"added a section":              {errWeather == nil, editors},
-				"renamed a section":            {renamed != nil && renamed.Name == "Games", editors},
-				"changed the settings":         {settings["title"] == "Mine now", admins},
-				"made itself administrator":    {me.Role == news.RoleAdministrator, admins},
-				"published its own story":      {len(published) == 1, writers},
+				"moderated a comment":                {moderated, moderators},
+				"changed someone else's story":       {edited, editors},
+				"trashed someone else's story":       {e.stored(e.article.ID).Status == news.StatusTrash, editors},
+				"added a user":                       {errAdded == nil, admins},
+				"added a section":                    {errWeather == nil, editors},
+				"renamed a section":                  {renamed != nil && renamed.Name == "Games", editors},
+				"changed the settings":               {settings["title"] == "Mine now", admins},
+				"made itself administrator":          {me.Role == news.RoleAdministrator, admins},
+				"published its own story":            {len(published) == 1, writers},
+				"changed its own story in review":    {e.stored(inReview.ID).Title == "Changed in review", writers},
+				"trashed its own story in review":    {e.stored(alsoInReview.ID).Status == news.StatusTrash, writers},
+				"withdrew its own story from review": {e.stored(inReview.ID).Status == news.StatusDraft, staff},
 			} {
 				if c.done != listed(c.who, role) {
 					t.Errorf("%s %s: %v, want %v", role, what, c.done, !c.done)

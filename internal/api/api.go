@@ -17,6 +17,7 @@
 package api
 
 import (
+	"context"
 	_ "embed"
 	"encoding/base64"
 	"encoding/json"
@@ -56,6 +57,7 @@ const (
 type Store interface {
 	news.Store
 	news.APIStore
+	news.WPStore
 }
 
 // Config is how the API is wired into a site.
@@ -75,17 +77,26 @@ type Config struct {
 	CacheTTL time.Duration
 	// MaxAge is the Cache-Control max-age of an answer (default 60 s).
 	MaxAge time.Duration
-	Logger *slog.Logger
-	Now    func() time.Time
+	// Location is the site's time zone (site.Server.Location), in which WordPress's
+	// "date" fields are written; nil: UTC.
+	Location func() *time.Location
+	// CommentPath is where a comment shows on the site (site.Server.CommentPath), for
+	// WordPress's comment "link"; nil: its article's old WordPress address with the
+	// comment's anchor.
+	CommentPath func(context.Context, *news.Comment) string
+	Logger      *slog.Logger
+	Now         func() time.Time
 }
 
 // Server is the content API, an http.Handler for paths under Prefix.
 type Server struct {
-	store   Store
-	cfg     Config
-	mux     *http.ServeMux
-	header  http.Header // an answer's headers
-	openAPI *pagecache.Page
+	store  Store
+	cfg    Config
+	mux    *http.ServeMux
+	header http.Header // an answer's headers
+	// wpHeader are the headers of WordPress-shaped answers (wp.go).
+	wpHeader http.Header
+	openAPI  *pagecache.Page
 }
 
 // New returns the API on store.
@@ -103,6 +114,9 @@ func New(store Store, cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Location == nil {
+		cfg.Location = func() *time.Location { return time.UTC }
+	}
 	if cfg.FeedIDBase == nil {
 		cfg.FeedIDBase = func() string { return "" }
 	}
@@ -118,6 +132,15 @@ func New(store Store, cfg Config) *Server {
 		"Cache-Control":               {"public, max-age=" + strconv.Itoa(int(cfg.MaxAge/time.Second))},
 		"Access-Control-Allow-Origin": {"*"},
 		"X-Content-Type-Options":      {"nosniff"},
+	}
+	// WordPress's: its content type, and its totals and Link exposed to scripts of any
+	// origin, as WordPress exposes them (rest_send_cors_headers).
+	s.wpHeader = http.Header{
+		"Content-Type":                  {"application/json; charset=UTF-8"},
+		"Cache-Control":                 s.header["Cache-Control"],
+		"Access-Control-Allow-Origin":   {"*"},
+		"Access-Control-Expose-Headers": {"X-WP-Total, X-WP-TotalPages, Link"},
+		"X-Content-Type-Options":        {"nosniff"},
 	}
 	s.openAPI = pagecache.NewPage(http.StatusOK, s.header, openAPIDocument)
 	s.mux = http.NewServeMux()
@@ -136,13 +159,18 @@ func New(store Store, cfg Config) *Server {
 	return s
 }
 
-// ServeHTTP answers a request under Prefix: OPTIONS (CORS preflight), GET and HEAD; a
+// ServeHTTP answers a request under Prefix, or one IsWP accepts (WordPress's shape,
+// wp.go): OPTIONS (CORS preflight), GET and HEAD; a
 // GET whose answer is cached is sent from memory (304 on a matching If-None-Match).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !strings.HasPrefix(r.URL.Path, Prefix) {
+		s.serveWP(w, r) // WordPress's shape (wp.go): IsWP(r)
+		return
+	}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 	case http.MethodOptions:
-		s.preflight(w, r)
+		s.preflight(w, r, "Accept, If-None-Match, Cache-Control")
 		return
 	default:
 		w.Header().Set("Allow", "GET, HEAD, OPTIONS")
@@ -168,12 +196,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // origin may read, with GET or HEAD and the headers a conditional GET sends; no
 // credentials (Access-Control-Allow-Credentials is never sent, so browsers send no
 // cookies' answers to scripts).
-func (s *Server) preflight(w http.ResponseWriter, r *http.Request) {
+func (s *Server) preflight(w http.ResponseWriter, r *http.Request, allowHeaders string) {
 	h := w.Header()
 	h.Set("Allow", "GET, HEAD, OPTIONS")
 	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
-	h.Set("Access-Control-Allow-Headers", "Accept, If-None-Match, Cache-Control")
+	h.Set("Access-Control-Allow-Headers", allowHeaders)
 	h.Set("Access-Control-Max-Age", "86400")
 	h.Set("Cache-Control", "public, max-age=86400")
 	w.WriteHeader(http.StatusNoContent)

@@ -135,10 +135,10 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	e.api = api.New(db, api.Config{BaseURL: baseURL, ArticlePath: e.site.ArticlePath, FeedIDBase: e.site.FeedIDBase,
-		Cache: e.site.Cache(), Now: func() time.Time { return now }})
+		Cache: e.site.Cache(), Now: func() time.Time { return now }, Location: e.site.Location, CommentPath: e.site.CommentPath})
 	// As cmd/broadsheet routes: the API under its prefix, the site for the rest.
 	e.http = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, api.Prefix) {
+		if strings.HasPrefix(r.URL.Path, api.Prefix) || api.IsWP(r) {
 			e.api.ServeHTTP(w, r)
 			return
 		}

@@ -194,7 +194,9 @@ type KeptForm struct {
 }
 
 // CanEdit reports whether u may change article a: editors any article; authors their
-// own; contributors their own while it is a draft or in review.
+// own; contributors their own while it is a draft (a story sent back is a draft). A
+// contributor's story in review is read-only to them: they may withdraw it (CanMove to
+// StatusDraft) and edit it again, as WordPress's contributor may not edit a pending post.
 func (u *User) CanEdit(a *Article) bool {
 	switch {
 	case u == nil || u.Disabled:
@@ -206,15 +208,16 @@ func (u *User) CanEdit(a *Article) bool {
 	case u.Role.Can(PermPublishOwn):
 		return true
 	}
-	return u.Role.Can(PermWriteDrafts) && (a.Status == StatusDraft || a.Status == StatusReview)
+	return u.Role.Can(PermWriteDrafts) && a.Status == StatusDraft
 }
 
 // CanMove reports whether u may move article a to the status to: anyone who may edit
 // it may keep it a draft, send it for review or trash it; only those who may publish it
-// may publish, schedule or unpublish it.
+// may publish, schedule or unpublish it. A writer who may not edit their story in
+// review may still withdraw it: move it back to a draft (CanWithdraw).
 func (u *User) CanMove(a *Article, to ArticleStatus) bool {
 	if !u.CanEdit(a) {
-		return false
+		return to == StatusDraft && u.CanWithdraw(a)
 	}
 	switch to {
 	case StatusDraft, StatusReview, StatusTrash:
@@ -223,4 +226,12 @@ func (u *User) CanMove(a *Article, to ArticleStatus) bool {
 		return u.Role.Can(PermPublishOwn) && (a.OwnerID == u.ID || u.Role.Can(PermEditAll))
 	}
 	return false
+}
+
+// CanWithdraw reports whether u may take their own story out of review, back to a
+// draft, although they may not edit it there (a contributor): the read-only view's
+// "Withdraw to edit". Whoever may edit the story moves it with CanMove as any move.
+func (u *User) CanWithdraw(a *Article) bool {
+	return u != nil && !u.Disabled && a.Status == StatusReview && a.OwnerID == u.ID &&
+		u.Role.Can(PermWriteDrafts) && !u.CanEdit(a)
 }

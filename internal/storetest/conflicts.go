@@ -359,7 +359,8 @@ func testPresenceEnds(t *testing.T, s Engine) {
 	dee := newUser(t, s, "dee.e@example.org", news.RoleEditor)      // demoted to author
 	cid := newUser(t, s, "cid.e@example.org", news.RoleContributor) // the writer: the story is published
 	story := article(107, "")
-	story.Status, story.PublishedAt, story.OwnerID = news.StatusReview, time.Time{}, cid.ID
+	// A draft: the one state in which its contributor may edit it (news.User.CanEdit).
+	story.Status, story.PublishedAt, story.OwnerID = news.StatusDraft, time.Time{}, cid.ID
 	mustCreate(t, s, story)
 	for _, u := range []*news.User{ana, ben, fay, dee, cid} {
 		signIn(t, s, u, u.Email, t0, t0.Add(24*time.Hour))

@@ -24,6 +24,8 @@ type Engine interface {
 	news.QueueStore   // the comment queue: queue.go
 	news.WebhookStore // webhooks.go
 	news.APIStore     // the content API's pages (api.go)
+	news.WPStore      // WordPress's REST shape (wp.go)
+	news.BackupStore  // the JSON backup (backup.go)
 }
 
 // Run runs the suite; open must return a new, empty engine for each call.
@@ -82,8 +84,10 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"WebhookConcurrentClaimsTakeEachOnce", testWebhookConcurrentClaims},
 		{"WebhookPingRetryDeletePurge", testWebhookManage},
 		{"WebhookErasureLeavesNoCopy", testWebhookErasure},
-		{"Pages", testPages},       // pages.go
-		{"APIReads", testAPIReads}, // api.go
+		{"Pages", testPages},                                                // pages.go
+		{"APIReads", testAPIReads},                                          // api.go
+		{"WPReads", testWPReads},                                            // wp.go
+		{"Backup", func(t *testing.T, s Engine) { testBackup(t, s, open) }}, // backup.go
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
