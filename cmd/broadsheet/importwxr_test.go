@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/png"
@@ -158,6 +159,30 @@ func TestImportWXR(t *testing.T) {
 					if got := resp.Header.Get("Location"); resp.StatusCode != http.StatusMovedPermanently || got != want {
 						t.Errorf("%s: %d to %q, want 301 to %q", old, resp.StatusCode, got, want)
 					}
+				}
+				// WordPress's REST shape shows WordPress's IDs and the categories' tree.
+				var cats []struct {
+					ID     int64  `json:"id"`
+					Slug   string `json:"slug"`
+					Parent int64  `json:"parent"`
+				}
+				if err := json.Unmarshal([]byte(get(t, base+"/wp-json/wp/v2/categories?slug=parent,child-1")), &cats); err != nil || len(cats) != 2 {
+					t.Fatalf("categories: %v %+v", err, cats)
+				}
+				ids := map[string]int64{}
+				for _, c := range cats {
+					ids[c.Slug] = c.ID
+				}
+				for _, c := range cats {
+					if c.Slug == "child-1" && (c.Parent == 0 || c.Parent != ids["parent"]) {
+						t.Errorf("child-1's parent in /wp-json/: %d, want %d", c.Parent, ids["parent"])
+					}
+				}
+				var post struct {
+					ID int64 `json:"id"`
+				}
+				if err := json.Unmarshal([]byte(get(t, base+"/wp-json/wp/v2/posts/1241")), &post); err != nil || post.ID != 1241 {
+					t.Errorf("/wp-json/wp/v2/posts/1241: %+v, %v; want WordPress's post 1241", post, err)
 				}
 				// The sticky post leads the front page, though newer posts exist.
 				lead := regexp.MustCompile(`(?s)<article class="lead-story">.*?</article>`).FindString(get(t, base+"/"))
