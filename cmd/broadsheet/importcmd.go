@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"broadsheet/internal/corpus"
@@ -126,7 +127,10 @@ func failed(ctx context.Context, file string, err error) error {
 
 // progress draws a bar on stderr when it is a terminal, and nothing otherwise (a log
 // file or a pipe wants only the summary lines).
+// Its methods may be called from several goroutines (the WXR import's reader ahead of
+// its writer): a bar that is done draws nothing more.
 type progress struct {
+	mu    sync.Mutex
 	w     io.Writer
 	label string
 	total int64
@@ -145,6 +149,8 @@ func newProgress(w io.Writer, label string, total int64) *progress {
 }
 
 func (p *progress) update(n int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if !p.on {
 		return
 	}
@@ -159,7 +165,10 @@ func (p *progress) update(n int64) {
 }
 
 func (p *progress) done() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.on && p.last >= 0 {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
+	p.on = false
 }
