@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"broadsheet/internal/feed"
@@ -81,6 +82,8 @@ func (s *Server) serveWordPressQuery(w http.ResponseWriter, r *http.Request) boo
 var (
 	// An archive's or a post's feed in WordPress: …/feed/, …/feed/rss2/, …/feed/atom/.
 	wpFeedSuffix = regexp.MustCompile(`/feed/(?:(rss2|rss|rdf|atom)/)?$`)
+	// A post's comment page N (WordPress's paged comments): …/comment-page-2/.
+	wpCommentPage = regexp.MustCompile(`/comment-page-([0-9]{1,9})/$`)
 	// An archive's page N: …/page/2/.
 	wpPageSuffix = regexp.MustCompile(`/page/([0-9]{1,9})/$`)
 )
@@ -118,6 +121,17 @@ func (s *Server) oldPathResponse(ctx context.Context, path string) (*response, e
 	}
 	if m := wpPageSuffix.FindStringSubmatchIndex(path); m != nil {
 		return s.oldResponse(ctx, path[:m[0]+1], "page/"+path[m[2]:m[3]]+"/")
+	}
+	if m := wpCommentPage.FindStringSubmatchIndex(path); m != nil {
+		// A post's comment page: the same page of the story's thread.
+		resp, err := s.oldResponse(ctx, path[:m[0]+1], "")
+		if err != nil {
+			return nil, err
+		}
+		if n, err := strconv.Atoi(path[m[2]:m[3]]); err == nil && len(resp.deps) == 1 && strings.HasPrefix(resp.deps[0], "article:") {
+			resp.location = news.CommentPagePath(resp.location, n)
+		}
+		return resp, nil
 	}
 	return nil, news.ErrNotFound
 }

@@ -38,6 +38,11 @@ func TestImportedOldPathsFollowTheStory(t *testing.T) {
 			}
 		}
 	}
+	// A comment page of the old permalink: the same page of the story's thread (the
+	// page itself may not exist; the address is what is kept).
+	if r := e.get("/2019/05/old-name/comment-page-2/"); r.status != 301 || r.header.Get("Location") != want+"comment-page-2/" {
+		t.Errorf("old comment page: %d to %q, want 301 to %scomment-page-2/", r.status, r.header.Get("Location"), want)
+	}
 	a, err = e.db.Article(ctx, a.ID)
 	if err != nil {
 		t.Fatal(err)
