@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"broadsheet/internal/corpus"
@@ -19,13 +20,23 @@ import (
 // with the file: the first checks every line and writes nothing, the second writes
 // every article in one transaction (all or nothing, see sqlite.DB.ImportStream).
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	const use = `usage: broadsheet import corpus FILE.jsonl [--db FILE] | import json FILE [--db FILE] [--media-dir DIR]`
+	const use = `usage: broadsheet import corpus FILE.jsonl [--db FILE] | import json FILE [--db FILE] [--media-dir DIR] | import wxr FILE.xml [--uploads DIR [--media-dir DIR]] [--db FILE]`
 	fs := newFlagSet("import", stderr)
 	dbPath := fs.String("db", "broadsheet.db", "SQLite database file (created if missing)")
-	mediaDir := fs.String("media-dir", "", "with json: where a backup's media files go (default: media beside the database)")
+	mediaDir := fs.String("media-dir", "", "with json, or wxr with --uploads: where media files go (default: media beside the database)")
+	uploads := fs.String("uploads", "", "wxr: a local copy of wp-content/uploads, whose images are copied into the media library (without it the original URLs are kept)")
 	rest, err := parseArgs(fs, args)
 	if err != nil {
 		return err
+	}
+	if len(rest) > 0 && rest[0] == "wxr" {
+		if len(rest) != 2 {
+			return fmt.Errorf("one file: %s", use)
+		}
+		return importWXR(ctx, rest[1], *dbPath, *uploads, *mediaDir, stdout, stderr)
+	}
+	if *uploads != "" {
+		return fmt.Errorf("--uploads is for import wxr; %s", use)
 	}
 	if len(rest) > 0 && rest[0] == "json" {
 		switch {
@@ -38,7 +49,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	switch {
 	case *mediaDir != "":
-		return fmt.Errorf("--media-dir is for import json; %s", use)
+		return fmt.Errorf("--media-dir is for import json and wxr; %s", use)
 	case len(rest) == 0 || rest[0] != "corpus":
 		return errors.New(use)
 	case len(rest) == 1:
@@ -116,7 +127,10 @@ func failed(ctx context.Context, file string, err error) error {
 
 // progress draws a bar on stderr when it is a terminal, and nothing otherwise (a log
 // file or a pipe wants only the summary lines).
+// Its methods may be called from several goroutines (the WXR import's reader ahead of
+// its writer): a bar that is done draws nothing more.
 type progress struct {
+	mu    sync.Mutex
 	w     io.Writer
 	label string
 	total int64
@@ -135,6 +149,8 @@ func newProgress(w io.Writer, label string, total int64) *progress {
 }
 
 func (p *progress) update(n int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if !p.on {
 		return
 	}
@@ -149,7 +165,10 @@ func (p *progress) update(n int64) {
 }
 
 func (p *progress) done() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.on && p.last >= 0 {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
+	p.on = false
 }

@@ -35,7 +35,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func runCmd(t *testing.T, args ...string) (stdout, stderr string, err error) {
+func runCmd(t testing.TB, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	err = run(context.Background(), args, strings.NewReader(""), &out, &errb)

@@ -15,8 +15,23 @@ func (s *Server) sectionsPage(w http.ResponseWriter, r *http.Request, u *news.Us
 		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The sections could not be read.")
 		return
 	}
+	rows := make([]sectionRow, len(secs))
+	byID := make(map[int64]*news.Section, len(secs))
+	for _, sec := range secs {
+		byID[sec.ID] = sec
+	}
+	for i, sec := range secs {
+		rows[i] = sectionRow{Section: sec, Parent: byID[sec.ParentID]}
+	}
 	s.render(w, r, status, "sections", &page{Title: "Sections", Nav: "sections", User: u, CSRF: s.csrfToken(r), Error: msg,
-		Body: secs})
+		Body: rows})
+}
+
+// sectionRow is a section of the sections screen with the section it sits under (a
+// WordPress category's parent, kept by the import); Parent nil at the top.
+type sectionRow struct {
+	*news.Section
+	Parent *news.Section
 }
 
 func (s *Server) sections(w http.ResponseWriter, r *http.Request, u *news.User) {

@@ -845,8 +845,8 @@ type wpTerm struct {
 	Links       wpLinks `json:"_links"`
 }
 
-// sectionParent is a category's parent: sections do not nest yet (the WordPress import
-// will add the column; then this reads it).
+// sectionParent is a category's parent: the section a section sits under (kept by the
+// WordPress import from the category's parent), 0 at the top.
 func sectionParent(t *news.WPTerm) int64 { return t.ParentID }
 
 func (s *Server) wpTerms(req *wpRequest, taxonomy string, id int64, single bool) (*wpResult, error) {

@@ -186,6 +186,9 @@ type Section struct {
 	Name        string
 	Description string
 	Position    int // order in the site's navigation
+	// ParentID is the section this one sits under (a WordPress category's parent,
+	// kept by the WXR import); 0 at the top.
+	ParentID int64
 }
 
 // Tag is a free topic label; an article has any number.

@@ -46,6 +46,9 @@ type Settings struct {
 	// EmbedHosts are the hosts whose https iframes articles may embed besides the
 	// built-in providers (render.Embeds), lower-case ASCII (ParseEmbedHosts).
 	EmbedHosts []string
+	// LeadArticle is the ID of the story the front page leads with while it is public
+	// (WordPress's sticky post, set by the WXR import); 0 leads with the newest.
+	LeadArticle int64
 }
 
 // Link is a named link.
@@ -69,6 +72,7 @@ const (
 	SettingEmptyTrashDays    = "empty_trash_days" // WordPress's EMPTY_TRASH_DAYS, for comments
 	SettingCommentTraceDays  = "comment_ip_days"
 	SettingEmbedHosts        = "embed_hosts" // host names, one a line (ParseEmbedHosts)
+	SettingLeadArticle       = "lead_article"
 )
 
 var defaultSettings = map[string]string{
@@ -85,6 +89,7 @@ var defaultSettings = map[string]string{
 	SettingLogo:              "",
 	SettingEmptyTrashDays:    "30",
 	SettingCommentTraceDays:  "30",
+	SettingLeadArticle:       "0",
 }
 
 // NewSecret returns a new random secret for SettingSecret.
@@ -147,6 +152,11 @@ func ParseSettings(stored map[string]string) (*Settings, error) {
 	if s.CommentsPerPage, err = atoi(SettingCommentsPerPage, 0); err != nil {
 		return nil, err
 	}
+	lead, err := atoi(SettingLeadArticle, 0)
+	if err != nil {
+		return nil, err
+	}
+	s.LeadArticle = int64(lead)
 	// "Local" is no zone but whatever the server's TZ says: LoadLocation takes it, and
 	// servers of one database (or a restart with another TZ) would then date stories
 	// and their addresses differently.
@@ -213,6 +223,7 @@ var SettingKeys = []struct{ Key, Help string }{
 	{SettingLogo, "address of the logo image, e.g. /media/… from the media library (empty: none)"},
 	{SettingEmptyTrashDays, "days a comment stays in trash or spam before it is deleted for good (0: never)"},
 	{SettingCommentTraceDays, "days a comment's IP hash and browser (user agent) are kept (0: for ever)"},
+	{SettingLeadArticle, "ID of the story the front page leads with while it is published (0: the newest; the WordPress import sets its sticky post)"},
 	{SettingEmbedHosts, "hosts whose embeds (https iframes) articles may show besides YouTube, Vimeo, Spotify, Datawrapper and OpenStreetMap, one a line, e.g. www.example-maps.org"},
 }
 

@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -139,7 +140,17 @@ func (s *Server) front(r *http.Request, st *siteState) (*response, error) {
 		return nil, err
 	}
 	body := frontBody{Pager: newPager("/", n, more)}
-	if n == 1 && len(arts) > 0 {
+	if id := st.settings.LeadArticle; n == 1 && id > 0 {
+		// The story chosen to lead (a WordPress sticky post), while it is public; its
+		// changes name "lists", as this page's do.
+		if a, err := s.store.Article(ctx, id); err == nil && a.IsPublic(now) && !a.IsPage() {
+			body.Lead = &teaser{Article: a, Level: 2}
+			arts = slices.DeleteFunc(arts, func(b *news.Article) bool { return b.ID == a.ID })
+		} else if err != nil && !errors.Is(err, news.ErrNotFound) {
+			return nil, err
+		}
+	}
+	if n == 1 && body.Lead == nil && len(arts) > 0 {
 		body.Lead = &teaser{Article: arts[0], Level: 2}
 		arts = arts[1:]
 	}
@@ -603,8 +614,11 @@ func (s *Server) findTerm(ctx context.Context, kind, slug string) (*term, error)
 
 type archiveBody struct {
 	Kind, Name, Description, FeedURL string
-	Teasers                          []teaser
-	Pager                            pager
+	// Parent is the section a section sits under (a WordPress category's parent), nil
+	// at the top and for tags and authors.
+	Parent  *news.Section
+	Teasers []teaser
+	Pager   pager
 }
 
 // archive serves the paginated lists of a section, a tag or an author.
@@ -629,6 +643,9 @@ func (s *Server) archive(r *http.Request, st *siteState) (*response, error) {
 	q.PublicAt = now
 	base := "/" + kind + "/" + slug + "/"
 	body := archiveBody{Kind: t.kind, Name: t.name, Description: t.description, FeedURL: base + "feed.xml"}
+	if kind == "section" {
+		body.Parent = parentSection(st.sections, slug)
+	}
 	arts, more, err := s.listPage(ctx, q, n, st.settings.PerPage)
 	if err != nil {
 		return nil, err
@@ -654,4 +671,22 @@ func (s *Server) archive(r *http.Request, st *siteState) (*response, error) {
 		feedLink{body.Name + " (JSON Feed)", "application/feed+json", base + "feed.json"})
 	v.Body = body
 	return &response{template: "archive", view: v, deps: []string{t.dep}}, nil
+}
+
+// parentSection is the section that the section with slug sits under; nil when none.
+// A section's renaming names every page (news.KeyAll), so a child's page shows its
+// parent's name as it is.
+func parentSection(secs []*news.Section, slug string) *news.Section {
+	var parent int64
+	for _, s := range secs {
+		if s.Slug == slug {
+			parent = s.ParentID
+		}
+	}
+	for _, s := range secs {
+		if parent != 0 && s.ID == parent {
+			return s
+		}
+	}
+	return nil
 }

@@ -319,6 +319,9 @@ func (s *Server) now() time.Time { return s.cfg.Now() }
 
 // ServeHTTP answers from the page cache when it can, and otherwise routes the request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && s.serveWordPressQuery(w, r) {
+		return // an imported site's /?p=ID and kin (wordpress.go), never cached under "/"
+	}
 	if s.cache != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		if key, ok := s.cacheKey(r); ok {
 			if p := s.cache.Get(key); p != nil {
@@ -326,6 +329,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
+	}
+	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && s.serveOldPathWithoutSlash(w, r) {
+		return // /archives/77, one hop (wordpress.go)
 	}
 	s.handler.ServeHTTP(w, r)
 }
@@ -391,6 +397,10 @@ func (s *Server) routes() http.Handler {
 	// Addresses WordPress sites use, for readers and aggregators that kept them.
 	mux.Handle("GET /feed/{$}", http.RedirectHandler("/feed.xml", http.StatusMovedPermanently))
 	mux.Handle("GET /feed/atom/{$}", http.RedirectHandler("/atom.xml", http.StatusMovedPermanently))
+	mux.Handle("GET /feed/rss2/{$}", http.RedirectHandler("/feed.xml", http.StatusMovedPermanently))
+	// WordPress's feed of every comment: the site has none; its feed of stories is the
+	// nearest thing a reader of the old one can follow.
+	mux.Handle("GET /comments/feed/{$}", http.RedirectHandler("/feed.xml", http.StatusMovedPermanently))
 	mux.Handle("GET /sitemap.xml", s.page(s.sitemap))
 	sitemaps := s.page(s.sitemap)
 	mux.HandleFunc("GET /{file}", func(w http.ResponseWriter, r *http.Request) {
@@ -422,6 +432,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /comments/{$}", s.postComment)
 	mux.HandleFunc("GET /share/{network}/{id}", s.share)
 	mux.HandleFunc("GET /preview/{token}/{$}", s.previewLink) // private preview links (preview.go)
+	// Any other address is not found, but may be an imported site's old path, which
+	// s.page answers with a cached 301 (wordpress.go).
+	mux.Handle("GET /", s.page(func(*http.Request, *siteState) (*response, error) { return nil, news.ErrNotFound }))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.serveError(w, r, s.state.Load(), news.ErrNotFound)
 	})

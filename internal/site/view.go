@@ -167,6 +167,17 @@ func (s *Server) page(fn func(r *http.Request, st *siteState) (*response, error)
 		}
 		st := s.state.Load()
 		resp, err := fn(r, st)
+		if errors.Is(err, news.ErrNotFound) {
+			// Nothing of the site's own is there: an imported site's old path may be
+			// (wordpress.go), answered as a cached 301.
+			if old, oerr := s.oldPathResponse(r.Context(), r.URL.Path); oerr == nil {
+				resp, err = old, nil
+			} else if !errors.Is(oerr, news.ErrNotFound) {
+				err = oerr
+			} else {
+				err = errNoOldAddress
+			}
+		}
 		if err != nil {
 			s.serveError(w, r, st, err)
 			return
@@ -289,6 +300,16 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, st *siteStat
 	switch {
 	case errors.As(err, &he):
 	case errors.Is(err, news.ErrNotFound):
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && err != errNoOldAddress {
+			// An imported site's old path (wordpress.go) where no page handler looked
+			// for it: one 301 to where it is now.
+			if old, err := s.oldPathResponse(r.Context(), r.URL.Path); err == nil {
+				permanent(w, r, old.location)
+				return
+			} else if !errors.Is(err, news.ErrNotFound) {
+				s.log.Error("old address", "path", r.URL.Path, "err", err)
+			}
+		}
 		p := st.notFound.Load()
 		if p == nil {
 			built, err := s.build(s.errorResponse(r, st, errNotFound))

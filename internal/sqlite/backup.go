@@ -44,6 +44,7 @@ var backupKinds = []backupKind{
 	{kind: "media_use", table: "media_uses", key: []string{"name", "article_id"}},
 	{kind: "revision", table: "revisions", key: []string{"id"}},
 	{kind: "redirect", table: "redirects", key: []string{"id"}},
+	{kind: "term_redirect", table: "term_redirects", key: []string{"address"}},
 	{kind: "trashed_from", table: "trashed_from", key: []string{"article_id"}},
 	{kind: "notification", table: "notifications", key: []string{"id"}},
 	{kind: "comment", table: "comments", key: []string{"id"}},

@@ -12,7 +12,7 @@ import (
 
 // Sections implements news.Store.
 func (db *DB) Sections(ctx context.Context) ([]*news.Section, error) {
-	rows, err := db.reads.QueryContext(ctx, `SELECT id, slug, name, description, position FROM sections ORDER BY position, name`)
+	rows, err := db.reads.QueryContext(ctx, `SELECT id, slug, name, description, position, COALESCE(parent_id, 0) FROM sections ORDER BY position, name`)
 	if err != nil {
 		return nil, fmt.Errorf("sections: %w", err)
 	}
@@ -20,7 +20,7 @@ func (db *DB) Sections(ctx context.Context) ([]*news.Section, error) {
 	var out []*news.Section
 	for rows.Next() {
 		var s news.Section
-		if err := rows.Scan(&s.ID, &s.Slug, &s.Name, &s.Description, &s.Position); err != nil {
+		if err := rows.Scan(&s.ID, &s.Slug, &s.Name, &s.Description, &s.Position, &s.ParentID); err != nil {
 			return nil, fmt.Errorf("sections: %w", err)
 		}
 		out = append(out, &s)
@@ -31,8 +31,8 @@ func (db *DB) Sections(ctx context.Context) ([]*news.Section, error) {
 // SectionBySlug implements news.Store.
 func (db *DB) SectionBySlug(ctx context.Context, slug string) (*news.Section, error) {
 	var s news.Section
-	err := db.reads.QueryRowContext(ctx, `SELECT id, slug, name, description, position FROM sections WHERE slug = ?`, slug).
-		Scan(&s.ID, &s.Slug, &s.Name, &s.Description, &s.Position)
+	err := db.reads.QueryRowContext(ctx, `SELECT id, slug, name, description, position, COALESCE(parent_id, 0) FROM sections WHERE slug = ?`, slug).
+		Scan(&s.ID, &s.Slug, &s.Name, &s.Description, &s.Position, &s.ParentID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("section %q: %w", slug, news.ErrNotFound)
 	}

@@ -182,11 +182,10 @@ func (db *DB) WPTerms(ctx context.Context, taxonomy string, q news.WPQuery) ([]*
 	var conds []string
 	switch taxonomy {
 	case "category":
-		// Sections do not nest yet: "0 AS parent" (read by the API's sectionParent)
-		// and the Parents condition below become the parent column when the
-		// WordPress import adds it.
+		// A section's parent: a WordPress category's, kept by the import (migration
+		// 0039), read by the API's sectionParent.
 		table = "sections"
-		from = `SELECT t.id, t.slug, t.name, t.description, 0 AS parent,
+		from = `SELECT t.id, t.slug, t.name, t.description, COALESCE(t.parent_id, 0) AS parent,
 			(SELECT COUNT(*) FROM articles a WHERE a.section_id = t.id AND a.kind = 'article' AND ` + publicArticle + `) AS n
 			FROM sections t`
 		args = append(args, now)
@@ -219,14 +218,12 @@ func (db *DB) WPTerms(ctx context.Context, taxonomy string, q news.WPQuery) ([]*
 	conds, args = in(conds, args, "t.id", true, q.Exclude)
 	conds, args = in(conds, args, "t.slug", false, q.Slugs)
 	if len(q.Parents) > 0 {
-		// Sections do not nest yet: every one is at the top (parent 0).
-		has0 := false
-		for _, p := range q.Parents {
-			has0 = has0 || p == 0
+		// Tags do not nest: every one is at the top (parent 0).
+		parent := "0"
+		if table == "sections" {
+			parent = "COALESCE(t.parent_id, 0)"
 		}
-		if !has0 {
-			conds = append(conds, `0`)
-		}
+		conds, args = in(conds, args, parent, false, q.Parents)
 	}
 	if q.Search != "" {
 		p := containsPattern(q.Search)

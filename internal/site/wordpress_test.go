@@ -1,0 +1,80 @@
+package site_test
+
+import (
+	"context"
+	"net/url"
+	"testing"
+
+	"broadsheet/internal/news"
+)
+
+// An imported site's old paths answer one 301 to the story's address, cached, and
+// the cached answer follows the story: renamed, it leads to the new address; taken
+// down, it is not found.
+func TestImportedOldPathsFollowTheStory(t *testing.T) {
+	e := newEnv(t, 3, nil)
+	ctx := context.Background()
+	a := e.arts[0]
+	w, err := e.db.BeginWXR(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/archives/77", "/2019/05/old-name/"} {
+		if err := w.ArticleRedirect(ctx, p, a.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Commit(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.srv.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := mustPath(t, e.url(a))
+	for range 2 { // the second answer from the cache
+		for _, p := range []string{"/archives/77", "/archives/77/", "/2019/05/old-name/"} {
+			if r := e.get(p); r.status != 301 || r.header.Get("Location") != want {
+				t.Errorf("%s: %d to %q, want 301 to %s", p, r.status, r.header.Get("Location"), want)
+			}
+		}
+	}
+	// A comment page of the old permalink: the same page of the story's thread (the
+	// page itself may not exist; the address is what is kept).
+	if r := e.get("/2019/05/old-name/comment-page-2/"); r.status != 301 || r.header.Get("Location") != want+"comment-page-2/" {
+		t.Errorf("old comment page: %d to %q, want 301 to %scomment-page-2/", r.status, r.header.Get("Location"), want)
+	}
+	a, err = e.db.Article(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Slug = "renamed-story"
+	if err := e.db.UpdateArticle(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.srv.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want = mustPath(t, e.url(a))
+	if r := e.get("/2019/05/old-name/"); r.status != 301 || r.header.Get("Location") != want {
+		t.Errorf("after the rename: %d to %q, want 301 to %s", r.status, r.header.Get("Location"), want)
+	}
+	a.Status = news.StatusTrash
+	if err := e.db.UpdateArticle(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.srv.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.get("/2019/05/old-name/"); r.status != 404 {
+		t.Errorf("after the trash: %d, want 404", r.status)
+	}
+}
+
+func mustPath(t *testing.T, u string) string {
+	t.Helper()
+	p, err := url.Parse(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Path
+}

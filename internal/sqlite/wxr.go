@@ -1,0 +1,487 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"broadsheet/internal/news"
+)
+
+// WXRImport is one WordPress import's write (cmd/broadsheet import wxr): every call
+// runs in one immediate transaction on the write connection, so nothing is visible
+// before Commit, and an error, a cancelled ctx or a crash leaves the site as it was
+// (Rollback, or no Commit). Things are matched by what WordPress calls them, so that a
+// second import of the same file changes nothing: articles and comments by source
+// "wordpress" and WordPress's post and comment IDs, sections by the category's
+// nicename, tags by slug, authors by login (their slug) and users by email.
+//
+// In a site with no article yet, rows are inserted with WordPress's own IDs when those
+// are free (posts, pages, comments, categories, tags, users), so that addresses and
+// API answers built on IDs (/?p=ID, WordPress's REST shape) keep them.
+type WXRImport struct {
+	conn  *sql.Conn
+	tx    *sql.Tx
+	now   time.Time
+	keep  bool             // keep WordPress's IDs (the site had no article)
+	cache int64            // the connection's page cache size before the import
+	secs  map[string]int64 // section slug → ID
+	slugs map[string]int   // slug → next number tried (see importer.uniqueSlug)
+	im    *importer
+	done  bool
+	// Statements run once a comment or an old address, prepared once (preparing an
+	// INSERT with its triggers cost more than running it).
+	stmts map[string]*sql.Stmt
+}
+
+// stmt returns the transaction's prepared statement for query.
+func (w *WXRImport) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := w.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := w.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("wxr import: prepare: %w", err)
+	}
+	w.stmts[query] = st
+	return st, nil
+}
+
+func (w *WXRImport) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := w.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (w *WXRImport) closeStmts() {
+	for _, st := range w.stmts {
+		st.Close()
+	}
+	clear(w.stmts)
+}
+
+// BeginWXR starts a WordPress import. The caller must call Commit or Rollback.
+func (db *DB) BeginWXR(ctx context.Context) (*WXRImport, error) {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("wxr import: %w", err)
+	}
+	w := &WXRImport{conn: conn, now: db.Now(), secs: map[string]int64{}, slugs: map[string]int{}, stmts: map[string]*sql.Stmt{}}
+	if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&w.cache); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("wxr import: %w", err)
+	}
+	conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = %d`, -importCacheKiB))
+	if w.tx, err = conn.BeginTx(ctx, nil); err != nil {
+		w.release()
+		return nil, fmt.Errorf("wxr import: begin: %w", err)
+	}
+	var any1 bool
+	if err := w.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM articles)`).Scan(&any1); err != nil {
+		w.Rollback()
+		return nil, fmt.Errorf("wxr import: %w", err)
+	}
+	w.keep = !any1
+	if w.im, err = newImporter(ctx, w.tx); err != nil {
+		w.Rollback()
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *WXRImport) release() {
+	w.conn.ExecContext(context.Background(), fmt.Sprintf(`PRAGMA cache_size = %d`, w.cache))
+	w.conn.Close()
+}
+
+// Rollback ends the import, writing nothing; after Commit it does nothing.
+func (w *WXRImport) Rollback() {
+	if w.done {
+		return
+	}
+	w.done = true
+	if w.im != nil {
+		w.im.close()
+	}
+	w.closeStmts()
+	w.tx.Rollback()
+	w.release()
+}
+
+// Commit records the change (every page: KeyAll, as the corpus import does) when
+// anything was added, and commits.
+func (w *WXRImport) Commit(ctx context.Context, changed bool) error {
+	if w.done {
+		return errors.New("wxr import: already ended")
+	}
+	if changed {
+		if err := dropTakenSlugRedirects(ctx, w.tx); err != nil {
+			w.Rollback()
+			return err
+		}
+		if err := recordChange(ctx, w.tx, w.now, news.KeyAll); err != nil {
+			w.Rollback()
+			return err
+		}
+	}
+	w.im.close()
+	w.im = nil
+	w.closeStmts()
+	w.done = true
+	err := w.tx.Commit()
+	if err == nil {
+		w.conn.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	}
+	w.release()
+	if err != nil {
+		return fmt.Errorf("wxr import: commit: %w", err)
+	}
+	return nil
+}
+
+// freeID returns id when WordPress's IDs are kept and table has no row with it, else
+// nil (the engine picks one).
+func (w *WXRImport) freeID(ctx context.Context, table string, id int64) (any, error) {
+	if !w.keep || id <= 0 {
+		return nil, nil
+	}
+	var taken bool
+	st, err := w.stmt(ctx, `SELECT EXISTS (SELECT 1 FROM `+table+` WHERE id = ?)`)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.QueryRowContext(ctx, id).Scan(&taken); err != nil {
+		return nil, err
+	}
+	if taken {
+		return nil, nil
+	}
+	return id, nil
+}
+
+// Section finds the section with s.Slug or adds it (under parentSlug's section, which
+// must come first, as WordPress writes parents before children; "" for the top) with
+// wpID as its ID when free. It sets s.ID and reports whether it was added.
+func (w *WXRImport) Section(ctx context.Context, s *news.Section, wpID int64, parentSlug string) (bool, error) {
+	if err := news.CheckText("the section's name", s.Name); err != nil {
+		return false, err
+	}
+	err := w.tx.QueryRowContext(ctx, `SELECT id FROM sections WHERE slug = ?`, s.Slug).Scan(&s.ID)
+	if err == nil {
+		w.secs[s.Slug] = s.ID
+		return false, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return false, fmt.Errorf("section %q: %w", s.Slug, err)
+	}
+	var parent any
+	if parentSlug != "" {
+		id, ok := w.secs[parentSlug]
+		if !ok {
+			return false, fmt.Errorf("section %q: its parent %q is not before it: %w", s.Slug, parentSlug, news.ErrInvalid)
+		}
+		parent, s.ParentID = id, id
+	}
+	id, err := w.freeID(ctx, "sections", wpID)
+	if err != nil {
+		return false, fmt.Errorf("section %q: %w", s.Slug, err)
+	}
+	r, err := w.tx.ExecContext(ctx, `INSERT INTO sections (id, slug, name, description, position, parent_id)
+		VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM sections), ?)`, id, s.Slug, s.Name, s.Description, parent)
+	if err != nil {
+		return false, fmt.Errorf("section %q: %w", s.Slug, err)
+	}
+	s.ID, _ = r.LastInsertId()
+	w.secs[s.Slug] = s.ID
+	return true, nil
+}
+
+// Tag finds the tag with t.Slug or adds it with wpID as its ID when free; it sets t.ID.
+func (w *WXRImport) Tag(ctx context.Context, t *news.Tag, wpID int64) (bool, error) {
+	if err := news.CheckText("the tag's name", t.Name); err != nil {
+		return false, err
+	}
+	err := w.tx.QueryRowContext(ctx, `SELECT id FROM tags WHERE slug = ?`, t.Slug).Scan(&t.ID)
+	if err == nil {
+		return false, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return false, fmt.Errorf("tag %q: %w", t.Slug, err)
+	}
+	id, err := w.freeID(ctx, "tags", wpID)
+	if err != nil {
+		return false, fmt.Errorf("tag %q: %w", t.Slug, err)
+	}
+	r, err := w.tx.ExecContext(ctx, `INSERT INTO tags (id, slug, name) VALUES (?, ?, ?)`, id, t.Slug, t.Name)
+	if err != nil {
+		return false, fmt.Errorf("tag %q: %w", t.Slug, err)
+	}
+	t.ID, _ = r.LastInsertId()
+	w.im.tags[t.Slug] = t.ID
+	return true, nil
+}
+
+// Author finds or adds the byline author with a.Slug (WordPress's login), and the
+// newsroom account u (role author) with u.Email. A new account gets no password: it
+// cannot sign in until its person uses the one-time link whose token hash is
+// resetHash (news.PasswordReset, as an administrator's reset link). userMade reports
+// a new account (its link is then to be given out); an account already there is left
+// as it is.
+func (w *WXRImport) Author(ctx context.Context, a *news.Author, u *news.User, wpID int64, resetHash string) (authorMade, userMade bool, err error) {
+	if err := news.CheckText("the author's name", a.Name); err != nil {
+		return false, false, err
+	}
+	err = w.tx.QueryRowContext(ctx, `SELECT id FROM authors WHERE slug = ?`, a.Slug).Scan(&a.ID)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		r, err := w.tx.ExecContext(ctx, `INSERT INTO authors (slug, name, bio) VALUES (?, ?, ?)`, a.Slug, a.Name, a.Bio)
+		if err != nil {
+			return false, false, fmt.Errorf("author %q: %w", a.Slug, err)
+		}
+		a.ID, _ = r.LastInsertId()
+		authorMade = true
+	case err != nil:
+		return false, false, fmt.Errorf("author %q: %w", a.Slug, err)
+	}
+	w.im.authors[a.Slug] = a.ID
+	if u == nil || u.Email == "" {
+		return authorMade, false, nil
+	}
+	err = w.tx.QueryRowContext(ctx, `SELECT id FROM users WHERE lower(email) = lower(?)`, u.Email).Scan(&u.ID)
+	if err == nil {
+		return authorMade, false, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return false, false, fmt.Errorf("user %q: %w", a.Slug, err)
+	}
+	u.Role = news.RoleAuthor
+	if err := validateUser(&news.User{Email: u.Email, Name: u.Name, Role: u.Role, PasswordHash: "-"}); err != nil {
+		return false, false, fmt.Errorf("user %q: %w", a.Slug, err)
+	}
+	id, err := w.freeID(ctx, "users", wpID)
+	if err != nil {
+		return false, false, fmt.Errorf("user %q: %w", a.Slug, err)
+	}
+	// An empty password hash matches no password (auth.Verify refuses it): the
+	// account signs in only after its reset link is used.
+	r, err := w.tx.ExecContext(ctx, `INSERT INTO users (id, email, name, role, password_hash, created_at, disabled, email_key)
+		VALUES (?, ?, ?, ?, '', ?, 0, ?)`, id, u.Email, u.Name, string(u.Role), w.now.Unix(), emailKey(u.Email))
+	if err != nil {
+		return false, false, fmt.Errorf("user %q: %w", a.Slug, err)
+	}
+	u.ID, _ = r.LastInsertId()
+	if resetHash != "" {
+		if _, err := w.tx.ExecContext(ctx, `INSERT INTO password_resets (token_hash, user_id, created_by, created_at, expires_at) VALUES (?, ?, NULL, ?, ?)`,
+			resetHash, u.ID, w.now.Unix(), w.now.Add(WXRResetLife).Unix()); err != nil {
+			return false, false, fmt.Errorf("user %q's link: %w", a.Slug, err)
+		}
+	}
+	return authorMade, true, nil
+}
+
+// WXRResetLife is how long an imported account's set-password link works: a week, so
+// that the newsroom has time to hand the links out after a move.
+const WXRResetLife = 7 * 24 * time.Hour
+
+// Article finds the article with a.Source and a.SourceID or adds it (with wpID as its
+// ID when free), its author, section and tags given by ID (Section, Tag, Author first)
+// and its HTML sanitised by the caller. It sets a.ID and reports whether it was added.
+func (w *WXRImport) Article(ctx context.Context, a *news.Article, wpID int64) (bool, error) {
+	if err := validateArticle(a); err != nil {
+		return false, err
+	}
+	a.Status = news.StatusAt(a.Status, a.PublishedAt, w.now)
+	err := w.im.findArticle.QueryRowContext(ctx, a.Source, a.SourceID).Scan(&a.ID)
+	if err == nil {
+		return false, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return false, fmt.Errorf("find article: %w", err)
+	}
+	if a.Kind == "" {
+		a.Kind = news.KindArticle
+	}
+	if a.Kind == news.KindPage {
+		if err := checkPage(ctx, w.tx, a); err != nil {
+			// A page whose slug a reserved path or a section has gets a number.
+			a.Slug += "-page"
+			if err := checkPage(ctx, w.tx, a); err != nil {
+				return false, err
+			}
+		}
+	}
+	if err := w.im.uniqueSlug(ctx, a); err != nil {
+		return false, err
+	}
+	id, err := w.freeID(ctx, "articles", wpID)
+	if err != nil {
+		return false, err
+	}
+	r, err := w.exec(ctx, `INSERT INTO articles (slug, title, standfirst, body_markdown, body_html, status,
+		published_at, updated_at, created_at, correction_note, seo_description, author_id, section_id,
+		image_url, image_alt, image_caption, image_width, image_height, comments_closed, source, source_id, owner_id, image_srcset,
+		nav_position, kind, id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(articleValues(a), string(a.Kind), id)...)
+	if err != nil {
+		return false, fmt.Errorf("insert article: %w", err)
+	}
+	a.ID, _ = r.LastInsertId()
+	if err := storeFeedID(ctx, w.tx, a); err != nil {
+		return false, err
+	}
+	if err := indexArticleMedia(ctx, w.tx, a); err != nil {
+		return false, err
+	}
+	if err := writeAuthors(ctx, w.tx, a); err != nil {
+		return false, err
+	}
+	seen := map[int64]bool{}
+	for i, t := range a.Tags {
+		if seen[t.ID] {
+			continue
+		}
+		seen[t.ID] = true
+		if _, err := w.im.addTag.ExecContext(ctx, a.ID, t.ID, i); err != nil {
+			return false, fmt.Errorf("tag article %d: %w", a.ID, err)
+		}
+	}
+	return true, nil
+}
+
+// Comment finds c (by its article, source and source ID) or adds it, with wpID as its
+// ID when free; c.ParentID must be the stored parent's ID (parents first). It sets c.ID.
+func (w *WXRImport) Comment(ctx context.Context, c *news.Comment, wpID int64) (bool, error) {
+	err := w.im.findComment.QueryRowContext(ctx, c.ArticleID, c.Source, c.SourceID).Scan(&c.ID)
+	if err == nil {
+		return false, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return false, fmt.Errorf("find comment %s: %w", c.SourceID, err)
+	}
+	if err := validateComment(c); err != nil {
+		return false, fmt.Errorf("comment %s: %w", c.SourceID, err)
+	}
+	id, err := w.freeID(ctx, "comments", wpID)
+	if err != nil {
+		return false, err
+	}
+	r, err := w.exec(ctx, `INSERT INTO comments (article_id, parent_id, status, author_name, author_email,
+		author_url, body, body_html, ip_hash, user_agent, created_at, source, source_id, email_key, id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ArticleID, nullID(c.ParentID), string(c.Status), c.AuthorName, c.AuthorEmail,
+		c.AuthorURL, c.Body, c.BodyHTML, c.IPHash, c.UserAgent, c.CreatedAt.Unix(), c.Source, c.SourceID, emailKey(c.AuthorEmail), id)
+	if err != nil {
+		return false, fmt.Errorf("insert comment %s: %w", c.SourceID, err)
+	}
+	c.ID, _ = r.LastInsertId()
+	return true, nil
+}
+
+// ArticleRedirect records an old path of the article (kind news.RedirectPath: "/?p=42",
+// "/2019/05/old-name/"); one recorded already is left as it is.
+func (w *WXRImport) ArticleRedirect(ctx context.Context, path string, articleID int64) error {
+	if path == "" {
+		return nil
+	}
+	_, err := w.exec(ctx, `INSERT INTO redirects (kind, address, article_id, created_at) VALUES ('path', ?, ?, ?)
+		ON CONFLICT (kind, address) DO NOTHING`, path, articleID, w.now.Unix())
+	if err != nil {
+		return fmt.Errorf("redirect %q: %w", path, err)
+	}
+	return nil
+}
+
+// TermRedirect records an old path of a section, tag or author (kind "section", "tag"
+// or "author"); one recorded already is left as it is.
+func (w *WXRImport) TermRedirect(ctx context.Context, path, kind string, id int64) error {
+	if path == "" {
+		return nil
+	}
+	_, err := w.exec(ctx, `INSERT INTO term_redirects (address, kind, target_id, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (address) DO NOTHING`, path, kind, id, w.now.Unix())
+	if err != nil {
+		return fmt.Errorf("redirect %q: %w", path, err)
+	}
+	return nil
+}
+
+// OldAddress returns where an imported site's old path leads: the current path of a
+// section's, tag's or author's archive ("/section/world/"), or of an article through
+// its redirect (articleID, with path ""); news.ErrNotFound when the path is none.
+func (db *DB) OldAddress(ctx context.Context, path string) (target string, articleID int64, err error) {
+	var kind string
+	var id int64
+	err = db.reads.QueryRowContext(ctx, `SELECT kind, target_id FROM term_redirects WHERE address = ?`, path).Scan(&kind, &id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = db.reads.QueryRowContext(ctx, `SELECT article_id FROM redirects WHERE kind = 'path' AND address = ?`, path).Scan(&articleID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", 0, fmt.Errorf("old address %q: %w", path, news.ErrNotFound)
+		}
+		if err != nil {
+			return "", 0, fmt.Errorf("old address %q: %w", path, err)
+		}
+		return "", articleID, nil
+	}
+	if err != nil {
+		return "", 0, fmt.Errorf("old address %q: %w", path, err)
+	}
+	var slug string
+	table := map[string]string{"section": "sections", "tag": "tags", "author": "authors"}[kind]
+	err = db.reads.QueryRowContext(ctx, `SELECT slug FROM `+table+` WHERE id = ?`, id).Scan(&slug)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", 0, fmt.Errorf("old address %q: %w", path, news.ErrNotFound)
+	}
+	if err != nil {
+		return "", 0, fmt.Errorf("old address %q: %w", path, err)
+	}
+	return "/" + kind + "/" + slug + "/", 0, nil
+}
+
+// ImportedMedia returns the library image an earlier import made from source's
+// sourceID (a WordPress attachment's post ID); news.ErrNotFound when none.
+func (db *DB) ImportedMedia(ctx context.Context, source, sourceID string) (*news.Media, error) {
+	m, err := scanMedia(db.reads.QueryRowContext(ctx, `SELECT `+mediaColumns+` FROM media WHERE source = ? AND source_id = ? AND source <> ''`, source, sourceID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("media %s %s: %w", source, sourceID, news.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("media %s %s: %w", source, sourceID, err)
+	}
+	return m, nil
+}
+
+// Media adds a library image the import made from source's sourceID (its files
+// stored already); one there already from the same origin is kept, and m.ID is its.
+func (w *WXRImport) Media(ctx context.Context, m *news.Media, source, sourceID string) error {
+	if m.Name == "" || m.Width <= 0 || m.Height <= 0 {
+		return fmt.Errorf("media: %w", news.ErrInvalid)
+	}
+	_, err := w.exec(ctx, `INSERT INTO media (name, content_type, width, height, bytes, srcset, alt, caption, user_id, created_at, source, source_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		m.Name, m.ContentType, m.Width, m.Height, m.Bytes, m.Srcset, m.Alt, m.Caption, w.now.Unix(), source, sourceID)
+	if err != nil {
+		return fmt.Errorf("media %s: %w", sourceID, err)
+	}
+	st, err := w.stmt(ctx, `SELECT id FROM media WHERE source = ? AND source_id = ? AND source <> ''`)
+	if err != nil {
+		return err
+	}
+	return st.QueryRowContext(ctx, source, sourceID).Scan(&m.ID)
+}
+
+// LeadIfUnset makes the article the front page's lead (news.SettingLeadArticle) when
+// no lead was chosen; it reports whether it did.
+func (w *WXRImport) LeadIfUnset(ctx context.Context, articleID int64) (bool, error) {
+	r, err := w.tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE trim(settings.value) IN ('', '0')`,
+		news.SettingLeadArticle, strconv.FormatInt(articleID, 10))
+	if err != nil {
+		return false, fmt.Errorf("lead story: %w", err)
+	}
+	n, _ := r.RowsAffected()
+	return n > 0, nil
+}
