@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -37,6 +38,40 @@ var settingForms = map[string]struct{ label, kind string }{
 	news.SettingEmptyTrashDays:    {"Delete trash and spam comments after (days)", "number"},
 	news.SettingCommentTraceDays:  {"Drop comments' IP hashes and browsers after (days)", "number"},
 	news.SettingEmbedHosts:        {"Embeds: more allowed hosts", "textarea"},
+	news.SettingLeadArticle:       {"Front page lead", "select"},
+}
+
+// leadChoices are the front page lead's choices in words: the newest story, the 30
+// newest public stories by headline, and the stored one if it is not among them (a
+// story since unpublished leads again once it is public: news.Settings.LeadArticle).
+func (s *Server) leadChoices(ctx context.Context, fields []settingField) []settingField {
+	for i := range fields {
+		f := &fields[i]
+		if f.Key != news.SettingLeadArticle {
+			continue
+		}
+		f.Choices = []settingOption{{"0", "The newest story"}}
+		seen := f.Value == "0" || f.Value == ""
+		arts, err := s.store.Articles(ctx, news.ArticleQuery{PublicAt: s.cfg.Now(), Limit: 30, Summaries: true})
+		if err != nil {
+			s.log.Warn("settings: the lead's choices", "err", err)
+		}
+		for _, a := range arts {
+			v := strconv.FormatInt(a.ID, 10)
+			seen = seen || v == f.Value
+			f.Choices = append(f.Choices, settingOption{v, a.Title})
+		}
+		if !seen {
+			label := "Story " + f.Value + " (not among the newest)"
+			if id, err := strconv.ParseInt(f.Value, 10, 64); err == nil {
+				if a, err := s.store.Article(ctx, id); err == nil {
+					label = a.Title + " (" + string(a.Status) + ")"
+				}
+			}
+			f.Choices = append(f.Choices, settingOption{f.Value, label})
+		}
+	}
+	return fields
 }
 
 func settingFields(values func(key string) string) []settingField {
@@ -72,7 +107,7 @@ func (s *Server) settingsForm(w http.ResponseWriter, r *http.Request, u *news.Us
 		return
 	}
 	p := &page{Title: "Settings", Nav: "settings", User: u, CSRF: s.csrfToken(r),
-		Body: settingFields(func(k string) string { return news.Setting(stored, k) })}
+		Body: s.leadChoices(r.Context(), settingFields(func(k string) string { return news.Setting(stored, k) }))}
 	s.render(w, r, http.StatusOK, "settings", p)
 }
 
@@ -96,12 +131,12 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request, u *news.Us
 	}
 	if err != nil {
 		p := &page{Title: "Settings", Nav: "settings", User: u, CSRF: s.csrfToken(r), Error: "Nothing was saved: " + settingLabelled(err.Error()) + ".",
-			Body: settingFields(func(k string) string {
+			Body: s.leadChoices(r.Context(), settingFields(func(k string) string {
 				if v, ok := changes[k]; ok {
 					return v
 				}
 				return news.Setting(stored, k)
-			})}
+			}))}
 		s.render(w, r, http.StatusUnprocessableEntity, "settings", p)
 		return
 	}

@@ -370,3 +370,32 @@ func TestMediaItemChangedOnlyByItsUploaderOrAnEditor(t *testing.T) {
 		t.Errorf("editor's delete: %d", r.status)
 	}
 }
+
+// The front page's lead (set by a WordPress import's sticky post) is chosen by headline,
+// never typed as a raw ID; the stored choice is selected.
+func TestLeadStoryChosenByHeadline(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(news.RoleAdministrator)
+	b := e.browser()
+	b.login("administrator@newsroom.example")
+	page := b.get("/admin/settings").body
+	if !strings.Contains(page, `<label for="lead_article">Front page lead</label>`) {
+		t.Error("the lead's field has no label")
+	}
+	if strings.Contains(page, `name="lead_article" type="text"`) {
+		t.Error("the lead is a raw ID to type")
+	}
+	for _, want := range []string{`<option value="0" selected>The newest story</option>`,
+		fmt.Sprintf(`<option value="%d">A story</option>`, e.article.ID)} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the lead's choices lack %s", want)
+		}
+	}
+	id := fmt.Sprint(e.article.ID)
+	if r := b.post("/admin/settings", url.Values{"csrf": {b.csrf()}, news.SettingLeadArticle: {id}}); r.status != 303 {
+		t.Fatalf("save: %d", r.status)
+	}
+	if page := b.get("/admin/settings").body; !strings.Contains(page, `<option value="`+id+`" selected>A story</option>`) {
+		t.Error("the chosen lead is not selected")
+	}
+}

@@ -41,6 +41,7 @@ var settingHelp = map[string]string{
 	news.SettingTimezone:          "Dates on the site and in article addresses are shown in this zone.",
 	news.SettingCommentModeration: "Which comments wait in the queue for a moderator before readers see them.",
 	news.SettingCommentsClosed:    "Closed: no article takes new comments; the ones published stay.",
+	news.SettingLeadArticle:       "The story at the top of the front page while it is published; otherwise the newest. A WordPress import sets its sticky post.",
 }
 
 //go:embed zones.txt
