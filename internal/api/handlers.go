@@ -292,10 +292,12 @@ func parseID(v string) (int64, error) {
 	return id, nil
 }
 
-// publicArticle returns the article with the ID if the viewer may see it.
-func (s *Server) publicArticle(r *http.Request, id int64) (*news.Article, error) {
+// publicArticle returns the article with the ID if the viewer may see it; a static
+// page only when orPage (comments: a page's thread is read at the same address, as
+// the IDs of articles and pages are one sequence).
+func (s *Server) publicArticle(r *http.Request, id int64, orPage bool) (*news.Article, error) {
 	a, err := s.store.Article(r.Context(), id)
-	if errors.Is(err, news.ErrNotFound) || err == nil && (!s.viewer(r).sees(a, s.cfg.Now()) || a.IsPage()) {
+	if errors.Is(err, news.ErrNotFound) || err == nil && (!s.viewer(r).sees(a, s.cfg.Now()) || a.IsPage() && !orPage) {
 		// A draft answers as if it were not there: its existence is not public either.
 		// A static page is no article: it is under /pages/.
 		return nil, notFound(fmt.Sprintf("There is no published article with the ID %d.", id))
@@ -312,7 +314,7 @@ func (s *Server) articleByID(r *http.Request, q params) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.publicArticle(r, id)
+	a, err := s.publicArticle(r, id, false)
 	if err != nil {
 		return nil, err
 	}
@@ -344,7 +346,8 @@ func (s *Server) articleSub(r *http.Request, q params) (*result, error) {
 	return nil, notFound("There is no such address in the API; its operations are listed at " + Prefix + "openapi.json.")
 }
 
-// comments is GET /articles/{id}/comments: approved comments, oldest first.
+// comments is GET /articles/{id}/comments: approved comments, oldest first, of an
+// article or of a static page (whose comment_status says whether it takes them).
 func (s *Server) comments(r *http.Request, q params, idText string) (*result, error) {
 	if err := q.allow("cursor", "limit"); err != nil {
 		return nil, err
@@ -367,7 +370,7 @@ func (s *Server) comments(r *http.Request, q params, idText string) (*result, er
 		}
 		after = &news.CommentKey{CreatedAt: t, ID: cid}
 	}
-	a, err := s.publicArticle(r, id)
+	a, err := s.publicArticle(r, id, true)
 	if err != nil {
 		return nil, err
 	}

@@ -83,6 +83,25 @@ func TestPagesListedAndFetched(t *testing.T) {
 			t.Errorf("%s: %d %s, want a 404 problem", p, res.StatusCode, body)
 		}
 	}
+	// A page's comments are read at the comments' address, as an article's.
+	c := &news.Comment{ArticleID: pages[2].ID, Status: news.CommentApproved, AuthorName: "Page Reader",
+		AuthorEmail: "page@readers.example", Body: "Nice", BodyHTML: "<p>Nice colophon</p>", CreatedAt: e.now}
+	if err := e.db.CreateComment(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.site.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := e.do(t, "GET", fmt.Sprintf("/api/v1/articles/%d/comments", pages[2].ID), nil); !strings.Contains(string(body), "Nice colophon") || strings.Contains(string(body), "page@readers") {
+		t.Errorf("a page's comments: %.300s", body)
+	}
+	var withCount struct {
+		CommentCount int `json:"comment_count"`
+	}
+	e.get(t, "/api/v1/pages/by-slug/colophon", http.StatusOK, &withCount)
+	if withCount.CommentCount != 1 {
+		t.Errorf("colophon's comment_count %d, want 1", withCount.CommentCount)
+	}
 	var bySlug struct {
 		Items []apiPage `json:"items"`
 	}
