@@ -1,5 +1,5 @@
 // Package api is the read-only content API at /api/v1/ (issue 9, item 6): articles,
-// sections, tags, authors and approved comments as JSON of its own types (never the
+// static pages, sections, tags, authors and approved comments as JSON of its own types (never the
 // store's structs), with ETags, CORS for reads and RFC 9457 problem documents, described
 // by the OpenAPI 3.1 document embedded beside it (openapi.json).
 //
@@ -160,6 +160,9 @@ func New(store Store, cfg Config) *Server {
 	// by-slug/{slug} and {id}/comments overlap (by-slug/comments), so one pattern takes
 	// both and articleSub tells them apart.
 	s.mux.Handle("GET "+Prefix+"articles/{a}/{b}", s.answer(s.articleSub))
+	s.mux.Handle("GET "+Prefix+"pages", s.answer(s.pages))
+	s.mux.Handle("GET "+Prefix+"pages/{id}", s.answer(s.pageByID))
+	s.mux.Handle("GET "+Prefix+"pages/by-slug/{slug}", s.answer(s.pageBySlug))
 	s.mux.Handle("GET "+Prefix+"sections", s.answer(s.sections))
 	s.mux.Handle("GET "+Prefix+"tags", s.answer(s.tags))
 	s.mux.Handle("GET "+Prefix+"authors", s.answer(s.authors))

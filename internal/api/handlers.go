@@ -180,7 +180,7 @@ func (s *Server) articles(r *http.Request, q params) (*result, error) {
 		out := page[Article]{Items: []Article{}}
 		a, err := s.store.ArticleBySlug(ctx, slug)
 		switch {
-		case err == nil && who.sees(a, now):
+		case err == nil && who.sees(a, now) && !a.IsPage():
 			out.Items = append(out.Items, s.article(a))
 			deps = append(deps, articleDeps(a)...)
 		case err == nil, errors.Is(err, news.ErrNotFound):
@@ -292,11 +292,14 @@ func parseID(v string) (int64, error) {
 	return id, nil
 }
 
-// publicArticle returns the article with the ID if the viewer may see it.
-func (s *Server) publicArticle(r *http.Request, id int64) (*news.Article, error) {
+// publicArticle returns the article with the ID if the viewer may see it; a static
+// page only when orPage (comments: a page's thread is read at the same address, as
+// the IDs of articles and pages are one sequence).
+func (s *Server) publicArticle(r *http.Request, id int64, orPage bool) (*news.Article, error) {
 	a, err := s.store.Article(r.Context(), id)
-	if errors.Is(err, news.ErrNotFound) || err == nil && !s.viewer(r).sees(a, s.cfg.Now()) {
+	if errors.Is(err, news.ErrNotFound) || err == nil && (!s.viewer(r).sees(a, s.cfg.Now()) || a.IsPage() && !orPage) {
 		// A draft answers as if it were not there: its existence is not public either.
+		// A static page is no article: it is under /pages/.
 		return nil, notFound(fmt.Sprintf("There is no published article with the ID %d.", id))
 	}
 	return a, err
@@ -311,7 +314,7 @@ func (s *Server) articleByID(r *http.Request, q params) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.publicArticle(r, id)
+	a, err := s.publicArticle(r, id, false)
 	if err != nil {
 		return nil, err
 	}
@@ -330,7 +333,7 @@ func (s *Server) articleSub(r *http.Request, q params) (*result, error) {
 			return nil, notFound("There is no published article with that slug.")
 		}
 		art, err := s.store.ArticleBySlug(r.Context(), b)
-		if errors.Is(err, news.ErrNotFound) || err == nil && !s.viewer(r).sees(art, s.cfg.Now()) {
+		if errors.Is(err, news.ErrNotFound) || err == nil && (!s.viewer(r).sees(art, s.cfg.Now()) || art.IsPage()) {
 			return nil, notFound(fmt.Sprintf("There is no published article with the slug %q.", b))
 		}
 		if err != nil {
@@ -343,7 +346,8 @@ func (s *Server) articleSub(r *http.Request, q params) (*result, error) {
 	return nil, notFound("There is no such address in the API; its operations are listed at " + Prefix + "openapi.json.")
 }
 
-// comments is GET /articles/{id}/comments: approved comments, oldest first.
+// comments is GET /articles/{id}/comments: approved comments, oldest first, of an
+// article or of a static page (whose comment_status says whether it takes them).
 func (s *Server) comments(r *http.Request, q params, idText string) (*result, error) {
 	if err := q.allow("cursor", "limit"); err != nil {
 		return nil, err
@@ -366,7 +370,7 @@ func (s *Server) comments(r *http.Request, q params, idText string) (*result, er
 		}
 		after = &news.CommentKey{CreatedAt: t, ID: cid}
 	}
-	a, err := s.publicArticle(r, id)
+	a, err := s.publicArticle(r, id, true)
 	if err != nil {
 		return nil, err
 	}
@@ -497,4 +501,131 @@ func (s *Server) authors(r *http.Request, q params) (*result, error) {
 		out.Items = append(out.Items, Author{Person: s.person(au), Bio: au.Bio})
 	}
 	return &result{out, []string{news.KeyLists}}, nil
+}
+
+// Page is a public static page (About, Contact, Ethics): no date in its address, no
+// section, tags or byline (news.KindPage).
+type Page struct {
+	ID         int64  `json:"id"`
+	Slug       string `json:"slug"`
+	URL        string `json:"url"` // the permalink, /{slug}/
+	Title      string `json:"title"`
+	Standfirst string `json:"standfirst"`
+	// BodyHTML is the stored, sanitised HTML of the body.
+	BodyHTML string `json:"body_html"`
+	// NavPosition is the page's place in the site's navigation (1 first); 0: not in it.
+	NavPosition   int            `json:"nav_position"`
+	FeaturedImage *FeaturedImage `json:"featured_image"`
+	Published     string         `json:"published"` // RFC 3339, UTC
+	// Modified is the later of the publication and the last update shown to readers.
+	Modified string `json:"modified"`
+	// CommentStatus is "open" or "closed" (the page's own switch, as WordPress's
+	// comment_status); CommentCount counts its approved comments.
+	CommentStatus string `json:"comment_status"`
+	CommentCount  int    `json:"comment_count"`
+}
+
+func (s *Server) page(a *news.Article) Page {
+	art := s.article(a) // the shared fields, made the same way
+	out := Page{ID: art.ID, Slug: art.Slug, URL: art.URL, Title: art.Headline, Standfirst: art.Standfirst,
+		BodyHTML: art.BodyHTML, NavPosition: a.NavPosition, FeaturedImage: art.FeaturedImage,
+		Published: art.Published, Modified: art.Modified, CommentStatus: "open", CommentCount: a.CommentCount}
+	if a.CommentsClosed {
+		out.CommentStatus = "closed"
+	}
+	return out
+}
+
+// pageDeps are the cache keys a page's answer shows: its row, and the navigation
+// (a change of a page's place there names news.KeyAll, which send always lists).
+func pageDeps(a *news.Article) []string { return []string{news.KeyArticle(a.ID)} }
+
+// pages is GET /pages: public static pages in the navigation's order (those in it by
+// position, then the others), ties by title, paged by cursor.
+func (s *Server) pages(r *http.Request, q params) (*result, error) {
+	if err := q.allow("cursor", "limit"); err != nil {
+		return nil, err
+	}
+	limit, err := q.limit()
+	if err != nil {
+		return nil, err
+	}
+	var after int64
+	if key, ok, err := q.cursor('p'); err != nil {
+		return nil, err
+	} else if ok {
+		id, err := strconv.ParseInt(key, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, badParam("cursor", "The parameter \"cursor\" is not one this list gave: pass the next_cursor of the page before, unchanged.")
+		}
+		after = id
+	}
+	now, who := s.cfg.Now(), s.viewer(r)
+	ps, err := s.store.PublicPages(r.Context(), after, limit+1, now)
+	if err != nil {
+		return nil, err
+	}
+	// A new, removed or moved page changes the list: news.KeyLists (a page's write
+	// names it) and news.KeyAll (the navigation), which send always adds.
+	deps := []string{news.KeyLists}
+	out := page[Page]{Items: []Page{}}
+	size := 0
+	for i, a := range ps {
+		if i == limit {
+			out.NextCursor, out.Next = s.next(r, encodeCursor('p', strconv.FormatInt(ps[i-1].ID, 10)))
+			break
+		}
+		if !who.sees(a, now) || !a.IsPage() {
+			continue
+		}
+		// Like a page of articles, the list stops at maxListBytes (an imported page's
+		// body is not bounded by the editor); a rough size is enough to bound it.
+		n := len(a.Title) + len(a.Standfirst) + len(a.BodyHTML) + 500
+		if len(out.Items) > 0 && size+n > maxListBytes {
+			out.NextCursor, out.Next = s.next(r, encodeCursor('p', strconv.FormatInt(ps[i-1].ID, 10)))
+			break
+		}
+		size += n
+		out.Items = append(out.Items, s.page(a))
+		deps = append(deps, pageDeps(a)...)
+	}
+	return &result{out, deps}, nil
+}
+
+// pageByID is GET /pages/{id}; an article's ID is a 404 here.
+func (s *Server) pageByID(r *http.Request, q params) (*result, error) {
+	if err := q.allow(); err != nil {
+		return nil, err
+	}
+	id, err := parseID(r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.store.Article(r.Context(), id)
+	if errors.Is(err, news.ErrNotFound) || err == nil && (!a.IsPage() || !s.viewer(r).sees(a, s.cfg.Now())) {
+		return nil, notFound(fmt.Sprintf("There is no published page with the ID %d.", id))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &result{s.page(a), pageDeps(a)}, nil
+}
+
+// pageBySlug is GET /pages/by-slug/{slug}; an article's slug is a 404 here.
+func (s *Server) pageBySlug(r *http.Request, q params) (*result, error) {
+	if err := q.allow(); err != nil {
+		return nil, err
+	}
+	slug := r.PathValue("slug")
+	if len(slug) > maxSlugBytes {
+		return nil, notFound("There is no published page with that slug.")
+	}
+	a, err := s.store.ArticleBySlug(r.Context(), slug)
+	if errors.Is(err, news.ErrNotFound) || err == nil && (!a.IsPage() || !s.viewer(r).sees(a, s.cfg.Now())) {
+		return nil, notFound(fmt.Sprintf("There is no published page with the slug %q.", slug))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &result{s.page(a), pageDeps(a)}, nil
 }

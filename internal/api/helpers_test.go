@@ -242,3 +242,26 @@ type problemDoc struct {
 	Detail    string `json:"detail"`
 	Parameter string `json:"parameter"`
 }
+
+// addPages adds static pages: Ethics (first in the navigation), About (second),
+// Colophon (out of it, comments open) and a draft page readers must not see. It
+// returns them in that order.
+func (e *env) addPages(t testing.TB) []*news.Article {
+	t.Helper()
+	var out []*news.Article
+	for _, p := range []struct {
+		slug, title string
+		nav         int
+		status      news.ArticleStatus
+	}{{"ethics", "Ethics policy", 1, news.StatusPublished}, {"about", "About us", 2, news.StatusPublished},
+		{"colophon", "Colophon", 0, news.StatusPublished}, {"secret-page", "Secret Draft Page", 3, news.StatusDraft}} {
+		a := &news.Article{Kind: news.KindPage, Slug: p.slug, Title: p.title, Standfirst: "Who we are",
+			BodyMarkdown: "x", BodyHTML: "<p>" + p.title + " body</p>", Status: p.status, NavPosition: p.nav,
+			PublishedAt: e.now.Add(-time.Hour), CommentsClosed: p.nav != 0}
+		if err := e.db.CreateArticle(context.Background(), a); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, a)
+	}
+	return out
+}

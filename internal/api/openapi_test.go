@@ -90,6 +90,9 @@ func TestOpenAPIMatchesTheServer(t *testing.T) {
 		"limit":          "2",
 		"cursor":         "", // taken from the operation's first page
 	}
+	// The static pages' operations take a page's ID and slug.
+	pages := e.addPages(t)
+	pageGood := map[string]string{"id": fmt.Sprint(pages[0].ID), "slug": pages[1].Slug}
 	bad := map[string]string{"id": "abc", "limit": "0", "modified_since": "soon", "section": "no-such-desk",
 		"tag": "no-such-tag", "author": "nobody", "slug": strings.Repeat("x", 201), "cursor": "bad"}
 
@@ -201,6 +204,9 @@ func TestOpenAPIMatchesTheServer(t *testing.T) {
 			for _, p := range params {
 				if p.In == "path" {
 					pathVals[p.Name] = good[p.Name]
+					if strings.HasPrefix(path, "/pages/") {
+						pathVals[p.Name] = pageGood[p.Name]
+					}
 				} else {
 					query = append(query, p)
 				}

@@ -30,4 +30,10 @@ type APIStore interface {
 	// after (a CommentKey, here in that ascending order; nil for the first page). An erased comment that replies hang from comes with Removed set
 	// and nothing of its author or text.
 	ApprovedCommentsAfter(ctx context.Context, articleID int64, after *CommentKey, limit int) ([]*Comment, error)
+	// PublicPages returns at most limit static pages (Kind KindPage) public at now, in
+	// the navigation's order: pages with a NavPosition first by it, then the pages
+	// outside the navigation, ties by title then ID; after the page with the ID after
+	// (0 for the first page of the list), at its present place in that order. A page
+	// after that is no longer a page (deleted) ends the list.
+	PublicPages(ctx context.Context, after int64, limit int, now time.Time) ([]*Article, error)
 }

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"broadsheet/internal/news"
@@ -45,6 +46,43 @@ func (db *DB) PublicTags(ctx context.Context, after string, limit int, now time.
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("public tags: %w", err)
+	}
+	return out, nil
+}
+
+// pageOrder is a page's place in PublicPages' order: the pages in the navigation by
+// their position, then the others (nav_position 0, placed after MaxNavPosition), by
+// title, then ID.
+const pageOrder = `(CASE a.nav_position WHEN 0 THEN 1000 ELSE a.nav_position END, a.title, a.id)`
+
+// PublicPages implements news.APIStore: along the partial index articles_pages (pages
+// only, so the sort is over the site's pages, never its stories).
+func (db *DB) PublicPages(ctx context.Context, after int64, limit int, now time.Time) ([]*news.Article, error) {
+	query := `SELECT ` + readerColumns + articleFrom + ` WHERE a.kind = 'page' AND ` + publicArticle
+	args := []any{now.Unix()}
+	if after > 0 {
+		// The cursor's page at its present place; no such page: no row is after it.
+		query += ` AND ` + pageOrder + ` > (SELECT ` + strings.Trim(strings.ReplaceAll(pageOrder, "a.", "p."), "()") +
+			` FROM articles p WHERE p.id = ? AND p.kind = 'page')`
+		args = append(args, after)
+	}
+	query += ` ORDER BY ` + strings.Trim(pageOrder, "()") + ` LIMIT ?`
+	args = append(args, apiLimit(limit))
+	rows, err := db.reads.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("public pages: %w", err)
+	}
+	defer rows.Close()
+	var out []*news.Article
+	for rows.Next() {
+		a, err := scanArticle(rows)
+		if err != nil {
+			return nil, fmt.Errorf("public pages: %w", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("public pages: %w", err)
 	}
 	return out, nil
 }
