@@ -446,3 +446,27 @@ func TestAdminAPIRateLimitedPerToken(t *testing.T) {
 	}
 	e.want(t, 200, "GET", "/api/v1/sections", other, nil, nil)
 }
+
+// A shared cache (a CDN in front of the site) must neither store an answer given to a
+// token nor give a token's request the answer it stored for readers: a token's reads
+// that readers share (sections, a public article's comments) are no-store too, and
+// every public answer varies on Authorization, so that the staff article of
+// GET /api/v1/articles/{id} with a token is not the readers' copy a CDN kept.
+func TestAdminAPITokenAnswersStayOutOfSharedCaches(t *testing.T) {
+	e := newEnv(t)
+	editor := e.token(t, news.RoleEditor)
+	for _, p := range []string{"/api/v1/sections", "/api/v1/tags", "/api/v1/authors", "/api/v1/articles/by-slug/" + e.public[0].Slug} {
+		res := e.want(t, 200, "GET", p, editor, nil, nil)
+		if cc := res.Header.Get("Cache-Control"); cc != "no-store" {
+			t.Errorf("%s with a token: Cache-Control %q, want no-store", p, cc)
+		}
+		res = e.want(t, 200, "GET", p, "", nil, nil)
+		if !strings.Contains(strings.Join(res.Header.Values("Vary"), ","), "Authorization") {
+			t.Errorf("%s for readers: Vary %q, want it to name Authorization", p, res.Header.Values("Vary"))
+		}
+	}
+	res := e.want(t, 200, "GET", fmt.Sprintf("/api/v1/articles/%d", e.public[0].ID), "", nil, nil)
+	if !strings.Contains(strings.Join(res.Header.Values("Vary"), ","), "Authorization") {
+		t.Errorf("a public article for readers: Vary %q, want it to name Authorization", res.Header.Values("Vary"))
+	}
+}

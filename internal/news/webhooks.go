@@ -277,6 +277,7 @@ var nonPublic = []netip.Prefix{
 	netip.MustParsePrefix("198.51.100.0/24"), // documentation
 	netip.MustParsePrefix("203.0.113.0/24"),  // documentation
 	netip.MustParsePrefix("240.0.0.0/4"),     // reserved, and 255.255.255.255 broadcast (RFC 1112)
+	netip.MustParsePrefix("192.88.99.0/24"),  // 6to4 relay anycast, deprecated (RFC 7526)
 	netip.MustParsePrefix("100::/64"),        // discard-only (RFC 6666)
 	netip.MustParsePrefix("2001:db8::/32"),   // documentation (RFC 3849)
 	netip.MustParsePrefix("fec0::/10"),       // site-local, deprecated (RFC 3879)
@@ -286,9 +287,10 @@ var nonPublic = []netip.Prefix{
 // translator or the host itself may reach: the address is public only if that IPv4
 // address is.
 var embedsIPv4 = []netip.Prefix{
-	netip.MustParsePrefix("64:ff9b::/96"),   // NAT64 (RFC 6052)
-	netip.MustParsePrefix("64:ff9b:1::/48"), // local-use NAT64 (RFC 8215)
-	netip.MustParsePrefix("::/96"),          // IPv4-compatible, deprecated (RFC 4291)
+	netip.MustParsePrefix("64:ff9b::/96"),    // NAT64 (RFC 6052)
+	netip.MustParsePrefix("64:ff9b:1::/48"),  // local-use NAT64 (RFC 8215)
+	netip.MustParsePrefix("::/96"),           // IPv4-compatible, deprecated (RFC 4291)
+	netip.MustParsePrefix("::ffff:0:0:0/96"), // IPv4-translated, a SIIT translator's (RFC 2765, RFC 7915)
 }
 
 // PublicAddress reports whether a webhook may be sent to ip when private addresses are
@@ -296,7 +298,7 @@ var embedsIPv4 = []netip.Prefix{
 // fc00::/7), link-local (169.254/16 — where cloud metadata services answer — and
 // fe80::/10), unspecified, multicast, nor another special-purpose range (RFC 6890). An
 // IPv4-mapped IPv6 address (::ffff:127.0.0.1) is judged as its IPv4 address, and so
-// is one a NAT64 prefix embeds.
+// is one a NAT64, SIIT, 6to4 or Teredo prefix embeds.
 func PublicAddress(ip netip.Addr) bool {
 	ip = ip.Unmap().WithZone("")
 	if !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
@@ -314,6 +316,13 @@ func PublicAddress(ip netip.Addr) bool {
 				b := ip.As16()
 				return PublicAddress(netip.AddrFrom4([4]byte(b[12:])))
 			}
+		}
+		// Teredo (RFC 4380) carries its server's IPv4 address in bits 32 to 64 and its
+		// client's, inverted, in the last 32: public only if both are.
+		if netip.MustParsePrefix("2001::/32").Contains(ip) {
+			b := ip.As16()
+			client := [4]byte{^b[12], ^b[13], ^b[14], ^b[15]}
+			return PublicAddress(netip.AddrFrom4([4]byte(b[4:8]))) && PublicAddress(netip.AddrFrom4(client))
 		}
 		// 6to4 (RFC 3056) carries its IPv4 address in bits 16 to 48.
 		if netip.MustParsePrefix("2002::/16").Contains(ip) {

@@ -14,8 +14,9 @@ func TestPublicAddress(t *testing.T) {
 		"10.1.2.3": false, "172.16.0.1": false, "192.168.1.1": false, "fd00::1": false,
 		"169.254.169.254": false, "fe80::1": false, "0.0.0.0": false, "::": false, "224.0.0.1": false, "ff02::1": false,
 		"100.64.0.1": false, "255.255.255.255": false, "64:ff9b::7f00:1": false, "2002:7f00:1::": false, "::127.0.0.1": false,
-		"fd00:ec2::254": false,
-		"93.184.215.14": true, "2606:2800:21f:cb07:6820:80da:af6b:8b2c": true, "::ffff:93.184.215.14": true, "64:ff9b::5db8:d70e": true,
+		"fd00:ec2::254": false, "::ffff:0:7f00:1": false, "::ffff:0:a9fe:a9fe": false, "192.88.99.1": false,
+		"2001:0:4136:e378:8000:63bf:80ff:fffe": false, // Teredo: its client 127.0.0.1, the last 32 bits inverted
+		"93.184.215.14":                        true, "2606:2800:21f:cb07:6820:80da:af6b:8b2c": true, "::ffff:93.184.215.14": true, "64:ff9b::5db8:d70e": true,
 	} {
 		if got := PublicAddress(netip.MustParseAddr(addr)); got != public {
 			t.Errorf("PublicAddress(%s) = %v, want %v", addr, got, public)

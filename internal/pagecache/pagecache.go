@@ -82,7 +82,12 @@ func NewPage(status int, header http.Header, body []byte) *Page {
 	p.plain["Etag"] = []string{p.ETag}
 	p.plain["Content-Length"] = []string{strconv.Itoa(len(body))}
 	if len(body) >= minGzip {
-		p.plain["Vary"] = []string{"Accept-Encoding"}
+		// Added to what the header varies on already (the content API's Authorization).
+		if v := p.plain["Vary"]; len(v) == 1 {
+			p.plain["Vary"] = []string{v[0] + ", Accept-Encoding"}
+		} else {
+			p.plain["Vary"] = append(v, "Accept-Encoding")
+		}
 	}
 	return p
 }
