@@ -80,25 +80,11 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stderr, "checked %s: %d articles, %d comments in %.1fs; importing\n", file, st.Articles, st.Comments, time.Since(start).Seconds())
 
-	// Opened only now, so that a file refused by the check leaves no new database.
-	db, err := sqlite.Open(ctx, *dbPath)
+	db, hosts, err := openForImport(ctx, *dbPath, f, file)
 	if err != nil {
-		return fmt.Errorf("%w (nothing was imported)", err)
+		return err
 	}
 	defer db.Close()
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return failed(ctx, file, err)
-	}
-	// Bodies are rendered with the embed hosts the site allows, as the editor renders
-	// them: an iframe the site's settings allow is kept, as it would be on a save.
-	stored, err := db.Settings(ctx)
-	if err != nil {
-		return failed(ctx, file, err)
-	}
-	hosts, err := news.ParseEmbedHosts(news.Setting(stored, news.SettingEmbedHosts))
-	if err != nil {
-		return failed(ctx, file, err)
-	}
 	bar = newProgress(stderr, "importing", st.Bytes)
 	res, err := db.ImportStream(ctx, corpus.Items(ctx, f, corpus.Options{
 		Embeds:   render.Embeds{Hosts: hosts},
@@ -123,6 +109,34 @@ func failed(ctx context.Context, file string, err error) error {
 		return fmt.Errorf("%s: interrupted; nothing was imported", file)
 	}
 	return fmt.Errorf("%s: %w (nothing was imported)", file, err)
+}
+
+// openForImport opens the database at dbPath once the check has passed, so that a
+// file refused by the check leaves no new database, rewinds f (named file) for the
+// second pass, and returns the embed hosts the site allows: bodies are rendered with
+// them as the editor renders them, so an iframe the site's settings allow is kept, as
+// it would be on a save. Its errors end in "(nothing was imported)"; on an error the
+// database is closed.
+func openForImport(ctx context.Context, dbPath string, f io.Seeker, file string) (*sqlite.DB, []string, error) {
+	db, err := sqlite.Open(ctx, dbPath)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w (nothing was imported)", err)
+	}
+	hosts, err := func() ([]string, error) {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		stored, err := db.Settings(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return news.ParseEmbedHosts(news.Setting(stored, news.SettingEmbedHosts))
+	}()
+	if err != nil {
+		db.Close()
+		return nil, nil, failed(ctx, file, err)
+	}
+	return db, hosts, nil
 }
 
 // progress draws a bar on stderr when it is a terminal, and nothing otherwise (a log

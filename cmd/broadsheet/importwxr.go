@@ -89,22 +89,11 @@ func importWXR(ctx context.Context, file, dbPath, uploads, mediaDir string, stdo
 	}
 	fmt.Fprintf(stderr, "checked %s in %.1fs; importing\n", file, time.Since(start).Seconds())
 
-	db, err := sqlite.Open(ctx, dbPath)
+	db, hosts, err := openForImport(ctx, dbPath, f, file)
 	if err != nil {
-		return fmt.Errorf("%w (nothing was imported)", err)
+		return err
 	}
 	defer db.Close()
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return failed(ctx, file, err)
-	}
-	stored, err := db.Settings(ctx)
-	if err != nil {
-		return failed(ctx, file, err)
-	}
-	hosts, err := news.ParseEmbedHosts(news.Setting(stored, news.SettingEmbedHosts))
-	if err != nil {
-		return failed(ctx, file, err)
-	}
 	rep := &wxrReport{counts: counts, comments: map[string][2]int{}, skipped: map[string]int{}, unknown: map[string]int{}}
 	// The images are copied before the transaction begins, so that the site's writers
 	// do not wait for image processing; those stored for this run are removed again if

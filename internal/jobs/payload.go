@@ -100,7 +100,7 @@ func (w *Webhooks) payload(ctx context.Context, d *news.WebhookDelivery) (body [
 		case errors.Is(err, news.ErrNotFound):
 			p.Data = deleted{d.SubjectID, true}
 		case err != nil:
-			return nil, false, err
+			return nil, false, fmt.Errorf("webhook payload: article %d: %w", d.SubjectID, err)
 		default:
 			p.Data = w.articleData(a)
 		}
@@ -110,7 +110,7 @@ func (w *Webhooks) payload(ctx context.Context, d *news.WebhookDelivery) (body [
 		case errors.Is(err, news.ErrNotFound):
 			p.Data = deleted{d.SubjectID, true}
 		case err != nil:
-			return nil, false, err
+			return nil, false, fmt.Errorf("webhook payload: comment %d: %w", d.SubjectID, err)
 		default:
 			personal = !c.Removed
 			data := CommentData{ID: c.ID, ArticleID: c.ArticleID, ParentID: c.ParentID, Status: string(c.Status),

@@ -83,6 +83,7 @@ const backupPage = 500
 
 var _ news.BackupStore = (*DB)(nil)
 
+// BackupKinds is news.BackupStore's BackupKinds (documented there).
 func (db *DB) BackupKinds() []string {
 	out := make([]string, len(backupKinds))
 	for i, k := range backupKinds {
@@ -127,6 +128,7 @@ func (db *DB) columns(ctx context.Context, table string) ([]string, error) {
 	return cols, nil
 }
 
+// ExportBackup is news.BackupStore's ExportBackup (documented there).
 func (db *DB) ExportBackup(ctx context.Context, withSecrets bool, fn func(kind string, fields map[string]any) error) error {
 	// One read transaction: in WAL mode it reads one snapshot of the file throughout,
 	// whatever a running server writes meanwhile.
@@ -150,7 +152,7 @@ func (db *DB) exportKind(ctx context.Context, tx *sql.Tx, k *backupKind, withSec
 	}
 	cols, err := db.columns(ctx, k.table)
 	if err != nil {
-		return err
+		return fmt.Errorf("backup: columns of %s: %w", k.table, err)
 	}
 	keyList := strings.Join(k.key, ", ")
 	marks := strings.TrimSuffix(strings.Repeat("?, ", len(k.key)), ", ")
@@ -230,6 +232,7 @@ func (db *DB) exportKind(ctx context.Context, tx *sql.Tx, k *backupKind, withSec
 	}
 }
 
+// CheckBackupRecord is news.BackupStore's CheckBackupRecord (documented there).
 func (db *DB) CheckBackupRecord(rec *news.BackupRecord) error {
 	k, ok := findBackupKind(rec.Kind)
 	if !ok {
@@ -237,7 +240,7 @@ func (db *DB) CheckBackupRecord(rec *news.BackupRecord) error {
 	}
 	cols, err := db.columns(context.Background(), k.table)
 	if err != nil {
-		return err
+		return fmt.Errorf("backup: columns of %s: %w", k.table, err)
 	}
 	for name, v := range rec.Fields {
 		known := false
@@ -267,6 +270,7 @@ func (db *DB) CheckBackupRecord(rec *news.BackupRecord) error {
 // emptyTables are the tables a backup may not be read over.
 var emptyTables = []string{"articles", "comments", "users", "authors", "sections", "tags", "media", "webhooks", "redirects", "revisions"}
 
+// BackupEmpty is news.BackupStore's BackupEmpty (documented there).
 func (db *DB) BackupEmpty(ctx context.Context) error {
 	return backupEmpty(ctx, db.read)
 }
@@ -284,6 +288,7 @@ func backupEmpty(ctx context.Context, q queryer) error {
 	return nil
 }
 
+// ImportBackup is news.BackupStore's ImportBackup (documented there).
 func (db *DB) ImportBackup(ctx context.Context, recs iter.Seq2[*news.BackupRecord, error]) (map[string]int, error) {
 	counts := map[string]int{}
 	conn, err := db.write.Conn(ctx)

@@ -3,13 +3,11 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"broadsheet/internal/news"
-	"broadsheet/internal/sqlite"
 )
 
 // Three servers run the scheduler over one database at the same moment: each due story
@@ -17,16 +15,7 @@ import (
 // it notifies), however the runs interleave.
 func TestSchedulerOnSeveralServersNotifiesOnce(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "shared.db")
-	var dbs []*sqlite.DB
-	for range 3 {
-		db, err := sqlite.Open(ctx, path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		dbs = append(dbs, db)
-	}
+	dbs := openHandles(t, 3)
 	writer := &news.User{Email: "w@newsroom.example", Name: "Wren Writer", Role: news.RoleAuthor, PasswordHash: "x"}
 	if err := dbs[0].CreateUser(ctx, writer); err != nil {
 		t.Fatal(err)

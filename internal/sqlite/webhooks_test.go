@@ -3,13 +3,11 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"broadsheet/internal/news"
-	"broadsheet/internal/sqlite"
 )
 
 // Two handles on one file stand for two server processes: their workers, claiming at
@@ -17,16 +15,7 @@ import (
 // processes, not only across one handle's connections).
 func TestWebhookClaimsAcrossHandles(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "site.db")
-	var dbs []*sqlite.DB
-	for range 2 {
-		db, err := sqlite.Open(ctx, path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		dbs = append(dbs, db)
-	}
+	dbs := openHandles(t, 2)
 	h := &news.Webhook{URL: "https://hooks.example.org/", Events: []string{news.EventCommentPosted}, Secret: news.NewWebhookSecret(), Enabled: true}
 	if err := dbs[0].CreateWebhook(ctx, h); err != nil {
 		t.Fatal(err)

@@ -122,11 +122,11 @@ func (w *WXRImport) Commit(ctx context.Context, changed bool) error {
 	if changed {
 		if err := dropTakenSlugRedirects(ctx, w.tx); err != nil {
 			w.Rollback()
-			return err
+			return fmt.Errorf("wxr import: drop redirects from taken slugs: %w", err)
 		}
 		if err := recordChange(ctx, w.tx, w.now, news.KeyAll); err != nil {
 			w.Rollback()
-			return err
+			return fmt.Errorf("wxr import: record change: %w", err)
 		}
 	}
 	w.im.close()
