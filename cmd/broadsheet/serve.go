@@ -208,9 +208,9 @@ func (r redactAddresses) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// route sends /admin to the admin, /media/ to the uploaded files, /api/v1/ to the
-// content API and everything else to the public site, with three prefix tests on the
-// public site's hot path.
+// route sends /admin to the admin, /media/ to the uploaded files, /api/v1/ and
+// WordPress's /wp-json/ and /?rest_route= (api.IsWP) to the content API, and everything
+// else to the public site, with a few prefix tests on the public site's hot path.
 //
 // A request with a body gets deadlines to send it and to take the answer, so that a
 // client dribbling bytes cannot hold a connection for ever. Requests without one go
