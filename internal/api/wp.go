@@ -588,6 +588,23 @@ func includeOrder[T any](items []T, ids []int64, id func(T) int64) {
 // listResult checks the page against the total (rest_post_invalid_page_number when
 // past the last, as WordPress's posts and comments controllers answer) and makes the
 // result.
+// wpAnswer ends a collection's handler as WordPress does: a single item, or missing
+// when there is none; otherwise the list (in the order of include= when asked) with its
+// totals, pageError naming a page past the last (listResult).
+func wpAnswer[T any](p *wpParams, q *news.WPQuery, items []T, total int, deps []string, single bool, missing error,
+	pageError string, id func(T) int64) (*wpResult, error) {
+	if single {
+		if len(items) == 0 {
+			return nil, missing
+		}
+		return &wpResult{body: items[0], deps: deps}, nil
+	}
+	if q.OrderBy == "include" {
+		includeOrder(items, q.Include, id)
+	}
+	return listResult(p, items, total, deps, pageError)
+}
+
 func listResult(p *wpParams, body any, total int, deps []string, pageError string) (*wpResult, error) {
 	pages := (total + p.per - 1) / p.per
 	if pageError != "" && total > 0 && p.page > pages && !p.hasOffset {
@@ -903,16 +920,8 @@ func (s *Server) wpTerms(req *wpRequest, taxonomy string, id int64, single bool)
 		}
 		items = append(items, it)
 	}
-	if single {
-		if len(items) == 0 {
-			return nil, wpErr(http.StatusNotFound, "rest_term_invalid", "Term does not exist.")
-		}
-		return &wpResult{body: items[0], deps: deps}, nil
-	}
-	if q.OrderBy == "include" {
-		includeOrder(items, q.Include, func(t wpTerm) int64 { return t.ID })
-	}
-	return listResult(p, items, total, deps, "")
+	return wpAnswer(p, q, items, total, deps, single, wpErr(http.StatusNotFound, "rest_term_invalid", "Term does not exist."), "",
+		func(t wpTerm) int64 { return t.ID })
 }
 
 // wpUser is an author's public fields (WP_REST_Users_Controller's schema, context
@@ -959,16 +968,8 @@ func (s *Server) wpUsers(req *wpRequest, id int64, single bool) (*wpResult, erro
 			}})
 	}
 	deps := []string{news.KeyLists}
-	if single {
-		if len(items) == 0 {
-			return nil, wpErr(http.StatusNotFound, "rest_user_invalid_id", "Invalid user ID.")
-		}
-		return &wpResult{body: items[0], deps: deps}, nil
-	}
-	if q.OrderBy == "include" {
-		includeOrder(items, q.Include, func(u wpUser) int64 { return u.ID })
-	}
-	return listResult(p, items, total, deps, "")
+	return wpAnswer(p, q, items, total, deps, single, wpErr(http.StatusNotFound, "rest_user_invalid_id", "Invalid user ID."), "",
+		func(u wpUser) int64 { return u.ID })
 }
 
 // wpComment is an approved comment (WP_REST_Comments_Controller's schema, context
@@ -1069,17 +1070,8 @@ func (s *Server) wpComments(req *wpRequest, id int64, single bool) (*wpResult, e
 			res.deps = append(res.deps, news.KeyArticle(c.ArticleID))
 		}
 	}
-	if single {
-		if len(items) == 0 {
-			return nil, wpErr(http.StatusNotFound, "rest_comment_invalid_id", "Invalid comment ID.")
-		}
-		res.body = items[0]
-		return res, nil
-	}
-	if q.OrderBy == "include" {
-		includeOrder(items, q.Include, func(c wpComment) int64 { return c.ID })
-	}
-	out, err := listResult(p, items, total, res.deps, "rest_comment_invalid_page_number")
+	out, err := wpAnswer(p, q, items, total, res.deps, single, wpErr(http.StatusNotFound, "rest_comment_invalid_id", "Invalid comment ID."),
+		"rest_comment_invalid_page_number", func(c wpComment) int64 { return c.ID })
 	if out != nil {
 		out.ttl = res.ttl
 	}
@@ -1237,16 +1229,8 @@ func (s *Server) wpMedia(req *wpRequest, id int64, single bool) (*wpResult, erro
 	}
 	// Which images are public changes with any public article.
 	deps := []string{news.KeyLists}
-	if single {
-		if len(items) == 0 {
-			return nil, wpErr(http.StatusNotFound, "rest_post_invalid_id", "Invalid post ID.")
-		}
-		return &wpResult{body: items[0], deps: deps}, nil
-	}
-	if q.OrderBy == "include" {
-		includeOrder(items, q.Include, func(m wpMedia) int64 { return m.ID })
-	}
-	return listResult(p, items, total, deps, "rest_post_invalid_page_number")
+	return wpAnswer(p, q, items, total, deps, single, wpErr(http.StatusNotFound, "rest_post_invalid_id", "Invalid post ID."),
+		"rest_post_invalid_page_number", func(m wpMedia) int64 { return m.ID })
 }
 
 // wpRouteInfo is a route in the index: WordPress lists each route's methods and
