@@ -77,7 +77,7 @@ func importWXR(ctx context.Context, file, dbPath, uploads, mediaDir string, stdo
 	atts := wxr.NewAttachmentIndex()
 	var files []*wxrUpload
 	bar := newProgress(stderr, "checking", info.Size())
-	counts, err := checkWXR(ctx, &progressReader{r: f, p: bar}, func(it *wxr.Item) {
+	counts, err := wxr.Check(ctx, &progressReader{r: f, p: bar}, wxr.Limits{}, func(it *wxr.Item) {
 		atts.Add(it)
 		if f := newWXRUpload(it); f != nil && uploads != "" {
 			files = append(files, f)
@@ -140,52 +140,6 @@ func importWXR(ctx context.Context, file, dbPath, uploads, mediaDir string, stdo
 	rep.write(stdout)
 	fmt.Fprintf(stdout, "imported %s in %.1fs\n", file, time.Since(start).Seconds())
 	return nil
-}
-
-// checkWXR is the import's first pass: wxr.Check's reading and counts, and what the
-// write would refuse, found before anything is written and named by its line (a
-// category whose parent is not before it, as WordPress writes parents first).
-// attachments is given every attachment item.
-func checkWXR(ctx context.Context, r io.Reader, attachments func(*wxr.Item)) (wxr.Counts, error) {
-	c := wxr.Counts{Items: map[wxr.TypeStatus]int{}, Comments: map[wxr.CommentStatus]int{}}
-	cats := map[string]bool{}
-	rd := wxr.NewReader(r, wxr.Limits{})
-	for {
-		if err := ctx.Err(); err != nil {
-			return c, err
-		}
-		e, err := rd.Next()
-		if err == io.EOF {
-			c.Skipped, _ = rd.Skipped()
-			return c, nil
-		}
-		if err != nil {
-			return c, err
-		}
-		switch e := e.(type) {
-		case *wxr.Author:
-			c.Authors++
-		case *wxr.Category:
-			c.Categories++
-			if e.Parent != "" && !cats[e.Parent] {
-				return c, fmt.Errorf("line %d: category %q names the parent %q, which is not before it", e.Line, e.Nicename, e.Parent)
-			}
-			cats[e.Nicename] = true
-		case *wxr.Tag:
-			c.Tags++
-		case *wxr.Term:
-			c.Terms++
-		case *wxr.Item:
-			c.Items[wxr.TypeStatus{Type: e.Type, Status: e.Status}]++
-			for _, cm := range e.Comments {
-				c.Comments[cm.Status]++
-			}
-			c.Warnings += len(e.Warnings)
-			if e.Type == "attachment" {
-				attachments(e)
-			}
-		}
-	}
 }
 
 // progressReader reports the bytes read to a progress bar.

@@ -2,6 +2,7 @@ package wxr
 
 import (
 	"context"
+	"fmt"
 	"io"
 )
 
@@ -24,12 +25,14 @@ type Counts struct {
 type TypeStatus struct{ Type, Status string }
 
 // Check reads the whole file from r with the limits lim and returns what it holds, or
-// the first error (an *Error naming the line). It keeps one item in memory at a time:
+// the first error (an *Error naming the line; also a category whose parent is not
+// before it). It keeps one item in memory at a time:
 // it is the first pass of an import, which writes nothing unless the whole file reads.
 // attachments, if not nil, is given every attachment item (to build an index for
 // Convert's galleries). ctx is checked between entries.
 func Check(ctx context.Context, r io.Reader, lim Limits, attachments func(*Item)) (Counts, error) {
 	c := Counts{Items: map[TypeStatus]int{}, Comments: map[CommentStatus]int{}}
+	cats := map[string]bool{}
 	rd := NewReader(r, lim)
 	for {
 		if err := ctx.Err(); err != nil {
@@ -48,6 +51,13 @@ func Check(ctx context.Context, r io.Reader, lim Limits, attachments func(*Item)
 			c.Authors++
 		case *Category:
 			c.Categories++
+			// WordPress writes a parent before its children (export_wp orders the
+			// terms so); a parent named later or nowhere is a damaged file, and the
+			// import could not build the section tree.
+			if e.Parent != "" && !cats[e.Parent] {
+				return c, &Error{Line: e.Line, Err: fmt.Errorf("category %q names the parent %q, which is not before it", e.Nicename, e.Parent)}
+			}
+			cats[e.Nicename] = true
 		case *Tag:
 			c.Tags++
 		case *Term:
