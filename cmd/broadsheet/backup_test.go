@@ -29,6 +29,7 @@ type backupSite struct {
 	renamedFrom, renamedTo  string
 	mergedTag, intoTag      string
 	hash, totp, hookSecret  string
+	tokenHash               string // an admin API token's
 	adminEmail, editorEmail string
 }
 
@@ -55,6 +56,10 @@ func makeBackupSite(t *testing.T, dbPath string) *backupSite {
 		}
 	}
 	if err := db.SetTOTP(ctx, admin.ID, backupTOTP, 0); err != nil {
+		t.Fatal(err)
+	}
+	s.tokenHash = news.APITokenHash(news.APITokenPrefix + strings.Repeat("A", 43))
+	if err := db.CreateAPIToken(ctx, &news.APIToken{Name: "Newsletter tool", Role: news.RoleEditor, CreatedBy: admin.ID, Hash: s.tokenHash}); err != nil {
 		t.Fatal(err)
 	}
 	if err := news.EnsureSecret(ctx, db); err != nil { // as a first start does
@@ -156,7 +161,8 @@ func TestBackupRoundTripGivesBackTheSameSite(t *testing.T) {
 	}
 	settings, _ := s.db.Settings(context.Background())
 	for what, secret := range map[string]string{"a password hash": s.hash, "a TOTP secret": s.totp,
-		"a webhook secret": s.hookSecret, "the site's secret": settings[news.SettingSecret], "argon2": "$argon2"} {
+		"a webhook secret": s.hookSecret, "the site's secret": settings[news.SettingSecret], "argon2": "$argon2",
+		"an API token's hash": s.tokenHash} {
 		if secret == "" {
 			t.Fatalf("the site has no %s to look for", what)
 		}
@@ -433,6 +439,9 @@ func TestBackupWithSecretsAndMedia(t *testing.T) {
 	got, _ := b.Settings(ctx)
 	if got[news.SettingSecret] != settings[news.SettingSecret] {
 		t.Error("the site's secret did not come back")
+	}
+	if tok, err := b.APITokenByHash(ctx, s.tokenHash, time.Now()); err != nil || tok.Name != "Newsletter tool" || tok.Role != news.RoleEditor {
+		t.Errorf("the API token did not come back: %v", err)
 	}
 	if secret := queryString(t, bPath, `SELECT group_concat(secret) FROM webhooks`); secret != s.hookSecret {
 		t.Errorf("the webhook's secret came back as %q", secret)
