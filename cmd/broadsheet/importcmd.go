@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"broadsheet/internal/corpus"
+	"broadsheet/internal/disqus"
 	"broadsheet/internal/news"
 	"broadsheet/internal/render"
 	"broadsheet/internal/sqlite"
@@ -20,7 +21,7 @@ import (
 // with the file: the first checks every line and writes nothing, the second writes
 // every article in one transaction (all or nothing, see sqlite.DB.ImportStream).
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	const use = `usage: broadsheet import corpus FILE.jsonl [--db FILE] | import json FILE [--db FILE] [--media-dir DIR] | import wxr FILE.xml [--uploads DIR [--media-dir DIR]] [--db FILE]`
+	const use = `usage: broadsheet import corpus FILE.jsonl [--db FILE] | import json FILE [--db FILE] [--media-dir DIR] | import wxr FILE.xml [--uploads DIR [--media-dir DIR]] [--db FILE] | import disqus FILE.xml [--db FILE]`
 	fs := newFlagSet("import", stderr)
 	dbPath := fs.String("db", "broadsheet.db", "SQLite database file (created if missing)")
 	mediaDir := fs.String("media-dir", "", "with json, or wxr with --uploads: where media files go (default: media beside the database)")
@@ -37,6 +38,15 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if *uploads != "" {
 		return fmt.Errorf("--uploads is for import wxr; %s", use)
+	}
+	if len(rest) > 0 && rest[0] == "disqus" {
+		switch {
+		case *mediaDir != "":
+			return fmt.Errorf("--media-dir is for import json and wxr; %s", use)
+		case len(rest) != 2:
+			return fmt.Errorf("one file: %s", use)
+		}
+		return importDisqus(ctx, rest[1], *dbPath, stdout, stderr)
 	}
 	if len(rest) > 0 && rest[0] == "json" {
 		switch {
@@ -100,6 +110,57 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	awaitServers(ctx, db, stderr)
 	fmt.Fprintf(stdout, "imported %s: %s in %.1fs\n", file, res, time.Since(start).Seconds())
+	return nil
+}
+
+// importDisqus imports a Disqus comments export in two passes over the file: the first
+// reads it whole (disqus.Check) and writes nothing; the second writes every comment in
+// one transaction (sqlite.DisqusImport), so that an error, Ctrl-C or a file cut short
+// leaves the site as it was.
+func importDisqus(ctx context.Context, file, dbPath string, stdout, stderr io.Writer) error {
+	info, err := os.Stat(file)
+	if err != nil {
+		return err
+	}
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file: the import reads it twice, to check it and then to write it (save it to a file first)", file)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	start := time.Now()
+	bar := newProgress(stderr, "checking", info.Size())
+	idx, err := disqus.Check(ctx, &progressReader{r: f, p: bar}, disqus.Limits{})
+	bar.done()
+	if err != nil {
+		return failed(ctx, file, err)
+	}
+	fmt.Fprintf(stderr, "checked %s: %d threads, %d posts in %.1fs; importing\n", file, len(idx.Threads),
+		idx.Posts[disqus.StateVisible]+idx.Posts[disqus.StateDeleted]+idx.Posts[disqus.StateSpam], time.Since(start).Seconds())
+	db, _, err := openForImport(ctx, dbPath, f, file)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	tx, err := db.BeginDisqus(ctx)
+	if err != nil {
+		return failed(ctx, file, err)
+	}
+	bar = newProgress(stderr, "importing", info.Size())
+	rep, err := disqus.Import(ctx, tx, &progressReader{r: f, p: bar}, idx, disqus.Limits{})
+	bar.done()
+	if err != nil {
+		tx.Rollback()
+		return failed(ctx, file, err)
+	}
+	if err := tx.Commit(ctx, rep.Articles); err != nil {
+		return failed(ctx, file, err)
+	}
+	awaitServers(ctx, db, stderr)
+	rep.Write(stdout)
+	fmt.Fprintf(stdout, "imported %s: %d comments added in %.1fs\n", file, rep.AddedTotal(), time.Since(start).Seconds())
 	return nil
 }
 

@@ -38,6 +38,7 @@ const usage = `Usage: broadsheet COMMAND [flags]
 Commands:
   serve                           run the site
   import corpus FILE.jsonl        import articles and comments in the shared corpus format
+  import disqus FILE.xml          import a Disqus comments export into the articles it matches
   export json [FILE|-o FILE|-] [--with-secrets] [--with-media]
                                   a backup of the whole site (JSON Lines; see README, Backups)
   import json FILE                restore a backup into a new, empty database

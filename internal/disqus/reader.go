@@ -1,0 +1,600 @@
+// Package disqus reads a Disqus comments export (the XML file Disqus mails from its
+// admin's Export page: a <disqus xmlns="http://disqus.com"> root holding <category>,
+// <thread dsq:id> and <post dsq:id> elements) as a stream, and imports its comments
+// into the site's articles (Import).
+//
+// The format, as Disqus writes it and the importers of other comment systems read it
+// (Remark42, Isso, Commento): a thread has its page's <link>, <title>, the <id> the
+// embedding page gave it (the WordPress plug-in's is "POSTID http://site/?p=POSTID"),
+// <createdAt>, <isClosed>, <isDeleted>; a post has its <message> (HTML, usually in
+// CDATA), <createdAt> (ISO 8601, UTC), <isDeleted>, <isSpam>, an <author> (<name>,
+// <email>, <username>, <isAnonymous>), an <ipAddress>, and names its thread and the
+// post it answers by their dsq:id attributes (<thread dsq:id="…"/>, <parent dsq:id="…"/>).
+//
+// A Reader decodes the file token by token with encoding/xml: memory is bounded by
+// Limits, never by the file. A file that is hostile (an entity declaration, an external
+// DTD, a field over its budget, nesting too deep, invalid UTF-8) or truncated ends the
+// read with an *Error naming its line; entries already yielded must then be thrown
+// away, so Import reads the file twice (Check, then the posts) and writes all or nothing.
+package disqus
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// The export's namespaces: its elements' and that of its dsq:id attributes.
+const (
+	nsDisqus   = "http://disqus.com"
+	nsInternal = "http://disqus.com/disqus-internals"
+)
+
+// Limits bound what one file may cost. Zero fields take the defaults.
+type Limits struct {
+	// Message is the longest <message> (a post's HTML), in bytes. Default 1 MiB: Disqus
+	// itself refuses comments past some 25,000 characters.
+	Message int
+	// Field is the longest text of any other element, and the longest tag, comment or
+	// directive, in bytes. Default 64 KiB.
+	Field int
+	// Depth is the deepest element nesting (an export needs 3). Default 16.
+	Depth int
+	// Entries is the most categories, threads and posts a file may hold. Default
+	// 10,000,000.
+	Entries int
+}
+
+// Default limits (Limits' zero fields).
+const (
+	DefaultMessage = 1 << 20
+	DefaultField   = 64 << 10
+	DefaultDepth   = 16
+	DefaultEntries = 10_000_000
+)
+
+// maxFields is how many fields (elements with text) one entry may hold: Disqus writes
+// about a dozen, so that a post of a million tiny elements is refused, not kept.
+const maxFields = 64
+
+// slack is the markup a text token may carry beyond its text ("<![CDATA[", "]]>", the
+// byte encoding/xml reads past it).
+const slack = 64
+
+func (l Limits) withDefaults() Limits {
+	if l.Message <= 0 {
+		l.Message = DefaultMessage
+	}
+	if l.Field <= 0 {
+		l.Field = DefaultField
+	}
+	if l.Depth <= 0 {
+		l.Depth = DefaultDepth
+	}
+	if l.Entries <= 0 {
+		l.Entries = DefaultEntries
+	}
+	return l
+}
+
+// Error is why a file cannot be read: where (1-based line and column; the column counts
+// bytes, 0 when unknown) and what.
+type Error struct {
+	Line, Column int
+	Err          error
+}
+
+func (e *Error) Error() string {
+	if e.Column > 0 {
+		return fmt.Sprintf("disqus: line %d, column %d: %v", e.Line, e.Column, e.Err)
+	}
+	return fmt.Sprintf("disqus: line %d: %v", e.Line, e.Err)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errors an *Error may wrap, for errors.Is.
+var (
+	ErrNotDisqus = errors.New("not a Disqus export")
+	ErrHostile   = errors.New("refused")
+	ErrTruncated = errors.New("the file is truncated")
+	ErrTooLarge  = errors.New("over the limit")
+)
+
+// Entry is what Next yields: *Category, *Thread or *Post.
+type Entry interface{ entry() }
+
+// Category is a Disqus category (a forum's grouping of threads).
+type Category struct {
+	ID        string // dsq:id
+	Forum     string
+	Title     string
+	IsDefault bool
+	Line      int
+}
+
+// Thread is a page that had comments.
+type Thread struct {
+	ID         string // dsq:id
+	Identifier string // <id>: what the embedding page called it ("" when none)
+	Forum      string
+	Link       string // the page's address when the thread was made
+	Title      string
+	CreatedAt  time.Time
+	IsClosed   bool
+	IsDeleted  bool
+	Line       int
+}
+
+// Author is a post's commenter.
+type Author struct {
+	Name        string
+	Email       string // never shown; "" when Disqus gave none
+	Username    string
+	IsAnonymous bool // a guest, with no Disqus account
+}
+
+// Post is one comment.
+type Post struct {
+	ID        string // dsq:id
+	Message   string // HTML
+	CreatedAt time.Time
+	IsDeleted bool
+	IsSpam    bool
+	Author    Author
+	Thread    string // the thread's dsq:id
+	Parent    string // the dsq:id of the post it answers; "" at the top
+	Line      int
+}
+
+func (*Category) entry() {}
+func (*Thread) entry()   {}
+func (*Post) entry()     {}
+
+// countingReader hands encoding/xml the file and refuses to give one token more than
+// max bytes: the decoder keeps a whole token in memory before returning it, so a 2 GiB
+// CDATA section must be stopped while it is read.
+type countingReader struct {
+	r      io.Reader
+	buf    []byte
+	i, end int
+	err    error
+	n, max int
+}
+
+var errBudget = errors.New("token over its budget")
+
+func (c *countingReader) ReadByte() (byte, error) {
+	if c.n >= c.max {
+		return 0, errBudget
+	}
+	for c.i >= c.end {
+		if c.err != nil {
+			return 0, c.err
+		}
+		c.i = 0
+		c.end, c.err = c.r.Read(c.buf)
+	}
+	b := c.buf[c.i]
+	c.i++
+	c.n++
+	return b, nil
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	b, err := c.ReadByte()
+	if err != nil {
+		return 0, err
+	}
+	p[0] = b
+	return 1, nil
+}
+
+type open struct {
+	name string
+	line int
+}
+
+// Reader reads a Disqus export as a stream of entries. It is not safe for concurrent use.
+type Reader struct {
+	d       *xml.Decoder
+	cr      *countingReader
+	lim     Limits
+	what    string // what the next token is part of, for a budget error
+	stack   []open
+	started bool
+	done    bool
+	entries int
+	err     error // sticky
+}
+
+// NewReader returns a Reader of the export r with the limits lim (zero fields take the
+// defaults).
+func NewReader(r io.Reader, lim Limits) *Reader {
+	cr := &countingReader{r: r, buf: make([]byte, 64<<10)}
+	d := xml.NewDecoder(cr)
+	// Strict, and no CharsetReader: only XML's own entities are known, and a file in
+	// another encoding than UTF-8 is refused rather than misread.
+	d.Strict = true
+	return &Reader{d: d, cr: cr, lim: lim.withDefaults()}
+}
+
+// Next returns the next entry in file order. At the end of a complete, well-formed
+// export it returns (nil, io.EOF); otherwise an *Error naming the line, and the same
+// error on every later call.
+func (r *Reader) Next() (Entry, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	e, err := r.next()
+	if err != nil {
+		r.err = err
+		return nil, err
+	}
+	return e, nil
+}
+
+func (r *Reader) next() (Entry, error) {
+	if !r.started {
+		if err := r.start(); err != nil {
+			return nil, err
+		}
+		r.started = true
+	}
+	if r.done {
+		return nil, io.EOF
+	}
+	for {
+		t, err := r.token(r.lim.Field, "markup between the export's entries")
+		if err != nil {
+			return nil, err
+		}
+		switch t := t.(type) {
+		case xml.CharData:
+			if len(bytes.TrimSpace(t)) > 0 {
+				return nil, r.errorf(ErrNotDisqus, "text between the export's entries")
+			}
+		case xml.EndElement: // </disqus>
+			if err := r.finish(); err != nil {
+				return nil, err
+			}
+			r.done = true
+			return nil, io.EOF
+		case xml.StartElement:
+			line := r.line()
+			var e Entry
+			switch {
+			case t.Name.Space != nsDisqus:
+				err = r.skip()
+			case t.Name.Local == "category":
+				e, err = r.category(t, line)
+			case t.Name.Local == "thread":
+				e, err = r.thread(t, line)
+			case t.Name.Local == "post":
+				e, err = r.post(t, line)
+			default:
+				err = r.skip()
+			}
+			if err != nil {
+				return nil, err
+			}
+			if e == nil {
+				continue
+			}
+			r.entries++
+			if r.entries > r.lim.Entries {
+				return nil, &Error{Line: line, Err: fmt.Errorf("the file holds more than %d categories, threads and posts: %w", r.lim.Entries, ErrTooLarge)}
+			}
+			return e, nil
+		}
+	}
+}
+
+// start reads up to the root's start tag, which must be Disqus's <disqus>.
+func (r *Reader) start() error {
+	for {
+		t, err := r.token(r.lim.Field, "the file's prologue")
+		if err == io.EOF {
+			return r.errorf(ErrNotDisqus, "the file holds no <disqus> element")
+		}
+		if err != nil {
+			return err
+		}
+		switch t := t.(type) {
+		case xml.CharData:
+			if len(bytes.TrimSpace(bytes.TrimPrefix(t, []byte("\ufeff")))) > 0 {
+				return r.errorf(ErrNotDisqus, "text before the <disqus> element")
+			}
+		case xml.StartElement:
+			if t.Name.Local != "disqus" || t.Name.Space != nsDisqus {
+				return r.errorf(ErrNotDisqus, "the root element is <%s> (namespace %q), not <disqus xmlns=%q>", t.Name.Local, clip(t.Name.Space, 60), nsDisqus)
+			}
+			return nil
+		}
+	}
+}
+
+// finish reads from after </disqus> to the end: nothing but space, comments and
+// processing instructions.
+func (r *Reader) finish() error {
+	for {
+		t, err := r.token(r.lim.Field, "markup after the export")
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch t := t.(type) {
+		case xml.StartElement:
+			return r.errorf(ErrNotDisqus, "<%s> after the <disqus> element", t.Name.Local)
+		case xml.CharData:
+			if len(bytes.TrimSpace(t)) > 0 {
+				return r.errorf(ErrNotDisqus, "text after the <disqus> element")
+			}
+		}
+	}
+}
+
+var (
+	reDoctype  = regexp.MustCompile(`(?i)^DOCTYPE\s`)
+	reEntity   = regexp.MustCompile(`(?i)<!ENTITY`)
+	reExternal = regexp.MustCompile(`(?i)\s(SYSTEM|PUBLIC)(\s|["'])`)
+)
+
+// token returns the next token, of at most budget bytes of input, keeping the stack of
+// open elements. It refuses directives other than a DOCTYPE without entities or an
+// external DTD: Disqus writes none, and a parser that expands entities would act on
+// them (the "billion laughs" expansion, a file or URL fetched). encoding/xml expands
+// neither, but a file carrying them is an attack, not an export.
+func (r *Reader) token(budget int, what string) (xml.Token, error) {
+	r.cr.n, r.cr.max = 0, budget+slack
+	r.what = what
+	line0, col0 := r.d.InputPos()
+	t, err := r.d.Token()
+	if err == io.EOF && len(r.stack) > 0 {
+		return nil, r.truncated()
+	}
+	if err != nil {
+		return nil, r.decodeError(err)
+	}
+	switch t := t.(type) {
+	case xml.StartElement:
+		line, _ := r.d.InputPos()
+		r.stack = append(r.stack, open{name: t.Name.Local, line: line})
+		if len(r.stack) > r.lim.Depth {
+			return nil, r.errorf(ErrHostile, "elements nested more than %d deep", r.lim.Depth)
+		}
+	case xml.EndElement:
+		r.stack = r.stack[:len(r.stack)-1]
+	case xml.Directive:
+		var why string
+		switch {
+		case !reDoctype.Match(t):
+			why = fmt.Sprintf("the directive <!%s> is not part of a Disqus export", clip(string(t), 20))
+		case reEntity.Match(t):
+			why = "the DOCTYPE declares entities (an entity expansion attack)"
+		case reExternal.Match(t):
+			why = "the DOCTYPE names an external DTD (SYSTEM or PUBLIC)"
+		}
+		if why != "" {
+			return nil, &Error{Line: line0, Column: col0, Err: fmt.Errorf("%s: %w", why, ErrHostile)}
+		}
+	}
+	return t, nil
+}
+
+func (r *Reader) decodeError(err error) error {
+	if err == io.EOF {
+		return err
+	}
+	if errors.Is(err, errBudget) {
+		return r.errorf(ErrTooLarge, "%s is longer than %s", r.what, size(r.cr.max-slack))
+	}
+	var se *xml.SyntaxError
+	if errors.As(err, &se) {
+		if strings.HasPrefix(se.Msg, "unexpected EOF") {
+			return r.truncated()
+		}
+		return &Error{Line: se.Line, Err: errors.New(se.Msg)}
+	}
+	line, col := r.d.InputPos()
+	return &Error{Line: line, Column: col, Err: fmt.Errorf("reading the file: %w", err)}
+}
+
+func (r *Reader) truncated() error {
+	line, col := r.d.InputPos()
+	if len(r.stack) == 0 {
+		return &Error{Line: line, Column: col, Err: ErrTruncated}
+	}
+	o := r.stack[len(r.stack)-1]
+	return &Error{Line: line, Column: col, Err: fmt.Errorf("%w: it ends inside <%s>, opened at line %d", ErrTruncated, o.name, o.line)}
+}
+
+func (r *Reader) errorf(kind error, format string, args ...any) error {
+	line, col := r.d.InputPos()
+	return &Error{Line: line, Column: col, Err: fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), kind)}
+}
+
+func (r *Reader) line() int { return r.stack[len(r.stack)-1].line }
+
+// skip reads past the element just started, whatever it holds.
+func (r *Reader) skip() error {
+	depth := len(r.stack)
+	what := fmt.Sprintf("a part of <%s> (line %d)", r.stack[depth-1].name, r.stack[depth-1].line)
+	for len(r.stack) >= depth {
+		if _, err := r.token(r.lim.Field, what); err != nil {
+			if err == io.EOF {
+				return r.truncated()
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// record is an entry's fields: the text of each child element ("link") and
+// grandchild ("author/name"), and each one's dsq:id ("thread@id"), by name.
+type record map[string]string
+
+// fields reads the entry just started into a record. Deeper elements are skipped;
+// text directly in the entry or beside a grandchild is ignored (white space in an
+// export).
+func (r *Reader) fields(entry xml.StartElement) (record, error) {
+	rec := record{}
+	if id := dsqID(entry); id != "" {
+		rec["@id"] = id
+	}
+	depth := len(r.stack)
+	var path []string // element names below the entry
+	var text strings.Builder
+	for {
+		budget := r.lim.Field
+		if len(path) == 1 && path[0] == "message" {
+			budget = r.lim.Message
+		}
+		t, err := r.token(budget-text.Len(), fmt.Sprintf("<%s> of the <%s> at line %d", strings.Join(path, "/"), entry.Name.Local, r.stack[depth-1].line))
+		if err != nil {
+			if err == io.EOF {
+				return nil, r.truncated()
+			}
+			return nil, err
+		}
+		switch t := t.(type) {
+		case xml.StartElement:
+			if len(path) == 2 {
+				if err := r.skip(); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			path = append(path, t.Name.Local)
+			text.Reset()
+			if id := dsqID(t); id != "" {
+				rec[strings.Join(path, "/")+"@id"] = id
+			}
+			if len(rec) > maxFields {
+				return nil, r.errorf(ErrTooLarge, "the <%s> at line %d holds more than %d fields", entry.Name.Local, r.stack[depth-1].line, maxFields)
+			}
+		case xml.CharData:
+			if len(path) > 0 {
+				text.Write(t)
+			}
+		case xml.EndElement:
+			if len(r.stack) < depth {
+				return rec, nil
+			}
+			if t.Name.Space == nsDisqus || t.Name.Space == "" {
+				k := strings.Join(path, "/")
+				if s := text.String(); strings.TrimSpace(s) != "" || rec[k] == "" {
+					rec[k] = s
+				}
+				if len(rec) > maxFields {
+					return nil, r.errorf(ErrTooLarge, "the <%s> at line %d holds more than %d fields", entry.Name.Local, r.stack[depth-1].line, maxFields)
+				}
+			}
+			path = path[:len(path)-1]
+			text.Reset()
+		}
+	}
+}
+
+// dsqID is an element's dsq:id attribute.
+func dsqID(t xml.StartElement) string {
+	for _, a := range t.Attr {
+		if a.Name.Local == "id" && a.Name.Space == nsInternal {
+			return strings.TrimSpace(a.Value)
+		}
+	}
+	return ""
+}
+
+func (r *Reader) category(t xml.StartElement, line int) (Entry, error) {
+	rec, err := r.fields(t)
+	if err != nil {
+		return nil, err
+	}
+	return &Category{ID: rec["@id"], Forum: trim(rec["forum"]), Title: trim(rec["title"]), IsDefault: truth(rec["isDefault"]), Line: line}, nil
+}
+
+func (r *Reader) thread(t xml.StartElement, line int) (Entry, error) {
+	rec, err := r.fields(t)
+	if err != nil {
+		return nil, err
+	}
+	th := &Thread{ID: rec["@id"], Identifier: trim(rec["id"]), Forum: trim(rec["forum"]), Link: trim(rec["link"]),
+		Title: trim(rec["title"]), IsClosed: truth(rec["isClosed"]), IsDeleted: truth(rec["isDeleted"]), Line: line}
+	if th.ID == "" {
+		return nil, &Error{Line: line, Err: fmt.Errorf("a <thread> without its dsq:id: %w", ErrNotDisqus)}
+	}
+	th.CreatedAt, _ = parseTime(rec["createdAt"]) // informative only
+	return th, nil
+}
+
+func (r *Reader) post(t xml.StartElement, line int) (Entry, error) {
+	rec, err := r.fields(t)
+	if err != nil {
+		return nil, err
+	}
+	p := &Post{ID: rec["@id"], Message: rec["message"], IsDeleted: truth(rec["isDeleted"]), IsSpam: truth(rec["isSpam"]),
+		Author: Author{Name: trim(rec["author/name"]), Email: trim(rec["author/email"]), Username: trim(rec["author/username"]),
+			IsAnonymous: truth(rec["author/isAnonymous"])},
+		Thread: rec["thread@id"], Parent: rec["parent@id"], Line: line}
+	switch {
+	case p.ID == "":
+		return nil, &Error{Line: line, Err: fmt.Errorf("a <post> without its dsq:id: %w", ErrNotDisqus)}
+	case p.Thread == "":
+		return nil, &Error{Line: line, Err: fmt.Errorf("post %s names no thread (<thread dsq:id=\"…\"/>): %w", clip(p.ID, 40), ErrNotDisqus)}
+	}
+	if p.CreatedAt, err = parseTime(rec["createdAt"]); err != nil {
+		return nil, &Error{Line: line, Err: fmt.Errorf("post %s: <createdAt>: %w", clip(p.ID, 40), err)}
+	}
+	return p, nil
+}
+
+func trim(s string) string { return strings.TrimSpace(s) }
+
+// truth reads Disqus's booleans ("true", "false").
+func truth(s string) bool { return strings.EqualFold(strings.TrimSpace(s), "true") }
+
+// parseTime reads Disqus's times: ISO 8601 in UTC ("2012-05-01T10:20:30Z"), with or
+// without the zone.
+func parseTime(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	if t, err := time.Parse("2006-01-02T15:04:05", s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("%q is not a date and time (2012-05-01T10:20:30Z)", clip(s, 40))
+}
+
+func size(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
