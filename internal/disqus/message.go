@@ -89,7 +89,8 @@ type messageWriter struct {
 }
 
 func (m *messageWriter) owe(n int) {
-	if len(m.out) > 0 {
+	// Nothing is owed at the start, nor right after a quotation opens.
+	if len(m.out) > 0 && !strings.HasSuffix(string(m.out), "<blockquote>") {
 		m.brk = max(m.brk, n)
 	}
 }

@@ -455,6 +455,7 @@ func (r *Reader) fields(entry xml.StartElement) (record, error) {
 		rec["@id"] = id
 	}
 	depth := len(r.stack)
+	n := 0            // fields read
 	var path []string // element names below the entry
 	var text strings.Builder
 	for {
@@ -482,7 +483,7 @@ func (r *Reader) fields(entry xml.StartElement) (record, error) {
 			if id := dsqID(t); id != "" {
 				rec[strings.Join(path, "/")+"@id"] = id
 			}
-			if len(rec) > maxFields {
+			if n++; n > maxFields {
 				return nil, r.errorf(ErrTooLarge, "the <%s> at line %d holds more than %d fields", entry.Name.Local, r.stack[depth-1].line, maxFields)
 			}
 		case xml.CharData:
@@ -497,9 +498,6 @@ func (r *Reader) fields(entry xml.StartElement) (record, error) {
 				k := strings.Join(path, "/")
 				if s := text.String(); strings.TrimSpace(s) != "" || rec[k] == "" {
 					rec[k] = s
-				}
-				if len(rec) > maxFields {
-					return nil, r.errorf(ErrTooLarge, "the <%s> at line %d holds more than %d fields", entry.Name.Local, r.stack[depth-1].line, maxFields)
 				}
 			}
 			path = path[:len(path)-1]
