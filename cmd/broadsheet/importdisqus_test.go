@@ -340,3 +340,24 @@ func TestImportDisqusRollsBackAWriteError(t *testing.T) {
 		t.Errorf("the failed import changed the site: %s, then %s", before, after)
 	}
 }
+
+// Imported trash and spam stay in the trash and spam for the retention's whole time
+// (empty_trash_days, counted from the import), however old the comments are: the
+// retention's run right after the imports empties none of them, WordPress's or Disqus's.
+func TestImportedTrashKeepsItsRetention(t *testing.T) {
+	dbPath, _, _, _ := disqusSite(t)
+	if _, _, err := runCmd(t, "import", "disqus", "testdata/disqus-export.xml", "--db", dbPath); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCmd(t, "privacy", "purge", "--db", dbPath); err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t, dbPath)
+	ctx := context.Background()
+	for status, want := range map[news.CommentStatus]int{news.CommentTrash: 2, news.CommentSpam: 1} {
+		n, err := db.CountComments(ctx, news.CommentQuery{Status: status})
+		if err != nil || n != want {
+			t.Errorf("%s: %d comments (%v) after the retention's run, want %d", status, n, err, want)
+		}
+	}
+}

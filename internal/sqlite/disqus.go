@@ -155,12 +155,6 @@ func (d *DisqusImport) Comment(ctx context.Context, c *news.Comment) (bool, erro
 	} else if err := validateComment(c); err != nil {
 		return false, fmt.Errorf("comment %s: %w", c.SourceID, err)
 	}
-	var statusAt any
-	if c.Status == news.CommentTrash || c.Status == news.CommentSpam {
-		// The retention of trash and spam counts from the import, not from the post's
-		// date: an old post would otherwise be emptied at once.
-		statusAt = d.now.Unix()
-	}
 	ins, err := d.stmt(ctx, `INSERT INTO comments (article_id, parent_id, status, author_name, author_email,
 		author_url, body, body_html, created_at, source, source_id, email_key, removed, status_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
@@ -168,7 +162,7 @@ func (d *DisqusImport) Comment(ctx context.Context, c *news.Comment) (bool, erro
 		return false, err
 	}
 	r, err := ins.ExecContext(ctx, c.ArticleID, nullID(c.ParentID), string(c.Status), c.AuthorName, c.AuthorEmail,
-		c.AuthorURL, c.Body, c.BodyHTML, c.CreatedAt.Unix(), c.Source, c.SourceID, emailKey(c.AuthorEmail), c.Removed, statusAt)
+		c.AuthorURL, c.Body, c.BodyHTML, c.CreatedAt.Unix(), c.Source, c.SourceID, emailKey(c.AuthorEmail), c.Removed, importedStatusAt(c.Status, d.now))
 	if err != nil {
 		return false, fmt.Errorf("insert comment %s: %w", c.SourceID, err)
 	}

@@ -44,9 +44,20 @@ const (
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qAddTag     = `INSERT INTO article_tags (article_id, tag_id, position) VALUES (?, ?, ?)`
 	qAddComment = `INSERT INTO comments (article_id, parent_id, status, author_name, author_email,
-		author_url, body, body_html, ip_hash, user_agent, created_at, source, source_id, email_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		author_url, body, body_html, ip_hash, user_agent, created_at, source, source_id, email_key, status_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
+
+// importedStatusAt is an imported comment's status_at: the import's time for trash and
+// spam, whose retention (empty_trash_days) then counts from the import, not from the
+// comment's date (an old one would be emptied at the next retention run, before anyone
+// could look at it); NULL (since it was created) for the others.
+func importedStatusAt(status news.CommentStatus, now time.Time) any {
+	if status == news.CommentTrash || status == news.CommentSpam {
+		return now.Unix()
+	}
+	return nil
+}
 
 // ImportStream implements news.Store. The items are written in one immediate
 // transaction on the write connection, so a server using the same file waits (up to
@@ -82,12 +93,12 @@ func (db *DB) ImportStream(ctx context.Context, items iter.Seq2[*news.ImportItem
 			tx.Rollback()
 		}
 	}()
-	im, err := newImporter(ctx, tx)
+	now := db.Now()
+	im, err := newImporter(ctx, tx, now)
 	if err != nil {
 		return res, err
 	}
 	defer im.close()
-	now := db.Now()
 	n := 0
 	for it, err := range items {
 		if err != nil {
@@ -132,6 +143,7 @@ func (db *DB) ImportStream(ctx context.Context, items iter.Seq2[*news.ImportItem
 // corpus; the maps are emptied if a file names more than maxRemembered).
 type importer struct {
 	tx                                  *sql.Tx
+	now                                 time.Time // the import's time: trash's and spam's status_at
 	findArticle, findComment, slugTaken *sql.Stmt
 	addArticle, addTag, addComment      *sql.Stmt
 	authors, sections, tags             map[string]int64 // slug → ID
@@ -142,8 +154,8 @@ type importer struct {
 
 const maxRemembered = 10000
 
-func newImporter(ctx context.Context, tx *sql.Tx) (*importer, error) {
-	im := &importer{tx: tx, authors: map[string]int64{}, sections: map[string]int64{}, tags: map[string]int64{},
+func newImporter(ctx context.Context, tx *sql.Tx, now time.Time) (*importer, error) {
+	im := &importer{tx: tx, now: now, authors: map[string]int64{}, sections: map[string]int64{}, tags: map[string]int64{},
 		slugNext: map[string]int{}, commentIDs: map[string]int64{}, seenTags: map[int64]bool{}}
 	for _, p := range []struct {
 		st  **sql.Stmt
@@ -233,7 +245,8 @@ func (im *importer) add(ctx context.Context, it *news.ImportItem, now time.Time,
 			return fmt.Errorf("comment %s is twice in the item: %w", c.SourceID, news.ErrInvalid)
 		}
 		r, err := im.addComment.ExecContext(ctx, c.ArticleID, parent, string(c.Status), c.AuthorName, c.AuthorEmail,
-			c.AuthorURL, c.Body, c.BodyHTML, c.IPHash, c.UserAgent, c.CreatedAt.Unix(), c.Source, c.SourceID, emailKey(c.AuthorEmail))
+			c.AuthorURL, c.Body, c.BodyHTML, c.IPHash, c.UserAgent, c.CreatedAt.Unix(), c.Source, c.SourceID, emailKey(c.AuthorEmail),
+			importedStatusAt(c.Status, im.now))
 		if err != nil {
 			return fmt.Errorf("insert comment %s: %w", c.SourceID, err)
 		}

@@ -87,7 +87,7 @@ func (db *DB) BeginWXR(ctx context.Context) (*WXRImport, error) {
 		return nil, fmt.Errorf("wxr import: %w", err)
 	}
 	w.keep = !any1
-	if w.im, err = newImporter(ctx, w.tx); err != nil {
+	if w.im, err = newImporter(ctx, w.tx, w.now); err != nil {
 		w.Rollback()
 		return nil, err
 	}
@@ -371,9 +371,10 @@ func (w *WXRImport) Comment(ctx context.Context, c *news.Comment, wpID int64) (b
 		return false, err
 	}
 	r, err := w.exec(ctx, `INSERT INTO comments (article_id, parent_id, status, author_name, author_email,
-		author_url, body, body_html, ip_hash, user_agent, created_at, source, source_id, email_key, id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ArticleID, nullID(c.ParentID), string(c.Status), c.AuthorName, c.AuthorEmail,
-		c.AuthorURL, c.Body, c.BodyHTML, c.IPHash, c.UserAgent, c.CreatedAt.Unix(), c.Source, c.SourceID, emailKey(c.AuthorEmail), id)
+		author_url, body, body_html, ip_hash, user_agent, created_at, source, source_id, email_key, id, status_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ArticleID, nullID(c.ParentID), string(c.Status), c.AuthorName, c.AuthorEmail,
+		c.AuthorURL, c.Body, c.BodyHTML, c.IPHash, c.UserAgent, c.CreatedAt.Unix(), c.Source, c.SourceID, emailKey(c.AuthorEmail), id,
+		importedStatusAt(c.Status, w.now))
 	if err != nil {
 		return false, fmt.Errorf("insert comment %s: %w", c.SourceID, err)
 	}
