@@ -130,8 +130,9 @@ func textOf(n *xhtml.Node) string {
 	return b.String()
 }
 
-// The case: a Disqus export whose threads name the old WordPress address of an
-// imported post (on another host, with a slash WordPress did not write), a story's
+// The case: a Disqus export whose threads name the old WordPress addresses of an
+// imported post (on another host, with a slash WordPress did not write; its /?p=ID with
+// a tracking parameter), a story's
 // current address (another host and port, a tracking query) and a renamed story's
 // old address gets its comments onto those three stories, threaded as on Disqus (three
 // deep, a reply written before its parent in the file), spam and deleted posts out of
@@ -153,9 +154,9 @@ func TestImportDisqus(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"threads: 5 in the file, 3 matched to an article, 1 with comments matched to none",
+		"threads: 6 in the file, 4 matched to an article, 1 with comments matched to none",
 		"unmatched: https://www.oldgazette.example/2013/01/05/a-story-that-was-never-moved/ (1 comments)",
-		"comments approved: 6 added, 0 already there",
+		"comments approved: 7 added, 0 already there",
 		"comments placeholder: 1 added, 0 already there",
 		"comments spam: 1 added, 0 already there",
 		"comments trash: 1 added, 0 already there",
@@ -186,6 +187,7 @@ func TestImportDisqus(t *testing.T) {
 		{2, "Third level: the bus detour ends too. Write <b> to get bold."},
 		{0, news.CommentRemovedText},
 		{1, "A reply that stays under a deleted comment."},
+		{0, "Came here from the short link."}, // a second thread, on WordPress's /?p=42
 	}
 	if len(got) != len(want) {
 		t.Fatalf("the page shows %d comments, want %d: %+v", len(got), len(want), got)
@@ -253,7 +255,7 @@ func TestImportDisqus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "comments approved: 0 added, 6 already there") || !strings.Contains(out, "0 comments added") {
+	if !strings.Contains(out, "comments approved: 0 added, 7 already there") || !strings.Contains(out, "0 comments added") {
 		t.Errorf("second run:\n%s", out)
 	}
 	if after := siteState(t, dbPath); after != before {

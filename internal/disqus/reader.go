@@ -199,6 +199,22 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return 1, nil
 }
 
+// part is what a token is part of, for the message of a budget error; formatted only
+// then (a message a token cost a fifth of the reading).
+type part struct {
+	what  string   // the whole phrase when entry is ""
+	entry string   // "post"
+	line  int      // the entry's line
+	path  []string // the field's elements below the entry
+}
+
+func (p part) String() string {
+	if p.entry == "" {
+		return p.what
+	}
+	return fmt.Sprintf("<%s> of the <%s> at line %d", strings.Join(p.path, "/"), p.entry, p.line)
+}
+
 type open struct {
 	name string
 	line int
@@ -209,7 +225,7 @@ type Reader struct {
 	d       *xml.Decoder
 	cr      *countingReader
 	lim     Limits
-	what    string // what the next token is part of, for a budget error
+	what    part // what the next token is part of, for a budget error
 	stack   []open
 	started bool
 	done    bool
@@ -254,7 +270,7 @@ func (r *Reader) next() (Entry, error) {
 		return nil, io.EOF
 	}
 	for {
-		t, err := r.token(r.lim.Field, "markup between the export's entries")
+		t, err := r.token(r.lim.Field, part{what: "markup between the export's entries"})
 		if err != nil {
 			return nil, err
 		}
@@ -302,7 +318,7 @@ func (r *Reader) next() (Entry, error) {
 // start reads up to the root's start tag, which must be Disqus's <disqus>.
 func (r *Reader) start() error {
 	for {
-		t, err := r.token(r.lim.Field, "the file's prologue")
+		t, err := r.token(r.lim.Field, part{what: "the file's prologue"})
 		if err == io.EOF {
 			return r.errorf(ErrNotDisqus, "the file holds no <disqus> element")
 		}
@@ -327,7 +343,7 @@ func (r *Reader) start() error {
 // processing instructions.
 func (r *Reader) finish() error {
 	for {
-		t, err := r.token(r.lim.Field, "markup after the export")
+		t, err := r.token(r.lim.Field, part{what: "markup after the export"})
 		if err == io.EOF {
 			return nil
 		}
@@ -356,7 +372,7 @@ var (
 // external DTD: Disqus writes none, and a parser that expands entities would act on
 // them (the "billion laughs" expansion, a file or URL fetched). encoding/xml expands
 // neither, but a file carrying them is an attack, not an export.
-func (r *Reader) token(budget int, what string) (xml.Token, error) {
+func (r *Reader) token(budget int, what part) (xml.Token, error) {
 	r.cr.n, r.cr.max = 0, budget+slack
 	r.what = what
 	line0, col0 := r.d.InputPos()
@@ -430,7 +446,7 @@ func (r *Reader) line() int { return r.stack[len(r.stack)-1].line }
 // skip reads past the element just started, whatever it holds.
 func (r *Reader) skip() error {
 	depth := len(r.stack)
-	what := fmt.Sprintf("a part of <%s> (line %d)", r.stack[depth-1].name, r.stack[depth-1].line)
+	what := part{entry: r.stack[depth-1].name, line: r.stack[depth-1].line, path: []string{"…"}}
 	for len(r.stack) >= depth {
 		if _, err := r.token(r.lim.Field, what); err != nil {
 			if err == io.EOF {
@@ -456,14 +472,14 @@ func (r *Reader) fields(entry xml.StartElement) (record, error) {
 	}
 	depth := len(r.stack)
 	n := 0            // fields read
-	var path []string // element names below the entry
+	path := make([]string, 0, 2) // element names below the entry
 	var text strings.Builder
 	for {
 		budget := r.lim.Field
 		if len(path) == 1 && path[0] == "message" {
 			budget = r.lim.Message
 		}
-		t, err := r.token(budget-text.Len(), fmt.Sprintf("<%s> of the <%s> at line %d", strings.Join(path, "/"), entry.Name.Local, r.stack[depth-1].line))
+		t, err := r.token(budget-text.Len(), part{entry: entry.Name.Local, line: r.stack[depth-1].line, path: path})
 		if err != nil {
 			if err == io.EOF {
 				return nil, r.truncated()
