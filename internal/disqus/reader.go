@@ -471,7 +471,7 @@ func (r *Reader) fields(entry xml.StartElement) (record, error) {
 		rec["@id"] = id
 	}
 	depth := len(r.stack)
-	n := 0            // fields read
+	n := 0                       // fields read
 	path := make([]string, 0, 2) // element names below the entry
 	var text strings.Builder
 	for {
