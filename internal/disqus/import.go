@@ -29,9 +29,10 @@ type Tx interface {
 	// Sourced returns the article an import made from source's sourceID ("wordpress",
 	// a post ID).
 	Sourced(ctx context.Context, source, sourceID string) (int64, error)
-	// Comment finds c by its article, source and source ID, or adds it (c.Removed: a
-	// placeholder, with no author or text); it sets c.ID and reports whether it added it.
-	Comment(ctx context.Context, c *news.Comment) (bool, error)
+	// FindComment returns the comment of the article with the source and source ID.
+	FindComment(ctx context.Context, articleID int64, source, sourceID string) (int64, error)
+	// AddComment adds c (c.Removed: a placeholder, with no author or text) and sets c.ID.
+	AddComment(ctx context.Context, c *news.Comment) error
 	// SetParent makes the comment id a reply to parent (of the same article).
 	SetParent(ctx context.Context, id, parent int64) error
 }
@@ -151,6 +152,16 @@ func Import(ctx context.Context, tx Tx, r io.Reader, idx *Index, lim Limits) (*R
 			rep.Skipped["posts of threads matched to no article"]++
 			continue
 		}
+		// One there already is left as it is, and not rendered again.
+		id, err := tx.FindComment(ctx, articleID, Source, p.ID)
+		if err == nil {
+			ids[p.ID] = id
+			rep.There[kindOf(p, idx)]++
+			continue
+		}
+		if !errors.Is(err, news.ErrNotFound) {
+			return nil, fmt.Errorf("line %d: post %s: %w", p.Line, clip(p.ID, 40), err)
+		}
 		c, kind, why := comment(p, idx)
 		if why != "" {
 			rep.Skipped[why]++
@@ -160,15 +171,10 @@ func Import(ctx context.Context, tx Tx, r io.Reader, idx *Index, lim Limits) (*R
 		if parent := idx.Parent(p.ID); parent != "" {
 			c.ParentID = ids[parent]
 		}
-		added, err := tx.Comment(ctx, c)
-		if err != nil {
+		if err := tx.AddComment(ctx, c); err != nil {
 			return nil, fmt.Errorf("line %d: post %s: %w", p.Line, clip(p.ID, 40), err)
 		}
 		ids[p.ID] = c.ID
-		if !added {
-			rep.There[kind]++
-			continue
-		}
 		rep.Added[kind]++
 		touched[articleID] = true
 		if parent := idx.Parent(p.ID); parent != "" && c.ParentID == 0 {
@@ -191,20 +197,29 @@ func Import(ctx context.Context, tx Tx, r io.Reader, idx *Index, lim Limits) (*R
 	return rep, nil
 }
 
+// kindOf is the report's kind of the comment a post becomes (see comment).
+func kindOf(p *Post, idx *Index) string {
+	switch {
+	case p.IsSpam:
+		return string(news.CommentSpam)
+	case p.IsDeleted && idx.Placeholder(p.ID):
+		return "placeholder"
+	case p.IsDeleted:
+		return string(news.CommentTrash)
+	}
+	return string(news.CommentApproved)
+}
+
 // comment is the comment a post becomes (its article and parent not set), the
 // report's kind of it, or why it is skipped.
 func comment(p *Post, idx *Index) (c *news.Comment, kind, skipped string) {
 	c = &news.Comment{CreatedAt: p.CreatedAt, Source: Source, SourceID: p.ID}
-	switch {
-	case p.IsSpam:
-		c.Status = news.CommentSpam
-	case p.IsDeleted && idx.Placeholder(p.ID):
+	switch kind = kindOf(p, idx); kind {
+	case "placeholder":
 		c.Status, c.Removed = news.CommentApproved, true
-		return c, "placeholder", ""
-	case p.IsDeleted:
-		c.Status = news.CommentTrash
+		return c, kind, ""
 	default:
-		c.Status = news.CommentApproved
+		c.Status = news.CommentStatus(kind)
 	}
 	text, _ := news.CleanText(MessageText(p.Message))
 	if strings.TrimSpace(text) == "" {
@@ -220,7 +235,7 @@ func comment(p *Post, idx *Index) (c *news.Comment, kind, skipped string) {
 	if email := strings.TrimSpace(p.Author.Email); len(email) <= 254 && strings.Count(email, "@") == 1 && !strings.ContainsAny(email, " \t\r\n<>\"") {
 		c.AuthorEmail = email
 	}
-	return c, string(c.Status), ""
+	return c, kind, ""
 }
 
 // Match returns the article a thread was about (0 for none), by its address, ignoring

@@ -17,6 +17,7 @@ import (
 // second import of the same file changes nothing.
 type DisqusImport struct {
 	conn  *sql.Conn
+	cache int64 // the connection's page cache size before the import
 	tx    *sql.Tx
 	now   time.Time
 	done  bool
@@ -30,8 +31,17 @@ func (db *DB) BeginDisqus(ctx context.Context) (*DisqusImport, error) {
 		return nil, fmt.Errorf("disqus import: %w", err)
 	}
 	d := &DisqusImport{conn: conn, now: db.Now(), stmts: map[string]*sql.Stmt{}}
-	if d.tx, err = conn.BeginTx(ctx, nil); err != nil {
+	// As the other imports: a larger page cache for the transaction's many pages, and
+	// the statement journals (each insert runs triggers) in memory rather than written
+	// to a temporary file and thrown away.
+	if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&d.cache); err != nil {
 		conn.Close()
+		return nil, fmt.Errorf("disqus import: %w", err)
+	}
+	conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = %d`, -importCacheKiB))
+	conn.ExecContext(ctx, `PRAGMA temp_store = MEMORY`)
+	if d.tx, err = conn.BeginTx(ctx, nil); err != nil {
+		d.release()
 		return nil, fmt.Errorf("disqus import: begin: %w", err)
 	}
 	return d, nil
@@ -50,6 +60,13 @@ func (d *DisqusImport) stmt(ctx context.Context, query string) (*sql.Stmt, error
 	return st, nil
 }
 
+// release gives the connection back as it was.
+func (d *DisqusImport) release() {
+	d.conn.ExecContext(context.Background(), fmt.Sprintf(`PRAGMA cache_size = %d`, d.cache))
+	d.conn.ExecContext(context.Background(), `PRAGMA temp_store = DEFAULT`)
+	d.conn.Close()
+}
+
 func (d *DisqusImport) end() {
 	for _, st := range d.stmts {
 		st.Close()
@@ -65,7 +82,7 @@ func (d *DisqusImport) Rollback() {
 	}
 	d.end()
 	d.tx.Rollback()
-	d.conn.Close()
+	d.release()
 }
 
 // Commit records the change of the articles that got comments (their pages and comment
@@ -86,7 +103,7 @@ func (d *DisqusImport) Commit(ctx context.Context, articles []int64) error {
 	}
 	d.end()
 	err := d.tx.Commit()
-	d.conn.Close()
+	d.release()
 	if err != nil {
 		return fmt.Errorf("disqus import: commit: %w", err)
 	}
@@ -131,43 +148,37 @@ func (d *DisqusImport) Sourced(ctx context.Context, source, sourceID string) (in
 	return d.one(ctx, source+" "+sourceID, qFindArticle, source, sourceID)
 }
 
-// Comment implements disqus.Tx. A placeholder (c.Removed) is stored as erasure leaves
-// one: approved, with no author, email, text or trace; pages show
+// FindComment implements disqus.Tx.
+func (d *DisqusImport) FindComment(ctx context.Context, articleID int64, source, sourceID string) (int64, error) {
+	return d.one(ctx, "comment "+source+" "+sourceID, qFindComment, articleID, source, sourceID)
+}
+
+// AddComment implements disqus.Tx. A placeholder (c.Removed) is stored as erasure
+// leaves one: approved, with no author, email, text or trace; pages show
 // news.CommentRemovedText in its place.
-func (d *DisqusImport) Comment(ctx context.Context, c *news.Comment) (bool, error) {
-	st, err := d.stmt(ctx, qFindComment)
-	if err != nil {
-		return false, err
-	}
-	err = st.QueryRowContext(ctx, c.ArticleID, c.Source, c.SourceID).Scan(&c.ID)
-	if err == nil {
-		return false, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return false, fmt.Errorf("find comment %s: %w", c.SourceID, err)
-	}
+func (d *DisqusImport) AddComment(ctx context.Context, c *news.Comment) error {
 	if c.Source == "" || c.SourceID == "" {
-		return false, fmt.Errorf("an imported comment needs its source: %w", news.ErrInvalid)
+		return fmt.Errorf("an imported comment needs its source: %w", news.ErrInvalid)
 	}
 	if c.Removed {
 		c.AuthorName, c.AuthorEmail, c.AuthorURL, c.Body, c.BodyHTML = "", "", "", "", ""
 		c.Status = news.CommentApproved
 	} else if err := validateComment(c); err != nil {
-		return false, fmt.Errorf("comment %s: %w", c.SourceID, err)
+		return fmt.Errorf("comment %s: %w", c.SourceID, err)
 	}
 	ins, err := d.stmt(ctx, `INSERT INTO comments (article_id, parent_id, status, author_name, author_email,
 		author_url, body, body_html, created_at, source, source_id, email_key, removed, status_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
-		return false, err
+		return err
 	}
 	r, err := ins.ExecContext(ctx, c.ArticleID, nullID(c.ParentID), string(c.Status), c.AuthorName, c.AuthorEmail,
 		c.AuthorURL, c.Body, c.BodyHTML, c.CreatedAt.Unix(), c.Source, c.SourceID, emailKey(c.AuthorEmail), c.Removed, importedStatusAt(c.Status, d.now))
 	if err != nil {
-		return false, fmt.Errorf("insert comment %s: %w", c.SourceID, err)
+		return fmt.Errorf("insert comment %s: %w", c.SourceID, err)
 	}
 	c.ID, _ = r.LastInsertId()
-	return true, nil
+	return nil
 }
 
 // SetParent implements disqus.Tx.
