@@ -535,3 +535,68 @@ func TestImportWXRRollsBackAWriteError(t *testing.T) {
 		t.Errorf("%d sections and %d articles left (%v, %v), want none", len(secs), n, err, err2)
 	}
 }
+
+// An imported post's [audio] and [video] are players on the article page, with the
+// browser's controls and nothing that starts by itself, whose https files the page's CSP
+// lets load; a javascript: file gives no player, and an http: one (mixed content on a
+// secure site) the link to the file instead.
+func TestImportWXRAudioAndVideoPlay(t *testing.T) {
+	const doc = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Radio</title><link>http://radio.example</link><wp:wxr_version>1.2</wp:wxr_version>
+<item><title>The interview</title><link>http://radio.example/interview/</link>
+<pubDate>Sat, 14 Mar 2015 09:00:00 +0000</pubDate>
+<content:encoded><![CDATA[Listen:
+
+[audio mp3="https://media.example/interview.mp3" autoplay="on" loop="on"][/audio]
+
+Watch: [video mp4="https://media.example/clip.mp4" webm="https://media.example/clip.webm" poster="https://media.example/clip.jpg" width="640" height="360"][/video]
+
+Old: [audio src="http://media.example/old.mp3"]
+
+Bad: [audio src="javascript:alert(1)"]]]></content:encoded>
+<wp:post_id>5</wp:post_id><wp:post_date_gmt><![CDATA[2015-03-14 09:00:00]]></wp:post_date_gmt>
+<wp:post_name><![CDATA[the-interview]]></wp:post_name><wp:status><![CDATA[publish]]></wp:status><wp:post_type><![CDATA[post]]></wp:post_type>
+</item></channel></rss>
+`
+	dir := t.TempDir()
+	file, dbPath := filepath.Join(dir, "radio.xml"), filepath.Join(dir, "site.db")
+	os.WriteFile(file, []byte(doc), 0o644)
+	if _, _, err := runCmd(t, "import", "wxr", file, "--db", dbPath); err != nil {
+		t.Fatal(err)
+	}
+	_, base := startServer(t, "--db", dbPath)
+	resp, err := http.Get(base + "/interview/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	b.ReadFrom(resp.Body)
+	resp.Body.Close()
+	page := b.String()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "The interview") {
+		t.Fatalf("/interview/: %d", resp.StatusCode)
+	}
+	for _, want := range []string{
+		`<audio controls="" preload="none" src="https://media.example/interview.mp3">`,
+		`<video controls="" preload="metadata" width="640" height="360" poster="https://media.example/clip.jpg"><source src="https://media.example/clip.mp4" type="video/mp4"><source src="https://media.example/clip.webm" type="video/webm">`,
+		`<a href="http://media.example/old.mp3">old.mp3</a>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	if n := strings.Count(page, "<audio"); n != 1 {
+		t.Errorf("%d audio players, want 1 (the http: and javascript: ones are none)", n)
+	}
+	// (The file's name stays as text, harmless: "Bad: javascript:alert(1)".)
+	for _, bad := range []string{`="javascript:`, "autoplay", "loop"} {
+		if strings.Contains(page, bad) {
+			i := strings.Index(page, bad)
+			t.Errorf("the page holds %q: %s", bad, page[max(0, i-200):min(len(page), i+100)])
+		}
+	}
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "media-src 'self' https:") {
+		t.Errorf("CSP %q does not let the players' https files load", csp)
+	}
+}

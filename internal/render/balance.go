@@ -544,8 +544,23 @@ func cleanTree(n *xhtml.Node, inLink bool, opt *balanceOptions) (content bool) {
 			}
 			cleanAttrs(c, rel)
 			isLink := c.DataAtom == atom.A
-			inner := cleanTree(c, inLink || isLink, opt) || embeddedContent[c.DataAtom]
+			kids := cleanTree(c, inLink || isLink, opt)
+			inner := kids || embeddedContent[c.DataAtom]
 			switch {
+			case c.DataAtom == atom.Source && !sourceFits(n, c):
+				n.RemoveChild(c)
+				inner = false
+			case (c.DataAtom == atom.Audio || c.DataAtom == atom.Video) && !playable(c):
+				// A player with no file it may play (a javascript: or http: src
+				// removed), or without controls (a decoration that played by itself,
+				// as WordPress's cover block's background, now that nothing starts it)
+				// is its fallback: the link to the file, when it has one.
+				for g := c.FirstChild; g != nil; g = c.FirstChild {
+					c.RemoveChild(g)
+					n.InsertBefore(g, c)
+				}
+				n.RemoveChild(c)
+				inner = kids
 			case isLink && !inner:
 				// Nothing in it shows: a space between words stays (one), the rest
 				// goes (moved up, its empty elements could nest as the parser would
@@ -577,6 +592,35 @@ func cleanTree(n *xhtml.Node, inLink bool, opt *balanceOptions) (content bool) {
 		c = next
 	}
 	return content
+}
+
+// sourceFits reports whether the <source> s may stay in parent: in a <picture> (its
+// srcset), or in a player with its src; elsewhere it is markup that shows nothing.
+func sourceFits(parent, s *xhtml.Node) bool {
+	switch parent.DataAtom {
+	case atom.Picture:
+		return true
+	case atom.Audio, atom.Video:
+		return hasAttr(s.Attr, "src")
+	}
+	return false
+}
+
+// playable reports whether a player has its controls and a file: its src, or a
+// <source> with one.
+func playable(player *xhtml.Node) bool {
+	if !hasAttr(player.Attr, "controls") {
+		return false
+	}
+	if hasAttr(player.Attr, "src") {
+		return true
+	}
+	for c := player.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == xhtml.ElementNode && c.DataAtom == atom.Source && hasAttr(c.Attr, "src") {
+			return true
+		}
+	}
+	return false
 }
 
 // embeddedContent are the elements that are content by themselves, without text.

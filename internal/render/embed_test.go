@@ -79,7 +79,8 @@ func TestHostileEmbedsNeverPass(t *testing.T) {
 		{`<a href="javascript:alert(1)">x</a>`, "a javascript: address on <a>"},
 		{`<p style="position:fixed">x</p>`, "inline styles (style) on <p>"},
 		{`<style>body{display:none}</style>`, "a style sheet (<style>)"},
-		{`<video src="https://evil.example/v.mp4"></video>`, "a player (<video>)"},
+		{`<video controls src="javascript:alert(1)"></video>`, "a javascript: address on <video>"},
+		{`<audio controls><source src="data:audio/mpeg;base64,AAAA"></audio>`, "a data: address on <source>"},
 		{"<iframe src=\"https://evil.example/x\">\n\nThe writer's next paragraph.", "an embed from evil.example"},
 	} {
 		out, rep := articleMarkdown(t, c.in, "maps.example.org")

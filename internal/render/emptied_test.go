@@ -19,7 +19,8 @@ func TestRemovalLeavesNoEmptyElement(t *testing.T) {
 		`<p><a href="https://news.example/"><object data="x.swf"></object></a></p>`,
 		`<figure class="embed embed-youtube embed-16x9"><iframe src="https://evil.example/x"></iframe></figure>`,
 		`<figure class="embed embed-youtube embed-16x9"><a href="https://news.example/"><iframe src="https://evil.example/x"></iframe></a></figure>`,
-		`<figure><audio controls src="https://news.example/a.mp3"></audio></figure>`,
+		`<figure><audio controls src="javascript:alert(1)"></audio></figure>`,
+		`<figure><audio controls src="http://news.example/a.mp3"></audio></figure>`,
 		`<figure><video src="https://news.example/a.mov"></video><figcaption><script>x</script></figcaption></figure>`,
 	} {
 		for name, out := range map[string]string{"Markdown": mustMarkdown(t, in+"\n"), "ArticleHTML": SanitizeArticleHTML(in)} {
@@ -37,6 +38,8 @@ func TestRemovalLeavesNoEmptyElement(t *testing.T) {
 			`<figure><figcaption>The mayor speaks</figcaption></figure>`},
 		{`<figure class="embed embed-youtube embed-16x9"><iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe><figcaption>The mayor speaks</figcaption></figure>`,
 			`></iframe><figcaption>The mayor speaks</figcaption></figure>`},
+		{`<figure><audio controls src="https://news.example/a.mp3"></audio></figure>`,
+			`<figure><audio controls="" src="https://news.example/a.mp3"></audio></figure>`},
 		{`<p>one<a href="https://news.example/"> <iframe src="https://evil.example/x"></iframe></a>two</p>`, `<p>one two</p>`},
 	} {
 		if out := SanitizeArticleHTML(c.in); !strings.Contains(out, c.want) || strings.Count(out, "<figure") != strings.Count(c.in, "<figure") {

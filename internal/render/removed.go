@@ -138,8 +138,8 @@ func elementWords(a atom.Atom, name string) (what, why string) {
 	case atom.Form, atom.Input, atom.Button, atom.Select, atom.Textarea, atom.Option, atom.Optgroup, atom.Fieldset,
 		atom.Label, atom.Output, atom.Datalist, atom.Legend, atom.Keygen, atom.Isindex:
 		return "a form or a form field (<" + name + ">)", "articles cannot hold forms"
-	case atom.Video, atom.Audio, atom.Track, atom.Canvas:
-		return "a player (<" + name + ">)", "players are not shown; paste the address of an allowed embed provider (YouTube, Vimeo, …) instead"
+	case atom.Track, atom.Canvas:
+		return "a player's part (<" + name + ">)", "only a player's files are shown (<audio> and <video> with src or <source>)"
 	case atom.Svg, atom.Math:
 		return "a drawing (<" + name + ">)", "inline drawings are not shown; upload the picture to the media library as an image"
 	case atom.Meta, atom.Base, atom.Title, atom.Template, atom.Slot, atom.Dialog:

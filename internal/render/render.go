@@ -45,11 +45,26 @@ func newArticlePolicy() *bluemonday.Policy {
 	p.AllowAttrs("referrerpolicy").Matching(regexp.MustCompile(`^` + embedReferrerPolicy + `$`)).OnElements("iframe")
 	p.AllowAttrs("allow").Matching(regexp.MustCompile(`^` + embedAllow + `$`)).OnElements("iframe")
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^embed embed-[a-z]+ embed-[a-z0-9-]+$`)).OnElements("figure")
+	// Players (an imported WordPress post's [audio] and [video], wxr.Convert): the
+	// browser's own controls, never started by the page (no autoplay, loop or muted
+	// trick), files only from https or the site itself, which the pages' CSP names in
+	// media-src (internal/site). A player left with no file it may play (an http: or
+	// javascript: one removed) is replaced by its fallback, the link to the file
+	// (cleanTree, balance.go).
+	p.AllowElements("audio", "video")
+	p.AllowAttrs("controls").Matching(regexp.MustCompile(`^(|controls)$`)).OnElements("audio", "video")
+	p.AllowAttrs("preload").Matching(regexp.MustCompile(`^(none|metadata|auto)$`)).OnElements("audio", "video")
+	p.AllowAttrs("src").Matching(mediaURL).OnElements("audio", "video", "source")
+	p.AllowAttrs("poster").Matching(mediaURL).OnElements("video")
+	p.AllowAttrs("width", "height").Matching(regexp.MustCompile(`^[0-9]{1,4}$`)).OnElements("video")
 	p.RequireNoFollowOnFullyQualifiedLinks(false)
 	p.RequireNoFollowOnLinks(false)
 	requireValidHosts(p)
 	return p
 }
+
+// mediaURL is a player's file or poster: https, or a path of the site's own.
+var mediaURL = regexp.MustCompile(`^(?:https://[^/\s]|/[^/\\\s])`)
 
 func newCommentPolicy() *bluemonday.Policy {
 	p := bluemonday.NewPolicy()

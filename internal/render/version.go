@@ -25,8 +25,10 @@ import (
 // embeds a body, lazy-loaded iframes (data-src) read; 4 — what a removal left empty
 // goes (a link without content, an empty figure or caption, an embed's classes on a
 // figure without its iframe), an embed's figure keeps its caption, YouTube's list and
-// end parameters kept.
-const Version = 4
+// end parameters kept; 5 — <audio> and <video> kept with their controls and https (or
+// the site's own) files, never autoplaying; a player without either is its fallback
+// link; a <source> outside a picture or player goes.
+const Version = 5
 
 // Fingerprint names the render an article's stored HTML came from: the renderer's
 // Version and the embed hosts in force (e; their order and repetitions do not count).

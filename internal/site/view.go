@@ -259,8 +259,9 @@ func (s *Server) build(resp *response) (*pagecache.Page, error) {
 var renderBuffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 32<<10)) }}
 
 // contentSecurityPolicy allows no script at all and nothing from other origins but
-// images (articles may show pictures hosted elsewhere).
-const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; " +
+// images and the files of players (articles may show pictures, sound and video hosted
+// elsewhere; render keeps an <audio> or <video> only with https files or the site's own).
+const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; media-src 'self' https:; " +
 	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 // embedCSP is the policy of a page that shows embeds: contentSecurityPolicy with a

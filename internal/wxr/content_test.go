@@ -228,7 +228,7 @@ func TestShortcodes(t *testing.T) {
 			[]string{`<iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"`}, nil},
 		{"audio", `[audio src="https://daily.example/speech.mp3" preload="auto"]`,
 			[]string{`<p><audio controls preload="auto" src="https://daily.example/speech.mp3"><a href="https://daily.example/speech.mp3">speech.mp3</a></audio></p>`},
-			[]string{`<p><a href="https://daily.example/speech.mp3">speech.mp3</a></p>`}, nil},
+			[]string{`<p><audio controls="" preload="auto" src="https://daily.example/speech.mp3"><a href="https://daily.example/speech.mp3">speech.mp3</a></audio></p>`}, nil},
 		{"audio by position", `[audio https://daily.example/a.mp3]`,
 			[]string{`src="https://daily.example/a.mp3"`}, nil, nil},
 		{"video", `[video width="640" height="360" mp4="https://daily.example/v.mp4" webm="https://daily.example/v.webm?a=1&amp;b=2" poster="https://daily.example/p.jpg"][/video]`,

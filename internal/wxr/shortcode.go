@@ -477,9 +477,9 @@ func media(el string, a map[string]string, content string, formats []string, pre
 			b.WriteString(` poster="` + attrURL(p) + `"`)
 		}
 	}
-	// One file is the element's src (render's policy, which removes players today,
-	// then leaves nothing of it but the link); several are <source> elements, the
-	// browser playing the first it can.
+	// One file is the element's src; several are <source> elements, the browser
+	// playing the first it can. render keeps the player when a file is https (or the
+	// site's own), else it leaves the link.
 	first := srcs[0]
 	if len(srcs) == 1 {
 		b.WriteString(` src="` + html.EscapeString(first) + `">`)
