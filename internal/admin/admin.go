@@ -277,8 +277,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // adminCSP is every admin page's Content-Security-Policy; the editor adds the embed
-// hosts' frame-src so that its preview shows embeds (editorCSP).
-const adminCSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+// hosts' frame-src so that its preview shows embeds (editorCSP); media-src lets its
+// players load as on the site.
+const adminCSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' https: data:; media-src 'self' https:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 // maxFormText bounds the text of every admin form, urlencoded or multipart: its fields'
 // names and values together, counted as they are read — room for an article body of
