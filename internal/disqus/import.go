@@ -241,10 +241,11 @@ func comment(p *Post, idx *Index) (c *news.Comment, kind, skipped string) {
 // Match returns the article a thread was about (0 for none), by its address, ignoring
 // its scheme and host (the site may have moved): a WordPress query address (/?p=42,
 // /?page_id=7) recorded by the WordPress import or the post it imported; a path the
-// WordPress import recorded, with or without its final slash; the article whose slug
-// or former slug ends a dated path (/2019/05/06/slug/) or is a path of one segment
-// (/slug/, a page's or an old address); then the identifier the WordPress plug-in gave
-// the thread ("42 http://site/?p=42").
+// WordPress import recorded, with or without its final slash (also less one or two
+// leading folders: WordPress installed in /blog/ recorded its paths without it); the
+// article whose slug or former slug ends a dated path (/2019/05/06/slug/) or is a path
+// of one segment (/slug/, a page's or an old address); then the identifier the
+// WordPress plug-in gave the thread ("42 http://site/?p=42").
 func Match(ctx context.Context, tx Tx, th *Thread) (int64, error) {
 	// try turns a lookup's answer into: found, or an error that is not "none".
 	try := func(id int64, err error) (int64, bool, error) {
@@ -292,6 +293,24 @@ func Match(ctx context.Context, tx Tx, th *Thread) (int64, error) {
 			if slug := slugOf(path); slug != "" {
 				if id, ok, err := try(tx.Slug(ctx, slug)); ok || err != nil {
 					return id, err
+				}
+			}
+			// A WordPress site in a folder ("/blog/2019/05/name/"): the WordPress
+			// import recorded its paths without the folder.
+			rest := strings.TrimPrefix(path, "/")
+			for range 2 {
+				i := strings.IndexByte(rest, '/')
+				if i < 0 || i == len(rest)-1 {
+					break
+				}
+				rest = rest[i+1:]
+				for _, p := range []string{"/" + rest, "/" + strings.TrimSuffix(rest, "/"), "/" + rest + "/"} {
+					if p == path || p == other || strings.HasSuffix(p, "//") {
+						continue
+					}
+					if id, ok, err := try(tx.OldPath(ctx, p)); ok || err != nil {
+						return id, err
+					}
 				}
 			}
 		}
