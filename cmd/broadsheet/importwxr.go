@@ -564,6 +564,11 @@ func (st *wxrState) article(it *wxr.Item, status news.ArticleStatus) (*news.Arti
 	}
 	if it.Type == "page" {
 		a.Kind = news.KindPage
+		for _, m := range it.Meta {
+			if n, err := strconv.Atoi(strings.TrimSpace(m.Value)); m.Key == wxr.NavMetaKey && err == nil && n > 0 && n <= news.MaxNavPosition {
+				a.NavPosition = n // a Broadsheet export's navigation
+			}
+		}
 	} else {
 		a.Kind = news.KindArticle
 	}

@@ -156,14 +156,11 @@ func (e *wxrExporter) authors(ctx context.Context) error {
 }
 
 // sections lists the sections parents first (a WXR file lists a category after its
-// parent), each level in the navigation's order. Sections are few: one query.
+// parent). Sections are few: one query.
 func (e *wxrExporter) sections(ctx context.Context) error {
-	rows, err := e.tx.QueryContext(ctx, `WITH RECURSIVE tree(id, depth) AS (
-			SELECT id, 0 FROM sections WHERE parent_id IS NULL
-			UNION ALL SELECT s.id, tree.depth + 1 FROM sections s JOIN tree ON s.parent_id = tree.id WHERE tree.depth < 100)
-		SELECT s.id, s.slug, s.name, s.description, s.position, COALESCE(p.id, 0), COALESCE(p.slug, '')
-		FROM tree JOIN sections s ON s.id = tree.id LEFT JOIN sections p ON p.id = s.parent_id
-		ORDER BY tree.depth, s.position, s.id`)
+	rows, err := e.tx.QueryContext(ctx, `SELECT s.id, s.slug, s.name, s.description, s.position, COALESCE(p.id, 0), COALESCE(p.slug, '')
+		FROM sections s LEFT JOIN sections p ON p.id = s.parent_id
+		ORDER BY s.position, s.name, s.id`)
 	if err != nil {
 		return err
 	}
@@ -185,9 +182,43 @@ func (e *wxrExporter) sections(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for i := range all {
+	// In the navigation's order, a section whose parent is not written yet waiting
+	// until it is, so that an import numbering them in file order keeps the order.
+	done := map[int64]bool{}
+	waiting := map[int64][]*sec{}
+	var emit func(v *sec) error
+	emit = func(v *sec) error {
+		done[v.s.ID] = true
 		if e.x.Section != nil {
-			if err := e.x.Section(&all[i].s, all[i].parent); err != nil {
+			if err := e.x.Section(&v.s, v.parent); err != nil {
+				return err
+			}
+		}
+		kids := waiting[v.s.ID]
+		delete(waiting, v.s.ID)
+		for _, k := range kids {
+			if err := emit(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for i := range all {
+		v := &all[i]
+		if v.s.ParentID != 0 && !done[v.s.ParentID] {
+			waiting[v.s.ParentID] = append(waiting[v.s.ParentID], v)
+			continue
+		}
+		if err := emit(v); err != nil {
+			return err
+		}
+	}
+	// Left waiting: sections in a loop of parents, which no import could nest; at
+	// the top.
+	for i := range all {
+		if v := &all[i]; !done[v.s.ID] {
+			v.parent = ""
+			if err := emit(v); err != nil {
 				return err
 			}
 		}

@@ -78,6 +78,11 @@ func Export(ctx context.Context, store news.WXRStore, w io.Writer, opt ExportOpt
 	return c, err
 }
 
+// NavMetaKey is the page meta in which Broadsheet's export writes a page's place in the
+// site's navigation (news.Article.NavPosition) and its import reads it. The leading
+// underscore keeps it out of WordPress's custom fields box, as WordPress's own meta.
+const NavMetaKey = "_broadsheet_nav_position"
+
 type exporter struct {
 	base     string
 	now      time.Time
@@ -241,7 +246,9 @@ func (e *exporter) article(p *news.WXRPost) error {
 	}
 	content := ""
 	if strings.TrimSpace(a.BodyHTML) != "" {
-		content = "<!-- wp:html -->\n" + a.BodyHTML + "\n<!-- /wp:html -->"
+		// The delimiter's line end is not the body's (the import's Convert, as
+		// WordPress's block parser, drops it); the body's own last one is kept.
+		content = "<!-- wp:html -->\n" + a.BodyHTML + "<!-- /wp:html -->"
 	}
 	it := &Item{Title: a.Title, Link: link, PubDate: a.PublishedAt, GUID: news.ArticleFeedID(e.feedBase, a),
 		Content: content, Excerpt: html.EscapeString(a.Standfirst), PostID: p.PostID,
@@ -255,6 +262,11 @@ func (e *exporter) article(p *news.WXRPost) error {
 	}
 	if typ == "page" {
 		it.MenuOrder = int64(a.NavPosition)
+		if a.NavPosition > 0 {
+			// WordPress's menu_order orders pages but does not put them in a menu:
+			// Broadsheet's import reads its navigation from this meta (NavMetaKey).
+			it.Meta = append(it.Meta, Meta{Key: NavMetaKey, Value: strconv.Itoa(a.NavPosition)})
+		}
 	}
 	date := a.PublishedAt
 	if date.IsZero() {

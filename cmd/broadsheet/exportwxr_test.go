@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"broadsheet/internal/news"
+	"broadsheet/internal/render"
+	"broadsheet/internal/wxr"
+)
+
+const wxrPublic = "http://news.example"
+
+// wxrRoundTrip exports the site in aPath as WXR, checks the file against the site's
+// own counts, imports it into an empty database (twice: the second adds nothing),
+// serves both and compares every public page a reader can reach.
+func wxrRoundTrip(t *testing.T, aPath string, start []string) {
+	t.Helper()
+	dir := t.TempDir()
+	bPath, file := filepath.Join(dir, "b.db"), filepath.Join(dir, "site.xml")
+	if _, _, err := runCmd(t, "export", "wxr", "--db", aPath, file, "--base-url", wxrPublic); err != nil {
+		t.Fatal(err)
+	}
+	// The file holds what the site holds, as our own reader counts it.
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := wxr.Check(context.Background(), f, wxr.Limits{}, nil)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts, pages := 0, 0
+	for ts, n := range c.Items {
+		switch ts.Type {
+		case "post":
+			posts += n
+		case "page":
+			pages += n
+		}
+	}
+	comments := 0
+	for _, n := range c.Comments {
+		comments += n
+	}
+	for what, pair := range map[string][2]int{
+		"posts":      {posts, countQuery(t, aPath, `SELECT count(*) FROM articles WHERE kind = 'article'`)},
+		"pages":      {pages, countQuery(t, aPath, `SELECT count(*) FROM articles WHERE kind = 'page'`)},
+		"categories": {c.Categories, countRows(t, aPath, "sections")},
+		"tags":       {c.Tags, countRows(t, aPath, "tags")},
+		"authors":    {c.Authors, countRows(t, aPath, "authors")},
+		"comments":   {comments, countQuery(t, aPath, `SELECT count(*) FROM comments WHERE removed = 0`)},
+		"published posts": {c.Items[wxr.TypeStatus{Type: "post", Status: "publish"}],
+			countQuery(t, aPath, `SELECT count(*) FROM articles WHERE kind = 'article' AND status = 'published'`)},
+		"approved comments": {c.Comments[wxr.CommentApproved], countQuery(t, aPath, `SELECT count(*) FROM comments WHERE removed = 0 AND status = 'approved'`)},
+	} {
+		if pair[0] != pair[1] || pair[1] == 0 {
+			t.Errorf("%s: %d in the file, %d in the site", what, pair[0], pair[1])
+		}
+	}
+	if _, _, err := runCmd(t, "import", "wxr", file, "--db", bPath); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCmd(t, "import", "wxr", file, "--db", bPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "in the file,") && !strings.Contains(line, " 0 added,") {
+			t.Errorf("a second import added something: %s", line)
+		}
+	}
+	for _, table := range []string{"articles", "comments", "sections", "tags", "authors"} {
+		if na, nb := countRows(t, aPath, table), countRows(t, bPath, table); na != nb {
+			t.Errorf("%s: %d in the site, %d in its copy", table, na, nb)
+		}
+	}
+	_, baseA := startServer(t, "--db", aPath, "--base-url", wxrPublic)
+	_, baseB := startServer(t, "--db", bPath, "--base-url", wxrPublic)
+	n, diffs := compareSites(t, baseA, baseB, wxrPublic, append([]string{"/", "/sitemap.xml", "/news-sitemap.xml", "/feed.xml",
+		"/atom.xml", "/feed/", "/robots.txt"}, start...), func(string) []string { return nil })
+	for _, d := range diffs {
+		t.Error(d)
+	}
+	t.Logf("%d pages compared", n)
+	if n < 100 {
+		t.Errorf("only %d pages compared", n)
+	}
+}
+
+func countQuery(t *testing.T, dbPath, q string) int {
+	t.Helper()
+	s := queryString(t, dbPath, q)
+	n := 0
+	for _, r := range s {
+		n = n*10 + int(r-'0')
+	}
+	return n
+}
+
+// A site made from WordPress's theme unit test export comes back the same from its
+// own WXR export.
+func TestExportWXRRoundTripThemeUnitTest(t *testing.T) {
+	aPath := filepath.Join(t.TempDir(), "a.db")
+	if _, _, err := runCmd(t, "import", "wxr", wxrFile(t, "themeunittestdata.wordpress.xml"), "--db", aPath); err != nil {
+		t.Fatal(err)
+	}
+	wxrRoundTrip(t, aPath, nil)
+}
+
+// A site made in Broadsheet (the corpus, a page in the navigation, a section under
+// another, tags, a featured image, threaded comments of every status) comes back the
+// same from its WXR export.
+func TestExportWXRRoundTripNativeSite(t *testing.T) {
+	aPath := filepath.Join(t.TempDir(), "a.db")
+	if _, _, err := runCmd(t, "import", "corpus", writeCorpus(t, 120, nil), "--db", aPath); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	db := openDB(t, aPath)
+	secs, err := db.Sections(ctx)
+	if err != nil || len(secs) < 2 {
+		t.Fatalf("sections: %v %d", err, len(secs))
+	}
+	child := secs[1]
+	child.ParentID = secs[0].ID
+	if err := db.UpdateSection(ctx, child); err != nil {
+		t.Fatal(err)
+	}
+	stories, err := db.Articles(ctx, news.ArticleQuery{Status: news.StatusPublished, Limit: 5})
+	if err != nil || len(stories) < 2 {
+		t.Fatalf("stories: %v %d", err, len(stories))
+	}
+	pic, err := db.Article(ctx, stories[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pic.FeaturedImage = &news.Image{URL: "https://images.example.net/2026/harbour.jpg", Alt: "The harbour at dawn", Width: 1200, Height: 800}
+	if err := db.UpdateArticle(ctx, pic); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().Add(-time.Hour).Truncate(time.Second)
+	page := &news.Article{Kind: news.KindPage, Slug: "about-us", Title: "About us", BodyMarkdown: "Who we are.",
+		BodyHTML: "<p>Who we are.</p>", Status: news.StatusPublished, PublishedAt: now, CreatedAt: now, NavPosition: 1}
+	if err := db.CreateArticle(ctx, page); err != nil {
+		t.Fatal(err)
+	}
+	top := &news.Comment{ArticleID: pic.ID, Status: news.CommentApproved, AuthorName: "Rosa", AuthorEmail: "rosa@example.net",
+		Body: "First! ]]> </wp:comment_content> مرحبا 🎉", CreatedAt: now}
+	top.BodyHTML = render.Comment(top.Body)
+	if err := db.CreateComment(ctx, top); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range []*news.Comment{
+		{ArticleID: pic.ID, ParentID: top.ID, Status: news.CommentApproved, AuthorName: "Sam", Body: "A reply.", CreatedAt: now.Add(time.Minute)},
+		{ArticleID: pic.ID, Status: news.CommentPending, AuthorName: "Quinn", AuthorEmail: "quinn@example.net", Body: "Hmm", CreatedAt: now.Add(2 * time.Minute)},
+		{ArticleID: pic.ID, Status: news.CommentSpam, AuthorName: "Spammer", Body: "buy", CreatedAt: now.Add(3 * time.Minute)},
+	} {
+		c.BodyHTML = render.Comment(c.Body)
+		if err := db.CreateComment(ctx, c); err != nil {
+			t.Fatal(i, err)
+		}
+	}
+	db.Close()
+	if _, _, err := runCmd(t, "rerender", "--db", aPath); err != nil {
+		t.Fatal(err)
+	}
+	wxrRoundTrip(t, aPath, []string{"/about-us/"})
+}
