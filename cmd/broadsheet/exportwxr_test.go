@@ -172,3 +172,27 @@ func TestExportWXRRoundTripNativeSite(t *testing.T) {
 	}
 	wxrRoundTrip(t, aPath, []string{"/about-us/"})
 }
+
+// export wxr needs the site's address, refuses the JSON backup's flags, and writes to
+// standard output with "-", flags before or after the arguments.
+func TestExportWXRFlags(t *testing.T) {
+	dbPath, db := importedCorpus(t)
+	db.Close()
+	if _, _, err := runCmd(t, "export", "wxr", "--db", dbPath); err == nil || !strings.Contains(err.Error(), "--base-url") {
+		t.Errorf("without --base-url: %v", err)
+	}
+	if _, _, err := runCmd(t, "export", "wxr", "--with-secrets", "--db", dbPath, "--base-url", wxrPublic); err == nil {
+		t.Error("export wxr took --with-secrets")
+	}
+	out, _, err := runCmd(t, "export", "--base-url", wxrPublic, "wxr", "-", "--db", dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := wxr.Check(context.Background(), strings.NewReader(out), wxr.Limits{}, nil)
+	if err != nil || c.Items[wxr.TypeStatus{Type: "post", Status: "publish"}] == 0 {
+		t.Errorf("standard output: %+v %v", c, err)
+	}
+	if strings.Contains(out, "iphash") || strings.Contains(out, "comment_author_IP><![CDATA[") {
+		t.Error("the export holds a commenter's address or its hash")
+	}
+}
