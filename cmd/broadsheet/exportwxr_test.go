@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"io"
+	"strconv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -195,4 +197,88 @@ func TestExportWXRFlags(t *testing.T) {
 	if strings.Contains(out, "iphash") || strings.Contains(out, "comment_author_IP><![CDATA[") {
 		t.Error("the export holds a commenter's address or its hash")
 	}
+}
+
+// In a site where a WordPress import could not keep WordPress's IDs (it had stories
+// already), the export gives each imported post and comment its WordPress ID when no
+// other has that number and Broadsheet's otherwise: every post ID (posts, pages,
+// attachments) and comment ID in the file is unique.
+func TestExportWXRKeepsWordPressIDsWhenFree(t *testing.T) {
+	dbPath, db := importedCorpus(t)
+	db.Close()
+	if _, _, err := runCmd(t, "import", "wxr", wxrFile(t, "themeunittestdata.wordpress.xml"), "--db", dbPath); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCmd(t, "export", "wxr", "-", "--db", dbPath, "--base-url", wxrPublic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What the site holds: each article's slug, ID and WordPress source ID.
+	sdb := openDB(t, dbPath)
+	type row struct{ id, wp int64 }
+	bySlug := map[string]row{}
+	taken := map[int64]bool{}
+	for _, k := range []news.Kind{news.KindArticle, news.KindPage} {
+		list, err := sdb.Articles(context.Background(), news.ArticleQuery{Kind: k, WithTrash: true, Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range list {
+			r := row{id: a.ID}
+			if a.Source == "wordpress" {
+				r.wp, _ = strconv.ParseInt(a.SourceID, 10, 64)
+			}
+			bySlug[a.Slug] = r
+			taken[a.ID] = true
+		}
+	}
+	rd := wxr.NewReader(strings.NewReader(out), wxr.Limits{})
+	posts, comments := map[int64]string{}, map[int64]bool{}
+	kept, moved := 0, 0
+	for {
+		e, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		it, ok := e.(*wxr.Item)
+		if !ok {
+			continue
+		}
+		if prev, dup := posts[it.PostID]; dup {
+			t.Errorf("post ID %d twice: %s and %s", it.PostID, prev, it.Name)
+		}
+		posts[it.PostID] = it.Name
+		for _, c := range it.Comments {
+			if comments[c.ID] {
+				t.Errorf("comment ID %d twice", c.ID)
+			}
+			comments[c.ID] = true
+		}
+		if it.Type != "post" && it.Type != "page" {
+			continue
+		}
+		r, ok := bySlug[nicename(it.Name)]
+		if !ok {
+			t.Errorf("item %q is no article of the site", it.Name)
+			continue
+		}
+		switch {
+		case r.wp > 0 && (!taken[r.wp] || r.wp == r.id):
+			if it.PostID != r.wp {
+				t.Errorf("%s: post ID %d, want its free WordPress ID %d", it.Name, it.PostID, r.wp)
+			}
+			kept++
+		case it.PostID != r.id:
+			t.Errorf("%s: post ID %d, want Broadsheet's %d (WordPress's %d is taken)", it.Name, it.PostID, r.id, r.wp)
+		default:
+			moved++
+		}
+	}
+	if kept == 0 || moved == 0 {
+		t.Errorf("%d WordPress IDs kept, %d taken ones replaced: the test needs both", kept, moved)
+	}
+	t.Logf("%d posts, %d comments; %d WordPress IDs kept", len(posts), len(comments), kept)
 }
