@@ -20,7 +20,7 @@ const wxrPublic = "http://news.example"
 // wxrRoundTrip exports the site in aPath as WXR, checks the file against the site's
 // own counts, imports it into an empty database (twice: the second adds nothing),
 // serves both and compares every public page a reader can reach.
-func wxrRoundTrip(t *testing.T, aPath string, start []string) {
+func wxrRoundTrip(t *testing.T, aPath string, start []string, more func(string) []string) {
 	t.Helper()
 	dir := t.TempDir()
 	bPath, file := filepath.Join(dir, "b.db"), filepath.Join(dir, "site.xml")
@@ -85,7 +85,7 @@ func wxrRoundTrip(t *testing.T, aPath string, start []string) {
 	_, baseA := startServer(t, "--db", aPath, "--base-url", wxrPublic)
 	_, baseB := startServer(t, "--db", bPath, "--base-url", wxrPublic)
 	n, diffs := compareSites(t, baseA, baseB, wxrPublic, append([]string{"/", "/sitemap.xml", "/news-sitemap.xml", "/feed.xml",
-		"/atom.xml", "/feed/", "/robots.txt"}, start...), func(string) []string { return nil })
+		"/atom.xml", "/feed/", "/robots.txt"}, start...), more)
 	for _, d := range diffs {
 		t.Error(d)
 	}
@@ -93,6 +93,16 @@ func wxrRoundTrip(t *testing.T, aPath string, start []string) {
 	if n < 100 {
 		t.Errorf("only %d pages compared", n)
 	}
+}
+
+// oldAddresses are the old paths a site answers with a redirect.
+func oldAddresses(t *testing.T, dbPath string) []string {
+	t.Helper()
+	list := strings.Split(queryString(t, dbPath, `SELECT group_concat(address, char(10)) FROM redirects WHERE kind = 'path'`), "\n")
+	if len(list) < 50 {
+		t.Fatalf("only %d old addresses", len(list))
+	}
+	return list
 }
 
 func countQuery(t *testing.T, dbPath, q string) int {
@@ -112,7 +122,8 @@ func TestExportWXRRoundTripThemeUnitTest(t *testing.T) {
 	if _, _, err := runCmd(t, "import", "wxr", wxrFile(t, "themeunittestdata.wordpress.xml"), "--db", aPath); err != nil {
 		t.Fatal(err)
 	}
-	wxrRoundTrip(t, aPath, nil)
+	// Its old WordPress addresses (/?p=ID, the permalinks it had) too.
+	wxrRoundTrip(t, aPath, oldAddresses(t, aPath), func(string) []string { return nil })
 }
 
 // A site made in Broadsheet (the corpus, a page in the navigation, a section under
@@ -142,8 +153,21 @@ func TestExportWXRRoundTripNativeSite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pic.FeaturedImage = &news.Image{URL: "https://images.example.net/2026/harbour.jpg", Alt: "The harbour at dawn", Width: 1200, Height: 800}
+	pic.FeaturedImage = &news.Image{URL: "https://images.example.net/2026/harbour.jpg", Alt: "The harbour at dawn",
+		Caption: "Boats & nets, 5 a.m.", Width: 1200, Height: 800}
+	pic.CorrectionNote = "Correction: the harbour is in Leith, not Granton."
+	pic.SEODescription = "Dawn at the harbour <with> & without boats"
 	if err := db.UpdateArticle(ctx, pic); err != nil {
+		t.Fatal(err)
+	}
+	// A renamed story: its former slug leads to it.
+	ren, err := db.Article(ctx, stories[1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	renamedFrom, renamedTo := ren.Slug, "renamed-"+ren.Slug
+	ren.Slug = renamedTo
+	if err := db.UpdateArticle(ctx, ren); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now().Add(-time.Hour).Truncate(time.Second)
@@ -172,7 +196,12 @@ func TestExportWXRRoundTripNativeSite(t *testing.T) {
 	if _, _, err := runCmd(t, "rerender", "--db", aPath); err != nil {
 		t.Fatal(err)
 	}
-	wxrRoundTrip(t, aPath, []string{"/about-us/"})
+	wxrRoundTrip(t, aPath, []string{"/about-us/"}, func(p string) []string {
+		if strings.Contains(p, "/"+renamedTo+"/") {
+			return []string{strings.Replace(p, "/"+renamedTo+"/", "/"+renamedFrom+"/", 1)}
+		}
+		return nil
+	})
 }
 
 // export wxr needs the site's address, refuses the JSON backup's flags, and writes to

@@ -40,6 +40,9 @@ type WXRPost struct {
 	// image's address alone (ImageMade true), numbered above every other post ID.
 	ImageID   int64
 	ImageMade bool
+	// OldSlugs are its former slugs (RedirectSlug), OldPaths the old paths recorded
+	// for it (RedirectPath: an imported site's /?p=ID and permalinks), oldest first.
+	OldSlugs, OldPaths []string
 	// Comments are the article's comments (every status), parents before replies;
 	// comments erased with replies hanging from them are left out (their replies
 	// then name no parent).

@@ -317,6 +317,27 @@ func (e *wxrExporter) article(ctx context.Context, p *news.WXRPost) error {
 			}
 		}
 	}
+	old, err := e.tx.QueryContext(ctx, `SELECT kind, address FROM redirects WHERE article_id = ? ORDER BY id`, p.ID)
+	if err != nil {
+		return err
+	}
+	for old.Next() {
+		var kind, addr string
+		if err := old.Scan(&kind, &addr); err != nil {
+			old.Close()
+			return err
+		}
+		if kind == "slug" {
+			p.OldSlugs = append(p.OldSlugs, addr)
+		} else {
+			p.OldPaths = append(p.OldPaths, addr)
+		}
+	}
+	err = old.Err()
+	old.Close()
+	if err != nil {
+		return err
+	}
 	rows, err := e.tx.QueryContext(ctx, `SELECT `+commentColumns+`, `+wxrCommentID+`
 		FROM comments c WHERE c.article_id = ? ORDER BY c.created_at, c.id`, p.ID)
 	if err != nil {

@@ -83,6 +83,22 @@ func Export(ctx context.Context, store news.WXRStore, w io.Writer, opt ExportOpt
 // underscore keeps it out of WordPress's custom fields box, as WordPress's own meta.
 const NavMetaKey = "_broadsheet_nav_position"
 
+// What else of an article WXR has no place for, in post meta Broadsheet's import reads
+// (WordPress keeps them as custom fields, hidden by the underscore):
+//   - CorrectionMetaKey: the correction note shown above the body;
+//   - SEOMetaKey: the meta description that replaces the standfirst;
+//   - OldPathMetaKey: an old path that leads to the article (one meta each; an
+//     imported site's /?p=ID and permalinks, news.RedirectPath).
+//
+// A former slug is written as WordPress's own _wp_old_slug (OldSlugMetaKey), which
+// WordPress's wp_old_slug_redirect follows too.
+const (
+	CorrectionMetaKey = "_broadsheet_correction_note"
+	SEOMetaKey        = "_broadsheet_seo_description"
+	OldPathMetaKey    = "_broadsheet_old_path"
+	OldSlugMetaKey    = "_wp_old_slug"
+)
+
 type exporter struct {
 	base     string
 	now      time.Time
@@ -283,6 +299,18 @@ func (e *exporter) article(p *news.WXRPost) error {
 	}
 	for _, t := range a.Tags {
 		it.Terms = append(it.Terms, ItemTerm{Domain: "post_tag", Nicename: wpSlug(t.Slug), Name: t.Name})
+	}
+	if a.CorrectionNote != "" {
+		it.Meta = append(it.Meta, Meta{Key: CorrectionMetaKey, Value: a.CorrectionNote})
+	}
+	if a.SEODescription != "" {
+		it.Meta = append(it.Meta, Meta{Key: SEOMetaKey, Value: a.SEODescription})
+	}
+	for _, s := range p.OldSlugs {
+		it.Meta = append(it.Meta, Meta{Key: OldSlugMetaKey, Value: wpSlug(s)})
+	}
+	for _, pth := range p.OldPaths {
+		it.Meta = append(it.Meta, Meta{Key: OldPathMetaKey, Value: pth})
 	}
 	var made *Item
 	if img := a.FeaturedImage; img != nil && p.ImageID > 0 {
