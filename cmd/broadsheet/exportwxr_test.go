@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"io"
-	"strconv"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"

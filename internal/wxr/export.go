@@ -45,6 +45,8 @@ type ExportOptions struct {
 //     commenter's email (WordPress's export keeps it: the file is the site owner's
 //     backup, personal data to be kept as such) and never an address or its hash.
 //     Erased comments are left out.
+//   - what WXR has no place for: post meta (NavMetaKey, CorrectionMetaKey,
+//     SEOMetaKey, OldPathMetaKey) and a former slug as WordPress's _wp_old_slug.
 //
 // Dates are the site's wall clock (its time zone setting) and UTC, as WordPress's
 // post_date and post_date_gmt.
