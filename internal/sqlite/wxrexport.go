@@ -69,6 +69,9 @@ type wxrExporter struct {
 	// featured image's address imageTop + its article's post ID.
 	postTop, imageTop int64
 	tagOffset         int64
+	// The statements run once an article, prepared once (parsing them was most of
+	// the export's time).
+	mediaByName, oldAddresses, comments *sql.Stmt
 }
 
 func (e *wxrExporter) offsets(ctx context.Context) error {
@@ -274,6 +277,20 @@ func (e *wxrExporter) media(ctx context.Context) error {
 const mediaPrefix = "/media/"
 
 func (e *wxrExporter) articles(ctx context.Context) error {
+	for _, st := range []struct {
+		s     **sql.Stmt
+		query string
+	}{
+		{&e.mediaByName, `SELECT ` + wxrMediaID + ` FROM media m WHERE m.name = ?`},
+		{&e.oldAddresses, `SELECT kind, address FROM redirects WHERE article_id = ? ORDER BY id`},
+		{&e.comments, `SELECT ` + commentColumns + `, ` + wxrCommentID + ` FROM comments c WHERE c.article_id = ? ORDER BY c.created_at, c.id`},
+	} {
+		var err error
+		if *st.s, err = e.tx.PrepareContext(ctx, st.query); err != nil {
+			return err
+		}
+		defer (*st.s).Close()
+	}
 	return pages(ctx, e.tx, `SELECT `+articleColumns+`, `+wxrPostID+articleFrom+` WHERE a.id > ? ORDER BY a.id LIMIT ?`, nil,
 		func(r *sql.Rows) (*news.WXRPost, int64, error) {
 			var postID int64
@@ -308,7 +325,7 @@ func (e *wxrExporter) article(ctx context.Context, p *news.WXRPost) error {
 		p.ImageID, p.ImageMade = e.imageTop+p.PostID, true
 		if name, ok := strings.CutPrefix(img.URL, mediaPrefix); ok {
 			var id int64
-			err := e.tx.QueryRowContext(ctx, `SELECT `+wxrMediaID+` FROM media m WHERE m.name = ?`, e.postTop, name).Scan(&id)
+			err := e.mediaByName.QueryRowContext(ctx, e.postTop, name).Scan(&id)
 			switch {
 			case err == nil:
 				p.ImageID, p.ImageMade = id, false
@@ -317,7 +334,7 @@ func (e *wxrExporter) article(ctx context.Context, p *news.WXRPost) error {
 			}
 		}
 	}
-	old, err := e.tx.QueryContext(ctx, `SELECT kind, address FROM redirects WHERE article_id = ? ORDER BY id`, p.ID)
+	old, err := e.oldAddresses.QueryContext(ctx, p.ID)
 	if err != nil {
 		return err
 	}
@@ -338,8 +355,7 @@ func (e *wxrExporter) article(ctx context.Context, p *news.WXRPost) error {
 	if err != nil {
 		return err
 	}
-	rows, err := e.tx.QueryContext(ctx, `SELECT `+commentColumns+`, `+wxrCommentID+`
-		FROM comments c WHERE c.article_id = ? ORDER BY c.created_at, c.id`, p.ID)
+	rows, err := e.comments.QueryContext(ctx, p.ID)
 	if err != nil {
 		return err
 	}
