@@ -311,3 +311,81 @@ func TestExportWXRKeepsWordPressIDsWhenFree(t *testing.T) {
 	}
 	t.Logf("%d posts, %d comments; %d WordPress IDs kept", len(posts), len(comments), kept)
 }
+
+// A library image is an attachment at the site's public media address, with its file
+// name, alt text, size and caption as WordPress keeps them; a story showing it as its
+// featured image names it by _thumbnail_id. An import of the file shows the picture
+// from that address, with its alt text, size and the story's own caption.
+func TestExportWXRLibraryImages(t *testing.T) {
+	dbPath, db := importedCorpus(t)
+	ctx := context.Background()
+	m := &news.Media{Name: "harbour-3f9a.jpg", ContentType: "image/jpeg", Width: 1600, Height: 900, Bytes: 123456,
+		Alt: "Boats in the harbour", Caption: "Leith, at dawn", CreatedAt: time.Now().Add(-time.Hour).Truncate(time.Second)}
+	if err := db.CreateMedia(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	stories, err := db.Articles(ctx, news.ArticleQuery{Status: news.StatusPublished, Limit: 1})
+	if err != nil || len(stories) != 1 {
+		t.Fatal(err)
+	}
+	story, err := db.Article(ctx, stories[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	story.FeaturedImage = &news.Image{URL: "/media/" + m.Name, Alt: m.Alt, Width: m.Width, Height: m.Height, Caption: "The story's own caption"}
+	if err := db.UpdateArticle(ctx, story); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	file := filepath.Join(t.TempDir(), "site.xml")
+	if _, _, err := runCmd(t, "export", "wxr", file, "--db", dbPath, "--base-url", wxrPublic); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rd := wxr.NewReader(f, wxr.Limits{})
+	var att, post *wxr.Item
+	for {
+		e, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if it, ok := e.(*wxr.Item); ok {
+			switch {
+			case it.Type == "attachment" && it.AttachmentURL == wxrPublic+"/media/"+m.Name:
+				att = it
+			case it.Type == "post" && it.Name == story.Slug:
+				post = it
+			}
+		}
+	}
+	if att == nil || post == nil {
+		t.Fatalf("attachment %v, story %v", att != nil, post != nil)
+	}
+	a := att.Attachment
+	if a == nil || a.File != m.Name || a.Alt != m.Alt || a.Metadata == nil || a.Metadata.Width != m.Width || a.Metadata.Height != m.Height ||
+		a.Metadata.FileSize != int64(m.Bytes) || att.Excerpt != m.Caption || att.Status != "inherit" {
+		t.Errorf("attachment: %+v %+v excerpt %q", a, a.Metadata, att.Excerpt)
+	}
+	if post.ThumbnailID != att.PostID || att.PostID == 0 {
+		t.Errorf("the story's _thumbnail_id is %d, the attachment's ID %d", post.ThumbnailID, att.PostID)
+	}
+	bPath := filepath.Join(t.TempDir(), "b.db")
+	if _, _, err := runCmd(t, "import", "wxr", file, "--db", bPath); err != nil {
+		t.Fatal(err)
+	}
+	b := openDB(t, bPath)
+	got, err := b.ArticleBySlug(ctx, story.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img := got.FeaturedImage; img == nil || img.URL != wxrPublic+"/media/"+m.Name || img.Alt != m.Alt || img.Width != m.Width || img.Caption != story.FeaturedImage.Caption {
+		t.Errorf("the imported story's featured image: %+v", img)
+	}
+}

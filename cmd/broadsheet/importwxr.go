@@ -617,6 +617,11 @@ func (st *wxrState) article(it *wxr.Item, status news.ArticleStatus) (*news.Arti
 			// The caption WordPress shows under a featured image
 			// (the_post_thumbnail_caption) is its attachment's excerpt, HTML.
 			caption, _ := news.CleanText(strings.TrimSpace(render.PlainText(ref.Caption)))
+			for _, m := range it.Meta {
+				if m.Key == wxr.ImageCaptionMetaKey { // a Broadsheet export's own, even empty
+					caption, _ = news.CleanText(m.Value)
+				}
+			}
 			a.FeaturedImage = &news.Image{URL: ref.URL, Alt: alt, Caption: caption, Width: ref.Width, Height: ref.Height}
 			if m := st.lib.media(it.ThumbnailID); m != nil {
 				a.FeaturedImage = &news.Image{URL: mediaPrefix + m.Name, Alt: alt, Caption: caption, Width: m.Width, Height: m.Height, Srcset: m.Srcset}

@@ -46,7 +46,7 @@ type ExportOptions struct {
 //     backup, personal data to be kept as such) and never an address or its hash.
 //     Erased comments are left out.
 //   - what WXR has no place for: post meta (NavMetaKey, CorrectionMetaKey,
-//     SEOMetaKey, OldPathMetaKey) and a former slug as WordPress's _wp_old_slug.
+//     SEOMetaKey, OldPathMetaKey, ImageCaptionMetaKey) and a former slug as WordPress's _wp_old_slug.
 //
 // Dates are the site's wall clock (its time zone setting) and UTC, as WordPress's
 // post_date and post_date_gmt.
@@ -99,6 +99,9 @@ const (
 	SEOMetaKey        = "_broadsheet_seo_description"
 	OldPathMetaKey    = "_broadsheet_old_path"
 	OldSlugMetaKey    = "_wp_old_slug"
+	// ImageCaptionMetaKey: the caption under the post's featured image, which may
+	// differ from its library image's (WordPress has one, the attachment's excerpt).
+	ImageCaptionMetaKey = "_broadsheet_image_caption"
 )
 
 type exporter struct {
@@ -316,7 +319,8 @@ func (e *exporter) article(p *news.WXRPost) error {
 	}
 	var made *Item
 	if img := a.FeaturedImage; img != nil && p.ImageID > 0 {
-		it.Meta = append(it.Meta, Meta{Key: "_thumbnail_id", Value: strconv.FormatInt(p.ImageID, 10)})
+		it.Meta = append(it.Meta, Meta{Key: "_thumbnail_id", Value: strconv.FormatInt(p.ImageID, 10)},
+			Meta{Key: ImageCaptionMetaKey, Value: img.Caption})
 		if p.ImageMade {
 			u := e.absolute(img.URL)
 			file := ""
