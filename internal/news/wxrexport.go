@@ -61,7 +61,7 @@ type WXRComment struct {
 type WXRStore interface {
 	// ExportWXR calls x's callbacks with every author, section, tag, library image,
 	// article and page (every status) and comment (every status, with the
-	// commenter's email; never the address hash), reading keyset pages of a few
+	// commenter's email; never the address hash or user agent), reading keyset pages of a few
 	// hundred rows from one snapshot, so that the site is never held whole in memory
 	// and writes made meanwhile are not half in it.
 	ExportWXR(ctx context.Context, x WXRExport) error

@@ -367,6 +367,9 @@ func (e *wxrExporter) article(ctx context.Context, p *news.WXRPost) error {
 		if err != nil {
 			return err
 		}
+		// Never out of the store: the keyed hash of the commenter's address and
+		// their browser (a WXR file has a place for the address itself only).
+		c.IPHash, c.UserAgent = "", ""
 		all = append(all, &news.WXRComment{Comment: c, CommentID: wpID})
 	}
 	if err := rows.Err(); err != nil {
