@@ -14,23 +14,29 @@ import (
 	"broadsheet/internal/sqlite"
 )
 
-const exportUse = `usage: broadsheet export json [FILE | -o FILE | -] [--with-secrets] [--with-media] [--media-dir DIR] [--db FILE]`
+const exportUse = `usage: broadsheet export json [FILE | -o FILE | -] [--with-secrets] [--with-media] [--media-dir DIR] [--db FILE]
+       broadsheet export wxr [FILE | -o FILE | -] --base-url URL [--db FILE]`
 
-// exportCmd writes the site's JSON backup (internal/backup's FORMAT) to a file or to
-// standard output ("-" or no file). A file is written under a temporary name beside
+// exportCmd writes the site's JSON backup (internal/backup's FORMAT), or with "wxr" a
+// WordPress export (internal/wxr's Export), to a file or to standard output ("-" or no
+// file). A file is written under a temporary name beside
 // it and renamed when complete, so a failed export leaves no half backup behind.
 func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("export json", stderr)
+	fs := newFlagSet("export", stderr)
 	dbPath := fs.String("db", "broadsheet.db", "SQLite database file")
 	out := fs.String("o", "", "write the backup to this file (\"-\": standard output)")
 	withSecrets := fs.Bool("with-secrets", false, "include password hashes, TOTP secrets, recovery codes, webhook secrets and the site's secret")
 	withMedia := fs.Bool("with-media", false, "include the media folder's files (otherwise only their references)")
 	mediaDir := fs.String("media-dir", "", "directory of uploaded images (default: media beside the database)")
+	baseURL := fs.String("base-url", "", "wxr: the site's public address (links, media URLs), e.g. https://news.example.org")
 	rest, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
 	switch {
+	case len(rest) > 0 && rest[0] == "wxr" && (*withSecrets || *withMedia || *mediaDir != ""):
+		return fmt.Errorf("--with-secrets, --with-media and --media-dir are for export json; %s", exportUse)
+	case len(rest) > 0 && rest[0] == "wxr":
 	case len(rest) == 0 || rest[0] != "json":
 		return fmt.Errorf("%s", exportUse)
 	case len(rest) > 2 || len(rest) == 2 && *out != "":
@@ -41,6 +47,9 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if _, err := os.Stat(*dbPath); err != nil {
 		return fmt.Errorf("export: %w", err)
+	}
+	if rest[0] == "wxr" {
+		return exportWXR(ctx, *dbPath, *out, *baseURL, stdout, stderr)
 	}
 	db, err := sqlite.Open(ctx, *dbPath)
 	if err != nil {

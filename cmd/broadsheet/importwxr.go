@@ -508,7 +508,23 @@ func (st *wxrState) item(ctx context.Context, it *wxr.Item) error {
 	if it.Type == "page" {
 		q = "/?page_id="
 	}
-	for _, p := range []string{q + strconv.FormatInt(it.PostID, 10), st.oldPath(it.Link)} {
+	old := []string{q + strconv.FormatInt(it.PostID, 10), st.oldPath(it.Link)}
+	for _, m := range it.Meta {
+		switch m.Key {
+		case wxr.OldPathMetaKey: // a Broadsheet export's old addresses
+			if strings.HasPrefix(m.Value, "/") {
+				old = append(old, m.Value)
+			}
+		case wxr.OldSlugMetaKey:
+			if s := news.Slugify(nicename(m.Value)); s != "" && s != a.Slug && made {
+				st.rep.redirects++
+				if err := st.w.OldSlug(ctx, s, a.ID); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for _, p := range old {
 		if p != "" {
 			st.rep.redirects++
 			if err := st.w.ArticleRedirect(ctx, p, a.ID); err != nil {
@@ -562,8 +578,21 @@ func (st *wxrState) article(it *wxr.Item, status news.ArticleStatus) (*news.Arti
 	if !it.ModifiedGMT.IsZero() {
 		a.UpdatedAt = it.ModifiedGMT
 	}
+	for _, m := range it.Meta {
+		switch m.Key { // a Broadsheet export's
+		case wxr.CorrectionMetaKey:
+			a.CorrectionNote, _ = news.CleanText(m.Value)
+		case wxr.SEOMetaKey:
+			a.SEODescription, _ = news.CleanText(m.Value)
+		}
+	}
 	if it.Type == "page" {
 		a.Kind = news.KindPage
+		for _, m := range it.Meta {
+			if n, err := strconv.Atoi(strings.TrimSpace(m.Value)); m.Key == wxr.NavMetaKey && err == nil && n > 0 && n <= news.MaxNavPosition {
+				a.NavPosition = n // a Broadsheet export's navigation
+			}
+		}
 	} else {
 		a.Kind = news.KindArticle
 	}
@@ -585,9 +614,17 @@ func (st *wxrState) article(it *wxr.Item, status news.ArticleStatus) (*news.Arti
 	if it.ThumbnailID > 0 {
 		if ref, ok := st.atts.Attachment(it.ThumbnailID); ok && ref.IsImage() {
 			alt, _ := news.CleanText(ref.Alt)
-			a.FeaturedImage = &news.Image{URL: ref.URL, Alt: alt, Width: ref.Width, Height: ref.Height}
+			// The caption WordPress shows under a featured image
+			// (the_post_thumbnail_caption) is its attachment's excerpt, HTML.
+			caption, _ := news.CleanText(strings.TrimSpace(render.PlainText(ref.Caption)))
+			for _, m := range it.Meta {
+				if m.Key == wxr.ImageCaptionMetaKey { // a Broadsheet export's own, even empty
+					caption, _ = news.CleanText(m.Value)
+				}
+			}
+			a.FeaturedImage = &news.Image{URL: ref.URL, Alt: alt, Caption: caption, Width: ref.Width, Height: ref.Height}
 			if m := st.lib.media(it.ThumbnailID); m != nil {
-				a.FeaturedImage = &news.Image{URL: mediaPrefix + m.Name, Alt: alt, Width: m.Width, Height: m.Height, Srcset: m.Srcset}
+				a.FeaturedImage = &news.Image{URL: mediaPrefix + m.Name, Alt: alt, Caption: caption, Width: m.Width, Height: m.Height, Srcset: m.Srcset}
 			}
 		}
 	}

@@ -4,6 +4,7 @@
 //	broadsheet serve [--addr 127.0.0.1:8080] [--db broadsheet.db] [--demo]
 //	broadsheet import corpus FILE.jsonl [--db FILE]
 //	broadsheet export json [FILE|-o FILE] [--with-secrets] [--with-media]
+//	broadsheet export wxr [FILE|-o FILE] --base-url URL [--db FILE]
 //	broadsheet import json FILE [--db FILE]
 //	broadsheet comments list|approve|spam|trash [ID...]
 //	broadsheet settings list | set KEY VALUE...
@@ -41,6 +42,8 @@ Commands:
   import disqus FILE.xml          import a Disqus comments export into the articles it matches
   export json [FILE|-o FILE|-] [--with-secrets] [--with-media]
                                   a backup of the whole site (JSON Lines; see README, Backups)
+  export wxr [FILE|-o FILE|-] --base-url URL
+                                  the site as a WordPress export (WXR 1.2) for WordPress's importer
   import json FILE                restore a backup into a new, empty database
   comments list|approve|spam|trash [ID...]
                                   moderate comments from the shell

@@ -396,6 +396,21 @@ func (w *WXRImport) ArticleRedirect(ctx context.Context, path string, articleID 
 	return nil
 }
 
+// OldSlug records a former slug of the article (kind news.RedirectSlug, WordPress's
+// _wp_old_slug); one recorded already is left as it is, and one that a story has as
+// its slug is dropped at Commit (current slugs win).
+func (w *WXRImport) OldSlug(ctx context.Context, slug string, articleID int64) error {
+	if slug == "" {
+		return nil
+	}
+	_, err := w.exec(ctx, `INSERT INTO redirects (kind, address, article_id, created_at) VALUES ('slug', ?, ?, ?)
+		ON CONFLICT (kind, address) DO NOTHING`, slug, articleID, w.now.Unix())
+	if err != nil {
+		return fmt.Errorf("old slug %q: %w", slug, err)
+	}
+	return nil
+}
+
 // TermRedirect records an old path of a section, tag or author (kind "section", "tag"
 // or "author"); one recorded already is left as it is.
 func (w *WXRImport) TermRedirect(ctx context.Context, path, kind string, id int64) error {
