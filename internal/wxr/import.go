@@ -83,16 +83,40 @@ func CheckImport(ctx context.Context, r io.ReadSeeker, opt Options) (*Plan, erro
 	}
 	p := &Plan{r: r, size: size, opt: opt, atts: NewAttachmentIndex()}
 	pr := &progressReader{r: r, stage: StageCheck, total: size, opt: &p.opt}
-	p.Counts, err = Check(ctx, pr, opt.Limits, func(it *Item) {
-		p.atts.Add(it)
-		if f := newUpload(it); f != nil && opt.Uploads != nil {
-			p.files = append(p.files, f)
+	p.Counts, err = check(ctx, pr, opt.Limits, func(it *Item) error {
+		if it.Type == "attachment" {
+			p.atts.Add(it)
+			if f := newUpload(it); f != nil && opt.Uploads != nil {
+				p.files = append(p.files, f)
+			}
 		}
+		return checkContent(it)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// checkContent refuses, in the first pass, a post or page that the second would: one
+// whose body, converted, is longer than the site takes (render.MaxMarkdownBytes, as
+// render.ArticleHTML refuses it). Only a body over a quarter of the limit is converted
+// to be measured: conversion (paragraphs, shortcodes) does not make one of a normal
+// post's size four times longer, and converting every body twice would slow the check.
+func checkContent(it *Item) error {
+	if it.Type != "post" && it.Type != "page" || len(it.Content) <= render.MaxMarkdownBytes/4 {
+		return nil
+	}
+	if _, ok := wxrStatus(it.Status); !ok {
+		return nil // not imported
+	}
+	body, _ := Convert(it.Content, ConvertOptions{PostID: it.PostID})
+	body, _ = news.CleanText(body)
+	if len(body) > render.MaxMarkdownBytes {
+		return &Error{Line: it.Line, Err: fmt.Errorf("%s %d (%q): its content: %w", it.Type, it.PostID, it.Title,
+			&render.TooComplexError{Limit: render.LimitSize, Size: len(body)})}
+	}
+	return nil
 }
 
 // Import imports a WordPress export into store in two passes over r: the first reads
@@ -496,6 +520,9 @@ func (st *wxrState) item(ctx context.Context, it *Item) error {
 	}
 	if it.Type == "page" {
 		st.rep.Pages.count(made)
+		if made && a.NavPosition > 0 {
+			st.rep.NavPages++
+		}
 	} else {
 		st.rep.Posts.count(made)
 	}
@@ -563,6 +590,12 @@ func (st *wxrState) article(it *Item, status news.ArticleStatus) (*news.Article,
 	}
 	if it.Type == "page" {
 		a.Kind = news.KindPage
+		// WordPress orders its pages (wp_list_pages, the page menu a theme shows
+		// without a custom menu) by menu_order: a page given a place keeps it in the
+		// navigation; 0, WordPress's default, leaves the page out of it.
+		if it.MenuOrder > 0 {
+			a.NavPosition = int(min(it.MenuOrder, news.MaxNavPosition))
+		}
 	} else {
 		a.Kind = news.KindArticle
 	}

@@ -49,6 +49,9 @@ type ImportReport struct {
 	Links     []Link
 	Redirects int // old addresses recorded
 	Protected int // password-protected posts and pages kept unpublished
+	// NavPages counts the pages added to the navigation at their menu order (those
+	// with a <wp:menu_order> above 0).
+	NavPages int
 	Lead      string
 	// ExtraSections and ExtraTags are terms named by items only, not in the header.
 	ExtraSections, ExtraTags int
@@ -135,6 +138,9 @@ func (r *ImportReport) WriteText(out io.Writer) error {
 	fmt.Fprintf(ew, "  by status: %s (private → unpublished: not public, seen by the newsroom)\n", strings.Join(statuses, ", "))
 	if r.Protected > 0 {
 		fmt.Fprintf(ew, "  password-protected posts and pages kept unpublished (Broadsheet has no passwords on stories): %d\n", r.Protected)
+	}
+	if r.NavPages > 0 {
+		fmt.Fprintf(ew, "  pages put in the navigation in their menu order: %d\n", r.NavPages)
 	}
 	if r.ExtraSections+r.ExtraTags > 0 {
 		fmt.Fprintf(ew, "  named by posts but not listed in the file's header: %d categories, %d tags (added)\n", r.ExtraSections, r.ExtraTags)
