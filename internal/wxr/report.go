@@ -52,7 +52,7 @@ type ImportReport struct {
 	// NavPages counts the pages added to the navigation at their menu order (those
 	// with a <wp:menu_order> above 0).
 	NavPages int
-	Lead      string
+	Lead     string
 	// ExtraSections and ExtraTags are terms named by items only, not in the header.
 	ExtraSections, ExtraTags int
 }
