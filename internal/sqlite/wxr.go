@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"broadsheet/internal/news"
@@ -491,13 +492,22 @@ func (db *DB) ImportedMedia(ctx context.Context, source, sourceID string) (*news
 
 // Media adds a library image the import made from source's sourceID (its files
 // stored already); one there already from the same origin is kept, and m.ID is its.
+// A reference (m.URL set) gets a name no stored file takes ("ref-" and its origin).
 func (w *WXRImport) Media(ctx context.Context, m *news.Media, source, sourceID string) error {
-	if m.Name == "" || m.Width <= 0 || m.Height <= 0 {
+	if m.URL != "" {
+		m.Name = "ref-" + source + "-" + sourceID
+	}
+	for _, t := range [][2]string{{"the title", m.Title}, {"the alt text", m.Alt}, {"the caption", m.Caption}, {"the description", m.Description}, {"the address", m.URL}} {
+		if err := news.CheckText(t[0], t[1]); err != nil {
+			return fmt.Errorf("media %s: %w", sourceID, err)
+		}
+	}
+	if m.Name == "" || m.Width < 0 || m.Height < 0 || m.URL == "" && strings.HasPrefix(m.ContentType, "image/") && (m.Width == 0 || m.Height == 0) {
 		return fmt.Errorf("media: %w", news.ErrInvalid)
 	}
-	_, err := w.exec(ctx, `INSERT INTO media (name, content_type, width, height, bytes, srcset, alt, caption, user_id, created_at, source, source_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		m.Name, m.ContentType, m.Width, m.Height, m.Bytes, m.Srcset, m.Alt, m.Caption, w.now.Unix(), source, sourceID)
+	_, err := w.exec(ctx, `INSERT INTO media (name, content_type, width, height, bytes, srcset, alt, caption, user_id, created_at, source, source_id, url, title, description)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		m.Name, m.ContentType, m.Width, m.Height, m.Bytes, m.Srcset, m.Alt, m.Caption, w.now.Unix(), source, sourceID, m.URL, m.Title, m.Description)
 	if err != nil {
 		return fmt.Errorf("media %s: %w", sourceID, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"broadsheet/internal/media"
 	"broadsheet/internal/news"
 	"broadsheet/internal/sqlite"
 	"broadsheet/internal/wxr"
@@ -124,5 +126,90 @@ func TestCheckRefusesAPostTooLongWithItsLine(t *testing.T) {
 	}
 	if n, err := db.CountArticles(context.Background(), news.ArticleQuery{}); err != nil || n != 0 {
 		t.Errorf("%d articles (%v), want none", n, err)
+	}
+}
+
+// Without uploads, every attachment becomes a library item that refers to its
+// original address, with its title, caption, alt text and description; none is
+// offered as an image to pick. A second import adds none.
+func TestImportKeepsAttachmentsAsReferences(t *testing.T) {
+	db := openStore(t)
+	file := sample(t, wxr.SamplePDFEvery, 0)
+	rep, err := wxr.Import(context.Background(), db, bytes.NewReader(file), wxr.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	images, pdfs := wxr.SamplePDFEvery/wxr.SampleImageEvery, 1
+	items, err := db.MediaPage(context.Background(), news.MediaQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != images+pdfs || rep.Linked != images+pdfs || rep.Media.Added != images+pdfs {
+		t.Fatalf("%d library items, report %d linked; want %d", len(items), rep.Linked, images+pdfs)
+	}
+	var pdf, photo *news.Media
+	for _, m := range items {
+		switch m.ContentType {
+		case "application/pdf":
+			pdf = m
+		case "image/jpeg":
+			photo = m
+		}
+	}
+	if pdf == nil || pdf.URL != "https://gen.example/wp-content/uploads/2026/11/minutes-99.pdf" || pdf.Title != "Minutes 99" || pdf.Description != "The meeting's minutes." {
+		t.Errorf("the PDF's item: %+v", pdf)
+	}
+	if photo == nil || !strings.HasPrefix(photo.URL, "https://gen.example/wp-content/uploads/2026/11/photo-") ||
+		!strings.HasPrefix(photo.Alt, "Councillors around a table") || !strings.HasPrefix(photo.Caption, "The council chamber") {
+		t.Errorf("a photo's item: %+v", photo)
+	}
+	if pickable, _ := db.MediaPage(context.Background(), news.MediaQuery{Images: true}); len(pickable) != 0 {
+		t.Errorf("%d references offered as images to pick", len(pickable))
+	}
+	again, err := wxr.Import(context.Background(), db, bytes.NewReader(file), wxr.Options{})
+	if err != nil || again.Media.Added != 0 || again.Media.There != images+pdfs {
+		t.Errorf("second import: %+v (%v), want every attachment there", again.Media, err)
+	}
+}
+
+// With uploads, a PDF in the folder is stored as it is (not through the image
+// pipeline) and the post's link to it leads to the library's copy; a file named .pdf
+// that is not one stays at its original address.
+func TestImportCopiesAPDFFromUploads(t *testing.T) {
+	db := openStore(t)
+	uploads, mediaDir := t.TempDir(), t.TempDir()
+	os.MkdirAll(filepath.Join(uploads, "2026", "11"), 0o755)
+	pdf := []byte("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
+	os.WriteFile(filepath.Join(uploads, "2026", "11", "minutes-99.pdf"), pdf, 0o644)
+	os.WriteFile(filepath.Join(uploads, "2026", "11", "minutes-199.pdf"), []byte("<html>not a PDF</html>"), 0o644)
+	rep, err := wxr.Import(context.Background(), db, bytes.NewReader(sample(t, 2*wxr.SamplePDFEvery, 0)),
+		wxr.Options{Uploads: os.DirFS(uploads), Media: media.Dir(mediaDir)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.FilesCopied != 1 || rep.Copied != 0 {
+		t.Fatalf("report: %d files and %d images copied, want the one PDF", rep.FilesCopied, rep.Copied)
+	}
+	items, _ := db.MediaPage(context.Background(), news.MediaQuery{Match: "minutes"})
+	var stored *news.Media
+	for _, m := range items {
+		if m.URL == "" {
+			stored = m
+		} else if m.Title != "Minutes 199" {
+			t.Errorf("reference %q, want only the false PDF's", m.Title)
+		}
+	}
+	if stored == nil || stored.ContentType != "application/pdf" || stored.Title != "Minutes 99" || !strings.HasSuffix(stored.Name, ".pdf") {
+		t.Fatalf("stored PDF: %+v", stored)
+	}
+	if got, err := os.ReadFile(filepath.Join(mediaDir, stored.Name)); err != nil || !bytes.Equal(got, pdf) {
+		t.Errorf("the library's file differs from the upload (%v)", err)
+	}
+	a, err := db.ArticleBySlug(context.Background(), "story-100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(a.BodyHTML, `href="/media/`+stored.Name+`"`) || strings.Contains(a.BodyHTML, "minutes-99.pdf") {
+		t.Errorf("story 100 does not link to the library's copy:\n%s", a.BodyHTML)
 	}
 }

@@ -16,8 +16,8 @@ const (
 	SamplePages       = 5   // pages with a menu order, before the posts
 	// Every SampleImageEvery'th post has a featured image (an attachment item just
 	// before it) and every SamplePDFEvery'th links a PDF attachment.
-	SampleImageEvery = 50
-	SamplePDFEvery   = 500
+	SampleImageEvery = 25
+	SamplePDFEvery   = 100
 )
 
 // WriteSample writes a WordPress-shaped WXR 1.2 export, as WordPress 6 writes it: the
