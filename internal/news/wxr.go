@@ -43,11 +43,12 @@ type WXRTx interface {
 	// Comment finds (by article, source and source ID) or adds the comment, its
 	// ParentID the stored parent's; it sets c.ID.
 	Comment(ctx context.Context, c *Comment, wpID int64) (added bool, err error)
-	// ArticleRedirect records an old path ("/?p=42", "/2019/05/name/") of an article.
-	ArticleRedirect(ctx context.Context, path string, articleID int64) error
+	// ArticleRedirect records an old path ("/?p=42", "/2019/05/name/") of an article;
+	// added is false when the path was recorded already.
+	ArticleRedirect(ctx context.Context, path string, articleID int64) (added bool, err error)
 	// TermRedirect records an old path of a section, tag or author (kind "section",
-	// "tag", "author").
-	TermRedirect(ctx context.Context, path, kind string, id int64) error
+	// "tag", "author"); added is false when the path was recorded already.
+	TermRedirect(ctx context.Context, path, kind string, id int64) (added bool, err error)
 	// Media adds the library entry m made from source's sourceID (kept when one is
 	// there from the same origin); it sets m.ID.
 	Media(ctx context.Context, m *Media, source, sourceID string) error

@@ -460,31 +460,33 @@ func (w *WXRImport) Comment(ctx context.Context, c *news.Comment, wpID int64) (b
 }
 
 // ArticleRedirect records an old path of the article (kind news.RedirectPath: "/?p=42",
-// "/2019/05/old-name/"); one recorded already is left as it is.
-func (w *WXRImport) ArticleRedirect(ctx context.Context, path string, articleID int64) error {
+// "/2019/05/old-name/"); one recorded already is left as it is (added false).
+func (w *WXRImport) ArticleRedirect(ctx context.Context, path string, articleID int64) (bool, error) {
 	if path == "" {
-		return nil
+		return false, nil
 	}
-	_, err := w.exec(ctx, `INSERT INTO redirects (kind, address, article_id, created_at) VALUES ('path', ?, ?, ?)
+	r, err := w.exec(ctx, `INSERT INTO redirects (kind, address, article_id, created_at) VALUES ('path', ?, ?, ?)
 		ON CONFLICT (kind, address) DO NOTHING`, path, articleID, w.now.Unix())
 	if err != nil {
-		return fmt.Errorf("redirect %q: %w", path, err)
+		return false, fmt.Errorf("redirect %q: %w", path, err)
 	}
-	return nil
+	n, _ := r.RowsAffected()
+	return n > 0, nil
 }
 
 // TermRedirect records an old path of a section, tag or author (kind "section", "tag"
-// or "author"); one recorded already is left as it is.
-func (w *WXRImport) TermRedirect(ctx context.Context, path, kind string, id int64) error {
+// or "author"); one recorded already is left as it is (added false).
+func (w *WXRImport) TermRedirect(ctx context.Context, path, kind string, id int64) (bool, error) {
 	if path == "" {
-		return nil
+		return false, nil
 	}
-	_, err := w.exec(ctx, `INSERT INTO term_redirects (address, kind, target_id, created_at) VALUES (?, ?, ?, ?)
+	r, err := w.exec(ctx, `INSERT INTO term_redirects (address, kind, target_id, created_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (address) DO NOTHING`, path, kind, id, w.now.Unix())
 	if err != nil {
-		return fmt.Errorf("redirect %q: %w", path, err)
+		return false, fmt.Errorf("redirect %q: %w", path, err)
 	}
-	return nil
+	n, _ := r.RowsAffected()
+	return n > 0, nil
 }
 
 // OldAddress returns where an imported site's old path leads: the current path of a

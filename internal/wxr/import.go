@@ -283,8 +283,12 @@ func write(ctx context.Context, w news.WXRTx, r io.Reader, lim Limits, atts *Att
 	}
 	for path, parent := range st.attachmentPages {
 		if id, ok := st.posts[parent]; ok {
-			if err := w.ArticleRedirect(ctx, path, id); err != nil {
+			added, err := w.ArticleRedirect(ctx, path, id)
+			if err != nil {
 				return err
+			}
+			if added {
+				st.rep.Redirects++
 			}
 		}
 	}
@@ -371,8 +375,11 @@ func (st *wxrState) author(ctx context.Context, a *Author) error {
 }
 
 func (st *wxrState) term(ctx context.Context, path, kind string, id int64) error {
-	st.rep.Redirects++
-	return st.w.TermRedirect(ctx, path, kind, id)
+	added, err := st.w.TermRedirect(ctx, path, kind, id)
+	if added {
+		st.rep.Redirects++
+	}
+	return err
 }
 
 // nicename is a term's slug as WordPress wrote it, percent-decoded (WordPress stores
@@ -540,9 +547,12 @@ func (st *wxrState) item(ctx context.Context, it *Item) error {
 	}
 	for _, p := range []string{q + strconv.FormatInt(it.PostID, 10), st.oldPath(it.Link)} {
 		if p != "" {
-			st.rep.Redirects++
-			if err := st.w.ArticleRedirect(ctx, p, a.ID); err != nil {
+			added, err := st.w.ArticleRedirect(ctx, p, a.ID)
+			if err != nil {
 				return err
+			}
+			if added {
+				st.rep.Redirects++
 			}
 		}
 	}
