@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -388,4 +389,12 @@ func TestExportWXRLibraryImages(t *testing.T) {
 	if img := got.FeaturedImage; img == nil || img.URL != wxrPublic+"/media/"+m.Name || img.Alt != m.Alt || img.Width != m.Width || img.Caption != story.FeaturedImage.Caption {
 		t.Errorf("the imported story's featured image: %+v", img)
 	}
+}
+
+// nicename is a WXR slug percent-decoded, as the import reads it.
+func nicename(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		s = u
+	}
+	return news.NFC(s)
 }

@@ -247,3 +247,17 @@ func (p *progress) done() {
 	}
 	p.on = false
 }
+
+// progressReader reports the bytes read to a progress bar.
+type progressReader struct {
+	r io.Reader
+	p *progress
+	n int64
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.n += int64(n)
+	p.p.update(p.n)
+	return n, err
+}

@@ -3,7 +3,7 @@ package news
 import "context"
 
 // The WordPress export (internal/wxr's Writer, broadsheet export wxr) reads through
-// WXRStore: the whole site in the order a WXR file lists it, from one read snapshot.
+// WXRExportStore: the whole site in the order a WXR file lists it, from one read snapshot.
 
 // WXRExport is what ExportWXR hands out, in this order: the settings once, then each
 // author, each section (a parent before its children), each tag, each library image,
@@ -57,8 +57,8 @@ type WXRComment struct {
 	CommentID, ParentID int64
 }
 
-// WXRStore is what a storage engine gives the WordPress export.
-type WXRStore interface {
+// WXRExportStore is what a storage engine gives the WordPress export.
+type WXRExportStore interface {
 	// ExportWXR calls x's callbacks with every author, section, tag, library image,
 	// article and page (every status) and comment (every status, with the
 	// commenter's email; never the address hash or user agent), reading keyset pages of a few

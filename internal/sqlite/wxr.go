@@ -6,12 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"broadsheet/internal/news"
 )
 
-// WXRImport is one WordPress import's write (cmd/broadsheet import wxr): every call
+// WXRImport is one WordPress import's write (wxr.Import; news.WXRTx): every call
 // runs in one immediate transaction on the write connection, so nothing is visible
 // before Commit, and an error, a cancelled ctx or a crash leaves the site as it was
 // (Rollback, or no Commit). Things are matched by what WordPress calls them, so that a
@@ -32,6 +33,7 @@ type WXRImport struct {
 	slugs map[string]int   // slug → next number tried (see importer.uniqueSlug)
 	im    *importer
 	done  bool
+	added map[int64]bool // the articles this import added
 	// Statements run once a comment or an old address, prepared once (preparing an
 	// INSERT with its triggers cost more than running it).
 	stmts map[string]*sql.Stmt
@@ -58,6 +60,32 @@ func (w *WXRImport) exec(ctx context.Context, query string, args ...any) (sql.Re
 	return st.ExecContext(ctx, args...)
 }
 
+// prepared is the transaction as a queryer whose statements are prepared once (the
+// shared helpers, writeAuthors and indexArticleMedia, run once an article).
+func (w *WXRImport) prepared() queryer { return preparedTx{w} }
+
+type preparedTx struct{ w *WXRImport }
+
+func (p preparedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return p.w.exec(ctx, query, args...)
+}
+
+func (p preparedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := p.w.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (p preparedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := p.w.stmt(ctx, query)
+	if err != nil {
+		return p.w.tx.QueryRowContext(ctx, query, args...) // carries the same error
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
 func (w *WXRImport) closeStmts() {
 	for _, st := range w.stmts {
 		st.Close()
@@ -65,18 +93,25 @@ func (w *WXRImport) closeStmts() {
 	clear(w.stmts)
 }
 
-// BeginWXR starts a WordPress import. The caller must call Commit or Rollback.
-func (db *DB) BeginWXR(ctx context.Context) (*WXRImport, error) {
+// BeginWXR starts a WordPress import (a *WXRImport). The caller must call Commit or
+// Rollback.
+func (db *DB) BeginWXR(ctx context.Context) (news.WXRTx, error) {
 	conn, err := db.write.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("wxr import: %w", err)
 	}
-	w := &WXRImport{conn: conn, now: db.Now(), secs: map[string]int64{}, slugs: map[string]int{}, stmts: map[string]*sql.Stmt{}}
+	w := &WXRImport{conn: conn, now: db.Now(), secs: map[string]int64{}, slugs: map[string]int{}, stmts: map[string]*sql.Stmt{}, added: map[int64]bool{}}
 	if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&w.cache); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("wxr import: %w", err)
 	}
 	conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = %d`, -importCacheKiB))
+	// Every INSERT of the import runs triggers and updates many indexes, so SQLite
+	// keeps a statement journal for it: a copy of each page it changes (in WAL mode
+	// all of them), written to a temporary file once over 64 KiB. In memory it costs
+	// at most one statement's pages (a few dozen) instead of a write system call a
+	// page: the import spent a sixth of its time there.
+	conn.ExecContext(ctx, `PRAGMA temp_store = MEMORY`)
 	if w.tx, err = conn.BeginTx(ctx, nil); err != nil {
 		w.release()
 		return nil, fmt.Errorf("wxr import: begin: %w", err)
@@ -96,6 +131,7 @@ func (db *DB) BeginWXR(ctx context.Context) (*WXRImport, error) {
 
 func (w *WXRImport) release() {
 	w.conn.ExecContext(context.Background(), fmt.Sprintf(`PRAGMA cache_size = %d`, w.cache))
+	w.conn.ExecContext(context.Background(), `PRAGMA temp_store = DEFAULT`)
 	w.conn.Close()
 }
 
@@ -284,9 +320,8 @@ func (w *WXRImport) Author(ctx context.Context, a *news.Author, u *news.User, wp
 	return authorMade, true, nil
 }
 
-// WXRResetLife is how long an imported account's set-password link works: a week, so
-// that the newsroom has time to hand the links out after a move.
-const WXRResetLife = 7 * 24 * time.Hour
+// WXRResetLife is news.WXRResetLife.
+const WXRResetLife = news.WXRResetLife
 
 // Article finds the article with a.Source and a.SourceID or adds it (with wpID as its
 // ID when free), its author, section and tags given by ID (Section, Tag, Author first)
@@ -322,22 +357,27 @@ func (w *WXRImport) Article(ctx context.Context, a *news.Article, wpID int64) (b
 	if err != nil {
 		return false, err
 	}
+	if a.FeedID != "" {
+		if err := news.CheckFeedID(a.FeedID); err != nil {
+			return false, fmt.Errorf("article %q: %w", a.Slug, err)
+		}
+	}
+	// The feed ID is inserted with the row (storeFeedID's UPDATE would run the
+	// articles' update triggers once more for each).
 	r, err := w.exec(ctx, `INSERT INTO articles (slug, title, standfirst, body_markdown, body_html, status,
 		published_at, updated_at, created_at, correction_note, seo_description, author_id, section_id,
 		image_url, image_alt, image_caption, image_width, image_height, comments_closed, source, source_id, owner_id, image_srcset,
-		nav_position, kind, id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(articleValues(a), string(a.Kind), id)...)
+		nav_position, kind, id, feed_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(articleValues(a), string(a.Kind), id, a.FeedID)...)
 	if err != nil {
 		return false, fmt.Errorf("insert article: %w", err)
 	}
 	a.ID, _ = r.LastInsertId()
-	if err := storeFeedID(ctx, w.tx, a); err != nil {
+	w.added[a.ID] = true
+	if err := indexArticleMedia(ctx, w.prepared(), a); err != nil {
 		return false, err
 	}
-	if err := indexArticleMedia(ctx, w.tx, a); err != nil {
-		return false, err
-	}
-	if err := writeAuthors(ctx, w.tx, a); err != nil {
+	if err := writeAuthors(ctx, w.prepared(), a); err != nil {
 		return false, err
 	}
 	seen := map[int64]bool{}
@@ -353,15 +393,53 @@ func (w *WXRImport) Article(ctx context.Context, a *news.Article, wpID int64) (b
 	return true, nil
 }
 
+// FindArticle returns the ID of the article imported from source's sourceID;
+// news.ErrNotFound when none.
+func (w *WXRImport) FindArticle(ctx context.Context, source, sourceID string) (int64, error) {
+	var id int64
+	err := w.im.findArticle.QueryRowContext(ctx, source, sourceID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("article %s %s: %w", source, sourceID, news.ErrNotFound)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("find article: %w", err)
+	}
+	return id, nil
+}
+
+// ImportedArticleIDs returns the source IDs of the articles imported from source.
+func (db *DB) ImportedArticleIDs(ctx context.Context, source string) (map[string]bool, error) {
+	rows, err := db.reads.QueryContext(ctx, `SELECT source_id FROM articles WHERE source = ?`, source)
+	if err != nil {
+		return nil, fmt.Errorf("imported articles: %w", err)
+	}
+	defer rows.Close()
+	ids := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("imported articles: %w", err)
+		}
+		ids[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("imported articles: %w", err)
+	}
+	return ids, nil
+}
+
 // Comment finds c (by its article, source and source ID) or adds it, with wpID as its
 // ID when free; c.ParentID must be the stored parent's ID (parents first). It sets c.ID.
 func (w *WXRImport) Comment(ctx context.Context, c *news.Comment, wpID int64) (bool, error) {
-	err := w.im.findComment.QueryRowContext(ctx, c.ArticleID, c.Source, c.SourceID).Scan(&c.ID)
-	if err == nil {
-		return false, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return false, fmt.Errorf("find comment %s: %w", c.SourceID, err)
+	// An article this import added has no comments but those it adds: none to find.
+	if !w.added[c.ArticleID] {
+		err := w.im.findComment.QueryRowContext(ctx, c.ArticleID, c.Source, c.SourceID).Scan(&c.ID)
+		if err == nil {
+			return false, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return false, fmt.Errorf("find comment %s: %w", c.SourceID, err)
+		}
 	}
 	if err := validateComment(c); err != nil {
 		return false, fmt.Errorf("comment %s: %w", c.SourceID, err)
@@ -383,46 +461,49 @@ func (w *WXRImport) Comment(ctx context.Context, c *news.Comment, wpID int64) (b
 }
 
 // ArticleRedirect records an old path of the article (kind news.RedirectPath: "/?p=42",
-// "/2019/05/old-name/"); one recorded already is left as it is.
-func (w *WXRImport) ArticleRedirect(ctx context.Context, path string, articleID int64) error {
+// "/2019/05/old-name/"); one recorded already is left as it is (added false).
+func (w *WXRImport) ArticleRedirect(ctx context.Context, path string, articleID int64) (bool, error) {
 	if path == "" {
-		return nil
+		return false, nil
 	}
-	_, err := w.exec(ctx, `INSERT INTO redirects (kind, address, article_id, created_at) VALUES ('path', ?, ?, ?)
+	r, err := w.exec(ctx, `INSERT INTO redirects (kind, address, article_id, created_at) VALUES ('path', ?, ?, ?)
 		ON CONFLICT (kind, address) DO NOTHING`, path, articleID, w.now.Unix())
 	if err != nil {
-		return fmt.Errorf("redirect %q: %w", path, err)
+		return false, fmt.Errorf("redirect %q: %w", path, err)
 	}
-	return nil
+	n, _ := r.RowsAffected()
+	return n > 0, nil
 }
 
 // OldSlug records a former slug of the article (kind news.RedirectSlug, WordPress's
 // _wp_old_slug); one recorded already is left as it is, and one that a story has as
 // its slug is dropped at Commit (current slugs win).
-func (w *WXRImport) OldSlug(ctx context.Context, slug string, articleID int64) error {
+func (w *WXRImport) OldSlug(ctx context.Context, slug string, articleID int64) (added bool, err error) {
 	if slug == "" {
-		return nil
+		return false, nil
 	}
-	_, err := w.exec(ctx, `INSERT INTO redirects (kind, address, article_id, created_at) VALUES ('slug', ?, ?, ?)
+	r, err := w.exec(ctx, `INSERT INTO redirects (kind, address, article_id, created_at) VALUES ('slug', ?, ?, ?)
 		ON CONFLICT (kind, address) DO NOTHING`, slug, articleID, w.now.Unix())
 	if err != nil {
-		return fmt.Errorf("old slug %q: %w", slug, err)
+		return false, fmt.Errorf("old slug %q: %w", slug, err)
 	}
-	return nil
+	n, _ := r.RowsAffected()
+	return n > 0, nil
 }
 
 // TermRedirect records an old path of a section, tag or author (kind "section", "tag"
-// or "author"); one recorded already is left as it is.
-func (w *WXRImport) TermRedirect(ctx context.Context, path, kind string, id int64) error {
+// or "author"); one recorded already is left as it is (added false).
+func (w *WXRImport) TermRedirect(ctx context.Context, path, kind string, id int64) (bool, error) {
 	if path == "" {
-		return nil
+		return false, nil
 	}
-	_, err := w.exec(ctx, `INSERT INTO term_redirects (address, kind, target_id, created_at) VALUES (?, ?, ?, ?)
+	r, err := w.exec(ctx, `INSERT INTO term_redirects (address, kind, target_id, created_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (address) DO NOTHING`, path, kind, id, w.now.Unix())
 	if err != nil {
-		return fmt.Errorf("redirect %q: %w", path, err)
+		return false, fmt.Errorf("redirect %q: %w", path, err)
 	}
-	return nil
+	n, _ := r.RowsAffected()
+	return n > 0, nil
 }
 
 // OldAddress returns where an imported site's old path leads: the current path of a
@@ -472,13 +553,22 @@ func (db *DB) ImportedMedia(ctx context.Context, source, sourceID string) (*news
 
 // Media adds a library image the import made from source's sourceID (its files
 // stored already); one there already from the same origin is kept, and m.ID is its.
+// A reference (m.URL set) gets a name no stored file takes ("ref-" and its origin).
 func (w *WXRImport) Media(ctx context.Context, m *news.Media, source, sourceID string) error {
-	if m.Name == "" || m.Width <= 0 || m.Height <= 0 {
+	if m.URL != "" {
+		m.Name = "ref-" + source + "-" + sourceID
+	}
+	for _, t := range [][2]string{{"the title", m.Title}, {"the alt text", m.Alt}, {"the caption", m.Caption}, {"the description", m.Description}, {"the address", m.URL}} {
+		if err := news.CheckText(t[0], t[1]); err != nil {
+			return fmt.Errorf("media %s: %w", sourceID, err)
+		}
+	}
+	if m.Name == "" || m.Width < 0 || m.Height < 0 || m.URL == "" && strings.HasPrefix(m.ContentType, "image/") && (m.Width == 0 || m.Height == 0) {
 		return fmt.Errorf("media: %w", news.ErrInvalid)
 	}
-	_, err := w.exec(ctx, `INSERT INTO media (name, content_type, width, height, bytes, srcset, alt, caption, user_id, created_at, source, source_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		m.Name, m.ContentType, m.Width, m.Height, m.Bytes, m.Srcset, m.Alt, m.Caption, w.now.Unix(), source, sourceID)
+	_, err := w.exec(ctx, `INSERT INTO media (name, content_type, width, height, bytes, srcset, alt, caption, user_id, created_at, source, source_id, url, title, description)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		m.Name, m.ContentType, m.Width, m.Height, m.Bytes, m.Srcset, m.Alt, m.Caption, w.now.Unix(), source, sourceID, m.URL, m.Title, m.Description)
 	if err != nil {
 		return fmt.Errorf("media %s: %w", sourceID, err)
 	}
@@ -501,3 +591,9 @@ func (w *WXRImport) LeadIfUnset(ctx context.Context, articleID int64) (bool, err
 	n, _ := r.RowsAffected()
 	return n > 0, nil
 }
+
+// The WordPress import writes through these (wxr.Import).
+var (
+	_ news.WXRStore = (*DB)(nil)
+	_ news.WXRTx    = (*WXRImport)(nil)
+)

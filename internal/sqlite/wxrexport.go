@@ -9,7 +9,7 @@ import (
 	"broadsheet/internal/news"
 )
 
-var _ news.WXRStore = (*DB)(nil)
+var _ news.WXRExportStore = (*DB)(nil)
 
 // wxrPage is how many rows one keyset page of the WordPress export reads.
 const wxrPage = 200
@@ -40,7 +40,7 @@ var (
 		THEN CAST(m.source_id AS INTEGER) ELSE m.id + ? END`
 )
 
-// ExportWXR is news.WXRStore's ExportWXR (documented there).
+// ExportWXR is news.WXRExportStore's ExportWXR (documented there).
 func (db *DB) ExportWXR(ctx context.Context, x news.WXRExport) error {
 	// One read transaction: in WAL mode it reads one snapshot throughout.
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -260,7 +260,7 @@ func (e *wxrExporter) media(ctx context.Context) error {
 			var v med
 			var m news.Media
 			var created int64
-			err := r.Scan(&m.ID, &m.Name, &m.ContentType, &m.Width, &m.Height, &m.Bytes, &m.Srcset, &m.Alt, &m.Caption, &m.UserID, &created, &v.id)
+			err := r.Scan(&m.ID, &m.Name, &m.ContentType, &m.Width, &m.Height, &m.Bytes, &m.Srcset, &m.Alt, &m.Caption, &m.UserID, &created, &m.URL, &m.Title, &m.Description, &v.id)
 			m.CreatedAt = fromUnix(sql.NullInt64{Int64: created, Valid: true})
 			v.m = &m
 			return &v, m.ID, err

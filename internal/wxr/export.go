@@ -50,7 +50,7 @@ type ExportOptions struct {
 //
 // Dates are the site's wall clock (its time zone setting) and UTC, as WordPress's
 // post_date and post_date_gmt.
-func Export(ctx context.Context, store news.WXRStore, w io.Writer, opt ExportOptions) (Counts, error) {
+func Export(ctx context.Context, store news.WXRExportStore, w io.Writer, opt ExportOptions) (Counts, error) {
 	c := Counts{Items: map[TypeStatus]int{}, Comments: map[CommentStatus]int{}}
 	base := strings.TrimSuffix(opt.BaseURL, "/")
 	if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -215,9 +215,22 @@ func (e *exporter) attachmentItem(id, parent int64, u, file, alt, caption string
 	return it
 }
 
+// media is a library item's attachment: a stored file under the site's media
+// address, or a reference at the address it was kept at (a WordPress import's
+// attachment not copied), with its title and description when it has them.
 func (e *exporter) media(m *news.Media, postID int64) error {
-	u := e.mediaURL(m.Name)
-	return e.attachment(e.attachmentItem(postID, 0, u, m.Name, m.Alt, m.Caption, m.Width, m.Height, int64(m.Bytes), m.CreatedAt))
+	u, file := e.mediaURL(m.Name), m.Name
+	if m.URL != "" {
+		u, file = m.URL, path.Base(m.URL)
+	}
+	it := e.attachmentItem(postID, 0, u, file, m.Alt, m.Caption, m.Width, m.Height, int64(m.Bytes), m.CreatedAt)
+	if m.Title != "" {
+		it.Title = m.Title
+	}
+	if m.Description != "" {
+		it.Content = html.EscapeString(m.Description)
+	}
+	return e.attachment(it)
 }
 
 // wpStatus is WordPress's post status for a Broadsheet article status.
