@@ -11,7 +11,7 @@ import (
 	"broadsheet/internal/news"
 )
 
-// WXRImport is one WordPress import's write (cmd/broadsheet import wxr): every call
+// WXRImport is one WordPress import's write (wxr.Import; news.WXRTx): every call
 // runs in one immediate transaction on the write connection, so nothing is visible
 // before Commit, and an error, a cancelled ctx or a crash leaves the site as it was
 // (Rollback, or no Commit). Things are matched by what WordPress calls them, so that a
@@ -65,8 +65,9 @@ func (w *WXRImport) closeStmts() {
 	clear(w.stmts)
 }
 
-// BeginWXR starts a WordPress import. The caller must call Commit or Rollback.
-func (db *DB) BeginWXR(ctx context.Context) (*WXRImport, error) {
+// BeginWXR starts a WordPress import (a *WXRImport). The caller must call Commit or
+// Rollback.
+func (db *DB) BeginWXR(ctx context.Context) (news.WXRTx, error) {
 	conn, err := db.write.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("wxr import: %w", err)
@@ -284,9 +285,8 @@ func (w *WXRImport) Author(ctx context.Context, a *news.Author, u *news.User, wp
 	return authorMade, true, nil
 }
 
-// WXRResetLife is how long an imported account's set-password link works: a week, so
-// that the newsroom has time to hand the links out after a move.
-const WXRResetLife = 7 * 24 * time.Hour
+// WXRResetLife is news.WXRResetLife.
+const WXRResetLife = news.WXRResetLife
 
 // Article finds the article with a.Source and a.SourceID or adds it (with wpID as its
 // ID when free), its author, section and tags given by ID (Section, Tag, Author first)
@@ -485,3 +485,9 @@ func (w *WXRImport) LeadIfUnset(ctx context.Context, articleID int64) (bool, err
 	n, _ := r.RowsAffected()
 	return n > 0, nil
 }
+
+// The WordPress import writes through these (wxr.Import).
+var (
+	_ news.WXRStore = (*DB)(nil)
+	_ news.WXRTx    = (*WXRImport)(nil)
+)

@@ -1,0 +1,58 @@
+package news
+
+import (
+	"context"
+	"time"
+)
+
+// WXRStore is the storage a WordPress import (wxr.Import) writes through: the site's
+// settings (for the embed hosts bodies are rendered with), the library entries an
+// earlier import made, and one transaction for the write. sqlite.DB implements it.
+type WXRStore interface {
+	Settings(ctx context.Context) (map[string]string, error)
+	// ImportedMedia returns the library entry an earlier import made from source's
+	// sourceID (a WordPress attachment's post ID); ErrNotFound when none.
+	ImportedMedia(ctx context.Context, source, sourceID string) (*Media, error)
+	// BeginWXR starts the import's one transaction; the caller must Commit or Rollback.
+	BeginWXR(ctx context.Context) (WXRTx, error)
+}
+
+// WXRTx is one WordPress import's write, all or nothing: nothing is visible before
+// Commit, and Rollback (or an error, or no Commit) leaves the site as it was. Each
+// method finds what an earlier import of the same file wrote (by WordPress's IDs and
+// names) or adds it, reporting whether it added it, so that a second import changes
+// nothing. wpID is WordPress's ID, kept for the new row when free.
+type WXRTx interface {
+	// Section finds or adds the section with s.Slug under the section parentSlug
+	// ("" for the top; parents come first); it sets s.ID.
+	Section(ctx context.Context, s *Section, wpID int64, parentSlug string) (added bool, err error)
+	// Tag finds or adds the tag with t.Slug; it sets t.ID.
+	Tag(ctx context.Context, t *Tag, wpID int64) (added bool, err error)
+	// Author finds or adds the byline a (by slug) and the account u (by email; nil
+	// for none), a new account signing in only through the one-time link whose token
+	// hash is resetHash (valid WXRResetLife).
+	Author(ctx context.Context, a *Author, u *User, wpID int64, resetHash string) (authorAdded, userAdded bool, err error)
+	// Article finds (by a.Source and a.SourceID) or adds the article; it sets a.ID.
+	Article(ctx context.Context, a *Article, wpID int64) (added bool, err error)
+	// Comment finds (by article, source and source ID) or adds the comment, its
+	// ParentID the stored parent's; it sets c.ID.
+	Comment(ctx context.Context, c *Comment, wpID int64) (added bool, err error)
+	// ArticleRedirect records an old path ("/?p=42", "/2019/05/name/") of an article.
+	ArticleRedirect(ctx context.Context, path string, articleID int64) error
+	// TermRedirect records an old path of a section, tag or author (kind "section",
+	// "tag", "author").
+	TermRedirect(ctx context.Context, path, kind string, id int64) error
+	// Media adds the library entry m made from source's sourceID (kept when one is
+	// there from the same origin); it sets m.ID.
+	Media(ctx context.Context, m *Media, source, sourceID string) error
+	// LeadIfUnset makes the article the front page's lead when none was chosen.
+	LeadIfUnset(ctx context.Context, articleID int64) (bool, error)
+	// Commit records the change (when changed) and commits.
+	Commit(ctx context.Context, changed bool) error
+	// Rollback ends the import writing nothing; after Commit it does nothing.
+	Rollback()
+}
+
+// WXRResetLife is how long an imported account's set-password link works: a week, so
+// that the newsroom has time to hand the links out after a move.
+const WXRResetLife = 7 * 24 * time.Hour
