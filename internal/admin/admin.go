@@ -55,6 +55,7 @@ type Store interface {
 	news.AccountNoticeStore // what others did to one's account (accountnotices.go)
 	news.APITokenStore      // the admin API's tokens (tokens.go)
 	news.ImportRunStore     // the WordPress import's runs (wxrimport.go)
+	news.WXRStore           // the WordPress import's writes (wxr.Import)
 }
 
 // Syncer applies the store's changes to the public site's cache; the admin calls it

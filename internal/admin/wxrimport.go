@@ -408,22 +408,6 @@ func cleanFileName(name string) string {
 	return name
 }
 
-// countingReader reports the bytes read.
-type countingReader struct {
-	r     io.Reader
-	n     int64
-	total int64
-	phase string
-	p     *importProgress
-}
-
-func (c *countingReader) Read(b []byte) (int, error) {
-	n, err := c.r.Read(b)
-	c.n += int64(n)
-	c.p.set(c.phase, c.n, c.total)
-	return n, err
-}
-
 // checkImport runs the first pass over the uploaded file, in the background, and
 // records what it found, or the error naming the line (the file is then removed).
 func (s *Server) checkImport(run *news.ImportRun, prog *importProgress) {
@@ -431,7 +415,7 @@ func (s *Server) checkImport(run *news.ImportRun, prog *importProgress) {
 	defer s.untrack(run.ID)
 	ctx, cancel := context.WithTimeout(context.Background(), importCheckTime)
 	defer cancel()
-	cv, err := s.checkFile(ctx, run.Path, run.Bytes, prog)
+	cv, err := s.checkFile(ctx, run.Path, prog)
 	if err != nil {
 		removeFile(run.Path)
 		run.State, run.Path, run.Error = news.ImportFailed, "", checkErrorMessage(err)
@@ -461,18 +445,6 @@ func checkErrorMessage(err error) string {
 	return "The file could not be checked (" + err.Error() + "), so nothing was imported."
 }
 
-func (s *Server) checkFile(ctx context.Context, path string, size int64, prog *importProgress) (*checkView, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("open the upload: %w", err)
-	}
-	defer f.Close()
-	counts, err := wxr.Check(ctx, &countingReader{r: f, total: size, phase: "checking", p: prog}, wxr.Limits{}, nil)
-	if err != nil {
-		return nil, err
-	}
-	return newCheckView(counts, s.cfg.WXRUploads != ""), nil
-}
 
 // imported is the post statuses the import takes (cmd's wxrStatus; the rest are
 // skipped): private becomes unpublished.
@@ -594,7 +566,7 @@ func (s *Server) runImport(run *news.ImportRun, prog *importProgress) {
 	ctx, cancel := context.WithTimeout(context.Background(), importRunTime)
 	defer cancel()
 	start := time.Now()
-	rep, err := s.importFile(ctx, run.Path, run.Bytes, prog)
+	rep, err := s.importFile(ctx, run.Path, prog)
 	removeFile(run.Path)
 	run.Path = ""
 	if err != nil {
