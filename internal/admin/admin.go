@@ -84,8 +84,8 @@ type Config struct {
 	ImportMaxBytes int64
 	ImportDir      string
 	WXRUploads     string
-	Logger        *slog.Logger
-	Now           func() time.Time
+	Logger         *slog.Logger
+	Now            func() time.Time
 }
 
 // Session lifetimes: a session ends after SessionIdle without use, and in any case

@@ -84,4 +84,3 @@ func (s *Server) newReportView(r *wxr.ImportReport) *reportView {
 	}
 	return v
 }
-
