@@ -812,7 +812,7 @@ func (l *library) media(id int64) *news.Media {
 type wxrPrepared struct {
 	html     string
 	err      error
-	unknown  map[string]int          // unknown shortcodes
+	unknown  map[string]int      // unknown shortcodes
 	comments map[*Comment]string // each comment's HTML
 }
 
