@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"broadsheet/internal/admin"
 	"broadsheet/internal/news"
@@ -235,6 +236,18 @@ func TestImportTooLargeRefused(t *testing.T) {
 	if r := b.uploadFile(csrf, themeUnitTest); r.status != http.StatusRequestEntityTooLarge || !strings.Contains(pageText(r.body), "larger than 100 KB") {
 		t.Errorf("declared too large: %d\n%s", r.status, pageText(r.body))
 	}
+	// Declared too large, the body not even sent: answered without waiting for it.
+	pr, pw := io.Pipe()
+	// Were the body waited for, it ends, cut short, after a while: the answer would
+	// then not be the early refusal.
+	stop := time.AfterFunc(10*time.Second, func() { pw.CloseWithError(io.ErrUnexpectedEOF) })
+	defer stop.Stop()
+	req0 := bodyRequest(e, "POST", "/admin/import", pr)
+	req0.Header.Set("Content-Type", "multipart/form-data; boundary=x")
+	req0.ContentLength = 1 << 30
+	if r := b.send(req0); r.status != http.StatusRequestEntityTooLarge {
+		t.Errorf("declared too large, nothing sent: %d", r.status)
+	}
 	// Without a length: the body streamed (chunked).
 	body, ctype := uploadBody(t, csrf, "big.xml", mustOpen(t, themeUnitTest))
 	req := bodyRequest(e, "POST", "/admin/import", io.MultiReader(body))
@@ -363,5 +376,50 @@ func TestImportOneAtATime(t *testing.T) {
 	}
 	if r := second.uploadFile(csrf2, themeUnitTest); r.status != http.StatusSeeOther {
 		t.Errorf("an upload after the cancel: %d", r.status)
+	}
+}
+
+// An import that fails after its confirmation (here its file damaged on the server's
+// disk in between) leaves the site as it was, says why, and removes the file.
+func TestFailedImportLeavesTheSiteAsItWas(t *testing.T) {
+	e, dir := importEnv(t, nil)
+	e.addUser(news.RoleAdministrator)
+	b := e.browser()
+	b.login("administrator@newsroom.example")
+	csrf := b.csrf()
+	if r := b.uploadFile(csrf, themeUnitTest); r.status != http.StatusSeeOther {
+		t.Fatalf("upload: %d", r.status)
+	}
+	e.admin.WaitImports()
+	m := startForm.FindStringSubmatch(b.get("/admin/import").body)
+	if m == nil {
+		t.Fatal("no confirmation form")
+	}
+	files := filesIn(t, dir)
+	if len(files) != 1 {
+		t.Fatalf("files: %v", files)
+	}
+	raw, _ := os.ReadFile(themeUnitTest)
+	if err := os.WriteFile(filepath.Join(dir, files[0]), raw[:len(raw)*2/3], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := e.db.CountArticles(t.Context(), news.ArticleQuery{})
+	users, _ := e.db.CountUsers(t.Context())
+	if r := b.post(m[1], url.Values{"csrf": {csrf}}); r.status != http.StatusSeeOther {
+		t.Fatalf("confirm: %d", r.status)
+	}
+	e.admin.WaitImports()
+	page := pageText(b.get("/admin/import").body)
+	if !strings.Contains(page, "The import failed and the site is as it was") || !regexp.MustCompile(`line \d+`).MatchString(page) {
+		t.Errorf("the failure is not explained:\n%s", page)
+	}
+	if n, _ := e.db.CountArticles(t.Context(), news.ArticleQuery{}); n != before {
+		t.Errorf("articles: %d, were %d", n, before)
+	}
+	if n, _ := e.db.CountUsers(t.Context()); n != users {
+		t.Errorf("accounts: %d, were %d", n, users)
+	}
+	if left := filesIn(t, dir); len(left) > 0 {
+		t.Errorf("files kept: %v", left)
 	}
 }
