@@ -455,7 +455,7 @@ func (s *Server) checkImport(run *news.ImportRun, prog *importProgress) {
 		run.State, run.Checked = news.ImportChecked, string(b)
 		run.ExpiresAt = s.cfg.Now().Add(importConfirmTime)
 	}
-	if err := s.store.MoveImportRun(ctx, run, news.ImportChecking, s.cfg.Now()); err != nil {
+	if err := s.store.MoveImportRun(context.WithoutCancel(ctx), run, news.ImportChecking, s.cfg.Now()); err != nil {
 		s.log.Error("record an import's check", "run", run.ID, "err", err)
 		if run.State == news.ImportChecked {
 			removeFile(run.Path)
@@ -534,7 +534,7 @@ func newCheckView(c wxr.Counts, uploads bool) *checkView {
 	return v
 }
 
-// runOf reads the run the form names, refusing one that is not checked.
+// checkedRun reads the run the form names, refusing one that is not checked.
 func (s *Server) checkedRun(w http.ResponseWriter, r *http.Request, u *news.User) *news.ImportRun {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	var run *news.ImportRun
@@ -601,7 +601,8 @@ func (s *Server) runImport(run *news.ImportRun, prog *importProgress) {
 	if err != nil {
 		run.State = news.ImportFailed
 		run.Error = importErrorMessage(err)
-		s.log.Info("import failed", "run", run.ID, "err", err)
+		// Only the run and how long: the error may quote the file, which stays out of logs.
+		s.log.Info("import failed", "run", run.ID, "timeout", errors.Is(err, context.DeadlineExceeded))
 	} else {
 		rep.Seconds = time.Since(start).Seconds()
 		if len(rep.Accounts) > 0 {
