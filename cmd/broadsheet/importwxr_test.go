@@ -501,15 +501,14 @@ func TestImportWXRCopiesUploads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if names2, _ := filepath.Glob(filepath.Join(dir, "media", "*")); len(names2) != len(names) || !regexp.MustCompile(`\s0 images copied,\s+1 already there`).MatchString(out2) {
+	if names2, _ := filepath.Glob(filepath.Join(dir, "media", "*")); len(names2) != len(names) || !regexp.MustCompile(`attachments +\d+ in the file, +0 added`).MatchString(out2) {
 		t.Errorf("second import: %d files (was %d):\n%s", len(names2), len(names), out2)
 	}
 }
 
-// A file refused only while it is written (a post too long to render, the fifth of
-// five) leaves the site as it was: the sections and the four posts written before it
-// are rolled back with it.
-func TestImportWXRRollsBackAWriteError(t *testing.T) {
+// A post too long for the site is refused by the check, which names its line, before
+// the database is even created.
+func TestImportWXRRefusesATooLongPostBeforeWriting(t *testing.T) {
 	var b bytes.Buffer
 	if err := wxr.WriteSample(&b, 5, 10); err != nil {
 		t.Fatal(err)
@@ -525,8 +524,35 @@ func TestImportWXRRollsBackAWriteError(t *testing.T) {
 	file, dbPath := filepath.Join(dir, "long.xml"), filepath.Join(dir, "site.db")
 	os.WriteFile(file, []byte(s), 0o644)
 	_, _, err := runCmd(t, "import", "wxr", file, "--db", dbPath)
-	if err == nil || !regexp.MustCompile(`line \d+: post 5 \("Story number 5"\)`).MatchString(err.Error()) || !strings.Contains(err.Error(), "nothing was imported") {
+	if err == nil || !regexp.MustCompile(`line \d+: post \d+ \("Story number 5"\)`).MatchString(err.Error()) || !strings.Contains(err.Error(), "nothing was imported") {
 		t.Fatalf("got %v, want the post's line and that nothing was imported", err)
+	}
+	if _, err := os.Stat(dbPath); err == nil {
+		t.Error("the refused import created the database")
+	}
+}
+
+// A file refused only while it is written (a page whose slug, and its "-page" form,
+// are both categories' slugs) leaves the site as it was: the sections written before
+// it are rolled back with it.
+func TestImportWXRRollsBackAWriteError(t *testing.T) {
+	var b bytes.Buffer
+	if err := wxr.WriteSample(&b, 5, 10); err != nil {
+		t.Fatal(err)
+	}
+	s := b.String()
+	i := strings.Index(s, "\t<wp:category>")
+	if i < 0 || !strings.Contains(s, "<wp:post_name><![CDATA[about-0]]>") {
+		t.Fatal("the sample changed: no category or no page about-0")
+	}
+	s = s[:i] + "\t<wp:category><wp:term_id>900</wp:term_id><wp:category_nicename><![CDATA[about-0]]></wp:category_nicename><wp:category_parent><![CDATA[]]></wp:category_parent><wp:cat_name><![CDATA[About]]></wp:cat_name></wp:category>\n" +
+		"\t<wp:category><wp:term_id>901</wp:term_id><wp:category_nicename><![CDATA[about-0-page]]></wp:category_nicename><wp:category_parent><![CDATA[]]></wp:category_parent><wp:cat_name><![CDATA[About page]]></wp:cat_name></wp:category>\n" + s[i:]
+	dir := t.TempDir()
+	file, dbPath := filepath.Join(dir, "clash.xml"), filepath.Join(dir, "site.db")
+	os.WriteFile(file, []byte(s), 0o644)
+	_, _, err := runCmd(t, "import", "wxr", file, "--db", dbPath)
+	if err == nil || !regexp.MustCompile(`line \d+: page \d+ \("About page 0"\)`).MatchString(err.Error()) || !strings.Contains(err.Error(), "nothing was imported") {
+		t.Fatalf("got %v, want the page's line and that nothing was imported", err)
 	}
 	db := openDB(t, dbPath)
 	secs, err := db.Sections(context.Background())

@@ -40,7 +40,7 @@ func (s *Server) findImage(ctx context.Context, find string) (*news.Media, strin
 	if !isValidText(find) || len(find) > 200 {
 		return nil, "The image search is not valid text, or too long. Nothing was saved."
 	}
-	ms, err := s.store.MediaPage(ctx, news.MediaQuery{Match: find, Limit: 2})
+	ms, err := s.store.MediaPage(ctx, news.MediaQuery{Match: find, Limit: 2, Images: true})
 	switch {
 	case err != nil:
 		s.log.Error("find a featured image", "err", err)
@@ -61,7 +61,7 @@ func (s *Server) fillImageChoices(r *http.Request, b *editBody) {
 	ctx := r.Context()
 	if r.Method == http.MethodPost && r.PostForm != nil {
 		if find := strings.TrimSpace(r.PostForm.Get("image_find")); find != "" && isValidText(find) && len(find) <= 200 {
-			ms, err := s.store.MediaPage(ctx, news.MediaQuery{Match: find, Limit: libraryShown + 1})
+			ms, err := s.store.MediaPage(ctx, news.MediaQuery{Match: find, Limit: libraryShown + 1, Images: true})
 			if err == nil && len(ms) > 0 {
 				more := ""
 				if len(ms) > libraryShown {

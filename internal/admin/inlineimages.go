@@ -54,7 +54,7 @@ func (s *Server) libraryJSON(w http.ResponseWriter, r *http.Request, u *news.Use
 		before = n
 	}
 	// A keyset page (news.ManageStore.MediaPage): each costs the same, however deep.
-	items, err := s.store.MediaPage(r.Context(), news.MediaQuery{Before: before, Limit: libraryPage + 1})
+	items, err := s.store.MediaPage(r.Context(), news.MediaQuery{Before: before, Limit: libraryPage + 1, Images: true})
 	if err != nil {
 		s.log.Error("library page", "err", err)
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "The library could not be read."})

@@ -60,6 +60,9 @@ func (s *Server) libraryPage(r *http.Request, body *mediaBody) {
 		if small := smallest(m.Srcset); small != "" {
 			it.Thumb = small
 		}
+		if !m.IsImage() { // a file or a reference (an imported attachment): named, not shown
+			it.Thumb = ""
+		}
 		body.Items = append(body.Items, it)
 	}
 }
@@ -116,6 +119,9 @@ func (s *Server) mediaItemOf(w http.ResponseWriter, r *http.Request, u *news.Use
 func (s *Server) mediaDetailPage(w http.ResponseWriter, r *http.Request, u *news.User, m *news.Media, status int, msg string, alt, caption string) {
 	b := &mediaDetailBody{Item: m, URL: MediaURL + m.Name, Alt: alt, Caption: caption, CanChange: mayChangeMedia(u, m)}
 	b.Absolute = strings.TrimSuffix(s.cfg.BaseURL, "/") + b.URL
+	if m.URL != "" { // kept at its original address
+		b.URL, b.Absolute = m.URL, m.URL
+	}
 	b.Thumb = b.URL
 	if small := smallest(m.Srcset); small != "" {
 		b.Thumb = small

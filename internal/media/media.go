@@ -499,6 +499,9 @@ func ContentType(name string) (string, error) {
 	case ".gif":
 		return "image/gif", nil
 	}
+	if t, ok := FileType(filepath.Ext(name)); ok { // StoreFile's
+		return t, nil
+	}
 	return "", errors.New("not a media file")
 }
 

@@ -29,6 +29,8 @@ type MediaQuery struct {
 	// Before pages by keyset: only items with an ID below it (0: from the newest).
 	Before int64
 	Limit  int // at most MaxMediaPage; 0 or less means MaxMediaPage
+	// Images keeps only stored images (Media.IsImage): what a picker offers.
+	Images bool
 }
 
 // MediaUse is an article that shows a library item: as its featured image, in its

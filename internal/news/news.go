@@ -153,12 +153,15 @@ type Image struct {
 	Srcset  string // smaller variants, as an img srcset value
 }
 
-// Media is an image of the library, uploaded once and used by any article.
+// Media is an item of the library, uploaded once and used by any article: an image
+// (stored, with its variants), another stored file (a PDF, audio, video: IsImage
+// false), or a reference to a file kept at its original address (URL set; what a
+// WordPress import makes of an attachment it does not copy).
 type Media struct {
 	ID          int64
-	Name        string // the file's name under the media address
+	Name        string // the file's name under the media address (a placeholder for a reference)
 	ContentType string
-	Width       int
+	Width       int // pixels; 0 when not an image or unknown
 	Height      int
 	Bytes       int
 	Srcset      string
@@ -166,6 +169,18 @@ type Media struct {
 	Caption     string
 	UserID      int64
 	CreatedAt   time.Time
+	// URL is the address of a file the library refers to without storing it; "" for
+	// a stored file.
+	URL string
+	// Title and Description are an imported attachment's (WordPress's post title and
+	// content, as text).
+	Title, Description string
+}
+
+// IsImage reports whether the item is a stored image (shown, pickable as a featured
+// or inline image), as every item uploaded through the library is.
+func (m *Media) IsImage() bool {
+	return m.URL == "" && m.Width > 0 && m.Height > 0 && strings.HasPrefix(m.ContentType, "image/")
 }
 
 // IsPublic reports whether readers may see the article at time now.

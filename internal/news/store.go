@@ -54,7 +54,7 @@ type Store interface {
 	// CreateMedia adds an uploaded image to the library and sets its ID.
 	CreateMedia(ctx context.Context, m *Media) error
 	MediaItem(ctx context.Context, id int64) (*Media, error)
-	// MediaLibrary lists the library, newest first.
+	// MediaLibrary lists the library's stored images (Media.IsImage), newest first.
 	MediaLibrary(ctx context.Context, limit int) ([]*Media, error)
 
 	Sections(ctx context.Context) ([]*Section, error)

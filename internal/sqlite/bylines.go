@@ -42,7 +42,7 @@ func parseCoAuthors(a *news.Article, v string) error {
 
 // writeAuthors makes article_authors hold a's byline (its IDs resolved), replacing
 // what it held; repeats of an author are left out, so that the byline reads each once.
-func writeAuthors(ctx context.Context, tx *sql.Tx, a *news.Article) error {
+func writeAuthors(ctx context.Context, tx queryer, a *news.Article) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM article_authors WHERE article_id = ?`, a.ID); err != nil {
 		return fmt.Errorf("byline of article %d: %w", a.ID, err)
 	}

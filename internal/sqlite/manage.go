@@ -24,10 +24,13 @@ func (db *DB) MediaPage(ctx context.Context, q news.MediaQuery) ([]*news.Media, 
 		conds = append(conds, `id < ?`)
 		args = append(args, q.Before)
 	}
+	if q.Images {
+		conds = append(conds, mediaImages)
+	}
 	if q.Match != "" {
 		p := containsPattern(q.Match)
-		conds = append(conds, `(bs_fold(name) LIKE ? ESCAPE '\' OR bs_fold(alt) LIKE ? ESCAPE '\' OR bs_fold(caption) LIKE ? ESCAPE '\')`)
-		args = append(args, p, p, p)
+		conds = append(conds, `(bs_fold(name) LIKE ? ESCAPE '\' OR bs_fold(alt) LIKE ? ESCAPE '\' OR bs_fold(caption) LIKE ? ESCAPE '\' OR bs_fold(title) LIKE ? ESCAPE '\')`)
+		args = append(args, p, p, p, p)
 	}
 	where := ""
 	if len(conds) > 0 {

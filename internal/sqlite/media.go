@@ -10,12 +10,15 @@ import (
 	"broadsheet/internal/news"
 )
 
-const mediaColumns = `id, name, content_type, width, height, bytes, srcset, alt, caption, COALESCE(user_id, 0), created_at`
+const mediaColumns = `id, name, content_type, width, height, bytes, srcset, alt, caption, COALESCE(user_id, 0), created_at, url, title, description`
+
+// mediaImages is the condition of news.Media.IsImage.
+const mediaImages = `(url = '' AND width > 0 AND height > 0 AND content_type LIKE 'image/%')`
 
 func scanMedia(row scanner) (*news.Media, error) {
 	var m news.Media
 	var created int64
-	if err := row.Scan(&m.ID, &m.Name, &m.ContentType, &m.Width, &m.Height, &m.Bytes, &m.Srcset, &m.Alt, &m.Caption, &m.UserID, &created); err != nil {
+	if err := row.Scan(&m.ID, &m.Name, &m.ContentType, &m.Width, &m.Height, &m.Bytes, &m.Srcset, &m.Alt, &m.Caption, &m.UserID, &created, &m.URL, &m.Title, &m.Description); err != nil {
 		return nil, err
 	}
 	m.CreatedAt = time.Unix(created, 0).UTC()
@@ -53,7 +56,7 @@ func (db *DB) MediaItem(ctx context.Context, id int64) (*news.Media, error) {
 
 // MediaLibrary implements news.Store.
 func (db *DB) MediaLibrary(ctx context.Context, limit int) ([]*news.Media, error) {
-	rows, err := db.reads.QueryContext(ctx, `SELECT `+mediaColumns+` FROM media ORDER BY id DESC LIMIT ?`, limit)
+	rows, err := db.reads.QueryContext(ctx, `SELECT `+mediaColumns+` FROM media WHERE `+mediaImages+` ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("media library: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"broadsheet/internal/news"
@@ -32,6 +33,7 @@ type WXRImport struct {
 	slugs map[string]int   // slug → next number tried (see importer.uniqueSlug)
 	im    *importer
 	done  bool
+	added map[int64]bool // the articles this import added
 	// Statements run once a comment or an old address, prepared once (preparing an
 	// INSERT with its triggers cost more than running it).
 	stmts map[string]*sql.Stmt
@@ -58,6 +60,32 @@ func (w *WXRImport) exec(ctx context.Context, query string, args ...any) (sql.Re
 	return st.ExecContext(ctx, args...)
 }
 
+// prepared is the transaction as a queryer whose statements are prepared once (the
+// shared helpers, writeAuthors and indexArticleMedia, run once an article).
+func (w *WXRImport) prepared() queryer { return preparedTx{w} }
+
+type preparedTx struct{ w *WXRImport }
+
+func (p preparedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return p.w.exec(ctx, query, args...)
+}
+
+func (p preparedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := p.w.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (p preparedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := p.w.stmt(ctx, query)
+	if err != nil {
+		return p.w.tx.QueryRowContext(ctx, query, args...) // carries the same error
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
 func (w *WXRImport) closeStmts() {
 	for _, st := range w.stmts {
 		st.Close()
@@ -72,7 +100,7 @@ func (db *DB) BeginWXR(ctx context.Context) (news.WXRTx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("wxr import: %w", err)
 	}
-	w := &WXRImport{conn: conn, now: db.Now(), secs: map[string]int64{}, slugs: map[string]int{}, stmts: map[string]*sql.Stmt{}}
+	w := &WXRImport{conn: conn, now: db.Now(), secs: map[string]int64{}, slugs: map[string]int{}, stmts: map[string]*sql.Stmt{}, added: map[int64]bool{}}
 	if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&w.cache); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("wxr import: %w", err)
@@ -322,22 +350,27 @@ func (w *WXRImport) Article(ctx context.Context, a *news.Article, wpID int64) (b
 	if err != nil {
 		return false, err
 	}
+	if a.FeedID != "" {
+		if err := news.CheckFeedID(a.FeedID); err != nil {
+			return false, fmt.Errorf("article %q: %w", a.Slug, err)
+		}
+	}
+	// The feed ID is inserted with the row (storeFeedID's UPDATE would run the
+	// articles' update triggers once more for each).
 	r, err := w.exec(ctx, `INSERT INTO articles (slug, title, standfirst, body_markdown, body_html, status,
 		published_at, updated_at, created_at, correction_note, seo_description, author_id, section_id,
 		image_url, image_alt, image_caption, image_width, image_height, comments_closed, source, source_id, owner_id, image_srcset,
-		nav_position, kind, id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(articleValues(a), string(a.Kind), id)...)
+		nav_position, kind, id, feed_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(articleValues(a), string(a.Kind), id, a.FeedID)...)
 	if err != nil {
 		return false, fmt.Errorf("insert article: %w", err)
 	}
 	a.ID, _ = r.LastInsertId()
-	if err := storeFeedID(ctx, w.tx, a); err != nil {
+	w.added[a.ID] = true
+	if err := indexArticleMedia(ctx, w.prepared(), a); err != nil {
 		return false, err
 	}
-	if err := indexArticleMedia(ctx, w.tx, a); err != nil {
-		return false, err
-	}
-	if err := writeAuthors(ctx, w.tx, a); err != nil {
+	if err := writeAuthors(ctx, w.prepared(), a); err != nil {
 		return false, err
 	}
 	seen := map[int64]bool{}
@@ -356,12 +389,15 @@ func (w *WXRImport) Article(ctx context.Context, a *news.Article, wpID int64) (b
 // Comment finds c (by its article, source and source ID) or adds it, with wpID as its
 // ID when free; c.ParentID must be the stored parent's ID (parents first). It sets c.ID.
 func (w *WXRImport) Comment(ctx context.Context, c *news.Comment, wpID int64) (bool, error) {
-	err := w.im.findComment.QueryRowContext(ctx, c.ArticleID, c.Source, c.SourceID).Scan(&c.ID)
-	if err == nil {
-		return false, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return false, fmt.Errorf("find comment %s: %w", c.SourceID, err)
+	// An article this import added has no comments but those it adds: none to find.
+	if !w.added[c.ArticleID] {
+		err := w.im.findComment.QueryRowContext(ctx, c.ArticleID, c.Source, c.SourceID).Scan(&c.ID)
+		if err == nil {
+			return false, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return false, fmt.Errorf("find comment %s: %w", c.SourceID, err)
+		}
 	}
 	if err := validateComment(c); err != nil {
 		return false, fmt.Errorf("comment %s: %w", c.SourceID, err)
@@ -456,13 +492,22 @@ func (db *DB) ImportedMedia(ctx context.Context, source, sourceID string) (*news
 
 // Media adds a library image the import made from source's sourceID (its files
 // stored already); one there already from the same origin is kept, and m.ID is its.
+// A reference (m.URL set) gets a name no stored file takes ("ref-" and its origin).
 func (w *WXRImport) Media(ctx context.Context, m *news.Media, source, sourceID string) error {
-	if m.Name == "" || m.Width <= 0 || m.Height <= 0 {
+	if m.URL != "" {
+		m.Name = "ref-" + source + "-" + sourceID
+	}
+	for _, t := range [][2]string{{"the title", m.Title}, {"the alt text", m.Alt}, {"the caption", m.Caption}, {"the description", m.Description}, {"the address", m.URL}} {
+		if err := news.CheckText(t[0], t[1]); err != nil {
+			return fmt.Errorf("media %s: %w", sourceID, err)
+		}
+	}
+	if m.Name == "" || m.Width < 0 || m.Height < 0 || m.URL == "" && strings.HasPrefix(m.ContentType, "image/") && (m.Width == 0 || m.Height == 0) {
 		return fmt.Errorf("media: %w", news.ErrInvalid)
 	}
-	_, err := w.exec(ctx, `INSERT INTO media (name, content_type, width, height, bytes, srcset, alt, caption, user_id, created_at, source, source_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		m.Name, m.ContentType, m.Width, m.Height, m.Bytes, m.Srcset, m.Alt, m.Caption, w.now.Unix(), source, sourceID)
+	_, err := w.exec(ctx, `INSERT INTO media (name, content_type, width, height, bytes, srcset, alt, caption, user_id, created_at, source, source_id, url, title, description)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		m.Name, m.ContentType, m.Width, m.Height, m.Bytes, m.Srcset, m.Alt, m.Caption, w.now.Unix(), source, sourceID, m.URL, m.Title, m.Description)
 	if err != nil {
 		return fmt.Errorf("media %s: %w", sourceID, err)
 	}

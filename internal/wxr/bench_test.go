@@ -23,8 +23,14 @@ func TestGeneratedExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Items[TypeStatus{"post", "publish"}] != 30 || c.Comments[CommentApproved] != 100 || c.Categories != 20 {
+	pending := SamplePending(30, 100)
+	if c.Items[TypeStatus{"post", "publish"}] != 30 || c.Items[TypeStatus{"page", "publish"}] != SamplePages ||
+		c.Comments[CommentApproved] != 100-pending || c.Comments[CommentPending] != pending || pending == 0 ||
+		c.Categories != SampleTopSections+SampleSubsections || c.Tags != SampleTags || c.Authors != SampleAuthors {
 		t.Fatalf("%+v", c)
+	}
+	if c.Items[TypeStatus{"attachment", "inherit"}] != 30/SampleImageEvery+30/SamplePDFEvery {
+		t.Errorf("%d attachments", c.Items[TypeStatus{"attachment", "inherit"}])
 	}
 }
 
@@ -84,7 +90,7 @@ func BenchmarkReader(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					if it, ok := e.(*Item); ok {
+					if it, ok := e.(*Item); ok && it.Type == "post" {
 						posts++
 						comments += len(it.Comments)
 					}

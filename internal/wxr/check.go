@@ -31,6 +31,17 @@ type TypeStatus struct{ Type, Status string }
 // attachments, if not nil, is given every attachment item (to build an index for
 // Convert's galleries). ctx is checked between entries.
 func Check(ctx context.Context, r io.Reader, lim Limits, attachments func(*Item)) (Counts, error) {
+	return check(ctx, r, lim, func(it *Item) error {
+		if attachments != nil && it.Type == "attachment" {
+			attachments(it)
+		}
+		return nil
+	})
+}
+
+// check is Check with each item given to each, whose error (an *Error naming the
+// item's line) ends the check.
+func check(ctx context.Context, r io.Reader, lim Limits, each func(*Item) error) (Counts, error) {
 	c := Counts{Items: map[TypeStatus]int{}, Comments: map[CommentStatus]int{}}
 	cats := map[string]bool{}
 	rd := NewReader(r, lim)
@@ -68,8 +79,8 @@ func Check(ctx context.Context, r io.Reader, lim Limits, attachments func(*Item)
 				c.Comments[cm.Status]++
 			}
 			c.Warnings += len(e.Warnings)
-			if attachments != nil && e.Type == "attachment" {
-				attachments(e)
+			if err := each(e); err != nil {
+				return c, err
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"mime"
 	"net/url"
 	"path"
 	"regexp"
@@ -83,16 +84,40 @@ func CheckImport(ctx context.Context, r io.ReadSeeker, opt Options) (*Plan, erro
 	}
 	p := &Plan{r: r, size: size, opt: opt, atts: NewAttachmentIndex()}
 	pr := &progressReader{r: r, stage: StageCheck, total: size, opt: &p.opt}
-	p.Counts, err = Check(ctx, pr, opt.Limits, func(it *Item) {
-		p.atts.Add(it)
-		if f := newUpload(it); f != nil && opt.Uploads != nil {
-			p.files = append(p.files, f)
+	p.Counts, err = check(ctx, pr, opt.Limits, func(it *Item) error {
+		if it.Type == "attachment" {
+			p.atts.Add(it)
+			if f := newUpload(it); f != nil {
+				p.files = append(p.files, f)
+			}
 		}
+		return checkContent(it)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// checkContent refuses, in the first pass, a post or page that the second would: one
+// whose body, converted, is longer than the site takes (render.MaxMarkdownBytes, as
+// render.ArticleHTML refuses it). Only a body over a quarter of the limit is converted
+// to be measured: conversion (paragraphs, shortcodes) does not make one of a normal
+// post's size four times longer, and converting every body twice would slow the check.
+func checkContent(it *Item) error {
+	if it.Type != "post" && it.Type != "page" || len(it.Content) <= render.MaxMarkdownBytes/4 {
+		return nil
+	}
+	if _, ok := wxrStatus(it.Status); !ok {
+		return nil // not imported
+	}
+	body, _ := Convert(it.Content, ConvertOptions{PostID: it.PostID})
+	body, _ = news.CleanText(body)
+	if len(body) > render.MaxMarkdownBytes {
+		return &Error{Line: it.Line, Err: fmt.Errorf("%s %d (%q): its content: %w", it.Type, it.PostID, it.Title,
+			&render.TooComplexError{Limit: render.LimitSize, Size: len(body)})}
+	}
+	return nil
 }
 
 // Import imports a WordPress export into store in two passes over r: the first reads
@@ -127,13 +152,10 @@ func (p *Plan) Import(ctx context.Context, store news.WXRStore) (*ImportReport, 
 	// The images are copied before the transaction begins, so that the site's writers
 	// do not wait for image processing; those stored for this run are removed again if
 	// the import does not commit.
-	var lib *library
-	if p.opt.Uploads != nil {
-		lib = &library{store: store, dir: p.opt.Uploads, files: p.opt.Media, byURL: map[string]*news.Media{}, byID: map[int64]*news.Media{}}
-		if err := lib.copy(ctx, p.files, &p.opt, rep); err != nil {
-			lib.forget()
-			return nil, err
-		}
+	lib := &library{store: store, dir: p.opt.Uploads, files: p.opt.Media, byURL: map[string]*news.Media{}, byID: map[int64]*news.Media{}}
+	if err := lib.copy(ctx, p.files, &p.opt, rep); err != nil {
+		lib.forget()
+		return nil, err
 	}
 	w, err := store.BeginWXR(ctx)
 	if err != nil {
@@ -146,7 +168,7 @@ func (p *Plan) Import(ctx context.Context, store news.WXRStore) (*ImportReport, 
 		lib.forget()
 		return nil, err
 	}
-	if err := w.Commit(ctx, rep.added() > 0 || rep.Lead != "" || lib != nil && len(lib.made) > 0); err != nil {
+	if err := w.Commit(ctx, rep.added() > 0 || rep.Lead != "" || len(lib.made) > 0); err != nil {
 		lib.forget()
 		return nil, err
 	}
@@ -496,6 +518,9 @@ func (st *wxrState) item(ctx context.Context, it *Item) error {
 	}
 	if it.Type == "page" {
 		st.rep.Pages.count(made)
+		if made && a.NavPosition > 0 {
+			st.rep.NavPages++
+		}
 	} else {
 		st.rep.Posts.count(made)
 	}
@@ -563,6 +588,12 @@ func (st *wxrState) article(it *Item, status news.ArticleStatus) (*news.Article,
 	}
 	if it.Type == "page" {
 		a.Kind = news.KindPage
+		// WordPress orders its pages (wp_list_pages, the page menu a theme shows
+		// without a custom menu) by menu_order: a page given a place keeps it in the
+		// navigation; 0, WordPress's default, leaves the page out of it.
+		if it.MenuOrder > 0 {
+			a.NavPosition = int(min(it.MenuOrder, news.MaxNavPosition))
+		}
 	} else {
 		a.Kind = news.KindArticle
 	}
@@ -644,22 +675,29 @@ var uploadPath = regexp.MustCompile(`/([0-9]{4}/[0-9]{2}/[^/?#]+)$`)
 // mediaPrefix is where the site serves the media library's files (admin.MediaURL).
 const mediaPrefix = "/media/"
 
-// upload is an attachment's file as pass 1 read it: where it is under uploads and
-// the addresses WordPress served it and its sizes at.
+// upload is an attachment as pass 1 read it: where its file is under uploads, the
+// addresses WordPress served it and its sizes at, and what the library keeps of it.
 type upload struct {
-	id   int64
-	rel  string   // under wp-content/uploads: "2023/01/photo.jpg"
-	urls []string // the file's address, and its sizes' (photo-300x200.jpg), "-scaled" original's
-	alt  string
+	id            int64
+	rel           string   // under wp-content/uploads: "2023/01/photo.jpg"
+	urls          []string // the file's address, and its sizes' (photo-300x200.jpg), "-scaled" original's
+	alt           string
+	title         string
+	caption, desc string // <excerpt:encoded> and <content:encoded>, as text
+	width, height int    // from _wp_attachment_metadata; 0 when unknown
 }
 
 func newUpload(it *Item) *upload {
 	if it.Type != "attachment" {
 		return nil
 	}
-	f := &upload{id: it.PostID, urls: []string{strings.TrimSpace(it.AttachmentURL)}}
+	f := &upload{id: it.PostID, urls: []string{strings.TrimSpace(it.AttachmentURL)}, title: strings.TrimSpace(it.Title),
+		caption: strings.TrimSpace(render.PlainText(it.Excerpt)), desc: strings.TrimSpace(render.PlainText(it.Content))}
 	if a := it.Attachment; a != nil {
 		f.rel, f.alt = a.File, a.Alt
+		if a.Metadata != nil {
+			f.width, f.height = a.Metadata.Width, a.Metadata.Height
+		}
 	}
 	u := f.urls[0]
 	if f.rel == "" { // WXR without _wp_attached_file (WordPress.com): from the address
@@ -686,20 +724,44 @@ func newUpload(it *Item) *upload {
 	return f
 }
 
-// library copies an export's images from a local copy of wp-content/uploads into
-// the media library through the media pipeline (checked, re-encoded without metadata,
-// variants made), and rewrites addresses of the files WordPress served to the new ones.
+// ext is the attachment's file extension, lower case (".jpg"), from its file or address.
+func (f *upload) ext() string {
+	name := f.rel
+	if name == "" {
+		name, _, _ = strings.Cut(f.urls[0], "?")
+	}
+	return strings.ToLower(path.Ext(name))
+}
+
+// contentType is the type of the attachment's file by its extension (WXR does not
+// carry post_mime_type).
+func (f *upload) contentType() string {
+	if t, ok := medialib.FileType(f.ext()); ok {
+		return t
+	}
+	if t := mime.TypeByExtension(f.ext()); t != "" {
+		t, _, _ = strings.Cut(t, ";")
+		return t
+	}
+	return "application/octet-stream"
+}
+
+// library puts an export's attachments into the media library: images in a local
+// copy of wp-content/uploads through the media pipeline (checked, re-encoded without
+// metadata, variants made), other files of the types the library keeps (PDF, audio,
+// video) as they are, and every other attachment as a reference to its original
+// address; bodies' addresses of the files it stored are rewritten to the new ones.
 type library struct {
 	store news.WXRStore
-	dir   fs.FS
-	files medialib.Files
+	dir   fs.FS          // nil without uploads
+	files medialib.Files // nil without uploads
 	made  []struct {
 		id    int64
 		media *news.Media
 	}
-	stored   []*medialib.Image // this run's files, removed again if it does not commit
+	stored   []string // this run's files, removed again if it does not commit
 	byURL    map[string]*news.Media
-	byID     map[int64]*news.Media
+	byID     map[int64]*news.Media // stored images, by attachment
 	replacer *strings.Replacer
 }
 
@@ -710,27 +772,29 @@ func (l *library) copy(ctx context.Context, files []*upload, opt *Options, rep *
 			return err
 		}
 		opt.progress(StageMedia, int64(i+1), int64(len(files)))
-		if f == nil {
-			continue
-		}
 		m, err := l.store.ImportedMedia(ctx, Source, strconv.FormatInt(f.id, 10))
 		switch {
 		case err == nil:
-			rep.Reused++
+			rep.Media.There++
 		case !errors.Is(err, news.ErrNotFound):
 			return err
 		default:
-			m, err = l.process(ctx, f)
+			m, err = l.process(ctx, f, rep)
 			if err != nil {
 				return err
 			}
-			if m == nil {
-				rep.NotCopied++
-				continue
-			}
-			rep.Copied++
+			rep.Media.Added++
+			l.made = append(l.made, struct {
+				id    int64
+				media *news.Media
+			}{f.id, m})
 		}
-		l.byID[f.id] = m
+		if m.URL != "" {
+			continue // kept at its address: nothing to rewrite
+		}
+		if m.IsImage() {
+			l.byID[f.id] = m
+		}
 		for _, u := range f.urls {
 			if u != "" && l.byURL[u] == nil {
 				l.byURL[u] = m
@@ -742,48 +806,79 @@ func (l *library) copy(ctx context.Context, files []*upload, opt *Options, rep *
 	return nil
 }
 
-// process stores one attachment's file; nil when it is no image the pipeline takes
-// or is not in the folder (its original URL is then kept, and the report says how
-// many).
-func (l *library) process(ctx context.Context, f *upload) (*news.Media, error) {
+// process makes the library item of one attachment: its file stored when uploads has
+// it and the library takes it (an image the pipeline takes, or a file of a kept
+// type), else a reference to its original address.
+func (l *library) process(ctx context.Context, f *upload, rep *ImportReport) (*news.Media, error) {
+	clean := func(s string) string { s, _ = news.CleanText(s); return s }
+	m := &news.Media{Alt: clean(f.alt), Title: clean(f.title), Caption: clean(f.caption), Description: clean(f.desc)}
 	// fs.ValidPath refuses "..", absolute and empty paths: nothing outside the folder.
-	if !fs.ValidPath(f.rel) {
-		return nil, nil
+	if l.dir != nil && fs.ValidPath(f.rel) {
+		stored, err := l.storeFile(ctx, f, m)
+		if err != nil {
+			return nil, fmt.Errorf("attachment %d (%s): %w", f.id, f.rel, err)
+		}
+		if stored {
+			if m.IsImage() {
+				rep.Copied++
+			} else {
+				rep.FilesCopied++
+			}
+			return m, nil
+		}
 	}
+	m.URL, m.ContentType = f.urls[0], f.contentType()
+	if strings.HasPrefix(m.ContentType, "image/") {
+		m.Width, m.Height = max(f.width, 0), max(f.height, 0)
+	}
+	rep.Linked++
+	return m, nil
+}
+
+// storeFile stores f's file from uploads into m; false when it is not there or the
+// library does not take it.
+func (l *library) storeFile(ctx context.Context, f *upload, m *news.Media) (bool, error) {
 	fh, err := l.dir.Open(f.rel)
 	if err != nil {
-		return nil, nil
+		return false, nil
 	}
 	defer fh.Close()
-	im, err := medialib.Process(ctx, l.files, fh)
 	var refused *medialib.Error
+	if _, ok := medialib.FileType(f.ext()); ok {
+		// Not an image: kept as it is, never through the image pipeline.
+		name, size, err := medialib.StoreFile(ctx, l.files, f.ext(), fh)
+		if errors.As(err, &refused) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		l.stored = append(l.stored, name)
+		m.Name, m.ContentType, m.Bytes = name, f.contentType(), int(size)
+		return true, nil
+	}
+	im, err := medialib.Process(ctx, l.files, fh)
 	if errors.As(err, &refused) {
-		return nil, nil
+		return false, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("attachment %d (%s): %w", f.id, f.rel, err)
+		return false, err
 	}
-	l.stored = append(l.stored, im)
-	alt, _ := news.CleanText(f.alt)
-	m := &news.Media{Name: im.Name, ContentType: im.ContentType, Width: im.Width, Height: im.Height, Bytes: im.Bytes,
-		Srcset: im.Srcset(mediaPrefix), Alt: alt}
-	l.made = append(l.made, struct {
-		id    int64
-		media *news.Media
-	}{f.id, m})
-	return m, nil
+	l.stored = append(l.stored, im.Name)
+	for _, v := range im.Variants {
+		l.stored = append(l.stored, v.Name)
+	}
+	m.Name, m.ContentType, m.Width, m.Height, m.Bytes, m.Srcset = im.Name, im.ContentType, im.Width, im.Height, im.Bytes, im.Srcset(mediaPrefix)
+	return true, nil
 }
 
 // forget removes the files this run stored: the import did not commit.
 func (l *library) forget() {
-	if l == nil {
+	if l == nil || l.files == nil {
 		return
 	}
-	for _, im := range l.stored {
-		l.files.Remove(im.Name)
-		for _, v := range im.Variants {
-			l.files.Remove(v.Name)
-		}
+	for _, name := range l.stored {
+		l.files.Remove(name)
 	}
 	l.stored = nil
 }

@@ -36,11 +36,14 @@ type ImportReport struct {
 	Comments                              map[news.CommentStatus]Tally
 	// Attachments counts the file's attachment items.
 	Attachments int
-	// With Options.Uploads: attachments' images copied into the library, found there
-	// from an earlier import, and kept at their original URLs (not in the folder, or
-	// no image the pipeline takes).
-	Copied, Reused, NotCopied int
-	Pingbacks, MenuItems      int
+	// Media counts the attachments' library items added and found there (from an
+	// earlier import); the added are Copied (images through the media pipeline, from
+	// Options.Uploads), FilesCopied (PDF, audio, video kept as they are) and Linked
+	// (references to their original addresses: without Options.Uploads, not in it,
+	// or of a type the library does not store).
+	Media                       Tally
+	Copied, FilesCopied, Linked int
+	Pingbacks, MenuItems        int
 	// Skipped counts what was not imported, by why ("items of post type \"x\"").
 	Skipped map[string]int
 	// Unknown counts uses of the shortcodes Convert does not know (kept as text).
@@ -49,7 +52,10 @@ type ImportReport struct {
 	Links     []Link
 	Redirects int // old addresses recorded
 	Protected int // password-protected posts and pages kept unpublished
-	Lead      string
+	// NavPages counts the pages added to the navigation at their menu order (those
+	// with a <wp:menu_order> above 0).
+	NavPages int
+	Lead     string
 	// ExtraSections and ExtraTags are terms named by items only, not in the header.
 	ExtraSections, ExtraTags int
 }
@@ -108,7 +114,7 @@ func (r *ImportReport) Rows() []Row {
 	for _, s := range commentStatuses {
 		rows = append(rows, Row{"comments " + s.String(), r.Counts.Comments[s], r.Comments[s.Site()]})
 	}
-	return rows
+	return append(rows, Row{"attachments", inFile("attachment"), r.Media})
 }
 
 // WriteText prints the report as the CLI shows it: per kind, what the file holds,
@@ -120,10 +126,8 @@ func (r *ImportReport) WriteText(out io.Writer) error {
 	for _, row := range r.Rows() {
 		fmt.Fprintf(ew, "  %-12s %6d in the file, %6d added, %6d already there\n", row.Kind, row.InFile, row.Added, row.There)
 	}
-	if r.Copied+r.Reused+r.NotCopied > 0 {
-		fmt.Fprintf(ew, "  %-12s %6d in the file, %6d images copied, %6d already there, %d kept at their original URLs\n", "attachments", r.Attachments, r.Copied, r.Reused, r.NotCopied)
-	} else {
-		fmt.Fprintf(ew, "  %-12s %6d in the file (their original URLs kept)\n", "attachments", r.Attachments)
+	if r.Media.Added > 0 {
+		fmt.Fprintf(ew, "  attachments added to the media library: %d images copied, %d files copied (PDF, audio, video), %d kept at their original URLs\n", r.Copied, r.FilesCopied, r.Linked)
 	}
 	var statuses []string
 	for ts, c := range r.Counts.Items {
@@ -135,6 +139,9 @@ func (r *ImportReport) WriteText(out io.Writer) error {
 	fmt.Fprintf(ew, "  by status: %s (private → unpublished: not public, seen by the newsroom)\n", strings.Join(statuses, ", "))
 	if r.Protected > 0 {
 		fmt.Fprintf(ew, "  password-protected posts and pages kept unpublished (Broadsheet has no passwords on stories): %d\n", r.Protected)
+	}
+	if r.NavPages > 0 {
+		fmt.Fprintf(ew, "  pages put in the navigation in their menu order: %d\n", r.NavPages)
 	}
 	if r.ExtraSections+r.ExtraTags > 0 {
 		fmt.Fprintf(ew, "  named by posts but not listed in the file's header: %d categories, %d tags (added)\n", r.ExtraSections, r.ExtraTags)
