@@ -497,9 +497,9 @@ func newCheckView(c wxr.Counts, uploads bool) *checkView {
 	for _, n := range c.Comments {
 		comments += n
 	}
-	att := "files not copied: their original URLs are kept"
+	att := "in the media library, kept at their original URLs"
 	if uploads {
-		att = "images copied from the server's copy of wp-content/uploads"
+		att = "in the media library: images, PDF, audio and video copied from the server's copy of wp-content/uploads, the rest kept at their original URLs"
 	}
 	v.Rows = []countRow{
 		{Kind: "posts", N: byType["post"]},

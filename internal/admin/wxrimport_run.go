@@ -56,10 +56,9 @@ func (s *Server) newReportView(r *wxr.ImportReport) *reportView {
 	for _, row := range r.Rows() {
 		v.Rows = append(v.Rows, reportRow{Kind: row.Kind, InFile: row.InFile, Added: row.Added, There: row.There})
 	}
-	if r.Copied+r.Reused+r.NotCopied > 0 {
-		v.Notes = append(v.Notes, fmt.Sprintf("Attachments: %d in the file; %d images copied into the media library, %d there already, %d kept at their original URLs.", r.Attachments, r.Copied, r.Reused, r.NotCopied))
-	} else {
-		v.Notes = append(v.Notes, fmt.Sprintf("Attachments: %d in the file, kept at their original URLs.", r.Attachments))
+	v.Notes = append(v.Notes, fmt.Sprintf("Attachments added to the media library: %d images copied, %d files copied (PDF, audio, video), %d kept at their original URLs.", r.Copied, r.FilesCopied, r.Linked))
+	if r.NavPages > 0 {
+		v.Notes = append(v.Notes, fmt.Sprintf("Pages put in the navigation at their menu order: %d.", r.NavPages))
 	}
 	if r.Protected > 0 {
 		v.Notes = append(v.Notes, fmt.Sprintf("%d password-protected posts and pages kept unpublished (stories here have no passwords).", r.Protected))
