@@ -15,6 +15,9 @@ type WXRStore interface {
 	ImportedMedia(ctx context.Context, source, sourceID string) (*Media, error)
 	// BeginWXR starts the import's one transaction; the caller must Commit or Rollback.
 	BeginWXR(ctx context.Context) (WXRTx, error)
+	// ImportedArticleIDs returns the source IDs of the articles imported from source,
+	// so that a second import need not render what it will not write again.
+	ImportedArticleIDs(ctx context.Context, source string) (map[string]bool, error)
 }
 
 // WXRTx is one WordPress import's write, all or nothing: nothing is visible before
@@ -32,16 +35,20 @@ type WXRTx interface {
 	// for none), a new account signing in only through the one-time link whose token
 	// hash is resetHash (valid WXRResetLife).
 	Author(ctx context.Context, a *Author, u *User, wpID int64, resetHash string) (authorAdded, userAdded bool, err error)
+	// FindArticle returns the ID of the article imported from source's sourceID;
+	// ErrNotFound when none.
+	FindArticle(ctx context.Context, source, sourceID string) (int64, error)
 	// Article finds (by a.Source and a.SourceID) or adds the article; it sets a.ID.
 	Article(ctx context.Context, a *Article, wpID int64) (added bool, err error)
 	// Comment finds (by article, source and source ID) or adds the comment, its
 	// ParentID the stored parent's; it sets c.ID.
 	Comment(ctx context.Context, c *Comment, wpID int64) (added bool, err error)
-	// ArticleRedirect records an old path ("/?p=42", "/2019/05/name/") of an article.
-	ArticleRedirect(ctx context.Context, path string, articleID int64) error
+	// ArticleRedirect records an old path ("/?p=42", "/2019/05/name/") of an article;
+	// added is false when the path was recorded already.
+	ArticleRedirect(ctx context.Context, path string, articleID int64) (added bool, err error)
 	// TermRedirect records an old path of a section, tag or author (kind "section",
-	// "tag", "author").
-	TermRedirect(ctx context.Context, path, kind string, id int64) error
+	// "tag", "author"); added is false when the path was recorded already.
+	TermRedirect(ctx context.Context, path, kind string, id int64) (added bool, err error)
 	// Media adds the library entry m made from source's sourceID (kept when one is
 	// there from the same origin); it sets m.ID.
 	Media(ctx context.Context, m *Media, source, sourceID string) error

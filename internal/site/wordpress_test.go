@@ -20,7 +20,7 @@ func TestImportedOldPathsFollowTheStory(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range []string{"/archives/77", "/2019/05/old-name/"} {
-		if err := w.ArticleRedirect(ctx, p, a.ID); err != nil {
+		if _, err := w.ArticleRedirect(ctx, p, a.ID); err != nil {
 			t.Fatal(err)
 		}
 	}

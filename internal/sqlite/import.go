@@ -71,6 +71,10 @@ func (db *DB) ImportStream(ctx context.Context, items iter.Seq2[*news.ImportItem
 		return res, fmt.Errorf("import: %w", err)
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, cache))
+	// Statement journals in memory, not a temporary file written a page a call (see
+	// BeginWXR).
+	conn.ExecContext(ctx, `PRAGMA temp_store = MEMORY`)
+	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA temp_store = DEFAULT`)
 
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {

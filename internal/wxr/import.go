@@ -157,13 +157,18 @@ func (p *Plan) Import(ctx context.Context, store news.WXRStore) (*ImportReport, 
 		lib.forget()
 		return nil, err
 	}
+	existing, err := store.ImportedArticleIDs(ctx, Source)
+	if err != nil {
+		lib.forget()
+		return nil, err
+	}
 	w, err := store.BeginWXR(ctx)
 	if err != nil {
 		lib.forget()
 		return nil, err
 	}
 	pr := &progressReader{r: p.r, stage: StageWrite, total: p.size, opt: &p.opt}
-	if err := write(ctx, w, pr, p.opt.Limits, p.atts, lib, render.Embeds{Hosts: hosts}, rep); err != nil {
+	if err := write(ctx, w, pr, p.opt.Limits, p.atts, lib, render.Embeds{Hosts: hosts}, existing, rep); err != nil {
 		w.Rollback()
 		lib.forget()
 		return nil, err
@@ -207,12 +212,13 @@ type wxrState struct {
 	catPath  map[string]string // nicename → "parent/child"
 	tags     map[string]*news.Tag
 	posts    map[int64]int64 // WordPress post ID → article ID
+	existing map[string]bool // source IDs of articles an earlier import stored
 	// attachmentPages are attachment pages' old paths, led to the post they belong to
 	// once every post is written.
 	attachmentPages map[string]int64
 }
 
-func write(ctx context.Context, w news.WXRTx, r io.Reader, lim Limits, atts *AttachmentIndex, lib *library, embeds render.Embeds, rep *ImportReport) error {
+func write(ctx context.Context, w news.WXRTx, r io.Reader, lim Limits, atts *AttachmentIndex, lib *library, embeds render.Embeds, existing map[string]bool, rep *ImportReport) error {
 	if lib != nil {
 		for _, m := range lib.made {
 			if err := w.Media(ctx, m.media, Source, strconv.FormatInt(m.id, 10)); err != nil {
@@ -222,7 +228,7 @@ func write(ctx context.Context, w news.WXRTx, r io.Reader, lim Limits, atts *Att
 	}
 	st := &wxrState{w: w, atts: atts, lib: lib, embeds: embeds, rep: rep, authors: map[string]*news.Author{},
 		sections: map[string]*news.Section{}, catPath: map[string]string{}, tags: map[string]*news.Tag{},
-		posts: map[int64]int64{}, attachmentPages: map[string]int64{}}
+		posts: map[int64]int64{}, attachmentPages: map[string]int64{}, existing: existing}
 	rd := NewReader(r, lim)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -277,8 +283,12 @@ func write(ctx context.Context, w news.WXRTx, r io.Reader, lim Limits, atts *Att
 	}
 	for path, parent := range st.attachmentPages {
 		if id, ok := st.posts[parent]; ok {
-			if err := w.ArticleRedirect(ctx, path, id); err != nil {
+			added, err := w.ArticleRedirect(ctx, path, id)
+			if err != nil {
 				return err
+			}
+			if added {
+				st.rep.Redirects++
 			}
 		}
 	}
@@ -365,8 +375,11 @@ func (st *wxrState) author(ctx context.Context, a *Author) error {
 }
 
 func (st *wxrState) term(ctx context.Context, path, kind string, id int64) error {
-	st.rep.Redirects++
-	return st.w.TermRedirect(ctx, path, kind, id)
+	added, err := st.w.TermRedirect(ctx, path, kind, id)
+	if added {
+		st.rep.Redirects++
+	}
+	return err
 }
 
 // nicename is a term's slug as WordPress wrote it, percent-decoded (WordPress stores
@@ -508,7 +521,7 @@ func (st *wxrState) item(ctx context.Context, it *Item) error {
 		status = news.StatusUnpublished
 		st.rep.Protected++
 	}
-	a, err := st.article(it, status)
+	a, err := st.article(ctx, it, status)
 	if err != nil {
 		return err
 	}
@@ -534,21 +547,35 @@ func (st *wxrState) item(ctx context.Context, it *Item) error {
 	}
 	for _, p := range []string{q + strconv.FormatInt(it.PostID, 10), st.oldPath(it.Link)} {
 		if p != "" {
-			st.rep.Redirects++
-			if err := st.w.ArticleRedirect(ctx, p, a.ID); err != nil {
+			added, err := st.w.ArticleRedirect(ctx, p, a.ID)
+			if err != nil {
 				return err
+			}
+			if added {
+				st.rep.Redirects++
 			}
 		}
 	}
 	return st.comments(ctx, it, a.ID)
 }
 
-func (st *wxrState) article(it *Item, status news.ArticleStatus) (*news.Article, error) {
+func (st *wxrState) article(ctx context.Context, it *Item, status news.ArticleStatus) (*news.Article, error) {
 	title, _ := news.CleanText(strings.TrimSpace(it.Title))
 	if title == "" {
 		title = "(no title)"
 	}
 	p := st.prep
+	if p == nil && st.existing[strconv.FormatInt(it.PostID, 10)] {
+		// Stored by an earlier import (the workers skipped it): Article finds it and
+		// writes nothing, so its HTML is not needed, unless it was deleted since.
+		_, err := st.w.FindArticle(ctx, Source, strconv.FormatInt(it.PostID, 10))
+		switch {
+		case err == nil:
+			p = &wxrPrepared{}
+		case !errors.Is(err, news.ErrNotFound):
+			return nil, err
+		}
+	}
 	if p == nil {
 		p = st.prepare(it)
 	}
@@ -944,7 +971,7 @@ func prepareWXR(ctx context.Context, rd *Reader, st *wxrState) <-chan *wxrJob {
 			e, err := rd.Next()
 			j := &wxrJob{e: e, err: err, done: make(chan struct{})}
 			it, ok := e.(*Item)
-			toWork := err == nil && ok && (it.Type == "post" || it.Type == "page")
+			toWork := err == nil && ok && (it.Type == "post" || it.Type == "page") && !st.existing[strconv.FormatInt(it.PostID, 10)]
 			if !toWork {
 				close(j.done)
 			}

@@ -65,9 +65,17 @@ func TestImportReportsProgressAndAddsNothingTwice(t *testing.T) {
 	if r := rows["comments approved"]; r.Added != 60-pending || rows["comments pending"].Added != pending {
 		t.Errorf("comments rows %+v %+v, want %d and %d added", r, rows["comments pending"], 60-pending, pending)
 	}
+	before, err := db.LastChange(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
 	again, err := wxr.Import(context.Background(), db, bytes.NewReader(file), wxr.Options{})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Nothing changed, so no page of the site is to be made again.
+	if after, err := db.LastChange(context.Background()); err != nil || after != before || again.Redirects != 0 {
+		t.Errorf("second run: change %d → %d (%v), %d old addresses recorded; want none", before, after, err, again.Redirects)
 	}
 	for _, r := range again.Rows() {
 		if r.Added != 0 || r.There != r.InFile {

@@ -50,7 +50,7 @@ type ImportReport struct {
 	Unknown map[string]int
 	// Links are the new accounts' set-password links (role author).
 	Links     []Link
-	Redirects int // old addresses recorded
+	Redirects int // old addresses recorded (not those recorded already)
 	Protected int // password-protected posts and pages kept unpublished
 	// NavPages counts the pages added to the navigation at their menu order (those
 	// with a <wp:menu_order> above 0).
