@@ -46,8 +46,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	writeTimeout := fs.Duration("write-timeout", 30*time.Second, "a client that takes longer to accept a write of its answer, or to send a body it declared on a GET, is cut off")
 	maxPerClient := fs.Int("max-conns-per-client", 128, "most connections one address (an IPv6 /64) may hold; 0: no limit (off behind --trust-proxy)")
 	hookTimeout := fs.Duration("webhook-timeout", 15*time.Second, "most time one webhook delivery may take; a delivery a stopped server was sending is sent again 4 times this after it started")
+	importMaxMB := fs.Int64("import-max-mb", admin.DefaultImportMaxBytes>>20, "largest WordPress export the admin's import (/admin/import) takes, in MiB")
+	wxrUploads := fs.String("wxr-uploads", "", "a copy of the WordPress site's wp-content/uploads, from which the admin's import copies images (default: attachments keep their original URLs)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *wxrUploads != "" {
+		if info, err := os.Stat(*wxrUploads); err != nil || !info.IsDir() {
+			return fmt.Errorf("--wxr-uploads %s: not a folder (a copy of wp-content/uploads)", *wxrUploads)
+		}
+	}
+	if *importMaxMB <= 0 {
+		return fmt.Errorf("--import-max-mb must be positive")
 	}
 	log := newLogger(stderr)
 	tuneGC(*cacheMB)
@@ -89,6 +99,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	files := media.Dir(*mediaDir)
 	adm, err := admin.New(db, srv, srv.Secret(), admin.Config{
 		BaseURL: *baseURL, ArticlePath: srv.ArticlePath, Location: srv.Location, TrustProxy: *trustProxy, Logger: log, Media: files,
+		// The import's temporary files beside the database: on its disk (not a
+		// memory-backed /tmp), and seen by every server sharing the database.
+		ImportMaxBytes: *importMaxMB << 20, ImportDir: filepath.Join(filepath.Dir(*dbPath), "imports"), WXRUploads: *wxrUploads,
 	})
 	if err != nil {
 		ln.Close()
@@ -220,9 +233,14 @@ func route(adm, files, content, public http.Handler, stall time.Duration) http.H
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength != 0 {
 			// A body must keep coming, and arrive whole in time for its size; a
-			// handler that answers without reading it closes the connection.
-			w = httpx.Body(w, r, stall)
-			http.NewResponseController(w).SetWriteDeadline(time.Now().Add(20 * time.Minute))
+			// handler that answers without reading it closes the connection. The
+			// admin's WordPress import takes files of a gigabyte: up to an hour.
+			longest, answer := 15*time.Minute, 20*time.Minute
+			if r.Method == http.MethodPost && r.URL.Path == admin.ImportPath {
+				longest, answer = admin.ImportUploadTime, admin.ImportUploadTime+5*time.Minute
+			}
+			w = httpx.BodyWithin(w, r, stall, longest)
+			http.NewResponseController(w).SetWriteDeadline(time.Now().Add(answer))
 		}
 		switch p := r.URL.Path; {
 		case strings.HasPrefix(p, "/admin"):

@@ -54,6 +54,8 @@ type Store interface {
 	news.WebhookStore       // webhooks and their deliveries (webhooks.go)
 	news.AccountNoticeStore // what others did to one's account (accountnotices.go)
 	news.APITokenStore      // the admin API's tokens (tokens.go)
+	news.ImportRunStore     // the WordPress import's runs (wxrimport.go)
+	news.WXRStore           // the WordPress import's writes (wxr.Import)
 }
 
 // Syncer applies the store's changes to the public site's cache; the admin calls it
@@ -74,8 +76,16 @@ type Config struct {
 	// AutosaveEvery is how often the editor's script autosaves (default 15 s).
 	AutosaveEvery time.Duration
 	TrustProxy    bool
-	Logger        *slog.Logger
-	Now           func() time.Time
+	// The WordPress import (wxrimport.go): the largest file taken (default
+	// DefaultImportMaxBytes), the folder of its temporary files (default the system's;
+	// give one on the database's disk, shared by every server of the site), and a copy
+	// of the WordPress site's wp-content/uploads to copy images from ("": attachments
+	// keep their original URLs).
+	ImportMaxBytes int64
+	ImportDir      string
+	WXRUploads     string
+	Logger         *slog.Logger
+	Now            func() time.Time
 }
 
 // Session lifetimes: a session ends after SessionIdle without use, and in any case
@@ -116,6 +126,7 @@ type Server struct {
 	setupToken string // the one-time setup link's token while there is no user
 	mux        *http.ServeMux
 	handler    http.Handler
+	imports    importer // the WordPress imports this process runs (wxrimport.go)
 }
 
 // New builds the admin. secret signs the forms' CSRF tokens.
@@ -134,11 +145,11 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	}
 	s := &Server{store: store, site: site, cfg: cfg, log: cfg.Logger, secret: secret}
 	funcs := template.FuncMap{"lower": strings.ToLower, "when": s.when, "message": s.messageHTML,
-		"inc": func(i int) int { return i + 1 }}
+		"inc": func(i int) int { return i + 1 }, "bytes": byteWords}
 	s.pages = map[string]*template.Template{}
 	for _, name := range []string{"login", "dashboard", "comments", "settings", "users", "account", "articles", "edit", "history", "media", "comment", "blocks", "queueconfirm", "totp", "sections", "error", "privacy", "preview",
 		"recovery", "resettotp", "notifications",
-		"mediaitem", "useredit", "resetpassword", "sectiondelete", "tags", "tagedit", "webhooks", "tokens"} { // the management screens; two-step sign-in's recovery codes and reset (recovery.go)
+		"mediaitem", "useredit", "resetpassword", "sectiondelete", "tags", "tagedit", "webhooks", "tokens", "import"} { // the management screens; two-step sign-in's recovery codes and reset (recovery.go)
 		files := []string{"templates/layout.html", "templates/" + name + ".html", "templates/notices.html"}
 		if name == "edit" {
 			files = append(files, "templates/conflict.html") // the conflict and presence sections
@@ -232,6 +243,7 @@ func New(store Store, site Syncer, secret []byte, cfg Config) (*Server, error) {
 	s.routeWebhooks(mux)       // webhooks.go
 	s.routeTokens(mux)         // tokens.go
 	s.routeAccountNotices(mux) // accountnotices.go
+	s.routeImport(mux)         // wxrimport.go
 	mux.Handle("POST /admin/articles/{id}/presence", s.require(news.PermWriteDrafts, s.presence))
 	mux.HandleFunc("GET /admin", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/admin/", http.StatusMovedPermanently)
@@ -271,6 +283,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	limit := int64(maxFormText)
 	if isMultipart(r) {
 		limit = media.MaxBytes + maxFormText // an image and the form around it
+		if r.URL.Path == ImportPath {
+			limit = s.importMax() + maxImportForm // a WordPress export, streamed to disk
+		}
 	}
 	r.Body = &formBody{ReadCloser: http.MaxBytesReader(w, r.Body, limit)}
 	s.mux.ServeHTTP(w, r)
@@ -377,6 +392,7 @@ type page struct {
 	Notify                     *notifyView     // the menu's count, and notifications a page shows (notifications.go)
 	Undo                       int64           // the story the message's Undo restores from the trash (preview.go)
 	Account                    *accountNotices // what others did to the user's account (accountnotices.go)
+	Refresh                    int             // seconds after which the page reloads itself (0: never)
 }
 
 // siteTitle is the site's title in the settings read, "Broadsheet" when it is empty
@@ -446,28 +462,8 @@ func (s *Server) csrfToken(r *http.Request) string {
 // state-changing request must also bring the session's CSRF token.
 func (s *Server) require(perm news.Permission, next func(w http.ResponseWriter, r *http.Request, u *news.User)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Nothing of the body is read before the session is found: a request that cannot
-		// be authorised costs no parsing.
-		u, err := s.currentUser(r)
-		if err != nil {
-			switch next, kept := s.keepExpiredSave(r); kept {
-			case keptSave:
-				http.Redirect(w, r, "/admin/login?expired=1&next="+url.QueryEscape(next), http.StatusSeeOther)
-				return
-			case keptTooLarge:
-				s.fail(w, r, nil, http.StatusRequestEntityTooLarge, "Signed out", fmt.Sprintf("Your session has ended, and this save holds more than %d MB of text, so it could not be kept aside and nothing was changed. Your text is still in the page you came from: sign in again in another tab, then save it from there.", maxKeptText>>20))
-				return
-			}
-			if r.Method == http.MethodGet {
-				http.Redirect(w, r, "/admin/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-				return
-			}
-			s.fail(w, r, nil, http.StatusUnauthorized, "Signed out", "Your session has ended, so nothing was changed. Please sign in again, then repeat what you were doing.")
-			return
-		}
-		if !u.Role.Can(perm) {
-			s.log.Info("refused", "user", u.ID, "role", u.Role, "action", string(perm), "path", r.URL.Path)
-			s.fail(w, r, u, http.StatusForbidden, "Not allowed", fmt.Sprintf("Your role (%s) may not %s.", u.Role, perm))
+		u := s.authorise(w, r, perm)
+		if u == nil {
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -477,12 +473,47 @@ func (s *Server) require(perm news.Permission, next func(w http.ResponseWriter, 
 				return
 			}
 			if want == "" || subtle.ConstantTimeCompare([]byte(r.PostForm.Get("csrf")), []byte(want)) != 1 {
-				s.fail(w, r, u, http.StatusForbidden, "Form expired", "This form was not sent from your current session, so nothing was changed. Please reload the page and try again.")
+				s.refuseCSRF(w, r, u)
 				return
 			}
 		}
 		next(w, r, u)
 	})
+}
+
+// refuseCSRF answers a write that did not bring the session's form token.
+func (s *Server) refuseCSRF(w http.ResponseWriter, r *http.Request, u *news.User) {
+	s.fail(w, r, u, http.StatusForbidden, "Form expired", "This form was not sent from your current session, so nothing was changed. Please reload the page and try again.")
+}
+
+// authorise returns the signed-in user when the role has the permission; otherwise it
+// answers (sign in, or 403) and returns nil. Nothing of the body is read.
+func (s *Server) authorise(w http.ResponseWriter, r *http.Request, perm news.Permission) *news.User {
+	// Nothing of the body is read before the session is found: a request that cannot
+	// be authorised costs no parsing.
+	u, err := s.currentUser(r)
+	if err != nil {
+		switch next, kept := s.keepExpiredSave(r); kept {
+		case keptSave:
+			http.Redirect(w, r, "/admin/login?expired=1&next="+url.QueryEscape(next), http.StatusSeeOther)
+			return nil
+		case keptTooLarge:
+			s.fail(w, r, nil, http.StatusRequestEntityTooLarge, "Signed out", fmt.Sprintf("Your session has ended, and this save holds more than %d MB of text, so it could not be kept aside and nothing was changed. Your text is still in the page you came from: sign in again in another tab, then save it from there.", maxKeptText>>20))
+			return nil
+		}
+		if r.Method == http.MethodGet {
+			http.Redirect(w, r, "/admin/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return nil
+		}
+		s.fail(w, r, nil, http.StatusUnauthorized, "Signed out", "Your session has ended, so nothing was changed. Please sign in again, then repeat what you were doing.")
+		return nil
+	}
+	if !u.Role.Can(perm) {
+		s.log.Info("refused", "user", u.ID, "role", u.Role, "action", string(perm), "path", r.URL.Path)
+		s.fail(w, r, u, http.StatusForbidden, "Not allowed", fmt.Sprintf("Your role (%s) may not %s.", u.Role, perm))
+		return nil
+	}
+	return u
 }
 
 // sessionEnd is when a session ends by time: SessionIdle after it was last used, and

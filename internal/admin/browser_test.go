@@ -117,6 +117,7 @@ func TestAdminPagesAreValidHTML(t *testing.T) {
 	maps.Copy(pages, bylinePages(t, e, b))            // bylines_browser_test.go
 	maps.Copy(pages, webhookPages(t, e, b))           // webhooks_browser_test.go
 	maps.Copy(pages, tokenPages(t, e, b))             // tokens_browser_test.go
+	maps.Copy(pages, importPages(t, e, b))            // wxrimport_browser_test.go
 	maps.Copy(pages, pagesPages(t, e, b))             // pages_browser_test.go
 	maps.Copy(pages, accountNoticePages(t, e))        // accountnotices_browser_test.go
 	for name, body := range notificationPages(t, e) { // notifications_browser_test.go

@@ -107,6 +107,7 @@ func TestEveryRoleAgainstEveryAction(t *testing.T) {
 				{"settings", "GET", "/admin/settings", nil, admins},
 				{"change settings", "POST", "/admin/settings", url.Values{"title": {"Mine now"}}, admins},
 				{"privacy", "GET", "/admin/privacy", nil, admins},
+				{"import from WordPress", "GET", "/admin/import", nil, admins},
 				{"media library", "GET", "/admin/media", nil, staff},
 				{"own account", "GET", "/admin/account", nil, everyone},
 				// Last, as it moves the story: someone else's, trashed from the list.

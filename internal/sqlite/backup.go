@@ -69,6 +69,7 @@ var backupLeftOut = map[string]string{
 	"password_resets":     "one-time links, short-lived secrets",
 	"changes":             "the change log of the running servers; the import writes its own",
 	"nodes":               "the running servers",
+	"import_runs":         "the admin's uploads to import and their reports (set-password links among them)",
 	"webhook_deliveries":  "the delivery queue and its log",
 	"media_uses_stale":    "the store's own marks; inserted articles are marked again",
 	"schema_migrations":   "the schema, which the new database has",

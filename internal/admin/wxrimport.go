@@ -1,0 +1,663 @@
+package admin
+
+// The WordPress import screen (/admin/import), for administrators: a WXR file is
+// uploaded, streamed to a temporary file; its first pass (wxr.Check) runs in the
+// background and the administrator sees what the file holds; once confirmed, the
+// import runs in the background and ends with its report. One import at a time for
+// the whole site: the run is claimed in the store (news.ImportRunStore), so the rule
+// holds across servers sharing the database. The pages refresh themselves without
+// JavaScript (<meta http-equiv="refresh">).
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"broadsheet/internal/news"
+	"broadsheet/internal/wxr"
+)
+
+// ImportPath is the import screen's address; POST to it uploads a file (cmd's route
+// gives that request ImportUploadTime to arrive).
+const ImportPath = "/admin/import"
+
+// DefaultImportMaxBytes is the largest file the import takes unless Config says
+// otherwise: 1 GiB, more than the exports of all but the largest WordPress sites
+// (WordPress's own importer takes what PHP's upload_max_filesize allows, often 2–64 MB).
+const DefaultImportMaxBytes = 1 << 30
+
+// ImportUploadTime is the longest an upload to the import may take to arrive: 1 GiB in
+// an hour is 300 KB/s. Only a signed-in administrator's body is read (the session is
+// checked first), so the long window is not open to anyone.
+const ImportUploadTime = time.Hour
+
+// How long each step may take before the run is taken for abandoned (its server
+// stopped) and the next upload may claim the site's slot; the check and the import are
+// given these as deadlines, so a run never outlives its expiry while its server lives.
+const (
+	importCheckTime   = 30 * time.Minute
+	importConfirmTime = time.Hour // a checked file waits this long for its confirmation
+	importRunTime     = time.Hour
+	importGrace       = 5 * time.Minute
+)
+
+// importer is the admin's share of the imports this process works on: their progress,
+// in memory (the import's transaction holds the store's writer, so its progress cannot
+// be written there), and a way for tests to wait for them.
+type importer struct {
+	node string // this process, as the runs name it
+	mu   sync.Mutex
+	runs map[int64]*importProgress
+	wg   sync.WaitGroup
+}
+
+type importProgress struct {
+	mu          sync.Mutex
+	phase       string // "checking", "importing"
+	done, total int64  // bytes of the file read
+}
+
+func (p *importProgress) set(phase string, done, total int64) {
+	p.mu.Lock()
+	p.phase, p.done, p.total = phase, done, total
+	p.mu.Unlock()
+}
+
+func (p *importProgress) get() (string, int64, int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.phase, p.done, p.total
+}
+
+func (s *Server) progressOf(id int64) *importProgress {
+	s.imports.mu.Lock()
+	defer s.imports.mu.Unlock()
+	return s.imports.runs[id]
+}
+
+func (s *Server) track(id int64) *importProgress {
+	s.imports.mu.Lock()
+	defer s.imports.mu.Unlock()
+	if s.imports.runs == nil {
+		s.imports.runs = map[int64]*importProgress{}
+	}
+	p := &importProgress{}
+	s.imports.runs[id] = p
+	return p
+}
+
+func (s *Server) untrack(id int64) {
+	s.imports.mu.Lock()
+	delete(s.imports.runs, id)
+	s.imports.mu.Unlock()
+}
+
+// WaitImports waits until the imports this process runs in the background have ended
+// (for tests and for a clean shutdown).
+func (s *Server) WaitImports() { s.imports.wg.Wait() }
+
+func (s *Server) importMax() int64 {
+	if s.cfg.ImportMaxBytes > 0 {
+		return s.cfg.ImportMaxBytes
+	}
+	return DefaultImportMaxBytes
+}
+
+func (s *Server) importDir() string {
+	if s.cfg.ImportDir != "" {
+		return s.cfg.ImportDir
+	}
+	return os.TempDir()
+}
+
+func (s *Server) routeImport(mux *http.ServeMux) {
+	s.imports.node = newNodeName()
+	mux.Handle("GET "+ImportPath, s.require(news.PermManageSettings, s.importPage))
+	// The upload reads its own body as a stream (uploadImport): the token first, then
+	// the file to disk.
+	mux.Handle("POST "+ImportPath, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u := s.authorise(w, r, news.PermManageSettings); u != nil {
+			s.uploadImport(w, r, u)
+		}
+	}))
+	mux.Handle("POST "+ImportPath+"/{id}/start", s.require(news.PermManageSettings, s.startImport))
+	mux.Handle("POST "+ImportPath+"/{id}/cancel", s.require(news.PermManageSettings, s.cancelImport))
+}
+
+func newNodeName() string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	host, _ := os.Hostname()
+	return truncate(host, 60) + "/" + strconv.Itoa(os.Getpid()) + "/" + hex.EncodeToString(b)
+}
+
+// importView is what the import page shows.
+type importView struct {
+	Run       *news.ImportRun
+	Mine      bool // this process works on it: the progress below is live
+	Phase     string
+	Percent   int
+	Check     *checkView
+	Report    *reportView
+	MaxSize   string
+	Uploads   bool // attachments' files are copied from the server's uploads folder
+	Working   bool // the run is uploading, being checked or imported
+	Refreshes bool // the page reloads itself (importRefresh)
+	By        string
+}
+
+// checkView is what the first pass found, kept as JSON in the run.
+type checkView struct {
+	Rows     []countRow `json:"rows"`
+	Statuses []string   `json:"statuses"`
+	WillSkip []string   `json:"will_skip"`
+	Warnings int        `json:"warnings"`
+	Repeated int        `json:"repeated"`
+}
+
+type countRow struct {
+	Kind string `json:"kind"`
+	N    int    `json:"n"`
+	Note string `json:"note,omitempty"`
+}
+
+// reportView is what the import did, kept as JSON in the run. The new accounts'
+// set-password links are secrets: they are kept sealed (Links), opened only to show
+// them to an administrator.
+type reportView struct {
+	Rows     []reportRow `json:"rows"`
+	Notes    []string    `json:"notes"`
+	Skipped  []countRow  `json:"skipped"`
+	Unknown  []countRow  `json:"unknown"`
+	Links    string      `json:"links,omitempty"` // sealed JSON of []accountLink
+	Seconds  float64     `json:"seconds"`
+	Accounts []accountLink
+}
+
+type reportRow struct {
+	Kind                 string `json:"kind"`
+	InFile, Added, There int
+	Note                 string `json:"note,omitempty"`
+}
+
+type accountLink struct {
+	Name string `json:"name"`
+	Link string `json:"link"`
+}
+
+func (s *Server) importPage(w http.ResponseWriter, r *http.Request, u *news.User) {
+	v := &importView{MaxSize: sizeWords(s.importMax()), Uploads: s.cfg.WXRUploads != ""}
+	run, err := s.store.LatestImportRun(r.Context())
+	if err != nil && !errors.Is(err, news.ErrNotFound) {
+		s.fail(w, r, u, http.StatusInternalServerError, "Import", "The import's state could not be read. Please reload the page.")
+		return
+	}
+	p := &page{Title: "Import from WordPress", User: u, CSRF: s.csrfToken(r), Nav: "import", Body: v}
+	if run != nil {
+		v.Run = run
+		if run.UserID != 0 {
+			if by, err := s.store.User(r.Context(), run.UserID); err == nil {
+				v.By = by.Name
+			}
+		}
+		if prog := s.progressOf(run.ID); prog != nil {
+			v.Mine = true
+			var done, total int64
+			v.Phase, done, total = prog.get()
+			if total > 0 {
+				v.Percent = int(done * 100 / total)
+			}
+		}
+		switch run.State {
+		case news.ImportUploading, news.ImportChecking, news.ImportRunning:
+			v.Working = true
+			// The page reloads itself only when the administrator chose it (the
+			// forms' "follow" box, or the page's link), and says how to stop it:
+			// WCAG 2.2.1 allows a time limit the user may turn off.
+			if r.URL.Query().Get("follow") == "1" {
+				v.Refreshes = true
+				p.Refresh = importRefresh
+			}
+		}
+		if run.Checked != "" {
+			v.Check = &checkView{}
+			json.Unmarshal([]byte(run.Checked), v.Check)
+		}
+		if run.Report != "" {
+			v.Report = &reportView{}
+			json.Unmarshal([]byte(run.Report), v.Report)
+			if v.Report.Links != "" {
+				if plain, err := s.openSealed("import links", v.Report.Links); err == nil {
+					json.Unmarshal(plain, &v.Report.Accounts)
+				}
+			}
+		}
+	}
+	s.render(w, r, http.StatusOK, "import", p)
+}
+
+// importRefused answers an upload refused before its file was read, closing the
+// connection (what is left of the body is not read).
+func (s *Server) importRefused(w http.ResponseWriter, r *http.Request, u *news.User, status int, title, msg string) {
+	w.Header().Set("Connection", "close")
+	s.fail(w, r, u, status, title, msg)
+}
+
+func (s *Server) tooBigMessage() string {
+	return fmt.Sprintf("That file is larger than %s, the most this site takes, so nothing was imported. Run the import from the server's command line (broadsheet import wxr FILE) for a larger export, or export the site in parts (Tools › Export by date or by author).", sizeWords(s.importMax()))
+}
+
+// uploadImport takes the file: refused early when its declared size is too large or an
+// import is under way; the form's token must come first (the page's form puts it
+// before the file) and is checked before a byte of the file is read; the file goes to
+// a temporary file, never whole into memory, counted against the cap as it arrives.
+func (s *Server) uploadImport(w http.ResponseWriter, r *http.Request, u *news.User) {
+	ctx := r.Context()
+	max := s.importMax()
+	if r.ContentLength > max+maxImportForm {
+		s.importRefused(w, r, u, http.StatusRequestEntityTooLarge, "Too large", s.tooBigMessage())
+		return
+	}
+	if run, err := s.store.LatestImportRun(ctx); err == nil && run.State.Active() && s.cfg.Now().Before(run.ExpiresAt) {
+		s.importRefused(w, r, u, http.StatusConflict, "An import is under way", busyImportMessage)
+		return
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		s.importRefused(w, r, u, http.StatusBadRequest, "Form not readable", "The upload could not be read (it is not a file upload form), so nothing was done. Please reload the page and try again.")
+		return
+	}
+	part, err := mr.NextPart()
+	want := s.csrfToken(r)
+	if err != nil || part.FormName() != "csrf" {
+		s.refuseCSRF(w, r, u)
+		return
+	}
+	token, _ := io.ReadAll(io.LimitReader(part, 256))
+	if want == "" || subtle.ConstantTimeCompare(token, []byte(want)) != 1 {
+		s.refuseCSRF(w, r, u)
+		return
+	}
+	part, err = mr.NextPart()
+	if err != nil || part.FormName() != "file" {
+		if s.uploadDidNotArrive(w, r, u, err) {
+			return
+		}
+		s.importRefused(w, r, u, http.StatusBadRequest, "No file", "Choose a WordPress export file (.xml) to upload.")
+		return
+	}
+	name := cleanFileName(part.FileName())
+	now := s.cfg.Now()
+	run := &news.ImportRun{Kind: "wxr", State: news.ImportUploading, UserID: u.ID, FileName: name, Node: s.imports.node,
+		ExpiresAt: now.Add(ImportUploadTime + importGrace)}
+	_, abandoned, err := s.store.BeginImportRun(ctx, run, now)
+	if errors.Is(err, news.ErrImportBusy) {
+		s.importRefused(w, r, u, http.StatusConflict, "An import is under way", busyImportMessage)
+		return
+	}
+	if err != nil {
+		s.log.Error("begin an import", "err", err)
+		s.importRefused(w, r, u, http.StatusInternalServerError, "Import", "The import could not begin (the database could not be written), so nothing was done. Please try again in a moment.")
+		return
+	}
+	for _, a := range abandoned {
+		removeFile(a.Path)
+	}
+	n, path, err := s.saveUpload(part, max)
+	if err != nil {
+		removeFile(path)
+		run.State, run.Path = news.ImportFailed, ""
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge) || errors.Is(err, errImportTooLarge):
+			run.Error = s.tooBigMessage()
+		case bodyOf(r) != nil && bodyOf(r).err != nil:
+			run.Error = "The upload did not arrive whole (the connection was too slow or cut), so nothing was imported."
+		default:
+			run.Error = "The upload could not be saved on the server, so nothing was imported."
+			s.log.Error("save an import's upload", "err", err)
+		}
+		if err := s.store.MoveImportRun(context.WithoutCancel(ctx), run, news.ImportUploading, s.cfg.Now()); err != nil {
+			s.log.Error("end an import that did not arrive", "err", err)
+		}
+		s.log.Info("import upload refused", "bytes", n, "user", u.ID)
+		status := http.StatusBadRequest
+		if run.Error == s.tooBigMessage() {
+			status = http.StatusRequestEntityTooLarge
+		}
+		s.importRefused(w, r, u, status, "Upload refused", run.Error)
+		return
+	}
+	// The fields after the file: the "follow" box (a few bytes; at most a few parts).
+	follow := false
+	for range 4 {
+		part, err := mr.NextPart()
+		if err != nil {
+			break
+		}
+		v, _ := io.ReadAll(io.LimitReader(part, 16))
+		if part.FormName() == "follow" && string(v) == "1" {
+			follow = true
+		}
+	}
+	run.State, run.Path, run.Bytes = news.ImportChecking, path, n
+	run.ExpiresAt = s.cfg.Now().Add(importCheckTime + importGrace)
+	if err := s.store.MoveImportRun(ctx, run, news.ImportUploading, s.cfg.Now()); err != nil {
+		removeFile(path)
+		s.log.Error("record an import's upload", "err", err)
+		s.fail(w, r, u, http.StatusInternalServerError, "Import", "The upload could not be recorded, so nothing was imported. Please try again.")
+		return
+	}
+	s.log.Info("import uploaded", "run", run.ID, "bytes", n, "user", u.ID)
+	prog := s.track(run.ID)
+	prog.set("checking", 0, n)
+	s.imports.wg.Add(1)
+	go s.checkImport(run, prog)
+	s.redirectWith(w, r, afterImportForm(follow), "The file arrived; it is being checked.")
+}
+
+// maxImportForm is room for the upload form around the file: its token and headers.
+const maxImportForm = 64 << 10
+
+// importRefresh is the seconds between the progress page's reloads, when followed.
+const importRefresh = 3
+
+// afterImportForm is where a form of the import sends the administrator: the page,
+// reloading itself while the file is worked on when they ticked "follow".
+func afterImportForm(follow bool) string {
+	if follow {
+		return ImportPath + "?follow=1"
+	}
+	return ImportPath
+}
+
+const busyImportMessage = "Another import is under way on this site (one at a time), so this file was not taken. Wait for it to end, then upload again."
+
+var errImportTooLarge = errors.New("upload too large")
+
+func (s *Server) uploadDidNotArrive(w http.ResponseWriter, r *http.Request, u *news.User, err error) bool {
+	if b := bodyOf(r); b != nil && b.err != nil {
+		s.refuseForm(w, r, u, b, err, maxImportForm)
+		return true
+	}
+	return false
+}
+
+// saveUpload streams the file part to a new temporary file in the import folder, at
+// most max bytes; it returns the bytes written and the file's path (to remove on error).
+func (s *Server) saveUpload(part *multipart.Part, max int64) (int64, string, error) {
+	dir := s.importDir()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return 0, "", fmt.Errorf("import folder: %w", err)
+	}
+	f, err := os.CreateTemp(dir, "broadsheet-wxr-*.xml")
+	if err != nil {
+		return 0, "", fmt.Errorf("import's temporary file: %w", err)
+	}
+	n, err := io.Copy(f, io.LimitReader(part, max+1))
+	if err == nil && n > max {
+		err = errImportTooLarge
+	}
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	return n, f.Name(), err
+}
+
+func removeFile(path string) {
+	if path != "" {
+		os.Remove(path)
+	}
+}
+
+// cleanFileName is the browser's name of the file, for display: its base name, visible
+// text, at most 200 bytes.
+func cleanFileName(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
+	name, _ = news.CleanText(name)
+	name = truncate(strings.TrimSpace(name), 200)
+	if name == "" || name == "." || name == "/" {
+		return "export.xml"
+	}
+	return name
+}
+
+// checkImport runs the first pass over the uploaded file, in the background, and
+// records what it found, or the error naming the line (the file is then removed).
+func (s *Server) checkImport(run *news.ImportRun, prog *importProgress) {
+	defer s.imports.wg.Done()
+	defer s.untrack(run.ID)
+	ctx, cancel := context.WithTimeout(context.Background(), importCheckTime)
+	defer cancel()
+	cv, err := s.checkFile(ctx, run.Path, prog)
+	if err != nil {
+		removeFile(run.Path)
+		run.State, run.Path, run.Error = news.ImportFailed, "", checkErrorMessage(err)
+		s.log.Info("import check refused the file", "run", run.ID)
+	} else {
+		b, _ := json.Marshal(cv)
+		run.State, run.Checked = news.ImportChecked, string(b)
+		run.ExpiresAt = s.cfg.Now().Add(importConfirmTime)
+	}
+	if err := s.store.MoveImportRun(context.WithoutCancel(ctx), run, news.ImportChecking, s.cfg.Now()); err != nil {
+		s.log.Error("record an import's check", "run", run.ID, "err", err)
+		if run.State == news.ImportChecked {
+			removeFile(run.Path)
+		}
+	}
+}
+
+// checkErrorMessage says why the check refused a file, naming the line.
+func checkErrorMessage(err error) string {
+	var we *wxr.Error
+	switch {
+	case errors.As(err, &we):
+		return fmt.Sprintf("The file is not a WordPress export this site can read: %s. Nothing was imported. Export the site again (Tools › Export) and upload the new file; if it happens again, the line named is where the file is damaged.", strings.TrimPrefix(we.Error(), "wxr: "))
+	case errors.Is(err, context.DeadlineExceeded):
+		return "Checking the file took longer than allowed, so nothing was imported. Import it from the server's command line (broadsheet import wxr FILE)."
+	}
+	return "The file could not be checked (" + err.Error() + "), so nothing was imported."
+}
+
+// imported is the post statuses the import takes (cmd's wxrStatus; the rest are
+// skipped): private becomes unpublished.
+var importedStatuses = map[string]bool{"publish": true, "draft": true, "auto-draft": true, "pending": true, "future": true, "private": true, "trash": true}
+
+func newCheckView(c wxr.Counts, uploads bool) *checkView {
+	v := &checkView{Warnings: c.Warnings, Repeated: c.Skipped}
+	byType := map[string]int{}
+	for ts, n := range c.Items {
+		byType[ts.Type] += n
+		switch ts.Type {
+		case "post", "page":
+			v.Statuses = append(v.Statuses, fmt.Sprintf("%s %s: %d", ts.Type, ts.Status, n))
+			if !importedStatuses[ts.Status] {
+				v.WillSkip = append(v.WillSkip, fmt.Sprintf("%d %ss of status %q", n, ts.Type, ts.Status))
+			}
+		}
+	}
+	sort.Strings(v.Statuses)
+	comments := 0
+	for _, n := range c.Comments {
+		comments += n
+	}
+	att := "in the media library, kept at their original URLs"
+	if uploads {
+		att = "in the media library: images, PDF, audio and video copied from the server's copy of wp-content/uploads, the rest kept at their original URLs"
+	}
+	v.Rows = []countRow{
+		{Kind: "posts", N: byType["post"]},
+		{Kind: "pages", N: byType["page"]},
+		{Kind: "categories", N: c.Categories, Note: "become sections"},
+		{Kind: "tags", N: c.Tags},
+		{Kind: "authors", N: c.Authors, Note: "become bylines; those with an email, accounts (role author) with a set-password link"},
+		{Kind: "comments", N: comments, Note: "pingbacks and trackbacks among them are not imported"},
+		{Kind: "attachments", N: byType["attachment"], Note: att},
+	}
+	if n := byType["nav_menu_item"]; n > 0 {
+		v.WillSkip = append(v.WillSkip, fmt.Sprintf("%d navigation menu items (pages can be put in the navigation from their editor)", n))
+	}
+	var others []string
+	for t := range byType {
+		switch t {
+		case "post", "page", "attachment", "nav_menu_item":
+		default:
+			others = append(others, t)
+		}
+	}
+	slices.Sort(others)
+	for _, t := range others {
+		v.WillSkip = append(v.WillSkip, fmt.Sprintf("%d items of post type %q", byType[t], t))
+	}
+	if c.Terms > 0 {
+		v.WillSkip = append(v.WillSkip, fmt.Sprintf("terms of other taxonomies than categories and tags, among the file's %d <wp:term> entries", c.Terms))
+	}
+	if c.Skipped > 0 {
+		v.WillSkip = append(v.WillSkip, fmt.Sprintf("%d items repeating a post ID (as WordPress's importer skips them)", c.Skipped))
+	}
+	return v
+}
+
+// checkedRun reads the run the form names, refusing one that is not checked.
+func (s *Server) checkedRun(w http.ResponseWriter, r *http.Request, u *news.User) *news.ImportRun {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	var run *news.ImportRun
+	if err == nil {
+		run, err = s.store.ImportRun(r.Context(), id)
+	}
+	if err != nil {
+		s.fail(w, r, u, http.StatusNotFound, "Not found", "There is no such import.")
+		return nil
+	}
+	if run.State != news.ImportChecked {
+		s.redirectWith(w, r, ImportPath, "That import is no longer waiting for a confirmation: nothing was done.")
+		return nil
+	}
+	return run
+}
+
+func (s *Server) cancelImport(w http.ResponseWriter, r *http.Request, u *news.User) {
+	run := s.checkedRun(w, r, u)
+	if run == nil {
+		return
+	}
+	path := run.Path
+	run.State, run.Path = news.ImportCancelled, ""
+	if err := s.store.MoveImportRun(r.Context(), run, news.ImportChecked, s.cfg.Now()); err != nil {
+		s.redirectWith(w, r, ImportPath, "That import is no longer waiting for a confirmation: nothing was done.")
+		return
+	}
+	removeFile(path)
+	s.redirectWith(w, r, ImportPath, "The import was cancelled and its file removed: nothing was imported.")
+}
+
+func (s *Server) startImport(w http.ResponseWriter, r *http.Request, u *news.User) {
+	run := s.checkedRun(w, r, u)
+	if run == nil {
+		return
+	}
+	run.State = news.ImportRunning
+	run.Node = s.imports.node
+	run.ExpiresAt = s.cfg.Now().Add(importRunTime + importGrace)
+	if err := s.store.MoveImportRun(r.Context(), run, news.ImportChecked, s.cfg.Now()); err != nil {
+		s.redirectWith(w, r, ImportPath, "That import is no longer waiting for a confirmation: nothing was done.")
+		return
+	}
+	s.log.Info("import started", "run", run.ID, "bytes", run.Bytes, "user", u.ID)
+	prog := s.track(run.ID)
+	prog.set("importing", 0, run.Bytes)
+	s.imports.wg.Add(1)
+	go s.runImport(run, prog)
+	s.redirectWith(w, r, afterImportForm(r.PostForm.Get("follow") == "1"), "The import has begun.")
+}
+
+// runImport imports the checked file in the background, records the report or why it
+// failed, and removes the file.
+func (s *Server) runImport(run *news.ImportRun, prog *importProgress) {
+	defer s.imports.wg.Done()
+	defer s.untrack(run.ID)
+	ctx, cancel := context.WithTimeout(context.Background(), importRunTime)
+	defer cancel()
+	start := time.Now()
+	rep, err := s.importFile(ctx, run.Path, prog)
+	removeFile(run.Path)
+	run.Path = ""
+	if err != nil {
+		run.State = news.ImportFailed
+		run.Error = importErrorMessage(err)
+		// Only the run and how long: the error may quote the file, which stays out of logs.
+		s.log.Info("import failed", "run", run.ID, "timeout", errors.Is(err, context.DeadlineExceeded))
+	} else {
+		rep.Seconds = time.Since(start).Seconds()
+		if len(rep.Accounts) > 0 {
+			b, _ := json.Marshal(rep.Accounts)
+			rep.Links = s.seal("import links", b)
+		}
+		b, _ := json.Marshal(rep)
+		run.State, run.Report = news.ImportDone, string(b)
+		s.log.Info("import done", "run", run.ID, "seconds", rep.Seconds)
+	}
+	if err := s.store.MoveImportRun(context.WithoutCancel(ctx), run, news.ImportRunning, s.cfg.Now()); err != nil {
+		s.log.Error("record an import's end", "run", run.ID, "err", err)
+	}
+	if s.site != nil {
+		if err := s.site.Sync(context.WithoutCancel(ctx)); err != nil {
+			s.log.Error("apply an import to the page cache", "err", err)
+		}
+	}
+}
+
+// importErrorMessage says why an import failed; the site is as it was.
+func importErrorMessage(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "The import took longer than allowed and was stopped; the site is as it was. Import the file from the server's command line (broadsheet import wxr FILE)."
+	}
+	return "The import failed and the site is as it was: " + err.Error()
+}
+
+// seal encrypts plain for the store under the site's secret (the flash messages'
+// cipher, its own label as additional data); openSealed reverses it.
+func (s *Server) seal(label string, plain []byte) string {
+	aead := s.flashAEAD()
+	nonce := make([]byte, aead.NonceSize())
+	rand.Read(nonce)
+	return base64.RawURLEncoding.EncodeToString(aead.Seal(nonce, nonce, plain, []byte(label)))
+}
+
+func (s *Server) openSealed(label, sealed string) ([]byte, error) {
+	b, err := base64.RawURLEncoding.DecodeString(sealed)
+	aead := s.flashAEAD()
+	if err != nil || len(b) < aead.NonceSize() {
+		return nil, errors.New("not sealed")
+	}
+	return aead.Open(nil, b[:aead.NonceSize()], b[aead.NonceSize():], []byte(label))
+}
+
+// byteWords says a file's size in words: "812 bytes", "14.2 MB".
+func byteWords(n int64) string {
+	switch {
+	case n < 1<<10:
+		return fmt.Sprintf("%d bytes", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	case n < 1<<30:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%.2f GB", float64(n)/(1<<30))
+}
