@@ -840,7 +840,7 @@ func resolveRefs(ctx context.Context, tx *sql.Tx, a *news.Article, now time.Time
 			s.Slug = news.Slugify(s.Name)
 		}
 		made, err := upsert(ctx, tx, &s.ID, `SELECT id FROM sections WHERE slug = ?`, []any{s.Slug},
-			`INSERT INTO sections (slug, name, description, position) VALUES (?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM sections))`,
+			`INSERT INTO sections (slug, name, description, position) VALUES (?, ?, ?, (`+qNextSectionPosition+`))`,
 			[]any{s.Slug, s.Name, s.Description})
 		if err != nil {
 			return fmt.Errorf("section %q: %w", s.Name, err)

@@ -192,7 +192,7 @@ func (w *WXRImport) Section(ctx context.Context, s *news.Section, wpID int64, pa
 		return false, fmt.Errorf("section %q: %w", s.Slug, err)
 	}
 	r, err := w.tx.ExecContext(ctx, `INSERT INTO sections (id, slug, name, description, position, parent_id)
-		VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM sections), ?)`, id, s.Slug, s.Name, s.Description, parent)
+		VALUES (?, ?, ?, ?, (`+qNextSectionPosition+`), ?)`, id, s.Slug, s.Name, s.Description, parent)
 	if err != nil {
 		return false, fmt.Errorf("section %q: %w", s.Slug, err)
 	}
