@@ -308,9 +308,19 @@ func (w *WXRImport) Article(ctx context.Context, a *news.Article, wpID int64) (b
 	}
 	if a.Kind == news.KindPage {
 		if err := checkPage(ctx, w.tx, a); err != nil {
-			// A page whose slug a reserved path or a section has gets a number.
-			a.Slug += "-page"
-			if err := checkPage(ctx, w.tx, a); err != nil {
+			// A page whose slug a reserved path or a section has gets another:
+			// "-page" after it (admin-page); "page-" before it when that is reserved
+			// still (a slug starting "sitemap", a section named so), then a number.
+			slug, tries := a.Slug, []string{a.Slug + "-page", "page-" + a.Slug}
+			for i := 2; i < 10; i++ {
+				tries = append(tries, "page-"+slug+"-"+strconv.Itoa(i))
+			}
+			for _, a.Slug = range tries {
+				if err = checkPage(ctx, w.tx, a); err == nil {
+					break
+				}
+			}
+			if err != nil {
 				return false, err
 			}
 		}
