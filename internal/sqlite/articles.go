@@ -687,7 +687,7 @@ func checkPage(ctx context.Context, tx *sql.Tx, a *news.Article) error {
 		return fmt.Errorf("page %q: navigation position %d (0 to %d): %w", a.Slug, a.NavPosition, news.MaxNavPosition, news.ErrInvalid)
 	}
 	var sections []*news.Section
-	rows, err := tx.QueryContext(ctx, `SELECT slug FROM sections WHERE slug = ? COLLATE NOCASE`, a.Slug)
+	rows, err := tx.QueryContext(ctx, qSectionSlugAnyCase, a.Slug)
 	if err != nil {
 		return fmt.Errorf("page %q: sections: %w", a.Slug, err)
 	}

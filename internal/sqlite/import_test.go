@@ -21,7 +21,7 @@ func TestImportLookupsUseIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for _, q := range []string{qFindArticle, qFindComment, qSlugTaken, qStoredComments, qNextSectionPosition} {
+	for _, q := range []string{qFindArticle, qFindComment, qSlugTaken, qStoredComments, qNextSectionPosition, qSectionSlugAnyCase} {
 		args := []any{"corpus", "1", "1"}[:strings.Count(q, "?")]
 		rows, err := db.write.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
 		if err != nil {
