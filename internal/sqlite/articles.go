@@ -715,6 +715,8 @@ func validateArticle(a *news.Article) error {
 		return fmt.Errorf("article status %q: %w", a.Status, news.ErrInvalid)
 	case a.Status == news.StatusPublished && a.PublishedAt.IsZero():
 		return fmt.Errorf("a published article needs a publication time: %w", news.ErrInvalid)
+	case len(a.Tags) > news.MaxArticleTags:
+		return fmt.Errorf("%d tags, more than the %d an article may have: %w", len(a.Tags), news.MaxArticleTags, news.ErrInvalid)
 	}
 	// The last line of defence: every path that writes (editor, imports, API) cleans
 	// its text first, so a forbidden character here is a bug upstream, refused rather
