@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"html"
 	"io"
@@ -380,6 +381,9 @@ func TestBackupBrokenFileImportsNothing(t *testing.T) {
 		"a setting the site cannot use": {strings.Join(lines[:1], "") + `{"kind":"setting","data":{"key":"timezone","value":"Mars/Olympus_Mons"}}` + "\n" +
 			strings.Join(lines[1:n-1], "") + fmt.Sprintf(`{"end":true,"records":%d}`, n-1) + "\n", `backup line 2: setting "timezone"`},
 		"a newer version": {with(1, strings.Replace(lines[0], `"version":1`, `"version":2`, 1)), "backup line 1: backup format version 2"},
+		// Threads the site could not show: such comments were stored and never seen.
+		"a loop of replies":                     {replies(t, lines, true), "a loop of replies"},
+		"a reply under another story's comment": {replies(t, lines, false), "another article's comment"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			bad := filepath.Join(t.TempDir(), "bad.json")
@@ -499,4 +503,67 @@ func TestBackupFlagsBeforeAndAfterArguments(t *testing.T) {
 			t.Errorf("%q: no error", args)
 		}
 	}
+}
+
+// replies is the backup lines with two top-level comments made each other's reply
+// (loop), or with one made a reply to a comment of another article.
+func replies(t *testing.T, lines []string, loop bool) string {
+	t.Helper()
+	type rec struct {
+		Kind string         `json:"kind"`
+		Data map[string]any `json:"data"`
+	}
+	top := map[float64][]int{} // article → its top-level comments' lines
+	var articles []float64
+	out := append([]string(nil), lines...)
+	for i, l := range lines {
+		if !strings.HasPrefix(l, `{"kind":"comment"`) {
+			continue
+		}
+		var r rec
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Data["parent_id"] != nil {
+			continue
+		}
+		a := r.Data["article_id"].(float64)
+		if top[a] == nil {
+			articles = append(articles, a)
+		}
+		top[a] = append(top[a], i)
+	}
+	first, second := -1, -1
+	for _, a := range articles {
+		switch {
+		case loop && len(top[a]) > 1:
+			first, second = top[a][0], top[a][1]
+		case !loop && first < 0:
+			first = top[a][0]
+		case !loop:
+			second = top[a][0]
+		}
+		if second >= 0 {
+			break
+		}
+	}
+	if second < 0 {
+		t.Fatal("no two top-level comments to thread")
+	}
+	set := func(i, j int) {
+		var a, b rec
+		json.Unmarshal([]byte(lines[i]), &a)
+		json.Unmarshal([]byte(lines[j]), &b)
+		a.Data["parent_id"] = b.Data["id"]
+		raw, err := json.Marshal(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i] = string(raw) + "\n"
+	}
+	set(second, first)
+	if loop {
+		set(first, second)
+	}
+	return strings.Join(out, "")
 }

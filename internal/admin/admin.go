@@ -352,7 +352,7 @@ func (s *Server) refuseForm(w http.ResponseWriter, r *http.Request, u *news.User
 	w.Header().Set("Connection", "close") // what is left of the body is not read
 	switch {
 	case body != nil && body.err != nil:
-		s.log.Info("form did not arrive", "path", r.URL.Path, "timeout", errors.Is(body.err, os.ErrDeadlineExceeded))
+		s.log.Info("form did not arrive", "path", httpx.LogPath(r.URL.Path), "timeout", errors.Is(body.err, os.ErrDeadlineExceeded))
 		what := "form"
 		if isMultipart(r) {
 			what = "form and its upload"
@@ -509,7 +509,7 @@ func (s *Server) authorise(w http.ResponseWriter, r *http.Request, perm news.Per
 		return nil
 	}
 	if !u.Role.Can(perm) {
-		s.log.Info("refused", "user", u.ID, "role", u.Role, "action", string(perm), "path", r.URL.Path)
+		s.log.Info("refused", "user", u.ID, "role", u.Role, "action", string(perm), "path", httpx.LogPath(r.URL.Path))
 		s.fail(w, r, u, http.StatusForbidden, "Not allowed", fmt.Sprintf("Your role (%s) may not %s.", u.Role, perm))
 		return nil
 	}

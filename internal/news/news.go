@@ -112,6 +112,12 @@ type Article struct {
 // every one unless WP_POST_REVISIONS says otherwise; a bound keeps the disk bounded.)
 const MaxRevisions = 200
 
+// MaxArticleTags is the most tags an article may carry. Its page, feed items, and API
+// and webhook answers list them all, and nothing else bounds them (an import brought a
+// post with 50,000: a 5 MB page, a 4 MB API answer of one story); WordPress sets no
+// limit, and its own screens show some dozens at most.
+const MaxArticleTags = 100
+
 // Revision is one saved version of an article, kept by every save that changes it.
 type Revision struct {
 	ID          int64

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/text/language"
 
+	"broadsheet/internal/httpx"
 	"broadsheet/internal/news"
 	"broadsheet/internal/pagecache"
 	"broadsheet/internal/render"
@@ -308,7 +309,7 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, st *siteStat
 				permanent(w, r, old.location)
 				return
 			} else if !errors.Is(err, news.ErrNotFound) {
-				s.log.Error("old address", "path", r.URL.Path, "err", err)
+				s.log.Error("old address", "path", httpx.LogPath(r.URL.Path), "err", err)
 			}
 		}
 		p := st.notFound.Load()
@@ -325,7 +326,7 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, st *siteStat
 		p.ServeHTTP(w, r)
 		return
 	default:
-		s.log.Error("render page", "path", r.URL.Path, "err", err)
+		s.log.Error("render page", "path", httpx.LogPath(r.URL.Path), "err", err)
 		he = &httpError{http.StatusInternalServerError, "Something went wrong", "Sorry, this page could not be shown. Please try again in a moment."}
 	}
 	p, berr := s.build(s.errorResponse(r, st, he))

@@ -687,7 +687,7 @@ func checkPage(ctx context.Context, tx *sql.Tx, a *news.Article) error {
 		return fmt.Errorf("page %q: navigation position %d (0 to %d): %w", a.Slug, a.NavPosition, news.MaxNavPosition, news.ErrInvalid)
 	}
 	var sections []*news.Section
-	rows, err := tx.QueryContext(ctx, `SELECT slug FROM sections WHERE slug = ? COLLATE NOCASE`, a.Slug)
+	rows, err := tx.QueryContext(ctx, qSectionSlugAnyCase, a.Slug)
 	if err != nil {
 		return fmt.Errorf("page %q: sections: %w", a.Slug, err)
 	}
@@ -715,6 +715,8 @@ func validateArticle(a *news.Article) error {
 		return fmt.Errorf("article status %q: %w", a.Status, news.ErrInvalid)
 	case a.Status == news.StatusPublished && a.PublishedAt.IsZero():
 		return fmt.Errorf("a published article needs a publication time: %w", news.ErrInvalid)
+	case len(a.Tags) > news.MaxArticleTags:
+		return fmt.Errorf("%d tags, more than the %d an article may have: %w", len(a.Tags), news.MaxArticleTags, news.ErrInvalid)
 	}
 	// The last line of defence: every path that writes (editor, imports, API) cleans
 	// its text first, so a forbidden character here is a bug upstream, refused rather
@@ -840,7 +842,7 @@ func resolveRefs(ctx context.Context, tx *sql.Tx, a *news.Article, now time.Time
 			s.Slug = news.Slugify(s.Name)
 		}
 		made, err := upsert(ctx, tx, &s.ID, `SELECT id FROM sections WHERE slug = ?`, []any{s.Slug},
-			`INSERT INTO sections (slug, name, description, position) VALUES (?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM sections))`,
+			`INSERT INTO sections (slug, name, description, position) VALUES (?, ?, ?, (`+qNextSectionPosition+`))`,
 			[]any{s.Slug, s.Name, s.Description})
 		if err != nil {
 			return fmt.Errorf("section %q: %w", s.Name, err)

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"iter"
 	"strings"
@@ -381,6 +382,9 @@ func (db *DB) ImportBackup(ctx context.Context, recs iter.Seq2[*news.BackupRecor
 		}
 		counts[rec.Kind]++
 	}
+	if err := checkThreads(ctx, tx); err != nil {
+		return nil, fmt.Errorf("backup import: %w", err)
+	}
 	if err := recordChange(ctx, tx, db.Now(), news.KeyAll); err != nil {
 		return nil, err
 	}
@@ -400,4 +404,32 @@ func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("schema version: %w", err)
 	}
 	return v, nil
+}
+
+// checkThreads refuses comments the site could never show: a reply to a comment of
+// another article, or one whose parents, followed up, never reach a top-level comment
+// (a loop of replies; a parent that is missing is the foreign key's error at the
+// commit). Every page shows a thread from its top-level comments down, so such a
+// comment would be stored and lost to readers and moderators' threads alike. Each
+// comment is visited once, down from the top (comments_by_parent).
+func checkThreads(ctx context.Context, tx *sql.Tx) error {
+	var id, parent int64
+	err := tx.QueryRowContext(ctx, `SELECT c.id, c.parent_id FROM comments c JOIN comments p ON p.id = c.parent_id
+		WHERE p.article_id <> c.article_id LIMIT 1`).Scan(&id, &parent)
+	if err == nil {
+		return fmt.Errorf("comment %d: a reply to comment %d, another article's comment: %w", id, parent, news.ErrInvalid)
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("check the comments' threads: %w", err)
+	}
+	err = tx.QueryRowContext(ctx, `WITH RECURSIVE shown(id) AS (
+			SELECT id FROM comments WHERE parent_id IS NULL
+			UNION ALL SELECT c.id FROM comments c JOIN shown ON c.parent_id = shown.id)
+		SELECT c.id, c.parent_id FROM comments c JOIN comments p ON p.id = c.parent_id
+		WHERE c.id NOT IN (SELECT id FROM shown) LIMIT 1`).Scan(&id, &parent)
+	if err == nil {
+		return fmt.Errorf("comment %d: a reply to comment %d, in a loop of replies that never reaches a top-level comment: %w", id, parent, news.ErrInvalid)
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("check the comments' threads: %w", err)
+	}
+	return nil
 }

@@ -228,7 +228,7 @@ func (w *WXRImport) Section(ctx context.Context, s *news.Section, wpID int64, pa
 		return false, fmt.Errorf("section %q: %w", s.Slug, err)
 	}
 	r, err := w.tx.ExecContext(ctx, `INSERT INTO sections (id, slug, name, description, position, parent_id)
-		VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM sections), ?)`, id, s.Slug, s.Name, s.Description, parent)
+		VALUES (?, ?, ?, ?, (`+qNextSectionPosition+`), ?)`, id, s.Slug, s.Name, s.Description, parent)
 	if err != nil {
 		return false, fmt.Errorf("section %q: %w", s.Slug, err)
 	}
@@ -343,9 +343,19 @@ func (w *WXRImport) Article(ctx context.Context, a *news.Article, wpID int64) (b
 	}
 	if a.Kind == news.KindPage {
 		if err := checkPage(ctx, w.tx, a); err != nil {
-			// A page whose slug a reserved path or a section has gets a number.
-			a.Slug += "-page"
-			if err := checkPage(ctx, w.tx, a); err != nil {
+			// A page whose slug a reserved path or a section has gets another:
+			// "-page" after it (admin-page); "page-" before it when that is reserved
+			// still (a slug starting "sitemap", a section named so), then a number.
+			slug, tries := a.Slug, []string{a.Slug + "-page", "page-" + a.Slug}
+			for i := 2; i < 10; i++ {
+				tries = append(tries, "page-"+slug+"-"+strconv.Itoa(i))
+			}
+			for _, a.Slug = range tries {
+				if err = checkPage(ctx, w.tx, a); err == nil {
+					break
+				}
+			}
+			if err != nil {
 				return false, err
 			}
 		}

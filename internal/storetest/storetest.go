@@ -239,6 +239,11 @@ func testInvalidArticle(t *testing.T, s Engine) {
 		"slug with a slash":  func(a *news.Article) { a.Slug = "a/b" },
 		"unknown status":     func(a *news.Article) { a.Status = "live" },
 		"published, no time": func(a *news.Article) { a.PublishedAt = time.Time{} },
+		"too many tags": func(a *news.Article) {
+			for i := range news.MaxArticleTags + 1 {
+				a.Tags = append(a.Tags, &news.Tag{Name: fmt.Sprintf("Tag %d", i), Slug: fmt.Sprintf("tag-%d", i)})
+			}
+		},
 	} {
 		a := article(1, "World")
 		mutate(a)

@@ -21,6 +21,14 @@ type Counts struct {
 	Skipped int
 }
 
+// MaxCategoryPath is the longest a category's nicenames with its ancestors' may be,
+// joined by "/" as in its address /category/grandparent/parent/child/, in bytes. An
+// address of any length could not be listed in a sitemap (sitemaps.org: under 2,048
+// characters), and without a bound a chain of nested categories would cost memory and
+// storage quadratic in its length. WordPress's own slugs are at most 200 bytes
+// (wp_terms.slug), so an export nests some ten deep before it matters.
+const MaxCategoryPath = 2000
+
 // TypeStatus is a post type and a status, as an item's <wp:post_type> and <wp:status>.
 type TypeStatus struct{ Type, Status string }
 
@@ -43,7 +51,7 @@ func Check(ctx context.Context, r io.Reader, lim Limits, attachments func(*Item)
 // item's line) ends the check.
 func check(ctx context.Context, r io.Reader, lim Limits, each func(*Item) error) (Counts, error) {
 	c := Counts{Items: map[TypeStatus]int{}, Comments: map[CommentStatus]int{}}
-	cats := map[string]bool{}
+	cats := map[string]int{} // nicename → the length of its path (MaxCategoryPath)
 	rd := NewReader(r, lim)
 	for {
 		if err := ctx.Err(); err != nil {
@@ -65,10 +73,18 @@ func check(ctx context.Context, r io.Reader, lim Limits, each func(*Item) error)
 			// WordPress writes a parent before its children (export_wp orders the
 			// terms so); a parent named later or nowhere is a damaged file, and the
 			// import could not build the section tree.
-			if e.Parent != "" && !cats[e.Parent] {
-				return c, &Error{Line: e.Line, Err: fmt.Errorf("category %q names the parent %q, which is not before it", e.Nicename, e.Parent)}
+			n := len(e.Nicename)
+			if e.Parent != "" {
+				p, ok := cats[e.Parent]
+				if !ok {
+					return c, &Error{Line: e.Line, Err: fmt.Errorf("category %q names the parent %q, which is not before it", e.Nicename, e.Parent)}
+				}
+				n += p + 1
 			}
-			cats[e.Nicename] = true
+			if n > MaxCategoryPath {
+				return c, &Error{Line: e.Line, Err: fmt.Errorf("category %q: its address (/category/ and the nicenames of it and its parents) would be %d bytes: %w (%d)", e.Nicename, n, ErrTooLarge, MaxCategoryPath)}
+			}
+			cats[e.Nicename] = n
 		case *Tag:
 			c.Tags++
 		case *Term:

@@ -280,3 +280,53 @@ func TestNoPartialSuccess(t *testing.T) {
 		t.Errorf("Next after the error: %v", err)
 	}
 }
+
+// chain is a WXR file of n categories, each the child of the one before, with
+// nicenames of size bytes.
+func chain(n, size int) string {
+	var b strings.Builder
+	b.WriteString(head)
+	for i := range n {
+		name := fmt.Sprintf("c%0*d", size-1, i)
+		parent := ""
+		if i > 0 {
+			parent = fmt.Sprintf("c%0*d", size-1, i-1)
+		}
+		fmt.Fprintf(&b, "<wp:category><wp:term_id>%d</wp:term_id><wp:category_nicename>%s</wp:category_nicename><wp:category_parent>%s</wp:category_parent><wp:cat_name>C</wp:cat_name></wp:category>\n", i+1, name, parent)
+	}
+	b.WriteString("</channel></rss>\n")
+	return b.String()
+}
+
+// A category's address, /category/grandparent/parent/child/, holds its ancestors'
+// nicenames: a chain of 30,000 nested categories (5 MB) made the import keep and store
+// some 3 GB of addresses. Check refuses the first category whose address is over
+// MaxCategoryPath, naming its line; a chain up to the bound reads.
+func TestDeepCategoryChainRefused(t *testing.T) {
+	const size = 100
+	fits := MaxCategoryPath / (size + 1)
+	if _, err := Check(context.Background(), strings.NewReader(chain(fits, size)), Limits{}, nil); err != nil {
+		t.Fatalf("%d nested categories: %v", fits, err)
+	}
+	doc := chain(fits+1, size)
+	last := fmt.Sprintf("<wp:category_nicename>c%0*d<", size-1, fits)
+	wantError(t, readErr(strings.NewReader(doc), Limits{}), ErrTooLarge, lineOf(t, doc, last), "address")
+
+	// A category named again under its own descendant makes a loop of names whose
+	// address grows with each repetition: the same bound holds.
+	var b strings.Builder
+	b.WriteString(head)
+	b.WriteString("<wp:category><wp:term_id>1</wp:term_id><wp:category_nicename>a</wp:category_nicename><wp:cat_name>A</wp:cat_name></wp:category>\n")
+	for i := range MaxCategoryPath {
+		child, parent := "b", "a"
+		if i%2 == 1 {
+			child, parent = "a", "b"
+		}
+		fmt.Fprintf(&b, "<wp:category><wp:term_id>%d</wp:term_id><wp:category_nicename>%s</wp:category_nicename><wp:category_parent>%s</wp:category_parent><wp:cat_name>X</wp:cat_name></wp:category>\n", i+2, child, parent)
+	}
+	b.WriteString("</channel></rss>\n")
+	err := readErr(strings.NewReader(b.String()), Limits{})
+	if !errors.Is(err, ErrTooLarge) {
+		t.Errorf("a loop of category names: %v, want it refused as over the limit", err)
+	}
+}
