@@ -532,27 +532,30 @@ func TestImportWXRRefusesATooLongPostBeforeWriting(t *testing.T) {
 	}
 }
 
-// A file refused only while it is written (a page whose slug, and its "-page" form,
-// are both categories' slugs) leaves the site as it was: the sections written before
-// it are rolled back with it.
+// A file refused only while it is written (a post with more tags than a story may
+// have, which the store refuses) leaves the site as it was: the sections and posts
+// written before it are rolled back with it.
 func TestImportWXRRollsBackAWriteError(t *testing.T) {
 	var b bytes.Buffer
 	if err := wxr.WriteSample(&b, 5, 10); err != nil {
 		t.Fatal(err)
 	}
 	s := b.String()
-	i := strings.Index(s, "\t<wp:category>")
-	if i < 0 || !strings.Contains(s, "<wp:post_name><![CDATA[about-0]]>") {
-		t.Fatal("the sample changed: no category or no page about-0")
+	i := strings.LastIndex(s, "\t\t<category domain=\"post_tag\"")
+	if i < 0 {
+		t.Fatal("the sample changed: no tagged post")
 	}
-	s = s[:i] + "\t<wp:category><wp:term_id>900</wp:term_id><wp:category_nicename><![CDATA[about-0]]></wp:category_nicename><wp:category_parent><![CDATA[]]></wp:category_parent><wp:cat_name><![CDATA[About]]></wp:cat_name></wp:category>\n" +
-		"\t<wp:category><wp:term_id>901</wp:term_id><wp:category_nicename><![CDATA[about-0-page]]></wp:category_nicename><wp:category_parent><![CDATA[]]></wp:category_parent><wp:cat_name><![CDATA[About page]]></wp:cat_name></wp:category>\n" + s[i:]
+	var tags strings.Builder
+	for n := range news.MaxArticleTags + 1 {
+		fmt.Fprintf(&tags, "\t\t<category domain=\"post_tag\" nicename=\"many-%d\"><![CDATA[Many %d]]></category>\n", n, n)
+	}
+	s = s[:i] + tags.String() + s[i:]
 	dir := t.TempDir()
-	file, dbPath := filepath.Join(dir, "clash.xml"), filepath.Join(dir, "site.db")
+	file, dbPath := filepath.Join(dir, "tags.xml"), filepath.Join(dir, "site.db")
 	os.WriteFile(file, []byte(s), 0o644)
 	_, _, err := runCmd(t, "import", "wxr", file, "--db", dbPath)
-	if err == nil || !regexp.MustCompile(`line \d+: page \d+ \("About page 0"\)`).MatchString(err.Error()) || !strings.Contains(err.Error(), "nothing was imported") {
-		t.Fatalf("got %v, want the page's line and that nothing was imported", err)
+	if err == nil || !regexp.MustCompile(`line \d+: post \d+ \("Story number \d+"\)`).MatchString(err.Error()) || !strings.Contains(err.Error(), "nothing was imported") {
+		t.Fatalf("got %v, want the post's line and that nothing was imported", err)
 	}
 	db := openDB(t, dbPath)
 	secs, err := db.Sections(context.Background())
