@@ -61,6 +61,8 @@ type Store interface {
 	news.WPStore
 	news.UserStore     // the tokens' accounts, and the rate limits
 	news.APITokenStore // the admin API's tokens
+	news.PreviewStore  // the status an article had before the trash
+	news.IdempotencyStore
 }
 
 // Config is how the API is wired into a site.
@@ -201,7 +203,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case http.MethodOptions:
 		s.preflight(w, r, "Accept, If-None-Match, Cache-Control")
 		return
-	case http.MethodPost, http.MethodPatch:
+	case http.MethodPost, http.MethodPatch, http.MethodDelete:
 		// Writes take a bearer token, never a cookie: a browser sends cookies on its
 		// own, a token only when a script was given it (no CSRF).
 		s.unauthorized(w, r, "Writes need an API token made in the admin (Tokens), sent as: Authorization: Bearer bs_…. A signed-in browser's cookies are not enough.")
@@ -209,7 +211,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		w.Header().Set("Allow", "GET, HEAD, OPTIONS")
 		s.problem(w, r, &problem{Status: http.StatusMethodNotAllowed,
-			Detail: "Use GET (or HEAD, or OPTIONS for a CORS preflight); writes take POST or PATCH with a token."})
+			Detail: "Use GET (or HEAD, or OPTIONS for a CORS preflight); writes take POST, PATCH or DELETE with a token."})
 		return
 	}
 	if s.cfg.Cache != nil {

@@ -523,7 +523,8 @@ func TestProblems(t *testing.T) {
 		{"GET", "/api/v1/nothing", nil, 404, "", "openapi.json"},
 		{"GET", "/api/v1/articles/", nil, 404, "", "openapi.json"},
 		{"POST", "/api/v1/articles", map[string]string{"Cookie": "bs_session=x"}, 401, "", "need an API token"},
-		{"DELETE", "/api/v1/articles/1", nil, 405, "", "Use GET"},
+		{"DELETE", "/api/v1/articles/1", nil, 401, "", "need an API token"},
+		{"PUT", "/api/v1/articles/1", nil, 405, "", "Use GET"},
 		{"GET", "/api/v1/articles", map[string]string{"Accept": "text/html"}, 406, "", "application/json"},
 		{"GET", "/api/v1/articles", map[string]string{"Accept": "application/json;q=0"}, 406, "", "application/json"},
 	} {

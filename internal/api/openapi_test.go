@@ -89,6 +89,9 @@ func TestOpenAPIMatchesTheServer(t *testing.T) {
 		"modified_since": e.public[6].PublishedAt.Format(time.RFC3339),
 		"limit":          "2",
 		"cursor":         "", // taken from the operation's first page
+		// The writes' (their cases send them, openapi_writes_test.go).
+		"force":           "false",
+		"Idempotency-Key": "walk",
 	}
 	// The static pages' operations take a page's ID and slug.
 	pages := e.addPages(t)
@@ -191,6 +194,9 @@ func TestOpenAPIMatchesTheServer(t *testing.T) {
 					header := map[string]string{"Authorization": "Bearer " + c.token, "Content-Type": c.ctype}
 					if c.ctype == "" {
 						header["Content-Type"] = "application/json"
+					}
+					if k, ok := c.path["Idempotency-Key"]; ok {
+						header["Idempotency-Key"] = k
 					}
 					if r, b := check(c.path, nil, header); r.StatusCode != c.want {
 						t.Errorf("%s %s: %d, want %d: %s", op.OperationID, c.what, r.StatusCode, c.want, b)

@@ -11,6 +11,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -46,11 +47,15 @@ func (e *env) send(t testing.TB, method, path string, header map[string]string, 
 type writeCase struct {
 	what  string
 	token string
-	path  map[string]string
+	path  map[string]string // and the Idempotency-Key header's value (keyed)
 	body  []byte
 	ctype string // "" for application/json
 	want  int
 }
+
+// keyed is a create's path values with an Idempotency-Key header (the walk sends the
+// value under that name as the header).
+func keyed(key string) map[string]string { return map[string]string{"Idempotency-Key": key} }
 
 func jsonBody(v any) []byte {
 	b, _ := json.Marshal(v)
@@ -97,14 +102,15 @@ func (e *env) writeCases() map[string]func(t *testing.T) []writeCase {
 			return append(cases, writeCase{"editor", editor, id(a), jsonBody(body), "", 200})
 		}
 	}
-	published := func(t *testing.T) *news.Article {
-		a := draft(t, "Walked to unpublish")
+	publishedAs := func(t *testing.T, title string) *news.Article {
+		a := draft(t, title)
 		a.Status, a.PublishedAt = news.StatusPublished, now.Add(-time.Hour)
 		if err := e.db.UpdateArticle(ctx, a); err != nil {
 			t.Fatal(err)
 		}
 		return a
 	}
+	published := func(t *testing.T) *news.Article { return publishedAs(t, "Walked to unpublish") }
 	made := 0
 	moderation := func(t *testing.T) []writeCase {
 		made++
@@ -124,7 +130,7 @@ func (e *env) writeCases() map[string]func(t *testing.T) []writeCase {
 	}
 	return map[string]func(t *testing.T) []writeCase{
 		"createArticle": func(t *testing.T) []writeCase {
-			editor, moderator := e.token(t, news.RoleEditor), e.token(t, news.RoleModerator)
+			editor, moderator, author := e.token(t, news.RoleEditor), e.token(t, news.RoleModerator), e.token(t, news.RoleAuthor)
 			good := jsonBody(map[string]any{"headline": "Walked", "body_markdown": "A *walk*.", "tags": []string{"Walks"}})
 			return []writeCase{
 				{"moderator", moderator, nil, good, "", 403},
@@ -134,6 +140,11 @@ func (e *env) writeCases() map[string]func(t *testing.T) []writeCase {
 				{"too large", editor, nil, jsonBody(map[string]any{"headline": "x", "body_markdown": string(make([]byte, 3<<20))}), "", 413},
 				{"editor", editor, nil, good, "", 201},
 				{"a page", editor, nil, jsonBody(map[string]any{"kind": "page", "headline": "About us", "nav_position": 1}), "", 201},
+				{"keyed", editor, keyed("walk-1"), jsonBody(map[string]any{"headline": "Keyed walk"}), "", 201},
+				{"keyed again", editor, keyed("walk-1"), jsonBody(map[string]any{"headline": "Keyed walk"}), "", 201},
+				{"key reused", editor, keyed("walk-1"), jsonBody(map[string]any{"headline": "Other walk"}), "", 422},
+				{"bad key", editor, keyed(strings.Repeat("k", 300)), good, "", 400},
+				{"byline by an author", author, nil, jsonBody(map[string]any{"headline": "Bylined walk", "byline": []string{"Someone Else"}}), "", 403},
 			}
 		},
 		"updateArticle": func(t *testing.T) []writeCase {
@@ -169,6 +180,31 @@ func (e *env) writeCases() map[string]func(t *testing.T) []writeCase {
 				{"no alt", author, nil, noAlt, ctype2, 422},
 				{"not multipart", author, nil, []byte("x"), "text/plain", 400},
 				{"author", author, nil, good, ctype, 201},
+			}
+		},
+		"trashArticle": func(t *testing.T) []writeCase {
+			editor, contributor := e.token(t, news.RoleEditor), e.token(t, news.RoleContributor)
+			a := publishedAs(t, "Walked to the trash")
+			return []writeCase{
+				{"contributor", contributor, id(a), nil, "", 403},
+				{"missing", editor, map[string]string{"id": "999999"}, nil, "", 404},
+				{"bad ID", editor, map[string]string{"id": "abc"}, nil, "", 400},
+				{"editor", editor, id(a), nil, "", 200},
+				{"again", editor, id(a), nil, "", 410},
+			}
+		},
+		"restoreArticle": func(t *testing.T) []writeCase {
+			editor := e.token(t, news.RoleEditor)
+			a := publishedAs(t, "Walked back from the trash")
+			a.Status = news.StatusTrash
+			if err := e.db.UpdateArticle(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+			return []writeCase{
+				{"stale", editor, id(a), jsonBody(map[string]any{"version": a.Version + 5}), "", 409},
+				{"no version", editor, id(a), []byte(`{}`), "", 422},
+				{"missing", editor, map[string]string{"id": "999999"}, v(a), "", 404},
+				{"editor", editor, id(a), v(a), "", 200},
 			}
 		},
 		"approveComment": moderation,

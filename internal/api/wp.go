@@ -137,6 +137,7 @@ func wpRoute(r *http.Request) (*wpRequest, error) {
 	for k, vs := range q {
 		q[k] = []string{strings.Join(vs, ",")}
 	}
+	wpEmbedParam(q) // wpembed.go
 	return &wpRequest{r: r, route: path.Clean("/" + strings.Trim(route, "/")), q: q}, nil
 }
 
@@ -146,7 +147,7 @@ var wpKnown = map[string]bool{}
 func init() {
 	for _, k := range strings.Fields(`page per_page offset context include exclude slug search order orderby status
 		after before modified_after modified_before author author_exclude categories categories_exclude tags tags_exclude sticky parent post
-		hide_empty roles capabilities type media_type mime_type _fields`) {
+		hide_empty roles capabilities type media_type mime_type _fields _embed`) {
 		wpKnown[k] = true
 	}
 }
@@ -673,6 +674,8 @@ type wpPost struct {
 	Parent    *int64  `json:"parent,omitempty"`
 	MenuOrder *int    `json:"menu_order,omitempty"`
 	Links     wpLinks `json:"_links"`
+	// Embedded is what _embed asked for (wpembed.go).
+	Embedded map[string]any `json:"_embedded,omitempty"`
 }
 
 func (s *Server) wpPost(a *news.Article, media map[string]int64) wpPost {
@@ -826,15 +829,24 @@ func (s *Server) wpArticles(req *wpRequest, kind news.Kind, id int64, single boo
 		if len(arts) == 0 {
 			return nil, wpErr(http.StatusNotFound, "rest_post_invalid_id", "Invalid post ID.")
 		}
-		return &wpResult{body: s.wpPost(arts[0], media), deps: articleDeps(arts[0])}, nil
-	}
-	if q.OrderBy == "include" {
+		deps = articleDeps(arts[0])
+	} else if q.OrderBy == "include" {
 		includeOrder(arts, q.Include, func(a *news.Article) int64 { return a.ID })
 	}
 	items := make([]wpPost, 0, len(arts))
 	for _, a := range arts {
 		items = append(items, s.wpPost(a, media))
-		deps = append(deps, articleDeps(a)...)
+		if !single {
+			deps = append(deps, articleDeps(a)...)
+		}
+	}
+	more, err := s.wpEmbed(req.r.Context(), wpEmbedRels(req.q), arts, items)
+	if err != nil {
+		return nil, err
+	}
+	deps = append(deps, more...)
+	if single {
+		return &wpResult{body: items[0], deps: deps}, nil
 	}
 	return listResult(p, items, total, deps, "rest_post_invalid_page_number")
 }
@@ -898,22 +910,16 @@ func (s *Server) wpTerms(req *wpRequest, taxonomy string, id int64, single bool)
 	if err != nil {
 		return nil, err
 	}
-	coll, base := "categories", "/section/"
+	base := "/section/"
 	if taxonomy == "post_tag" {
-		coll, base = "tags", "/tag/"
+		base = "/tag/"
 	}
 	// A term's count and its posts change with any public article.
 	deps := []string{news.KeyLists}
 	items := make([]wpTerm, 0, len(terms))
 	for _, t := range terms {
 		it := wpTerm{ID: t.ID, Count: t.Count, Description: t.Description, Link: s.abs(base + url.PathEscape(t.Slug) + "/"),
-			Name: t.Name, Slug: t.Slug, Taxonomy: taxonomy, Meta: []any{},
-			Links: wpLinks{
-				"self":         {{Href: s.wpURL(coll + "/" + strconv.FormatInt(t.ID, 10))}},
-				"collection":   {{Href: s.wpURL(coll)}},
-				"about":        {{Href: s.wpURL("taxonomies/" + taxonomy)}},
-				"wp:post_type": {{Href: s.wpURL("posts?" + coll + "=" + strconv.FormatInt(t.ID, 10))}},
-			}}
+			Name: t.Name, Slug: t.Slug, Taxonomy: taxonomy, Meta: []any{}, Links: s.wpTermLinks(taxonomy, t.ID)}
 		if taxonomy == "category" {
 			parent := sectionParent(t)
 			it.Parent = &parent
@@ -962,10 +968,7 @@ func (s *Server) wpUsers(req *wpRequest, id int64, single bool) (*wpResult, erro
 	for _, au := range as {
 		items = append(items, wpUser{ID: au.ID, Name: au.Name, URL: "", Description: au.Bio,
 			Link: s.abs("/author/" + url.PathEscape(au.Slug) + "/"), Slug: au.Slug, AvatarURLs: map[string]string{}, Meta: []any{},
-			Links: wpLinks{
-				"self":       {{Href: s.wpURL("users/" + strconv.FormatInt(au.ID, 10))}},
-				"collection": {{Href: s.wpURL("users")}},
-			}})
+			Links: s.wpUserLinks(au.ID)})
 	}
 	deps := []string{news.KeyLists}
 	return wpAnswer(p, q, items, total, deps, single, wpErr(http.StatusNotFound, "rest_user_invalid_id", "Invalid user ID."), "",

@@ -120,11 +120,13 @@ func (s *Server) staffHandlers() *http.ServeMux {
 	m := http.NewServeMux()
 	m.Handle("GET "+Prefix+"articles", s.staffAnswer(s.staffArticles))
 	m.Handle("GET "+Prefix+"articles/{id}", s.staffAnswer(s.staffArticle))
-	m.Handle("POST "+Prefix+"articles", s.staffAnswer(s.createArticle))
+	m.Handle("POST "+Prefix+"articles", s.staffAnswer(s.idempotent(s.createArticle)))
 	m.Handle("PATCH "+Prefix+"articles/{id}", s.staffAnswer(s.patchArticle))
+	m.Handle("DELETE "+Prefix+"articles/{id}", s.staffAnswer(s.trashArticle))
 	for _, op := range []string{"publish", "schedule", "unpublish", "submit"} {
 		m.Handle("POST "+Prefix+"articles/{id}/"+op, s.staffAnswer(s.moveArticle(op)))
 	}
+	m.Handle("POST "+Prefix+"articles/{id}/restore", s.staffAnswer(s.restoreArticle))
 	m.Handle("POST "+Prefix+"media", s.staffAnswer(s.uploadMedia))
 	for _, op := range []string{"approve", "spam", "trash"} {
 		m.Handle("POST "+Prefix+"comments/{id}/"+op, s.staffAnswer(s.moderate(op)))
@@ -353,10 +355,17 @@ type ArticleInput struct {
 	CommentsOpen   *bool     `json:"comments_open"`
 	NavPosition    *int      `json:"nav_position"`
 	PublishedAt    *string   `json:"published_at"` // schedule: RFC 3339
+	// Byline names the authors, lead first (an author's or a user's name, matched by
+	// slug as the admin's byline control matches them); only a role that may edit
+	// anyone's articles changes it (bylines.go).
+	Byline *[]string `json:"byline"`
+	// FeaturedMedia is the library ID of the featured image, 0 for none.
+	FeaturedMedia *int64 `json:"featured_media"`
 }
 
-// apply sets a's fields from in, cleaned as the admin's form cleans them.
-func (s *Server) apply(r *http.Request, a *news.Article, in *ArticleInput) error {
+// apply sets a's fields from in, cleaned as the admin's form cleans them, as u may
+// set them.
+func (s *Server) apply(r *http.Request, u *news.User, a *news.Article, in *ArticleInput) error {
 	line := func(v *string, to *string) {
 		if v != nil {
 			*to, _ = news.CleanLine(*v)
@@ -411,6 +420,12 @@ func (s *Server) apply(r *http.Request, a *news.Article, in *ArticleInput) error
 	}
 	if err := news.CheckStory(a.Title, a.BodyMarkdown, news.StatusDraft); err != nil {
 		return unprocessable("An article needs a headline: nothing was saved.")
+	}
+	if err := s.applyByline(r.Context(), u, a, in.Byline); err != nil {
+		return err
+	}
+	if err := s.applyFeatured(r.Context(), a, in.FeaturedMedia); err != nil {
+		return err
 	}
 	html, _, err := render.ArticleMarkdown(r.Context(), a.BodyMarkdown, s.embeds(r.Context()))
 	if err != nil {
@@ -527,13 +542,14 @@ func (s *Server) createArticle(r *http.Request, st *staff) (int, any, error) {
 	if a.IsPage() {
 		a.CommentsClosed = true // a page has no comments unless asked
 	}
-	if err := s.apply(r, a, &in); err != nil {
+	// A new story is its writer's unless the byline says otherwise (as the admin's).
+	a.Author = &news.Author{Name: u.Name, Slug: news.Slugify(u.Name)}
+	if err := s.apply(r, u, a, &in); err != nil {
 		return 0, nil, err
 	}
 	if err := s.takeSave(r, u, news.SaveRate, "This account is saving very often"); err != nil {
 		return 0, nil, err
 	}
-	a.Author = &news.Author{Name: u.Name, Slug: news.Slugify(u.Name)}
 	if err := s.write(r, a); err != nil {
 		return 0, nil, err
 	}
@@ -566,7 +582,7 @@ func (s *Server) patchArticle(r *http.Request, st *staff) (int, any, error) {
 		return 0, nil, forbidden(fmt.Sprintf("This token's role (%s) may not change this %s article, so nothing was changed.", st.user.Role, a.Status))
 	}
 	wasPublished, before := a.Status == news.StatusPublished, *a
-	if err := s.apply(r, a, &in); err != nil {
+	if err := s.apply(r, st.user, a, &in); err != nil {
 		return 0, nil, err
 	}
 	if errors.Is(news.CheckStory(a.Title, a.BodyMarkdown, a.Status), news.ErrNoBody) {

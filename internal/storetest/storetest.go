@@ -18,15 +18,16 @@ import (
 type Engine interface {
 	news.Store
 	news.UserStore
-	news.ListStore     // the admin's paged lists
-	news.ManageStore   // the management screens: manage.go
-	news.PreviewStore  // private preview links, the status before the trash: previews.go
-	news.QueueStore    // the comment queue: queue.go
-	news.WebhookStore  // webhooks.go
-	news.APIStore      // the content API's pages (api.go)
-	news.WPStore       // WordPress's REST shape (wp.go)
-	news.BackupStore   // the JSON backup (backup.go)
-	news.APITokenStore // the admin API's tokens (tokens.go)
+	news.ListStore        // the admin's paged lists
+	news.ManageStore      // the management screens: manage.go
+	news.PreviewStore     // private preview links, the status before the trash: previews.go
+	news.QueueStore       // the comment queue: queue.go
+	news.WebhookStore     // webhooks.go
+	news.APIStore         // the content API's pages (api.go)
+	news.WPStore          // WordPress's REST shape (wp.go)
+	news.BackupStore      // the JSON backup (backup.go)
+	news.APITokenStore    // the admin API's tokens (tokens.go)
+	news.IdempotencyStore // the admin API's Idempotency-Key records (idempotency.go)
 }
 
 // Run runs the suite; open must return a new, empty engine for each call.
@@ -90,6 +91,7 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"WPReads", testWPReads},                                            // wp.go
 		{"Backup", func(t *testing.T, s Engine) { testBackup(t, s, open) }}, // backup.go
 		{"APITokens", testAPITokens},                                        // tokens.go
+		{"IdempotencyKeys", testIdempotency},                                // idempotency.go
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
