@@ -82,13 +82,13 @@ func NewWriter(w io.Writer, s *Site) (*Writer, error) {
 func (x *Writer) Author(a *Author) error {
 	x.raw("\t<wp:author>")
 	x.text("", "wp:author_id", strconv.FormatInt(a.ID, 10))
-	x.cdataElem("", "wp:author_login", a.Login)
-	x.cdataElem("", "wp:author_email", a.Email)
-	x.cdataElem("", "wp:author_display_name", a.DisplayName)
-	x.cdataElem("", "wp:author_first_name", a.FirstName)
-	x.cdataElem("", "wp:author_last_name", a.LastName)
+	x.lineElem("wp:author_login", a.Login)
+	x.lineElem("wp:author_email", a.Email)
+	x.lineElem("wp:author_display_name", a.DisplayName)
+	x.lineElem("wp:author_first_name", a.FirstName)
+	x.lineElem("wp:author_last_name", a.LastName)
 	if a.Description != "" {
-		x.cdataElem("", "wp:author_description", a.Description)
+		x.lineElem("wp:author_description", a.Description)
 	}
 	x.raw("</wp:author>\n")
 	return x.err
@@ -260,6 +260,18 @@ func (x *Writer) cdataElem(indent, elem, s string) {
 	if indent != "" {
 		x.raw("\n")
 	}
+}
+
+// lineElem writes <elem>s</elem> without a line break in the file: in CDATA as
+// WordPress does, but s with a line break as escaped text, the break a character
+// reference (&#xA;, &#xD;; an XML parser reads it back), since WXR_Parser_Regex looks
+// for a <wp:author>'s end on the line it starts and drops an author it does not find.
+func (x *Writer) lineElem(elem, s string) {
+	if !strings.ContainsAny(s, "\r\n") {
+		x.cdataElem("", elem, s)
+		return
+	}
+	x.text("", elem, s)
 }
 
 // escaped writes s as character data or an attribute value: markup characters and

@@ -100,3 +100,45 @@ func TestPHPSerializeAsWordPressReadsIt(t *testing.T) {
 		t.Fatalf("%s → %+v %v", s, md, err)
 	}
 }
+
+// WordPress's fallback parser (WXR_Parser_Regex) reads a <wp:author> only from one
+// line: an author whose bio or name holds a line break must still be written on one
+// line (the break as a character reference), or that importer loses the author and
+// every post's byline with it. XML parsers, ours too, still read the break.
+func TestWriterAuthorStaysOnOneLine(t *testing.T) {
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, &Site{Title: "T", Link: "https://news.example", Language: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bio := "Covers the courts.\nFormerly at the Herald.\r\nLives in Leeds."
+	w.Author(&Author{ID: 1, Login: "ed", Email: "ed@example.org", DisplayName: "Ed\nItor", FirstName: "Ed\r", LastName: "It\nor", Description: bio})
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var line string
+	for _, l := range strings.Split(buf.String(), "\n") {
+		if strings.Contains(l, "<wp:author>") {
+			line = l
+		}
+	}
+	if !strings.Contains(line, "</wp:author>") {
+		t.Fatalf("the <wp:author> does not end on the line it starts:\n%s", buf.String())
+	}
+	r := NewReader(bytes.NewReader(buf.Bytes()), Limits{})
+	for {
+		e, err := r.Next()
+		if err == io.EOF {
+			t.Fatal("no author read back")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if au, ok := e.(*Author); ok {
+			if au.Description != bio || au.DisplayName != "Ed\nItor" {
+				t.Errorf("read back bio %q, name %q", au.Description, au.DisplayName)
+			}
+			return
+		}
+	}
+}
