@@ -1,6 +1,7 @@
 package disqus
 
 import (
+	"bytes"
 	"net/url"
 	"regexp"
 	"strings"
@@ -80,17 +81,21 @@ func MessageText(message string) string {
 }
 
 type messageWriter struct {
-	out   []byte
-	brk   int      // line breaks owed before the next text: 1 a line, 2 a paragraph
-	pre   int      // <pre> open
-	skip  int      // dropped elements open
-	open  []string // kept tags open, outermost first ("" for an <a> not kept)
-	quote int      // <blockquote> open
+	out  []byte
+	brk  int      // line breaks owed before the next text: 1 a line, 2 a paragraph
+	pre  int      // <pre> open
+	skip int      // dropped elements open
+	open []string // kept tags open, outermost first ("" for an <a> not kept)
+	// opened counts open's entries by name ("" under "a"): an end tag with none open
+	// is ignored without a walk down open, so that each walk ends closing what it
+	// passed and the walks cost no more than the tags opened.
+	opened map[string]int
+	quote  int // <blockquote> open
 }
 
 func (m *messageWriter) owe(n int) {
 	// Nothing is owed at the start, nor right after a quotation opens.
-	if len(m.out) > 0 && !strings.HasSuffix(string(m.out), "<blockquote>") {
+	if len(m.out) > 0 && !bytes.HasSuffix(m.out, []byte("<blockquote>")) {
 		m.brk = max(m.brk, n)
 	}
 }
@@ -100,7 +105,7 @@ func (m *messageWriter) flush() {
 	if m.brk == 0 {
 		return
 	}
-	m.out = []byte(strings.TrimRight(string(m.out), " \t"))
+	m.out = bytes.TrimRight(m.out, " \t") // a slice of it: no copy
 	m.out = append(m.out, strings.Repeat("\n", m.brk)...)
 	m.brk = 0
 }
@@ -144,7 +149,7 @@ func (m *messageWriter) start(tok xhtml.Token, selfClosing bool) {
 		m.owe(2)
 		m.flush()
 		m.out = append(m.out, "<blockquote>"...)
-		m.open = append(m.open, "blockquote")
+		m.push("blockquote")
 		m.quote++
 	case blocks[name]:
 		m.owe(2)
@@ -165,16 +170,16 @@ func (m *messageWriter) start(tok xhtml.Token, selfClosing bool) {
 			m.out = append(m.out, `<a href="`...)
 			m.out = append(m.out, xhtml.EscapeString(u)...)
 			m.out = append(m.out, `">`...)
-			m.open = append(m.open, "a")
+			m.push("a")
 		} else {
-			m.open = append(m.open, "")
+			m.push("")
 		}
 	case inlineTags[name] && !selfClosing:
 		m.flush()
 		m.out = append(m.out, '<')
 		m.out = append(m.out, name...)
 		m.out = append(m.out, '>')
-		m.open = append(m.open, name)
+		m.push(name)
 	}
 }
 
@@ -183,10 +188,11 @@ func (m *messageWriter) end(name string) {
 	case name == "blockquote" || name == "a" || inlineTags[name]:
 		// The innermost open one of that name is closed, and the kept tags inside it
 		// with it, so that the text stays well nested.
-		for i := len(m.open) - 1; i >= 0; i-- {
+		for i := len(m.open) - 1; i >= 0 && m.opened[name] > 0; i-- {
 			if m.open[i] == name || name == "a" && m.open[i] == "" {
 				for j := len(m.open) - 1; j >= i; j-- {
 					m.closeTag(m.open[j])
+					m.opened[openName(m.open[j])]--
 				}
 				m.open = m.open[:i]
 				break
@@ -205,13 +211,30 @@ func (m *messageWriter) end(name string) {
 	}
 }
 
+// push records a kept tag opened ("" for an <a> not kept).
+func (m *messageWriter) push(name string) {
+	if m.opened == nil {
+		m.opened = map[string]int{}
+	}
+	m.open = append(m.open, name)
+	m.opened[openName(name)]++
+}
+
+// openName is the end tag's name that closes an entry of open.
+func openName(name string) string {
+	if name == "" {
+		return "a"
+	}
+	return name
+}
+
 func (m *messageWriter) closeTag(name string) {
 	if name == "" {
 		return
 	}
 	if name == "blockquote" {
 		m.brk = 0
-		m.out = []byte(strings.TrimRight(string(m.out), " \t\n"))
+		m.out = bytes.TrimRight(m.out, " \t\n")
 		m.quote--
 	}
 	m.out = append(m.out, "</"...)
@@ -223,7 +246,7 @@ func (m *messageWriter) closeAll() {
 	for j := len(m.open) - 1; j >= 0; j-- {
 		m.closeTag(m.open[j])
 	}
-	m.open = nil
+	m.open, m.opened = nil, nil
 }
 
 // disqusTail is what Disqus's redirector adds to the address it wraps: ":" and a
