@@ -1,53 +1,55 @@
 package disqus
 
 import (
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 )
 
-// A message is up to 1 MiB of a stranger's HTML, and a file holds many: turning one
-// into text must cost in proportion to its length, whatever its shape (thousands of
-// line breaks, of quotations, of tags opened and never closed, of end tags with no
-// start). Sixteen times the message may cost about sixteen times the work, never the
-// 256 times of work that grows with the square of its length: the bytes allocated
-// (exact) at most twice the proportion, the time (noisy on a busy machine) at most
-// six times it.
+// messageShapes are messages whose conversion once grew with the square of their
+// length: each line break, paragraph or quotation copied the text so far, and each
+// end tag with nothing open to match walked every tag still open.
+var messageShapes = map[string]func(n int) string{
+	"line breaks":     func(n int) string { return strings.Repeat("a<br>", n) },
+	"paragraphs":      func(n int) string { return strings.Repeat("<p>a</p>", n) },
+	"quotations":      func(n int) string { return strings.Repeat("<blockquote>a</blockquote>", n) },
+	"unclosed tags":   func(n int) string { return strings.Repeat("<b>", n) + strings.Repeat("</i>", n) },
+	"unmatched links": func(n int) string { return strings.Repeat("<b>", n) + strings.Repeat("</a>", n) },
+}
+
+// Sixteen times the message may allocate about sixteen times the bytes (at most 32),
+// never the 256 times of work that grows with the square of its length. Bytes are
+// counted exactly; the time is BenchmarkMessageText's (a test asserts no time).
 func TestMessageTextCostGrowsWithLength(t *testing.T) {
-	shapes := map[string]func(n int) string{
-		"line breaks":     func(n int) string { return strings.Repeat("a<br>", n) },
-		"paragraphs":      func(n int) string { return strings.Repeat("<p>a</p>", n) },
-		"quotations":      func(n int) string { return strings.Repeat("<blockquote>a</blockquote>", n) },
-		"unclosed tags":   func(n int) string { return strings.Repeat("<b>", n) + strings.Repeat("</i>", n) },
-		"unmatched links": func(n int) string { return strings.Repeat("<b>", n) + strings.Repeat("</a>", n) },
-	}
-	type work struct {
-		took  time.Duration
-		bytes uint64
-	}
-	cost := func(msg string) work {
-		w := work{took: 1 << 62}
-		for range 3 {
-			runtime.GC()
-			var before, after runtime.MemStats
-			runtime.ReadMemStats(&before)
-			start := time.Now()
-			MessageText(msg)
-			took := time.Since(start)
-			runtime.ReadMemStats(&after)
-			w.took, w.bytes = min(w.took, took), after.TotalAlloc-before.TotalAlloc
-		}
-		return w
+	allocated := func(msg string) uint64 {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		MessageText(msg)
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
 	}
 	const n = 2000
-	for name, shape := range shapes {
-		small, large := cost(shape(n)), cost(shape(16*n))
-		if ratio := float64(large.bytes) / float64(max(small.bytes, 1)); ratio > 32 {
-			t.Errorf("%s: sixteen times the message allocated %.1f times the bytes (%d, %d): it grows with the square of the length", name, ratio, small.bytes, large.bytes)
+	for name, shape := range messageShapes {
+		small, large := allocated(shape(n)), allocated(shape(16*n))
+		if ratio := float64(large) / float64(max(small, 1)); ratio > 32 {
+			t.Errorf("%s: sixteen times the message allocated %.1f times the bytes (%d, %d): it grows with the square of the length", name, ratio, small, large)
 		}
-		if ratio := float64(large.took) / float64(max(small.took, 100*time.Microsecond)); ratio > 100 {
-			t.Errorf("%s: sixteen times the message took %.1f times as long (%v, %v): it grows with the square of the length", name, ratio, small.took, large.took)
+	}
+}
+
+// BenchmarkMessageTextShapes converts each hostile shape at two lengths, sixteen times
+// apart: ns/op should grow about sixteen times, not 256.
+func BenchmarkMessageTextShapes(b *testing.B) {
+	for name, shape := range messageShapes {
+		for _, n := range []int{2000, 32000} {
+			msg := shape(n)
+			b.Run(fmt.Sprintf("%s/%d", name, n), func(b *testing.B) {
+				for b.Loop() {
+					MessageText(msg)
+				}
+			})
 		}
 	}
 }
