@@ -75,24 +75,11 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stderr, "exported %s in %.1fs (%d bytes)\n", counts(st.Counts), time.Since(start).Seconds(), st.Bytes)
 		return nil
 	}
-	// A new file of its own (O_EXCL, 0600: it may hold personal data and secrets).
-	f, err := os.CreateTemp(filepath.Dir(*out), "."+filepath.Base(*out)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	tmp := f.Name()
-	st, err := backup.Export(ctx, db, f, opt)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, *out)
-	}
-	if err != nil {
-		os.Remove(tmp)
+	var st backup.Stats
+	if err := writeFileWhole(*out, func(w io.Writer) (err error) {
+		st, err = backup.Export(ctx, db, w, opt)
+		return err
+	}); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	fmt.Fprintf(stdout, "exported %s to %s in %.1fs (%d bytes)\n", counts(st.Counts), *out, time.Since(start).Seconds(), st.Bytes)
@@ -104,13 +91,11 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 // importJSON restores a backup into an empty database (see backup.Import).
 func importJSON(ctx context.Context, file, dbPath, mediaDir string, stdout, stderr io.Writer) error {
-	info, err := os.Stat(file)
+	f, _, err := openImportFile(file)
 	if err != nil {
 		return err
 	}
-	if !info.Mode().IsRegular() {
-		return fmt.Errorf("%s is not a regular file: the import reads it twice, to check it and then to write it (save it to a file first)", file)
-	}
+	f.Close() // backup.Import opens it for each of its passes
 	_, statErr := os.Stat(dbPath)
 	isNew := os.IsNotExist(statErr)
 	db, err := sqlite.Open(ctx, dbPath)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"time"
 
 	"broadsheet/internal/sqlite"
@@ -34,23 +32,11 @@ func exportWXR(ctx context.Context, dbPath, out, baseURL string, stdout, stderr 
 		fmt.Fprintf(stderr, "exported %s in %.1fs\n", wxrCounts(c), time.Since(start).Seconds())
 		return nil
 	}
-	f, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("export wxr: %w", err)
-	}
-	tmp := f.Name()
-	c, err := wxr.Export(ctx, db, f, opt)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, out)
-	}
-	if err != nil {
-		os.Remove(tmp)
+	var c wxr.Counts
+	if err := writeFileWhole(out, func(w io.Writer) (err error) {
+		c, err = wxr.Export(ctx, db, w, opt)
+		return err
+	}); err != nil {
 		return fmt.Errorf("export wxr: %w", err)
 	}
 	fmt.Fprintf(stdout, "exported %s to %s in %.1fs\n", wxrCounts(c), out, time.Since(start).Seconds())

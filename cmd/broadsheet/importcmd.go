@@ -68,21 +68,13 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("one file at a time: %q and %q; %s", rest[1], rest[2], use)
 	}
 	file := rest[1]
-	// Looked at before it is opened: opening a named pipe would wait for a writer.
-	info, err := os.Stat(file)
-	if err != nil {
-		return err
-	}
-	if !info.Mode().IsRegular() {
-		return fmt.Errorf("%s is not a regular file: the import reads it twice, to check it and then to write it (save it to a file first)", file)
-	}
-	f, err := os.Open(file)
+	f, size, err := openImportFile(file)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	start := time.Now()
-	bar := newProgress(stderr, "checking", info.Size())
+	bar := newProgress(stderr, "checking", size)
 	st, err := corpus.Check(ctx, f, corpus.Options{Progress: bar.update})
 	bar.done()
 	if err != nil {
@@ -118,20 +110,13 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // one transaction (sqlite.DisqusImport), so that an error, Ctrl-C or a file cut short
 // leaves the site as it was.
 func importDisqus(ctx context.Context, file, dbPath string, stdout, stderr io.Writer) error {
-	info, err := os.Stat(file)
-	if err != nil {
-		return err
-	}
-	if !info.Mode().IsRegular() {
-		return fmt.Errorf("%s is not a regular file: the import reads it twice, to check it and then to write it (save it to a file first)", file)
-	}
-	f, err := os.Open(file)
+	f, size, err := openImportFile(file)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	start := time.Now()
-	bar := newProgress(stderr, "checking", info.Size())
+	bar := newProgress(stderr, "checking", size)
 	idx, err := disqus.Check(ctx, &progressReader{r: f, p: bar}, disqus.Limits{})
 	bar.done()
 	if err != nil {
@@ -148,7 +133,7 @@ func importDisqus(ctx context.Context, file, dbPath string, stdout, stderr io.Wr
 	if err != nil {
 		return failed(ctx, file, err)
 	}
-	bar = newProgress(stderr, "importing", info.Size())
+	bar = newProgress(stderr, "importing", size)
 	rep, err := disqus.Import(ctx, tx, &progressReader{r: f, p: bar}, idx, disqus.Limits{})
 	bar.done()
 	if err != nil {

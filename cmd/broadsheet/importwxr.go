@@ -27,15 +27,7 @@ func importWXR(ctx context.Context, file, dbPath, uploads, mediaDir string, stdo
 		}
 		opt.Uploads, opt.Media = os.DirFS(uploads), media.Dir(mediaDir)
 	}
-	// Looked at before it is opened: opening a named pipe would wait for a writer.
-	info, err := os.Stat(file)
-	if err != nil {
-		return err
-	}
-	if !info.Mode().IsRegular() {
-		return fmt.Errorf("%s is not a regular file: the import reads it twice, to check it and then to write it (save it to a file first)", file)
-	}
-	f, err := os.Open(file)
+	f, _, err := openImportFile(file)
 	if err != nil {
 		return err
 	}

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"time"
 
 	"broadsheet/internal/news"
@@ -100,26 +98,10 @@ func exportPersonalData(ctx context.Context, db *sqlite.DB, email, baseURL, out 
 		_, err = news.WritePersonalData(ctx, db, email, stdout, url)
 		return err
 	}
-	// A new file of its own (O_EXCL, 0600) beside out, never a fixed name: OUT.tmp left
-	// there before — a file readable by others, or a link to one — would be written
-	// through, keeping its mode.
-	f, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	tmp := f.Name()
-	_, err = news.WritePersonalData(ctx, db, email, f, url)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, out)
-	}
-	if err != nil {
-		os.Remove(tmp)
+	if err := writeFileWhole(out, func(w io.Writer) error {
+		_, err := news.WritePersonalData(ctx, db, email, w, url)
+		return err
+	}); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	return nil

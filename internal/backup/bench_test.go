@@ -6,8 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,40 +13,6 @@ import (
 	"broadsheet/internal/sqlite"
 	"broadsheet/internal/storetest"
 )
-
-// peakHeap samples the heap in use every 20 ms while fn runs and returns the highest
-// value seen above the heap before it, in MiB.
-func peakHeap(fn func()) float64 {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	before := ms.HeapInuse
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		var m runtime.MemStats
-		for {
-			runtime.ReadMemStats(&m)
-			if m.HeapInuse > peak.Load() {
-				peak.Store(m.HeapInuse)
-			}
-			select {
-			case <-done:
-				return
-			case <-time.After(20 * time.Millisecond):
-			}
-		}
-	}()
-	fn()
-	close(done)
-	<-stopped
-	if peak.Load() < before {
-		return 0
-	}
-	return float64(peak.Load()-before) / (1 << 20)
-}
 
 // BenchmarkBackup exports a site of n stories (6n comments) to a file and imports it
 // into an empty database. Reported: the file's size, each step's time, and the heap's
@@ -78,7 +42,7 @@ func BenchmarkBackup(b *testing.B) {
 					b.Fatal(err)
 				}
 				start := time.Now()
-				exportMB = max(exportMB, peakHeap(func() {
+				exportMB = max(exportMB, storetest.PeakHeapMiB(func() {
 					st, err := backup.Export(ctx, src, f, backup.Options{})
 					if err != nil {
 						b.Fatal(err)
@@ -92,7 +56,7 @@ func BenchmarkBackup(b *testing.B) {
 					b.Fatal(err)
 				}
 				start = time.Now()
-				importMB = max(importMB, peakHeap(func() {
+				importMB = max(importMB, storetest.PeakHeapMiB(func() {
 					counts, err := backup.Import(ctx, dst, func() (io.ReadCloser, error) { return os.Open(file) }, "")
 					if err != nil || counts["article"] != n {
 						b.Fatal(counts, err)

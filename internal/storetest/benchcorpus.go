@@ -3,7 +3,9 @@ package storetest
 import (
 	"fmt"
 	"iter"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"broadsheet/internal/news"
@@ -36,4 +38,38 @@ func BenchCorpus(n int) iter.Seq2[*news.ImportItem, error] {
 			}
 		}
 	}
+}
+
+// PeakHeapMiB runs fn while sampling the heap in use every 20 ms and returns the
+// highest value seen above the heap before it, in MiB: what a streaming export or
+// import holds at its worst, for benchmarks' reported figures.
+func PeakHeapMiB(fn func()) float64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	before := ms.HeapInuse
+	var peak atomic.Uint64
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		var m runtime.MemStats
+		for {
+			runtime.ReadMemStats(&m)
+			if m.HeapInuse > peak.Load() {
+				peak.Store(m.HeapInuse)
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	fn()
+	close(done)
+	<-stopped
+	if peak.Load() < before {
+		return 0
+	}
+	return float64(peak.Load()-before) / (1 << 20)
 }

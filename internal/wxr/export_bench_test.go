@@ -6,10 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"broadsheet/internal/sqlite"
 	"broadsheet/internal/storetest"
@@ -40,7 +37,7 @@ func BenchmarkExport(b *testing.B) {
 					b.Fatal(err)
 				}
 				var c wxr.Counts
-				peak := peakHeap(func() {
+				peak := storetest.PeakHeapMiB(func() {
 					c, err = wxr.Export(ctx, db, f, wxr.ExportOptions{BaseURL: "https://news.example.org"})
 				})
 				if err != nil {
@@ -56,37 +53,4 @@ func BenchmarkExport(b *testing.B) {
 			}
 		})
 	}
-}
-
-// peakHeap samples the heap in use every 20 ms while fn runs and returns the highest
-// value seen above the heap before it, in MiB.
-func peakHeap(fn func()) float64 {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	before := ms.HeapInuse
-	var peak atomic.Uint64
-	done, stopped := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(stopped)
-		var m runtime.MemStats
-		for {
-			runtime.ReadMemStats(&m)
-			if m.HeapInuse > peak.Load() {
-				peak.Store(m.HeapInuse)
-			}
-			select {
-			case <-done:
-				return
-			case <-time.After(20 * time.Millisecond):
-			}
-		}
-	}()
-	fn()
-	close(done)
-	<-stopped
-	if peak.Load() < before {
-		return 0
-	}
-	return float64(peak.Load()-before) / (1 << 20)
 }
