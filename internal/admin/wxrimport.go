@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -530,6 +531,12 @@ func newCheckView(c wxr.Counts, uploads bool) *checkView {
 	}
 	if c.Skipped > 0 {
 		v.WillSkip = append(v.WillSkip, fmt.Sprintf("%d items repeating a post ID (as WordPress's importer skips them)", c.Skipped))
+	}
+	for _, k := range slices.Sorted(maps.Keys(c.Changes)) { // made to fit the site (wxr.Fit…)
+		v.WillSkip = append(v.WillSkip, fmt.Sprintf("%d %s", c.Changes[k], k))
+	}
+	for _, ch := range c.Changed {
+		v.WillSkip = append(v.WillSkip, ch)
 	}
 	return v
 }
