@@ -412,3 +412,40 @@ func TestImportDisqusClosesClosedThreads(t *testing.T) {
 		t.Errorf("second report lacks %q:\n%s", want, out)
 	}
 }
+
+// A commenter's email holding a character no address has (a C1 control, which XML
+// allows) is dropped as one no mail could go to, as the comment form would refuse it:
+// the first pass passed such a file and the store then refused the comment, ending
+// the import.
+func TestImportDisqusDropsAnEmailTheSiteRefuses(t *testing.T) {
+	dbPath, _, _, _ := disqusSite(t)
+	raw, err := os.ReadFile("testdata/disqus-export.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Replace(string(raw), "<email>carl@example.invalid</email>", "<email>carl\u0085@example.invalid</email>", 1)
+	if doc == string(raw) {
+		t.Fatal("the export changed: no Carl")
+	}
+	file := filepath.Join(t.TempDir(), "email.xml")
+	if err := os.WriteFile(file, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCmd(t, "import", "disqus", file, "--db", dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "comments approved: 7 added, 0 already there"; !strings.Contains(out, want) {
+		t.Errorf("report lacks %q:\n%s", want, out)
+	}
+	db := openDB(t, dbPath)
+	cs, err := db.Comments(context.Background(), news.CommentQuery{Status: news.CommentApproved})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		if c.AuthorName == "Carl Quay" && c.AuthorEmail != "" {
+			t.Errorf("Carl's comment keeps the email %q", c.AuthorEmail)
+		}
+	}
+}

@@ -283,8 +283,10 @@ func comment(p *Post, idx *Index) (c *news.Comment, kind, skipped string) {
 		name = "Anonymous"
 	}
 	c.AuthorName = clip(name, 200)
-	// An address no mail could go to is dropped, as the comment form refuses it.
-	if email := strings.TrimSpace(p.Author.Email); len(email) <= 254 && strings.Count(email, "@") == 1 && !strings.ContainsAny(email, " \t\r\n<>\"") {
+	// An address no mail could go to is dropped, as the comment form refuses it (and
+	// the store refuses text with a control character: news.CheckText).
+	if email := strings.TrimSpace(p.Author.Email); len(email) <= 254 && strings.Count(email, "@") == 1 && !strings.ContainsAny(email, " \t\r\n<>\"") &&
+		news.CheckText("", email) == nil {
 		c.AuthorEmail = email
 	}
 	return c, kind, ""
