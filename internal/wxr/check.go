@@ -98,11 +98,9 @@ func check(ctx context.Context, r io.Reader, lim Limits, each func(*Item) error)
 			cats[e.Nicename] = n
 		case *Tag:
 			c.Tags++
-			if !tags[e.Slug] {
-				tags[e.Slug] = true
-				if _, changed := tagName(e.Name); changed {
-					fit.add(FitTagName, 1)
-				}
+			tags[e.Slug] = true // the write makes (or finds) each listed tag, repeated or not
+			if _, changed := tagName(e.Name); changed {
+				fit.add(FitTagName, 1)
 			}
 		case *Term:
 			c.Terms++

@@ -165,6 +165,9 @@ func fitItem(it *Item, c changes) {
 	if !ok {
 		return
 	}
+	if it.Password != "" && status == news.StatusPublished {
+		status = news.StatusUnpublished // as the write keeps a protected post (import.go)
+	}
 	if _, dropped := postTags(it); dropped > 0 {
 		c.add(FitTags, 1)
 		c.list(fmt.Sprintf("post %d (%q, line %d): %d tags, the first %d kept", it.PostID, fitClip(it.Title, 80), it.Line, news.MaxArticleTags+dropped, news.MaxArticleTags))

@@ -65,6 +65,13 @@ func TestCheckAndWriteAgreeOnWhatDoesNotFit(t *testing.T) {
 				t.Errorf("feed ID %q, want the story's own", a.FeedID)
 			}
 		}},
+		{"a listed tag twice, over two lines", "<wp:tag><wp:term_id>4</wp:term_id><wp:tag_slug>x</wp:tag_slug><wp:tag_name><![CDATA[a\nb]]></wp:tag_name></wp:tag>\n" +
+			"<wp:tag><wp:term_id>4</wp:term_id><wp:tag_slug>x</wp:tag_slug><wp:tag_name><![CDATA[a\nb]]></wp:tag_name></wp:tag>\n" + fitPost(""), wxr.FitTagName, nil},
+		{"a protected post without a date", fitPost("<wp:post_password>secret</wp:post_password>", "2020-01-02 03:04:05", "0000-00-00 00:00:00"), "", func(t *testing.T, _ interface{}, a *news.Article) {
+			if a.Status != news.StatusUnpublished {
+				t.Errorf("status %s, want unpublished", a.Status)
+			}
+		}},
 		{"a guid too long", fitPost("", "https://old.example/?p=5", "https://old.example/"+strings.Repeat("a", 1200)), wxr.FitFeedID, nil},
 		{"published without a date", fitPost("", "2020-01-02 03:04:05", "0000-00-00 00:00:00"), wxr.FitUndated, func(t *testing.T, _ interface{}, a *news.Article) {
 			if a.Status != news.StatusPublished || a.PublishedAt.IsZero() {
@@ -95,8 +102,8 @@ func TestCheckAndWriteAgreeOnWhatDoesNotFit(t *testing.T) {
 			if err != nil {
 				t.Fatalf("check: %v", err)
 			}
-			if p.Counts.Changes[c.reason] != 1 {
-				t.Errorf("the check announces %v, want one %q", p.Counts.Changes, c.reason)
+			if c.reason != "" && p.Counts.Changes[c.reason] < 1 {
+				t.Errorf("the check announces %v, want %q", p.Counts.Changes, c.reason)
 			}
 			db := openStore(t)
 			rep, err := p.Import(context.Background(), db)
@@ -108,7 +115,7 @@ func TestCheckAndWriteAgreeOnWhatDoesNotFit(t *testing.T) {
 			}
 			var text bytes.Buffer
 			rep.WriteText(&text)
-			if !strings.Contains(text.String(), c.reason) {
+			if c.reason != "" && !strings.Contains(text.String(), c.reason) {
 				t.Errorf("the report does not say %q:\n%s", c.reason, text.String())
 			}
 			a, err := db.ArticleBySlug(context.Background(), "a-post")
