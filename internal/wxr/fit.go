@@ -78,6 +78,12 @@ func postTags(it *Item) (kept []string, dropped int) {
 	return kept, dropped
 }
 
+// trimmedTags names a post whose tags past news.MaxArticleTags were dropped, for the
+// lists of Counts.Changed and ImportReport.Changed.
+func trimmedTags(it *Item, dropped int) string {
+	return fmt.Sprintf("post %d (%q, line %d): %d tags, the first %d kept", it.PostID, fitClip(it.Title, 80), it.Line, news.MaxArticleTags+dropped, news.MaxArticleTags)
+}
+
 // feedID is the feed ID a post keeps: its guid when the site takes it as one
 // (news.CheckFeedID), else "" (the story's own).
 func feedID(guid string) string {
@@ -170,7 +176,7 @@ func fitItem(it *Item, c changes) {
 	}
 	if _, dropped := postTags(it); dropped > 0 {
 		c.add(FitTags, 1)
-		c.list(fmt.Sprintf("post %d (%q, line %d): %d tags, the first %d kept", it.PostID, fitClip(it.Title, 80), it.Line, news.MaxArticleTags+dropped, news.MaxArticleTags))
+		c.list(trimmedTags(it, dropped))
 	}
 	if it.GUID != "" && feedID(it.GUID) == "" {
 		c.add(FitFeedID, 1)

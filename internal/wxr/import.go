@@ -687,7 +687,7 @@ func (st *wxrState) article(ctx context.Context, it *Item, status news.ArticleSt
 	}
 	if dropped > 0 {
 		st.rep.change(FitTags)
-		st.rep.list(fmt.Sprintf("post %d (%q, line %d): %d tags, the first %d kept", it.PostID, fitClip(it.Title, 80), it.Line, news.MaxArticleTags+dropped, news.MaxArticleTags))
+		st.rep.list(trimmedTags(it, dropped))
 	}
 	if it.ThumbnailID > 0 {
 		if ref, ok := st.atts.Attachment(it.ThumbnailID); ok && ref.IsImage() {
