@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"broadsheet/internal/news"
@@ -52,16 +53,27 @@ func (c changes) list(s string) {
 }
 
 // postTags is the nicenames of the tags a post is written with: its post_tag terms in
-// file order, each tag once (nicenames with one slug are one tag of the site), at most
-// news.MaxArticleTags; dropped counts the tags past it. WordPress takes any number; the
-// site bounds a story's (its page, feeds and API answers list them all).
+// file order, at most news.MaxArticleTags tags of the site (nicenames with one slug are
+// one tag of it, counted once when there are more); dropped counts the tags past them.
+// WordPress takes any number; the site bounds a story's (its page, feeds and API
+// answers list them all).
 func postTags(it *Item) (kept []string, dropped int) {
 	if it.Type != "post" {
 		return nil, 0
 	}
+	if n := tagTerms(it); n <= news.MaxArticleTags {
+		// The common case, left as it was: the store counts each tag once.
+		kept = make([]string, 0, n)
+		for _, t := range it.Terms {
+			if isTagTerm(t) {
+				kept = append(kept, t.Nicename)
+			}
+		}
+		return kept, 0
+	}
 	seen := map[string]bool{}
 	for _, t := range it.Terms {
-		if t.Domain != "post_tag" && t.Domain != "tag" {
+		if !isTagTerm(t) {
 			continue
 		}
 		slug := news.Slugify(nicename(t.Nicename))
@@ -76,6 +88,19 @@ func postTags(it *Item) (kept []string, dropped int) {
 		kept = append(kept, t.Nicename)
 	}
 	return kept, dropped
+}
+
+func isTagTerm(t ItemTerm) bool { return t.Domain == "post_tag" || t.Domain == "tag" }
+
+// tagTerms counts a post's post_tag terms.
+func tagTerms(it *Item) int {
+	n := 0
+	for _, t := range it.Terms {
+		if isTagTerm(t) {
+			n++
+		}
+	}
+	return n
 }
 
 // trimmedTags names a post whose tags past news.MaxArticleTags were dropped, for the
@@ -134,8 +159,18 @@ func commentEmail(s string) string {
 // commentText is a comment's text as written; ok false when it is empty (the site
 // keeps no comment without text).
 func commentText(c *Comment) (text string, ok bool) {
+	if !hasText(c.Content) {
+		return "", false
+	}
 	text, _ = news.CleanText(c.Content)
-	return text, strings.TrimSpace(text) != ""
+	return text, true
+}
+
+// hasText reports whether s, cleaned (news.CleanText), holds more than white space:
+// a character that is neither space nor forbidden, or a broken byte (which becomes
+// U+FFFD). It reads s without cleaning it: the check asks it of every comment.
+func hasText(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsSpace(r) && !news.ForbiddenRune(r) })
 }
 
 // attachmentURL is an attachment's address as the library keeps it: trimmed, without
@@ -174,9 +209,11 @@ func fitItem(it *Item, c changes) {
 	if it.Password != "" && status == news.StatusPublished {
 		status = news.StatusUnpublished // as the write keeps a protected post (import.go)
 	}
-	if _, dropped := postTags(it); dropped > 0 {
-		c.add(FitTags, 1)
-		c.list(trimmedTags(it, dropped))
+	if it.Type == "post" && tagTerms(it) > news.MaxArticleTags { // postTags's work only then
+		if _, dropped := postTags(it); dropped > 0 {
+			c.add(FitTags, 1)
+			c.list(trimmedTags(it, dropped))
+		}
 	}
 	if it.GUID != "" && feedID(it.GUID) == "" {
 		c.add(FitFeedID, 1)
@@ -192,7 +229,7 @@ func fitItem(it *Item, c changes) {
 		if cm.Type == "pingback" || cm.Type == "trackback" {
 			continue
 		}
-		if _, ok := commentText(cm); !ok {
+		if !hasText(cm.Content) {
 			c.add(FitEmptyComment, 1)
 			continue
 		}

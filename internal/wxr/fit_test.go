@@ -86,6 +86,7 @@ func TestCheckAndWriteAgreeOnWhatDoesNotFit(t *testing.T) {
 		{"a listed tag over two lines", "<wp:tag><wp:term_id>4</wp:term_id><wp:tag_slug>x</wp:tag_slug><wp:tag_name><![CDATA[a\nb]]></wp:tag_name></wp:tag>\n" +
 			fitPost(`<category domain="post_tag" nicename="x"><![CDATA[a b]]></category>`), wxr.FitTagName, nil},
 		{"a comment without text", fitPost(fitComment(9, "  ", "b@example.org") + fitComment(10, "kept", "c@example.org")), wxr.FitEmptyComment, nil},
+		{"a comment of controls only", fitPost(fitComment(9, " \u0085 \u009f", "b@example.org")), wxr.FitEmptyComment, nil},
 		{"a commenter's email with a control", fitPost(fitComment(9, "hi", "b\u0085@example.org")), wxr.FitCommentEmail, nil},
 		{"an author's email without @", "<wp:author><wp:author_id>3</wp:author_id><wp:author_login>alice</wp:author_login><wp:author_email>nobody</wp:author_email><wp:author_display_name>Alice</wp:author_display_name></wp:author>\n" + fitPost(""), wxr.FitAccountEmail, func(t *testing.T, _ interface{}, a *news.Article) {
 			if a.Author == nil || a.Author.Name != "Alice" {
