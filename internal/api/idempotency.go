@@ -77,6 +77,9 @@ const ReplayedHeader = "Idempotent-Replayed"
 // keyedCreate is a create that honours Idempotency-Key: how its request is read and
 // fingerprinted, the create itself, and how a replay tells what became of what it made.
 type keyedCreate struct {
+	// allowed, when set, refuses a token that may not make this at all before the
+	// request's body is read (an upload's may be 15 MB).
+	allowed func(st *staff) error
 	// fingerprint reads the whole request (bounded, before anything is made) and names
 	// it: the same request sent again has the same fingerprint.
 	fingerprint func(r *http.Request) (string, error)
@@ -98,6 +101,11 @@ func (s *Server) idempotent(c keyedCreate) func(r *http.Request, st *staff) (int
 				return 0, nil, err
 			}
 			return c.op(r, st)
+		}
+		if c.allowed != nil {
+			if err := c.allowed(st); err != nil {
+				return 0, nil, err
+			}
 		}
 		defer func() {
 			if r.MultipartForm != nil {
@@ -223,7 +231,10 @@ func (s *Server) currentArticle(r *http.Request, st *staff, kept news.Idempotent
 		return 0, nil, &problem{Status: http.StatusGone, Detail: fmt.Sprintf("This Idempotency-Key's request made article %d, which has since been deleted. Nothing was changed; send a new key to make another.", id)}
 	case err != nil:
 		return 0, nil, err
-	case !st.sees(a, s.cfg.Now()):
+	case !st.sees(a, s.cfg.Now()) && a.OwnerID != st.user.ID:
+		// A story of the token's account is its own to read whatever its status (a
+		// contributor's submitted story, as the admin shows it read-only); another's
+		// (the account changed since) only as GET /articles/{id} would show it.
 		return 0, nil, notFound(fmt.Sprintf("This Idempotency-Key's request made article %d, which this token may no longer see. Nothing was changed.", id))
 	}
 	return kept.Status, s.staffArticleOf(a), nil

@@ -178,3 +178,44 @@ func TestAdminAPIUploadIdempotencyKey(t *testing.T) {
 		t.Errorf("the key after its item was deleted: %d %s, want 410 and nothing uploaded", st, raw)
 	}
 }
+
+// TestAdminAPIIdempotentReplayOfOwnSubmission: a contributor's token makes a draft and
+// sends it for review (where its role may no longer edit it); the replay of the create
+// answers that story as it is now (in review), never a 404.
+func TestAdminAPIIdempotentReplayOfOwnSubmission(t *testing.T) {
+	e := newEnv(t)
+	contributor := e.token(t, news.RoleContributor)
+	body := map[string]any{"headline": "Night buses", "body_markdown": "New routes."}
+	st, raw := e.postKeyed(t, contributor, "night-buses", body)
+	var made staffArticle
+	if st != http.StatusCreated || json.Unmarshal(raw, &made) != nil {
+		t.Fatalf("create: %d %s", st, raw)
+	}
+	e.want(t, 200, "POST", fmt.Sprintf("/api/v1/articles/%d/submit", made.ID), contributor, map[string]any{"version": made.Version}, nil)
+	st, raw = e.postKeyed(t, contributor, "night-buses", body)
+	var again staffArticle
+	if st != http.StatusCreated || json.Unmarshal(raw, &again) != nil || again.ID != made.ID || again.Status != "review" {
+		t.Errorf("the replay of a story since submitted: %d %s, want 201 and the story in review", st, raw)
+	}
+	if n := e.countHeadline(t, "Night buses"); n != 1 {
+		t.Errorf("%d stories made", n)
+	}
+}
+
+// TestAdminAPIKeyedUploadRefusedByRole: a role that may not upload is refused with a
+// key as without one (403, before its body is read: even one past the size limit is
+// told the role is the reason), and nothing is kept.
+func TestAdminAPIKeyedUploadRefusedByRole(t *testing.T) {
+	e := newEnv(t)
+	moderator := e.token(t, news.RoleModerator)
+	if st, raw := e.uploadKeyed(t, moderator, "mod-1", map[string]string{"alt": "Boats"}, pngImage(64, 48)); st != http.StatusForbidden {
+		t.Errorf("a moderator's keyed upload: %d %s", st, raw)
+	}
+	huge := bytes.Repeat([]byte{0}, 16<<20)
+	if st, raw := e.uploadKeyed(t, moderator, "mod-2", map[string]string{"alt": "Boats"}, huge); st != http.StatusForbidden {
+		t.Errorf("a moderator's keyed upload past the size limit: %d %s, want 403 (the role), not the body's size", st, raw)
+	}
+	if all, _ := e.db.MediaLibrary(context.Background(), 10); len(all) != 0 {
+		t.Errorf("the library holds %d items", len(all))
+	}
+}

@@ -120,14 +120,14 @@ func (s *Server) staffHandlers() *http.ServeMux {
 	m := http.NewServeMux()
 	m.Handle("GET "+Prefix+"articles", s.staffAnswer(s.staffArticles))
 	m.Handle("GET "+Prefix+"articles/{id}", s.staffAnswer(s.staffArticle))
-	m.Handle("POST "+Prefix+"articles", s.staffAnswer(s.idempotent(keyedCreate{jsonFingerprint, s.createArticle, s.currentArticle})))
+	m.Handle("POST "+Prefix+"articles", s.staffAnswer(s.idempotent(keyedCreate{fingerprint: jsonFingerprint, op: s.createArticle, current: s.currentArticle})))
 	m.Handle("PATCH "+Prefix+"articles/{id}", s.staffAnswer(s.patchArticle))
 	m.Handle("DELETE "+Prefix+"articles/{id}", s.staffAnswer(s.trashArticle))
 	for _, op := range []string{"publish", "schedule", "unpublish", "submit"} {
 		m.Handle("POST "+Prefix+"articles/{id}/"+op, s.staffAnswer(s.moveArticle(op)))
 	}
 	m.Handle("POST "+Prefix+"articles/{id}/restore", s.staffAnswer(s.restoreArticle))
-	m.Handle("POST "+Prefix+"media", s.staffAnswer(s.idempotent(keyedCreate{uploadFingerprint, s.uploadMedia, s.currentMedia})))
+	m.Handle("POST "+Prefix+"media", s.staffAnswer(s.idempotent(keyedCreate{allowed: s.mayUpload, fingerprint: uploadFingerprint, op: s.uploadMedia, current: s.currentMedia})))
 	for _, op := range []string{"approve", "spam", "trash"} {
 		m.Handle("POST "+Prefix+"comments/{id}/"+op, s.staffAnswer(s.moderate(op)))
 	}
@@ -702,15 +702,12 @@ const (
 // uploadMedia is POST /media: an image (multipart field "file", with "alt" and
 // "caption") through the media pipeline (re-encoded, variants), counted by the
 // writer's upload bucket (news.UploadRate, the admin's) before it is read. With an
-// Idempotency-Key the form was parsed before (uploadFingerprint), and the role is
-// checked after that.
+// Idempotency-Key the role was checked and the form parsed before (mayUpload,
+// uploadFingerprint).
 func (s *Server) uploadMedia(r *http.Request, st *staff) (int, any, error) {
 	u := st.user
-	if !u.Role.Can(news.PermWriteDrafts) {
-		return 0, nil, forbidden(fmt.Sprintf("This token's role (%s) may not upload images.", u.Role))
-	}
-	if s.cfg.Media == nil {
-		return 0, nil, &problem{Status: http.StatusServiceUnavailable, Detail: "This server keeps no media."}
+	if err := s.mayUpload(st); err != nil {
+		return 0, nil, err
 	}
 	if err := parseUpload(r); err != nil {
 		return 0, nil, err
@@ -749,6 +746,17 @@ func (s *Server) uploadMedia(r *http.Request, st *staff) (int, any, error) {
 	}
 	s.cfg.Logger.Info("image uploaded through the API", "media", m.ID, "bytes", m.Bytes, "token", st.token.ID)
 	return http.StatusCreated, s.mediaItemOf(m), nil
+}
+
+// mayUpload refuses a role that may not upload, or a server that keeps no media.
+func (s *Server) mayUpload(st *staff) error {
+	if !st.user.Role.Can(news.PermWriteDrafts) {
+		return forbidden(fmt.Sprintf("This token's role (%s) may not upload images.", st.user.Role))
+	}
+	if s.cfg.Media == nil {
+		return &problem{Status: http.StatusServiceUnavailable, Detail: "This server keeps no media."}
+	}
+	return nil
 }
 
 // mediaItemOf is a library item as the API shows it.
