@@ -57,7 +57,20 @@ func (w *WXRImport) exec(ctx context.Context, query string, args ...any) (sql.Re
 	if err != nil {
 		return nil, err
 	}
-	return st.ExecContext(ctx, args...)
+	return st.ExecContext(uncancelled(ctx), args...)
+}
+
+// uncancelled is ctx for one statement of the import's rows: without its end, which
+// the driver would watch for each statement with a goroutine of its own and SQLite's
+// progress handler (a sixth of the writer's time in Go). The import still ends with
+// ctx: database/sql rolls the transaction back once ctx is done, so the next
+// statement fails, and wxr.Import checks ctx between entries; a row's statement
+// takes microseconds.
+func uncancelled(ctx context.Context) context.Context {
+	if ctx.Done() == nil {
+		return ctx
+	}
+	return context.WithoutCancel(ctx)
 }
 
 // prepared is the transaction as a queryer whose statements are prepared once (the
@@ -75,7 +88,7 @@ func (p preparedTx) QueryContext(ctx context.Context, query string, args ...any)
 	if err != nil {
 		return nil, err
 	}
-	return st.QueryContext(ctx, args...)
+	return st.QueryContext(uncancelled(ctx), args...)
 }
 
 func (p preparedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
@@ -83,7 +96,7 @@ func (p preparedTx) QueryRowContext(ctx context.Context, query string, args ...a
 	if err != nil {
 		return p.w.tx.QueryRowContext(ctx, query, args...) // carries the same error
 	}
-	return st.QueryRowContext(ctx, args...)
+	return st.QueryRowContext(uncancelled(ctx), args...)
 }
 
 func (w *WXRImport) closeStmts() {
@@ -348,7 +361,7 @@ func (w *WXRImport) Article(ctx context.Context, a *news.Article, wpID int64) (b
 		return false, err
 	}
 	a.Status = news.StatusAt(a.Status, a.PublishedAt, w.now)
-	err := w.im.findArticle.QueryRowContext(ctx, a.Source, a.SourceID).Scan(&a.ID)
+	err := w.im.findArticle.QueryRowContext(uncancelled(ctx), a.Source, a.SourceID).Scan(&a.ID)
 	if err == nil {
 		return false, nil
 	}
@@ -410,7 +423,7 @@ func (w *WXRImport) Article(ctx context.Context, a *news.Article, wpID int64) (b
 			continue
 		}
 		seen[t.ID] = true
-		if _, err := w.im.addTag.ExecContext(ctx, a.ID, t.ID, i); err != nil {
+		if _, err := w.im.addTag.ExecContext(uncancelled(ctx), a.ID, t.ID, i); err != nil {
 			return false, fmt.Errorf("tag article %d: %w", a.ID, err)
 		}
 	}
@@ -421,7 +434,7 @@ func (w *WXRImport) Article(ctx context.Context, a *news.Article, wpID int64) (b
 // news.ErrNotFound when none.
 func (w *WXRImport) FindArticle(ctx context.Context, source, sourceID string) (int64, error) {
 	var id int64
-	err := w.im.findArticle.QueryRowContext(ctx, source, sourceID).Scan(&id)
+	err := w.im.findArticle.QueryRowContext(uncancelled(ctx), source, sourceID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("article %s %s: %w", source, sourceID, news.ErrNotFound)
 	}
@@ -457,7 +470,7 @@ func (db *DB) ImportedArticleIDs(ctx context.Context, source string) (map[string
 func (w *WXRImport) Comment(ctx context.Context, c *news.Comment, wpID int64) (bool, error) {
 	// An article this import added has no comments but those it adds: none to find.
 	if !w.added[c.ArticleID] {
-		err := w.im.findComment.QueryRowContext(ctx, c.ArticleID, c.Source, c.SourceID).Scan(&c.ID)
+		err := w.im.findComment.QueryRowContext(uncancelled(ctx), c.ArticleID, c.Source, c.SourceID).Scan(&c.ID)
 		if err == nil {
 			return false, nil
 		}
