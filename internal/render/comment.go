@@ -162,6 +162,11 @@ var wellFormedTag = regexp.MustCompile(`^(?:<[A-Za-z][A-Za-z0-9-]*(?:[ \t\r\n]+[
 // closes none opened in the address: "https://example.com/a_(b)" is whole, the ')' of
 // "(see https://example.com/a)" is not part of it.
 func bareURLs(text string) [][2]int {
+	// Every address holds "://": most comments hold none, and the regular expression's
+	// search of them was a tenth of a WordPress import's rendering.
+	if !strings.Contains(text, "://") {
+		return nil
+	}
 	var found [][2]int
 	for _, m := range bareURLStart.FindAllStringIndex(text, -1) {
 		s, e := m[0], m[1]

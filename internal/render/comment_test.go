@@ -226,3 +226,32 @@ func TestIsHTMLElement(t *testing.T) {
 		}
 	}
 }
+
+// Plain sentences, most comments' text, are written as they are: the typography's
+// rune-by-rune rewrite and the search for bare addresses are skipped when the text has
+// no quote and no "://" (a WordPress import renders 500,000 comments), and the HTML
+// is what the full path made.
+func TestPlainCommentTextTakesTheShortPath(t *testing.T) {
+	text := "A plain sentence. Another one, with a dash - and an ellipsis... and more.\n\nA second paragraph."
+	want := "<p>A plain sentence. Another one, with a dash – and an ellipsis… and more.</p>\n<p>A second paragraph.</p>\n"
+	if got := Comment(text); got != want {
+		t.Fatalf("Comment(%q) = %q, want %q", text, got, want)
+	}
+	for _, s := range []string{"plain text. More.", "a dash - here", "Dots... and so on"} {
+		if got, want := smarten(s), smartenLong(s); got != want {
+			t.Errorf("smarten(%q) = %q, the long path %q", s, got, want)
+		}
+	}
+	if raceEnabled {
+		t.Skip("allocations are counted without the race detector")
+	}
+	if n := testing.AllocsPerRun(100, func() { smarten("A plain sentence. Another one.") }); n != 0 {
+		t.Errorf("smarten of a sentence without quotes allocated %.0f times, want none", n)
+	}
+}
+
+// smartenLong is smartenAround's rune loop for the whole text, the path text with
+// quotes takes.
+func smartenLong(s string) string {
+	return strings.TrimSuffix(smartenAround(' ', s+"\"", ' '), "”")
+}

@@ -98,6 +98,11 @@ func smartenAround(prev rune, s string, next rune) string {
 	s = strings.ReplaceAll(s, " -- ", " – ")
 	s = strings.ReplaceAll(s, "--", "–")
 	s = strings.ReplaceAll(s, " - ", " – ")
+	// Only quotes change below, and bytes that are no UTF-8 (written as U+FFFD): text
+	// without either, most sentences (the '.' above brought them here), is done.
+	if !strings.ContainsAny(s, "'\"") && utf8.ValidString(s) {
+		return s
+	}
 	runes := []rune(s)
 	var b strings.Builder
 	before, after := prev, next

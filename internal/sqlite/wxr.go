@@ -57,7 +57,20 @@ func (w *WXRImport) exec(ctx context.Context, query string, args ...any) (sql.Re
 	if err != nil {
 		return nil, err
 	}
-	return st.ExecContext(ctx, args...)
+	return st.ExecContext(uncancelled(ctx), args...)
+}
+
+// uncancelled is ctx for one statement of the import's rows: without its end, which
+// the driver would watch for each statement with a goroutine of its own and SQLite's
+// progress handler (a sixth of the writer's time in Go). The import still ends with
+// ctx: database/sql rolls the transaction back once ctx is done, so the next
+// statement fails, and wxr.Import checks ctx between entries; a row's statement
+// takes microseconds.
+func uncancelled(ctx context.Context) context.Context {
+	if ctx.Done() == nil {
+		return ctx
+	}
+	return context.WithoutCancel(ctx)
 }
 
 // prepared is the transaction as a queryer whose statements are prepared once (the
@@ -75,7 +88,7 @@ func (p preparedTx) QueryContext(ctx context.Context, query string, args ...any)
 	if err != nil {
 		return nil, err
 	}
-	return st.QueryContext(ctx, args...)
+	return st.QueryContext(uncancelled(ctx), args...)
 }
 
 func (p preparedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
@@ -83,7 +96,7 @@ func (p preparedTx) QueryRowContext(ctx context.Context, query string, args ...a
 	if err != nil {
 		return p.w.tx.QueryRowContext(ctx, query, args...) // carries the same error
 	}
-	return st.QueryRowContext(ctx, args...)
+	return st.QueryRowContext(uncancelled(ctx), args...)
 }
 
 func (w *WXRImport) closeStmts() {
@@ -198,6 +211,23 @@ func (w *WXRImport) freeID(ctx context.Context, table string, id int64) (any, er
 		return nil, nil
 	}
 	return id, nil
+}
+
+// wantID is id when WordPress's IDs are kept, else nil: the argument, given twice, of
+// an INSERT's id column written as freeIDSQL(table), which checks in the statement
+// itself that the ID is free (a query of its own for each of 500,000 comments cost a
+// sixth of their inserts).
+func (w *WXRImport) wantID(id int64) any {
+	if !w.keep || id <= 0 {
+		return nil
+	}
+	return id
+}
+
+// freeIDSQL is the value of an INSERT's id column given wantID's value twice: that ID
+// when table has no row with it, else NULL (the engine picks one).
+func freeIDSQL(table string) string {
+	return `(SELECT ? WHERE NOT EXISTS (SELECT 1 FROM ` + table + ` WHERE id = ?))`
 }
 
 // Section finds the section with s.Slug or adds it (under parentSlug's section, which
@@ -331,7 +361,7 @@ func (w *WXRImport) Article(ctx context.Context, a *news.Article, wpID int64) (b
 		return false, err
 	}
 	a.Status = news.StatusAt(a.Status, a.PublishedAt, w.now)
-	err := w.im.findArticle.QueryRowContext(ctx, a.Source, a.SourceID).Scan(&a.ID)
+	err := w.im.findArticle.QueryRowContext(uncancelled(ctx), a.Source, a.SourceID).Scan(&a.ID)
 	if err == nil {
 		return false, nil
 	}
@@ -363,10 +393,6 @@ func (w *WXRImport) Article(ctx context.Context, a *news.Article, wpID int64) (b
 	if err := w.im.uniqueSlug(ctx, a); err != nil {
 		return false, err
 	}
-	id, err := w.freeID(ctx, "articles", wpID)
-	if err != nil {
-		return false, err
-	}
 	if a.FeedID != "" {
 		if err := news.CheckFeedID(a.FeedID); err != nil {
 			return false, fmt.Errorf("article %q: %w", a.Slug, err)
@@ -377,8 +403,9 @@ func (w *WXRImport) Article(ctx context.Context, a *news.Article, wpID int64) (b
 	r, err := w.exec(ctx, `INSERT INTO articles (slug, title, standfirst, body_markdown, body_html, status,
 		published_at, updated_at, created_at, correction_note, seo_description, author_id, section_id,
 		image_url, image_alt, image_caption, image_width, image_height, comments_closed, source, source_id, owner_id, image_srcset,
-		nav_position, kind, id, feed_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(articleValues(a), string(a.Kind), id, a.FeedID)...)
+		nav_position, kind, feed_id, id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, `+freeIDSQL("articles")+`)`,
+		append(articleValues(a), string(a.Kind), a.FeedID, w.wantID(wpID), w.wantID(wpID))...)
 	if err != nil {
 		return false, fmt.Errorf("insert article: %w", err)
 	}
@@ -396,7 +423,7 @@ func (w *WXRImport) Article(ctx context.Context, a *news.Article, wpID int64) (b
 			continue
 		}
 		seen[t.ID] = true
-		if _, err := w.im.addTag.ExecContext(ctx, a.ID, t.ID, i); err != nil {
+		if _, err := w.im.addTag.ExecContext(uncancelled(ctx), a.ID, t.ID, i); err != nil {
 			return false, fmt.Errorf("tag article %d: %w", a.ID, err)
 		}
 	}
@@ -407,7 +434,7 @@ func (w *WXRImport) Article(ctx context.Context, a *news.Article, wpID int64) (b
 // news.ErrNotFound when none.
 func (w *WXRImport) FindArticle(ctx context.Context, source, sourceID string) (int64, error) {
 	var id int64
-	err := w.im.findArticle.QueryRowContext(ctx, source, sourceID).Scan(&id)
+	err := w.im.findArticle.QueryRowContext(uncancelled(ctx), source, sourceID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("article %s %s: %w", source, sourceID, news.ErrNotFound)
 	}
@@ -443,7 +470,7 @@ func (db *DB) ImportedArticleIDs(ctx context.Context, source string) (map[string
 func (w *WXRImport) Comment(ctx context.Context, c *news.Comment, wpID int64) (bool, error) {
 	// An article this import added has no comments but those it adds: none to find.
 	if !w.added[c.ArticleID] {
-		err := w.im.findComment.QueryRowContext(ctx, c.ArticleID, c.Source, c.SourceID).Scan(&c.ID)
+		err := w.im.findComment.QueryRowContext(uncancelled(ctx), c.ArticleID, c.Source, c.SourceID).Scan(&c.ID)
 		if err == nil {
 			return false, nil
 		}
@@ -454,15 +481,12 @@ func (w *WXRImport) Comment(ctx context.Context, c *news.Comment, wpID int64) (b
 	if err := validateComment(c); err != nil {
 		return false, fmt.Errorf("comment %s: %w", c.SourceID, err)
 	}
-	id, err := w.freeID(ctx, "comments", wpID)
-	if err != nil {
-		return false, err
-	}
+	id := w.wantID(wpID)
 	r, err := w.exec(ctx, `INSERT INTO comments (article_id, parent_id, status, author_name, author_email,
-		author_url, body, body_html, ip_hash, user_agent, created_at, source, source_id, email_key, id, status_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ArticleID, nullID(c.ParentID), string(c.Status), c.AuthorName, c.AuthorEmail,
-		c.AuthorURL, c.Body, c.BodyHTML, c.IPHash, c.UserAgent, c.CreatedAt.Unix(), c.Source, c.SourceID, emailKey(c.AuthorEmail), id,
-		importedStatusAt(c.Status, w.now))
+		author_url, body, body_html, ip_hash, user_agent, created_at, source, source_id, email_key, status_at, id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, `+freeIDSQL("comments")+`)`, c.ArticleID, nullID(c.ParentID), string(c.Status), c.AuthorName, c.AuthorEmail,
+		c.AuthorURL, c.Body, c.BodyHTML, c.IPHash, c.UserAgent, c.CreatedAt.Unix(), c.Source, c.SourceID, emailKey(c.AuthorEmail),
+		importedStatusAt(c.Status, w.now), id, id)
 	if err != nil {
 		return false, fmt.Errorf("insert comment %s: %w", c.SourceID, err)
 	}

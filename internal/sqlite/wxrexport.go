@@ -276,6 +276,10 @@ func (e *wxrExporter) media(ctx context.Context) error {
 // (admin.MediaURL): a featured image there is a library image.
 const mediaPrefix = "/media/"
 
+// qExportComments is an article's comments in the order they were written, from the
+// index comments_threads (article_id first).
+var qExportComments = `SELECT ` + commentColumns + `, ` + wxrCommentID + ` FROM comments c WHERE c.article_id = ? ORDER BY c.created_at, c.id`
+
 func (e *wxrExporter) articles(ctx context.Context) error {
 	for _, st := range []struct {
 		s     **sql.Stmt
@@ -283,7 +287,7 @@ func (e *wxrExporter) articles(ctx context.Context) error {
 	}{
 		{&e.mediaByName, `SELECT ` + wxrMediaID + ` FROM media m WHERE m.name = ?`},
 		{&e.oldAddresses, `SELECT kind, address FROM redirects WHERE article_id = ? ORDER BY id`},
-		{&e.comments, `SELECT ` + commentColumns + `, ` + wxrCommentID + ` FROM comments c WHERE c.article_id = ? ORDER BY c.created_at, c.id`},
+		{&e.comments, qExportComments},
 	} {
 		var err error
 		if *st.s, err = e.tx.PrepareContext(ctx, st.query); err != nil {

@@ -171,6 +171,11 @@ func (p *Plan) Import(ctx context.Context, store news.WXRStore) (*ImportReport, 
 	if err := write(ctx, w, pr, p.opt.Limits, p.atts, lib, render.Embeds{Hosts: hosts}, existing, rep); err != nil {
 		w.Rollback()
 		lib.forget()
+		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+			// ctx ended: the transaction was rolled back with it, and the statement
+			// under way failed for that reason ("statement is closed").
+			err = fmt.Errorf("wxr import: %w", cerr)
+		}
 		return nil, err
 	}
 	if err := w.Commit(ctx, rep.added() > 0 || rep.Lead != "" || len(lib.made) > 0); err != nil {

@@ -221,3 +221,35 @@ func TestImportCopiesAPDFFromUploads(t *testing.T) {
 		t.Errorf("story 100 does not link to the library's copy:\n%s", a.BodyHTML)
 	}
 }
+
+// An import whose context ends while it writes (Ctrl-C, an admin's import stopped)
+// writes nothing: the rows written before are rolled back with the transaction, as
+// the statements run without watching the context each (sqlite.WXRImport).
+func TestImportCancelledWhileWritingWritesNothing(t *testing.T) {
+	db := openStore(t)
+	file := sample(t, 200, 1000)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opt := wxr.Options{Progress: func(s wxr.Stage, done, total int64) {
+		if s == wxr.StageWrite && done > total/2 {
+			cancel()
+		}
+	}}
+	if _, err := wxr.Import(ctx, db, bytes.NewReader(file), opt); !errors.Is(err, context.Canceled) {
+		t.Fatalf("import cancelled half way: %v, want context.Canceled", err)
+	}
+	ids, err := db.ImportedArticleIDs(context.Background(), wxr.Source)
+	if err != nil || len(ids) != 0 {
+		t.Errorf("after a cancelled import the site has %d imported articles (%v), want none", len(ids), err)
+	}
+	// The site takes a whole import afterwards.
+	rep, err := wxr.Import(context.Background(), db, bytes.NewReader(file), wxr.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Rows() {
+		if r.Kind == "posts" && (r.InFile != 200 || r.Added != 200) {
+			t.Errorf("posts row after the cancelled import %+v, want 200 added", r)
+		}
+	}
+}
