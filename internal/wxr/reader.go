@@ -686,21 +686,14 @@ func (r *Reader) item(line int) (Entry, error) {
 	it := &Item{Line: line}
 	r.itemUsed = 0
 	var postID, sticky string
-	commentIDs := map[int64]int{} // comment ID → line
-	strs := map[string]*string{
-		"title": &it.Title, "link": &it.Link, "guid": &it.GUID, "dc:creator": &it.Creator,
-		"content:encoded": &it.Content, "excerpt:encoded": &it.Excerpt,
-		"wp:comment_status": &it.CommentStatus, "wp:ping_status": &it.PingStatus, "wp:post_name": &it.Name,
-		"wp:status": &it.Status, "wp:post_type": &it.Type, "wp:post_password": &it.Password,
-		"wp:attachment_url": &it.AttachmentURL, "wp:post_id": &postID, "wp:is_sticky": &sticky,
-	}
-	ints := map[string]*int64{"wp:post_parent": &it.PostParent, "wp:menu_order": &it.MenuOrder}
-	dates := map[string]*time.Time{"wp:post_date": &it.Date, "wp:post_modified": &it.Modified}
-	gmtDates := map[string]*time.Time{"wp:post_date_gmt": &it.DateGMT, "wp:post_modified_gmt": &it.ModifiedGMT}
+	var commentIDs map[int64]int // comment ID → line; made at the first comment
 	postIDLine := 0
 	err := r.children(func(k string, t xmlstream.Token) error {
 		fline := r.line()
-		if p := strs[k]; p != nil {
+		// A switch, not maps of fields made for each item: items are the second most
+		// numerous elements of a large export.
+		p, num, date := it.field(k, &postID, &sticky)
+		if p != nil {
 			if k == "wp:post_id" {
 				postIDLine = fline
 			}
@@ -738,6 +731,9 @@ func (r *Reader) item(line int) (Entry, error) {
 				it.Warnings = append(it.Warnings, Warning{Line: c.Line, Msg: fmt.Sprintf("comment %d was already read at line %d; skipped", c.ID, first)})
 				return nil
 			}
+			if commentIDs == nil {
+				commentIDs = map[int64]int{}
+			}
 			commentIDs[c.ID] = c.Line
 			it.Comments = append(it.Comments, c)
 			return nil
@@ -751,29 +747,23 @@ func (r *Reader) item(line int) (Entry, error) {
 			}
 			return nil
 		}
-		if p := ints[k]; p != nil {
+		if num != nil {
 			v, err := r.text(k, true)
 			if err != nil {
 				return err
 			}
-			if *p, err = parseInt(v); err != nil {
+			if *num, err = parseInt(v); err != nil {
 				return r.fieldError(fline, "<%s>: %v", k, err)
 			}
 			return nil
 		}
-		if p, gmt := dates[k], gmtDates[k]; p != nil || gmt != nil {
+		if date != nil {
 			v, err := r.text(k, true)
 			if err != nil {
 				return err
 			}
-			d, err := parseWallClock(v)
-			if err != nil {
+			if *date, err = parseWallClock(v); err != nil {
 				return r.fieldError(fline, "<%s>: %v", k, err)
-			}
-			if p != nil {
-				*p = d
-			} else {
-				*gmt = d
 			}
 			return nil
 		}
@@ -806,6 +796,57 @@ func (r *Reader) item(line int) (Entry, error) {
 	it.Type, it.Status = strings.TrimSpace(it.Type), strings.TrimSpace(it.Status)
 	it.readMeta()
 	return it, nil
+}
+
+// field is where the item's field k goes: text (str), a number (num) or a MySQL
+// DATETIME (date); all nil for the elements item reads otherwise or skips. postID and
+// sticky receive those fields' text, read after the item.
+func (it *Item) field(k string, postID, sticky *string) (str *string, num *int64, date *time.Time) {
+	switch k {
+	case "title":
+		str = &it.Title
+	case "link":
+		str = &it.Link
+	case "guid":
+		str = &it.GUID
+	case "dc:creator":
+		str = &it.Creator
+	case "content:encoded":
+		str = &it.Content
+	case "excerpt:encoded":
+		str = &it.Excerpt
+	case "wp:comment_status":
+		str = &it.CommentStatus
+	case "wp:ping_status":
+		str = &it.PingStatus
+	case "wp:post_name":
+		str = &it.Name
+	case "wp:status":
+		str = &it.Status
+	case "wp:post_type":
+		str = &it.Type
+	case "wp:post_password":
+		str = &it.Password
+	case "wp:attachment_url":
+		str = &it.AttachmentURL
+	case "wp:post_id":
+		str = postID
+	case "wp:is_sticky":
+		str = sticky
+	case "wp:post_parent":
+		num = &it.PostParent
+	case "wp:menu_order":
+		num = &it.MenuOrder
+	case "wp:post_date":
+		date = &it.Date
+	case "wp:post_modified":
+		date = &it.Modified
+	case "wp:post_date_gmt":
+		date = &it.DateGMT
+	case "wp:post_modified_gmt":
+		date = &it.ModifiedGMT
+	}
+	return str, num, date
 }
 
 // meta reads a <wp:postmeta> or <wp:commentmeta>.
