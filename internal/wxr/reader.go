@@ -424,7 +424,7 @@ func (r *Reader) key(n xml.Name) string {
 		return k
 	}
 	k := key(n)
-	if len(r.keys) < 4096 {
+	if len(r.keys) < 4096 && len(n.Space)+len(n.Local) <= 256 { // at most 1 MiB of names
 		r.keys[n] = k
 	}
 	return k

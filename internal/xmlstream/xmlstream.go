@@ -15,7 +15,8 @@
 //     (ErrHostile). encoding/xml expands neither, but a file carrying them is an attack,
 //     not an export; and in strict mode it knows only XML's five entities and character
 //     references, so a reference to any other entity is an error anyway.
-//   - Encoding: text must be valid UTF-8 (encoding/xml checks it), and a file declaring
+//   - Encoding: text must be valid UTF-8 in XML's range (encoding/xml checks it; the fast
+//     path below leaves it whatever it does not accept), and a file declaring
 //     another encoding is refused rather than misread (no CharsetReader).
 //   - Truncation: a file that ends with elements open is ErrTruncated, naming the
 //     innermost one and the line it opened at.
@@ -27,12 +28,20 @@
 // A Token is a start tag, an end tag, text (character data and CDATA sections) or
 // other markup (a comment, a processing instruction, a DOCTYPE), as xml.Decoder.Token
 // would give it: names translated from their prefixes to their namespaces' URIs by the
-// xmlns declarations in scope, an end tag checked against its start tag. Tokens are
-// read with xml.Decoder.RawToken, and the namespaces and the stack of open elements
-// kept here, once: xml.Decoder.Token keeps its own and boxes every start and end
-// element a second time (a fifth of the bytes a WordPress export's reading allocated).
-// A Token is a value, not an interface, for the same reason. The bytes of a text are
-// the decoder's and change with the next token: copy what is kept.
+// xmlns declarations in scope, an end tag checked against its start tag. The
+// namespaces and the stack of open elements are kept here, once; a Token is a value,
+// not an interface (xml.Decoder.Token boxes every element twice). The bytes of a text
+// are the Decoder's and change with the next token: copy what is kept.
+//
+// Most of an export is text without references, CDATA sections and tags with ASCII
+// names and plain attribute values: those are read straight from the Decoder's 64 KiB
+// buffer (fast.go), at some three times encoding/xml's speed and without its
+// allocations a token. Everything else (a reference, a carriage return, a forbidden
+// character or invalid UTF-8, a comment, a processing instruction, a directive, a name
+// with other characters, a token longer than the buffer or near its budget, the end of
+// the input) is read by xml.Decoder.RawToken, which makes every error. The fast path
+// accepts only a subset of what encoding/xml accepts and gives the same tokens,
+// positions and errors for it (FuzzFastSameAsSlow, FuzzSameAsToken).
 package xmlstream
 
 import (
@@ -126,31 +135,46 @@ type binding struct {
 
 // Decoder reads XML tokens within budgets. It is not safe for concurrent use.
 type Decoder struct {
-	d     *xml.Decoder
 	br    *budgetReader
 	opt   Options
 	what  fmt.Stringer // what the token being read is part of, for a budget error
 	stack []Open       // elements open, outermost first
 	ns    map[string]string
 	saved []binding
+	names map[string]string // fast's names, interned
+
+	// The position: the line, and the input's offset where it starts.
+	line      int
+	lineStart int64
+
+	// xd reads what fast does not, from xdOff (at line xdLine, which starts at
+	// xdLineStart), and is kept after a start tag (it may hold the end of <a/>).
+	xd          *xml.Decoder
+	xdOff       int64
+	xdLine      int
+	xdLineStart int64
+	// end is the name of a <a/> fast read: its End comes next.
+	endName xml.Name
+	endDue  bool
+
+	slowOnly bool // tests: encoding/xml reads every token, to compare with fast
 }
 
-// New returns a Decoder of r, read through a 64 KiB buffer as tokens are asked for.
-func New(r io.Reader, opt Options) *Decoder {
+// New returns a Decoder of r, read through a 64 KiB buffer as tokens are asked for (a
+// token that starts near the buffer's end may have it filled before it is read).
+func New(r io.Reader, opt Options) *Decoder { return newDecoder(r, opt, bufSize) }
+
+// newDecoder is New with a buffer of size bytes (tests use small ones, to put tokens
+// across its end).
+func newDecoder(r io.Reader, opt Options, size int) *Decoder {
 	if opt.Depth <= 0 {
 		opt.Depth = 32
 	}
 	if opt.Format == "" {
 		opt.Format = "this file"
 	}
-	br := &budgetReader{r: r, buf: make([]byte, bufSize)}
-	d := xml.NewDecoder(br)
-	// Strict (the default): only XML's five entities and character references are
-	// known, so an entity a DOCTYPE declares is an error even if checkDirective missed
-	// it; no CharsetReader: a file in another encoding than UTF-8 is refused by the
-	// decoder rather than misread.
-	d.Strict = true
-	return &Decoder{d: d, br: br, opt: opt, ns: map[string]string{}}
+	br := &budgetReader{r: r, buf: make([]byte, size)}
+	return &Decoder{br: br, opt: opt, ns: map[string]string{}, names: map[string]string{}, line: 1}
 }
 
 // Token returns the next token, which may take at most budget bytes of input (plus
@@ -162,10 +186,54 @@ func New(r io.Reader, opt Options) *Decoder {
 // element or a token, or encoding/xml's syntax error (an undeclared entity, invalid
 // UTF-8, a mismatched end tag…) at its line.
 func (d *Decoder) Token(budget int, what fmt.Stringer) (Token, error) {
-	d.br.setBudget(budget + Slack)
 	d.what = what
-	line0, col0 := d.d.InputPos() // where this token starts
-	t, err := d.d.RawToken()
+	max := budget + Slack
+	if d.endDue {
+		d.endDue = false
+		return d.end(xml.EndElement{Name: d.endName})
+	}
+	if d.xd == nil && !d.slowOnly {
+		if ft, ok := d.fast(max); ok {
+			switch ft.tok.Kind {
+			case Start:
+				if ft.empty {
+					d.endName, d.endDue = ft.tok.Name, true
+				}
+				return d.start(xml.StartElement{Name: ft.tok.Name, Attr: ft.tok.Attr})
+			case End:
+				return d.end(xml.EndElement{Name: ft.tok.Name})
+			}
+			return ft.tok, nil
+		}
+	}
+	if d.xd == nil {
+		// A fresh decoder from here: RawToken keeps no state from one token to the
+		// next but the end of <a/> (hence xd is kept after a start tag) and the byte
+		// after a text (given back below).
+		d.xd = xml.NewDecoder(d.br)
+		// Strict (the default): only XML's five entities and character references
+		// are known, so an entity a DOCTYPE declares is an error even if
+		// checkDirective missed it; no CharsetReader: a file in another encoding
+		// than UTF-8 is refused by the decoder rather than misread.
+		d.xd.Strict = true
+		d.xdOff, d.xdLine, d.xdLineStart = d.br.off(), d.line, d.lineStart
+	}
+	line0, col0 := d.Pos() // where this token starts
+	d.br.setBudget(max)
+	t, err := d.xd.RawToken()
+	held := d.sync()
+	switch t.(type) {
+	case xml.StartElement:
+		// xd is kept: it may hold the end of <a/>.
+	case xml.CharData:
+		// A text that did not end at a '<' ended at the input's end or its budget:
+		// xd is kept to say so at the next token, as it would have.
+		if held > 0 {
+			d.xd = nil
+		}
+	default:
+		d.xd = nil
+	}
 	if t == nil {
 		if err == io.EOF {
 			if len(d.stack) > 0 {
@@ -190,6 +258,21 @@ func (d *Decoder) Token(budget int, what fmt.Stringer) (Token, error) {
 	return Token{Kind: Other}, nil
 }
 
+// sync takes the position from xd, and gives back the byte it read after a text (held:
+// 1, or 0).
+func (d *Decoder) sync() (held int64) {
+	xo := d.xd.InputOffset()
+	if held = d.br.off() - (d.xdOff + xo); held > 0 {
+		d.br.i -= int(held) // still in the buffer: the last byte read
+	}
+	xl, xc := d.xd.InputPos()
+	if xl > 1 {
+		d.line = d.xdLine + xl - 1
+		d.lineStart = d.xdOff + xo - int64(xc-1)
+	}
+	return held
+}
+
 // start binds the prefixes t declares, translates its names and opens it, as
 // xml.Decoder.Token does.
 func (d *Decoder) start(t xml.StartElement) (Token, error) {
@@ -209,7 +292,7 @@ func (d *Decoder) start(t xml.StartElement) (Token, error) {
 	for i := range t.Attr {
 		d.translate(&t.Attr[i].Name, false)
 	}
-	line, _ := d.d.InputPos()
+	line := d.line
 	label := t.Name.Local
 	if d.opt.Label != nil {
 		label = d.opt.Label(t.Name)
@@ -313,25 +396,26 @@ func (d *Decoder) decodeError(err error) error {
 		if strings.HasPrefix(se.Msg, "unexpected EOF") {
 			return d.Truncated()
 		}
-		line, col := d.d.InputPos()
-		if se.Line != line {
+		seLine := se.Line + d.xdLine - 1 // xd counts its lines from 1
+		line, col := d.Pos()
+		if seLine != line {
 			col = 0
 		}
-		return &Error{Line: se.Line, Column: col, Err: errors.New(se.Msg)}
+		return &Error{Line: seLine, Column: col, Err: errors.New(se.Msg)}
 	}
-	line, col := d.d.InputPos()
+	line, col := d.Pos()
 	return &Error{Line: line, Column: col, Err: fmt.Errorf("reading the file: %w", err)}
 }
 
 func (d *Decoder) syntaxError(msg string) error {
-	line, col := d.d.InputPos()
+	line, col := d.Pos()
 	return &Error{Line: line, Column: col, Err: errors.New(msg)}
 }
 
 // Truncated is the error of an input that ends where it may not: with elements open
 // (naming the innermost and its line) or inside a token; at the decoder's position.
 func (d *Decoder) Truncated() *Error {
-	line, col := d.d.InputPos()
+	line, col := d.Pos()
 	if len(d.stack) == 0 {
 		return &Error{Line: line, Column: col, Err: ErrTruncated}
 	}
@@ -342,13 +426,15 @@ func (d *Decoder) Truncated() *Error {
 // Errorf is an *Error at the decoder's position (the end of the last token read)
 // wrapping kind: "<message>: <kind>".
 func (d *Decoder) Errorf(kind error, format string, args ...any) *Error {
-	line, col := d.d.InputPos()
+	line, col := d.Pos()
 	return &Error{Line: line, Column: col, Err: fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), kind)}
 }
 
 // Pos is the decoder's position: the 1-based line and column (in bytes) of the end of
 // the last token read.
-func (d *Decoder) Pos() (line, column int) { return d.d.InputPos() }
+func (d *Decoder) Pos() (line, column int) {
+	return d.line, int(d.br.off()-d.lineStart) + 1
+}
 
 // Stack is the elements open, outermost first. It is the Decoder's: read it, do not
 // keep it past the next token.
@@ -422,6 +508,32 @@ type budgetReader struct {
 	limit int64 // the input's offset where the current token's budget ends
 	max   int   // the current token's budget
 	err   error
+}
+
+// off is the input's offset of the next byte to give.
+func (c *budgetReader) off() int64 { return c.base + int64(c.i) }
+
+// compact moves what is not yet given to the start of the buffer and fills the rest,
+// so that a token that started near the buffer's end lies whole in it (fast); whether
+// anything was read.
+func (c *budgetReader) compact() bool {
+	if c.err != nil {
+		return false
+	}
+	if c.i > 0 {
+		copy(c.buf, c.buf[c.i:c.end])
+		c.base += int64(c.i)
+		c.end -= c.i
+		c.i = 0
+	}
+	n0 := c.end
+	for c.end < len(c.buf) && c.err == nil {
+		n, err := c.r.Read(c.buf[c.end:])
+		c.end += n
+		c.err = err
+	}
+	c.setStop()
+	return c.end > n0
 }
 
 // setBudget gives the token about to be read max bytes.

@@ -318,3 +318,54 @@ func FuzzSameAsToken(f *testing.F) {
 	}
 	f.Fuzz(sameAsToken)
 }
+
+// fastSameAsSlow checks that a Decoder reading what it can on its fast path, through a
+// buffer of size bytes (so that tokens lie across its end), gives the same tokens and
+// the same error (its words, line and column) as one that leaves every token to
+// encoding/xml, each token within budget.
+func fastSameAsSlow(t *testing.T, doc []byte, budget, size int) {
+	t.Helper()
+	opt := Options{Depth: 16, Format: "a test file"}
+	fast := newDecoder(strings.NewReader(string(doc)), opt, size)
+	slow := New(strings.NewReader(string(doc)), opt)
+	slow.slowOnly = true
+	for i := 0; ; i++ {
+		want, werr := slow.Token(budget, label("the token"))
+		got, err := fast.Token(budget, label("the token"))
+		if werr != nil || err != nil {
+			if fmt.Sprint(err) != fmt.Sprint(werr) {
+				t.Fatalf("token %d: %v; slow: %v", i, err, werr)
+			}
+			return
+		}
+		if got.Kind != want.Kind || got.Name != want.Name || fmt.Sprint(got.Attr) != fmt.Sprint(want.Attr) || string(got.Text) != string(want.Text) {
+			t.Fatalf("token %d: %+v; slow: %+v", i, got, want)
+		}
+		if gl, gc := fast.Pos(); true {
+			if wl, wc := slow.Pos(); gl != wl || gc != wc {
+				t.Fatalf("token %d: at %d:%d; slow at %d:%d", i, gl, gc, wl, wc)
+			}
+		}
+	}
+}
+
+func TestFastSameAsSlow(t *testing.T) {
+	for _, doc := range fuzzSeeds {
+		for _, size := range []int{1, 7, 64, bufSize} {
+			for _, budget := range []int{1, 10, 1 << 20} {
+				fastSameAsSlow(t, []byte(doc), budget, size)
+			}
+		}
+	}
+}
+
+// FuzzFastSameAsSlow: whatever the bytes, the buffer's size and the budget, the fast
+// path gives what encoding/xml gives.
+func FuzzFastSameAsSlow(f *testing.F) {
+	for i, s := range fuzzSeeds {
+		f.Add([]byte(s), uint16(i*37), uint8(i*11))
+	}
+	f.Fuzz(func(t *testing.T, doc []byte, budget uint16, size uint8) {
+		fastSameAsSlow(t, doc, int(budget)%512, 1+int(size))
+	})
+}
