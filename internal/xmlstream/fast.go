@@ -19,8 +19,9 @@ import (
 // fastToken is what fast read: a Token, or for a self-closing tag its Start with its
 // End to come.
 type fastToken struct {
-	tok   Token
-	empty bool // a Start of <a/>: its End comes next
+	tok       Token
+	empty     bool // a Start of <a/>: its End comes next
+	lookahead bool // a text, whose end ('<') its budget paid for
 }
 
 // fast reads the next token if it is of the fast path's subset, lies whole in the
@@ -32,7 +33,8 @@ func (d *Decoder) fast(max int) (ft fastToken, ok bool) {
 		n, more := d.scan(c.buf[c.i:c.end], &ft)
 		if n > 0 {
 			cost := n
-			if ft.tok.Kind == Text && ft.tok.Text != nil && c.buf[c.i] != '<' {
+			ft.lookahead = ft.tok.Kind == Text && c.buf[c.i] != '<' // not a CDATA section
+			if ft.lookahead {
 				cost++ // encoding/xml reads the '<' that ends a text
 			}
 			if cost > max {

@@ -135,13 +135,14 @@ type binding struct {
 
 // Decoder reads XML tokens within budgets. It is not safe for concurrent use.
 type Decoder struct {
-	br    *budgetReader
-	opt   Options
-	what  fmt.Stringer // what the token being read is part of, for a budget error
-	stack []Open       // elements open, outermost first
-	ns    map[string]string
-	saved []binding
-	names map[string]string // fast's names, interned
+	br     *budgetReader
+	opt    Options
+	what   fmt.Stringer // what the token being read is part of, for a budget error
+	budget int          // its budget
+	stack  []Open       // elements open, outermost first
+	ns     map[string]string
+	saved  []binding
+	names  map[string]string // fast's names, interned
 
 	// The position: the line, and the input's offset where it starts.
 	line      int
@@ -156,6 +157,8 @@ type Decoder struct {
 	// end is the name of a <a/> fast read: its End comes next.
 	endName xml.Name
 	endDue  bool
+	// paid is whether the last token was a text that read the '<' after it.
+	paid bool
 
 	slowOnly bool // tests: encoding/xml reads every token, to compare with fast
 }
@@ -186,14 +189,21 @@ func newDecoder(r io.Reader, opt Options, size int) *Decoder {
 // element or a token, or encoding/xml's syntax error (an undeclared entity, invalid
 // UTF-8, a mismatched end tag…) at its line.
 func (d *Decoder) Token(budget int, what fmt.Stringer) (Token, error) {
-	d.what = what
+	d.what, d.budget = what, budget
 	max := budget + Slack
+	if d.paid {
+		// The '<' this token starts with ended the text before, whose budget paid
+		// for it, as encoding/xml reads it.
+		max++
+		d.paid = false
+	}
 	if d.endDue {
 		d.endDue = false
 		return d.end(xml.EndElement{Name: d.endName})
 	}
 	if d.xd == nil && !d.slowOnly {
 		if ft, ok := d.fast(max); ok {
+			d.paid = ft.lookahead
 			switch ft.tok.Kind {
 			case Start:
 				if ft.empty {
@@ -230,6 +240,7 @@ func (d *Decoder) Token(budget int, what fmt.Stringer) (Token, error) {
 		// xd is kept to say so at the next token, as it would have.
 		if held > 0 {
 			d.xd = nil
+			d.paid = true
 		}
 	default:
 		d.xd = nil
@@ -389,7 +400,7 @@ func (d *Decoder) checkDirective(t xml.Directive) error {
 // *Error with the line.
 func (d *Decoder) decodeError(err error) error {
 	if errors.Is(err, errBudget) {
-		return d.Errorf(ErrTooLarge, "%s is longer than %s", d.what, Size(d.br.max-Slack))
+		return d.Errorf(ErrTooLarge, "%s is longer than %s", d.what, Size(d.budget))
 	}
 	var se *xml.SyntaxError
 	if errors.As(err, &se) {
