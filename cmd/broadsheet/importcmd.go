@@ -122,7 +122,7 @@ func importDisqus(ctx context.Context, file, dbPath string, stdout, stderr io.Wr
 	if err != nil {
 		return failed(ctx, file, err)
 	}
-	fmt.Fprintf(stderr, "checked %s: %d threads, %d posts in %.1fs; importing\n", file, len(idx.Threads),
+	fmt.Fprintf(stderr, "checked %s: %d threads, %d posts in %.1fs; importing\n", file, idx.Threads,
 		idx.Posts[disqus.StateVisible]+idx.Posts[disqus.StateDeleted]+idx.Posts[disqus.StateSpam], time.Since(start).Seconds())
 	db, _, err := openForImport(ctx, dbPath, f, file)
 	if err != nil {

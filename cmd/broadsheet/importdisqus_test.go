@@ -363,3 +363,89 @@ func TestImportedTrashKeepsItsRetention(t *testing.T) {
 		}
 	}
 }
+
+// A thread closed on Disqus (<isClosed>true</isClosed>) closes its story's comments, as
+// readers saw them closed there: the page says so and has no form, the report counts
+// them, and a second import finds them closed already. A closed thread matched to no
+// story closes nothing.
+func TestImportDisqusClosesClosedThreads(t *testing.T) {
+	dbPath, _, budget, tram := disqusSite(t)
+	raw, err := os.ReadFile("testdata/disqus-export.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(raw)
+	for _, id := range []string{"2002", "2003", "2004"} { // budget, tram, one matched to no story
+		i := strings.Index(doc, `<thread dsq:id="`+id+`">`)
+		j := i + strings.Index(doc[i:], "<isClosed>false</isClosed>")
+		if i < 0 || j < i {
+			t.Fatalf("the export changed: no thread %s to close", id)
+		}
+		doc = doc[:j] + "<isClosed>true</isClosed>" + doc[j+len("<isClosed>false</isClosed>"):]
+	}
+	file := filepath.Join(t.TempDir(), "closed.xml")
+	if err := os.WriteFile(file, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, base := startServer(t, "--db", dbPath)
+	if page := get(t, base+"/"+budget.Slug+"/"); !strings.Contains(page, `<form action="/comments/`) {
+		t.Fatal("the story has no comment form before the import")
+	}
+	out, _, err := runCmd(t, "import", "disqus", file, "--db", dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "closed threads: 3 in the file; comments closed on 2 stories, 0 closed already"; !strings.Contains(out, want) {
+		t.Errorf("report lacks %q:\n%s", want, out)
+	}
+	for _, a := range []*news.Article{budget, tram} {
+		page := get(t, base+"/"+a.Slug+"/")
+		if !strings.Contains(page, "Comments are closed.") || strings.Contains(page, `<form action="/comments/`) {
+			t.Errorf("%s: comments not closed on its page", a.Slug)
+		}
+	}
+	out, _, err = runCmd(t, "import", "disqus", file, "--db", dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "comments closed on 0 stories, 2 closed already"; !strings.Contains(out, want) {
+		t.Errorf("second report lacks %q:\n%s", want, out)
+	}
+}
+
+// A commenter's email holding a character no address has (a C1 control, which XML
+// allows) is dropped as one no mail could go to, as the comment form would refuse it:
+// the first pass passed such a file and the store then refused the comment, ending
+// the import.
+func TestImportDisqusDropsAnEmailTheSiteRefuses(t *testing.T) {
+	dbPath, _, _, _ := disqusSite(t)
+	raw, err := os.ReadFile("testdata/disqus-export.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Replace(string(raw), "<email>carl@example.invalid</email>", "<email>carl\u0085@example.invalid</email>", 1)
+	if doc == string(raw) {
+		t.Fatal("the export changed: no Carl")
+	}
+	file := filepath.Join(t.TempDir(), "email.xml")
+	if err := os.WriteFile(file, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCmd(t, "import", "disqus", file, "--db", dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "comments approved: 7 added, 0 already there"; !strings.Contains(out, want) {
+		t.Errorf("report lacks %q:\n%s", want, out)
+	}
+	db := openDB(t, dbPath)
+	cs, err := db.Comments(context.Background(), news.CommentQuery{Status: news.CommentApproved})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		if c.AuthorName == "Carl Quay" && c.AuthorEmail != "" {
+			t.Errorf("Carl's comment keeps the email %q", c.AuthorEmail)
+		}
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -64,7 +65,65 @@ type importer struct {
 	node string // this process, as the runs name it
 	mu   sync.Mutex
 	runs map[int64]*importProgress
+	live map[int64]int // runs this process works on (upload, check, import), never released
 	wg   sync.WaitGroup
+}
+
+// How the runs tell whether a live process works on them: it writes the run's
+// heartbeat every importBeat; a run silent for importSilence (eight missed beats) has
+// none, and an administrator may release it. An import's second pass holds SQLite's
+// one writer for its whole transaction, so its beats wait until it ends: the run looks
+// silent, but a release from another server waits for the same writer and fails (the
+// database is busy), and this process never releases a run it works on (live).
+const (
+	importBeat    = 15 * time.Second
+	importSilence = 2 * time.Minute
+)
+
+// keepAlive marks the run as worked on by this process and writes its heartbeat every
+// importBeat until the returned stop is called.
+func (s *Server) keepAlive(id int64) (stop func()) {
+	s.imports.mu.Lock()
+	if s.imports.live == nil {
+		s.imports.live = map[int64]int{}
+	}
+	s.imports.live[id]++
+	s.imports.mu.Unlock()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(importBeat)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := s.store.BeatImportRun(ctx, id, s.cfg.Now()); errors.Is(err, news.ErrStale) {
+					return
+				} else if err != nil && ctx.Err() == nil {
+					s.log.Error("import heartbeat", "run", id, "err", err)
+				}
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+		s.imports.mu.Lock()
+		if s.imports.live[id]--; s.imports.live[id] <= 0 {
+			delete(s.imports.live, id)
+		}
+		s.imports.mu.Unlock()
+	}
+}
+
+// worksOn reports whether this process works on the run.
+func (s *Server) worksOn(id int64) bool {
+	s.imports.mu.Lock()
+	defer s.imports.mu.Unlock()
+	return s.imports.live[id] > 0
 }
 
 type importProgress struct {
@@ -138,6 +197,7 @@ func (s *Server) routeImport(mux *http.ServeMux) {
 	}))
 	mux.Handle("POST "+ImportPath+"/{id}/start", s.require(news.PermManageSettings, s.startImport))
 	mux.Handle("POST "+ImportPath+"/{id}/cancel", s.require(news.PermManageSettings, s.cancelImport))
+	mux.Handle("POST "+ImportPath+"/{id}/release", s.require(news.PermManageSettings, s.releaseImport))
 }
 
 func newNodeName() string {
@@ -160,6 +220,11 @@ type importView struct {
 	Working   bool // the run is uploading, being checked or imported
 	Refreshes bool // the page reloads itself (importRefresh)
 	By        string
+	// Silent: the run is under way (not waiting for a confirmation), no process of
+	// this server works on it and its last sign of life (Run.HeartbeatAt) is older
+	// than importSilence: the page offers to release it.
+	Silent    bool
+	SilentFor string // how long, in words
 }
 
 // checkView is what the first pass found, kept as JSON in the run.
@@ -214,6 +279,12 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request, u *news.User
 		if run.UserID != 0 {
 			if by, err := s.store.User(r.Context(), run.UserID); err == nil {
 				v.By = by.Name
+			}
+		}
+		if run.State.Active() && run.State != news.ImportChecked && !s.worksOn(run.ID) {
+			if quiet := s.cfg.Now().Sub(run.HeartbeatAt); quiet > importSilence {
+				v.Silent = true
+				v.SilentFor = durationWords(quiet)
 			}
 		}
 		if prog := s.progressOf(run.ID); prog != nil {
@@ -319,6 +390,8 @@ func (s *Server) uploadImport(w http.ResponseWriter, r *http.Request, u *news.Us
 	for _, a := range abandoned {
 		removeFile(a.Path)
 	}
+	stopBeat := s.keepAlive(run.ID)
+	defer stopBeat()
 	n, path, err := s.saveUpload(part, max)
 	if err != nil {
 		removeFile(path)
@@ -368,7 +441,7 @@ func (s *Server) uploadImport(w http.ResponseWriter, r *http.Request, u *news.Us
 	prog := s.track(run.ID)
 	prog.set("checking", 0, n)
 	s.imports.wg.Add(1)
-	go s.checkImport(run, prog)
+	go s.checkImport(run, prog, s.keepAlive(run.ID))
 	s.redirectWith(w, r, afterImportForm(follow), "The file arrived; it is being checked.")
 }
 
@@ -440,8 +513,9 @@ func cleanFileName(name string) string {
 
 // checkImport runs the first pass over the uploaded file, in the background, and
 // records what it found, or the error naming the line (the file is then removed).
-func (s *Server) checkImport(run *news.ImportRun, prog *importProgress) {
+func (s *Server) checkImport(run *news.ImportRun, prog *importProgress, stopBeat func()) {
 	defer s.imports.wg.Done()
+	defer stopBeat()
 	defer s.untrack(run.ID)
 	ctx, cancel := context.WithTimeout(context.Background(), importCheckTime)
 	defer cancel()
@@ -531,6 +605,12 @@ func newCheckView(c wxr.Counts, uploads bool) *checkView {
 	if c.Skipped > 0 {
 		v.WillSkip = append(v.WillSkip, fmt.Sprintf("%d items repeating a post ID (as WordPress's importer skips them)", c.Skipped))
 	}
+	for _, k := range slices.Sorted(maps.Keys(c.Changes)) { // made to fit the site (wxr.Fit…)
+		v.WillSkip = append(v.WillSkip, fmt.Sprintf("%d %s", c.Changes[k], k))
+	}
+	for _, ch := range c.Changed {
+		v.WillSkip = append(v.WillSkip, ch)
+	}
 	return v
 }
 
@@ -583,14 +663,82 @@ func (s *Server) startImport(w http.ResponseWriter, r *http.Request, u *news.Use
 	prog := s.track(run.ID)
 	prog.set("importing", 0, run.Bytes)
 	s.imports.wg.Add(1)
-	go s.runImport(run, prog)
+	go s.runImport(run, prog, s.keepAlive(run.ID))
 	s.redirectWith(w, r, afterImportForm(r.PostForm.Get("follow") == "1"), "The import has begun.")
+}
+
+// releaseImport ends an import run that no live process works on (its server crashed
+// or was stopped mid-way), so that the site's one import slot is free before the run's
+// expiry (up to ImportUploadTime or importRunTime and importGrace later). Asked from a
+// confirmation on the import page (the form sends confirm=yes); refused for a run this
+// process works on whatever its heartbeat says, and by the store for one that beat
+// within importSilence. Kept in the log (the admin has no audit log): who released
+// which run, started by whom on which server.
+func (s *Server) releaseImport(w http.ResponseWriter, r *http.Request, u *news.User) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.fail(w, r, u, http.StatusNotFound, "Not found", "There is no such import.")
+		return
+	}
+	if r.PostForm.Get("confirm") != "yes" {
+		s.redirectWith(w, r, ImportPath, "Nothing was released: confirm the release with its button.")
+		return
+	}
+	if s.worksOn(id) {
+		s.log.Info("import release refused: running here", "run", id, "user", u.ID)
+		s.redirectWith(w, r, ImportPath, "That import is running on this server right now, so it was not released.")
+		return
+	}
+	now := s.cfg.Now()
+	msg := fmt.Sprintf("Released by %s: the server working on this import had given no sign of life for more than %s, so it was taken for stopped. An import either wrote everything or nothing; importing the same file again adds only what is missing.",
+		u.Name, durationWords(importSilence))
+	run, err := s.store.ReleaseImportRun(r.Context(), id, now.Add(-importSilence), msg, now)
+	switch {
+	case errors.Is(err, news.ErrNotFound):
+		s.fail(w, r, u, http.StatusNotFound, "Not found", "There is no such import.")
+		return
+	case errors.Is(err, news.ErrStale):
+		s.redirectWith(w, r, ImportPath, "That import is no longer under way, so nothing was released.")
+		return
+	case errors.Is(err, news.ErrImportAlive):
+		s.redirectWith(w, r, ImportPath, "That import gave a sign of life within the last "+durationWords(importSilence)+", so it is still running and was not released.")
+		return
+	case err != nil:
+		// A run whose import holds the database's writer ends here too (busy): alive.
+		s.log.Error("release an import run", "run", id, "err", err)
+		s.redirectWith(w, r, ImportPath, "The import could not be released: the database is busy, perhaps with this very import. Nothing was changed; reload the page in a few minutes.")
+		return
+	}
+	removeFile(run.Path) // on this server's disk, if it was this server's
+	s.log.Info("import run released", "run", run.ID, "by", u.ID, "started_by", run.UserID, "state", string(run.State),
+		"node", run.Node, "silent_since", run.HeartbeatAt)
+	s.redirectWith(w, r, ImportPath, fmt.Sprintf("The import of %s, begun %s, was released: nothing of it was written, and a new file may be uploaded.", run.FileName, atMarker(run.CreatedAt)))
+}
+
+// durationWords says a duration for people: "45 seconds", "3 minutes", "2 hours 5 minutes".
+func durationWords(d time.Duration) string {
+	plural := func(n int64, unit string) string {
+		if n == 1 {
+			return "1 " + unit
+		}
+		return strconv.FormatInt(n, 10) + " " + unit + "s"
+	}
+	switch {
+	case d < time.Minute:
+		return plural(int64(d/time.Second), "second")
+	case d < time.Hour:
+		return plural(int64(d/time.Minute), "minute")
+	case d%time.Hour < time.Minute:
+		return plural(int64(d/time.Hour), "hour")
+	}
+	return plural(int64(d/time.Hour), "hour") + " " + plural(int64(d%time.Hour/time.Minute), "minute")
 }
 
 // runImport imports the checked file in the background, records the report or why it
 // failed, and removes the file.
-func (s *Server) runImport(run *news.ImportRun, prog *importProgress) {
+func (s *Server) runImport(run *news.ImportRun, prog *importProgress, stopBeat func()) {
 	defer s.imports.wg.Done()
+	defer stopBeat()
 	defer s.untrack(run.ID)
 	ctx, cancel := context.WithTimeout(context.Background(), importRunTime)
 	defer cancel()

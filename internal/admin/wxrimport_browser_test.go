@@ -119,3 +119,30 @@ func TestImportInABrowser(t *testing.T) {
 	check("running, followed")
 	endRun(t, e, run)
 }
+
+// A stuck import (its server stopped) at both widths: no sideways scrolling, axe-core
+// passes; the release opens its confirmation, and once confirmed the upload form is back.
+func TestReleaseStuckImportInABrowser(t *testing.T) {
+	e, _ := importEnv(t, nil)
+	e.clock.Real()
+	admin := e.addUser(news.RoleAdministrator)
+	stuckRun(t, e, admin, 10*time.Minute)
+	ctx := browsertest.Start(t)
+	signInAs(t, ctx, e, "administrator@newsroom.example")
+	browsertest.Do(t, ctx, chromedp.Navigate(e.http.URL+"/admin/import"), chromedp.WaitVisible(chromedp.CSS(".import-stuck summary")))
+	for _, w := range widths {
+		browsertest.Do(t, ctx, viewport(w), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(".import-stuck summary")),
+			chromedp.Click(chromedp.CSS(".import-stuck summary")), chromedp.WaitVisible(chromedp.CSS(`.import-stuck button[name="confirm"]`)))
+		if over, culprit := sideways(t, ctx); over > 0 {
+			t.Errorf("a stuck import at %s px scrolls sideways by %d px: %s", w.name, over, culprit)
+		}
+		for _, v := range browsertest.Axe(t, ctx) {
+			t.Errorf("a stuck import at %s px: %s (%s): %s", w.name, v.ID, v.Impact, v.Help)
+		}
+		shoot(t, ctx, "import-stuck-"+w.name)
+	}
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(`.import-stuck button[name="confirm"]`)), chromedp.WaitVisible(chromedp.ID("import-file")))
+	if run, err := e.db.LatestImportRun(t.Context()); err != nil || run.State != news.ImportFailed {
+		t.Errorf("after the release in a browser: %+v %v", run, err)
+	}
+}

@@ -70,6 +70,12 @@ func (s *Server) newReportView(r *wxr.ImportReport) *reportView {
 		v.Notes = append(v.Notes, fmt.Sprintf("The front page leads with the sticky post %q.", r.Lead))
 	}
 	v.Notes = append(v.Notes, fmt.Sprintf("Old addresses recorded, leading to the new ones: %d.", r.Redirects))
+	for _, k := range slices.Sorted(maps.Keys(r.Changes)) { // made to fit the site (wxr.Fit…)
+		v.Notes = append(v.Notes, fmt.Sprintf("Changed to fit the site: %d %s.", r.Changes[k], k))
+	}
+	for _, c := range r.Changed {
+		v.Notes = append(v.Notes, c+".")
+	}
 	for _, k := range slices.Sorted(maps.Keys(r.Skipped)) {
 		v.Skipped = append(v.Skipped, countRow{Kind: k, N: r.Skipped[k]})
 	}

@@ -423,3 +423,49 @@ func TestFailedImportLeavesTheSiteAsItWas(t *testing.T) {
 		t.Errorf("files kept: %v", left)
 	}
 }
+
+// A post with more tags than a story may carry is announced on the check's screen,
+// before anything is written, with its line; the import keeps its first 100 tags and
+// the report says so, instead of failing after the check had said the file was fine.
+func TestImportAnnouncesAndTrimsAPostsTags(t *testing.T) {
+	e, _ := importEnv(t, nil)
+	e.addUser(news.RoleAdministrator)
+	b := e.browser()
+	b.login("administrator@newsroom.example")
+	csrf := b.csrf()
+	var tags strings.Builder
+	for i := range news.MaxArticleTags + 20 {
+		fmt.Fprintf(&tags, `<category domain="post_tag" nicename="t%d"><![CDATA[T%d]]></category>`, i, i)
+	}
+	doc := `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>T</title><link>https://old.example/</link><wp:wxr_version>1.2</wp:wxr_version>
+<item><title>Tagged</title><link>https://old.example/tagged/</link><content:encoded><![CDATA[<p>Hello</p>]]></content:encoded>
+<wp:post_id>5</wp:post_id><wp:post_date_gmt>2020-01-02 03:04:05</wp:post_date_gmt><wp:post_name>tagged</wp:post_name>
+<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>` + tags.String() + `</item>
+</channel></rss>
+`
+	if r := b.upload(csrf, "tags.xml", strings.NewReader(doc)); r.status != http.StatusSeeOther {
+		t.Fatalf("upload: %d\n%s", r.status, pageText(r.body))
+	}
+	e.admin.WaitImports()
+	r := b.get("/admin/import")
+	want := `post 5 ("Tagged", line 4): 120 tags, the first 100 kept`
+	if page := pageText(r.body); !strings.Contains(page, "1 posts with more tags than a story may carry") || !strings.Contains(page, want) {
+		t.Fatalf("the check does not announce the trimmed post:\n%s", page)
+	}
+	m := startForm.FindStringSubmatch(r.body)
+	if m == nil {
+		t.Fatalf("no confirmation form:\n%s", pageText(r.body))
+	}
+	b.post(m[1], url.Values{"csrf": {csrf}})
+	e.admin.WaitImports()
+	page := pageText(b.get("/admin/import").body)
+	if !strings.Contains(page, "Imported tags.xml") || !strings.Contains(page, "Changed to fit the site: 1 posts with more tags") || !strings.Contains(page, want) {
+		t.Fatalf("the report does not say the tags were cut:\n%s", page)
+	}
+	a, err := e.db.ArticleBySlug(t.Context(), "tagged")
+	if err != nil || len(a.Tags) != news.MaxArticleTags {
+		t.Errorf("the post: %v; want it with %d tags", err, news.MaxArticleTags)
+	}
+}

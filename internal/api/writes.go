@@ -120,14 +120,14 @@ func (s *Server) staffHandlers() *http.ServeMux {
 	m := http.NewServeMux()
 	m.Handle("GET "+Prefix+"articles", s.staffAnswer(s.staffArticles))
 	m.Handle("GET "+Prefix+"articles/{id}", s.staffAnswer(s.staffArticle))
-	m.Handle("POST "+Prefix+"articles", s.staffAnswer(s.idempotent(s.createArticle)))
+	m.Handle("POST "+Prefix+"articles", s.staffAnswer(s.idempotent(keyedCreate{fingerprint: jsonFingerprint, op: s.createArticle, current: s.currentArticle})))
 	m.Handle("PATCH "+Prefix+"articles/{id}", s.staffAnswer(s.patchArticle))
 	m.Handle("DELETE "+Prefix+"articles/{id}", s.staffAnswer(s.trashArticle))
 	for _, op := range []string{"publish", "schedule", "unpublish", "submit"} {
 		m.Handle("POST "+Prefix+"articles/{id}/"+op, s.staffAnswer(s.moveArticle(op)))
 	}
 	m.Handle("POST "+Prefix+"articles/{id}/restore", s.staffAnswer(s.restoreArticle))
-	m.Handle("POST "+Prefix+"media", s.staffAnswer(s.uploadMedia))
+	m.Handle("POST "+Prefix+"media", s.staffAnswer(s.idempotent(keyedCreate{allowed: s.mayUpload, fingerprint: uploadFingerprint, op: s.uploadMedia, current: s.currentMedia})))
 	for _, op := range []string{"approve", "spam", "trash"} {
 		m.Handle("POST "+Prefix+"comments/{id}/"+op, s.staffAnswer(s.moderate(op)))
 	}
@@ -701,23 +701,16 @@ const (
 
 // uploadMedia is POST /media: an image (multipart field "file", with "alt" and
 // "caption") through the media pipeline (re-encoded, variants), counted by the
-// writer's upload bucket (news.UploadRate, the admin's) before it is read.
+// writer's upload bucket (news.UploadRate, the admin's) before it is read. With an
+// Idempotency-Key the role was checked and the form parsed before (mayUpload,
+// uploadFingerprint).
 func (s *Server) uploadMedia(r *http.Request, st *staff) (int, any, error) {
 	u := st.user
-	if !u.Role.Can(news.PermWriteDrafts) {
-		return 0, nil, forbidden(fmt.Sprintf("This token's role (%s) may not upload images.", u.Role))
+	if err := s.mayUpload(st); err != nil {
+		return 0, nil, err
 	}
-	if s.cfg.Media == nil {
-		return 0, nil, &problem{Status: http.StatusServiceUnavailable, Detail: "This server keeps no media."}
-	}
-	r.Body = http.MaxBytesReader(responseWriterOf(r), r.Body, maxUploadBody)
-	// Files stay on disk past 1 MiB; the body's size is bounded above.
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return 0, nil, &problem{Status: http.StatusRequestEntityTooLarge, Detail: fmt.Sprintf("An image may have at most %d MB: nothing was uploaded.", media.MaxBytes>>20)}
-		}
-		return 0, nil, &problem{Status: http.StatusBadRequest, Detail: "Send the image as multipart/form-data with the fields file, alt and caption: nothing was uploaded."}
+	if err := parseUpload(r); err != nil {
+		return 0, nil, err
 	}
 	defer r.MultipartForm.RemoveAll()
 	alt, _ := news.CleanLine(r.PostFormValue("alt"))
@@ -752,8 +745,45 @@ func (s *Server) uploadMedia(r *http.Request, st *staff) (int, any, error) {
 		return 0, nil, fmt.Errorf("store upload: %w", err)
 	}
 	s.cfg.Logger.Info("image uploaded through the API", "media", m.ID, "bytes", m.Bytes, "token", st.token.ID)
-	return http.StatusCreated, MediaItem{ID: m.ID, URL: s.abs(mediaURL + m.Name), Alt: m.Alt, Caption: m.Caption,
-		Width: m.Width, Height: m.Height, Bytes: m.Bytes, Srcset: s.srcset(m.Srcset)}, nil
+	return http.StatusCreated, s.mediaItemOf(m), nil
+}
+
+// mayUpload refuses a role that may not upload, or a server that keeps no media.
+func (s *Server) mayUpload(st *staff) error {
+	if !st.user.Role.Can(news.PermWriteDrafts) {
+		return forbidden(fmt.Sprintf("This token's role (%s) may not upload images.", st.user.Role))
+	}
+	if s.cfg.Media == nil {
+		return &problem{Status: http.StatusServiceUnavailable, Detail: "This server keeps no media."}
+	}
+	return nil
+}
+
+// mediaItemOf is a library item as the API shows it.
+func (s *Server) mediaItemOf(m *news.Media) MediaItem {
+	return MediaItem{ID: m.ID, URL: s.abs(mediaURL + m.Name), Alt: m.Alt, Caption: m.Caption,
+		Width: m.Width, Height: m.Height, Bytes: m.Bytes, Srcset: s.srcset(m.Srcset)}
+}
+
+// parseUpload parses a multipart upload once (a second call finds it parsed): at most
+// maxUploadBody bytes, files past 1 MiB kept on disk until r.MultipartForm.RemoveAll.
+func parseUpload(r *http.Request) error {
+	if r.MultipartForm != nil {
+		return nil
+	}
+	r.Body = http.MaxBytesReader(responseWriterOf(r), r.Body, maxUploadBody)
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		if r.MultipartForm != nil {
+			r.MultipartForm.RemoveAll()
+			r.MultipartForm = nil
+		}
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return &problem{Status: http.StatusRequestEntityTooLarge, Detail: fmt.Sprintf("An image may have at most %d MB: nothing was uploaded.", media.MaxBytes>>20)}
+		}
+		return &problem{Status: http.StatusBadRequest, Detail: "Send the image as multipart/form-data with the fields file, alt and caption: nothing was uploaded."}
+	}
+	return nil
 }
 
 // mediaURL is where the site serves media files (admin.MediaURL).

@@ -35,6 +35,9 @@ type Tx interface {
 	AddComment(ctx context.Context, c *news.Comment) error
 	// SetParent makes the comment id a reply to parent (of the same article).
 	SetParent(ctx context.Context, id, parent int64) error
+	// CloseComments closes the article's comments (news.Article.CommentsClosed) and
+	// reports whether they were open.
+	CloseComments(ctx context.Context, articleID int64) (bool, error)
 }
 
 // All lookups return news.ErrNotFound when nothing matches.
@@ -49,7 +52,12 @@ type Report struct {
 	// ("approved", "spam", "trash"; "placeholder" for a deleted post kept for its replies).
 	Added, There map[string]int
 	Skipped      map[string]int // reason → posts not imported
-	// Articles are the articles that got a comment, for the cache's invalidation.
+	// ClosedThreads counts the file's closed threads (<isClosed>true</isClosed>);
+	// Closed the stories matched to one whose comments the import closed, as they were
+	// on Disqus, and ClosedThere those whose comments were closed already.
+	ClosedThreads, Closed, ClosedThere int
+	// Articles are the articles that got a comment or had their comments closed, for
+	// the cache's invalidation.
 	Articles []int64
 }
 
@@ -79,6 +87,9 @@ func (r *Report) Write(w io.Writer) {
 			fmt.Fprintf(w, "comments %s: %d added, %d already there\n", s, r.Added[s], r.There[s])
 		}
 	}
+	if r.ClosedThreads > 0 {
+		fmt.Fprintf(w, "closed threads: %d in the file; comments closed on %d stories, %d closed already\n", r.ClosedThreads, r.Closed, r.ClosedThere)
+	}
 	reasons := make([]string, 0, len(r.Skipped))
 	for k := range r.Skipped {
 		reasons = append(reasons, k)
@@ -99,15 +110,25 @@ func (r *Report) Write(w io.Writer) {
 // The commenter's email is kept as a comment form's is (never shown); the IP address
 // is dropped. An error leaves tx to be rolled back.
 func Import(ctx context.Context, tx Tx, r io.Reader, idx *Index, lim Limits) (*Report, error) {
-	rep := &Report{Threads: len(idx.Threads), Added: map[string]int{}, There: map[string]int{}, Skipped: map[string]int{}}
-	articles := map[string]int64{} // thread → article, 0: none
+	rep := &Report{Threads: idx.Threads, ClosedThreads: idx.Closed(), Added: map[string]int{}, There: map[string]int{}, Skipped: map[string]int{}}
 	touched := map[int64]bool{}
-	ids := make(map[string]int64, len(idx.posts))
 	type later struct {
 		id     int64
-		parent string
+		parent uint32 // the parent's post number
 	}
 	var orphans []later
+	// match returns the article of the thread (0: none), looked up once a thread.
+	match := func(th *threadRec) (int64, error) {
+		if th.matched {
+			return th.article, nil
+		}
+		id, err := Match(ctx, tx, &Thread{Link: th.link, Identifier: th.identifier, Line: th.line})
+		if err != nil {
+			return 0, fmt.Errorf("line %d: thread %s: %w", th.line, clip(th.link, 200), err)
+		}
+		th.matched, th.article = true, id
+		return id, nil
+	}
 	rd := NewReader(r, lim)
 	for {
 		if err := ctx.Err(); err != nil {
@@ -124,27 +145,31 @@ func Import(ctx context.Context, tx Tx, r io.Reader, idx *Index, lim Limits) (*R
 		if !ok {
 			continue
 		}
-		th := idx.Threads[p.Thread]
+		n := idx.node(p.ID)
+		if n == nil {
+			return nil, fmt.Errorf("line %d: post %s was not in the file's first reading: the file changed", p.Line, clip(p.ID, 40))
+		}
+		th := idx.thread(p.Thread)
 		if th == nil {
 			rep.Skipped["posts whose thread is not in the file"]++
 			continue
 		}
-		articleID, seen := articles[p.Thread]
+		seen := th.matched
+		articleID, err := match(th)
+		if err != nil {
+			return nil, err
+		}
 		if !seen {
-			if articleID, err = Match(ctx, tx, th); err != nil {
-				return nil, fmt.Errorf("line %d: thread %s: %w", th.Line, clip(th.Link, 200), err)
-			}
-			articles[p.Thread] = articleID
 			if articleID != 0 {
 				rep.Matched++
 			} else {
 				rep.UnmatchedCount++
 				if len(rep.Unmatched) < MaxListed {
-					link := th.Link
+					link := th.link
 					if link == "" {
-						link = "(no link) " + th.Identifier
+						link = "(no link) " + th.identifier
 					}
-					rep.Unmatched = append(rep.Unmatched, fmt.Sprintf("%s (%d comments)", clip(link, 300), idx.PostsOf(p.Thread)))
+					rep.Unmatched = append(rep.Unmatched, fmt.Sprintf("%s (%d comments)", clip(link, 300), th.posts))
 				}
 			}
 		}
@@ -155,7 +180,7 @@ func Import(ctx context.Context, tx Tx, r io.Reader, idx *Index, lim Limits) (*R
 		// One there already is left as it is, and not rendered again.
 		id, err := tx.FindComment(ctx, articleID, Source, p.ID)
 		if err == nil {
-			ids[p.ID] = id
+			n.comment = id
 			rep.There[kindOf(p, idx)]++
 			continue
 		}
@@ -168,28 +193,55 @@ func Import(ctx context.Context, tx Tx, r io.Reader, idx *Index, lim Limits) (*R
 			continue
 		}
 		c.ArticleID = articleID
-		if parent := idx.Parent(p.ID); parent != "" {
-			c.ParentID = ids[parent]
+		if n.parent != 0 {
+			c.ParentID = idx.nodes[n.parent-1].comment
 		}
 		if err := tx.AddComment(ctx, c); err != nil {
 			return nil, fmt.Errorf("line %d: post %s: %w", p.Line, clip(p.ID, 40), err)
 		}
-		ids[p.ID] = c.ID
+		n.comment = c.ID
 		rep.Added[kind]++
 		touched[articleID] = true
-		if parent := idx.Parent(p.ID); parent != "" && c.ParentID == 0 {
-			orphans = append(orphans, later{c.ID, parent}) // its parent comes later in the file
+		if n.parent != 0 && c.ParentID == 0 {
+			orphans = append(orphans, later{c.ID, n.parent - 1}) // its parent comes later in the file
 		}
 	}
 	for _, o := range orphans {
-		if parent := ids[o.parent]; parent != 0 {
+		if parent := idx.nodes[o.parent].comment; parent != 0 {
 			if err := tx.SetParent(ctx, o.id, parent); err != nil {
 				return nil, err
 			}
 		}
 	}
-	// Threads without a post in the file were never looked at: they cost nothing, and
-	// are neither matched nor unmatched.
+	// A closed thread closes its story's comments, as Disqus had closed them: also a
+	// thread without a post in the file (matched here, counted only as closed). Threads
+	// neither closed nor with a post are never looked at: they cost nothing.
+	for i := range idx.threads {
+		th := &idx.threads[i]
+		if !th.inFile || !th.closed {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		articleID, err := match(th)
+		if err != nil {
+			return nil, err
+		}
+		if articleID == 0 {
+			continue
+		}
+		closed, err := tx.CloseComments(ctx, articleID)
+		if err != nil {
+			return nil, fmt.Errorf("line %d: thread %s: %w", th.line, clip(th.link, 200), err)
+		}
+		if closed {
+			rep.Closed++
+			touched[articleID] = true
+		} else {
+			rep.ClosedThere++
+		}
+	}
 	for id := range touched {
 		rep.Articles = append(rep.Articles, id)
 	}
@@ -231,8 +283,10 @@ func comment(p *Post, idx *Index) (c *news.Comment, kind, skipped string) {
 		name = "Anonymous"
 	}
 	c.AuthorName = clip(name, 200)
-	// An address no mail could go to is dropped, as the comment form refuses it.
-	if email := strings.TrimSpace(p.Author.Email); len(email) <= 254 && strings.Count(email, "@") == 1 && !strings.ContainsAny(email, " \t\r\n<>\"") {
+	// An address no mail could go to is dropped, as the comment form refuses it (and
+	// the store refuses text with a control character: news.CheckText).
+	if email := strings.TrimSpace(p.Author.Email); len(email) <= 254 && strings.Count(email, "@") == 1 && !strings.ContainsAny(email, " \t\r\n<>\"") &&
+		news.CheckText("", email) == nil {
 		c.AuthorEmail = email
 	}
 	return c, kind, ""

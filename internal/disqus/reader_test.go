@@ -140,12 +140,12 @@ func TestCheckPlaceholdersAndParents(t *testing.T) {
 		}
 	}
 	for id, want := range map[string]string{"c": "b", "b": "a", "g": "", "j": ""} {
-		if got := idx.Parent(id); got != want {
+		if got := idx.parent(id); got != want {
 			t.Errorf("Parent(%s) = %q, want %q", id, got, want)
 		}
 	}
-	if idx.Parent("h") != "" && idx.Parent("i") != "" {
-		t.Errorf("the loop h ↔ i was not cut: %q, %q", idx.Parent("h"), idx.Parent("i"))
+	if idx.parent("h") != "" && idx.parent("i") != "" {
+		t.Errorf("the loop h ↔ i was not cut: %q, %q", idx.parent("h"), idx.parent("i"))
 	}
 	if idx.PostsOf("t1") != 9 || idx.Posts[StateDeleted] != 4 || idx.Posts[StateSpam] != 1 {
 		t.Errorf("counts: %d posts in t1, %v", idx.PostsOf("t1"), idx.Posts)

@@ -44,13 +44,21 @@ type ImportRun struct {
 	// ExpiresAt is when an active run is taken for abandoned (its server stopped) and
 	// the next claim marks it failed: each state sets it to the longest its step may take.
 	CreatedAt, UpdatedAt, ExpiresAt time.Time
-	Checked                         string // what the first pass found (JSON, the admin's)
-	Report                          string // what the import did (JSON, the admin's)
-	Error                           string // why it failed, for the administrator
+	// HeartbeatAt is the last sign of life of the process working on an active run:
+	// written when the run begins or moves, and every few seconds by that process
+	// (BeatImportRun). Zero for runs recorded before heartbeats (migration 0058).
+	HeartbeatAt time.Time
+	Checked     string // what the first pass found (JSON, the admin's)
+	Report      string // what the import did (JSON, the admin's)
+	Error       string // why it failed, for the administrator
 }
 
 // ErrImportBusy is what BeginImportRun returns (wrapped) while another run is active.
 var ErrImportBusy = errors.New("another import is under way")
+
+// ErrImportAlive is what ReleaseImportRun returns (wrapped) when the run gave a sign of
+// life too recently to be taken for dead.
+var ErrImportAlive = errors.New("the import gave a sign of life recently")
 
 // ImportRunStore keeps the admin's import runs. Every engine implements it.
 type ImportRunStore interface {
@@ -69,4 +77,14 @@ type ImportRunStore interface {
 	// LatestImportRun returns the active run, or else the newest; ErrNotFound when
 	// there has been none.
 	LatestImportRun(ctx context.Context) (*ImportRun, error)
+	// BeatImportRun records a sign of life (HeartbeatAt = now) of the active run id;
+	// ErrStale when it is no longer active (released, or taken for abandoned).
+	BeatImportRun(ctx context.Context, id int64, now time.Time) error
+	// ReleaseImportRun ends the active run id as failed, with message as its error and
+	// its path cleared, if its last sign of life (HeartbeatAt) is before silentSince:
+	// the administrator's release of a run whose process died. It returns the run as
+	// it was (its Path, to remove). ErrNotFound for no such run; ErrStale when it is not
+	// active or is checked (waiting for a confirmation, which Cancel ends);
+	// ErrImportAlive when its heartbeat is at or after silentSince.
+	ReleaseImportRun(ctx context.Context, id int64, silentSince time.Time, message string, now time.Time) (*ImportRun, error)
 }

@@ -28,11 +28,11 @@ func (e *CommentError) Error() string { return e.Reason }
 // commentPiece is a run of a comment's text, or one tag of it.
 type commentPiece struct {
 	text string
+	name string // the tag's name, lower case
 	// notMarkup for text; startTag or endTag for a tag; otherMarkup for an HTML
 	// comment, a declaration or a processing instruction, shown as written.
 	kind markupKind
-	name string // the tag's name, lower case
-	raw  bool   // the content of a script, style, textarea…: left to the policy as it is
+	raw  bool // the content of a script, style, textarea…: left to the policy as it is
 }
 
 // splitComment cuts a comment into text and tags as the page will read them. A '<' is a
@@ -44,7 +44,10 @@ type commentPiece struct {
 // "a<b && c>d". The reading costs at most 32 steps a byte.
 func splitComment(body string) []commentPiece {
 	z := newMarkupScanner(body, 32*len(body)+4096)
-	var pieces []commentPiece
+	// Each '<' makes at most a text and a tag, but for the content of a script or a
+	// style: made once, the slice costs its length, where growing by appends cost five
+	// times it (Go grows a large slice by a quarter).
+	pieces := make([]commentPiece, 0, 2*strings.Count(body, "<")+1)
 	last := 0
 	for i := strings.IndexByte(body, '<'); i >= 0 && !z.exhausted(); {
 		kind, name, end := z.scan(i)
@@ -400,18 +403,46 @@ func (b *commentBuilder) text(s string, next rune) {
 			b.write(s, next)
 			return
 		}
-		loc := blankLine.FindStringIndex(s)
-		if loc == nil {
+		start, end, ok := blankLine(s)
+		if !ok {
 			b.write(s, next)
 			return
 		}
-		b.write(s[:loc[0]], '\n')
+		b.write(s[:start], '\n')
 		b.closeP()
-		s = s[loc[1]:]
+		s = s[end:]
 	}
 }
 
-var blankLine = regexp.MustCompile(`\n\s*\n`)
+// blankLine finds the first blank line of s as the regular expression \n\s*\n finds it
+// (\s being [\t\n\f\r ]): from a line feed over white space to the last line feed of
+// that white space; ok false when s has none. It reads s up to the blank line once: the
+// regular expression's backtracker cleared a bitmap of the whole rest of the comment for
+// each paragraph, work that grew with the square of a comment of many short paragraphs.
+func blankLine(s string) (start, end int, ok bool) {
+	for i := strings.IndexByte(s, '\n'); i >= 0; {
+		j, last := i+1, -1
+		for ; j < len(s) && isREspace(s[j]); j++ {
+			if s[j] == '\n' {
+				last = j
+			}
+		}
+		if last >= 0 {
+			return i, last + 1, true
+		}
+		k := strings.IndexByte(s[j:], '\n')
+		if k < 0 {
+			break
+		}
+		i = j + k
+	}
+	return 0, 0, false
+}
+
+// isREspace is \s of Go's regular expressions (Perl's): [\t\n\f\r ].
+func isREspace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
 
 // write writes text of the open paragraph, holding back its trailing white space:
 // inside code as written; inside a link with typography; elsewhere with typography and

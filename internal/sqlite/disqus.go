@@ -181,6 +181,23 @@ func (d *DisqusImport) AddComment(ctx context.Context, c *news.Comment) error {
 	return nil
 }
 
+// CloseComments implements disqus.Tx: the article's comments closed (its
+// comments_closed, as the editor's "Close comments"), reporting whether they were open.
+// It is no edit of the story: no revision, no new version (as a re-render's write), so
+// that an import changes nothing a reader or an editor wrote.
+func (d *DisqusImport) CloseComments(ctx context.Context, articleID int64) (bool, error) {
+	st, err := d.stmt(ctx, `UPDATE articles SET comments_closed = 1 WHERE id = ? AND comments_closed = 0`)
+	if err != nil {
+		return false, err
+	}
+	r, err := st.ExecContext(ctx, articleID)
+	if err != nil {
+		return false, fmt.Errorf("close comments of article %d: %w", articleID, err)
+	}
+	n, _ := r.RowsAffected()
+	return n > 0, nil
+}
+
 // SetParent implements disqus.Tx.
 func (d *DisqusImport) SetParent(ctx context.Context, id, parent int64) error {
 	_, err := d.tx.ExecContext(ctx, `UPDATE comments SET parent_id = ?

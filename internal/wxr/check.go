@@ -19,6 +19,12 @@ type Counts struct {
 	Warnings int
 	// Skipped counts the items read but not yielded (Reader.Skipped).
 	Skipped int
+	// Changes counts what the import will change to fit the site, by reason (the
+	// Fit… constants: tags past news.MaxArticleTags dropped, a guid that is no URI
+	// not kept as the feed ID…), as ImportReport.Changes counts what it changed.
+	Changes map[string]int
+	// Changed names the first MaxListedChanges posts Changes counts under FitTags.
+	Changed []string
 }
 
 // MaxCategoryPath is the longest a category's nicenames with its ancestors' may be,
@@ -50,8 +56,10 @@ func Check(ctx context.Context, r io.Reader, lim Limits, attachments func(*Item)
 // check is Check with each item given to each, whose error (an *Error naming the
 // item's line) ends the check.
 func check(ctx context.Context, r io.Reader, lim Limits, each func(*Item) error) (Counts, error) {
-	c := Counts{Items: map[TypeStatus]int{}, Comments: map[CommentStatus]int{}}
-	cats := map[string]int{} // nicename → the length of its path (MaxCategoryPath)
+	c := Counts{Items: map[TypeStatus]int{}, Comments: map[CommentStatus]int{}, Changes: map[string]int{}}
+	fit := changes{counts: c.Changes, listed: &c.Changed}
+	cats := map[string]int{}  // nicename → the length of its path (MaxCategoryPath)
+	tags := map[string]bool{} // nicenames of the tags made so far, as the write makes them
 	rd := NewReader(r, lim)
 	for {
 		if err := ctx.Err(); err != nil {
@@ -68,6 +76,9 @@ func check(ctx context.Context, r io.Reader, lim Limits, each func(*Item) error)
 		switch e := e.(type) {
 		case *Author:
 			c.Authors++
+			if e.Email != "" && accountEmail(e.Email) == "" {
+				fit.add(FitAccountEmail, 1)
+			}
 		case *Category:
 			c.Categories++
 			// WordPress writes a parent before its children (export_wp orders the
@@ -87,6 +98,10 @@ func check(ctx context.Context, r io.Reader, lim Limits, each func(*Item) error)
 			cats[e.Nicename] = n
 		case *Tag:
 			c.Tags++
+			tags[e.Slug] = true // the write makes (or finds) each listed tag, repeated or not
+			if _, changed := tagName(e.Name); changed {
+				fit.add(FitTagName, 1)
+			}
 		case *Term:
 			c.Terms++
 		case *Item:
@@ -95,6 +110,18 @@ func check(ctx context.Context, r io.Reader, lim Limits, each func(*Item) error)
 				c.Comments[cm.Status]++
 			}
 			c.Warnings += len(e.Warnings)
+			if _, ok := wxrStatus(e.Status); ok && (e.Type == "post" || e.Type == "page") {
+				// A tag named by an item only is made from its first mention (import.go).
+				for _, tm := range e.Terms {
+					if (tm.Domain == "post_tag" || tm.Domain == "tag") && tm.Nicename != "" && !tags[tm.Nicename] {
+						tags[tm.Nicename] = true
+						if _, changed := tagName(tm.Name); changed {
+							fit.add(FitTagName, 1)
+						}
+					}
+				}
+			}
+			fitItem(e, fit)
 			if err := each(e); err != nil {
 				return c, err
 			}

@@ -148,7 +148,7 @@ func (p *Plan) Import(ctx context.Context, store news.WXRStore) (*ImportReport, 
 	if _, err := p.r.Seek(0, io.SeekStart); err != nil {
 		return nil, fmt.Errorf("wxr import: %w", err)
 	}
-	rep := &ImportReport{Counts: p.Counts, Comments: map[news.CommentStatus]Tally{}, Skipped: map[string]int{}, Unknown: map[string]int{}}
+	rep := &ImportReport{Counts: p.Counts, Comments: map[news.CommentStatus]Tally{}, Skipped: map[string]int{}, Unknown: map[string]int{}, Changes: map[string]int{}, began: time.Now().UTC()}
 	// The images are copied before the transaction begins, so that the site's writers
 	// do not wait for image processing; those stored for this run are removed again if
 	// the import does not commit.
@@ -350,9 +350,11 @@ func (st *wxrState) author(ctx context.Context, a *Author) error {
 	au := &news.Author{Slug: news.Slugify(a.Login), Name: name, Bio: bio}
 	var u *news.User
 	token, hash := "", ""
-	if a.Email != "" {
+	if email := accountEmail(a.Email); email != "" {
 		token, hash = auth.NewToken()
-		u = &news.User{Email: strings.TrimSpace(a.Email), Name: name}
+		u = &news.User{Email: email, Name: name}
+	} else if a.Email != "" {
+		st.rep.change(FitAccountEmail)
 	}
 	made, userMade, err := st.w.Author(ctx, au, u, a.ID, hash)
 	if err != nil {
@@ -422,7 +424,10 @@ func (st *wxrState) category(ctx context.Context, c *Category) error {
 }
 
 func (st *wxrState) tag(ctx context.Context, t *Tag) error {
-	name, _ := news.CleanText(t.Name)
+	name, changed := tagName(t.Name)
+	if changed {
+		st.rep.change(FitTagName)
+	}
 	tg := &news.Tag{Slug: news.Slugify(nicename(t.Slug)), Name: name}
 	made, err := st.w.Tag(ctx, tg, t.TermID)
 	if err != nil {
@@ -464,6 +469,9 @@ func (st *wxrState) item(ctx context.Context, it *Item) error {
 	switch it.Type {
 	case "attachment":
 		st.rep.Attachments++
+		if _, why := attachmentURL(it); why != "" {
+			st.rep.change(why)
+		}
 		if p := st.oldPath(it.Link); p != "" && it.PostParent > 0 {
 			st.attachmentPages[p] = it.PostParent
 		}
@@ -616,7 +624,10 @@ func (st *wxrState) article(ctx context.Context, it *Item, status news.ArticleSt
 	a := &news.Article{
 		Slug: slug, Title: title, Standfirst: standfirst, BodyHTML: html, Status: status,
 		CommentsClosed: it.CommentStatus == "closed", Source: Source, SourceID: strconv.FormatInt(it.PostID, 10),
-		FeedID: it.GUID,
+		FeedID: feedID(it.GUID),
+	}
+	if it.GUID != "" && a.FeedID == "" {
+		st.rep.change(FitFeedID)
 	}
 	pub := it.DateGMT
 	if pub.IsZero() {
@@ -624,6 +635,10 @@ func (st *wxrState) article(ctx context.Context, it *Item, status news.ArticleSt
 	}
 	if status != news.StatusDraft && status != news.StatusReview || !it.DateGMT.IsZero() {
 		a.PublishedAt = pub
+	}
+	if undated(status, pub) {
+		a.PublishedAt = st.rep.began // as WordPress dates a post published without a date
+		st.rep.change(FitUndated)
 	}
 	a.CreatedAt = pub
 	if a.CreatedAt.IsZero() {
@@ -660,16 +675,19 @@ func (st *wxrState) article(ctx context.Context, it *Item, status news.ArticleSt
 		a.Author = au
 	}
 	for _, t := range it.Terms {
-		switch t.Domain {
-		case "category":
-			if s, ok := st.sections[t.Nicename]; ok && a.Section == nil && it.Type == "post" {
-				a.Section = s
-			}
-		case "post_tag", "tag":
-			if tg, ok := st.tags[t.Nicename]; ok && it.Type == "post" {
-				a.Tags = append(a.Tags, tg)
-			}
+		if s, ok := st.sections[t.Nicename]; ok && t.Domain == "category" && a.Section == nil && it.Type == "post" {
+			a.Section = s
 		}
+	}
+	tags, dropped := postTags(it) // fit.go: at most news.MaxArticleTags
+	for _, n := range tags {
+		if tg, ok := st.tags[n]; ok {
+			a.Tags = append(a.Tags, tg)
+		}
+	}
+	if dropped > 0 {
+		st.rep.change(FitTags)
+		st.rep.list(trimmedTags(it, dropped))
 	}
 	if it.ThumbnailID > 0 {
 		if ref, ok := st.atts.Attachment(it.ThumbnailID); ok && ref.IsImage() {
@@ -704,7 +722,15 @@ func (st *wxrState) comments(ctx context.Context, it *Item, articleID int64) err
 		if name == "" {
 			name = "Anonymous"
 		}
-		text, _ := news.CleanText(c.Content)
+		text, ok := commentText(c)
+		if !ok {
+			st.rep.change(FitEmptyComment)
+			continue
+		}
+		email := commentEmail(c.AuthorEmail)
+		if email != strings.TrimSpace(c.AuthorEmail) {
+			st.rep.change(FitCommentEmail)
+		}
 		created := c.DateGMT
 		if created.IsZero() {
 			created = c.Date
@@ -716,7 +742,7 @@ func (st *wxrState) comments(ctx context.Context, it *Item, articleID int64) err
 		}
 		nc := &news.Comment{
 			ArticleID: articleID, ParentID: ids[c.Parent], Status: c.Status.Site(),
-			AuthorName: name, AuthorEmail: strings.TrimSpace(c.AuthorEmail), AuthorURL: authorURL,
+			AuthorName: name, AuthorEmail: email, AuthorURL: authorURL,
 			// The commenter's IP address is dropped: the site keeps only a keyed hash
 			// of it, and WordPress's addresses are of no use to its limits.
 			Body: text, BodyHTML: st.commentHTML(c, text), CreatedAt: created,
@@ -758,7 +784,11 @@ func newUpload(it *Item) *upload {
 	if it.Type != "attachment" {
 		return nil
 	}
-	f := &upload{id: it.PostID, urls: []string{strings.TrimSpace(it.AttachmentURL)}, title: strings.TrimSpace(it.Title),
+	u, _ := attachmentURL(it) // fit.go
+	if u == "" {
+		return nil // no file to copy or refer to: skipped
+	}
+	f := &upload{id: it.PostID, urls: []string{u}, title: strings.TrimSpace(it.Title),
 		caption: strings.TrimSpace(render.PlainText(it.Excerpt)), desc: strings.TrimSpace(render.PlainText(it.Content))}
 	if a := it.Attachment; a != nil {
 		f.rel, f.alt = a.File, a.Alt
@@ -766,7 +796,7 @@ func newUpload(it *Item) *upload {
 			f.width, f.height = a.Metadata.Width, a.Metadata.Height
 		}
 	}
-	u := f.urls[0]
+	u = f.urls[0]
 	if f.rel == "" { // WXR without _wp_attached_file (WordPress.com): from the address
 		if i := strings.Index(u, "/wp-content/uploads/"); i >= 0 {
 			f.rel = u[i+len("/wp-content/uploads/"):]

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"broadsheet/internal/news"
 )
@@ -58,9 +59,25 @@ type ImportReport struct {
 	Lead     string
 	// ExtraSections and ExtraTags are terms named by items only, not in the header.
 	ExtraSections, ExtraTags int
+	// Changes counts what was changed to fit the site, by reason (the Fit… constants),
+	// as Counts.Changes announced it; Changed names the first MaxListedChanges posts
+	// whose tags were cut to news.MaxArticleTags.
+	Changes map[string]int
+	Changed []string
+	// began is when the write began, before the store's transaction took its own time:
+	// the date of a post published without one (not to come, so not scheduled).
+	began time.Time
 }
 
 func (r *ImportReport) skip(why string) { r.Skipped[why]++ }
+
+func (r *ImportReport) change(why string) { r.Changes[why]++ }
+
+func (r *ImportReport) list(s string) {
+	if len(r.Changed) < MaxListedChanges {
+		r.Changed = append(r.Changed, s)
+	}
+}
 
 // added is how many things the import added.
 func (r *ImportReport) added() int {
@@ -154,6 +171,15 @@ func (r *ImportReport) WriteText(out io.Writer) error {
 		fmt.Fprintln(ew, "skipped:")
 		for _, k := range slices.Sorted(maps.Keys(r.Skipped)) {
 			fmt.Fprintf(ew, "  %6d %s\n", r.Skipped[k], k)
+		}
+	}
+	if len(r.Changes) > 0 {
+		fmt.Fprintln(ew, "changed to fit the site:")
+		for _, k := range slices.Sorted(maps.Keys(r.Changes)) {
+			fmt.Fprintf(ew, "  %6d %s\n", r.Changes[k], k)
+		}
+		for _, s := range r.Changed {
+			fmt.Fprintf(ew, "    %s\n", s)
 		}
 	}
 	if len(r.Unknown) > 0 {

@@ -641,13 +641,33 @@
   var libStatus = document.getElementById("md-library-status"), libNext = 0, libAt = 0;
   function loadLibrary(before) {
     libStatus.textContent = "Loading the library…";
-    fetch("/admin/media/library.json" + (before ? "?before=" + before : ""), { credentials: "same-origin" })
+    // The body takes every item (all=1); the featured image, images only.
+    var q = [];
+    if (libMode === "body") q.push("all=1");
+    if (before) q.push("before=" + before);
+    fetch("/admin/media/library.json" + (q.length ? "?" + q.join("&") : ""), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (j) {
         if (!j) { libStatus.textContent = "The library could not be loaded."; return; }
         j.items.forEach(function (it) {
           var li = document.createElement("li"), b = document.createElement("button"), img = document.createElement("img");
           b.type = "button";
+          if (it.kind !== "image") {
+            // A file, sound or video (or a reference to one): named, with what it becomes.
+            var kind = document.createElement("span"), name = document.createElement("span");
+            kind.className = "md-library-kind";
+            kind.textContent = (it.kind === "audio" ? "Sound" : it.kind === "video" ? "Video" : /pdf/.test(it.type || "") ? "PDF" : "File") + (it.reference ? ", kept elsewhere" : "");
+            name.textContent = it.label;
+            b.append(kind, name);
+            b.addEventListener("click", function () {
+              libraryDialog.close("picked");
+              insertImage(Math.min(libAt, body.value.length), it.insert);
+              say(it.kind === "audio" ? "Sound player added to the body." : it.kind === "video" ? "Video player added to the body." : "Link to " + it.label + " added to the body.");
+            });
+            li.appendChild(b);
+            libList.appendChild(li);
+            return;
+          }
           img.src = it.thumb; img.alt = ""; img.loading = "lazy"; img.width = 96; img.height = Math.max(1, Math.round(96 * it.height / it.width));
           var label = document.createElement("span");
           label.textContent = it.alt || "No description (decorative)";
@@ -663,17 +683,22 @@
         libNext = j.next;
         libMore.hidden = !j.next;
         var count = libList.children.length;
-        libStatus.textContent = count ? count + (count === 1 ? " image" : " images") + " shown" + (j.next ? "; more below." : ".") : "The library has no images yet.";
+        var noun = libMode === "body" ? [" item", " items"] : [" image", " images"];
+        libStatus.textContent = count ? count + (count === 1 ? noun[0] : noun[1]) + " shown" + (j.next ? "; more below." : ".") : (libMode === "body" ? "The library is empty." : "The library has no images yet.");
       })
       .catch(function () { libStatus.textContent = "The library could not be loaded."; });
   }
   // The library dialog serves the body's images ("body") and the featured image
   // ("featured"): the same thumbnails and "More images" paging, a different heading.
-  var libMode = "body", libTitle = document.getElementById("md-library-title");
+  var libMode = "body", libTitle = document.getElementById("md-library-title"), libNote = document.getElementById("md-library-note");
   function openLibrary(mode) {
     if (!libraryDialog) return;
     libMode = mode === "featured" ? "featured" : "body";
-    if (libTitle) libTitle.textContent = libMode === "featured" ? "Choose the featured image" : "Add an image to the body";
+    if (libTitle) libTitle.textContent = libMode === "featured" ? "Choose the featured image" : "Add an image or a file to the body";
+    libMore.textContent = libMode === "featured" ? "More images" : "More from the library";
+    if (libNote) libNote.textContent = libMode === "featured" ?
+      "Only images can be the featured image: the library’s files (PDF), sound, video and references to files kept elsewhere are not listed here. Add them to the body with “Image or file”." :
+      "An image is added as a picture; sound and video as a player; a PDF or another file, and a reference to a file kept elsewhere, as a link.";
     libAt = body.selectionEnd;
     libList.replaceChildren();
     document.getElementById("md-image-upload").value = "";

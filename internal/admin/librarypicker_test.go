@@ -1,0 +1,117 @@
+package admin_test
+
+// The body's library picker offers every kind of item: a file becomes a link, sound
+// and video a player (render.Version 5), a reference (an imported attachment kept at
+// its address) the same from its address; the featured image's picker lists images
+// only and says why.
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"broadsheet/internal/news"
+	"broadsheet/internal/render"
+)
+
+type pickerItem struct {
+	ID        int64  `json:"id"`
+	Kind      string `json:"kind"`
+	URL       string `json:"url"`
+	Label     string `json:"label"`
+	Reference bool   `json:"reference"`
+	Insert    string `json:"insert"`
+}
+
+func TestLibraryPickerOffersFilesToTheBody(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(news.RoleContributor)
+	ctx := t.Context()
+	photo := &news.Media{Name: "quay.png", ContentType: "image/png", Width: 10, Height: 10, Bytes: 100, Alt: "The quay"}
+	if err := e.db.CreateMedia(ctx, photo); err != nil {
+		t.Fatal(err)
+	}
+	// Files and references come into the library from a WordPress import.
+	w, err := e.db.BeginWXR(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := map[string]*news.Media{
+		"pdf":     {Name: "budget-2026.pdf", ContentType: "application/pdf", Bytes: 5000, Title: "Council budget 2026"},
+		"audio":   {Name: "interview.mp3", ContentType: "audio/mpeg", Bytes: 9000, Title: "Interview with the mayor"},
+		"video":   {Name: "placeholder-video", URL: "https://old.example/wp-content/uploads/flood.mp4", ContentType: "video/mp4", Title: "The flood"},
+		"httpmp3": {Name: "placeholder-audio", URL: "http://old.example/wp-content/uploads/old%20jingle.mp3", ContentType: "audio/mpeg"},
+		"doc":     {Name: "placeholder-doc", URL: "https://old.example/wp-content/uploads/minutes.docx", ContentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", Title: "Minutes"},
+	}
+	for id, m := range items {
+		if err := w.Media(ctx, m, "wxr-test", id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Commit(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	b := e.browser()
+	b.login("contributor@newsroom.example")
+	list := func(path string) []pickerItem {
+		r := b.get(path)
+		var page struct{ Items []pickerItem }
+		if r.status != 200 || json.Unmarshal([]byte(r.body), &page) != nil {
+			t.Fatalf("%s: %d %s", path, r.status, r.body)
+		}
+		return page.Items
+	}
+
+	// The featured image's picker: images only.
+	if got := list("/admin/media/library.json"); len(got) != 1 || got[0].ID != photo.ID {
+		t.Errorf("the featured picker lists %+v, want the one image", got)
+	}
+	// The body's: everything, each with what it becomes in the story.
+	byID := map[int64]pickerItem{}
+	for _, it := range list("/admin/media/library.json?all=1") {
+		byID[it.ID] = it
+	}
+	if len(byID) != 6 {
+		t.Fatalf("the body's picker lists %d items, want 6: %+v", len(byID), byID)
+	}
+	shown := func(what string) string {
+		it, ok := byID[items[what].ID]
+		if !ok {
+			t.Fatalf("%s is not offered to the body", what)
+		}
+		html, err := render.Markdown(it.Insert)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		return html
+	}
+	for what, want := range map[string][]string{
+		"pdf":     {`<a href="/media/budget-2026.pdf">Council budget 2026</a>`},
+		"audio":   {`<audio controls="" src="/media/interview.mp3">`, `<a href="/media/interview.mp3">Interview with the mayor</a>`},
+		"video":   {`<video controls="" src="https://old.example/wp-content/uploads/flood.mp4">`},
+		"httpmp3": {`<a href="http://old.example/wp-content/uploads/old%20jingle.mp3">old jingle.mp3</a>`},
+		"doc":     {`<a href="https://old.example/wp-content/uploads/minutes.docx">Minutes</a>`},
+	} {
+		html := shown(what)
+		for _, w := range want {
+			if !strings.Contains(html, w) {
+				t.Errorf("%s in the body renders as %s, want %s", what, html, w)
+			}
+		}
+	}
+	if html := shown("httpmp3"); strings.Contains(html, "<audio") {
+		t.Errorf("a reference at an http: address became a player (blocked as mixed content): %s", html)
+	}
+	if r := b.get("/admin/media/library.json?all=yes"); r.status != 400 {
+		t.Errorf("an unknown list: %d", r.status)
+	}
+
+	// The editor says why the featured image's list holds images only.
+	e.addUser(news.RoleEditor)
+	ed := e.browser()
+	ed.login("editor@newsroom.example")
+	_, page := ed.openEditor(e.article.ID)
+	if !strings.Contains(pageText(page), "only images can be featured") || !strings.Contains(page, `id="md-library-note"`) {
+		t.Errorf("the editor does not say why files are absent from the featured image's list")
+	}
+}

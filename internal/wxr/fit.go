@@ -1,0 +1,252 @@
+package wxr
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"broadsheet/internal/news"
+)
+
+// What WordPress keeps and the site does not take is made to fit rather than refused:
+// a WordPress site takes any number of tags on a post, any text as a guid, an author
+// email without '@', a comment whose text is empty; refusing a whole export for one
+// such entry would leave its owner nothing to do but edit the file. Both passes decide
+// through the functions below, so that what the check announces (Counts.Changes) is what
+// the write does (ImportReport.Changes), and the store (internal/sqlite: validateArticle,
+// validateComment, validateUser, WXRImport.Media) never refuses what the check passed.
+
+// The reasons of Counts.Changes and ImportReport.Changes.
+const (
+	FitTags         = "posts with more tags than a story may carry: the first 100 kept (the others listed below)"
+	FitFeedID       = "posts and pages whose guid is no address (an absolute URI of at most 1,000 bytes): feed readers get the story's own ID"
+	FitUndated      = "published posts and pages without a date: dated at the import, as WordPress dates them"
+	FitTagName      = "tag names over several lines: put on one line"
+	FitAccountEmail = "authors whose email is no address (no @): a byline without an account"
+	FitCommentEmail = "commenters' emails holding characters no address has: dropped"
+	FitEmptyComment = "comments without text: skipped (their replies kept, at the top of the thread)"
+	FitNoFile       = "attachments without a file address: skipped"
+	FitFileAddress  = "attachments whose address holds characters no page can show: those characters removed"
+)
+
+// MaxListedChanges is how many entries Counts.Changed and ImportReport.Changed list.
+const MaxListedChanges = 50
+
+// changes counts what was made to fit, by reason, and lists the first entries it names.
+type changes struct {
+	counts map[string]int
+	listed *[]string
+}
+
+func (c changes) add(reason string, n int) {
+	if n > 0 {
+		c.counts[reason] += n
+	}
+}
+
+func (c changes) list(s string) {
+	if len(*c.listed) < MaxListedChanges {
+		*c.listed = append(*c.listed, s)
+	}
+}
+
+// postTags is the nicenames of the tags a post is written with: its post_tag terms in
+// file order, at most news.MaxArticleTags tags of the site (nicenames with one slug are
+// one tag of it, counted once when there are more); dropped counts the tags past them.
+// WordPress takes any number; the site bounds a story's (its page, feeds and API
+// answers list them all).
+func postTags(it *Item) (kept []string, dropped int) {
+	if it.Type != "post" {
+		return nil, 0
+	}
+	if n := tagTerms(it); n <= news.MaxArticleTags {
+		// The common case, left as it was: the store counts each tag once.
+		kept = make([]string, 0, n)
+		for _, t := range it.Terms {
+			if isTagTerm(t) {
+				kept = append(kept, t.Nicename)
+			}
+		}
+		return kept, 0
+	}
+	seen := map[string]bool{}
+	for _, t := range it.Terms {
+		if !isTagTerm(t) {
+			continue
+		}
+		slug := news.Slugify(nicename(t.Nicename))
+		if seen[slug] {
+			continue
+		}
+		seen[slug] = true
+		if len(kept) == news.MaxArticleTags {
+			dropped++
+			continue
+		}
+		kept = append(kept, t.Nicename)
+	}
+	return kept, dropped
+}
+
+func isTagTerm(t ItemTerm) bool { return t.Domain == "post_tag" || t.Domain == "tag" }
+
+// tagTerms counts a post's post_tag terms.
+func tagTerms(it *Item) int {
+	n := 0
+	for _, t := range it.Terms {
+		if isTagTerm(t) {
+			n++
+		}
+	}
+	return n
+}
+
+// trimmedTags names a post whose tags past news.MaxArticleTags were dropped, for the
+// lists of Counts.Changed and ImportReport.Changed.
+func trimmedTags(it *Item, dropped int) string {
+	return fmt.Sprintf("post %d (%q, line %d): %d tags, the first %d kept", it.PostID, fitClip(it.Title, 80), it.Line, news.MaxArticleTags+dropped, news.MaxArticleTags)
+}
+
+// feedID is the feed ID a post keeps: its guid when the site takes it as one
+// (news.CheckFeedID), else "" (the story's own).
+func feedID(guid string) string {
+	if guid == "" || news.CheckFeedID(guid) != nil {
+		return ""
+	}
+	return guid
+}
+
+// undated reports whether a post of the site's status st (from wxrStatus) has no time
+// where the site needs one: a published story is dated. pub is the item's time
+// (DateGMT, else Date).
+func undated(st news.ArticleStatus, pub time.Time) bool {
+	return st == news.StatusPublished && pub.IsZero()
+}
+
+// tagName is a tag's name as the site keeps it, and whether it was changed: on one line
+// (a story refuses a tag whose name has line breaks).
+func tagName(s string) (string, bool) {
+	if !strings.ContainsAny(s, "\t\n\r") {
+		s, _ = news.CleanText(s)
+		return s, false
+	}
+	s, _ = news.CleanLine(s)
+	return s, true
+}
+
+// accountEmail is the email an author's account is made with: "" when it is no
+// address the site takes (then the author is a byline without an account).
+func accountEmail(s string) string {
+	s = strings.TrimSpace(s)
+	if !strings.Contains(s, "@") || news.CheckText("", s) != nil {
+		return ""
+	}
+	return s
+}
+
+// commentEmail is a commenter's email as kept: "" when it holds characters the site
+// refuses in text.
+func commentEmail(s string) string {
+	s = strings.TrimSpace(s)
+	if news.CheckText("", s) != nil {
+		return ""
+	}
+	return s
+}
+
+// commentText is a comment's text as written; ok false when it is empty (the site
+// keeps no comment without text).
+func commentText(c *Comment) (text string, ok bool) {
+	if !hasText(c.Content) {
+		return "", false
+	}
+	text, _ = news.CleanText(c.Content)
+	return text, true
+}
+
+// hasText reports whether s, cleaned (news.CleanText), holds more than white space:
+// a character that is neither space nor forbidden, or a broken byte (which becomes
+// U+FFFD). It reads s without cleaning it: the check asks it of every comment.
+func hasText(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsSpace(r) && !news.ForbiddenRune(r) })
+}
+
+// attachmentURL is an attachment's address as the library keeps it: trimmed, without
+// the characters the site refuses in text; and the reason of the change (FitNoFile: ""
+// and the attachment skipped, FitFileAddress), "" for none.
+func attachmentURL(it *Item) (u, reason string) {
+	raw := strings.TrimSpace(it.AttachmentURL)
+	u, _ = news.CleanText(raw)
+	switch {
+	case u == "":
+		return "", FitNoFile
+	case u != raw:
+		return u, FitFileAddress
+	}
+	return u, ""
+}
+
+// fitItem counts, as the write will do them, the changes an item needs to fit the
+// site (only for what is imported: posts and pages of an imported status, their
+// comments but pingbacks, attachments).
+func fitItem(it *Item, c changes) {
+	switch it.Type {
+	case "attachment":
+		if _, why := attachmentURL(it); why != "" {
+			c.add(why, 1)
+		}
+		return
+	case "post", "page":
+	default:
+		return
+	}
+	status, ok := wxrStatus(it.Status)
+	if !ok {
+		return
+	}
+	if it.Password != "" && status == news.StatusPublished {
+		status = news.StatusUnpublished // as the write keeps a protected post (import.go)
+	}
+	if it.Type == "post" && tagTerms(it) > news.MaxArticleTags { // postTags's work only then
+		if _, dropped := postTags(it); dropped > 0 {
+			c.add(FitTags, 1)
+			c.list(trimmedTags(it, dropped))
+		}
+	}
+	if it.GUID != "" && feedID(it.GUID) == "" {
+		c.add(FitFeedID, 1)
+	}
+	pub := it.DateGMT
+	if pub.IsZero() {
+		pub = it.Date
+	}
+	if undated(status, pub) {
+		c.add(FitUndated, 1)
+	}
+	for _, cm := range it.Comments {
+		if cm.Type == "pingback" || cm.Type == "trackback" {
+			continue
+		}
+		if !hasText(cm.Content) {
+			c.add(FitEmptyComment, 1)
+			continue
+		}
+		if strings.TrimSpace(cm.AuthorEmail) != commentEmail(cm.AuthorEmail) {
+			c.add(FitCommentEmail, 1)
+		}
+	}
+}
+
+// fitClip is s cut to at most n bytes, on a character's boundary (reader.go's clip,
+// kept apart from the reader).
+func fitClip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
