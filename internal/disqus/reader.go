@@ -11,8 +11,8 @@
 // <email>, <username>, <isAnonymous>), an <ipAddress>, and names its thread and the
 // post it answers by their dsq:id attributes (<thread dsq:id="…"/>, <parent dsq:id="…"/>).
 //
-// A Reader decodes the file token by token with internal/xmlstream (encoding/xml within
-// budgets): memory is bounded by Limits, never by the file. A file that is hostile (an entity declaration, an external
+// A Reader decodes the file token by token with internal/xmlstream (a tokenizer within
+// budgets, encoding/xml behind it): memory is bounded by Limits, never by the file. A file that is hostile (an entity declaration, an external
 // DTD, a field over its budget, nesting too deep, invalid UTF-8) or truncated ends the
 // read with an *Error naming its line; entries already yielded must then be thrown
 // away, so Import reads the file twice (Check, then the posts) and writes all or nothing.

@@ -4,7 +4,7 @@
 //
 // A Reader yields the file's entries one at a time (the site, authors, terms, then each
 // item with its metadata and comments), decoding it token by token with
-// internal/xmlstream (encoding/xml within budgets): memory is bounded by Limits, never
+// internal/xmlstream (a tokenizer within budgets, encoding/xml behind it): memory is bounded by Limits, never
 // by the file. A file that is hostile (an entity
 // declaration, an external entity, a field over its budget, nesting too deep, invalid
 // UTF-8) or truncated ends the read with an *Error naming its line: entries already
