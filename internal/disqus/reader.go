@@ -11,8 +11,8 @@
 // <email>, <username>, <isAnonymous>), an <ipAddress>, and names its thread and the
 // post it answers by their dsq:id attributes (<thread dsq:id="…"/>, <parent dsq:id="…"/>).
 //
-// A Reader decodes the file token by token with encoding/xml: memory is bounded by
-// Limits, never by the file. A file that is hostile (an entity declaration, an external
+// A Reader decodes the file token by token with internal/xmlstream (a tokenizer within
+// budgets, encoding/xml behind it): memory is bounded by Limits, never by the file. A file that is hostile (an entity declaration, an external
 // DTD, a field over its budget, nesting too deep, invalid UTF-8) or truncated ends the
 // read with an *Error naming its line; entries already yielded must then be thrown
 // away, so Import reads the file twice (Check, then the posts) and writes all or nothing.
@@ -20,14 +20,13 @@ package disqus
 
 import (
 	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"broadsheet/internal/xmlstream"
 )
 
 // The export's namespaces: its elements' and that of its dsq:id attributes.
@@ -63,10 +62,6 @@ const (
 // about a dozen, so that a post of a million tiny elements is refused, not kept.
 const maxFields = 64
 
-// slack is the markup a text token may carry beyond its text ("<![CDATA[", "]]>", the
-// byte encoding/xml reads past it).
-const slack = 64
-
 func (l Limits) withDefaults() Limits {
 	if l.Message <= 0 {
 		l.Message = DefaultMessage
@@ -99,12 +94,22 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Errors an *Error may wrap, for errors.Is.
+// fromStream is err as this package's *Error when it is xmlstream's (io.EOF and others
+// as they are).
+func fromStream(err error) error {
+	if e, ok := err.(*xmlstream.Error); ok {
+		return &Error{Line: e.Line, Column: e.Column, Err: e.Err}
+	}
+	return err
+}
+
+// Errors an *Error may wrap, for errors.Is. ErrHostile, ErrTruncated and ErrTooLarge
+// are xmlstream's, whose defences find most of them.
 var (
 	ErrNotDisqus = errors.New("not a Disqus export")
-	ErrHostile   = errors.New("refused")
-	ErrTruncated = errors.New("the file is truncated")
-	ErrTooLarge  = errors.New("over the limit")
+	ErrHostile   = xmlstream.ErrHostile
+	ErrTruncated = xmlstream.ErrTruncated
+	ErrTooLarge  = xmlstream.ErrTooLarge
 )
 
 // Entry is what Next yields: *Category, *Thread or *Post.
@@ -157,48 +162,6 @@ func (*Category) entry() {}
 func (*Thread) entry()   {}
 func (*Post) entry()     {}
 
-// countingReader hands encoding/xml the file and refuses to give one token more than
-// max bytes: the decoder keeps a whole token in memory before returning it, so a 2 GiB
-// CDATA section must be stopped while it is read.
-type countingReader struct {
-	r      io.Reader
-	buf    []byte
-	i, end int
-	err    error
-	n, max int
-}
-
-var errBudget = errors.New("token over its budget")
-
-func (c *countingReader) ReadByte() (byte, error) {
-	if c.n >= c.max {
-		return 0, errBudget
-	}
-	for c.i >= c.end {
-		if c.err != nil {
-			return 0, c.err
-		}
-		c.i = 0
-		c.end, c.err = c.r.Read(c.buf)
-	}
-	b := c.buf[c.i]
-	c.i++
-	c.n++
-	return b, nil
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	if len(p) == 0 {
-		return 0, nil
-	}
-	b, err := c.ReadByte()
-	if err != nil {
-		return 0, err
-	}
-	p[0] = b
-	return 1, nil
-}
-
 // part is what a token is part of, for the message of a budget error; formatted only
 // then (a message a token cost a fifth of the reading).
 type part struct {
@@ -215,18 +178,11 @@ func (p part) String() string {
 	return fmt.Sprintf("<%s> of the <%s> at line %d", strings.Join(p.path, "/"), p.entry, p.line)
 }
 
-type open struct {
-	name string
-	line int
-}
-
 // Reader reads a Disqus export as a stream of entries. It is not safe for concurrent use.
 type Reader struct {
-	d       *xml.Decoder
-	cr      *countingReader
+	x       *xmlstream.Decoder
 	lim     Limits
 	what    part // what the next token is part of, for a budget error
-	stack   []open
 	started bool
 	done    bool
 	entries int
@@ -236,12 +192,8 @@ type Reader struct {
 // NewReader returns a Reader of the export r with the limits lim (zero fields take the
 // defaults).
 func NewReader(r io.Reader, lim Limits) *Reader {
-	cr := &countingReader{r: r, buf: make([]byte, 64<<10)}
-	d := xml.NewDecoder(cr)
-	// Strict, and no CharsetReader: only XML's own entities are known, and a file in
-	// another encoding than UTF-8 is refused rather than misread.
-	d.Strict = true
-	return &Reader{d: d, cr: cr, lim: lim.withDefaults()}
+	lim = lim.withDefaults()
+	return &Reader{x: xmlstream.New(r, xmlstream.Options{Depth: lim.Depth, Format: "a Disqus export"}), lim: lim}
 }
 
 // Next returns the next entry in file order. At the end of a complete, well-formed
@@ -274,18 +226,18 @@ func (r *Reader) next() (Entry, error) {
 		if err != nil {
 			return nil, err
 		}
-		switch t := t.(type) {
-		case xml.CharData:
-			if len(bytes.TrimSpace(t)) > 0 {
+		switch t.Kind {
+		case xmlstream.Text:
+			if len(bytes.TrimSpace(t.Text)) > 0 {
 				return nil, r.errorf(ErrNotDisqus, "text between the export's entries")
 			}
-		case xml.EndElement: // </disqus>
+		case xmlstream.End: // </disqus>
 			if err := r.finish(); err != nil {
 				return nil, err
 			}
 			r.done = true
 			return nil, io.EOF
-		case xml.StartElement:
+		case xmlstream.Start:
 			line := r.line()
 			var e Entry
 			switch {
@@ -325,12 +277,12 @@ func (r *Reader) start() error {
 		if err != nil {
 			return err
 		}
-		switch t := t.(type) {
-		case xml.CharData:
-			if len(bytes.TrimSpace(bytes.TrimPrefix(t, []byte("\ufeff")))) > 0 {
+		switch t.Kind {
+		case xmlstream.Text:
+			if len(bytes.TrimSpace(bytes.TrimPrefix(t.Text, []byte("\ufeff")))) > 0 {
 				return r.errorf(ErrNotDisqus, "text before the <disqus> element")
 			}
-		case xml.StartElement:
+		case xmlstream.Start:
 			if t.Name.Local != "disqus" || t.Name.Space != nsDisqus {
 				return r.errorf(ErrNotDisqus, "the root element is <%s> (namespace %q), not <disqus xmlns=%q>", t.Name.Local, clip(t.Name.Space, 60), nsDisqus)
 			}
@@ -350,112 +302,42 @@ func (r *Reader) finish() error {
 		if err != nil {
 			return err
 		}
-		switch t := t.(type) {
-		case xml.StartElement:
+		switch t.Kind {
+		case xmlstream.Start:
 			return r.errorf(ErrNotDisqus, "<%s> after the <disqus> element", t.Name.Local)
-		case xml.CharData:
-			if len(bytes.TrimSpace(t)) > 0 {
+		case xmlstream.Text:
+			if len(bytes.TrimSpace(t.Text)) > 0 {
 				return r.errorf(ErrNotDisqus, "text after the <disqus> element")
 			}
 		}
 	}
 }
 
-var (
-	reDoctype  = regexp.MustCompile(`(?i)^DOCTYPE\s`)
-	reEntity   = regexp.MustCompile(`(?i)<!ENTITY`)
-	reExternal = regexp.MustCompile(`(?i)\s(SYSTEM|PUBLIC)(\s|["'])`)
-)
-
-// token returns the next token, of at most budget bytes of input, keeping the stack of
-// open elements. It refuses directives other than a DOCTYPE without entities or an
-// external DTD: Disqus writes none, and a parser that expands entities would act on
-// them (the "billion laughs" expansion, a file or URL fetched). encoding/xml expands
-// neither, but a file carrying them is an attack, not an export.
-func (r *Reader) token(budget int, what part) (xml.Token, error) {
-	r.cr.n, r.cr.max = 0, budget+slack
+// token returns the next token, of at most budget bytes of input, through xmlstream
+// (which keeps the stack of open elements and refuses hostile input: entities, an
+// external DTD, nesting, a token over its budget).
+func (r *Reader) token(budget int, what part) (xmlstream.Token, error) {
 	r.what = what
-	line0, col0 := r.d.InputPos()
-	t, err := r.d.Token()
-	if err == io.EOF && len(r.stack) > 0 {
-		return nil, r.truncated()
-	}
-	if err != nil {
-		return nil, r.decodeError(err)
-	}
-	switch t := t.(type) {
-	case xml.StartElement:
-		line, _ := r.d.InputPos()
-		r.stack = append(r.stack, open{name: t.Name.Local, line: line})
-		if len(r.stack) > r.lim.Depth {
-			return nil, r.errorf(ErrHostile, "elements nested more than %d deep", r.lim.Depth)
-		}
-	case xml.EndElement:
-		r.stack = r.stack[:len(r.stack)-1]
-	case xml.Directive:
-		var why string
-		switch {
-		case !reDoctype.Match(t):
-			why = fmt.Sprintf("the directive <!%s> is not part of a Disqus export", clip(string(t), 20))
-		case reEntity.Match(t):
-			why = "the DOCTYPE declares entities (an entity expansion attack)"
-		case reExternal.Match(t):
-			why = "the DOCTYPE names an external DTD (SYSTEM or PUBLIC)"
-		}
-		if why != "" {
-			return nil, &Error{Line: line0, Column: col0, Err: fmt.Errorf("%s: %w", why, ErrHostile)}
-		}
-	}
-	return t, nil
+	t, err := r.x.Token(budget, &r.what)
+	return t, fromStream(err)
 }
 
-func (r *Reader) decodeError(err error) error {
-	if err == io.EOF {
-		return err
-	}
-	if errors.Is(err, errBudget) {
-		return r.errorf(ErrTooLarge, "%s is longer than %s", r.what, size(r.cr.max-slack))
-	}
-	var se *xml.SyntaxError
-	if errors.As(err, &se) {
-		if strings.HasPrefix(se.Msg, "unexpected EOF") {
-			return r.truncated()
-		}
-		return &Error{Line: se.Line, Err: errors.New(se.Msg)}
-	}
-	line, col := r.d.InputPos()
-	return &Error{Line: line, Column: col, Err: fmt.Errorf("reading the file: %w", err)}
-}
-
-func (r *Reader) truncated() error {
-	line, col := r.d.InputPos()
-	if len(r.stack) == 0 {
-		return &Error{Line: line, Column: col, Err: ErrTruncated}
-	}
-	o := r.stack[len(r.stack)-1]
-	return &Error{Line: line, Column: col, Err: fmt.Errorf("%w: it ends inside <%s>, opened at line %d", ErrTruncated, o.name, o.line)}
-}
+func (r *Reader) truncated() error { return fromStream(r.x.Truncated()) }
 
 func (r *Reader) errorf(kind error, format string, args ...any) error {
-	line, col := r.d.InputPos()
-	return &Error{Line: line, Column: col, Err: fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), kind)}
+	return fromStream(r.x.Errorf(kind, format, args...))
 }
 
-func (r *Reader) line() int { return r.stack[len(r.stack)-1].line }
+func (r *Reader) line() int { return r.x.Top().Line }
+
+// skipped is the path a budget error names for an element skipped.
+var skipped = []string{"…"}
 
 // skip reads past the element just started, whatever it holds.
 func (r *Reader) skip() error {
-	depth := len(r.stack)
-	what := part{entry: r.stack[depth-1].name, line: r.stack[depth-1].line, path: []string{"…"}}
-	for len(r.stack) >= depth {
-		if _, err := r.token(r.lim.Field, what); err != nil {
-			if err == io.EOF {
-				return r.truncated()
-			}
-			return err
-		}
-	}
-	return nil
+	o := r.x.Top()
+	r.what = part{entry: o.Label, line: o.Line, path: skipped}
+	return fromStream(r.x.Skip(r.lim.Field, &r.what))
 }
 
 // record is an entry's fields: the text of each child element ("link") and
@@ -465,12 +347,12 @@ type record map[string]string
 // fields reads the entry just started into a record. Deeper elements are skipped;
 // text directly in the entry or beside a grandchild is ignored (white space in an
 // export).
-func (r *Reader) fields(entry xml.StartElement) (record, error) {
+func (r *Reader) fields(entry xmlstream.Token) (record, error) {
 	rec := record{}
 	if id := dsqID(entry); id != "" {
 		rec["@id"] = id
 	}
-	depth := len(r.stack)
+	depth := r.x.Depth()
 	n := 0                       // fields read
 	path := make([]string, 0, 2) // element names below the entry
 	var text strings.Builder
@@ -479,15 +361,15 @@ func (r *Reader) fields(entry xml.StartElement) (record, error) {
 		if len(path) == 1 && path[0] == "message" {
 			budget = r.lim.Message
 		}
-		t, err := r.token(budget-text.Len(), part{entry: entry.Name.Local, line: r.stack[depth-1].line, path: path})
+		t, err := r.token(budget-text.Len(), part{entry: entry.Name.Local, line: r.x.Stack()[depth-1].Line, path: path})
 		if err != nil {
 			if err == io.EOF {
 				return nil, r.truncated()
 			}
 			return nil, err
 		}
-		switch t := t.(type) {
-		case xml.StartElement:
+		switch t.Kind {
+		case xmlstream.Start:
 			if len(path) == 2 {
 				if err := r.skip(); err != nil {
 					return nil, err
@@ -500,14 +382,14 @@ func (r *Reader) fields(entry xml.StartElement) (record, error) {
 				rec[strings.Join(path, "/")+"@id"] = id
 			}
 			if n++; n > maxFields {
-				return nil, r.errorf(ErrTooLarge, "the <%s> at line %d holds more than %d fields", entry.Name.Local, r.stack[depth-1].line, maxFields)
+				return nil, r.errorf(ErrTooLarge, "the <%s> at line %d holds more than %d fields", entry.Name.Local, r.x.Stack()[depth-1].Line, maxFields)
 			}
-		case xml.CharData:
+		case xmlstream.Text:
 			if len(path) > 0 {
-				text.Write(t)
+				text.Write(t.Text)
 			}
-		case xml.EndElement:
-			if len(r.stack) < depth {
+		case xmlstream.End:
+			if r.x.Depth() < depth {
 				return rec, nil
 			}
 			if t.Name.Space == nsDisqus || t.Name.Space == "" {
@@ -523,7 +405,7 @@ func (r *Reader) fields(entry xml.StartElement) (record, error) {
 }
 
 // dsqID is an element's dsq:id attribute.
-func dsqID(t xml.StartElement) string {
+func dsqID(t xmlstream.Token) string {
 	for _, a := range t.Attr {
 		if a.Name.Local == "id" && a.Name.Space == nsInternal {
 			return strings.TrimSpace(a.Value)
@@ -532,7 +414,7 @@ func dsqID(t xml.StartElement) string {
 	return ""
 }
 
-func (r *Reader) category(t xml.StartElement, line int) (Entry, error) {
+func (r *Reader) category(t xmlstream.Token, line int) (Entry, error) {
 	rec, err := r.fields(t)
 	if err != nil {
 		return nil, err
@@ -540,7 +422,7 @@ func (r *Reader) category(t xml.StartElement, line int) (Entry, error) {
 	return &Category{ID: rec["@id"], Forum: trim(rec["forum"]), Title: trim(rec["title"]), IsDefault: truth(rec["isDefault"]), Line: line}, nil
 }
 
-func (r *Reader) thread(t xml.StartElement, line int) (Entry, error) {
+func (r *Reader) thread(t xmlstream.Token, line int) (Entry, error) {
 	rec, err := r.fields(t)
 	if err != nil {
 		return nil, err
@@ -554,7 +436,7 @@ func (r *Reader) thread(t xml.StartElement, line int) (Entry, error) {
 	return th, nil
 }
 
-func (r *Reader) post(t xml.StartElement, line int) (Entry, error) {
+func (r *Reader) post(t xmlstream.Token, line int) (Entry, error) {
 	rec, err := r.fields(t)
 	if err != nil {
 		return nil, err
@@ -593,22 +475,4 @@ func parseTime(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not a date and time (2012-05-01T10:20:30Z)", clip(s, 40))
 }
 
-func size(n int) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}
+func clip(s string, n int) string { return xmlstream.Clip(s, n) }

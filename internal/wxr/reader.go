@@ -3,8 +3,9 @@
 // (Gutenberg block comments, wpautop paragraphs, shortcodes) into plain HTML.
 //
 // A Reader yields the file's entries one at a time (the site, authors, terms, then each
-// item with its metadata and comments), decoding it token by token with encoding/xml:
-// memory is bounded by Limits, never by the file. A file that is hostile (an entity
+// item with its metadata and comments), decoding it token by token with
+// internal/xmlstream (a tokenizer within budgets, encoding/xml behind it): memory is bounded by Limits, never
+// by the file. A file that is hostile (an entity
 // declaration, an external entity, a field over its budget, nesting too deep, invalid
 // UTF-8) or truncated ends the read with an *Error naming its line: entries already
 // yielded must then be thrown away, so an importer reads the file twice (Check, then
@@ -26,9 +27,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"encoding/xml"
+
+	"broadsheet/internal/xmlstream"
 )
 
 // Limits bound what one file may cost. Zero fields take the defaults.
@@ -61,10 +63,6 @@ const (
 // of its struct and strings' headers, so that a million empty comments cannot pass.
 const commentCost = 256
 
-// slack is the markup a text token may carry beyond its text: "<![CDATA[", "]]>", the
-// byte of the next tag encoding/xml reads to find the text's end.
-const slack = 64
-
 func (l Limits) withDefaults() Limits {
 	if l.LongField <= 0 {
 		l.LongField = DefaultLongField
@@ -94,6 +92,15 @@ type Error struct {
 func (e *Error) Error() string { return "wxr: " + lineMsg(e.Line, e.Column, e.Err.Error()) }
 func (e *Error) Unwrap() error { return e.Err }
 
+// fromStream is err as this package's *Error when it is xmlstream's (io.EOF and others
+// as they are).
+func fromStream(err error) error {
+	if e, ok := err.(*xmlstream.Error); ok {
+		return &Error{Line: e.Line, Column: e.Column, Err: e.Err}
+	}
+	return err
+}
+
 func lineMsg(line, col int, msg string) string {
 	if col > 0 {
 		return fmt.Sprintf("line %d, column %d: %s", line, col, msg)
@@ -101,83 +108,21 @@ func lineMsg(line, col int, msg string) string {
 	return fmt.Sprintf("line %d: %s", line, msg)
 }
 
-// Errors an *Error may wrap, for errors.Is.
+// Errors an *Error may wrap, for errors.Is. ErrHostile, ErrTruncated and ErrTooLarge
+// are xmlstream's, whose defences find most of them.
 var (
 	ErrNotWXR    = errors.New("not a WordPress export")
-	ErrHostile   = errors.New("refused")
-	ErrTruncated = errors.New("the file is truncated")
-	ErrTooLarge  = errors.New("over the limit")
+	ErrHostile   = xmlstream.ErrHostile
+	ErrTruncated = xmlstream.ErrTruncated
+	ErrTooLarge  = xmlstream.ErrTooLarge
 )
-
-// errBudget is what countingReader returns when a token runs past its budget.
-var errBudget = errors.New("token over its budget")
-
-// countingReader hands encoding/xml the file byte by byte (the decoder reads through
-// io.ByteReader when it can) and refuses to give a token more than max bytes: the
-// decoder keeps a whole token in memory before returning it, so a 2 GiB CDATA section
-// must be stopped while it is read, not after.
-type countingReader struct {
-	r      io.Reader
-	buf    []byte
-	i, end int // buf[i:end] is read from r and not yet given
-	err    error
-	n, max int // bytes given to the current token, and its budget
-}
-
-func (c *countingReader) fill() bool {
-	for c.err == nil {
-		c.i = 0
-		c.end, c.err = c.r.Read(c.buf)
-		if c.end > 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// ReadByte is the decoder's one call a byte: its own buffer, not a bufio.Reader under
-// it, saves a second call a byte.
-func (c *countingReader) ReadByte() (byte, error) {
-	if c.n >= c.max {
-		return 0, errBudget
-	}
-	if c.i >= c.end && !c.fill() {
-		return 0, c.err
-	}
-	b := c.buf[c.i]
-	c.i++
-	c.n++
-	return b, nil
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	if c.n >= c.max {
-		return 0, errBudget
-	}
-	if c.i >= c.end && !c.fill() {
-		return 0, c.err
-	}
-	k := copy(p[:min(len(p), c.max-c.n)], c.buf[c.i:c.end])
-	c.i += k
-	c.n += k
-	return k, nil
-}
-
-// open is one element the reader is inside, for messages.
-type open struct {
-	name string
-	line int
-}
 
 // Reader reads a WXR file as a stream of entries. It is not safe for concurrent use.
 type Reader struct {
-	d    *xml.Decoder
-	cr   *countingReader
+	x    *xmlstream.Decoder
 	lim  Limits
 	what part // what the next token is part of, for a budget error
 	keys map[xml.Name]string
-
-	stack []open // elements open, outermost first
 
 	state    int // stateStart, stateChannel, stateDone
 	site     Site
@@ -200,14 +145,9 @@ const (
 // NewReader returns a Reader of the WXR file r with the limits lim (zero fields take
 // the defaults). It reads r through a 64 KiB buffer as Next asks.
 func NewReader(r io.Reader, lim Limits) *Reader {
-	cr := &countingReader{r: r, buf: make([]byte, 64<<10)}
-	d := xml.NewDecoder(cr)
-	// Strict (the default): only XML's five entities and character references are
-	// known, so an entity a DOCTYPE declares is an error even if the check of
-	// directives missed it; no CharsetReader: a file in another encoding than UTF-8
-	// is refused by the decoder rather than misread.
-	d.Strict = true
-	return &Reader{d: d, cr: cr, lim: lim.withDefaults(), postIDs: map[int64]int{}, keys: map[xml.Name]string{}}
+	rd := &Reader{lim: lim.withDefaults(), postIDs: map[int64]int{}, keys: map[xml.Name]string{}}
+	rd.x = xmlstream.New(r, xmlstream.Options{Depth: rd.lim.Depth, Format: "a WXR file", Label: rd.prefixed})
+	return rd
 }
 
 // Skip is an item the Reader read but did not yield, and why.
@@ -296,13 +236,13 @@ func (r *Reader) next() (Entry, error) {
 			return nil, err
 		}
 		var e Entry
-		switch t := t.(type) {
-		case xml.StartElement:
+		switch t.Kind {
+		case xmlstream.Start:
 			e, err = r.channelChild(t)
 			if err != nil {
 				return nil, err
 			}
-		case xml.EndElement: // </channel>
+		case xmlstream.End: // </channel>
 			if err := r.finish(); err != nil {
 				return nil, err
 			}
@@ -353,15 +293,15 @@ func (r *Reader) start() error {
 		if err != nil {
 			return err
 		}
-		switch t := t.(type) {
-		case xml.CharData:
+		switch t.Kind {
+		case xmlstream.Text:
 			// A byte order mark, or blank lines a plug-in printed before the export
 			// (a known WordPress fault), are not content.
-			if len(bytes.TrimSpace(bytes.TrimPrefix(t, []byte("\ufeff")))) > 0 {
+			if len(bytes.TrimSpace(bytes.TrimPrefix(t.Text, []byte("\ufeff")))) > 0 {
 				return r.errorf(ErrNotWXR, "text before the <rss> element")
 			}
-		case xml.StartElement:
-			if len(r.stack) == 1 {
+		case xmlstream.Start:
+			if r.x.Depth() == 1 {
 				if t.Name.Local != "rss" || t.Name.Space != "" {
 					return r.errorf(ErrNotWXR, "the root element is <%s>, not <rss>", t.Name.Local)
 				}
@@ -375,7 +315,7 @@ func (r *Reader) start() error {
 			}
 			r.state = stateChannel
 			return nil
-		case xml.EndElement:
+		case xmlstream.End:
 			return r.errorf(ErrNotWXR, "<rss> holds no <channel>")
 		}
 	}
@@ -388,7 +328,7 @@ func (r *Reader) finish() error {
 	for {
 		t, err := r.token(r.lim.Field, part{what: "markup after the channel"})
 		if err == io.EOF {
-			if len(r.stack) > 0 {
+			if r.x.Depth() > 0 {
 				return r.truncated()
 			}
 			return nil
@@ -396,11 +336,11 @@ func (r *Reader) finish() error {
 		if err != nil {
 			return err
 		}
-		switch t := t.(type) {
-		case xml.StartElement:
+		switch t.Kind {
+		case xmlstream.Start:
 			return r.errorf(ErrNotWXR, "<%s> after the channel", t.Name.Local)
-		case xml.CharData:
-			if len(bytes.TrimSpace(t)) > 0 {
+		case xmlstream.Text:
+			if len(bytes.TrimSpace(t.Text)) > 0 {
 				return r.errorf(ErrNotWXR, "text after the channel")
 			}
 		}
@@ -420,7 +360,7 @@ const (
 // checkNamespaces finds the WXR namespace among the root's declarations: a file without
 // one is not a WordPress export, and one of a version after 1.2 is refused as
 // WordPress's importer refuses it.
-func (r *Reader) checkNamespaces(root xml.StartElement) error {
+func (r *Reader) checkNamespaces(root xmlstream.Token) error {
 	for _, a := range root.Attr {
 		if a.Name.Space != "xmlns" {
 			continue
@@ -459,37 +399,13 @@ func key(n xml.Name) string {
 }
 
 // token returns the next token, which may be at most budget bytes of input (plus the
-// markup around a text), and keeps the stack of open elements. what names what the
-// token is part of, for the error when it is longer. It refuses directives other than
-// a DOCTYPE without entities or external identifiers.
-func (r *Reader) token(budget int, what part) (xml.Token, error) {
-	r.cr.n, r.cr.max = 0, budget+slack
+// markup around a text), through xmlstream (which keeps the stack of open elements and
+// refuses hostile input). what names what the token is part of, for the error when it
+// is longer.
+func (r *Reader) token(budget int, what part) (xmlstream.Token, error) {
 	r.what = what
-	line0, col0 := r.d.InputPos() // where this token starts
-	t, err := r.d.Token()
-	if err == io.EOF && len(r.stack) > 0 {
-		return nil, r.truncated() // encoding/xml says so itself; this keeps it so
-	}
-	if err != nil {
-		return nil, r.decodeError(err)
-	}
-	switch t := t.(type) {
-	case xml.StartElement:
-		line, _ := r.d.InputPos()
-		r.stack = append(r.stack, open{name: r.prefixed(t.Name), line: line})
-		if len(r.stack) > r.lim.Depth {
-			return nil, r.errorf(ErrHostile, "elements nested more than %d deep", r.lim.Depth)
-		}
-	case xml.EndElement:
-		r.stack = r.stack[:len(r.stack)-1]
-	case xml.Directive:
-		if err := r.checkDirective(t); err != nil {
-			e := err.(*Error)
-			e.Line, e.Column = line0, col0
-			return nil, e
-		}
-	}
-	return t, nil
+	t, err := r.x.Token(budget, &r.what)
+	return t, fromStream(err)
 }
 
 // prefixed is an element's name as a message shows it: key's form, or the local name.
@@ -508,7 +424,7 @@ func (r *Reader) key(n xml.Name) string {
 		return k
 	}
 	k := key(n)
-	if len(r.keys) < 4096 {
+	if len(r.keys) < 4096 && len(n.Space)+len(n.Local) <= 256 { // at most 1 MiB of names
 		r.keys[n] = k
 	}
 	return k
@@ -528,67 +444,12 @@ func (p part) String() string {
 	return fmt.Sprintf("%s <%s> (line %d)", p.what, p.name, p.line)
 }
 
-var (
-	reDoctype  = regexp.MustCompile(`(?i)^DOCTYPE\s`)
-	reEntity   = regexp.MustCompile(`(?i)<!ENTITY`)
-	reExternal = regexp.MustCompile(`(?i)\s(SYSTEM|PUBLIC)(\s|["'])`)
-)
-
-// checkDirective refuses what WordPress never writes and an XML parser that expands
-// entities would act on: entity declarations (the "billion laughs" expansion) and
-// external identifiers (a DTD or entity fetched from a file or the network).
-// encoding/xml expands neither, but a file carrying them is an attack, not an export.
-func (r *Reader) checkDirective(d xml.Directive) error {
-	if !reDoctype.Match(d) {
-		return r.errorf(ErrHostile, "the directive <!%s> is not part of a WXR file", clip(string(d), 20))
-	}
-	if reEntity.Match(d) {
-		return r.errorf(ErrHostile, "the DOCTYPE declares entities (an entity expansion attack)")
-	}
-	if reExternal.Match(d) {
-		return r.errorf(ErrHostile, "the DOCTYPE names an external DTD (SYSTEM or PUBLIC)")
-	}
-	return nil
-}
-
-// decodeError turns an error of encoding/xml (or of countingReader under it) into an
-// *Error with the line.
-func (r *Reader) decodeError(err error) error {
-	if err == io.EOF {
-		return err
-	}
-	if errors.Is(err, errBudget) {
-		return r.errorf(ErrTooLarge, "%s is longer than %s", r.what, size(r.cr.max-slack))
-	}
-	var se *xml.SyntaxError
-	if errors.As(err, &se) {
-		if strings.HasPrefix(se.Msg, "unexpected EOF") {
-			return r.truncated()
-		}
-		line, col := r.d.InputPos()
-		if se.Line != line {
-			col = 0
-		}
-		return &Error{Line: se.Line, Column: col, Err: errors.New(se.Msg)}
-	}
-	line, col := r.d.InputPos()
-	return &Error{Line: line, Column: col, Err: fmt.Errorf("reading the file: %w", err)}
-}
-
 // truncated is the error of a file that ends with elements open.
-func (r *Reader) truncated() error {
-	line, col := r.d.InputPos()
-	if len(r.stack) == 0 {
-		return &Error{Line: line, Column: col, Err: ErrTruncated}
-	}
-	o := r.stack[len(r.stack)-1]
-	return &Error{Line: line, Column: col, Err: fmt.Errorf("%w: it ends inside <%s>, opened at line %d", ErrTruncated, o.name, o.line)}
-}
+func (r *Reader) truncated() error { return fromStream(r.x.Truncated()) }
 
 // errorf is an *Error at the decoder's position, wrapping kind.
 func (r *Reader) errorf(kind error, format string, args ...any) error {
-	line, col := r.d.InputPos()
-	return &Error{Line: line, Column: col, Err: fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), kind)}
+	return fromStream(r.x.Errorf(kind, format, args...))
 }
 
 // fieldError is an *Error about the field opened at line.
@@ -596,25 +457,9 @@ func (r *Reader) fieldError(line int, format string, args ...any) error {
 	return &Error{Line: line, Err: fmt.Errorf(format, args...)}
 }
 
-func size(n int) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
+func size(n int) string { return xmlstream.Size(n) }
 
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}
+func clip(s string, n int) string { return xmlstream.Clip(s, n) }
 
 // long reports whether an element's text may be as long as Limits.LongField.
 func long(k string) bool {
@@ -633,8 +478,7 @@ func (r *Reader) text(k string, inItem bool) (string, error) {
 	if long(k) {
 		limit = r.lim.LongField
 	}
-	line := r.stack[len(r.stack)-1].line
-	what := part{what: "the text of", name: k, line: line}
+	what := part{what: "the text of", name: k, line: r.line()}
 	// A strings.Builder copies each token's bytes once (they are the decoder's and
 	// change with the next token) and hands the string over without another copy.
 	var b strings.Builder
@@ -646,15 +490,15 @@ func (r *Reader) text(k string, inItem bool) (string, error) {
 			}
 			return "", err
 		}
-		switch t := t.(type) {
-		case xml.CharData:
-			b.Write(t)
+		switch t.Kind {
+		case xmlstream.Text:
+			b.Write(t.Text)
 			if b.Len() > limit {
 				return "", r.errorf(ErrTooLarge, "%s is longer than %s", what, size(limit))
 			}
-		case xml.StartElement:
+		case xmlstream.Start:
 			return "", r.errorf(ErrNotWXR, "<%s> inside <%s>: a WXR field holds text only", r.prefixed(t.Name), k)
-		case xml.EndElement:
+		case xmlstream.End:
 			if inItem {
 				if err := r.charge(b.Len()); err != nil {
 					return "", err
@@ -669,37 +513,31 @@ func (r *Reader) text(k string, inItem bool) (string, error) {
 func (r *Reader) charge(n int) error {
 	r.itemUsed += n
 	if r.itemUsed > r.lim.Item {
-		o := r.stack[0]
-		for _, s := range r.stack {
-			if s.name == "item" {
+		stack := r.x.Stack()
+		o := stack[0]
+		for _, s := range stack {
+			if s.Label == "item" {
 				o = s
 			}
 		}
-		return r.errorf(ErrTooLarge, "the item at line %d holds more than %s of text with its comments", o.line, size(r.lim.Item))
+		return r.errorf(ErrTooLarge, "the item at line %d holds more than %s of text with its comments", o.Line, size(r.lim.Item))
 	}
 	return nil
 }
 
 // skip reads past the element just started, whatever it holds.
 func (r *Reader) skip() error {
-	depth := len(r.stack)
-	what := part{what: "a part of", name: r.stack[depth-1].name, line: r.stack[depth-1].line}
-	for len(r.stack) >= depth {
-		if _, err := r.token(r.lim.Field, what); err != nil {
-			if err == io.EOF {
-				return r.truncated()
-			}
-			return err
-		}
-	}
-	return nil
+	o := r.x.Top()
+	r.what = part{what: "a part of", name: o.Label, line: o.Line}
+	return fromStream(r.x.Skip(r.lim.Field, &r.what))
 }
 
 // children calls each for every child element of the element just started, until its
 // end tag; each must read its element whole (text or skip).
-func (r *Reader) children(each func(k string, t xml.StartElement) error) error {
-	depth := len(r.stack)
-	what := part{what: "markup inside", name: r.stack[depth-1].name, line: r.stack[depth-1].line}
+func (r *Reader) children(each func(k string, t xmlstream.Token) error) error {
+	depth := r.x.Depth()
+	o := r.x.Top()
+	what := part{what: "markup inside", name: o.Label, line: o.Line}
 	for {
 		t, err := r.token(r.lim.Field, what)
 		if err != nil {
@@ -708,24 +546,24 @@ func (r *Reader) children(each func(k string, t xml.StartElement) error) error {
 			}
 			return err
 		}
-		switch t := t.(type) {
-		case xml.StartElement:
+		switch t.Kind {
+		case xmlstream.Start:
 			if err := each(r.key(t.Name), t); err != nil {
 				return err
 			}
-		case xml.EndElement:
-			if len(r.stack) < depth {
+		case xmlstream.End:
+			if r.x.Depth() < depth {
 				return nil
 			}
 		}
 	}
 }
 
-func (r *Reader) line() int { return r.stack[len(r.stack)-1].line }
+func (r *Reader) line() int { return r.x.Top().Line }
 
 // channelChild reads one child of <channel>: a site field (nil entry), an author, a
 // term or an item.
-func (r *Reader) channelChild(t xml.StartElement) (Entry, error) {
+func (r *Reader) channelChild(t xmlstream.Token) (Entry, error) {
 	k := r.key(t.Name)
 	line := r.line()
 	var dst *string
@@ -786,7 +624,7 @@ func (r *Reader) channelChild(t xml.StartElement) (Entry, error) {
 // fields reads the children of the element just started: text fields into strs (by
 // key), int64 fields into ints; others are skipped.
 func (r *Reader) fields(strs map[string]*string, ints map[string]*int64) error {
-	return r.children(func(k string, _ xml.StartElement) error {
+	return r.children(func(k string, _ xmlstream.Token) error {
 		if p := strs[k]; p != nil {
 			v, err := r.text(k, false)
 			*p = v
@@ -848,21 +686,14 @@ func (r *Reader) item(line int) (Entry, error) {
 	it := &Item{Line: line}
 	r.itemUsed = 0
 	var postID, sticky string
-	commentIDs := map[int64]int{} // comment ID → line
-	strs := map[string]*string{
-		"title": &it.Title, "link": &it.Link, "guid": &it.GUID, "dc:creator": &it.Creator,
-		"content:encoded": &it.Content, "excerpt:encoded": &it.Excerpt,
-		"wp:comment_status": &it.CommentStatus, "wp:ping_status": &it.PingStatus, "wp:post_name": &it.Name,
-		"wp:status": &it.Status, "wp:post_type": &it.Type, "wp:post_password": &it.Password,
-		"wp:attachment_url": &it.AttachmentURL, "wp:post_id": &postID, "wp:is_sticky": &sticky,
-	}
-	ints := map[string]*int64{"wp:post_parent": &it.PostParent, "wp:menu_order": &it.MenuOrder}
-	dates := map[string]*time.Time{"wp:post_date": &it.Date, "wp:post_modified": &it.Modified}
-	gmtDates := map[string]*time.Time{"wp:post_date_gmt": &it.DateGMT, "wp:post_modified_gmt": &it.ModifiedGMT}
+	var commentIDs map[int64]int // comment ID → line; made at the first comment
 	postIDLine := 0
-	err := r.children(func(k string, t xml.StartElement) error {
+	err := r.children(func(k string, t xmlstream.Token) error {
 		fline := r.line()
-		if p := strs[k]; p != nil {
+		// A switch, not maps of fields made for each item: items are the second most
+		// numerous elements of a large export.
+		p, num, date := it.field(k, &postID, &sticky)
+		if p != nil {
 			if k == "wp:post_id" {
 				postIDLine = fline
 			}
@@ -900,6 +731,9 @@ func (r *Reader) item(line int) (Entry, error) {
 				it.Warnings = append(it.Warnings, Warning{Line: c.Line, Msg: fmt.Sprintf("comment %d was already read at line %d; skipped", c.ID, first)})
 				return nil
 			}
+			if commentIDs == nil {
+				commentIDs = map[int64]int{}
+			}
 			commentIDs[c.ID] = c.Line
 			it.Comments = append(it.Comments, c)
 			return nil
@@ -913,29 +747,23 @@ func (r *Reader) item(line int) (Entry, error) {
 			}
 			return nil
 		}
-		if p := ints[k]; p != nil {
+		if num != nil {
 			v, err := r.text(k, true)
 			if err != nil {
 				return err
 			}
-			if *p, err = parseInt(v); err != nil {
+			if *num, err = parseInt(v); err != nil {
 				return r.fieldError(fline, "<%s>: %v", k, err)
 			}
 			return nil
 		}
-		if p, gmt := dates[k], gmtDates[k]; p != nil || gmt != nil {
+		if date != nil {
 			v, err := r.text(k, true)
 			if err != nil {
 				return err
 			}
-			d, err := parseWallClock(v)
-			if err != nil {
+			if *date, err = parseWallClock(v); err != nil {
 				return r.fieldError(fline, "<%s>: %v", k, err)
-			}
-			if p != nil {
-				*p = d
-			} else {
-				*gmt = d
 			}
 			return nil
 		}
@@ -970,10 +798,61 @@ func (r *Reader) item(line int) (Entry, error) {
 	return it, nil
 }
 
+// field is where the item's field k goes: text (str), a number (num) or a MySQL
+// DATETIME (date); all nil for the elements item reads otherwise or skips. postID and
+// sticky receive those fields' text, read after the item.
+func (it *Item) field(k string, postID, sticky *string) (str *string, num *int64, date *time.Time) {
+	switch k {
+	case "title":
+		str = &it.Title
+	case "link":
+		str = &it.Link
+	case "guid":
+		str = &it.GUID
+	case "dc:creator":
+		str = &it.Creator
+	case "content:encoded":
+		str = &it.Content
+	case "excerpt:encoded":
+		str = &it.Excerpt
+	case "wp:comment_status":
+		str = &it.CommentStatus
+	case "wp:ping_status":
+		str = &it.PingStatus
+	case "wp:post_name":
+		str = &it.Name
+	case "wp:status":
+		str = &it.Status
+	case "wp:post_type":
+		str = &it.Type
+	case "wp:post_password":
+		str = &it.Password
+	case "wp:attachment_url":
+		str = &it.AttachmentURL
+	case "wp:post_id":
+		str = postID
+	case "wp:is_sticky":
+		str = sticky
+	case "wp:post_parent":
+		num = &it.PostParent
+	case "wp:menu_order":
+		num = &it.MenuOrder
+	case "wp:post_date":
+		date = &it.Date
+	case "wp:post_modified":
+		date = &it.Modified
+	case "wp:post_date_gmt":
+		date = &it.DateGMT
+	case "wp:post_modified_gmt":
+		date = &it.ModifiedGMT
+	}
+	return str, num, date
+}
+
 // meta reads a <wp:postmeta> or <wp:commentmeta>.
 func (r *Reader) meta(inItem bool) (Meta, error) {
 	var m Meta
-	err := r.children(func(k string, _ xml.StartElement) error {
+	err := r.children(func(k string, _ xmlstream.Token) error {
 		switch k {
 		case "wp:meta_key":
 			v, err := r.text(k, inItem)
@@ -999,7 +878,7 @@ func (r *Reader) comment() (*Comment, error) {
 	idLine := 0
 	// A switch, not maps of fields as for authors: comments are the most numerous
 	// elements of a large export, and this runs for each of their fields.
-	err := r.children(func(k string, _ xml.StartElement) error {
+	err := r.children(func(k string, _ xmlstream.Token) error {
 		fline := r.line()
 		var dst *string
 		var num *int64
