@@ -14,7 +14,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -109,7 +108,7 @@ func (s *Server) idempotent(op func(r *http.Request, st *staff) (int, any, error
 			}
 			return 0, nil, err
 		}
-		b, err := json.Marshal(out)
+		b, err := encodeJSON(out)
 		if err != nil {
 			return 0, nil, fmt.Errorf("encode %s: %w", r.URL.Path, err)
 		}
