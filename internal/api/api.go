@@ -17,6 +17,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"encoding/base64"
@@ -311,8 +312,31 @@ func (s *Server) answer(op func(r *http.Request, q params) (*result, error)) htt
 	})
 }
 
+// encodeJSON is json.Marshal without its HTML escaping (<, > and & written as \u003c,
+// \u003e, \u0026): an answer is application/json with nosniff, never read as HTML, and
+// WordPress's own wp_json_encode leaves them as they are (PHP's json_encode escapes them
+// only with JSON_HEX_TAG). The escapes made the article lists' bodies 5% larger (every tag
+// of every body) and left them unreadable to a person. U+2028 and U+2029 are still
+// escaped, as encoding/json always does.
+func encodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil // Encode ends the value with a newline
+}
+
+// encoded is an answer's body already encoded as JSON, sent as it is (listJSON).
+type encoded []byte
+
 func (s *Server) send(w http.ResponseWriter, r *http.Request, res *result, epoch uint64) {
-	body, err := json.Marshal(res.body)
+	body, ok := res.body.(encoded)
+	var err error
+	if !ok {
+		body, err = encodeJSON(res.body)
+	}
 	if err != nil {
 		s.problem(w, r, fmt.Errorf("encode %s: %w", r.URL.Path, err))
 		return
@@ -516,6 +540,28 @@ type page[T any] struct {
 	// next page with the same parameters.
 	NextCursor *string `json:"next_cursor"`
 	Next       *string `json:"next"`
+}
+
+// listJSON is the JSON of a page whose items are encoded already, as page's: encoding/json
+// would check and compact every item's bytes again (as a json.RawMessage), which was 45%
+// of an uncached GET /articles (BenchmarkUncachedLists).
+func listJSON(items [][]byte, size int, nextCursor, next *string) (encoded, error) {
+	tail, err := encodeJSON(page[struct{}]{NextCursor: nextCursor, Next: next})
+	if err != nil {
+		return nil, err
+	}
+	// tail is {"items":null,"next_cursor":…,"next":…}: the items go where its null is.
+	const null = `{"items":null`
+	out := make([]byte, 0, size+len(items)+len(tail)+2)
+	out = append(out, `{"items":[`...)
+	for i, b := range items {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, b...)
+	}
+	out = append(out, ']')
+	return append(out, tail[len(null):]...), nil
 }
 
 // next sets the page's continuation: the request's query with cursor replaced.

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -237,7 +236,7 @@ func (s *Server) articles(r *http.Request, q params) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	items := make([]json.RawMessage, 0, min(len(arts), limit))
+	items := make([][]byte, 0, min(len(arts), limit))
 	size, more := 0, len(arts) > limit
 	var last *news.Article
 	for i, a := range arts {
@@ -247,7 +246,7 @@ func (s *Server) articles(r *http.Request, q params) (*result, error) {
 		if !who.sees(a, now) {
 			continue
 		}
-		b, err := json.Marshal(s.article(a))
+		b, err := encodeJSON(s.article(a))
 		if err != nil {
 			return nil, err
 		}
@@ -258,11 +257,15 @@ func (s *Server) articles(r *http.Request, q params) (*result, error) {
 		items, size, last = append(items, b), size+len(b), a
 		deps = append(deps, articleDeps(a)...)
 	}
-	out := page[json.RawMessage]{Items: items}
+	var nextCursor, next *string
 	if more && last != nil {
-		out.NextCursor, out.Next = s.next(r, encodeCursor('a', formatTimeKey(last.PublishedAt, last.ID)))
+		nextCursor, next = s.next(r, encodeCursor('a', formatTimeKey(last.PublishedAt, last.ID)))
 	}
-	return &result{out, deps}, nil
+	body, err := listJSON(items, size, nextCursor, next)
+	if err != nil {
+		return nil, err
+	}
+	return &result{body, deps}, nil
 }
 
 func idOf[T interface {

@@ -19,7 +19,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -140,7 +139,7 @@ func (s *Server) idempotent(c keyedCreate) func(r *http.Request, st *staff) (int
 			}
 			return 0, nil, err
 		}
-		b, err := json.Marshal(out)
+		b, err := encodeJSON(out)
 		if err != nil {
 			return 0, nil, fmt.Errorf("encode %s: %w", r.URL.Path, err)
 		}

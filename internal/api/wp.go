@@ -188,7 +188,7 @@ func wpFields(body []byte, fields string) ([]byte, error) {
 							delete(inner, ik)
 						}
 					}
-					b, err := json.Marshal(inner)
+					b, err := encodeJSON(inner)
 					if err != nil {
 						return nil, err
 					}
@@ -210,7 +210,7 @@ func wpFields(body []byte, fields string) ([]byte, error) {
 				return nil, err
 			}
 		}
-		return json.Marshal(items)
+		return encodeJSON(items)
 	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(body, &obj); err != nil {
@@ -220,7 +220,7 @@ func wpFields(body []byte, fields string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(out)
+	return encodeJSON(out)
 }
 
 // key is the answer's cache key: the /wp-json address of the route with the query's
@@ -290,7 +290,7 @@ func (s *Server) serveWP(w http.ResponseWriter, r *http.Request) {
 		s.wpError(w, r, err)
 		return
 	}
-	body, err := json.Marshal(res.body)
+	body, err := encodeJSON(res.body)
 	if err == nil && req.q.Get("_fields") != "" {
 		body, err = wpFields(body, req.q.Get("_fields"))
 	}

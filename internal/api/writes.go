@@ -152,7 +152,7 @@ func (s *Server) staffAnswer(op func(r *http.Request, st *staff) (int, any, erro
 			s.problem(w, r, err)
 			return
 		}
-		out, err := json.Marshal(body)
+		out, err := encodeJSON(body)
 		if err != nil {
 			s.problem(w, r, fmt.Errorf("encode %s: %w", r.URL.Path, err))
 			return

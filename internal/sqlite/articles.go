@@ -180,7 +180,7 @@ func articleWhere(q news.ArticleQuery) (string, []any) {
 			conds = append(conds, `a.nav_position > 0`)
 		}
 	} else {
-		conds = append(conds, `a.kind = 'article'`)
+		conds = append(conds, isStory) // from an index, not the row (api.go)
 	}
 	if q.Status == "" && q.PublicAt.IsZero() && !q.WithTrash {
 		conds = append(conds, `a.status <> 'trash'`)

@@ -12,7 +12,9 @@ import (
 	"broadsheet/internal/sqlite"
 )
 
-// BenchmarkReads measures the reads an article page makes, on 1,000 articles.
+// BenchmarkReads measures the reads an article page makes, on 1,000 articles, and the
+// content API's lists (WordPress's first page of posts with its X-WP-Total count, its
+// categories with their counts).
 func BenchmarkReads(b *testing.B) {
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
@@ -63,6 +65,20 @@ func BenchmarkReads(b *testing.B) {
 	b.Run("FrontPage", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			if _, err := db.Articles(ctx, news.ArticleQuery{PublicAt: now, Limit: 11}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("WPPostsFirstPage", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, total, err := db.WPArticles(ctx, news.WPQuery{Now: now, Kind: news.KindArticle, Limit: 10}); err != nil || total != 1000 {
+				b.Fatal(total, err)
+			}
+		}
+	})
+	b.Run("WPCategories", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, _, err := db.WPTerms(ctx, "category", news.WPQuery{Now: now, Limit: 10}); err != nil {
 				b.Fatal(err)
 			}
 		}

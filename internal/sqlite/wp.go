@@ -50,7 +50,7 @@ func wpArticleWhere(q news.WPQuery) (string, []any) {
 	if q.Kind == news.KindPage {
 		conds = append(conds, `a.kind = 'page'`)
 	} else {
-		conds = append(conds, `a.kind = 'article'`)
+		conds = append(conds, isStory)
 	}
 	conds, args = in(conds, args, "a.id", false, q.Include)
 	conds, args = in(conds, args, "a.id", true, q.Exclude)
@@ -186,7 +186,7 @@ func (db *DB) WPTerms(ctx context.Context, taxonomy string, q news.WPQuery) ([]*
 		// 0039), read by the API's sectionParent.
 		table = "sections"
 		from = `SELECT t.id, t.slug, t.name, t.description, COALESCE(t.parent_id, 0) AS parent,
-			(SELECT COUNT(*) FROM articles a WHERE a.section_id = t.id AND a.kind = 'article' AND ` + publicArticle + `) AS n
+			(SELECT COUNT(*) FROM articles a WHERE a.section_id = t.id AND ` + isStory + ` AND ` + publicArticle + `) AS n
 			FROM sections t`
 		args = append(args, now)
 		if len(q.Posts) > 0 {
@@ -198,7 +198,7 @@ func (db *DB) WPTerms(ctx context.Context, taxonomy string, q news.WPQuery) ([]*
 		table = "tags"
 		from = `SELECT t.id, t.slug, t.name, '' AS description, 0 AS parent,
 			(SELECT COUNT(*) FROM article_tags at JOIN articles a ON a.id = at.article_id
-				WHERE at.tag_id = t.id AND a.kind = 'article' AND ` + publicArticle + `) AS n
+				WHERE at.tag_id = t.id AND ` + isStory + ` AND ` + publicArticle + `) AS n
 			FROM tags t`
 		args = append(args, now)
 		// A tag only drafts carry is not public (as GET /api/v1/tags).
