@@ -161,6 +161,12 @@ type siteState struct {
 	notFound atomic.Pointer[pagecache.Page]
 }
 
+// withChrome is st with another chrome and everything else kept (the 404 page, which
+// shows the chrome, rendered again). A field left out here is lost at new year.
+func (st *siteState) withChrome(c *chrome) *siteState {
+	return &siteState{settings: st.settings, sections: st.sections, nav: st.nav, chrome: c, feedIDBase: st.feedIDBase}
+}
+
 // chrome is the site's header and footer, rendered once per settings, sections and
 // year: one header for each section the header lists (navSections; its page marks its
 // own link as current) and one for every other page.
