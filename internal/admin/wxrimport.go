@@ -490,7 +490,10 @@ func (s *Server) checkImport(run *news.ImportRun, prog *importProgress) {
 // checkErrorMessage says why the check refused a file, naming the line.
 func checkErrorMessage(err error) string {
 	var we *wxr.Error
+	var ae *wxr.ArchiveError
 	switch {
+	case errors.As(err, &ae):
+		return fmt.Sprintf("This file is a %s, not the export itself (WordPress.com's export arrives zipped): %s on your computer and upload the .xml file inside. Nothing was imported.", ae.Kind, ae.Do)
 	case errors.As(err, &we):
 		return fmt.Sprintf("The file is not a WordPress export this site can read: %s. Nothing was imported. Export the site again (Tools › Export) and upload the new file; if it happens again, the line named is where the file is damaged.", strings.TrimPrefix(we.Error(), "wxr: "))
 	case errors.Is(err, context.DeadlineExceeded):
