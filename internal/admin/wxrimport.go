@@ -346,7 +346,7 @@ func (s *Server) uploadImport(w http.ResponseWriter, r *http.Request, u *news.Us
 		switch {
 		case errors.As(err, &tooLarge) || errors.Is(err, errImportTooLarge):
 			run.Error = s.tooBigMessage()
-		case bodyOf(r) != nil && bodyOf(r).err != nil:
+		case errors.As(err, new(*uploadReadError)) || bodyOf(r) != nil && bodyOf(r).err != nil:
 			run.Error = "The upload did not arrive whole (the connection was too slow or cut), so nothing was imported."
 		default:
 			run.Error = "The upload could not be saved on the server, so nothing was imported."
@@ -431,10 +431,29 @@ func (s *Server) createUpload() (*os.File, error) {
 	return f, nil
 }
 
+// uploadReadError is a failure to read the upload (the client's form or connection:
+// a body cut short, a file part without its boundary), not to write it (the server's
+// disk): the administrator is told which.
+type uploadReadError struct{ err error }
+
+func (e *uploadReadError) Error() string { return "read the upload: " + e.err.Error() }
+func (e *uploadReadError) Unwrap() error { return e.err }
+
+type uploadReader struct{ r io.Reader }
+
+func (u uploadReader) Read(p []byte) (int, error) {
+	n, err := u.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = &uploadReadError{err}
+	}
+	return n, err
+}
+
 // saveUpload streams the file part to f, at most max bytes, and closes f; it returns
-// the bytes written (the caller removes the file on error).
+// the bytes written (the caller removes the file on error). A failure to read the part
+// is an *uploadReadError.
 func saveUpload(f *os.File, part *multipart.Part, max int64) (int64, error) {
-	n, err := io.Copy(f, io.LimitReader(part, max+1))
+	n, err := io.Copy(f, io.LimitReader(uploadReader{part}, max+1))
 	if err == nil && n > max {
 		err = errImportTooLarge
 	}

@@ -1,6 +1,7 @@
 package admin_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"mime/multipart"
@@ -114,11 +115,39 @@ func TestImportFileArrivingIsNamedInItsRun(t *testing.T) {
 	<-done
 	for range 200 { // until the server has ended the run
 		if r, err := e.db.LatestImportRun(t.Context()); err == nil && r.State != news.ImportUploading {
+			run = r
 			break
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+	// The upload cut short is the connection's doing, and the page says so: it said
+	// the server could not save the file (and logged an error).
+	if run.State != news.ImportFailed || !strings.Contains(run.Error, "did not arrive whole") {
+		t.Errorf("an upload cut short ends %s: %q", run.State, run.Error)
+	}
 	if names := filesIn(t, dir); len(names) != 0 {
 		t.Errorf("an upload cut short left files: %v", names)
+	}
+}
+
+// A form whose file part ends without its boundary (a body declared shorter than the
+// form, or cut by a proxy) did not arrive whole: the administrator is told so, not
+// that the server could not save the file.
+func TestImportOfATruncatedFormSaysItDidNotArrive(t *testing.T) {
+	e, dir := importEnv(t, nil)
+	e.addUser(news.RoleAdministrator)
+	b := e.browser()
+	b.login("administrator@newsroom.example")
+	body, ctype := uploadBody(t, b.csrf(), "export.xml", strings.NewReader(strings.Repeat("<!-- a line of the export -->\n", 2000)))
+	cut := body.Bytes()[:body.Len()/2]
+	req := bodyRequest(e, "POST", "/admin/import", bytes.NewReader(cut))
+	req.Header.Set("Content-Type", ctype)
+	r := b.send(req)
+	page := pageText(r.body)
+	if r.status != http.StatusBadRequest || !strings.Contains(page, "did not arrive whole") || strings.Contains(page, "could not be saved on the server") {
+		t.Errorf("a truncated form: %d\n%s", r.status, page)
+	}
+	if names := filesIn(t, dir); len(names) != 0 {
+		t.Errorf("the truncated upload left files: %v", names)
 	}
 }
