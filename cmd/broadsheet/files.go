@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"broadsheet/internal/wxr"
 )
 
 // openImportFile opens a file an import reads twice (a check, then the writes), with
@@ -21,6 +23,12 @@ func openImportFile(file string) (*os.File, int64, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, 0, err
+	}
+	// Every import reads a plain file: a ZIP or gzip one would be refused at its first
+	// line as a broken file.
+	if err := wxr.Archived(f); err != nil {
+		f.Close()
+		return nil, 0, fmt.Errorf("%s: %w", file, err)
 	}
 	return f, info.Size(), nil
 }

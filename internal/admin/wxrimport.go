@@ -374,10 +374,24 @@ func (s *Server) uploadImport(w http.ResponseWriter, r *http.Request, u *news.Us
 		return
 	}
 	name := cleanFileName(part.FileName())
+	// The temporary file is made first and named in the run, so that a server that
+	// stops while the file arrives leaves a run whose file the next upload removes
+	// (BeginImportRun's abandoned runs), never a file no record names.
+	f, err := s.createUpload()
+	if err != nil {
+		s.log.Error("make an import's temporary file", "err", err)
+		s.importRefused(w, r, u, http.StatusInternalServerError, "Import", "The upload could not be saved on the server, so nothing was imported.")
+		return
+	}
+	path := f.Name()
 	now := s.cfg.Now()
 	run := &news.ImportRun{Kind: "wxr", State: news.ImportUploading, UserID: u.ID, FileName: name, Node: s.imports.node,
-		ExpiresAt: now.Add(ImportUploadTime + importGrace)}
+		Path: path, ExpiresAt: now.Add(ImportUploadTime + importGrace)}
 	_, abandoned, err := s.store.BeginImportRun(ctx, run, now)
+	if err != nil {
+		f.Close()
+		removeFile(path)
+	}
 	if errors.Is(err, news.ErrImportBusy) {
 		s.importRefused(w, r, u, http.StatusConflict, "An import is under way", busyImportMessage)
 		return
@@ -390,9 +404,14 @@ func (s *Server) uploadImport(w http.ResponseWriter, r *http.Request, u *news.Us
 	for _, a := range abandoned {
 		removeFile(a.Path)
 	}
+	// From here the run is the site's: what becomes of it is recorded whatever becomes
+	// of the connection (a client gone once the file has arrived has still sent it; one
+	// gone before ends the run). The request's context would leave the run "arriving",
+	// refusing every other upload until it expires.
+	ctx = context.WithoutCancel(ctx)
 	stopBeat := s.keepAlive(run.ID)
 	defer stopBeat()
-	n, path, err := s.saveUpload(part, max)
+	n, err := saveUpload(f, part, max)
 	if err != nil {
 		removeFile(path)
 		run.State, run.Path = news.ImportFailed, ""
@@ -400,13 +419,13 @@ func (s *Server) uploadImport(w http.ResponseWriter, r *http.Request, u *news.Us
 		switch {
 		case errors.As(err, &tooLarge) || errors.Is(err, errImportTooLarge):
 			run.Error = s.tooBigMessage()
-		case bodyOf(r) != nil && bodyOf(r).err != nil:
+		case errors.As(err, new(*uploadReadError)) || bodyOf(r) != nil && bodyOf(r).err != nil:
 			run.Error = "The upload did not arrive whole (the connection was too slow or cut), so nothing was imported."
 		default:
 			run.Error = "The upload could not be saved on the server, so nothing was imported."
 			s.log.Error("save an import's upload", "err", err)
 		}
-		if err := s.store.MoveImportRun(context.WithoutCancel(ctx), run, news.ImportUploading, s.cfg.Now()); err != nil {
+		if err := s.store.MoveImportRun(ctx, run, news.ImportUploading, s.cfg.Now()); err != nil {
 			s.log.Error("end an import that did not arrive", "err", err)
 		}
 		s.log.Info("import upload refused", "bytes", n, "user", u.ID)
@@ -472,25 +491,49 @@ func (s *Server) uploadDidNotArrive(w http.ResponseWriter, r *http.Request, u *n
 	return false
 }
 
-// saveUpload streams the file part to a new temporary file in the import folder, at
-// most max bytes; it returns the bytes written and the file's path (to remove on error).
-func (s *Server) saveUpload(part *multipart.Part, max int64) (int64, string, error) {
+// createUpload makes a new temporary file in the import folder for an upload.
+func (s *Server) createUpload() (*os.File, error) {
 	dir := s.importDir()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return 0, "", fmt.Errorf("import folder: %w", err)
+		return nil, fmt.Errorf("import folder: %w", err)
 	}
 	f, err := os.CreateTemp(dir, "broadsheet-wxr-*.xml")
 	if err != nil {
-		return 0, "", fmt.Errorf("import's temporary file: %w", err)
+		return nil, fmt.Errorf("import's temporary file: %w", err)
 	}
-	n, err := io.Copy(f, io.LimitReader(part, max+1))
+	return f, nil
+}
+
+// uploadReadError is a failure to read the upload (the client's form or connection:
+// a body cut short, a file part without its boundary), not to write it (the server's
+// disk): the administrator is told which.
+type uploadReadError struct{ err error }
+
+func (e *uploadReadError) Error() string { return "read the upload: " + e.err.Error() }
+func (e *uploadReadError) Unwrap() error { return e.err }
+
+type uploadReader struct{ r io.Reader }
+
+func (u uploadReader) Read(p []byte) (int, error) {
+	n, err := u.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = &uploadReadError{err}
+	}
+	return n, err
+}
+
+// saveUpload streams the file part to f, at most max bytes, and closes f; it returns
+// the bytes written (the caller removes the file on error). A failure to read the part
+// is an *uploadReadError.
+func saveUpload(f *os.File, part *multipart.Part, max int64) (int64, error) {
+	n, err := io.Copy(f, io.LimitReader(uploadReader{part}, max+1))
 	if err == nil && n > max {
 		err = errImportTooLarge
 	}
 	if cerr := f.Close(); err == nil && cerr != nil {
 		err = cerr
 	}
-	return n, f.Name(), err
+	return n, err
 }
 
 func removeFile(path string) {
@@ -540,7 +583,10 @@ func (s *Server) checkImport(run *news.ImportRun, prog *importProgress, stopBeat
 // checkErrorMessage says why the check refused a file, naming the line.
 func checkErrorMessage(err error) string {
 	var we *wxr.Error
+	var ae *wxr.ArchiveError
 	switch {
+	case errors.As(err, &ae):
+		return fmt.Sprintf("This file is a %s, not the export itself (WordPress.com's export arrives zipped): %s on your computer and upload the .xml file inside. Nothing was imported.", ae.Kind, ae.Do)
 	case errors.As(err, &we):
 		return fmt.Sprintf("The file is not a WordPress export this site can read: %s. Nothing was imported. Export the site again (Tools › Export) and upload the new file; if it happens again, the line named is where the file is damaged.", strings.TrimPrefix(we.Error(), "wxr: "))
 	case errors.Is(err, context.DeadlineExceeded):

@@ -29,6 +29,9 @@ func (s *Server) checkFile(ctx context.Context, path string, prog *importProgres
 		return nil, fmt.Errorf("open the upload: %w", err)
 	}
 	defer f.Close()
+	if err := wxr.Archived(f); err != nil {
+		return nil, err
+	}
 	plan, err := wxr.CheckImport(ctx, f, s.importOptions(prog))
 	if err != nil {
 		return nil, err

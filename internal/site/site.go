@@ -161,9 +161,15 @@ type siteState struct {
 	notFound atomic.Pointer[pagecache.Page]
 }
 
+// withChrome is st with another chrome and everything else kept (the 404 page, which
+// shows the chrome, rendered again). A field left out here is lost at new year.
+func (st *siteState) withChrome(c *chrome) *siteState {
+	return &siteState{settings: st.settings, sections: st.sections, nav: st.nav, chrome: c, feedIDBase: st.feedIDBase}
+}
+
 // chrome is the site's header and footer, rendered once per settings, sections and
-// year: one header for each section page (which marks its own link as current) and one
-// for every other page.
+// year: one header for each section the header lists (navSections; its page marks its
+// own link as current) and one for every other page.
 type chrome struct {
 	year    int
 	headers map[string]template.HTML // by the current section's slug; "" for none
@@ -259,9 +265,9 @@ func (s *Server) renderChrome(st *siteState, year int) (*chrome, error) {
 		Nav      []*news.Article
 		Current  string
 		Year     int
-	}{st.settings, st.sections, st.nav, "", year}
+	}{st.settings, navSections(st.sections), st.nav, "", year}
 	base := s.pages["error"] // every page set holds the base templates
-	for _, current := range append([]string{""}, sectionSlugs(st.sections)...) {
+	for _, current := range append([]string{""}, sectionSlugs(data.Sections)...) {
 		data.Current = current
 		buf.Reset()
 		if err := base.ExecuteTemplate(&buf, "site-header", data); err != nil {
@@ -281,6 +287,27 @@ func (s *Server) renderChrome(st *siteState, year int) (*chrome, error) {
 
 // maxNavPages bounds the pages the navigation shows.
 const maxNavPages = 20
+
+// maxNavSections bounds the sections every page's header lists: a WordPress import
+// may bring thousands of categories, and each header, rendered once per section it
+// lists, listed them all (20,000 made the chrome 400 million links to render).
+const maxNavSections = 30
+
+// navSections is what the header lists: the top-level sections in the site's order
+// (a nested one, a WordPress child category, is found under its parent's page and its
+// stories), at most maxNavSections.
+func navSections(secs []*news.Section) []*news.Section {
+	var out []*news.Section
+	for _, s := range secs {
+		if s.ParentID == 0 {
+			out = append(out, s)
+			if len(out) == maxNavSections {
+				break
+			}
+		}
+	}
+	return out
+}
 
 func sectionSlugs(secs []*news.Section) []string {
 	out := make([]string, len(secs))

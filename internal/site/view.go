@@ -105,7 +105,7 @@ func (s *Server) newView(r *http.Request, st *siteState, title string) *view {
 	if year := s.now().In(st.settings.Location).Year(); year != ch.year { // a new year's footer
 		if fresh, err := s.renderChrome(st, year); err == nil {
 			ch = fresh
-			s.state.CompareAndSwap(st, &siteState{settings: st.settings, sections: st.sections, chrome: fresh})
+			s.state.CompareAndSwap(st, st.withChrome(fresh))
 		}
 	}
 	current := ""

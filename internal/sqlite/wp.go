@@ -197,13 +197,12 @@ func (db *DB) WPTerms(ctx context.Context, taxonomy string, q news.WPQuery) ([]*
 	case "post_tag":
 		table = "tags"
 		from = `SELECT t.id, t.slug, t.name, '' AS description, 0 AS parent,
-			(SELECT COUNT(*) FROM article_tags at JOIN articles a ON a.id = at.article_id
+			(SELECT COUNT(*) FROM article_tags at CROSS JOIN articles a ON a.id = at.article_id
 				WHERE at.tag_id = t.id AND ` + isStory + ` AND ` + publicArticle + `) AS n
 			FROM tags t`
 		args = append(args, now)
 		// A tag only drafts carry is not public (as GET /api/v1/tags).
-		conds = append(conds, `EXISTS (SELECT 1 FROM article_tags at JOIN articles a ON a.id = at.article_id
-			WHERE at.tag_id = t.id AND `+publicArticle+`)`)
+		conds = append(conds, hasPublicTag("t.id"))
 		args = append(args, now)
 		if len(q.Posts) > 0 {
 			var sub []string
@@ -262,8 +261,7 @@ func (db *DB) WPTerms(ctx context.Context, taxonomy string, q news.WPQuery) ([]*
 
 // WPAuthors implements news.WPStore. The email is never read.
 func (db *DB) WPAuthors(ctx context.Context, q news.WPQuery) ([]*news.Author, int, error) {
-	conds := []string{`EXISTS (SELECT 1 FROM article_authors aa JOIN articles a ON a.id = aa.article_id
-		WHERE aa.author_id = t.id AND ` + publicArticle + `)`}
+	conds := []string{hasPublicByline("t.id")}
 	args := []any{q.Now.Unix()}
 	conds, args = in(conds, args, "t.id", false, q.Include)
 	conds, args = in(conds, args, "t.id", true, q.Exclude)
