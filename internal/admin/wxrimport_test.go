@@ -363,6 +363,15 @@ func TestImportOneAtATime(t *testing.T) {
 	if n := len(filesIn(t, dir)); n != 1 {
 		t.Errorf("%d files kept, want the first's only", n)
 	}
+	// A large file sent while one waits: the browser is shown why, not a reset
+	// connection (the server answered and closed while the file was still arriving).
+	big := strings.Repeat("<!-- a large export -->\n", 16<<20/24)
+	for range 3 {
+		r := second.upload(csrf2, "large.xml", strings.NewReader(big))
+		if r.status != http.StatusConflict || !strings.Contains(pageText(r.body), "Another import is under way") {
+			t.Errorf("a large upload while one waits: %d\n%s", r.status, pageText(r.body))
+		}
+	}
 	run, err := e.db.LatestImportRun(t.Context())
 	if err != nil || run.State != news.ImportChecked {
 		t.Fatalf("the first run: %v %v", run, err)
@@ -467,5 +476,25 @@ func TestImportAnnouncesAndTrimsAPostsTags(t *testing.T) {
 	a, err := e.db.ArticleBySlug(t.Context(), "tagged")
 	if err != nil || len(a.Tags) != news.MaxArticleTags {
 		t.Errorf("the post: %v; want it with %d tags", err, news.MaxArticleTags)
+	}
+}
+
+// An upload from a page of an ended session (a stale form token) is told so: the file
+// still arriving is read and thrown away before the answer, not cut off by a reset
+// connection the browser would show instead of the page.
+func TestImportLargeUploadWithStaleFormIsTold(t *testing.T) {
+	e, dir := importEnv(t, nil)
+	e.addUser(news.RoleAdministrator)
+	b := e.browser()
+	b.login("administrator@newsroom.example")
+	big := strings.Repeat("<!-- a large export -->\n", 16<<20/24)
+	for range 3 {
+		r := b.upload("stale-token", "large.xml", strings.NewReader(big))
+		if r.status != http.StatusForbidden || !strings.Contains(pageText(r.body), "not sent from your current session") {
+			t.Errorf("a large upload with a stale form: %d\n%s", r.status, pageText(r.body))
+		}
+	}
+	if left := filesIn(t, dir); len(left) > 0 {
+		t.Errorf("files kept: %v", left)
 	}
 }
