@@ -27,6 +27,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"broadsheet/internal/news"
 )
@@ -241,13 +242,26 @@ func (s *Server) currentArticle(r *http.Request, st *staff, kept news.Idempotent
 }
 
 // currentMedia answers a replayed upload: the first answer's status (201) with the
-// library item as it is now (its words may have been edited), or 410 if it was deleted.
+// library item as it is now (its words may have been edited), or 410 if it was deleted
+// (also when its ID has since been given to another upload: the file names differ).
 func (s *Server) currentMedia(r *http.Request, st *staff, kept news.IdempotentReply) (int, any, error) {
 	id, err := keptID(kept)
 	if err != nil {
 		return 0, nil, err
 	}
+	var made struct {
+		URL string `json:"url"`
+	}
+	if err := json.Unmarshal(kept.Body, &made); err != nil {
+		return 0, nil, fmt.Errorf("a kept idempotent answer without its url: %w", news.ErrInvalid)
+	}
 	m, err := s.store.MediaItem(r.Context(), id)
+	if err == nil && !strings.HasSuffix(made.URL, mediaURL+m.Name) {
+		// SQLite gives the highest deleted row's ID to the next row (media has no
+		// AUTOINCREMENT): this ID is another upload's now. A file's name is never
+		// given twice (news.MediaFileNames, media_deleted), so it tells them apart.
+		err = news.ErrNotFound
+	}
 	if errors.Is(err, news.ErrNotFound) {
 		return 0, nil, &problem{Status: http.StatusGone, Detail: fmt.Sprintf("This Idempotency-Key's request uploaded media %d, which has since been deleted from the library. Nothing was changed; send a new key to upload it again.", id)}
 	} else if err != nil {

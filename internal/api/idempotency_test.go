@@ -219,3 +219,38 @@ func TestAdminAPIKeyedUploadRefusedByRole(t *testing.T) {
 		t.Errorf("the library holds %d items", len(all))
 	}
 }
+
+// TestAdminAPIUploadReplayAfterDeleteNotAnotherItem: SQLite gives a deleted row's ID
+// to the next row when it was the highest, so a library item deleted and followed by
+// another upload leaves its ID to someone else's image. The key's replay is still
+// 410 (what it uploaded is gone), never 201 with the other image as if it were its.
+func TestAdminAPIUploadReplayAfterDeleteNotAnotherItem(t *testing.T) {
+	e := newEnv(t)
+	author := e.token(t, news.RoleAuthor)
+	fields := map[string]string{"alt": "The ferry at the quay"}
+	img := pngImage(64, 48)
+	st, raw := e.uploadKeyed(t, author, "ferry-1", fields, img)
+	var made struct {
+		ID int64 `json:"id"`
+	}
+	if st != http.StatusCreated || json.Unmarshal(raw, &made) != nil {
+		t.Fatalf("upload: %d %s", st, raw)
+	}
+	if err := e.db.DeleteMedia(context.Background(), made.ID); err != nil {
+		t.Fatal(err)
+	}
+	other := e.token(t, news.RoleEditor)
+	res, raw := e.upload(t, other, map[string]string{"alt": "A private photo of the mayor"}, pngImage(80, 60))
+	var next struct {
+		ID int64 `json:"id"`
+	}
+	if res.StatusCode != http.StatusCreated || json.Unmarshal(raw, &next) != nil {
+		t.Fatalf("another upload: %d %s", res.StatusCode, raw)
+	}
+	if next.ID != made.ID {
+		t.Skipf("the store gave the next upload ID %d, not the deleted %d: nothing to check", next.ID, made.ID)
+	}
+	if st, raw := e.uploadKeyed(t, author, "ferry-1", fields, img); st != http.StatusGone || strings.Contains(string(raw), "mayor") {
+		t.Errorf("the key's replay after its item was deleted and its ID reused: %d %s, want 410", st, raw)
+	}
+}
