@@ -283,3 +283,15 @@ func TestAdminAPIKeyedUploadFingerprintCost(t *testing.T) {
 		t.Errorf("a keyed upload with a 10 MB field allocated %d MB, the same without a key %d MB", keyed>>20, plain>>20)
 	}
 }
+
+// TestAdminAPIKeyedCreateRefusedByRole: a role that may write no article is refused a
+// keyed create as an unkeyed one, before its body is read (one past the size limit is
+// told the role is the reason, as a keyed upload is).
+func TestAdminAPIKeyedCreateRefusedByRole(t *testing.T) {
+	e := newEnv(t)
+	moderator := e.token(t, news.RoleModerator)
+	huge := map[string]any{"headline": "Boats", "body_markdown": strings.Repeat("a", 3<<20)}
+	if st, raw := e.postKeyed(t, moderator, "mod-1", huge); st != http.StatusForbidden {
+		t.Errorf("a moderator's keyed create past the size limit: %d %.200s, want 403 (the role), not the body's size", st, raw)
+	}
+}
