@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -410,6 +411,20 @@ func TestImportDisqusClosesClosedThreads(t *testing.T) {
 	}
 	if want := "comments closed on 0 stories, 2 closed already"; !strings.Contains(out, want) {
 		t.Errorf("second report lacks %q:\n%s", want, out)
+	}
+	// An editor's form opened before the import (comments open, the version then) is
+	// stale after it: its save is the conflict, never a silent reopening of the comments.
+	db, err := sqlite.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	budget.Standfirst = "Edited in a form opened before the import."
+	if err := db.UpdateArticle(context.Background(), budget); !errors.Is(err, news.ErrStale) {
+		t.Errorf("saving a version from before the import: %v, want news.ErrStale", err)
+	}
+	if a, err := db.Article(context.Background(), budget.ID); err != nil || !a.CommentsClosed {
+		t.Errorf("after a save of a form from before the import the story's comments are open (%v)", err)
 	}
 }
 

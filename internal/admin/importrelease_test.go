@@ -6,15 +6,20 @@ package admin_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"broadsheet/internal/admin"
 	"broadsheet/internal/news"
 )
 
@@ -168,5 +173,71 @@ func TestReleaseRefusedForThisServersImport(t *testing.T) {
 	<-done
 	if got.State != news.ImportUploading || !strings.Contains(told, "running on this server") {
 		t.Errorf("releasing this server's own upload: the run is %s, told %q", got.State, told)
+	}
+}
+
+// TestReleasedImportWritesNothing: a run released while its import was still on its
+// way to the write (here held copying an attachment from the uploads folder, as a
+// large folder would; another server's release, whose clock or a long write elsewhere
+// made the run look silent) writes nothing: the release said "nothing of it was
+// written", and the slot it freed may already hold another import.
+func TestReleasedImportWritesNothing(t *testing.T) {
+	uploads := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(uploads, "2020", "01"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	pipe := filepath.Join(uploads, "2020", "01", "minutes.pdf")
+	if err := syscall.Mkfifo(pipe, 0o644); err != nil {
+		t.Skipf("no named pipes here: %v", err)
+	}
+	e, _ := importEnv(t, func(c *admin.Config) { c.WXRUploads = uploads })
+	e.addUser(news.RoleAdministrator)
+	b := e.browser()
+	b.login("administrator@newsroom.example")
+	csrf := b.csrf()
+	doc := `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Old site</title><link>https://old.example/</link><wp:wxr_version>1.2</wp:wxr_version>
+<item><title>Minutes</title><wp:post_id>7</wp:post_id><wp:status>inherit</wp:status><wp:post_type>attachment</wp:post_type>
+<wp:attachment_url>https://old.example/wp-content/uploads/2020/01/minutes.pdf</wp:attachment_url>
+<wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key><wp:meta_value>2020/01/minutes.pdf</wp:meta_value></wp:postmeta></item>
+<item><title>Released story</title><link>https://old.example/released/</link><dc:creator>alice</dc:creator>
+<content:encoded><![CDATA[<p>Hello</p>]]></content:encoded><wp:post_id>5</wp:post_id>
+<wp:post_date_gmt>2020-01-02 03:04:05</wp:post_date_gmt><wp:post_name>released-story</wp:post_name>
+<wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>
+</channel></rss>
+`
+	if r := b.upload(csrf, "old.xml", strings.NewReader(doc)); r.status != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s", r.status, pageText(r.body))
+	}
+	e.admin.WaitImports()
+	m := startForm.FindStringSubmatch(b.get("/admin/import").body)
+	if m == nil {
+		t.Fatal("no confirmation form")
+	}
+	if r := b.post(m[1], url.Values{"csrf": {csrf}}); r.status != http.StatusSeeOther {
+		t.Fatalf("confirm: %d", r.status)
+	}
+	// The import now waits at the pipe, before its transaction. Another server
+	// releases the run (its clock says the heartbeat is old).
+	run, err := e.db.LatestImportRun(t.Context())
+	if err != nil || run.State != news.ImportRunning {
+		t.Fatalf("the run: %+v %v", run, err)
+	}
+	if _, err := e.db.ReleaseImportRun(t.Context(), run.ID, e.clock.Now().Add(time.Hour), "Released by another server.", e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	w, err := os.OpenFile(pipe, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("%PDF-1.4\n%%EOF\n"))
+	w.Close()
+	e.admin.WaitImports()
+	if _, err := e.db.ArticleBySlug(t.Context(), "released-story"); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("the released run's import wrote its story (%v): the release said nothing of it was written", err)
+	}
+	if got, err := e.db.ImportRun(t.Context(), run.ID); err != nil || got.State != news.ImportFailed {
+		t.Errorf("the released run: %+v %v", got, err)
 	}
 }

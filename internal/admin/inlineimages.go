@@ -15,6 +15,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"broadsheet/internal/feed"
 	"broadsheet/internal/news"
 )
 
@@ -80,11 +81,16 @@ func fileItemOf(m *news.Media) libraryItem {
 	if it.Reference {
 		it.URL = m.URL
 	}
+	// An imported reference's address is WordPress's text (spaces, quotes, a
+	// backslash, line breaks): as a URI (feed.ToURI) it stays one Markdown link
+	// destination and one attribute, on one line, and a label on one line keeps the
+	// player's HTML or the link whole.
+	it.URL = feed.ToURI(it.URL)
 	it.Label = fileLabel(m)
-	link := "[" + markdownText(it.Label) + "](<" + strings.NewReplacer("<", "%3C", ">", "%3E", " ", "%20").Replace(it.URL) + ">)"
+	link := "[" + markdownText(it.Label) + "](<" + it.URL + ">)"
 	if it.Kind != "file" && (!it.Reference || strings.HasPrefix(strings.ToLower(it.URL), "https://")) {
 		u := html.EscapeString(it.URL)
-		it.Insert = "<" + it.Kind + ` controls src="` + u + `"><a href="` + u + `">` + html.EscapeString(it.Label) + "</a></" + it.Kind + ">"
+		it.Insert = "<" + it.Kind + ` controls src="` + u + `"><a href="` + u + `">` + htmlText(it.Label) + "</a></" + it.Kind + ">"
 	} else {
 		if it.Kind != "file" {
 			it.Kind = "file" // an http: reference: a link, never a player
@@ -94,9 +100,13 @@ func fileItemOf(m *news.Media) libraryItem {
 	return it
 }
 
-// fileLabel names a file for people: its title, else its description (alt), caption,
-// or the last part of its address.
+// fileLabel names a file for people, on one line (white space runs made one space):
+// its title, else its description (alt), caption, or the last part of its address.
 func fileLabel(m *news.Media) string {
+	return strings.Join(strings.Fields(fileName(m)), " ")
+}
+
+func fileName(m *news.Media) string {
 	for _, v := range []string{m.Title, m.Alt, m.Caption} {
 		if v = strings.TrimSpace(v); v != "" {
 			return truncate(v, 200)
@@ -116,6 +126,14 @@ func fileLabel(m *news.Media) string {
 		name = un
 	}
 	return truncate(name, 200)
+}
+
+// htmlText escapes text inside the raw HTML of a player: HTML's specials, and
+// Markdown's as character references (the text between inline tags is still Markdown,
+// where "*at night*" would become emphasis, and a backslash escape would show).
+func htmlText(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;",
+		`\`, "&#92;", "*", "&#42;", "_", "&#95;", "[", "&#91;", "]", "&#93;", "`", "&#96;").Replace(s)
 }
 
 // markdownText escapes what would end or change a link's text in Markdown.

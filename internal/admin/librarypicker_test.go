@@ -115,3 +115,67 @@ func TestLibraryPickerOffersFilesToTheBody(t *testing.T) {
 		t.Errorf("the editor does not say why files are absent from the featured image's list")
 	}
 }
+
+// TestLibraryPickerOddAddressesAndTitles: an imported attachment's address and title
+// are WordPress's, any text: spaces, quotes, a backslash, line breaks. Whatever they
+// hold, what the picker inserts renders as the player or the link it announces, its
+// whole label inside it, and nothing of it spills into the story as Markdown.
+func TestLibraryPickerOddAddressesAndTitles(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(news.RoleContributor)
+	ctx := t.Context()
+	w, err := e.db.BeginWXR(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := map[string]*news.Media{
+		"spaced":    {Name: "p-1", URL: "https://old.example/up/ferry song \"live\".mp3", ContentType: "audio/mpeg", Title: "Ferry song"},
+		"backslash": {Name: "p-2", URL: `https://old.example/up/minutes\`, ContentType: "application/pdf", Title: "Minutes"},
+		"newlines":  {Name: "p-3", URL: "https://old.example/up/a\n\nb.pdf", ContentType: "application/pdf", Title: "Budget"},
+		"title":     {Name: "p-4", URL: "https://old.example/up/flood.mp4", ContentType: "video/mp4", Title: "The flood\n\n*at night*"},
+		"crtitle":   {Name: "p-5", URL: "https://old.example/up/rates.pdf", ContentType: "application/pdf", Title: "Rates\r\r# 2026"},
+	}
+	for id, m := range items {
+		if err := w.Media(ctx, m, "wxr-test", id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Commit(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	b := e.browser()
+	b.login("contributor@newsroom.example")
+	r := b.get("/admin/media/library.json?all=1")
+	var page struct{ Items []pickerItem }
+	if r.status != 200 || json.Unmarshal([]byte(r.body), &page) != nil {
+		t.Fatalf("library: %d %s", r.status, r.body)
+	}
+	byID := map[int64]pickerItem{}
+	for _, it := range page.Items {
+		byID[it.ID] = it
+	}
+	for what, want := range map[string][]string{
+		"spaced":    {`<audio controls="" src="https://old.example/up/ferry%20song%20%22live%22.mp3">`, `>Ferry song</a></audio>`},
+		"backslash": {`<a href="https://old.example/up/minutes%5C">Minutes</a>`},
+		"newlines":  {`<a href="https://old.example/up/a%0A%0Ab.pdf">Budget</a>`},
+		"title":     {`<video controls="" src="https://old.example/up/flood.mp4">`, `>The flood *at night*</a></video>`},
+		"crtitle":   {`<a href="https://old.example/up/rates.pdf">Rates # 2026</a>`},
+	} {
+		it, ok := byID[items[what].ID]
+		if !ok {
+			t.Fatalf("%s is not offered", what)
+		}
+		html, err := render.Markdown("Before\n\n" + it.Insert + "\n\nAfter")
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		for _, w := range want {
+			if !strings.Contains(html, w) {
+				t.Errorf("%s inserted as %q renders as %s, want %s", what, it.Insert, html, w)
+			}
+		}
+		if n := strings.Count(html, "<p>"); n != 3 {
+			t.Errorf("%s inserted as %q spills into %d paragraphs: %s", what, it.Insert, n, html)
+		}
+	}
+}

@@ -805,7 +805,7 @@ func (s *Server) runImport(run *news.ImportRun, prog *importProgress, stopBeat f
 	ctx, cancel := context.WithTimeout(context.Background(), importRunTime)
 	defer cancel()
 	start := time.Now()
-	rep, err := s.importFile(ctx, run.Path, prog)
+	rep, err := s.importFile(ctx, run.ID, run.Path, prog)
 	removeFile(run.Path)
 	run.Path = ""
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"broadsheet/internal/news"
 	"broadsheet/internal/wxr"
 )
 
@@ -41,13 +42,13 @@ func (s *Server) checkFile(ctx context.Context, path string, prog *importProgres
 
 // importFile runs the import (wxr.Import: the check again, then the one transaction)
 // on the checked file and makes its report's view.
-func (s *Server) importFile(ctx context.Context, path string, prog *importProgress) (*reportView, error) {
+func (s *Server) importFile(ctx context.Context, runID int64, path string, prog *importProgress) (*reportView, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open the upload: %w", err)
 	}
 	defer f.Close()
-	rep, err := wxr.Import(ctx, s.store, f, s.importOptions(prog))
+	rep, err := wxr.Import(ctx, heldStore{s.store, runID}, f, s.importOptions(prog))
 	if err != nil {
 		return nil, err
 	}
@@ -91,4 +92,36 @@ func (s *Server) newReportView(r *wxr.ImportReport) *reportView {
 		v.Accounts = append(v.Accounts, accountLink{Name: l.Name, Link: base + l.Path})
 	}
 	return v
+}
+
+// heldStore is the store an admin's import writes through: its transaction commits
+// only while the import's run is still running (news.WXRTx.StillRunning, read in the
+// transaction). A run can be released while its import is still on its way to the
+// write (its first pass, copying the attachments: another server took it for
+// stopped); the release says nothing of it was written and frees the site's one
+// import slot, so that import must then write nothing.
+type heldStore struct {
+	news.WXRStore
+	run int64
+}
+
+func (h heldStore) BeginWXR(ctx context.Context) (news.WXRTx, error) {
+	tx, err := h.WXRStore.BeginWXR(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return heldTx{tx, h.run}, nil
+}
+
+type heldTx struct {
+	news.WXRTx
+	run int64
+}
+
+func (h heldTx) Commit(ctx context.Context, changed bool) error {
+	if err := h.StillRunning(ctx, h.run); err != nil {
+		h.Rollback()
+		return fmt.Errorf("the import was released while it ran, so nothing was written: %w", err)
+	}
+	return h.WXRTx.Commit(ctx, changed)
 }

@@ -18,6 +18,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -27,6 +28,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"broadsheet/internal/news"
 )
@@ -182,10 +184,24 @@ func uploadFingerprint(r *http.Request) (string, error) {
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "%s %s\nmultipart/form-data\n", r.Method, r.URL.Path)
+	// Each string length-prefixed and written as it is: a quoted copy (%q) of a field
+	// of 10 MB (the form keeps up to that many bytes of fields) cost some 240 MB.
+	buf := make([]byte, 32<<10)
+	str := func(s string) {
+		binary.BigEndian.PutUint64(buf, uint64(len(s)))
+		h.Write(buf[:8])
+		for len(s) > 0 { // through buf: io.WriteString would copy s whole
+			n := copy(buf, s)
+			h.Write(buf[:n])
+			s = s[n:]
+		}
+	}
 	f := r.MultipartForm
 	for _, k := range slices.Sorted(maps.Keys(f.Value)) {
 		for _, v := range f.Value[k] {
-			fmt.Fprintf(h, "v %q %q\n", k, v)
+			io.WriteString(h, "v")
+			str(k)
+			str(v)
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(f.File)) {
@@ -200,7 +216,10 @@ func uploadFingerprint(r *http.Request) (string, error) {
 			if err != nil {
 				return "", fmt.Errorf("read an upload's file: %w", err)
 			}
-			fmt.Fprintf(h, "f %q %q %x\n", k, fh.Filename, fd.Sum(nil))
+			io.WriteString(h, "f")
+			str(k)
+			str(fh.Filename)
+			h.Write(fd.Sum(nil))
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
@@ -241,13 +260,26 @@ func (s *Server) currentArticle(r *http.Request, st *staff, kept news.Idempotent
 }
 
 // currentMedia answers a replayed upload: the first answer's status (201) with the
-// library item as it is now (its words may have been edited), or 410 if it was deleted.
+// library item as it is now (its words may have been edited), or 410 if it was deleted
+// (also when its ID has since been given to another upload: the file names differ).
 func (s *Server) currentMedia(r *http.Request, st *staff, kept news.IdempotentReply) (int, any, error) {
 	id, err := keptID(kept)
 	if err != nil {
 		return 0, nil, err
 	}
+	var made struct {
+		URL string `json:"url"`
+	}
+	if err := json.Unmarshal(kept.Body, &made); err != nil {
+		return 0, nil, fmt.Errorf("a kept idempotent answer without its url: %w", news.ErrInvalid)
+	}
 	m, err := s.store.MediaItem(r.Context(), id)
+	if err == nil && !strings.HasSuffix(made.URL, mediaURL+m.Name) {
+		// SQLite gives the highest deleted row's ID to the next row (media has no
+		// AUTOINCREMENT): this ID is another upload's now. A file's name is never
+		// given twice (news.MediaFileNames, media_deleted), so it tells them apart.
+		err = news.ErrNotFound
+	}
 	if errors.Is(err, news.ErrNotFound) {
 		return 0, nil, &problem{Status: http.StatusGone, Detail: fmt.Sprintf("This Idempotency-Key's request uploaded media %d, which has since been deleted from the library. Nothing was changed; send a new key to upload it again.", id)}
 	} else if err != nil {

@@ -120,7 +120,7 @@ func (s *Server) staffHandlers() *http.ServeMux {
 	m := http.NewServeMux()
 	m.Handle("GET "+Prefix+"articles", s.staffAnswer(s.staffArticles))
 	m.Handle("GET "+Prefix+"articles/{id}", s.staffAnswer(s.staffArticle))
-	m.Handle("POST "+Prefix+"articles", s.staffAnswer(s.idempotent(keyedCreate{fingerprint: jsonFingerprint, op: s.createArticle, current: s.currentArticle})))
+	m.Handle("POST "+Prefix+"articles", s.staffAnswer(s.idempotent(keyedCreate{allowed: mayWrite, fingerprint: jsonFingerprint, op: s.createArticle, current: s.currentArticle})))
 	m.Handle("PATCH "+Prefix+"articles/{id}", s.staffAnswer(s.patchArticle))
 	m.Handle("DELETE "+Prefix+"articles/{id}", s.staffAnswer(s.trashArticle))
 	for _, op := range []string{"publish", "schedule", "unpublish", "submit"} {
@@ -746,6 +746,16 @@ func (s *Server) uploadMedia(r *http.Request, st *staff) (int, any, error) {
 	}
 	s.cfg.Logger.Info("image uploaded through the API", "media", m.ID, "bytes", m.Bytes, "token", st.token.ID)
 	return http.StatusCreated, s.mediaItemOf(m), nil
+}
+
+// mayWrite refuses a role that may write no article at all (a moderator's), before a
+// keyed create reads its body and claims its key; createArticle decides the rest (a
+// page, a status) from the body.
+func mayWrite(st *staff) error {
+	if !st.user.Role.Can(news.PermWriteDrafts) {
+		return forbidden(fmt.Sprintf("This token's role (%s) may not write articles, so nothing was saved.", st.user.Role))
+	}
+	return nil
 }
 
 // mayUpload refuses a role that may not upload, or a server that keeps no media.

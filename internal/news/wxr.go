@@ -57,6 +57,10 @@ type WXRTx interface {
 	Media(ctx context.Context, m *Media, source, sourceID string) error
 	// LeadIfUnset makes the article the front page's lead when none was chosen.
 	LeadIfUnset(ctx context.Context, articleID int64) (bool, error)
+	// StillRunning returns ErrStale unless the import run runID (news.ImportRunStore)
+	// is still running, read in this transaction: asked before Commit, no release of
+	// the run can come between them, so a released run's import writes nothing.
+	StillRunning(ctx context.Context, runID int64) error
 	// Commit records the change (when changed) and commits.
 	Commit(ctx context.Context, changed bool) error
 	// Rollback ends the import writing nothing; after Commit it does nothing.

@@ -183,10 +183,12 @@ func (d *DisqusImport) AddComment(ctx context.Context, c *news.Comment) error {
 
 // CloseComments implements disqus.Tx: the article's comments closed (its
 // comments_closed, as the editor's "Close comments"), reporting whether they were open.
-// It is no edit of the story: no revision, no new version (as a re-render's write), so
-// that an import changes nothing a reader or an editor wrote.
+// It is no edit of the story's text (no revision, no "Updated"), but it is a new
+// version: the editor's form carries comments_closed, so a form opened before the
+// import and saved after it would otherwise reopen the comments silently; with the new
+// version that save is the conflict screen, which shows the change.
 func (d *DisqusImport) CloseComments(ctx context.Context, articleID int64) (bool, error) {
-	st, err := d.stmt(ctx, `UPDATE articles SET comments_closed = 1 WHERE id = ? AND comments_closed = 0`)
+	st, err := d.stmt(ctx, `UPDATE articles SET comments_closed = 1, version = version + 1 WHERE id = ? AND comments_closed = 0`)
 	if err != nil {
 		return false, err
 	}

@@ -162,6 +162,21 @@ func (w *WXRImport) Rollback() {
 	w.release()
 }
 
+// StillRunning implements news.WXRTx.
+func (w *WXRImport) StillRunning(ctx context.Context, runID int64) error {
+	var state string
+	err := w.tx.QueryRowContext(ctx, `SELECT state FROM import_runs WHERE id = ?`, runID).Scan(&state)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("import run %d is gone: %w", runID, news.ErrStale)
+	case err != nil:
+		return fmt.Errorf("import run %d: %w", runID, err)
+	case state != string(news.ImportRunning):
+		return fmt.Errorf("import run %d is %s, no longer running (released): %w", runID, state, news.ErrStale)
+	}
+	return nil
+}
+
 // Commit records the change (every page: KeyAll, as the corpus import does) when
 // anything was added, and commits.
 func (w *WXRImport) Commit(ctx context.Context, changed bool) error {

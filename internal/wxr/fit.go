@@ -136,6 +136,15 @@ func tagName(s string) (string, bool) {
 	return s, true
 }
 
+// cleanTrim is a text as the site keeps it (news.CleanText) without white space at its
+// ends. Cleaned first, then trimmed: trimmed first, a text of controls around a space
+// ("\u0080 \u0080": C1 controls are XML characters) would be cleaned to a blank that
+// passed a test for "" and that the store refuses as a title or a name.
+func cleanTrim(s string) string {
+	s, _ = news.CleanText(s)
+	return strings.TrimSpace(s)
+}
+
 // accountEmail is the email an author's account is made with: "" when it is no
 // address the site takes (then the author is a byline without an account).
 func accountEmail(s string) string {

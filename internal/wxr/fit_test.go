@@ -93,6 +93,19 @@ func TestCheckAndWriteAgreeOnWhatDoesNotFit(t *testing.T) {
 				t.Errorf("author %+v, want Alice's byline", a.Author)
 			}
 		}},
+		// Text that is white space once its control characters are removed (C1 controls
+		// are XML characters): cleaned, then trimmed, it is empty, and the write's
+		// fallback holds, not a blank the store refuses.
+		{"a title of controls around a space", fitPost("", "<title>A post</title>", "<title>\u0080 \u0080</title>"), "", func(t *testing.T, _ interface{}, a *news.Article) {
+			if a.Title != "(no title)" {
+				t.Errorf("title %q, want (no title)", a.Title)
+			}
+		}},
+		{"an author's name of controls around a space", "<wp:author><wp:author_id>3</wp:author_id><wp:author_login>alice</wp:author_login><wp:author_email>a@example.org</wp:author_email><wp:author_display_name>\u0080 \u0080</wp:author_display_name></wp:author>\n" + fitPost(""), "", func(t *testing.T, _ interface{}, a *news.Article) {
+			if a.Author == nil || a.Author.Name != "alice" {
+				t.Errorf("author %+v, want alice's byline", a.Author)
+			}
+		}},
 		{"an attachment without an address", attachment("") + fitPost(""), wxr.FitNoFile, nil},
 		{"an attachment's address with a control", attachment("https://old.example/a\u0085.jpg") + fitPost(""), wxr.FitFileAddress, nil},
 	}

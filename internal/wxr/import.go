@@ -346,11 +346,13 @@ func oldQuery(path string, q url.Values) string {
 }
 
 func (st *wxrState) author(ctx context.Context, a *Author) error {
-	name := strings.TrimSpace(a.DisplayName)
+	name := cleanTrim(a.DisplayName)
 	if name == "" {
-		name = a.Login
+		name = cleanTrim(a.Login)
 	}
-	name, _ = news.CleanText(name)
+	if name == "" {
+		name = "Anonymous" // the store keeps no author or account without a name
+	}
 	bio, _ := news.CleanText(a.Description)
 	au := &news.Author{Slug: news.Slugify(a.Login), Name: name, Bio: bio}
 	var u *news.User
@@ -592,7 +594,7 @@ func (st *wxrState) item(ctx context.Context, it *Item) error {
 }
 
 func (st *wxrState) article(ctx context.Context, it *Item, status news.ArticleStatus) (*news.Article, error) {
-	title, _ := news.CleanText(strings.TrimSpace(it.Title))
+	title := cleanTrim(it.Title)
 	if title == "" {
 		title = "(no title)"
 	}
@@ -620,7 +622,7 @@ func (st *wxrState) article(ctx context.Context, it *Item, status news.ArticleSt
 	html := p.html
 	standfirst := ""
 	if it.Excerpt != "" {
-		standfirst, _ = news.CleanText(strings.TrimSpace(render.PlainText(it.Excerpt)))
+		standfirst = cleanTrim(render.PlainText(it.Excerpt))
 	}
 	slug := news.Slugify(nicename(it.Name))
 	if it.Name == "" {
@@ -699,7 +701,7 @@ func (st *wxrState) article(ctx context.Context, it *Item, status news.ArticleSt
 			alt, _ := news.CleanText(ref.Alt)
 			// The caption WordPress shows under a featured image
 			// (the_post_thumbnail_caption) is its attachment's excerpt, HTML.
-			caption, _ := news.CleanText(strings.TrimSpace(render.PlainText(ref.Caption)))
+			caption := cleanTrim(render.PlainText(ref.Caption))
 			for _, m := range it.Meta {
 				if m.Key == ImageCaptionMetaKey { // a Broadsheet export's own, even empty
 					caption, _ = news.CleanText(m.Value)
@@ -723,7 +725,7 @@ func (st *wxrState) comments(ctx context.Context, it *Item, articleID int64) err
 			st.rep.skip(c.Type + "s")
 			continue
 		}
-		name, _ := news.CleanText(strings.TrimSpace(c.Author))
+		name := cleanTrim(c.Author)
 		if name == "" {
 			name = "Anonymous"
 		}
