@@ -194,9 +194,13 @@ type KeptForm struct {
 }
 
 // CanEdit reports whether u may change article a: editors any article; authors their
-// own; contributors their own while it is a draft (a story sent back is a draft). A
-// contributor's story in review is read-only to them: they may withdraw it (CanMove to
-// StatusDraft) and edit it again, as WordPress's contributor may not edit a pending post.
+// own; contributors their own while it is a draft (a story sent back is a draft) or in
+// the trash. A contributor's story in review is read-only to them: they may withdraw it
+// (CanMove to StatusDraft) and edit it again, as WordPress's contributor may not edit a
+// pending post. The trash is theirs because they may move a draft there (CanMove), and
+// what they could trash they must be able to get back, as WordPress lets a contributor
+// trash and restore their own unpublished posts; the restore brings it back only to a
+// status they may give (RestoredStatus: a draft, or in review), never published.
 func (u *User) CanEdit(a *Article) bool {
 	switch {
 	case u == nil || u.Disabled:
@@ -208,7 +212,7 @@ func (u *User) CanEdit(a *Article) bool {
 	case u.Role.Can(PermPublishOwn):
 		return true
 	}
-	return u.Role.Can(PermWriteDrafts) && a.Status == StatusDraft
+	return u.Role.Can(PermWriteDrafts) && (a.Status == StatusDraft || a.Status == StatusTrash)
 }
 
 // CanMove reports whether u may move article a to the status to: anyone who may edit
