@@ -198,6 +198,7 @@ func (s *Server) routeImport(mux *http.ServeMux) {
 	mux.Handle("POST "+ImportPath+"/{id}/start", s.require(news.PermManageSettings, s.startImport))
 	mux.Handle("POST "+ImportPath+"/{id}/cancel", s.require(news.PermManageSettings, s.cancelImport))
 	mux.Handle("POST "+ImportPath+"/{id}/release", s.require(news.PermManageSettings, s.releaseImport))
+	mux.Handle("GET "+ImportPath+"/{id}/accounts.csv", s.require(news.PermManageSettings, s.importAccountsCSV))
 }
 
 func newNodeName() string {
@@ -252,7 +253,11 @@ type reportView struct {
 	Unknown  []countRow  `json:"unknown"`
 	Links    string      `json:"links,omitempty"` // sealed JSON of []accountLink
 	Seconds  float64     `json:"seconds"`
-	Accounts []accountLink
+	// Accounts are the first shownAccounts links, of AccountsTotal (importAccountsCSV
+	// gives them all): a large site's thousands would make every view megabytes.
+	Accounts      []accountLink
+	AccountsTotal int
+	RunID         int64
 }
 
 type reportRow struct {
@@ -317,6 +322,8 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request, u *news.User
 				if plain, err := s.openSealed("import links", v.Report.Links); err == nil {
 					json.Unmarshal(plain, &v.Report.Accounts)
 				}
+				v.Report.AccountsTotal, v.Report.RunID = len(v.Report.Accounts), run.ID
+				v.Report.Accounts = v.Report.Accounts[:min(len(v.Report.Accounts), shownAccounts)]
 			}
 		}
 	}
