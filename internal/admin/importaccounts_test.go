@@ -72,6 +72,11 @@ func TestImportReportBoundsTheAccountLinks(t *testing.T) {
 	if err != nil || len(rows) != authors+1 || rows[0][0] != "name" || !strings.Contains(rows[authors][1], "/admin/reset/") {
 		t.Fatalf("the CSV has %d rows (%v), want a header and %d accounts", len(rows), err, authors)
 	}
+	// The links are kept sealed in the store, not in plain text beside the seal.
+	run, err := e.db.LatestImportRun(t.Context())
+	if err != nil || strings.Contains(run.Report, "/admin/reset/") || strings.Contains(run.Report, "Writer 7") {
+		t.Errorf("the stored report holds the links in plain text (%v)", err)
+	}
 	// Not for an editor.
 	ed := e.addUser(news.RoleEditor)
 	eb := e.browser()

@@ -247,17 +247,18 @@ type countRow struct {
 // set-password links are secrets: they are kept sealed (Links), opened only to show
 // them to an administrator.
 type reportView struct {
-	Rows     []reportRow `json:"rows"`
-	Notes    []string    `json:"notes"`
-	Skipped  []countRow  `json:"skipped"`
-	Unknown  []countRow  `json:"unknown"`
-	Links    string      `json:"links,omitempty"` // sealed JSON of []accountLink
-	Seconds  float64     `json:"seconds"`
+	Rows    []reportRow `json:"rows"`
+	Notes   []string    `json:"notes"`
+	Skipped []countRow  `json:"skipped"`
+	Unknown []countRow  `json:"unknown"`
+	Links   string      `json:"links,omitempty"` // sealed JSON of []accountLink
+	Seconds float64     `json:"seconds"`
 	// Accounts are the first shownAccounts links, of AccountsTotal (importAccountsCSV
 	// gives them all): a large site's thousands would make every view megabytes.
-	Accounts      []accountLink
-	AccountsTotal int
-	RunID         int64
+	// Not in the stored JSON: the links are kept sealed only (Links).
+	Accounts      []accountLink `json:"-"`
+	AccountsTotal int           `json:"-"`
+	RunID         int64         `json:"-"`
 }
 
 type reportRow struct {
