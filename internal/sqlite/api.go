@@ -1,9 +1,9 @@
 package sqlite
 
 import (
-	"math"
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
