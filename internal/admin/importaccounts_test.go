@@ -85,3 +85,35 @@ func TestImportReportBoundsTheAccountLinks(t *testing.T) {
 		t.Errorf("an editor's download: %d", r.status)
 	}
 }
+
+// TestImportTooLongPostMessage: a file with a post too long for the site is refused by
+// the check with words for the administrator importing it (shorten the post in
+// WordPress, export again), not an editor's "try again", and one full stop at a time.
+func TestImportTooLongPostMessage(t *testing.T) {
+	e, _ := importEnv(t, nil)
+	e.addUser(news.RoleAdministrator)
+	b := e.browser()
+	b.login("administrator@newsroom.example")
+	doc := `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>T</title><link>https://old.example/</link><wp:wxr_version>1.2</wp:wxr_version>
+<item><title>A post</title><link>https://old.example/a-post/</link><guid isPermaLink="false">https://old.example/?p=5</guid>
+<dc:creator>writer1</dc:creator><content:encoded><![CDATA[<p>` + strings.Repeat("Far too long. ", 80_000) + `</p>]]></content:encoded>
+<wp:post_id>5</wp:post_id><wp:post_date>2020-01-02 03:04:05</wp:post_date><wp:post_date_gmt>2020-01-02 03:04:05</wp:post_date_gmt>
+<wp:post_name>a-post</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>
+</channel></rss>
+`
+	path := filepath.Join(t.TempDir(), "long.xml")
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := b.uploadFile(b.csrf(), path); r.status != http.StatusSeeOther {
+		t.Fatalf("upload: %d", r.status)
+	}
+	e.admin.WaitImports()
+	page := pageText(b.get("/admin/import").body)
+	if !strings.Contains(page, `post 5 ("A post")`) || !strings.Contains(page, "Nothing was imported.") || strings.Contains(page, "..") ||
+		strings.Contains(page, "try again") || strings.Contains(page, "damaged") || !strings.Contains(page, "shorten that post in WordPress") {
+		t.Errorf("the refusal:\n%s", page)
+	}
+}

@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"broadsheet/internal/news"
+	"broadsheet/internal/render"
 	"broadsheet/internal/wxr"
 )
 
@@ -611,6 +612,10 @@ func checkErrorMessage(err error) string {
 	switch {
 	case errors.As(err, &ae):
 		return fmt.Sprintf("This file is a %s, not the export itself (WordPress.com's export arrives zipped): %s on your computer and upload the .xml file inside. Nothing was imported.", ae.Kind, ae.Do)
+	case errors.As(err, &we) && errors.As(err, new(*render.TooComplexError)):
+		// A post too long for the site: the file is sound, the advice is in the error
+		// (shorten it in WordPress, export again).
+		return fmt.Sprintf("The file cannot be imported: %s. Nothing was imported.", strings.TrimSuffix(strings.TrimPrefix(we.Error(), "wxr: "), "."))
 	case errors.As(err, &we):
 		return fmt.Sprintf("The file is not a WordPress export this site can read: %s. Nothing was imported. Export the site again (Tools › Export) and upload the new file; if it happens again, the line named is where the file is damaged.", strings.TrimPrefix(we.Error(), "wxr: "))
 	case errors.Is(err, context.DeadlineExceeded):
