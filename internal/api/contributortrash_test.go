@@ -27,6 +27,19 @@ func TestContributorRestoresOwnTrashedDraft(t *testing.T) {
 	if back.Status != "draft" || e.stored(t, c.ID).Status != news.StatusDraft {
 		t.Fatalf("restored as %s, want a draft", back.Status)
 	}
+	// Their own story published, then trashed by an editor, stays the editors' (as
+	// WordPress judges a trashed post by the status it had).
+	var pub staffArticle
+	e.want(t, 201, "POST", "/api/v1/articles", editor, map[string]any{"headline": "Harbour reopens", "body_markdown": "Today."}, &pub)
+	e.want(t, 200, "POST", fmt.Sprintf("/api/v1/articles/%d/publish", pub.ID), editor, map[string]any{"version": pub.Version}, &pub)
+	e.want(t, 200, "DELETE", fmt.Sprintf("/api/v1/articles/%d", pub.ID), editor, nil, &pub)
+	if a := e.stored(t, pub.ID); a.OwnerID != e.admin.ID || a.Status != news.StatusTrash || a.TrashedFrom != news.StatusPublished {
+		t.Fatalf("set-up: owner %d, %s from %q", a.OwnerID, a.Status, a.TrashedFrom)
+	}
+	e.want(t, 404, "POST", fmt.Sprintf("/api/v1/articles/%d/restore", pub.ID), contributor, map[string]any{"version": pub.Version}, nil)
+	if st := e.stored(t, pub.ID).Status; st != news.StatusTrash {
+		t.Errorf("the contributor moved the editor's trash to %s", st)
+	}
 	// Someone else's story an editor trashed stays out of the contributor's reach.
 	story := e.public[1]
 	var gone staffArticle
