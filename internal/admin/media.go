@@ -154,7 +154,12 @@ func (s *Server) storeImage(w http.ResponseWriter, r *http.Request, u *news.User
 	}
 	m := &news.Media{Name: im.Name, ContentType: im.ContentType, Width: im.Width, Height: im.Height, Bytes: im.Bytes,
 		Srcset: im.Srcset(MediaURL), Alt: alt, Caption: caption, UserID: u.ID}
-	if err := s.store.CreateMedia(r.Context(), m); err != nil {
+	// The files are stored: they are recorded whatever becomes of the connection (a
+	// client gone now would leave files no library item names, which nobody could
+	// delete), and removed when the record cannot be written.
+	if err := s.store.CreateMedia(context.WithoutCancel(r.Context()), m); err != nil {
+		s.log.Error("record upload", "err", err)
+		im.Remove(s.cfg.Media)
 		return nil, http.StatusInternalServerError, "The image could not be stored. Nothing was uploaded."
 	}
 	s.log.Info("image uploaded", "media", m.ID, "bytes", m.Bytes, "by", u.ID)

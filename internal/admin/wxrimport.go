@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"broadsheet/internal/news"
+	"broadsheet/internal/render"
 	"broadsheet/internal/wxr"
 )
 
@@ -198,6 +199,7 @@ func (s *Server) routeImport(mux *http.ServeMux) {
 	mux.Handle("POST "+ImportPath+"/{id}/start", s.require(news.PermManageSettings, s.startImport))
 	mux.Handle("POST "+ImportPath+"/{id}/cancel", s.require(news.PermManageSettings, s.cancelImport))
 	mux.Handle("POST "+ImportPath+"/{id}/release", s.require(news.PermManageSettings, s.releaseImport))
+	mux.Handle("GET "+ImportPath+"/{id}/accounts.csv", s.require(news.PermManageSettings, s.importAccountsCSV))
 }
 
 func newNodeName() string {
@@ -246,13 +248,18 @@ type countRow struct {
 // set-password links are secrets: they are kept sealed (Links), opened only to show
 // them to an administrator.
 type reportView struct {
-	Rows     []reportRow `json:"rows"`
-	Notes    []string    `json:"notes"`
-	Skipped  []countRow  `json:"skipped"`
-	Unknown  []countRow  `json:"unknown"`
-	Links    string      `json:"links,omitempty"` // sealed JSON of []accountLink
-	Seconds  float64     `json:"seconds"`
-	Accounts []accountLink
+	Rows    []reportRow `json:"rows"`
+	Notes   []string    `json:"notes"`
+	Skipped []countRow  `json:"skipped"`
+	Unknown []countRow  `json:"unknown"`
+	Links   string      `json:"links,omitempty"` // sealed JSON of []accountLink
+	Seconds float64     `json:"seconds"`
+	// Accounts are the first shownAccounts links, of AccountsTotal (importAccountsCSV
+	// gives them all): a large site's thousands would make every view megabytes.
+	// Not in the stored JSON: the links are kept sealed only (Links).
+	Accounts      []accountLink `json:"-"`
+	AccountsTotal int           `json:"-"`
+	RunID         int64         `json:"-"`
 }
 
 type reportRow struct {
@@ -317,6 +324,8 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request, u *news.User
 				if plain, err := s.openSealed("import links", v.Report.Links); err == nil {
 					json.Unmarshal(plain, &v.Report.Accounts)
 				}
+				v.Report.AccountsTotal, v.Report.RunID = len(v.Report.Accounts), run.ID
+				v.Report.Accounts = v.Report.Accounts[:min(len(v.Report.Accounts), shownAccounts)]
 			}
 		}
 	}
@@ -603,6 +612,10 @@ func checkErrorMessage(err error) string {
 	switch {
 	case errors.As(err, &ae):
 		return fmt.Sprintf("This file is a %s, not the export itself (WordPress.com's export arrives zipped): %s on your computer and upload the .xml file inside. Nothing was imported.", ae.Kind, ae.Do)
+	case errors.As(err, &we) && errors.As(err, new(*render.TooComplexError)):
+		// A post too long for the site: the file is sound, the advice is in the error
+		// (shorten it in WordPress, export again).
+		return fmt.Sprintf("The file cannot be imported: %s. Nothing was imported.", strings.TrimSuffix(strings.TrimPrefix(we.Error(), "wxr: "), "."))
 	case errors.As(err, &we):
 		return fmt.Sprintf("The file is not a WordPress export this site can read: %s. Nothing was imported. Export the site again (Tools › Export) and upload the new file; if it happens again, the line named is where the file is damaged.", strings.TrimPrefix(we.Error(), "wxr: "))
 	case errors.Is(err, context.DeadlineExceeded):

@@ -67,8 +67,8 @@ func (s *Server) newReportView(r *wxr.ImportReport) *reportView {
 	if r.Protected > 0 {
 		v.Notes = append(v.Notes, fmt.Sprintf("%d password-protected posts and pages kept unpublished (stories here have no passwords).", r.Protected))
 	}
-	if r.ExtraSections+r.ExtraTags > 0 {
-		v.Notes = append(v.Notes, fmt.Sprintf("Named by posts but not listed in the file's header, and added: %d categories, %d tags.", r.ExtraSections, r.ExtraTags))
+	if r.ExtraSections+r.ExtraTags+r.ExtraAuthors > 0 {
+		v.Notes = append(v.Notes, fmt.Sprintf("Named by posts but not listed in the file's header, and added: %d categories, %d tags, %d authors (bylines without an account).", r.ExtraSections, r.ExtraTags, r.ExtraAuthors))
 	}
 	if r.Lead != "" {
 		v.Notes = append(v.Notes, fmt.Sprintf("The front page leads with the sticky post %q.", r.Lead))

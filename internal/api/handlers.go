@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -420,23 +421,51 @@ func publicURL(v string) string {
 	return v
 }
 
-// sections is GET /sections: every section, in the navigation's order.
+// sections is GET /sections: the sections in the navigation's order, a page at a
+// time (cursor, limit as every list: a site of 20,000 sections answered 2.2 MB at
+// once). The cursor's key is "position.id" of the last section sent.
 func (s *Server) sections(r *http.Request, q params) (*result, error) {
-	if err := q.allow(); err != nil {
+	if err := q.allow("cursor", "limit"); err != nil {
 		return nil, err
 	}
-	secs, err := s.store.Sections(r.Context())
+	limit, err := q.limit()
 	if err != nil {
 		return nil, err
 	}
-	out := struct {
-		Items []*Section `json:"items"`
-	}{Items: []*Section{}}
-	for _, sec := range secs {
+	var after *news.SectionKey
+	if key, ok, err := q.cursor('n'); err != nil {
+		return nil, err
+	} else if ok {
+		if after = sectionKey(key); after == nil {
+			return nil, badParam("cursor", "The parameter \"cursor\" is not one this list gave: pass the next_cursor of the page before, unchanged.")
+		}
+	}
+	secs, err := s.store.SectionsAfter(r.Context(), after, limit+1)
+	if err != nil {
+		return nil, err
+	}
+	out := page[*Section]{Items: []*Section{}}
+	for i, sec := range secs {
+		if i == limit {
+			last := secs[i-1]
+			out.NextCursor, out.Next = s.next(r, encodeCursor('n', fmt.Sprintf("%d.%d", last.Position, last.ID)))
+			break
+		}
 		out.Items = append(out.Items, s.section(sec))
 	}
 	// A section's change names every page (news.KeyAll), which send always lists.
 	return &result{out, nil}, nil
+}
+
+// sectionKey reads a sections cursor's key "position.id"; nil when it is not one.
+func sectionKey(key string) *news.SectionKey {
+	pos, id, ok := strings.Cut(key, ".")
+	p, err1 := strconv.Atoi(pos)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if !ok || err1 != nil || err2 != nil || n <= 0 || p < math.MinInt32 || p > math.MaxInt32 {
+		return nil
+	}
+	return &news.SectionKey{Position: p, ID: n}
 }
 
 // slugCursor reads the cursor of a list by slug (tags, authors): the last slug sent.

@@ -741,7 +741,10 @@ func (s *Server) uploadMedia(r *http.Request, st *staff) (int, any, error) {
 	}
 	m := &news.Media{Name: im.Name, ContentType: im.ContentType, Width: im.Width, Height: im.Height, Bytes: im.Bytes,
 		Srcset: im.Srcset(mediaURL), Alt: alt, Caption: caption, UserID: u.ID}
-	if err := s.store.CreateMedia(r.Context(), m); err != nil {
+	// Recorded whatever becomes of the connection now that the files are stored (the
+	// admin's rule: no file left that no library item names), removed if it cannot be.
+	if err := s.store.CreateMedia(context.WithoutCancel(r.Context()), m); err != nil {
+		im.Remove(s.cfg.Media)
 		return 0, nil, fmt.Errorf("store upload: %w", err)
 	}
 	s.cfg.Logger.Info("image uploaded through the API", "media", m.ID, "bytes", m.Bytes, "token", st.token.ID)

@@ -167,6 +167,16 @@ func (im *Image) Srcset(prefix string) string {
 	return strings.Join(parts, ", ")
 }
 
+// Remove deletes the image's files (its own and its variants') from files: what
+// Process stored, when the library item naming them could not be recorded. Errors
+// are ignored: a file already gone is what is wanted.
+func (im *Image) Remove(files Files) {
+	for _, v := range im.Variants {
+		files.Remove(v.Name)
+	}
+	files.Remove(im.Name)
+}
+
 // Process checks an upload, cleans it and stores it with its variants under fresh
 // names. It refuses, with an *Error, anything that is not a JPEG, PNG, GIF or WebP
 // image within the limits (an animated WebP or PNG, a CMYK JPEG with its print profile, a

@@ -22,6 +22,11 @@ type APIStore interface {
 	// article public at now carries, by slug, after the slug after ("" for the first
 	// page): a tag given only to drafts is not shown to readers.
 	PublicTags(ctx context.Context, after string, limit int, now time.Time) ([]*Tag, error)
+	// SectionsAfter returns at most limit sections in the navigation's order (Sections':
+	// position, then name, ties by ID), after the key after (nil for the first page):
+	// after the section after.ID, as named now; one deleted since is taken as the first
+	// of its position (so a page may repeat a few sections of that position).
+	SectionsAfter(ctx context.Context, after *SectionKey, limit int) ([]*Section, error)
 	// PublicAuthors returns at most limit authors on the byline of
 	// at least one article public at now, by slug, after the slug after.
 	PublicAuthors(ctx context.Context, after string, limit int, now time.Time) ([]*Author, error)
@@ -36,4 +41,12 @@ type APIStore interface {
 	// (0 for the first page of the list), at its present place in that order. A page
 	// after that is no longer a page (deleted) ends the list.
 	PublicPages(ctx context.Context, after int64, limit int, now time.Time) ([]*Article, error)
+}
+
+// SectionKey is a section's place in the navigation's order (APIStore.SectionsAfter):
+// its position and ID (its name, the order's second key, is read by the store, so a
+// cursor stays short whatever the name's length).
+type SectionKey struct {
+	Position int
+	ID       int64
 }

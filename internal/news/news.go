@@ -90,6 +90,10 @@ type Article struct {
 	// of it). Given to UpdateArticle it is the version the write is based on: another
 	// stored version is ErrStale (see AnyVersion); on success it is the new version.
 	Version int64
+	// TrashedFrom is, for an article in the trash, the status it had when it was moved
+	// there ("" when not known, or not in the trash): stores return it, writes ignore
+	// it. User.CanEdit judges a trashed story by it, as WordPress's map_meta_cap does.
+	TrashedFrom ArticleStatus
 	// CreateKey is the one-time key of the form a new article was typed in (the admin's
 	// new-article form carries one): CreateArticle creates at most one article per owner
 	// and key, so a double click or a resubmitted form never makes two stories (see

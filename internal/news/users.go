@@ -194,9 +194,14 @@ type KeptForm struct {
 }
 
 // CanEdit reports whether u may change article a: editors any article; authors their
-// own; contributors their own while it is a draft (a story sent back is a draft). A
-// contributor's story in review is read-only to them: they may withdraw it (CanMove to
-// StatusDraft) and edit it again, as WordPress's contributor may not edit a pending post.
+// own; contributors their own while it is a draft (a story sent back is a draft), or
+// in the trash from a draft or from review. A contributor's story in review is
+// read-only to them: they may withdraw it (CanMove to StatusDraft) and edit it again,
+// as WordPress's contributor may not edit a pending post. A trashed story is judged by
+// the status it had (Article.TrashedFrom), as WordPress's map_meta_cap judges a
+// trashed post: a contributor who could trash their draft (CanMove) gets it back, and
+// restores it only to a status they may give (RestoredStatus); one that was published,
+// scheduled or unpublished (or whose earlier status is not known) stays the editors'.
 func (u *User) CanEdit(a *Article) bool {
 	switch {
 	case u == nil || u.Disabled:
@@ -208,7 +213,8 @@ func (u *User) CanEdit(a *Article) bool {
 	case u.Role.Can(PermPublishOwn):
 		return true
 	}
-	return u.Role.Can(PermWriteDrafts) && a.Status == StatusDraft
+	return u.Role.Can(PermWriteDrafts) && (a.Status == StatusDraft ||
+		a.Status == StatusTrash && (a.TrashedFrom == StatusDraft || a.TrashedFrom == StatusReview))
 }
 
 // CanMove reports whether u may move article a to the status to: anyone who may edit

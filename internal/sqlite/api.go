@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -70,6 +71,32 @@ func (db *DB) PublicTags(ctx context.Context, after string, limit int, now time.
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("public tags: %w", err)
+	}
+	return out, nil
+}
+
+// SectionsAfter implements news.APIStore: along sections_by_position, as Sections.
+func (db *DB) SectionsAfter(ctx context.Context, after *news.SectionKey, limit int) ([]*news.Section, error) {
+	if after == nil {
+		after = &news.SectionKey{Position: math.MinInt32}
+	}
+	rows, err := db.reads.QueryContext(ctx, `SELECT id, slug, name, description, position, COALESCE(parent_id, 0) FROM sections
+		WHERE (position, name, id) > (?, COALESCE((SELECT name FROM sections WHERE id = ?), ''), ?)
+		ORDER BY position, name, id LIMIT ?`, after.Position, after.ID, after.ID, apiLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("sections after: %w", err)
+	}
+	defer rows.Close()
+	var out []*news.Section
+	for rows.Next() {
+		var s news.Section
+		if err := rows.Scan(&s.ID, &s.Slug, &s.Name, &s.Description, &s.Position, &s.ParentID); err != nil {
+			return nil, fmt.Errorf("sections after: %w", err)
+		}
+		out = append(out, &s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sections after: %w", err)
 	}
 	return out, nil
 }

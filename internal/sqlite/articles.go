@@ -27,7 +27,8 @@ const articleColumns = `a.id, a.slug, a.title, a.standfirst, a.body_markdown, a.
 	(SELECT group_concat(t.id || char(30) || t.slug || char(30) || t.name, char(31) ORDER BY at.position, t.name)
 		FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id),
 	a.feed_id, a.kind, a.nav_position,
-	a.version, ` + coAuthorsColumn // bylines.go
+	a.version, ` + coAuthorsColumn /* bylines.go */ + `,
+	(SELECT tf.status FROM trashed_from tf WHERE tf.article_id = a.id AND a.status = 'trash')` // the status before the trash (previews.go)
 
 const articleFrom = ` FROM articles a
 	LEFT JOIN authors au ON au.id = a.author_id
@@ -60,7 +61,7 @@ func scanArticle(row scanner) (*news.Article, error) {
 	var published, updated sql.NullInt64
 	var created int64
 	var auID, sID, sPos sql.NullInt64
-	var auSlug, auName, auEmail, auBio, sSlug, sName, sDesc, tags, coAuthors sql.NullString
+	var auSlug, auName, auEmail, auBio, sSlug, sName, sDesc, tags, coAuthors, trashedFrom sql.NullString
 	err := row.Scan(&a.ID, &a.Slug, &a.Title, &a.Standfirst, &a.BodyMarkdown, &a.BodyHTML, &a.Status,
 		&published, &updated, &created, &a.CorrectionNote, &a.SEODescription,
 		&img.URL, &img.Alt, &img.Caption, &img.Width, &img.Height, &img.Srcset,
@@ -68,10 +69,11 @@ func scanArticle(row scanner) (*news.Article, error) {
 		&auID, &auSlug, &auName, &auEmail, &auBio,
 		&sID, &sSlug, &sName, &sDesc, &sPos,
 		&a.CommentCount, &tags,
-		&a.FeedID, &a.Kind, &a.NavPosition, &a.Version, &coAuthors)
+		&a.FeedID, &a.Kind, &a.NavPosition, &a.Version, &coAuthors, &trashedFrom)
 	if err != nil {
 		return nil, err
 	}
+	a.TrashedFrom = news.ArticleStatus(trashedFrom.String)
 	if tags.String != "" {
 		for _, t := range strings.Split(tags.String, "\x1f") {
 			f := strings.SplitN(t, "\x1e", 3)

@@ -141,3 +141,47 @@ func testAPIReads(t *testing.T, s Engine) {
 		t.Errorf("comment pages: %v, want %v", seen, want)
 	}
 }
+
+// testSectionsAfter: SectionsAfter's pages, walked by the last section's key, give
+// every section once in Sections' order (position, name, ID), positions shared by many
+// included; a key whose section was deleted meanwhile still gives a page.
+func testSectionsAfter(t *testing.T, s Engine) {
+	ctx := context.Background()
+	for i := range 11 {
+		if err := s.CreateSection(ctx, &news.Section{Name: fmt.Sprintf("Desk %02d", 10-i), Slug: fmt.Sprintf("desk-%02d", i), Position: i % 3}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := s.Sections(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got, want []string
+	for _, sec := range all {
+		want = append(want, sec.Slug)
+	}
+	var after *news.SectionKey
+	for range 20 {
+		page, err := s.SectionsAfter(ctx, after, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) > 4 {
+			t.Fatalf("a page of %d, asked 4", len(page))
+		}
+		for _, sec := range page {
+			got = append(got, sec.Slug)
+		}
+		if len(page) < 4 {
+			break
+		}
+		last := page[len(page)-1]
+		after = &news.SectionKey{Position: last.Position, ID: last.ID}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("walked %v, want %v", got, want)
+	}
+	if page, err := s.SectionsAfter(ctx, &news.SectionKey{Position: 1, ID: 1 << 40}, 100); err != nil || len(page) == 0 {
+		t.Errorf("after a key no section has: %d sections, %v", len(page), err)
+	}
+}

@@ -88,6 +88,7 @@ func Run(t *testing.T, open func(t *testing.T) Engine) {
 		{"WebhookErasureLeavesNoCopy", testWebhookErasure},
 		{"Pages", testPages},                                                // pages.go
 		{"APIReads", testAPIReads},                                          // api.go
+		{"SectionsPaged", testSectionsAfter},                                // api.go
 		{"WPReads", testWPReads},                                            // wp.go
 		{"Backup", func(t *testing.T, s Engine) { testBackup(t, s, open) }}, // backup.go
 		{"APITokens", testAPITokens},                                        // tokens.go

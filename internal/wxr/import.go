@@ -114,11 +114,24 @@ func checkContent(it *Item) error {
 	body, _ := Convert(it.Content, ConvertOptions{PostID: it.PostID})
 	body, _ = news.CleanText(body)
 	if len(body) > render.MaxMarkdownBytes {
-		return &Error{Line: it.Line, Err: fmt.Errorf("%s %d (%q): its content: %w", it.Type, it.PostID, it.Title,
-			&render.TooComplexError{Limit: render.LimitSize, Size: len(body)})}
+		return &Error{Line: it.Line, Err: fmt.Errorf("%s %d (%q): %w", it.Type, it.PostID, it.Title,
+			tooLongError{&render.TooComplexError{Limit: render.LimitSize, Size: len(body)}})}
 	}
 	return nil
 }
+
+// tooLongError is a post too long for the site, as said to whoever imports the file
+// (render.TooComplexError's own words are for an editor saving a story: "try
+// again."), one clause with no full stop, for the *Error around it; errors.As still
+// finds the render.TooComplexError.
+type tooLongError struct{ *render.TooComplexError }
+
+func (e tooLongError) Error() string {
+	return fmt.Sprintf("its content, converted, is %d bytes long, more than the %d an article may hold; shorten that post in WordPress or split it in two, then export the site again and import the new file",
+		e.Size, render.MaxMarkdownBytes)
+}
+
+func (e tooLongError) Unwrap() error { return e.TooComplexError }
 
 // Import imports a WordPress export into store in two passes over r: the first reads
 // it whole (CheckImport: every error names its line) and writes nothing; the second
@@ -525,10 +538,16 @@ func (st *wxrState) item(ctx context.Context, it *Item) error {
 	}
 	if _, ok := st.authors[it.Creator]; !ok && it.Creator != "" {
 		// An author the channel does not list (WXR 1.0, or a login of a deleted user):
-		// a byline without an account.
+		// a byline without an account. Counted apart from the file's authors, as the
+		// terms above: the header's row says what became of the header's authors.
+		before := st.rep.Authors
 		if err := st.author(ctx, &Author{Login: it.Creator}); err != nil {
 			return err
 		}
+		if st.rep.Authors.Added > before.Added {
+			st.rep.ExtraAuthors++
+		}
+		st.rep.Authors = before
 	}
 	if it.Password != "" && status == news.StatusPublished {
 		// Broadsheet has no password-protected stories: one WordPress showed only with

@@ -57,8 +57,10 @@ type ImportReport struct {
 	// with a <wp:menu_order> above 0).
 	NavPages int
 	Lead     string
-	// ExtraSections and ExtraTags are terms named by items only, not in the header.
-	ExtraSections, ExtraTags int
+	// ExtraSections, ExtraTags and ExtraAuthors are the terms and authors named by
+	// items only, not in the header, that were added (not counted in the header's
+	// rows: one found already there is not counted at all).
+	ExtraSections, ExtraTags, ExtraAuthors int
 	// Changes counts what was changed to fit the site, by reason (the Fit… constants),
 	// as Counts.Changes announced it; Changed names the first MaxListedChanges posts
 	// whose tags were cut to news.MaxArticleTags.
@@ -81,7 +83,8 @@ func (r *ImportReport) list(s string) {
 
 // added is how many things the import added.
 func (r *ImportReport) added() int {
-	n := r.Posts.Added + r.Pages.Added + r.Sections.Added + r.Tags.Added + r.Authors.Added + r.Redirects
+	n := r.Posts.Added + r.Pages.Added + r.Sections.Added + r.Tags.Added + r.Authors.Added + r.Redirects +
+		r.ExtraSections + r.ExtraTags + r.ExtraAuthors
 	for _, t := range r.Comments {
 		n += t.Added
 	}
@@ -160,8 +163,8 @@ func (r *ImportReport) WriteText(out io.Writer) error {
 	if r.NavPages > 0 {
 		fmt.Fprintf(ew, "  pages put in the navigation in their menu order: %d\n", r.NavPages)
 	}
-	if r.ExtraSections+r.ExtraTags > 0 {
-		fmt.Fprintf(ew, "  named by posts but not listed in the file's header: %d categories, %d tags (added)\n", r.ExtraSections, r.ExtraTags)
+	if r.ExtraSections+r.ExtraTags+r.ExtraAuthors > 0 {
+		fmt.Fprintf(ew, "  named by posts but not listed in the file's header: %d categories, %d tags, %d authors (added)\n", r.ExtraSections, r.ExtraTags, r.ExtraAuthors)
 	}
 	if r.Lead != "" {
 		fmt.Fprintf(ew, "  the front page leads with the sticky post %q (setting %s)\n", r.Lead, news.SettingLeadArticle)

@@ -1,0 +1,42 @@
+package admin_test
+
+import (
+	"fmt"
+	"net/url"
+	"testing"
+	"time"
+
+	"broadsheet/internal/news"
+)
+
+// TestContributorUndoesOwnTrash: a contributor who moves their own draft to the trash
+// gets it back with the message's Undo, and with the editor's "Restore from the trash",
+// as a draft: the same rule (news.User.CanEdit) as the API's restore.
+func TestContributorUndoesOwnTrash(t *testing.T) {
+	e := newEnv(t)
+	co := e.addUser(news.RoleContributor)
+	b := e.browser()
+	b.login(co.Email)
+	a := e.storyOf(co, "My ferry draft", news.StatusDraft, time.Time{})
+	form := map[string]string{"title": a.Title, "standfirst": a.Standfirst, "body": a.BodyMarkdown}
+	path := fmt.Sprintf("/admin/articles/%d", a.ID)
+	if _, r := b.write(path, "trash", form); r.status != 303 || e.stored(a.ID).Status != news.StatusTrash {
+		t.Fatalf("trash: %d", r.status)
+	}
+	m := undoRe.FindStringSubmatch(b.get("/admin/articles").body)
+	if m == nil {
+		t.Fatal("no Undo offered")
+	}
+	if r := b.post(m[1], url.Values{"csrf": {b.csrf()}}); r.status != 303 || e.stored(a.ID).Status != news.StatusDraft {
+		t.Fatalf("undo: %d, %s", r.status, e.stored(a.ID).Status)
+	}
+	if _, r := b.write(path, "trash", form); r.status != 303 {
+		t.Fatal(r.status)
+	}
+	if r := b.get(path); r.status != 200 {
+		t.Fatalf("opening the trashed draft: %d", r.status)
+	}
+	if _, r := b.write(path, "restore", form); r.status != 303 || e.stored(a.ID).Status != news.StatusDraft {
+		t.Fatalf("restore: %d, %s", r.status, e.stored(a.ID).Status)
+	}
+}
