@@ -425,6 +425,9 @@ func (db *DB) RenameTag(ctx context.Context, id int64, name, slug string) error 
 		if err != nil {
 			return err
 		}
+		if err := bumpTagged(ctx, tx, id); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `UPDATE tags SET name = ?, slug = ? WHERE id = ?`, name, slug, id)
 		if isUniqueViolation(err) {
 			return fmt.Errorf("tag %q: %w", slug, news.ErrConflict)
@@ -444,6 +447,20 @@ func (db *DB) RenameTag(ctx context.Context, id int64, name, slug string) error 
 		}
 		return tagChanged(ctx, tx, now)
 	})
+}
+
+// bumpTagged makes each story carrying tag id a new version, before the tag is
+// renamed, merged or deleted: an editor's form opened before carries the tags by their
+// old names, and saving it after would bring the old tag back (a new tag of the old
+// name, or the deleted one again); with the version it is the conflict screen, which
+// shows the change (as for a closed Disqus thread). A deleted section needs none: the
+// form names it, and its save is refused as naming no section, its text kept.
+func bumpTagged(ctx context.Context, tx *sql.Tx, id int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE articles SET version = version + 1
+		WHERE id IN (SELECT article_id FROM article_tags WHERE tag_id = ?)`, id); err != nil {
+		return fmt.Errorf("new versions of the stories of tag %d: %w", id, err)
+	}
+	return nil
 }
 
 // MergeTag implements news.ManageStore.
@@ -468,6 +485,9 @@ func (db *DB) MergeTag(ctx context.Context, from, into int64) error {
 		if !ok {
 			return fmt.Errorf("tag %d: %w", into, news.ErrNotFound)
 		}
+		if err := bumpTagged(ctx, tx, from); err != nil {
+			return err
+		}
 		for _, q := range []string{
 			`INSERT OR IGNORE INTO article_tags (article_id, tag_id, position) SELECT article_id, ?, position FROM article_tags WHERE tag_id = ?`,
 			`UPDATE tag_redirects SET tag_id = ? WHERE tag_id = ?`,
@@ -490,6 +510,9 @@ func (db *DB) MergeTag(ctx context.Context, from, into int64) error {
 // DeleteTag implements news.ManageStore.
 func (db *DB) DeleteTag(ctx context.Context, id int64) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := bumpTagged(ctx, tx, id); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM tags WHERE id = ?`, id)
 		if err != nil {
 			return fmt.Errorf("delete tag %d: %w", id, err)

@@ -508,10 +508,30 @@ func testTagUpkeep(t *testing.T, s Engine) {
 		t.Errorf("a search of the tags: %+v (%d)", got, n)
 	}
 
+	// formOf is an editor's form of a story, opened now; saved after a change to one of
+	// its tags, it must be refused as stale, not bring the old tag back.
+	formOf := func(x *news.Article) *news.Article {
+		t.Helper()
+		f, err := s.Article(ctx, x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	saveStale := func(what string, f *news.Article) {
+		t.Helper()
+		f.Title += " (saved from an old form)"
+		if err := s.UpdateArticle(ctx, f); !errors.Is(err, news.ErrStale) {
+			t.Errorf("saving a form opened before %s: %v, want ErrStale", what, err)
+		}
+	}
+
 	// Rename.
+	formA := formOf(a)
 	if err := s.RenameTag(ctx, elections.ID, "Election 2024", "election-2024"); err != nil {
 		t.Fatal(err)
 	}
+	saveStale("its tag was renamed", formA)
 	if got := tagNames(t, s, a); !slices.Equal(got, []string{"Election 2024", "Vote"}) {
 		t.Errorf("the story's tags after the rename: %v", got)
 	}
@@ -529,9 +549,11 @@ func testTagUpkeep(t *testing.T, s Engine) {
 	}
 
 	// Merge Vote into Polls: b had both and keeps Polls once; a gets Polls.
+	formA = formOf(a)
 	if err := s.MergeTag(ctx, vote.ID, polls.ID); err != nil {
 		t.Fatal(err)
 	}
+	saveStale("its tag was merged into another", formA)
 	if got := tagNames(t, s, a); !slices.Equal(got, []string{"Election 2024", "Polls"}) {
 		t.Errorf("a's tags after the merge: %v", got)
 	}
@@ -568,9 +590,11 @@ func testTagUpkeep(t *testing.T, s Engine) {
 
 	// Delete.
 	last, _ := s.LastChange(ctx)
+	formC := formOf(c)
 	if err := s.DeleteTag(ctx, polls.ID); err != nil {
 		t.Fatal(err)
 	}
+	saveStale("its tag was deleted", formC)
 	if got := tagNames(t, s, c); len(got) != 0 {
 		t.Errorf("c's tags after its tag was deleted: %v", got)
 	}
