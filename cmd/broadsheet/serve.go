@@ -225,23 +225,11 @@ func (r redactAddresses) Write(p []byte) (int, error) {
 // WordPress's /wp-json/ and /?rest_route= (api.IsWP) to the content API, and everything
 // else to the public site, with a few prefix tests on the public site's hot path.
 //
-// A request with a body gets deadlines to send it and to take the answer, so that a
-// client dribbling bytes cannot hold a connection for ever. Requests without one go
-// without (ReadHeaderTimeout bounded their headers, and httpx.Listen every write):
-// setting deadlines on every request cost the cached pages a measured 4%.
+// A request with a body gets deadlines to send it and to take the answer (httpx.Bodies),
+// so that a client dribbling bytes cannot hold a connection for ever, and an answer
+// given before its body was read reaches a client still sending it.
 func route(adm, files, content, public http.Handler, stall time.Duration) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength != 0 {
-			// A body must keep coming, and arrive whole in time for its size; a
-			// handler that answers without reading it closes the connection. The
-			// admin's WordPress import takes files of a gigabyte: up to an hour.
-			longest, answer := 15*time.Minute, 20*time.Minute
-			if r.Method == http.MethodPost && r.URL.Path == admin.ImportPath {
-				longest, answer = admin.ImportUploadTime, admin.ImportUploadTime+5*time.Minute
-			}
-			w = httpx.BodyWithin(w, r, stall, longest)
-			http.NewResponseController(w).SetWriteDeadline(time.Now().Add(answer))
-		}
+	return httpx.Bodies(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch p := r.URL.Path; {
 		case strings.HasPrefix(p, "/admin"):
 			adm.ServeHTTP(w, r)
@@ -252,7 +240,17 @@ func route(adm, files, content, public http.Handler, stall time.Duration) http.H
 		default:
 			public.ServeHTTP(w, r)
 		}
-	})
+	}), stall, bodyTimes)
+}
+
+// bodyTimes is how long a request's body may take to arrive and its answer to be taken:
+// a body must arrive whole in time for its size, within 15 minutes; the admin's
+// WordPress import takes files of a gigabyte, up to an hour.
+func bodyTimes(r *http.Request) (body, answer time.Duration) {
+	if r.Method == http.MethodPost && r.URL.Path == admin.ImportPath {
+		return admin.ImportUploadTime, admin.ImportUploadTime + 5*time.Minute
+	}
+	return 15 * time.Minute, 20 * time.Minute
 }
 
 // publishScheduled puts scheduled articles live when their time comes: at start (an

@@ -19,6 +19,7 @@ import (
 
 	"broadsheet/internal/admin"
 	"broadsheet/internal/auth"
+	"broadsheet/internal/httpx"
 	"broadsheet/internal/media"
 	"broadsheet/internal/news"
 	"broadsheet/internal/render"
@@ -107,7 +108,8 @@ func newEnvWith(t *testing.T, configure func(*admin.Config)) *env {
 		t.Fatal(err)
 	}
 	files := media.Handler(e.files)
-	e.http.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// As cmd/broadsheet routes, bodies within httpx.Bodies' deadlines and lingering.
+	e.http.Config.Handler = httpx.Bodies(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case strings.HasPrefix(r.URL.Path, "/admin"):
 			e.admin.ServeHTTP(w, r)
@@ -116,6 +118,8 @@ func newEnvWith(t *testing.T, configure func(*admin.Config)) *env {
 		default:
 			e.site.ServeHTTP(w, r)
 		}
+	}), 30*time.Second, func(*http.Request) (time.Duration, time.Duration) {
+		return admin.ImportUploadTime, admin.ImportUploadTime
 	})
 	e.http.Start()
 	t.Cleanup(e.http.Close)

@@ -333,24 +333,12 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request, u *news.User
 }
 
 // importRefused answers an upload refused before its file was read, closing the
-// connection (what is left of the body is not read).
+// connection; what is left of the body is read after the answer (httpx.Linger, in
+// cmd/broadsheet's route), so that a browser still sending the file shows the page
+// that says why, not "connection reset".
 func (s *Server) importRefused(w http.ResponseWriter, r *http.Request, u *news.User, status int, title, msg string) {
-	s.drainUpload(r)
 	w.Header().Set("Connection", "close")
 	s.fail(w, r, u, status, title, msg)
-}
-
-// drainUpload reads what is left of a refused upload and throws it away, at most the
-// cap an upload may have (nothing when the declared size is over it): a browser still
-// sending the file when the server answers and closes shows "connection reset", not the
-// page that says why (an import under way, a form from an expired session). Only an
-// administrator's request gets here, and it costs no more than an upload taken.
-func (s *Server) drainUpload(r *http.Request) {
-	limit := s.importMax() + maxImportForm
-	if r.ContentLength > limit {
-		return
-	}
-	io.Copy(io.Discard, io.LimitReader(r.Body, limit))
 }
 
 func (s *Server) tooBigMessage() string {
@@ -380,13 +368,11 @@ func (s *Server) uploadImport(w http.ResponseWriter, r *http.Request, u *news.Us
 	part, err := mr.NextPart()
 	want := s.csrfToken(r)
 	if err != nil || part.FormName() != "csrf" {
-		s.drainUpload(r)
 		s.refuseCSRF(w, r, u)
 		return
 	}
 	token, _ := io.ReadAll(io.LimitReader(part, 256))
 	if want == "" || subtle.ConstantTimeCompare(token, []byte(want)) != 1 {
-		s.drainUpload(r)
 		s.refuseCSRF(w, r, u)
 		return
 	}

@@ -14,6 +14,7 @@ import (
 
 	"broadsheet/internal/api"
 	"broadsheet/internal/demo"
+	"broadsheet/internal/httpx"
 	"broadsheet/internal/media"
 	"broadsheet/internal/news"
 	"broadsheet/internal/site"
@@ -143,14 +144,15 @@ func newEnv(t testing.TB) *env {
 	e.api = api.New(db, api.Config{BaseURL: baseURL, ArticlePath: e.site.ArticlePath, FeedIDBase: e.site.FeedIDBase,
 		Cache: e.site.Cache(), Now: func() time.Time { return now }, Location: e.site.Location, CommentPath: e.site.CommentPath,
 		Secret: e.site.Secret(), Sync: e.site.Sync, Media: media.Dir(e.mediaDir)})
-	// As cmd/broadsheet routes: the API under its prefix, the site for the rest.
-	e.http = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// As cmd/broadsheet routes: the API under its prefix, the site for the rest, bodies
+	// within httpx.Bodies' deadlines and lingering.
+	e.http = httptest.NewServer(httpx.Bodies(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, api.Prefix) || api.IsWP(r) {
 			e.api.ServeHTTP(w, r)
 			return
 		}
 		e.site.ServeHTTP(w, r)
-	}))
+	}), 30*time.Second, func(*http.Request) (time.Duration, time.Duration) { return 15 * time.Minute, 20 * time.Minute }))
 	t.Cleanup(e.http.Close)
 	return e
 }

@@ -7,6 +7,26 @@ import (
 	"time"
 )
 
+// Bodies wraps h so that every request with a body gets the deadlines of BodyWithin
+// (stall between reads, the longest times says for the whole body) and a deadline of
+// the answer's time times says for taking the answer, and so that an answer given
+// before the body was read to its end reaches the client (Linger). Requests without a
+// body go through untouched: ReadHeaderTimeout bounded their headers, and setting
+// deadlines on every request cost the cached pages a measured 4%.
+func Bodies(h http.Handler, stall time.Duration, times func(*http.Request) (body, answer time.Duration)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength == 0 {
+			h.ServeHTTP(w, r)
+			return
+		}
+		body, answer := times(r)
+		w = BodyWithin(w, r, stall, body)
+		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(answer))
+		h.ServeHTTP(w, r)
+		Linger(w)
+	})
+}
+
 // Body bounds how long a request's body may take, and returns the writer the handler
 // must answer through.
 //
@@ -40,7 +60,7 @@ func BodyWithin(w http.ResponseWriter, r *http.Request, stall, longest time.Dura
 	b := &progressBody{ReadCloser: r.Body, rc: http.NewResponseController(w), stall: stall, end: now.Add(min(total, longest))}
 	b.renew(now)
 	r.Body = b
-	return &closeUnread{ResponseWriter: w, body: b}
+	return &closeUnread{ResponseWriter: w, body: b, http1: r.ProtoMajor == 1}
 }
 
 // The pace every body must keep, on average, after its first minute, and the longest
@@ -85,6 +105,8 @@ type closeUnread struct {
 	http.ResponseWriter
 	body    *progressBody
 	started bool
+	http1   bool
+	lingers bool // the body may be read after the answer (Linger)
 }
 
 func (w *closeUnread) start() {
@@ -92,6 +114,9 @@ func (w *closeUnread) start() {
 		w.started = true
 		if !w.body.eof {
 			w.Header().Set("Connection", "close")
+			// Over HTTP/1 net/http lets a handler read the body after the answer
+			// began only in full-duplex mode; HTTP/2 does not need it.
+			w.lingers = w.http1 && w.body.rc.EnableFullDuplex() == nil
 			// net/http reads what is left of a small body once the handler returns;
 			// it is of no use now, so that read ends at once and the connection is
 			// freed.
@@ -109,6 +134,52 @@ func (w *closeUnread) Write(p []byte) (int, error) {
 	w.start()
 	return w.ResponseWriter.Write(p)
 }
+
+// Linger is called once the handler has returned, with the writer Body returned: when
+// the answer was given before the body was read to its end (a refusal of an upload too
+// large, from a session that ended, while an import is under way), it sends the answer,
+// then reads what is left of the body and throws it away, for at most lingerTotal and
+// as long as some arrives every lingerIdle, as nginx's lingering close does. A client
+// still sending (a browser writes the whole upload before it reads the answer) would
+// otherwise have its connection reset by the close, and show "connection reset", not
+// the page that says why; the reset can also discard the answer it had not yet read.
+// The cost is bounded by time, never by what the client declares: a body of a gigabyte
+// is read for at most lingerTotal, into one small buffer. Over HTTP/2 a refusal ends
+// only its stream; nothing is read.
+func Linger(w http.ResponseWriter) {
+	cw, ok := w.(*closeUnread)
+	if !ok || !cw.started || cw.body.eof || !cw.lingers {
+		return
+	}
+	b := cw.body
+	if b.rc.Flush() != nil {
+		return
+	}
+	end := time.Now().Add(lingerTotal)
+	buf := make([]byte, 32<<10)
+	for {
+		now := time.Now()
+		deadline := now.Add(lingerIdle)
+		if deadline.After(end) {
+			deadline = end
+		}
+		if !now.Before(end) || b.rc.SetReadDeadline(deadline) != nil {
+			break
+		}
+		if _, err := b.ReadCloser.Read(buf); err != nil {
+			break
+		}
+	}
+	// net/http's own read of what is left (once the handler returns) ends at once.
+	b.rc.SetReadDeadline(time.Now())
+}
+
+// How long Linger reads what is left of a body after the answer: in all, and between
+// two reads that bring something.
+const (
+	lingerTotal = 30 * time.Second
+	lingerIdle  = 2 * time.Second
+)
 
 // Unwrap lets http.ResponseController reach the connection.
 func (w *closeUnread) Unwrap() http.ResponseWriter { return w.ResponseWriter }

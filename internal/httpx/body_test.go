@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"net"
@@ -58,12 +59,13 @@ func TestBodiesMustKeepComing(t *testing.T) {
 }
 
 // A handler that answers without reading the body (a GET that declared one, a refusal)
-// answers at once, and the connection is closed rather than read for what is left.
+// answers at once, and says the connection will be closed rather than kept for what
+// is left; a client that sends nothing more is not waited for longer than Linger's
+// pause.
 func TestUnreadBodiesDoNotDelayTheAnswer(t *testing.T) {
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w = Body(w, r, 30*time.Second)
+	srv := &http.Server{Handler: Bodies(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "answered")
-	})}
+	}), 30*time.Second, func(*http.Request) (time.Duration, time.Duration) { return time.Minute, time.Minute })}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -80,10 +82,56 @@ func TestUnreadBodiesDoNotDelayTheAnswer(t *testing.T) {
 		}
 		c.SetReadDeadline(time.Now().Add(10 * time.Second)) // far below the 30 s stall
 		io.WriteString(c, req)
-		b, err := io.ReadAll(c)
-		c.Close()
-		if !strings.Contains(string(b), "200 OK") || !strings.Contains(string(b), "Connection: close") || err != nil {
-			t.Errorf("%q: %q (%v)", req, b, err)
+		br := bufio.NewReader(c)
+		r, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("%q: %v", req, err)
 		}
+		if r.StatusCode != http.StatusOK || !r.Close {
+			t.Errorf("%q: %d %v", req, r.StatusCode, r.Header)
+		}
+		// The server then reads for what is left, and closes when none comes.
+		if _, err := io.ReadAll(br); err != nil {
+			t.Errorf("%q: not closed: %v", req, err)
+		}
+		c.Close()
+	}
+}
+
+// A client that writes its whole upload before it reads the answer, as browsers do,
+// gets the refusal a handler gave without reading the body: the body is read and
+// thrown away after the answer. Closed at once, the connection would be reset under
+// the client's writes, and its answer with it.
+func TestRefusedUploadIsAnswered(t *testing.T) {
+	srv := &http.Server{Handler: Bodies(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "too large", http.StatusRequestEntityTooLarge)
+	}), 30*time.Second, func(*http.Request) (time.Duration, time.Duration) { return time.Minute, time.Minute })}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	defer srv.Close()
+	// Larger than the socket buffers on both sides, so that the client is still
+	// writing when the server has answered.
+	const size = 64 << 20
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n", size)
+	chunk := make([]byte, 256<<10)
+	for sent := 0; sent < size; sent += len(chunk) {
+		if _, err := c.Write(chunk); err != nil {
+			t.Fatalf("the upload was cut off after %d of %d bytes: %v", sent, size, err)
+		}
+	}
+	r, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body, _ := io.ReadAll(r.Body); r.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), "too large") {
+		t.Errorf("%d %q", r.StatusCode, body)
 	}
 }
