@@ -435,9 +435,12 @@ func Check(r io.Reader, store news.BackupStore) (Header, map[string]int, error) 
 }
 
 // Import restores a backup into an empty store: open is called twice, for the checking
-// pass and the writing one. Media files go into mediaDir (created if missing; a file
-// already there is an error), written before the store's transaction commits and
-// removed again if it does not. It returns the counts per kind.
+// pass and the writing one. Media files go into mediaDir (created if missing), each
+// written whole under a hidden temporary name and then given its own, all before the
+// store's transaction commits, and removed again if it does not. A file already there
+// under a backup file's name is an error unless it holds the same bytes (what an import
+// killed before its commit left: the next run must work); temporary files a killed
+// import left are removed. It returns the counts per kind.
 func Import(ctx context.Context, store news.BackupStore, open func() (io.ReadCloser, error), mediaDir string) (map[string]int, error) {
 	if err := store.BackupEmpty(ctx); err != nil {
 		return nil, err
@@ -463,21 +466,23 @@ func Import(ctx context.Context, store news.BackupStore, open func() (io.ReadClo
 	if err != nil {
 		return nil, err
 	}
-	var written []string
-	var cur *os.File
-	var files, line int
+	if h.WithMedia {
+		if err := os.MkdirAll(mediaDir, 0o755); err != nil {
+			return nil, fmt.Errorf("backup: media folder: %w", err)
+		}
+		removeTemps(mediaDir)
+	}
+	var mw mediaWriter
+	mw.dir = mediaDir
+	var line int
 	ended := false
 	recs := func(yield func(*news.BackupRecord, error) bool) {
 		for {
 			it, err := rd.Next()
 			if err == io.EOF {
 				ended = true
-				if cur != nil {
-					err = closeSynced(cur)
-					cur = nil
-					if err != nil {
-						yield(nil, err)
-					}
+				if err := mw.finish(); err != nil {
+					yield(nil, err)
 				}
 				return
 			}
@@ -492,41 +497,15 @@ func Import(ctx context.Context, store news.BackupStore, open func() (io.ReadClo
 				}
 				continue
 			}
-			if cur == nil || it.Offset == 0 {
-				if cur != nil {
-					if err := closeSynced(cur); err != nil {
-						yield(nil, err)
-						return
-					}
-				}
-				if err := os.MkdirAll(mediaDir, 0o755); err != nil {
-					yield(nil, fmt.Errorf("backup: media folder: %w", err))
-					return
-				}
-				path := filepath.Join(mediaDir, it.Name)
-				cur, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-				if err != nil {
-					cur = nil
-					yield(nil, &LineError{it.Line, fmt.Errorf("media file: %w", err)})
-					return
-				}
-				written = append(written, path)
-				files++
-			}
-			if _, err := cur.Write(it.Bytes); err != nil {
-				yield(nil, &LineError{it.Line, fmt.Errorf("media file %s: %w", it.Name, err)})
+			if err := mw.piece(it); err != nil {
+				yield(nil, &LineError{it.Line, err})
 				return
 			}
 		}
 	}
 	counts, err := store.ImportBackup(ctx, iter.Seq2[*news.BackupRecord, error](recs))
-	if cur != nil {
-		cur.Close()
-	}
 	if err != nil {
-		for _, p := range written {
-			os.Remove(p)
-		}
+		mw.undo()
 		// The store refused the record just given to it (a slug or an email twice...):
 		// name its line. A refusal at the commit names none.
 		var le *LineError
@@ -535,6 +514,7 @@ func Import(ctx context.Context, store news.BackupStore, open func() (io.ReadClo
 		}
 		return nil, err
 	}
+	files := mw.files
 	if files > 0 {
 		counts[MediaKind] = files
 	}
@@ -563,13 +543,155 @@ func checkSetting(rec *news.BackupRecord) error {
 	return nil
 }
 
-func closeSynced(f *os.File) error {
+// tempPrefix starts the names of the media files an import is writing: hidden, so
+// media.Dir and an export pass them over, and removed by the next import when a killed
+// one left them.
+const tempPrefix = ".backup-import-"
+
+// removeTemps removes what imports killed in the middle of a file left in dir.
+func removeTemps(dir string) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), tempPrefix) && e.Type().IsRegular() {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+// mediaWriter puts a backup's media files into a folder, each written whole under a
+// temporary name, synced, then linked to its name (so a crash never leaves a file cut
+// short under its name). A file already there with the same bytes is kept as it is:
+// an import killed before its commit left it, and the next run must not take it for
+// another's. One with other bytes is refused, never overwritten.
+type mediaWriter struct {
+	dir     string
+	name    string   // the file being written or compared
+	tmp     *os.File // writing: its temporary file
+	old     *os.File // comparing: the file already there
+	off     int64
+	buf     []byte
+	written []string // the files this import made, removed if it fails
+	files   int
+}
+
+// piece takes the next piece of a media file (the pieces come in order: Check).
+func (w *mediaWriter) piece(it *Item) error {
+	if it.Name != w.name || it.Offset == 0 {
+		if err := w.finish(); err != nil {
+			return err
+		}
+		if err := w.start(it.Name); err != nil {
+			return err
+		}
+	}
+	w.off += int64(len(it.Bytes))
+	if w.old != nil {
+		if cap(w.buf) < len(it.Bytes) {
+			w.buf = make([]byte, len(it.Bytes))
+		}
+		b := w.buf[:len(it.Bytes)]
+		if _, err := io.ReadFull(w.old, b); err != nil || !bytes.Equal(b, it.Bytes) {
+			return w.another()
+		}
+		return nil
+	}
+	if _, err := w.tmp.Write(it.Bytes); err != nil {
+		return fmt.Errorf("media file %s: %w", w.name, err)
+	}
+	return nil
+}
+
+func (w *mediaWriter) another() error {
+	return fmt.Errorf("media file %s: another file of that name is already in %s", w.name, w.dir)
+}
+
+func (w *mediaWriter) start(name string) error {
+	w.name, w.off = name, 0
+	w.files++
+	path := filepath.Join(w.dir, name)
+	if f, err := os.Open(path); err == nil {
+		if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+			f.Close()
+			return w.another()
+		}
+		w.old = f
+		return nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("media file: %w", err)
+	}
+	f, err := os.CreateTemp(w.dir, tempPrefix+"*")
+	if err != nil {
+		return fmt.Errorf("media file: %w", err)
+	}
+	w.tmp = f
+	return nil
+}
+
+// finish ends the file begun: a compared one must have ended with the backup's, a
+// written one is synced and given its name, refused if a file took it meanwhile.
+func (w *mediaWriter) finish() error {
+	if w.old != nil {
+		f := w.old
+		w.old = nil
+		st, err := f.Stat()
+		f.Close()
+		if err != nil || st.Size() != w.off {
+			return w.another()
+		}
+		return nil
+	}
+	if w.tmp == nil {
+		return nil
+	}
+	f := w.tmp
+	w.tmp = nil
+	defer os.Remove(f.Name())
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return fmt.Errorf("backup: media file: %w", err)
+		return fmt.Errorf("media file %s: %w", w.name, err)
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("backup: media file: %w", err)
+		return fmt.Errorf("media file %s: %w", w.name, err)
+	}
+	path := filepath.Join(w.dir, w.name)
+	// A link, not a rename: it never replaces a file that appeared meanwhile.
+	if err := os.Link(f.Name(), path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return w.another()
+		}
+		return fmt.Errorf("media file %s: %w", w.name, err)
+	}
+	w.written = append(w.written, path)
+	return syncDir(w.dir)
+}
+
+// undo removes what a failed import wrote: the file under way and the files it made.
+func (w *mediaWriter) undo() {
+	if w.old != nil {
+		w.old.Close()
+		w.old = nil
+	}
+	if w.tmp != nil {
+		w.tmp.Close()
+		os.Remove(w.tmp.Name())
+		w.tmp = nil
+	}
+	for _, p := range w.written {
+		os.Remove(p)
+	}
+	w.written = nil
+}
+
+// syncDir makes the folder's new names durable before the store commits the records
+// that refer to them.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("media folder: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, errors.ErrUnsupported) {
+		return fmt.Errorf("media folder: %w", err)
 	}
 	return nil
 }
