@@ -64,6 +64,7 @@ import (
 	"io"
 	"io/fs"
 	"iter"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -619,12 +620,20 @@ func (w *mediaWriter) start(name string) error {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("media file: %w", err)
 	}
-	f, err := os.CreateTemp(w.dir, tempPrefix+"*")
-	if err != nil {
-		return fmt.Errorf("media file: %w", err)
+	// 0644 less the umask, as media.Dir makes its files (a web server running as
+	// another user may serve the folder); os.CreateTemp's 0600 would not let it.
+	for range 10 {
+		f, err := os.OpenFile(filepath.Join(w.dir, tempPrefix+strconv.FormatUint(rand.Uint64(), 36)), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("media file: %w", err)
+		}
+		w.tmp = f
+		return nil
 	}
-	w.tmp = f
-	return nil
+	return fmt.Errorf("media file: no free temporary name in %s", w.dir)
 }
 
 // finish ends the file begun: a compared one must have ended with the backup's, a

@@ -128,7 +128,17 @@ func TestImportKilledBeforeCommitCanRunAgain(t *testing.T) {
 		if g, err := os.ReadFile(filepath.Join(mediaDir, name)); err != nil || !bytes.Equal(g, data) {
 			t.Errorf("media file %s: %d bytes, want %d (%v)", name, len(g), len(data), err)
 		}
+		// Readable by a web server running as another user, as media.Dir's files.
+		if st, err := os.Stat(filepath.Join(mediaDir, name)); err != nil || st.Mode().Perm()&0o044 != 0o044&^umask() {
+			t.Errorf("media file %s: mode %v", name, st.Mode())
+		}
 	}
+}
+
+func umask() os.FileMode {
+	m := syscall.Umask(0)
+	syscall.Umask(m)
+	return os.FileMode(m)
 }
 
 // A file of the backup's name that is not the backup's file is still never
