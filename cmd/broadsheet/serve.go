@@ -146,10 +146,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// of several servers one sends each, and what a stopped server was sending is sent
 	// by another (or by this one after a restart) once its lease runs out.
 	hooks := jobs.NewWebhooks(db, jobs.Config{BaseURL: *baseURL, ArticlePath: srv.ArticlePath, Timeout: *hookTimeout, Logger: log})
-	wg.Add(3)
+	wg.Add(4)
 	go func() { defer wg.Done(); srv.Run(runCtx) }()
 	go func() { defer wg.Done(); publishScheduled(runCtx, db, srv, log) }()
 	go func() { defer wg.Done(); hooks.Run(runCtx) }()
+	go func() { defer wg.Done(); removeAbandonedUploads(runCtx, files, log) }()
 
 	log.Info("serving", "url", *baseURL, "listen", ln.Addr().String(), "db", *dbPath, "page_cache", *pageCache, "max_conns", *maxConns)
 	errc := make(chan error, 1)
@@ -277,6 +278,27 @@ func publishScheduled(ctx context.Context, db news.Store, srv *site.Server, log 
 			if err := srv.Sync(ctx); err != nil {
 				log.Error("apply scheduled articles to the page cache", "err", err)
 			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// removeAbandonedUploads removes, at start and then hourly, the temporary files of
+// uploads and imports' images that a killed or crashed process (this server before its
+// restart, a command, another server sharing the folder) left in the media folder:
+// nothing else would, and each may be hundreds of megabytes.
+func removeAbandonedUploads(ctx context.Context, files media.Dir, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := files.RemoveAbandoned(); err != nil {
+			log.Error("remove abandoned uploads", "dir", string(files), "err", err)
+		} else if n > 0 {
+			log.Info("abandoned uploads removed", "dir", string(files), "files", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -113,16 +113,75 @@ func (d Dir) Create(name string, write func(io.Writer) error) error {
 	return os.Rename(tmp.Name(), filepath.Join(string(d), name))
 }
 
+// tempPrefix starts the names of files being stored.
+const tempPrefix = ".upload-"
+
 // createTemp creates a new file of a random name starting with "." (never served:
-// validName refuses it) in dir, with mode 0644 less the umask.
+// validName refuses it) in dir, with mode 0644 less the umask, locked as being written
+// (lockTemp) so that RemoveAbandoned leaves it alone while this process lives.
 func createTemp(dir string) (*os.File, error) {
 	for range 10 {
-		f, err := os.OpenFile(filepath.Join(dir, ".upload-"+newName()), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
-		if !errors.Is(err, fs.ErrExist) {
-			return f, err
+		path := filepath.Join(dir, tempPrefix+newName())
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			continue
 		}
+		if err != nil {
+			return nil, err
+		}
+		locked, err := lockTemp(f)
+		if err != nil {
+			f.Close()
+			os.Remove(path)
+			return nil, fmt.Errorf("media: lock a temporary file: %w", err)
+		}
+		// Between the creation and the lock, RemoveAbandoned may have taken the file
+		// for a dead process's: it holds the lock, or removed the name already.
+		if st, err := os.Stat(path); !locked || err != nil || !sameFile(f, st) {
+			f.Close()
+			continue
+		}
+		return f, nil
 	}
 	return nil, fmt.Errorf("media: no free temporary name in %s", dir)
+}
+
+func sameFile(f *os.File, st os.FileInfo) bool {
+	fst, err := f.Stat()
+	return err == nil && os.SameFile(fst, st)
+}
+
+// RemoveAbandoned removes the temporary files of stores that will never finish: the
+// process writing them was killed or crashed (no process holds their lock; where
+// locks do not exist, untouched for a day). Stores under way, in this process or
+// another sharing the folder, are left alone. It returns how many it removed; a
+// folder that does not exist has none.
+func (d Dir) RemoveAbandoned() (int, error) {
+	entries, err := os.ReadDir(string(d))
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("media: %w", err)
+	}
+	n := 0
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), tempPrefix) || !e.Type().IsRegular() {
+			continue
+		}
+		path := filepath.Join(string(d), e.Name())
+		f, err := os.Open(path)
+		if err != nil {
+			continue // removed meanwhile: its store ended
+		}
+		// The file is removed while its lock is held, and only if the name is still
+		// the file locked.
+		if st, err := os.Stat(path); err == nil && sameFile(f, st) && abandoned(f, st) && os.Remove(path) == nil {
+			n++
+		}
+		f.Close()
+	}
+	return n, nil
 }
 
 // Open opens a stored file.

@@ -1,0 +1,84 @@
+//go:build unix
+
+package media
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+func tempFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			names = append(names, e.Name())
+		}
+	}
+	return names
+}
+
+// A process killed (SIGKILL) while storing a file leaves its temporary file; the next
+// server's RemoveAbandoned removes it, at once, while a file another process or
+// goroutine is storing at that moment is left alone and stored whole.
+func TestRemoveAbandonedTemporaryFiles(t *testing.T) {
+	if dir := os.Getenv("MEDIA_KILL_HELPER"); dir != "" {
+		Dir(dir).Create("killed.jpg", func(w io.Writer) error {
+			w.Write(bytes.Repeat([]byte("x"), 100<<10))
+			w.(interface{ Flush() error }).Flush()
+			syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			select {}
+		})
+		t.Fatal("not killed")
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestRemoveAbandonedTemporaryFiles$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "MEDIA_KILL_HELPER="+dir)
+	out, _ := cmd.CombinedOutput()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
+		t.Fatalf("the helper was not killed: %s", out)
+	}
+	left := tempFiles(t, dir)
+	if len(left) != 1 {
+		t.Fatalf("the killed store left %v", left)
+	}
+
+	// A store under way here, holding its temporary file while RemoveAbandoned runs.
+	writing, finish, done := make(chan struct{}), make(chan struct{}), make(chan error)
+	go func() {
+		done <- Dir(dir).Create("live.jpg", func(w io.Writer) error {
+			w.Write([]byte("live"))
+			close(writing)
+			<-finish
+			return nil
+		})
+	}()
+	<-writing
+	n, err := Dir(dir).RemoveAbandoned()
+	if err != nil || n != 1 {
+		t.Errorf("RemoveAbandoned: %d, %v; want the killed store's one file", n, err)
+	}
+	if got := tempFiles(t, dir); len(got) != 1 || got[0] == left[0] {
+		t.Errorf("temporary files after: %v (the killed one was %s)", got, left[0])
+	}
+	close(finish)
+	if err := <-done; err != nil {
+		t.Fatalf("the live store: %v", err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "live.jpg")); err != nil || string(b) != "live" {
+		t.Errorf("the live store's file: %q %v", b, err)
+	}
+	if got := tempFiles(t, dir); len(got) != 0 {
+		t.Errorf("temporary files at the end: %v", got)
+	}
+}
