@@ -556,6 +556,9 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, u *news.User, 
 		case errors.Is(err, news.ErrNotFound) && a.Section != nil && s.sectionDeleted(ctx, a.Section):
 			// The section was deleted between the form's reading and the write.
 			refuse(http.StatusUnprocessableEntity, sectionGone(u, a.Section.Name))
+		case news.StorageFull(err):
+			s.log.Error("save article: storage full", "err", err)
+			refuse(http.StatusInsufficientStorage, storageFullMessage+" The article was not saved; your text is still in the form: copy it somewhere safe.")
 		default:
 			s.log.Error("save article", "err", err)
 			refuse(http.StatusInternalServerError, "The article could not be saved. Please try again; your text is still in the form.")

@@ -148,6 +148,9 @@ func (s *Server) storeImage(w http.ResponseWriter, r *http.Request, u *news.User
 		// nothing was stored, and this answer most likely reaches no one.
 		s.log.Info("upload given up", "by", u.ID, "err", err)
 		return nil, http.StatusServiceUnavailable, "The upload stopped before the image was processed. Nothing was uploaded. Please try again."
+	case news.StorageFull(err):
+		s.log.Error("store upload: storage full", "err", err)
+		return nil, http.StatusInsufficientStorage, storageFullMessage + " Nothing was uploaded."
 	case err != nil:
 		s.log.Error("store upload", "err", err)
 		return nil, http.StatusInternalServerError, "The image could not be stored. Nothing was uploaded."
@@ -160,11 +163,18 @@ func (s *Server) storeImage(w http.ResponseWriter, r *http.Request, u *news.User
 	if err := s.store.CreateMedia(context.WithoutCancel(r.Context()), m); err != nil {
 		s.log.Error("record upload", "err", err)
 		im.Remove(s.cfg.Media)
+		if news.StorageFull(err) {
+			return nil, http.StatusInsufficientStorage, storageFullMessage + " Nothing was uploaded."
+		}
 		return nil, http.StatusInternalServerError, "The image could not be stored. Nothing was uploaded."
 	}
 	s.log.Info("image uploaded", "media", m.ID, "bytes", m.Bytes, "by", u.ID)
 	return m, 0, ""
 }
+
+// storageFullMessage says why a write failed on a full disk (news.StorageFull): a
+// retry at once fails the same way, so the newsroom is told whom to ask.
+const storageFullMessage = "The server's disk is full, so nothing more can be stored until the site's administrator frees space."
 
 // imageOf is the article's featured image made from a library item.
 func imageOf(m *news.Media, alt, caption string) *news.Image {

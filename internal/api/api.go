@@ -392,13 +392,19 @@ func badParam(name, detail string) error {
 func notFound(detail string) error { return &problem{Status: http.StatusNotFound, Detail: detail} }
 
 // problem sends err as a problem document: a *problem as it is, a news.ErrNotFound as
-// 404, anything else as 500 (logged, never shown).
+// 404, a full disk (news.StorageFull) as 507, anything else as 500 (logged, never
+// shown).
 func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
 	p := &problem{}
 	switch {
 	case errors.As(err, &p):
 	case errors.Is(err, news.ErrNotFound):
 		p = &problem{Status: http.StatusNotFound, Detail: "There is no such item."}
+	case news.StorageFull(err):
+		// Nothing was saved, and an immediate retry fails the same way: 507 (RFC 4918),
+		// not a 500 that invites one, and the operator hears of it.
+		s.cfg.Logger.Error("content API: storage full", "path", r.URL.Path, "err", err)
+		p = &problem{Status: http.StatusInsufficientStorage, Detail: "The server's storage is full. Nothing was saved; try again once its administrator has freed space."}
 	default:
 		s.cfg.Logger.Error("content API", "path", r.URL.Path, "err", err)
 		p = &problem{Status: http.StatusInternalServerError, Detail: "The server could not answer; try again later."}

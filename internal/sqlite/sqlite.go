@@ -229,12 +229,22 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return err
+		return full(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return full(fmt.Errorf("commit: %w", err))
 	}
 	return nil
+}
+
+// full marks an error SQLite gave because the disk (or max_page_count) is full as
+// news.ErrStorageFull, so that every caller can say so instead of "try again".
+func full(err error) error {
+	var se *sqlite3.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqlitelib.SQLITE_FULL && !errors.Is(err, news.ErrStorageFull) {
+		return fmt.Errorf("%w: %w", news.ErrStorageFull, err)
+	}
+	return err
 }
 
 // queryer is what reads need from a pool or a transaction.
