@@ -135,6 +135,10 @@ func (s *Server) idempotent(c keyedCreate) func(r *http.Request, st *staff) (int
 		}
 		// Kept or released whatever becomes of the client's connection.
 		after := context.WithoutCancel(ctx)
+		// The create records its key in its own transaction (createKeyOf), so that a
+		// retry taking over the claim of a server killed after that commit and before
+		// FinishIdempotent finds what was made instead of making it again.
+		r = r.WithContext(context.WithValue(ctx, createKeyCtx{}, createKey(st.token.ID, key, fingerprint)))
 		status, out, err := c.op(r, st)
 		if err != nil {
 			if rerr := s.store.ReleaseIdempotent(after, st.token.ID, key); rerr != nil {
@@ -153,6 +157,25 @@ func (s *Server) idempotent(c keyedCreate) func(r *http.Request, st *staff) (int
 		}
 		return status, replayed(b), nil
 	}
+}
+
+type createKeyCtx struct{}
+
+// createKey is the news.Article.CreateKey of a keyed create: the token, the key and
+// the request's fingerprint, hashed (a fixed length, whatever the key), and prefixed so
+// that it never meets an admin form's key. The fingerprint is in it so that the key
+// reused for another request after IdempotencyTTL makes a new article.
+func createKey(tokenID int64, key, fingerprint string) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%d\n%s\n%s", tokenID, key, fingerprint)
+	return "api:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// createKeyOf is the create key idempotent put in the request's context; "" without
+// an Idempotency-Key.
+func createKeyOf(r *http.Request) string {
+	k, _ := r.Context().Value(createKeyCtx{}).(string)
+	return k
 }
 
 // jsonFingerprint reads a JSON body whole (at most maxJSONBody bytes), leaves it for the

@@ -550,7 +550,15 @@ func (s *Server) createArticle(r *http.Request, st *staff) (int, any, error) {
 	if err := s.takeSave(r, u, news.SaveRate, "This account is saving very often"); err != nil {
 		return 0, nil, err
 	}
-	if err := s.write(r, a); err != nil {
+	a.CreateKey = createKeyOf(r)
+	if err := s.write(r, a); errors.Is(err, news.ErrAlreadyCreated) && a.ID != 0 {
+		// A keyed create whose answer was lost (its server killed after the commit):
+		// the article it made is the answer, as a replay's.
+		if w := responseWriterOf(r); w != nil {
+			w.Header().Set(ReplayedHeader, "true")
+		}
+		return s.currentArticle(r, st, news.IdempotentReply{Status: http.StatusCreated, Body: []byte(fmt.Sprintf(`{"id":%d}`, a.ID))})
+	} else if err != nil {
 		return 0, nil, err
 	}
 	s.cfg.Logger.Info("article created through the API", "article", a.ID, "token", st.token.ID)
