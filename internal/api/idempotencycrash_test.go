@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -106,5 +107,38 @@ func TestAdminAPIKeyedCreateAfterALostAnswerMakesNoSecond(t *testing.T) {
 	st, raw = e.postKeyed(t, editor, `"tunnel-2"`, closes)
 	if n := e.countHeadline(t, "Tunnel closes"); st != http.StatusCreated || n != 1 {
 		t.Errorf("the retry after a rename: %d %s, %d articles", st, raw, n)
+	}
+}
+
+// The same for a keyed upload: its retry after a lost answer gets the library item
+// the first made, and stores no second copy of its files. It made a second item.
+func TestAdminAPIKeyedUploadAfterALostAnswerMakesNoSecond(t *testing.T) {
+	e := newEnv(t)
+	author := e.token(t, news.RoleAuthor)
+	img := pngImage(900, 600)
+	fields := map[string]string{"alt": "The quay at noon"}
+	const key = `"quay-1"`
+	e.serveAPI(t, lostAnswer{e.db}, now)
+	st, raw := e.uploadKeyed(t, author, key, fields, img)
+	var made struct {
+		ID int64 `json:"id"`
+	}
+	if st != http.StatusCreated || json.Unmarshal(raw, &made) != nil || made.ID == 0 {
+		t.Fatalf("upload: %d %s", st, raw)
+	}
+	files, _ := os.ReadDir(e.mediaDir)
+	e.serveAPI(t, e.db, now.Add(news.IdempotencyLease+time.Minute))
+	st, raw = e.uploadKeyed(t, author, key, fields, img)
+	var again struct {
+		ID int64 `json:"id"`
+	}
+	if st != http.StatusCreated || json.Unmarshal(raw, &again) != nil || again.ID != made.ID {
+		t.Errorf("the retry: %d %s; want 201 and item %d", st, raw, made.ID)
+	}
+	if all, _ := e.db.MediaLibrary(context.Background(), 10); len(all) != 1 {
+		t.Errorf("the library holds %d items, want 1", len(all))
+	}
+	if now, _ := os.ReadDir(e.mediaDir); len(now) != len(files) {
+		t.Errorf("the media folder holds %d files, %d before the retry", len(now), len(files))
 	}
 }

@@ -748,10 +748,22 @@ func (s *Server) uploadMedia(r *http.Request, st *staff) (int, any, error) {
 		return 0, nil, fmt.Errorf("store upload: %w", err)
 	}
 	m := &news.Media{Name: im.Name, ContentType: im.ContentType, Width: im.Width, Height: im.Height, Bytes: im.Bytes,
-		Srcset: im.Srcset(mediaURL), Alt: alt, Caption: caption, UserID: u.ID}
+		Srcset: im.Srcset(mediaURL), Alt: alt, Caption: caption, UserID: u.ID, CreateKey: createKeyOf(r)}
 	// Recorded whatever becomes of the connection now that the files are stored (the
 	// admin's rule: no file left that no library item names), removed if it cannot be.
-	if err := s.store.CreateMedia(context.WithoutCancel(r.Context()), m); err != nil {
+	if err := s.store.CreateMedia(context.WithoutCancel(r.Context()), m); errors.Is(err, news.ErrAlreadyCreated) && m.ID != 0 {
+		// A keyed upload whose answer was lost (its server killed after the item was
+		// written): that item is the answer, as a replay's, and these files go.
+		im.Remove(s.cfg.Media)
+		if w := responseWriterOf(r); w != nil {
+			w.Header().Set(ReplayedHeader, "true")
+		}
+		made, err := s.store.MediaItem(r.Context(), m.ID)
+		if err != nil {
+			return 0, nil, fmt.Errorf("read the key's upload: %w", err)
+		}
+		return http.StatusCreated, s.mediaItemOf(made), nil
+	} else if err != nil {
 		im.Remove(s.cfg.Media)
 		return 0, nil, fmt.Errorf("store upload: %w", err)
 	}

@@ -185,6 +185,11 @@ type Media struct {
 	// Title and Description are an imported attachment's (WordPress's post title and
 	// content, as text).
 	Title, Description string
+	// CreateKey, when set, is the one-time key of the upload (the admin API's
+	// Idempotency-Key): CreateMedia makes at most one item per UserID and key, and for
+	// a second returns ErrAlreadyCreated with ID set to the first's. Only CreateMedia
+	// reads it; stores do not return it.
+	CreateKey string
 }
 
 // IsImage reports whether the item is a stored image (shown, pickable as a featured

@@ -51,7 +51,9 @@ type Store interface {
 	// how many it published.
 	PublishDue(ctx context.Context, now time.Time) (int, error)
 
-	// CreateMedia adds an uploaded image to the library and sets its ID.
+	// CreateMedia adds an uploaded image to the library and sets its ID; with a
+	// CreateKey its user made an item with before, it adds nothing and returns
+	// ErrAlreadyCreated with the ID set to that item's.
 	CreateMedia(ctx context.Context, m *Media) error
 	MediaItem(ctx context.Context, id int64) (*Media, error)
 	// MediaLibrary lists the library's stored images (Media.IsImage), newest first.

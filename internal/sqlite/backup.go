@@ -66,6 +66,7 @@ var backupLeftOut = map[string]string{
 	"kept_forms":          "forms kept for a few hours after a failed save",
 	"article_presence":    "who has a story open now",
 	"article_create_keys": "a form's guard against a double submission",
+	"media_create_keys":   "a keyed upload's guard against a second copy (Idempotency-Key)",
 	"api_idempotency":     "the admin API's answers kept a day for retried creates (Idempotency-Key)",
 	"preview_links":       "private links, ended by a restore anyway (their tokens are secrets)",
 	"password_resets":     "one-time links, short-lived secrets",

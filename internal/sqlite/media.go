@@ -33,13 +33,44 @@ func (db *DB) CreateMedia(ctx context.Context, m *news.Media) error {
 	if m.CreatedAt.IsZero() {
 		m.CreatedAt = db.Now().UTC().Truncate(time.Second)
 	}
-	res, err := db.write.ExecContext(ctx, `INSERT INTO media (name, content_type, width, height, bytes, srcset, alt, caption, user_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.Name, m.ContentType, m.Width, m.Height, m.Bytes, m.Srcset, m.Alt, m.Caption, nullID(m.UserID), m.CreatedAt.Unix())
+	var before int64 // the item made before with the same key
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		// Checked in the write's transaction, and guarded by the key's table.
+		if m.CreateKey != "" {
+			err := tx.QueryRowContext(ctx, `SELECT media_id FROM media_create_keys WHERE owner_id = ? AND create_key = ?`,
+				m.UserID, m.CreateKey).Scan(&before)
+			if err == nil {
+				return fmt.Errorf("media of key %q: %w", m.CreateKey, news.ErrAlreadyCreated)
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("read the key's media: %w", err)
+			}
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO media (name, content_type, width, height, bytes, srcset, alt, caption, user_id, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.Name, m.ContentType, m.Width, m.Height, m.Bytes, m.Srcset, m.Alt, m.Caption, nullID(m.UserID), m.CreatedAt.Unix())
+		if err != nil {
+			return fmt.Errorf("create media: %w", err)
+		}
+		m.ID, _ = res.LastInsertId()
+		if m.CreateKey != "" {
+			_, err := tx.ExecContext(ctx, `INSERT INTO media_create_keys (owner_id, create_key, media_id) VALUES (?, ?, ?)`,
+				m.UserID, m.CreateKey, m.ID)
+			if isUniqueViolation(err) {
+				return fmt.Errorf("media of key %q: %w", m.CreateKey, news.ErrAlreadyCreated)
+			}
+			if err != nil {
+				return fmt.Errorf("record the key's media: %w", err)
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("create media: %w", err)
+		m.ID = 0
+		if errors.Is(err, news.ErrAlreadyCreated) {
+			m.ID = before
+		}
 	}
-	m.ID, _ = res.LastInsertId()
-	return nil
+	return err
 }
 
 // MediaItem implements news.Store.

@@ -25,6 +25,7 @@ func testConflicts(t *testing.T, s Engine) {
 	t.Run("PresenceEndsWithAccess", func(t *testing.T) { testPresenceEnds(t, s) })
 	t.Run("ImportedArticlesHaveAVersion", func(t *testing.T) { testImportedVersion(t, s) })
 	t.Run("OneArticlePerForm", func(t *testing.T) { testOneArticlePerForm(t, s) })
+	t.Run("OneMediaItemPerKey", func(t *testing.T) { testOneMediaItemPerKey(t, s) })
 }
 
 // A new-article form sent twice (a double click, the back button and Save again) creates
@@ -83,6 +84,54 @@ func testOneArticlePerForm(t *testing.T, s Engine) {
 	plain.OwnerID = ana.ID
 	if err := s.CreateArticle(ctx, plain); err != nil {
 		t.Errorf("an article without a form key: %v", err)
+	}
+}
+
+// A keyed upload sent again (news.Media.CreateKey: the admin API's Idempotency-Key
+// retried after its server was killed) makes one library item, even at once: the
+// second CreateMedia adds nothing and names the first's item. The key is the user's.
+func testOneMediaItemPerKey(t *testing.T, s Engine) {
+	ctx := context.Background()
+	ana, ben := &news.User{Email: "ana.key@example.org", Name: "Ana", Role: news.RoleAuthor, PasswordHash: "x"},
+		&news.User{Email: "ben.key@example.org", Name: "Ben", Role: news.RoleAuthor, PasswordHash: "x"}
+	for _, u := range []*news.User{ana, ben} {
+		if err := s.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const n = 8
+	items, errs := make([]*news.Media, n), make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		items[i] = &news.Media{Name: fmt.Sprintf("quay-%d.jpg", i), ContentType: "image/jpeg", Width: 10, Height: 10, Alt: "Quay",
+			UserID: ana.ID, CreateKey: "api:one-upload"}
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = s.CreateMedia(ctx, items[i]) }()
+	}
+	wg.Wait()
+	var created int64
+	for i, err := range errs {
+		if err == nil {
+			if created != 0 {
+				t.Fatalf("two items from one key: %d and %d", created, items[i].ID)
+			}
+			created = items[i].ID
+		}
+	}
+	if created == 0 {
+		t.Fatalf("no item created: %v", errs)
+	}
+	for i, err := range errs {
+		if err != nil && (!errors.Is(err, news.ErrAlreadyCreated) || items[i].ID != created) {
+			t.Errorf("the upload sent again: %v, ID %d (want %d)", err, items[i].ID, created)
+		}
+	}
+	other := &news.Media{Name: "quay-ben.jpg", ContentType: "image/jpeg", Width: 10, Height: 10, Alt: "Quay", UserID: ben.ID, CreateKey: "api:one-upload"}
+	if err := s.CreateMedia(ctx, other); err != nil || other.ID == created {
+		t.Errorf("another user's upload with the same key: %v", err)
+	}
+	if lib, _ := s.MediaLibrary(ctx, 100); len(lib) != 2 {
+		t.Errorf("the library holds %d items, want 2", len(lib))
 	}
 }
 
