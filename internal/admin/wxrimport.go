@@ -427,23 +427,25 @@ func (s *Server) uploadImport(w http.ResponseWriter, r *http.Request, u *news.Us
 		removeFile(path)
 		run.State, run.Path = news.ImportFailed, ""
 		var tooLarge *http.MaxBytesError
+		// The request's fault (too large, cut short) is a 4xx; the server's (its disk)
+		// is not: 507 for a full one, 500 otherwise.
+		var status int
 		switch {
 		case errors.As(err, &tooLarge) || errors.Is(err, errImportTooLarge):
-			run.Error = s.tooBigMessage()
+			run.Error, status = s.tooBigMessage(), http.StatusRequestEntityTooLarge
 		case errors.As(err, new(*uploadReadError)) || bodyOf(r) != nil && bodyOf(r).err != nil:
-			run.Error = "The upload did not arrive whole (the connection was too slow or cut), so nothing was imported."
+			run.Error, status = "The upload did not arrive whole (the connection was too slow or cut), so nothing was imported.", http.StatusBadRequest
+		case news.StorageFull(err):
+			run.Error, status = storageFullMessage+" The upload could not be saved, so nothing was imported.", http.StatusInsufficientStorage
+			s.log.Error("save an import's upload: storage full", "err", err)
 		default:
-			run.Error = "The upload could not be saved on the server, so nothing was imported."
+			run.Error, status = "The upload could not be saved on the server, so nothing was imported.", http.StatusInternalServerError
 			s.log.Error("save an import's upload", "err", err)
 		}
 		if err := s.store.MoveImportRun(ctx, run, news.ImportUploading, s.cfg.Now()); err != nil {
 			s.log.Error("end an import that did not arrive", "err", err)
 		}
 		s.log.Info("import upload refused", "bytes", n, "user", u.ID)
-		status := http.StatusBadRequest
-		if run.Error == s.tooBigMessage() {
-			status = http.StatusRequestEntityTooLarge
-		}
 		s.importRefused(w, r, u, status, "Upload refused", run.Error)
 		return
 	}
