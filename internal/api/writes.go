@@ -36,6 +36,7 @@ const (
 type staff struct {
 	token *news.APIToken
 	user  *news.User
+	hash  string // the token's SHA-256, to check it again before a write (stillAllowed)
 }
 
 type staffKey struct{}
@@ -61,32 +62,14 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) *staff {
 		return nil
 	}
 	ctx, now := r.Context(), s.cfg.Now()
-	// Found by its SHA-256: an attacker cannot steer the index's comparison of hashes,
-	// so the look-up tells nothing of a secret by its timing.
-	tok, err := s.store.APITokenByHash(ctx, news.APITokenHash(secret), now)
-	if errors.Is(err, news.ErrNotFound) {
-		s.unauthorized(w, r, "This API token is not known: it may have been mistyped or deleted.")
+	hash := news.APITokenHash(secret)
+	tok, u, err := s.tokenActor(ctx, hash, now)
+	var p *problem
+	if errors.As(err, &p) && p.Status == http.StatusUnauthorized {
+		s.unauthorized(w, r, p.Detail)
 		return nil
 	} else if err != nil {
 		s.problem(w, r, err)
-		return nil
-	}
-	if tok.Revoked {
-		s.unauthorized(w, r, "This API token was revoked by an administrator.")
-		return nil
-	}
-	if !tok.Usable(now) {
-		s.unauthorized(w, r, "This API token expired on "+rfc3339(tok.ExpiresAt)+"; an administrator can make a new one.")
-		return nil
-	}
-	owner, err := s.store.User(ctx, tok.CreatedBy)
-	if err != nil && !errors.Is(err, news.ErrNotFound) {
-		s.problem(w, r, err)
-		return nil
-	}
-	u := tok.Actor(owner)
-	if u == nil {
-		s.unauthorized(w, r, "The account that made this API token is disabled or no longer an administrator, so the token no longer works.")
 		return nil
 	}
 	if wait, err := s.store.TakeToken(ctx, news.WriterLimitKey(s.cfg.Secret, news.APIRate.Kind, tok.ID), news.APIRate.Burst, news.APIRate.Every, now); err != nil {
@@ -96,7 +79,58 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) *staff {
 		s.tooMany(w, r, wait, "This token is making requests very fast")
 		return nil
 	}
-	return &staff{token: tok, user: u}
+	return &staff{token: tok, user: u, hash: hash}
+}
+
+// tokenActor finds the token of the hash and the account it acts as, or a 401 problem
+// saying why it works no more (unknown, revoked, expired, its maker disabled or no
+// longer an administrator).
+func (s *Server) tokenActor(ctx context.Context, hash string, now time.Time) (*news.APIToken, *news.User, error) {
+	// Found by its SHA-256: an attacker cannot steer the index's comparison of hashes,
+	// so the look-up tells nothing of a secret by its timing.
+	tok, err := s.store.APITokenByHash(ctx, hash, now)
+	if errors.Is(err, news.ErrNotFound) {
+		return nil, nil, &problem{Status: http.StatusUnauthorized, Detail: "This API token is not known: it may have been mistyped or deleted."}
+	} else if err != nil {
+		return nil, nil, err
+	}
+	if tok.Revoked {
+		return nil, nil, &problem{Status: http.StatusUnauthorized, Detail: "This API token was revoked by an administrator."}
+	}
+	if !tok.Usable(now) {
+		return nil, nil, &problem{Status: http.StatusUnauthorized, Detail: "This API token expired on " + rfc3339(tok.ExpiresAt) + "; an administrator can make a new one."}
+	}
+	owner, err := s.store.User(ctx, tok.CreatedBy)
+	if err != nil && !errors.Is(err, news.ErrNotFound) {
+		return nil, nil, err
+	}
+	u := tok.Actor(owner)
+	if u == nil {
+		return nil, nil, &problem{Status: http.StatusUnauthorized, Detail: "The account that made this API token is disabled or no longer an administrator, so the token no longer works."}
+	}
+	return tok, u, nil
+}
+
+// stillAllowed checks the request's token again just before its write: a request's
+// body may take minutes to arrive (an upload on a slow connection) and its processing
+// seconds, and a token revoked or expired meanwhile (or its maker's account changed)
+// must write nothing. It returns the 401 problem (with its WWW-Authenticate header)
+// when the token works no more, and nil, for a request without one, when there is
+// nothing to check.
+func (s *Server) stillAllowed(r *http.Request) error {
+	st := staffOf(r)
+	if st == nil || st.hash == "" {
+		return nil
+	}
+	_, _, err := s.tokenActor(r.Context(), st.hash, s.cfg.Now())
+	var p *problem
+	if errors.As(err, &p) && p.Status == http.StatusUnauthorized {
+		if w := responseWriterOf(r); w != nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="broadsheet", error="invalid_token"`)
+		}
+		p.Detail += " Nothing was changed."
+	}
+	return err
 }
 
 func (s *Server) tooMany(w http.ResponseWriter, r *http.Request, wait time.Duration, what string) {
@@ -466,6 +500,9 @@ func (s *Server) takeSave(r *http.Request, u *news.User, rate news.WriterRate, w
 // write stores a (created when its ID is 0) and makes it seen on every node.
 func (s *Server) write(r *http.Request, a *news.Article) error {
 	ctx := r.Context()
+	if err := s.stillAllowed(r); err != nil {
+		return err
+	}
 	var err error
 	if a.ID == 0 {
 		err = s.store.CreateArticle(ctx, a)
@@ -749,6 +786,10 @@ func (s *Server) uploadMedia(r *http.Request, st *staff) (int, any, error) {
 	}
 	m := &news.Media{Name: im.Name, ContentType: im.ContentType, Width: im.Width, Height: im.Height, Bytes: im.Bytes,
 		Srcset: im.Srcset(mediaURL), Alt: alt, Caption: caption, UserID: u.ID, CreateKey: createKeyOf(r)}
+	if err := s.stillAllowed(r); err != nil {
+		im.Remove(s.cfg.Media)
+		return 0, nil, err
+	}
 	// Recorded whatever becomes of the connection now that the files are stored (the
 	// admin's rule: no file left that no library item names), removed if it cannot be.
 	if err := s.store.CreateMedia(context.WithoutCancel(r.Context()), m); errors.Is(err, news.ErrAlreadyCreated) && m.ID != 0 {
@@ -839,6 +880,9 @@ func (s *Server) moderate(op string) func(r *http.Request, st *staff) (int, any,
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		if err != nil || id <= 0 {
 			return 0, nil, &problem{Status: http.StatusBadRequest, Detail: fmt.Sprintf("A comment ID is a positive whole number; %q is not.", r.PathValue("id"))}
+		}
+		if err := s.stillAllowed(r); err != nil {
+			return 0, nil, err
 		}
 		if err := s.store.SetCommentStatus(r.Context(), id, to); errors.Is(err, news.ErrNotFound) {
 			return 0, nil, notFound(fmt.Sprintf("There is no comment with the ID %d.", id))
