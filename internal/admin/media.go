@@ -155,6 +155,13 @@ func (s *Server) storeImage(w http.ResponseWriter, r *http.Request, u *news.User
 		s.log.Error("store upload", "err", err)
 		return nil, http.StatusInternalServerError, "The image could not be stored. Nothing was uploaded."
 	}
+	// The session is checked again: an upload may take minutes to arrive, and one
+	// signed out (or disabled) meanwhile stores nothing.
+	if cur, err := s.currentUser(r); err != nil || cur.ID != u.ID || !cur.Role.Can(news.PermWriteDrafts) {
+		im.Remove(s.cfg.Media)
+		s.log.Info("upload refused: the session ended while it arrived", "by", u.ID)
+		return nil, http.StatusUnauthorized, "Your session ended while the image was arriving. Nothing was uploaded: please sign in again, then upload it again."
+	}
 	m := &news.Media{Name: im.Name, ContentType: im.ContentType, Width: im.Width, Height: im.Height, Bytes: im.Bytes,
 		Srcset: im.Srcset(MediaURL), Alt: alt, Caption: caption, UserID: u.ID}
 	// The files are stored: they are recorded whatever becomes of the connection (a
