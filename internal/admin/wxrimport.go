@@ -179,11 +179,18 @@ func (s *Server) importMax() int64 {
 	return DefaultImportMaxBytes
 }
 
+// importDir is the folder of imports' uploads, absolute: the run records its file's
+// path, and a server restarted from another working directory (after a crash) must
+// still find it to remove it when the run is released or taken for abandoned.
 func (s *Server) importDir() string {
-	if s.cfg.ImportDir != "" {
-		return s.cfg.ImportDir
+	dir := s.cfg.ImportDir
+	if dir == "" {
+		dir = os.TempDir()
 	}
-	return os.TempDir()
+	if abs, err := filepath.Abs(dir); err == nil {
+		return abs
+	}
+	return dir
 }
 
 func (s *Server) routeImport(mux *http.ServeMux) {
