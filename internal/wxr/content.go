@@ -186,15 +186,55 @@ func (r Report) UnknownNames() []string { return slices.Sorted(maps.Keys(r.Unkno
 // and the Report for what it could not.
 func Convert(content string, opt ConvertOptions) (string, Report) {
 	var rep Report
+	sc := &shortcoder{opt: opt, rep: &rep}
+	pages := splitPages(content, &rep)
+	if len(pages) == 1 {
+		return convertPage(pages[0], sc), rep
+	}
+	var b strings.Builder
+	for i, p := range pages {
+		if i > 0 && !strings.HasSuffix(b.String(), "\n") {
+			b.WriteString("\n")
+		}
+		b.WriteString(convertPage(p, sc))
+	}
+	return b.String(), rep
+}
+
+// convertPage is the_content's work on one page of a post: blocks or wpautop (decided
+// for the page, as WordPress's has_blocks sees only the page it renders), then the
+// shortcodes.
+func convertPage(content string, sc *shortcoder) string {
 	var out string
 	if hasBlocks(content) {
-		out = renderBlocks(parseBlocks(content), &rep)
+		out = renderBlocks(parseBlocks(content), sc.rep)
 	} else {
 		out = wpautop(content)
 	}
-	sc := &shortcoder{opt: opt, rep: &rep}
-	out = sc.do(out, 0)
-	return out, rep
+	return sc.do(out, 0)
+}
+
+// splitPages is WordPress's split of a post into the pages <!--nextpage--> marks
+// (WP_Query::generate_postdata): a newline on either side of each marker goes, the
+// core/nextpage block's delimiters go, a marker at the very start is ignored. WordPress
+// shows one page at a time, each through the_content on its own; the story shows them
+// all, one after the other, so that text on either side of a marker is never joined
+// into one paragraph and no line break is left where the marker stood.
+func splitPages(content string, rep *Report) []string {
+	const marker = "<!--nextpage-->"
+	if !strings.Contains(content, marker) {
+		return []string{content}
+	}
+	// In WordPress's order, one after the other: "\n\n<!--nextpage-->\n\n" loses all four.
+	content = strings.ReplaceAll(content, "\n"+marker+"\n", marker)
+	content = strings.ReplaceAll(content, "\n"+marker, marker)
+	content = strings.ReplaceAll(content, marker+"\n", marker)
+	for range strings.Count(content, "<!-- wp:nextpage -->") {
+		rep.count(&rep.Blocks, "core/nextpage")
+	}
+	content = strings.NewReplacer("<!-- wp:nextpage -->", "", "<!-- /wp:nextpage -->", "").Replace(content)
+	content = strings.TrimPrefix(content, marker)
+	return strings.Split(content, marker)
 }
 
 // hasBlocks is WordPress's has_blocks: a block delimiter's opening anywhere.

@@ -1,0 +1,62 @@
+package wxr
+
+import (
+	"strings"
+	"testing"
+
+	"broadsheet/internal/render"
+)
+
+// A post split into pages with <!--nextpage--> is shown by WordPress one page at a time,
+// each page through the_content on its own (WP_Query::generate_postdata: the newlines
+// around the marker go, then wpautop per page). The story shows every page: each must
+// still be its own paragraphs, without a stray line break where the marker stood, and
+// text on both sides of a marker inside a line must not run together.
+func TestConvertNextpageKeepsPagesApart(t *testing.T) {
+	for _, c := range []struct{ name, in, want string }{
+		{"marker on its own line", "Page one ends.\n<!--nextpage-->\nPage two starts.",
+			"<p>Page one ends.</p>\n<p>Page two starts.</p>\n"},
+		{"marker between paragraphs", "One.\n\n<!--nextpage-->\n\nTwo.", "<p>One.</p>\n<p>Two.</p>\n"},
+		{"marker inside a line", "end of one<!--nextpage-->start of two", "<p>end of one</p>\n<p>start of two</p>\n"},
+		{"marker first", "<!--nextpage-->Only page.\nSecond line.", "<p>Only page.<br />\nSecond line.</p>\n"},
+		// Each page is a post of its own for has_blocks: a classic page after a block page
+		// still gets its paragraphs.
+		{"block page then classic page", "<!-- wp:paragraph -->\n<p>Block.</p>\n<!-- /wp:paragraph -->\n<!-- wp:nextpage -->\n<!--nextpage-->\n<!-- /wp:nextpage -->\nClassic one.\n\nClassic two.",
+			"<p>Block.</p>\n<p>Classic one.</p>\n<p>Classic two.</p>\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, _ := Convert(c.in, ConvertOptions{})
+			if got != c.want {
+				t.Errorf("Convert(%q)\n got %q\nwant %q", c.in, got, c.want)
+			}
+			h, _, err := render.ArticleHTML(got, render.Embeds{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(h, "<p><br") {
+				t.Errorf("a paragraph starts with a line break: %q", h)
+			}
+		})
+	}
+}
+
+// wpautop as PHP and PCRE read it: "$" also matches before a final newline (so "\n</p>"
+// before the text's last newline loses its newline), PHP's trim() leaves a no-break
+// space (a post of one is a paragraph), and a <script>, <style>, <svg> or <math> left
+// open does not keep the newlines of a later, closed one from being kept. Each was found
+// by comparing with WordPress's own wpautop on 20,000 generated inputs.
+func TestWpautopEndsAsPCRE(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"<table><em>\n<br />", "<table><em><br /></p>\n"},
+		{"</audio></li>\n</p>", "<p></audio></li></p>\n"},
+		{"\u00a0", "<p>\u00a0</p>\n"},
+		{"\r\n\u00a0", "<p>\u00a0</p>\n"},
+		{" \t\n", ""},
+		// An element left open does not stop the search: PCRE tries the next opener.
+		{"<style><math>\r\n<br/></math></tr><strong>", "<style><math>\n<br /></math></tr>\n<p><strong></p>\n"},
+	} {
+		if got := wpautop(c.in); got != c.want {
+			t.Errorf("wpautop(%q)\n got %q\nwant %q", c.in, got, c.want)
+		}
+	}
+}
