@@ -18,6 +18,7 @@ import (
 
 	"broadsheet/internal/auth"
 	"broadsheet/internal/news"
+	"broadsheet/internal/render"
 	"broadsheet/internal/wxr"
 )
 
@@ -260,8 +261,10 @@ func TestImportWXR(t *testing.T) {
 						t.Errorf("%s → %s: %d, want 200 at once", old, loc, resp.StatusCode)
 						continue
 					}
-					// The title up to its first character typography changes (quotes).
-					title := strings.TrimSpace(it.Title)
+					// The title as WordPress's readers saw it (WordPress keeps a title as
+					// HTML: "Media &amp; Text" showed "Media & Text"), up to its first
+					// character typography changes (quotes).
+					title := render.PlainText(it.Title)
 					if i := strings.IndexAny(title, "\"'`-"); i >= 0 {
 						title = strings.TrimSpace(title[:i])
 					}

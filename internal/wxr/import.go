@@ -359,7 +359,7 @@ func oldQuery(path string, q url.Values) string {
 }
 
 func (st *wxrState) author(ctx context.Context, a *Author) error {
-	name := cleanTrim(a.DisplayName)
+	name := cleanTrim(wpEscapedText(a.DisplayName))
 	if name == "" {
 		name = cleanTrim(a.Login)
 	}
@@ -414,7 +414,7 @@ func nicename(s string) string {
 }
 
 func (st *wxrState) category(ctx context.Context, c *Category) error {
-	name, _ := news.CleanText(c.Name)
+	name, _ := news.CleanText(wpEscapedText(c.Name))
 	desc, _ := news.CleanText(c.Description)
 	slug := news.Slugify(nicename(c.Nicename))
 	s := &news.Section{Slug: slug, Name: name, Description: desc}
@@ -613,7 +613,7 @@ func (st *wxrState) item(ctx context.Context, it *Item) error {
 }
 
 func (st *wxrState) article(ctx context.Context, it *Item, status news.ArticleStatus) (*news.Article, error) {
-	title := cleanTrim(it.Title)
+	title := wpHTMLText(it.Title)
 	if title == "" {
 		title = "(no title)"
 	}
@@ -744,7 +744,7 @@ func (st *wxrState) comments(ctx context.Context, it *Item, articleID int64) err
 			st.rep.skip(c.Type + "s")
 			continue
 		}
-		name := cleanTrim(c.Author)
+		name := cleanTrim(wpEscapedText(c.Author))
 		if name == "" {
 			name = "Anonymous"
 		}
@@ -814,7 +814,7 @@ func newUpload(it *Item) *upload {
 	if u == "" {
 		return nil // no file to copy or refer to: skipped
 	}
-	f := &upload{id: it.PostID, urls: []string{u}, title: strings.TrimSpace(it.Title),
+	f := &upload{id: it.PostID, urls: []string{u}, title: wpHTMLText(it.Title),
 		caption: strings.TrimSpace(render.PlainText(it.Excerpt)), desc: strings.TrimSpace(render.PlainText(it.Content))}
 	if a := it.Attachment; a != nil {
 		f.rel, f.alt = a.File, a.Alt
