@@ -86,6 +86,10 @@ var (
 	wpCommentPage = regexp.MustCompile(`/comment-page-([0-9]{1,9})/$`)
 	// An archive's page N: …/page/2/.
 	wpPageSuffix = regexp.MustCompile(`/page/([0-9]{1,9})/$`)
+	// What WordPress answers under a post's permalink besides the post: its page N when
+	// <!--nextpage--> splits it (…/2/), the AMP plugin's copy (…/amp/), the page other
+	// sites frame to embed it (…/embed/). The story shows the whole post.
+	wpPostPart = regexp.MustCompile(`/(?:[0-9]{1,9}|amp|embed)/$`)
 )
 
 // oldPathResponse returns where an old path of an imported site leads now: the path
@@ -132,6 +136,19 @@ func (s *Server) oldPathResponse(ctx context.Context, path string) (*response, e
 			resp.location = news.CommentPagePath(resp.location, n)
 		}
 		return resp, nil
+	}
+	if m := wpPostPart.FindStringIndex(path); m != nil {
+		// The permalink as recorded, with or without its final slash (/archives/77/2/).
+		resp, err := s.oldResponse(ctx, path[:m[0]+1], "")
+		if errors.Is(err, news.ErrNotFound) {
+			resp, err = s.oldResponse(ctx, path[:m[0]], "")
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(resp.deps) == 1 && strings.HasPrefix(resp.deps[0], "article:") {
+			return resp, nil
+		}
 	}
 	return nil, news.ErrNotFound
 }

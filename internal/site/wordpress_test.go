@@ -43,6 +43,14 @@ func TestImportedOldPathsFollowTheStory(t *testing.T) {
 	if r := e.get("/2019/05/old-name/comment-page-2/"); r.status != 301 || r.header.Get("Location") != want+"comment-page-2/" {
 		t.Errorf("old comment page: %d to %q, want 301 to %scomment-page-2/", r.status, r.header.Get("Location"), want)
 	}
+	// The parts of a post WordPress answers under its permalink: page N of a post split
+	// with <!--nextpage--> (…/2/), the AMP plugin's copy (…/amp/), the page other sites
+	// frame to embed the post (…/embed/). The story shows all of it.
+	for _, p := range []string{"/2019/05/old-name/2/", "/2019/05/old-name/12", "/archives/77/3/", "/2019/05/old-name/amp/", "/2019/05/old-name/embed/"} {
+		if r := e.get(p); r.status != 301 || r.header.Get("Location") != want {
+			t.Errorf("%s: %d to %q, want 301 to %s", p, r.status, r.header.Get("Location"), want)
+		}
+	}
 	a, err = e.db.Article(ctx, a.ID)
 	if err != nil {
 		t.Fatal(err)
