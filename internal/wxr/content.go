@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"broadsheet/internal/render"
 )
 
 // Content conversion: WordPress stores a post's content as the editor saved it and
@@ -22,7 +24,9 @@ import (
 //     a block with no saved HTML (a dynamic block WordPress renders on each request:
 //     latest posts, archives, a reusable block) is dropped and counted in the Report.
 //   - A post without blocks (the classic editor) gets wpautop's paragraphs and line
-//     breaks; one with blocks does not, as in WordPress.
+//     breaks; one with blocks does not, as in WordPress. Before wpautop, autoembed
+//     makes a provider's address alone on its line a paragraph of its own (the
+//     renderer's player). A post split with <!--nextpage--> is converted page by page.
 //   - The shortcodes WordPress itself registers for media become HTML: [caption] a
 //     <figure> with its <figcaption>, [gallery] a figure of figures from an
 //     Attachments lookup, [embed] the address alone in a paragraph, [audio] and
@@ -209,9 +213,47 @@ func convertPage(content string, sc *shortcoder) string {
 	if hasBlocks(content) {
 		out = renderBlocks(parseBlocks(content), sc.rep)
 	} else {
-		out = wpautop(content)
+		out = wpautop(autoembed(content))
 	}
 	return sc.do(out, 0)
+}
+
+// reLineURL is WP_Embed::autoembed's address on a line of its own, the line trimmed.
+var reLineURL = regexp.MustCompile(`^https?://[^\s<>"]+$`)
+
+// autoembed is WordPress's WP_Embed::autoembed before wpautop on a classic post: an
+// address alone on its line (not only alone in a paragraph) became the provider's
+// player where it stood. Broadsheet's renderer makes a player of an address alone in
+// a paragraph, so such a line of a provider's address (render.IsBareEmbed) is made a
+// paragraph of its own; any other address is left as WordPress left it (text on its
+// line). Newlines inside tags do not end a line (WordPress replaces them first), and
+// a <pre> element's lines are not touched.
+func autoembed(s string) string {
+	if !strings.Contains(s, "://") {
+		return s
+	}
+	const nl = "<!-- wp-line-break -->"
+	lines := strings.Split(replaceInTags(s, "\n", nl), "\n")
+	changed, inPre := false, false
+	for i, line := range lines {
+		wasPre := inPre
+		if o, c := strings.LastIndex(line, "<pre"), strings.LastIndex(line, "</pre>"); o > c {
+			inPre = true
+		} else if c >= 0 {
+			inPre = false
+		}
+		if wasPre || inPre {
+			continue
+		}
+		if u := strings.TrimSpace(line); reLineURL.MatchString(u) && render.IsBareEmbed(u) {
+			lines[i] = "\n" + u + "\n"
+			changed = true
+		}
+	}
+	if !changed {
+		return s
+	}
+	return strings.ReplaceAll(strings.Join(lines, "\n"), nl, "\n")
 }
 
 // splitPages is WordPress's split of a post into the pages <!--nextpage--> marks

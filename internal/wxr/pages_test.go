@@ -60,3 +60,26 @@ func TestWpautopEndsAsPCRE(t *testing.T) {
 		}
 	}
 }
+
+// WordPress's autoembed (WP_Embed::autoembed, on the_content before wpautop) embeds a
+// provider's address alone on its LINE, not only alone in a paragraph: classic posts
+// are full of "Watch:\nhttps://youtu.be/…" with a single newline. The story must show
+// the player there, not the address as text; an address no provider embeds stays as
+// WordPress left it, and one inside <pre> is not touched.
+func TestConvertEmbedsAnAddressOnItsOwnLine(t *testing.T) {
+	in := "Watch the meeting:\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\nThen read on.\n\n" +
+		"Source:\nhttps://example.org/report.pdf\nEnd.\n\n<pre>log:\nhttps://vimeo.com/76979871\n</pre>"
+	got, _ := Convert(in, ConvertOptions{})
+	h, _, err := render.ArticleHTML(got, render.Embeds{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(h, "<iframe") != 1 || !strings.Contains(h, "youtube-nocookie.com/embed/dQw4w9WgXcQ") {
+		t.Errorf("want one YouTube player:\n%s", h)
+	}
+	for _, want := range []string{"<p>Watch the meeting:</p>", "<p>Then read on.</p>", "Source:<br>\nhttps://example.org/report.pdf<br>\nEnd.", "<pre>log:\nhttps://vimeo.com/76979871\n</pre>"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("want %q in\n%s", want, h)
+		}
+	}
+}
