@@ -7,6 +7,7 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"broadsheet/internal/render"
@@ -27,6 +28,8 @@ import (
 //     breaks; one with blocks does not, as in WordPress. Before wpautop, autoembed
 //     makes a provider's address alone on its line a paragraph of its own (the
 //     renderer's player). A post split with <!--nextpage--> is converted page by page.
+//   - The text gets wptexturize's typography (render.SmartenHTML), as every post
+//     WordPress showed had it.
 //   - The shortcodes WordPress itself registers for media become HTML: [caption] a
 //     <figure> with its <figcaption>, [gallery] a figure of figures from an
 //     Attachments lookup, [embed] the address alone in a paragraph, [audio] and
@@ -215,7 +218,54 @@ func convertPage(content string, sc *shortcoder) string {
 	} else {
 		out = wpautop(autoembed(content))
 	}
-	return sc.do(out, 0)
+	// wptexturize ran on every post WordPress showed, blocks or not.
+	return smartenKeepingShortcodes(sc.do(out, 0))
+}
+
+// reShortcodeTag is a shortcode's tag left in the text ("[contact-form-7 id=\"5\"]",
+// "[/spoiler]").
+var reShortcodeTag = regexp.MustCompile(`\[/?[A-Za-z0-9_][A-Za-z0-9_-]*(?:\s[^\[\]<>]*)?\]`)
+
+// smartenKeepingShortcodes is render.SmartenHTML, as wptexturize, with the shortcode
+// tags Convert left as text (a plugin's, shown for an editor to replace) kept as
+// written: WordPress's wptexturize did not touch a shortcode's tag either.
+func smartenKeepingShortcodes(s string) string {
+	const open, close = "\uE000", "\uE001" // private use: no text of a post holds them
+	if !strings.Contains(s, "[") || strings.Contains(s, open) || strings.Contains(s, close) {
+		return render.SmartenHTML(s)
+	}
+	var kept []string
+	s = reShortcodeTag.ReplaceAllStringFunc(s, func(tag string) string {
+		if !strings.ContainsAny(tag, "'\"-.") {
+			return tag
+		}
+		kept = append(kept, tag)
+		return open + strconv.Itoa(len(kept)-1) + close
+	})
+	s = render.SmartenHTML(s)
+	if len(kept) == 0 {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, open)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		j := strings.Index(s[i:], close)
+		n, err := -1, error(nil)
+		if j >= 0 {
+			n, err = strconv.Atoi(s[i+len(open) : i+j])
+		}
+		if j < 0 || err != nil || n < 0 || n >= len(kept) {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		b.WriteString(kept[n])
+		s = s[i+j+len(close):]
+	}
 }
 
 // reLineURL is WP_Embed::autoembed's address on a line of its own, the line trimmed.

@@ -83,3 +83,28 @@ func TestConvertEmbedsAnAddressOnItsOwnLine(t *testing.T) {
 		}
 	}
 }
+
+// WordPress shows a post through wptexturize (the_content): its readers saw curly
+// quotes, apostrophes, dashes and ellipses, never in code (pre, code, kbd, tt, style,
+// script are left alone, as are tags and their attributes). The imported story shows
+// the same text, as a Broadsheet story's Markdown gets the same typography.
+func TestConvertGivesWordPressTypography(t *testing.T) {
+	in := `"We've been coming here for 40 years," said Mary O'Brien -- she's 72...` + "\n\n" +
+		`<a href="/x?a='1'" title="it's">It's 'quoted'</a> and <code>don't "touch"</code>` + "\n\n" +
+		"<pre>x = 'a' -- \"b\"...</pre>\n\n" + `<em>"</em>Emphasised<em>"</em>`
+	got, _ := Convert(in, ConvertOptions{})
+	h, _, err := render.ArticleHTML(got, render.Embeds{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"<p>“We’ve been coming here for 40 years,” said Mary O’Brien – she’s 72…</p>",
+		`title="it&#39;s">It’s ‘quoted’</a> and <code>don&#39;t &#34;touch&#34;</code>`,
+		"<pre>x = &#39;a&#39; -- &#34;b&#34;...</pre>",
+		"<em>“</em>Emphasised<em>”</em>",
+	} {
+		if !strings.Contains(h, want) {
+			t.Errorf("want %q in\n%s", want, h)
+		}
+	}
+}
