@@ -806,6 +806,26 @@ type upload struct {
 	width, height int    // from _wp_attachment_metadata; 0 when unknown
 }
 
+// uploadRel is _wp_attached_file as a path under the uploads folder. WordPress writes
+// it relative ("2025/01/photo.jpg"); WordPress.com writes the server's absolute path
+// (/home/wpcom/public_html/wp-content/blogs.dir/a8d/240859405/files/2025/01/photo.jpg),
+// as an old multisite's blogs.dir may: its end after the last uploads/ or files/
+// folder, else its year/month/name end, is the file's place in the uploads copy.
+func uploadRel(file string) string {
+	if !strings.HasPrefix(file, "/") && !strings.Contains(file, ":") {
+		return file
+	}
+	for _, dir := range []string{"/uploads/", "/files/"} {
+		if i := strings.LastIndex(file, dir); i >= 0 {
+			return file[i+len(dir):]
+		}
+	}
+	if m := uploadPath.FindStringSubmatch(file); m != nil {
+		return m[1]
+	}
+	return file
+}
+
 func newUpload(it *Item) *upload {
 	if it.Type != "attachment" {
 		return nil
@@ -817,7 +837,7 @@ func newUpload(it *Item) *upload {
 	f := &upload{id: it.PostID, urls: []string{u}, title: wpHTMLText(it.Title),
 		caption: strings.TrimSpace(render.PlainText(it.Excerpt)), desc: strings.TrimSpace(render.PlainText(it.Content))}
 	if a := it.Attachment; a != nil {
-		f.rel, f.alt = a.File, a.Alt
+		f.rel, f.alt = uploadRel(a.File), a.Alt
 		if a.Metadata != nil {
 			f.width, f.height = a.Metadata.Width, a.Metadata.Height
 		}
@@ -886,6 +906,13 @@ type library struct {
 	byURL    map[string]*news.Media
 	byID     map[int64]*news.Media // stored images, by attachment
 	replacer *strings.Replacer
+	// byRel is every copied file by its path under uploads (its sizes' too), for the
+	// addresses of it the replacer does not know (see rewrite); hosts are the hosts
+	// its attachments were served from, without "www."; wpcom is set when one is
+	// WordPress.com's.
+	byRel map[string]*news.Media
+	hosts map[string]bool
+	wpcom bool
 }
 
 func (l *library) copy(ctx context.Context, files []*upload, opt *Options, rep *ImportReport) error {
@@ -923,6 +950,7 @@ func (l *library) copy(ctx context.Context, files []*upload, opt *Options, rep *
 				l.byURL[u] = m
 				pairs = append(pairs, u, mediaPrefix+m.Name)
 			}
+			l.addRel(u, m)
 		}
 	}
 	l.replacer = strings.NewReplacer(pairs...)
@@ -1006,12 +1034,80 @@ func (l *library) forget() {
 	l.stored = nil
 }
 
-// rewrite gives the body's addresses of copied files their new ones.
+// addRel records the copied file m under the path address u has under uploads, and
+// u's host as one of the site's.
+func (l *library) addRel(u string, m *news.Media) {
+	pu, err := url.Parse(u)
+	if err != nil || pu.Host == "" {
+		return
+	}
+	host := strings.TrimPrefix(strings.ToLower(pu.Hostname()), "www.")
+	rel := ""
+	switch {
+	case strings.Contains(pu.Path, "/wp-content/uploads/"):
+		rel = pu.Path[strings.LastIndex(pu.Path, "/wp-content/uploads/")+len("/wp-content/uploads/"):]
+	case strings.HasSuffix(host, ".files.wordpress.com"):
+		rel = strings.TrimPrefix(pu.Path, "/")
+	case strings.Contains(pu.Path, "/files/"):
+		rel = pu.Path[strings.LastIndex(pu.Path, "/files/")+len("/files/"):]
+	}
+	if rel == "" {
+		return
+	}
+	if l.byRel == nil {
+		l.byRel, l.hosts = map[string]*news.Media{}, map[string]bool{}
+	}
+	if l.byRel[rel] == nil {
+		l.byRel[rel] = m
+	}
+	l.hosts[host] = true
+	if host == "wordpress.com" || strings.HasSuffix(host, ".wordpress.com") {
+		l.wpcom = true
+	}
+}
+
+// reUploadAddress is an address of an upload as posts write them: any scheme or none
+// (//host/…), a host (with the Photon CDN's i0.wp.com, the site's host as the first
+// folder), folders, the year/month/name under uploads, and a query (WordPress.com's
+// ?w=1024, Photon's ?resize=…).
+var reUploadAddress = regexp.MustCompile(`(?i)(?:https?:)?//([a-z0-9][a-z0-9.-]*)((?:/[^\s"'<>?#/]+)*)/([0-9]{4}/[0-9]{2}/[^\s"'<>?#/]+)(?:\?[^\s"'<>#]*)?`)
+
+// rewrite gives the body's addresses of copied files their new ones: first those the
+// export named exactly, then the other addresses of the same files a post may hold
+// (http where the export says https, www or not, WordPress.com's files host, the
+// Photon CDN, a resizing query): of one of the site's hosts (or WordPress.com's, for
+// a site there), under wp-content/uploads/ or files/, naming a copied file.
 func (l *library) rewrite(body string) string {
 	if l == nil || l.replacer == nil {
 		return body
 	}
-	return l.replacer.Replace(body)
+	body = l.replacer.Replace(body)
+	if len(l.byRel) == 0 || !strings.Contains(body, "//") {
+		return body
+	}
+	return reUploadAddress.ReplaceAllStringFunc(body, func(addr string) string {
+		g := reUploadAddress.FindStringSubmatch(addr)
+		host, folders, rel := strings.ToLower(g[1]), g[2], g[3]
+		if len(host) == len("i0.wp.com") && strings.HasPrefix(host, "i") && strings.HasSuffix(host, ".wp.com") {
+			first, rest, _ := strings.Cut(strings.TrimPrefix(folders, "/"), "/")
+			host, folders = strings.ToLower(first), "/"+rest
+			if rest == "" {
+				folders = ""
+			}
+		}
+		host = strings.TrimPrefix(host, "www.")
+		wpcom := host == "wordpress.com" || strings.HasSuffix(host, ".wordpress.com")
+		if !l.hosts[host] && !(l.wpcom && wpcom) {
+			return addr
+		}
+		under := strings.HasSuffix(folders, "/wp-content/uploads") || strings.HasSuffix(folders, "/files") ||
+			folders == "" && strings.HasSuffix(host, ".files.wordpress.com")
+		m := l.byRel[rel]
+		if !under || m == nil {
+			return addr
+		}
+		return mediaPrefix + m.Name
+	})
 }
 
 // media is the library image made from the attachment id; nil when none.
