@@ -310,6 +310,17 @@ func write(ctx context.Context, w news.WXRTx, r io.Reader, lim Limits, atts *Att
 			}
 		}
 	}
+	// A copied upload's old address (linked from elsewhere: image search, shares,
+	// feed readers' copies) leads to the library's file.
+	if lib != nil {
+		for _, f := range lib.oldFiles {
+			if p := st.oldPath(f.url); p != "" && f.media.ID > 0 {
+				if err := st.term(ctx, p, "media", f.media.ID); err != nil {
+					return err
+				}
+			}
+		}
+	}
 	return nil
 }
 
@@ -913,6 +924,16 @@ type library struct {
 	byRel map[string]*news.Media
 	hosts map[string]bool
 	wpcom bool
+	// oldFiles are the addresses WordPress served the copied files at (their sizes'
+	// too), whose paths the write records as old addresses of the library's items.
+	oldFiles []oldFile
+}
+
+// oldFile is an address WordPress served a copied file at, and the library item (its
+// ID is the store's once the write has added it).
+type oldFile struct {
+	url   string
+	media *news.Media
 }
 
 func (l *library) copy(ctx context.Context, files []*upload, opt *Options, rep *ImportReport) error {
@@ -951,6 +972,9 @@ func (l *library) copy(ctx context.Context, files []*upload, opt *Options, rep *
 				pairs = append(pairs, u, mediaPrefix+m.Name)
 			}
 			l.addRel(u, m)
+			if strings.Contains(u, "/wp-content/uploads/") || strings.Contains(u, "/files/") {
+				l.oldFiles = append(l.oldFiles, oldFile{u, m})
+			}
 		}
 	}
 	l.replacer = strings.NewReplacer(pairs...)
