@@ -171,7 +171,7 @@ func (e *exporter) section(s *news.Section, parent string) error {
 	if parent != "" {
 		p = wpSlug(parent)
 	}
-	return e.w.Category(&Category{TermID: s.ID, Nicename: wpSlug(s.Slug), Parent: p, Name: exportEscaped(s.Name), Description: s.Description})
+	return e.w.Category(&Category{TermID: s.ID, Nicename: wpSlug(s.Slug), Parent: p, Name: exportEscaped(s.Name), Description: exportHTML(s.Description)})
 }
 
 func (e *exporter) tag(t *news.Tag, termID int64) error {

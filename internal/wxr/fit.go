@@ -143,6 +143,17 @@ func wpHTMLText(s string) string {
 	return cleanTrim(render.PlainText(s))
 }
 
+// wpHTMLLines is wpHTMLText line by line, for a field of several lines WordPress keeps
+// as HTML (a category's description: kses stores a typed "&" as "&amp;").
+func wpHTMLLines(s string) string {
+	s, _ = news.CleanText(s)
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = render.PlainText(l)
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}
+
 // wpEscapedText is the text of a field WordPress keeps HTML-escaped and prints without
 // encoding it twice: a term's name, an author's display name, a commenter's name
 // (default-filters.php runs _wp_specialchars on pre_term_name, pre_user_display_name

@@ -426,7 +426,7 @@ func nicename(s string) string {
 
 func (st *wxrState) category(ctx context.Context, c *Category) error {
 	name, _ := news.CleanText(wpEscapedText(c.Name))
-	desc, _ := news.CleanText(c.Description)
+	desc := wpHTMLLines(c.Description)
 	slug := news.Slugify(nicename(c.Nicename))
 	s := &news.Section{Slug: slug, Name: name, Description: desc}
 	parent := ""
