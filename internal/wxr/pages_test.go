@@ -108,3 +108,23 @@ func TestConvertGivesWordPressTypography(t *testing.T) {
 		}
 	}
 }
+
+// WordPress.com (and Jetpack on other sites) writes videos as its own shortcodes:
+// [youtube=URL] (the legacy form, with &w= and &h=), [youtube URL], [vimeo ID],
+// [vimeo URL]. Its readers saw the players; left as unknown shortcodes, the story
+// showed the brackets.
+func TestConvertJetpackVideoShortcodes(t *testing.T) {
+	in := "Watch:\n\n[youtube=http://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;w=640&amp;h=385]\n\n" +
+		"[vimeo 76979871]\n\n[youtube https://youtu.be/dQw4w9WgXcQ]\n\n[vimeo https://vimeo.com/76979871]"
+	got, rep := Convert(in, ConvertOptions{})
+	h, _, err := render.ArticleHTML(got, render.Embeds{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(h, "<iframe"); n != 4 || strings.Contains(h, "[") {
+		t.Errorf("%d players, want 4, no shortcode left:\n%s", n, h)
+	}
+	if rep.Shortcodes["youtube"] != 2 || rep.Shortcodes["vimeo"] != 2 || len(rep.Unknown) != 0 {
+		t.Errorf("report %+v", rep)
+	}
+}
