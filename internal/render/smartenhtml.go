@@ -1,6 +1,7 @@
 package render
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -94,12 +95,36 @@ func SmartenHTML(s string) string {
 					break
 				}
 			}
-			out := smartenAround(prev, t.raw, next)
+			out := smartenText(prev, t.raw, next)
 			b.WriteString(out)
 			if out != "" {
 				prev, _ = utf8.DecodeLastRuneInString(out)
 			}
 		}
 	}
+	return b.String()
+}
+
+// reTextAddress is a web address written in text.
+var reTextAddress = regexp.MustCompile(`(?i)https?://[^\s<>"']+`)
+
+// smartenText is smartenAround with the web addresses in s left as they are: WordPress
+// made a provider's address a player before wptexturize ran, and here a bare address
+// becomes a player or a link after (a YouTube ID may hold "--").
+func smartenText(prev rune, s string, next rune) string {
+	locs := reTextAddress.FindAllStringIndex(s, -1)
+	if locs == nil {
+		return smartenAround(prev, s, next)
+	}
+	var b strings.Builder
+	i := 0
+	for _, l := range locs {
+		after, _ := utf8.DecodeRuneInString(s[l[0]:])
+		b.WriteString(smartenAround(prev, s[i:l[0]], after))
+		b.WriteString(s[l[0]:l[1]])
+		prev, _ = utf8.DecodeLastRuneInString(s[l[0]:l[1]])
+		i = l[1]
+	}
+	b.WriteString(smartenAround(prev, s[i:], next))
 	return b.String()
 }

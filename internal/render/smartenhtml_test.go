@@ -15,6 +15,10 @@ func TestSmartenHTML(t *testing.T) {
 		{`<em>"</em>Quoted<em>"</em>`, `<em>“</em>Quoted<em>”</em>`},
 		{`<p>Ends "</p><p>"Starts</p>`, `<p>Ends ”</p><p>“Starts</p>`},
 		{`"unfinished <x y='`, `“unfinished <x y='`},
+		// An address in the text is one: WordPress made its players before wptexturize,
+		// and a bare address here becomes one after (a YouTube ID may hold "--").
+		{`<p>https://www.youtube.com/watch?v=ab--cd_efgh</p>`, `<p>https://www.youtube.com/watch?v=ab--cd_efgh</p>`},
+		{`See "http://x.example/a--b...c" -- ok`, `See “http://x.example/a--b...c” – ok`},
 	} {
 		if got := SmartenHTML(c.in); got != c.want {
 			t.Errorf("SmartenHTML(%q)\n got %q\nwant %q", c.in, got, c.want)
