@@ -49,8 +49,8 @@ func wordpressQuery(q url.Values) string {
 }
 
 // serveWordPressQuery answers a front-page query WordPress answers (see
-// wordpressQuery; ?feed=rss2 and its kin lead to the site's feeds), and reports
-// whether it did.
+// wordpressQuery; ?feed=rss2 and its kin lead to the site's feeds): a 301 to what it
+// names now, or 404 when that is not here; it reports whether it answered.
 func (s *Server) serveWordPressQuery(w http.ResponseWriter, r *http.Request) bool {
 	if r.URL.Path != "/" && r.URL.Path != "/index.php" || r.URL.RawQuery == "" {
 		return false
@@ -72,8 +72,13 @@ func (s *Server) serveWordPressQuery(w http.ResponseWriter, r *http.Request) boo
 	if err != nil {
 		if !errors.Is(err, news.ErrNotFound) {
 			s.log.Error("old address", "err", err)
+			return false
 		}
-		return false
+		// WordPress answers a query for a post, page, term or author it does not have
+		// (or does not show) with 404: the front page under it would be a soft 404 to
+		// search engines, and a surprise to a reader of an old link to a deleted story.
+		s.serveError(w, r, s.state.Load(), errNoOldAddress)
+		return true
 	}
 	permanent(w, r, target)
 	return true
