@@ -18,6 +18,7 @@ import (
 
 	"broadsheet/internal/auth"
 	"broadsheet/internal/news"
+	"broadsheet/internal/render"
 	"broadsheet/internal/wxr"
 )
 
@@ -260,8 +261,10 @@ func TestImportWXR(t *testing.T) {
 						t.Errorf("%s → %s: %d, want 200 at once", old, loc, resp.StatusCode)
 						continue
 					}
-					// The title up to its first character typography changes (quotes).
-					title := strings.TrimSpace(it.Title)
+					// The title as WordPress's readers saw it (WordPress keeps a title as
+					// HTML: "Media &amp; Text" showed "Media & Text"), up to its first
+					// character typography changes (quotes).
+					title := render.PlainText(it.Title)
 					if i := strings.IndexAny(title, "\"'`-"); i >= 0 {
 						title = strings.TrimSpace(title[:i])
 					}
@@ -634,5 +637,58 @@ Bad: [audio src="javascript:alert(1)"]]]></content:encoded>
 	}
 	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "media-src 'self' https:") {
 		t.Errorf("CSP %q does not let the players' https files load", csp)
+	}
+}
+
+// An image WordPress served at /wp-content/uploads/… is linked from elsewhere (search
+// engines' image results, shares, feed readers' copies of old posts): copied into the
+// library, its old path and its sizes' answer one 301 to the library's copy, which is
+// there.
+func TestImportWXROldUploadAddressesLeadToTheLibrary(t *testing.T) {
+	file := filepath.Join("..", "..", "internal", "wxr", "testdata", "moved-media.xml")
+	dir := t.TempDir()
+	uploads := filepath.Join(dir, "uploads", "2025", "01")
+	os.MkdirAll(uploads, 0o755)
+	img := image.NewRGBA(image.Rect(0, 0, 640, 480))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 5)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(uploads, "flood.jpg"), b.Bytes(), 0o644)
+	dbPath := filepath.Join(dir, "site.db")
+	if _, _, err := runCmd(t, "import", "wxr", file, "--db", dbPath, "--uploads", filepath.Join(dir, "uploads")); err != nil {
+		t.Fatal(err)
+	}
+	_, base := startServer(t, "--db", dbPath)
+	var target string
+	for _, p := range []string{"/wp-content/uploads/2025/01/flood.jpg", "/wp-content/uploads/2025/01/flood-300x200.jpg"} {
+		resp, err := noRedirects.Get(base + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		loc := resp.Header.Get("Location")
+		if resp.StatusCode != http.StatusMovedPermanently || !strings.Contains(loc, "/media/") {
+			t.Errorf("%s: %d to %q, want 301 to the library's copy", p, resp.StatusCode, loc)
+			continue
+		}
+		if target != "" && loc != target {
+			t.Errorf("%s leads to %q, the file itself to %q", p, loc, target)
+		}
+		target = loc
+	}
+	if target == "" {
+		return
+	}
+	resp, err := noRedirects.Get(resolve(base, target))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "image/") {
+		t.Errorf("%s: %d %s, want the image", target, resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 }

@@ -50,7 +50,9 @@ type WXRTx interface {
 	// a Broadsheet export writes for a renamed story); added is false when it was there.
 	OldSlug(ctx context.Context, slug string, articleID int64) (added bool, err error)
 	// TermRedirect records an old path of a section, tag or author (kind "section",
-	// "tag", "author"); added is false when the path was recorded already.
+	// "tag", "author"), or of a library item (kind "media": an upload's old address,
+	// /wp-content/uploads/2019/05/photo.jpg); added is false when the path was
+	// recorded already.
 	TermRedirect(ctx context.Context, path, kind string, id int64) (added bool, err error)
 	// Media adds the library entry m made from source's sourceID (kept when one is
 	// there from the same origin); it sets m.ID.

@@ -433,6 +433,16 @@ func parseEmbed(raw string, e Embeds, iframe bool) (embed, *embedRefusal) {
 	return embed{}, &embedRefusal{from, "not an allowed embed provider (an administrator can allow its host in Settings, under Embeds)"}
 }
 
+// IsBareEmbed reports whether address (http or https), alone in a paragraph of an
+// article, becomes a provider's player: the same test as the renderer's for a bare
+// address (a host of the site's embed_hosts setting is embedded only from its iframe
+// code, never from a bare address).
+func IsBareEmbed(address string) bool {
+	address = strings.TrimSpace(address)
+	_, refused := parseEmbed(address, Embeds{}, false)
+	return refused == nil && strings.HasPrefix(strings.ToLower(address), "http")
+}
+
 // siteEmbed is an iframe from a host of the site's setting: its address is kept,
 // normalised (NormalizeWebURL), with every attribute ours.
 func siteEmbed(u *url.URL, host string) (embed, *embedRefusal) {

@@ -49,8 +49,8 @@ func wordpressQuery(q url.Values) string {
 }
 
 // serveWordPressQuery answers a front-page query WordPress answers (see
-// wordpressQuery; ?feed=rss2 and its kin lead to the site's feeds), and reports
-// whether it did.
+// wordpressQuery; ?feed=rss2 and its kin lead to the site's feeds): a 301 to what it
+// names now, or 404 when that is not here; it reports whether it answered.
 func (s *Server) serveWordPressQuery(w http.ResponseWriter, r *http.Request) bool {
 	if r.URL.Path != "/" && r.URL.Path != "/index.php" || r.URL.RawQuery == "" {
 		return false
@@ -72,8 +72,13 @@ func (s *Server) serveWordPressQuery(w http.ResponseWriter, r *http.Request) boo
 	if err != nil {
 		if !errors.Is(err, news.ErrNotFound) {
 			s.log.Error("old address", "err", err)
+			return false
 		}
-		return false
+		// WordPress answers a query for a post, page, term or author it does not have
+		// (or does not show) with 404: the front page under it would be a soft 404 to
+		// search engines, and a surprise to a reader of an old link to a deleted story.
+		s.serveError(w, r, s.state.Load(), errNoOldAddress)
+		return true
 	}
 	permanent(w, r, target)
 	return true
@@ -86,6 +91,10 @@ var (
 	wpCommentPage = regexp.MustCompile(`/comment-page-([0-9]{1,9})/$`)
 	// An archive's page N: …/page/2/.
 	wpPageSuffix = regexp.MustCompile(`/page/([0-9]{1,9})/$`)
+	// What WordPress answers under a post's permalink besides the post: its page N when
+	// <!--nextpage--> splits it (…/2/), the AMP plugin's copy (…/amp/), the page other
+	// sites frame to embed it (…/embed/). The story shows the whole post.
+	wpPostPart = regexp.MustCompile(`/(?:[0-9]{1,9}|amp|embed)/$`)
 )
 
 // oldPathResponse returns where an old path of an imported site leads now: the path
@@ -132,6 +141,19 @@ func (s *Server) oldPathResponse(ctx context.Context, path string) (*response, e
 			resp.location = news.CommentPagePath(resp.location, n)
 		}
 		return resp, nil
+	}
+	if m := wpPostPart.FindStringIndex(path); m != nil {
+		// The permalink as recorded, with or without its final slash (/archives/77/2/).
+		resp, err := s.oldResponse(ctx, path[:m[0]+1], "")
+		if errors.Is(err, news.ErrNotFound) {
+			resp, err = s.oldResponse(ctx, path[:m[0]], "")
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(resp.deps) == 1 && strings.HasPrefix(resp.deps[0], "article:") {
+			return resp, nil
+		}
 	}
 	return nil, news.ErrNotFound
 }

@@ -43,6 +43,26 @@ func TestImportedOldPathsFollowTheStory(t *testing.T) {
 	if r := e.get("/2019/05/old-name/comment-page-2/"); r.status != 301 || r.header.Get("Location") != want+"comment-page-2/" {
 		t.Errorf("old comment page: %d to %q, want 301 to %scomment-page-2/", r.status, r.header.Get("Location"), want)
 	}
+	// A query for a post, page, term or author that is not there is 404, as in
+	// WordPress (the front page under it would be a soft 404 to search engines and
+	// a surprise to a reader of an old link to a deleted story); other queries on
+	// the front page are the front page.
+	for _, p := range []string{"/?p=424242", "/?page_id=424242", "/?attachment_id=9", "/?cat=77", "/?tag=nope", "/?author=5"} {
+		if r := e.get(p); r.status != 404 {
+			t.Errorf("%s: %d, want 404", p, r.status)
+		}
+	}
+	if r := e.get("/?utm_source=newsletter"); r.status != 200 {
+		t.Errorf("/?utm_source=newsletter: %d, want the front page", r.status)
+	}
+	// The parts of a post WordPress answers under its permalink: page N of a post split
+	// with <!--nextpage--> (…/2/), the AMP plugin's copy (…/amp/), the page other sites
+	// frame to embed the post (…/embed/). The story shows all of it.
+	for _, p := range []string{"/2019/05/old-name/2/", "/2019/05/old-name/12", "/archives/77/3/", "/2019/05/old-name/amp/", "/2019/05/old-name/embed/"} {
+		if r := e.get(p); r.status != 301 || r.header.Get("Location") != want {
+			t.Errorf("%s: %d to %q, want 301 to %s", p, r.status, r.header.Get("Location"), want)
+		}
+	}
 	a, err = e.db.Article(ctx, a.ID)
 	if err != nil {
 		t.Fatal(err)

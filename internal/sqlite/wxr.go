@@ -556,7 +556,8 @@ func (w *WXRImport) TermRedirect(ctx context.Context, path, kind string, id int6
 }
 
 // OldAddress returns where an imported site's old path leads: the current path of a
-// section's, tag's or author's archive ("/section/world/"), or of an article through
+// section's, tag's or author's archive ("/section/world/"), a library file's
+// ("/media/NAME", for an upload's old address), or of an article through
 // its redirect (articleID, with path ""); news.ErrNotFound when the path is none.
 func (db *DB) OldAddress(ctx context.Context, path string) (target string, articleID int64, err error) {
 	var kind string
@@ -574,6 +575,18 @@ func (db *DB) OldAddress(ctx context.Context, path string) (target string, artic
 	}
 	if err != nil {
 		return "", 0, fmt.Errorf("old address %q: %w", path, err)
+	}
+	if kind == "media" {
+		// A library item: its file's address (a deleted item's old path is not found).
+		var name string
+		err = db.reads.QueryRowContext(ctx, `SELECT name FROM media WHERE id = ? AND url = ''`, id).Scan(&name)
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", 0, fmt.Errorf("old address %q: %w", path, news.ErrNotFound)
+		}
+		if err != nil {
+			return "", 0, fmt.Errorf("old address %q: %w", path, err)
+		}
+		return "/media/" + name, 0, nil
 	}
 	var slug string
 	table := map[string]string{"section": "sections", "tag": "tags", "author": "authors"}[kind]

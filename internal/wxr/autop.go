@@ -13,7 +13,8 @@ import (
 // WordPress's, but for the two Go's RE2 cannot say (a look-behind, a back-reference),
 // which are written out by hand; RE2's matching is linear in the text.
 func wpautop(text string) string {
-	if strings.TrimSpace(text) == "" {
+	// PHP's trim(): a no-break space or other Unicode space is text, not blank.
+	if strings.Trim(text, " \t\n\r\x00\x0B") == "" {
 		return ""
 	}
 	text += "\n" // "Just to make things a little easier, pad the end."
@@ -94,7 +95,7 @@ func wpautop(text string) string {
 
 	text = reBRAfterBlock.ReplaceAllString(text, "$1")
 	text = reBRBeforeBlock.ReplaceAllString(text, "$1")
-	text = reLastNL.ReplaceAllString(text, "</p>")
+	text = reLastNL.ReplaceAllString(text, "</p>$1")
 
 	for i, p := range preTags {
 		text = strings.Replace(text, prePlaceholder(i), p, 1)
@@ -135,8 +136,9 @@ var (
 	rePAfterBlock     = regexp.MustCompile(`(</?` + allBlocks + `[^>]*>)\s*</p>`)
 	reBRAfterBlock    = regexp.MustCompile(`(</?` + allBlocks + `[^>]*>)\s*<br />`)
 	reBRBeforeBlock   = regexp.MustCompile(`<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)`)
-	reLastNL          = regexp.MustCompile(`\n</p>$`)
-	reRawOpen         = regexp.MustCompile(`<(script|style|svg|math)`)
+	// PCRE's "$" (without the D modifier) also matches before the text's last newline.
+	reLastNL  = regexp.MustCompile(`\n</p>(\n?)$`)
+	reRawOpen = regexp.MustCompile(`<(script|style|svg|math)`)
 )
 
 // replaceInTags is WordPress's wp_replace_in_html_tags with one pair: old is replaced
@@ -190,6 +192,7 @@ func preserveNewlines(s string) string {
 		return s
 	}
 	var b strings.Builder
+	lastCloser := map[string]int{}
 	i := 0
 	for {
 		loc := reRawOpen.FindStringSubmatchIndex(s[i:])
@@ -200,10 +203,20 @@ func preserveNewlines(s string) string {
 		start := i + loc[0]
 		name := s[i+loc[2] : i+loc[3]]
 		closer := "</" + name + ">"
-		k := strings.Index(s[i+loc[1]:], closer)
+		k := -1
+		// Only where a closer follows is it searched for: the cost stays linear with
+		// many elements left open.
+		if _, ok := lastCloser[name]; !ok {
+			lastCloser[name] = strings.LastIndex(s, closer)
+		}
+		if lastCloser[name] >= i+loc[1] {
+			k = strings.Index(s[i+loc[1]:], closer)
+		}
 		if k < 0 {
-			b.WriteString(s[i:])
-			return b.String()
+			// No match starts here; PCRE goes on from the next character.
+			b.WriteString(s[i : start+1])
+			i = start + 1
+			continue
 		}
 		end := i + loc[1] + k + len(closer)
 		b.WriteString(s[i:start])

@@ -7,7 +7,10 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+
+	"broadsheet/internal/render"
 )
 
 // Content conversion: WordPress stores a post's content as the editor saved it and
@@ -22,7 +25,11 @@ import (
 //     a block with no saved HTML (a dynamic block WordPress renders on each request:
 //     latest posts, archives, a reusable block) is dropped and counted in the Report.
 //   - A post without blocks (the classic editor) gets wpautop's paragraphs and line
-//     breaks; one with blocks does not, as in WordPress.
+//     breaks; one with blocks does not, as in WordPress. Before wpautop, autoembed
+//     makes a provider's address alone on its line a paragraph of its own (the
+//     renderer's player). A post split with <!--nextpage--> is converted page by page.
+//   - The text gets wptexturize's typography (render.SmartenHTML), as every post
+//     WordPress showed had it.
 //   - The shortcodes WordPress itself registers for media become HTML: [caption] a
 //     <figure> with its <figcaption>, [gallery] a figure of figures from an
 //     Attachments lookup, [embed] the address alone in a paragraph, [audio] and
@@ -186,15 +193,140 @@ func (r Report) UnknownNames() []string { return slices.Sorted(maps.Keys(r.Unkno
 // and the Report for what it could not.
 func Convert(content string, opt ConvertOptions) (string, Report) {
 	var rep Report
+	sc := &shortcoder{opt: opt, rep: &rep}
+	pages := splitPages(content, &rep)
+	if len(pages) == 1 {
+		return convertPage(pages[0], sc), rep
+	}
+	var b strings.Builder
+	for i, p := range pages {
+		if i > 0 && !strings.HasSuffix(b.String(), "\n") {
+			b.WriteString("\n")
+		}
+		b.WriteString(convertPage(p, sc))
+	}
+	return b.String(), rep
+}
+
+// convertPage is the_content's work on one page of a post: blocks or wpautop (decided
+// for the page, as WordPress's has_blocks sees only the page it renders), then the
+// shortcodes.
+func convertPage(content string, sc *shortcoder) string {
 	var out string
 	if hasBlocks(content) {
-		out = renderBlocks(parseBlocks(content), &rep)
+		out = renderBlocks(parseBlocks(content), sc.rep)
 	} else {
-		out = wpautop(content)
+		out = wpautop(autoembed(content))
 	}
-	sc := &shortcoder{opt: opt, rep: &rep}
-	out = sc.do(out, 0)
-	return out, rep
+	// wptexturize ran on every post WordPress showed, blocks or not.
+	return smartenKeepingShortcodes(sc.do(out, 0))
+}
+
+// reShortcodeTag is a shortcode's tag left in the text ("[contact-form-7 id=\"5\"]",
+// "[/spoiler]").
+var reShortcodeTag = regexp.MustCompile(`\[/?[A-Za-z0-9_][A-Za-z0-9_-]*(?:\s[^\[\]<>]*)?\]`)
+
+// smartenKeepingShortcodes is render.SmartenHTML, as wptexturize, with the shortcode
+// tags Convert left as text (a plugin's, shown for an editor to replace) kept as
+// written: WordPress's wptexturize did not touch a shortcode's tag either.
+func smartenKeepingShortcodes(s string) string {
+	const open, close = "\uE000", "\uE001" // private use: no text of a post holds them
+	if !strings.Contains(s, "[") || strings.Contains(s, open) || strings.Contains(s, close) {
+		return render.SmartenHTML(s)
+	}
+	var kept []string
+	s = reShortcodeTag.ReplaceAllStringFunc(s, func(tag string) string {
+		if !strings.ContainsAny(tag, "'\"-.") {
+			return tag
+		}
+		kept = append(kept, tag)
+		return open + strconv.Itoa(len(kept)-1) + close
+	})
+	s = render.SmartenHTML(s)
+	if len(kept) == 0 {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, open)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		j := strings.Index(s[i:], close)
+		n, err := -1, error(nil)
+		if j >= 0 {
+			n, err = strconv.Atoi(s[i+len(open) : i+j])
+		}
+		if j < 0 || err != nil || n < 0 || n >= len(kept) {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		b.WriteString(kept[n])
+		s = s[i+j+len(close):]
+	}
+}
+
+// reLineURL is WP_Embed::autoembed's address on a line of its own, the line trimmed.
+var reLineURL = regexp.MustCompile(`^https?://[^\s<>"]+$`)
+
+// autoembed is WordPress's WP_Embed::autoembed before wpautop on a classic post: an
+// address alone on its line (not only alone in a paragraph) became the provider's
+// player where it stood. Broadsheet's renderer makes a player of an address alone in
+// a paragraph, so such a line of a provider's address (render.IsBareEmbed) is made a
+// paragraph of its own; any other address is left as WordPress left it (text on its
+// line). Newlines inside tags do not end a line (WordPress replaces them first), and
+// a <pre> element's lines are not touched.
+func autoembed(s string) string {
+	if !strings.Contains(s, "://") {
+		return s
+	}
+	const nl = "<!-- wp-line-break -->"
+	lines := strings.Split(replaceInTags(s, "\n", nl), "\n")
+	changed, inPre := false, false
+	for i, line := range lines {
+		wasPre := inPre
+		if o, c := strings.LastIndex(line, "<pre"), strings.LastIndex(line, "</pre>"); o > c {
+			inPre = true
+		} else if c >= 0 {
+			inPre = false
+		}
+		if wasPre || inPre {
+			continue
+		}
+		if u := strings.TrimSpace(line); reLineURL.MatchString(u) && render.IsBareEmbed(u) {
+			lines[i] = "\n" + u + "\n"
+			changed = true
+		}
+	}
+	if !changed {
+		return s
+	}
+	return strings.ReplaceAll(strings.Join(lines, "\n"), nl, "\n")
+}
+
+// splitPages is WordPress's split of a post into the pages <!--nextpage--> marks
+// (WP_Query::generate_postdata): a newline on either side of each marker goes, the
+// core/nextpage block's delimiters go, a marker at the very start is ignored. WordPress
+// shows one page at a time, each through the_content on its own; the story shows them
+// all, one after the other, so that text on either side of a marker is never joined
+// into one paragraph and no line break is left where the marker stood.
+func splitPages(content string, rep *Report) []string {
+	const marker = "<!--nextpage-->"
+	if !strings.Contains(content, marker) {
+		return []string{content}
+	}
+	// In WordPress's order, one after the other: "\n\n<!--nextpage-->\n\n" loses all four.
+	content = strings.ReplaceAll(content, "\n"+marker+"\n", marker)
+	content = strings.ReplaceAll(content, "\n"+marker, marker)
+	content = strings.ReplaceAll(content, marker+"\n", marker)
+	for range strings.Count(content, "<!-- wp:nextpage -->") {
+		rep.count(&rep.Blocks, "core/nextpage")
+	}
+	content = strings.NewReplacer("<!-- wp:nextpage -->", "", "<!-- /wp:nextpage -->", "").Replace(content)
+	content = strings.TrimPrefix(content, marker)
+	return strings.Split(content, marker)
 }
 
 // hasBlocks is WordPress's has_blocks: a block delimiter's opening anywhere.

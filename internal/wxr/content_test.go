@@ -209,8 +209,8 @@ func TestShortcodes(t *testing.T) {
 		report   func(Report) bool
 	}{
 		{"caption", `[caption id="attachment_11" align="alignright" width="300"]<a href="https://daily.example/box.jpg"><img src="https://daily.example/box.jpg" alt="Box" width="300" height="200" /></a> The chancellor's box[/caption]`,
-			[]string{`<figure><a href="https://daily.example/box.jpg"><img src="https://daily.example/box.jpg" alt="Box" width="300" height="200" /></a><figcaption>The chancellor's box</figcaption></figure>`},
-			[]string{`<figure><a href="https://daily.example/box.jpg"><img src="https://daily.example/box.jpg" alt="Box" width="300" height="200"></a><figcaption>The chancellor&#39;s box</figcaption></figure>`},
+			[]string{`<figure><a href="https://daily.example/box.jpg"><img src="https://daily.example/box.jpg" alt="Box" width="300" height="200" /></a><figcaption>The chancellor’s box</figcaption></figure>`},
+			[]string{`<figure><a href="https://daily.example/box.jpg"><img src="https://daily.example/box.jpg" alt="Box" width="300" height="200"></a><figcaption>The chancellor’s box</figcaption></figure>`},
 			func(r Report) bool { return r.Shortcodes["caption"] == 1 }},
 		{"caption attribute", `[caption id="attachment_11" width="300" caption="Old style"]<img src="https://daily.example/box.jpg" alt="Box" />[/caption]`,
 			[]string{`<figure><img src="https://daily.example/box.jpg" alt="Box" /><figcaption>Old style</figcaption></figure>`}, nil, nil},

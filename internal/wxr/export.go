@@ -162,7 +162,7 @@ func (e *exporter) settings(stored map[string]string) error {
 
 func (e *exporter) author(a *news.Author) error {
 	e.c.Authors++
-	return e.w.Author(&Author{ID: a.ID, Login: a.Slug, Email: a.Email, DisplayName: a.Name, Description: a.Bio})
+	return e.w.Author(&Author{ID: a.ID, Login: a.Slug, Email: a.Email, DisplayName: exportEscaped(a.Name), Description: a.Bio})
 }
 
 func (e *exporter) section(s *news.Section, parent string) error {
@@ -171,12 +171,12 @@ func (e *exporter) section(s *news.Section, parent string) error {
 	if parent != "" {
 		p = wpSlug(parent)
 	}
-	return e.w.Category(&Category{TermID: s.ID, Nicename: wpSlug(s.Slug), Parent: p, Name: s.Name, Description: s.Description})
+	return e.w.Category(&Category{TermID: s.ID, Nicename: wpSlug(s.Slug), Parent: p, Name: exportEscaped(s.Name), Description: exportHTML(s.Description)})
 }
 
 func (e *exporter) tag(t *news.Tag, termID int64) error {
 	e.c.Tags++
-	return e.w.Tag(&Tag{TermID: termID, Slug: wpSlug(t.Slug), Name: t.Name})
+	return e.w.Tag(&Tag{TermID: termID, Slug: wpSlug(t.Slug), Name: exportEscaped(t.Name)})
 }
 
 // mediaURL is the public address of a library file.
@@ -204,7 +204,7 @@ func (e *exporter) attachmentItem(id, parent int64, u, file, alt, caption string
 		md["filesize"] = bytes
 		keys = append(keys, "filesize")
 	}
-	it := &Item{Title: title, Link: u, GUID: u, PubDate: created, PostID: id, PostParent: parent,
+	it := &Item{Title: exportHTML(title), Link: u, GUID: u, PubDate: created, PostID: id, PostParent: parent,
 		Date: created.In(e.loc), DateGMT: created.UTC(), Modified: created.In(e.loc), ModifiedGMT: created.UTC(),
 		CommentStatus: "closed", PingStatus: "closed", Name: wpSlug(strings.ToLower(title)), Status: "inherit",
 		Type: "attachment", AttachmentURL: u, Excerpt: html.EscapeString(caption),
@@ -225,7 +225,7 @@ func (e *exporter) media(m *news.Media, postID int64) error {
 	}
 	it := e.attachmentItem(postID, 0, u, file, m.Alt, m.Caption, m.Width, m.Height, int64(m.Bytes), m.CreatedAt)
 	if m.Title != "" {
-		it.Title = m.Title
+		it.Title = exportHTML(m.Title)
 	}
 	if m.Description != "" {
 		it.Content = html.EscapeString(m.Description)
@@ -284,7 +284,7 @@ func (e *exporter) article(p *news.WXRPost) error {
 		// WordPress's block parser, drops it); the body's own last one is kept.
 		content = "<!-- wp:html -->\n" + a.BodyHTML + "<!-- /wp:html -->"
 	}
-	it := &Item{Title: a.Title, Link: link, PubDate: a.PublishedAt, GUID: news.ArticleFeedID(e.feedBase, a),
+	it := &Item{Title: exportHTML(a.Title), Link: link, PubDate: a.PublishedAt, GUID: news.ArticleFeedID(e.feedBase, a),
 		Content: content, Excerpt: html.EscapeString(a.Standfirst), PostID: p.PostID,
 		CommentStatus: "open", PingStatus: "closed", Name: wpSlug(a.Slug), Status: status, Type: typ,
 		Sticky: typ == "post" && a.ID == e.lead}
@@ -313,10 +313,10 @@ func (e *exporter) article(p *news.WXRPost) error {
 		it.Modified, it.ModifiedGMT = a.UpdatedAt.In(e.loc), a.UpdatedAt.UTC()
 	}
 	if a.Section != nil {
-		it.Terms = append(it.Terms, ItemTerm{Domain: "category", Nicename: wpSlug(a.Section.Slug), Name: a.Section.Name})
+		it.Terms = append(it.Terms, ItemTerm{Domain: "category", Nicename: wpSlug(a.Section.Slug), Name: exportEscaped(a.Section.Name)})
 	}
 	for _, t := range a.Tags {
-		it.Terms = append(it.Terms, ItemTerm{Domain: "post_tag", Nicename: wpSlug(t.Slug), Name: t.Name})
+		it.Terms = append(it.Terms, ItemTerm{Domain: "post_tag", Nicename: wpSlug(t.Slug), Name: exportEscaped(t.Name)})
 	}
 	if a.CorrectionNote != "" {
 		it.Meta = append(it.Meta, Meta{Key: CorrectionMetaKey, Value: a.CorrectionNote})
@@ -347,7 +347,7 @@ func (e *exporter) article(p *news.WXRPost) error {
 		st := map[news.CommentStatus]CommentStatus{news.CommentApproved: CommentApproved, news.CommentPending: CommentPending,
 			news.CommentSpam: CommentSpam, news.CommentTrash: CommentTrash}[c.Status]
 		e.c.Comments[st]++
-		it.Comments = append(it.Comments, &Comment{ID: c.CommentID, Parent: c.ParentID, Author: c.AuthorName,
+		it.Comments = append(it.Comments, &Comment{ID: c.CommentID, Parent: c.ParentID, Author: exportEscaped(c.AuthorName),
 			AuthorEmail: c.AuthorEmail, AuthorURL: c.AuthorURL, Date: c.CreatedAt.In(e.loc), DateGMT: c.CreatedAt.UTC(),
 			Content: c.Body, Status: st, Type: "comment"})
 	}

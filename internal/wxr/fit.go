@@ -2,12 +2,14 @@ package wxr
 
 import (
 	"fmt"
+	"html"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"broadsheet/internal/news"
+	"broadsheet/internal/render"
 )
 
 // What WordPress keeps and the site does not take is made to fit rather than refused:
@@ -125,9 +127,58 @@ func undated(st news.ArticleStatus, pub time.Time) bool {
 	return st == news.StatusPublished && pub.IsZero()
 }
 
+// WordPress keeps some text as HTML and some escaped, and its exporter writes both as
+// stored; the site keeps plain text. wpHTMLText and wpEscapedText give the text a
+// reader of the WordPress site saw, and exportHTML and exportEscaped write the site's
+// text back as WordPress keeps it, so that an export imported again gives it back.
+
+// wpHTMLText is the text of a field WordPress keeps as HTML and prints as it is (a
+// post's, page's or attachment's title: "Q&amp;A: <em>Why</em>" showed "Q&A: Why"):
+// tags dropped, character references decoded, runs of white space one space (as a
+// browser shows them), no space at the ends. The characters the site does not keep
+// are removed first (news.CleanText): a C1 control written as itself is no "€", as
+// render.PlainText reads one written as a reference.
+func wpHTMLText(s string) string {
+	s, _ = news.CleanText(s)
+	return cleanTrim(render.PlainText(s))
+}
+
+// wpHTMLLines is wpHTMLText line by line, for a field of several lines WordPress keeps
+// as HTML (a category's description: kses stores a typed "&" as "&amp;").
+func wpHTMLLines(s string) string {
+	s, _ = news.CleanText(s)
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = render.PlainText(l)
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}
+
+// wpEscapedText is the text of a field WordPress keeps HTML-escaped and prints without
+// encoding it twice: a term's name, an author's display name, a commenter's name
+// (default-filters.php runs _wp_specialchars on pre_term_name, pre_user_display_name
+// and pre_comment_author_name: "Council & Politics" is stored as "Council &amp;
+// Politics"). Its character references are decoded.
+func wpEscapedText(s string) string {
+	if !strings.Contains(s, "&") {
+		return s
+	}
+	return html.UnescapeString(s)
+}
+
+// exportEscaped is s as WordPress keeps a name (see wpEscapedText).
+func exportEscaped(s string) string { return wpEscaper.Replace(s) }
+
+// exportHTML is s, plain text, as WordPress keeps a title: HTML showing s.
+func exportHTML(s string) string { return wpEscaper.Replace(s) }
+
+var wpEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
 // tagName is a tag's name as the site keeps it, and whether it was changed: on one line
-// (a story refuses a tag whose name has line breaks).
+// (a story refuses a tag whose name has line breaks). The name is WordPress's escaped
+// form (wpEscapedText).
 func tagName(s string) (string, bool) {
+	s = wpEscapedText(s)
 	if !strings.ContainsAny(s, "\t\n\r") {
 		s, _ = news.CleanText(s)
 		return s, false

@@ -310,6 +310,17 @@ func write(ctx context.Context, w news.WXRTx, r io.Reader, lim Limits, atts *Att
 			}
 		}
 	}
+	// A copied upload's old address (linked from elsewhere: image search, shares,
+	// feed readers' copies) leads to the library's file.
+	if lib != nil {
+		for _, f := range lib.oldFiles {
+			if p := st.oldPath(f.url); p != "" && f.media.ID > 0 {
+				if err := st.term(ctx, p, "media", f.media.ID); err != nil {
+					return err
+				}
+			}
+		}
+	}
 	return nil
 }
 
@@ -359,7 +370,7 @@ func oldQuery(path string, q url.Values) string {
 }
 
 func (st *wxrState) author(ctx context.Context, a *Author) error {
-	name := cleanTrim(a.DisplayName)
+	name := cleanTrim(wpEscapedText(a.DisplayName))
 	if name == "" {
 		name = cleanTrim(a.Login)
 	}
@@ -414,8 +425,8 @@ func nicename(s string) string {
 }
 
 func (st *wxrState) category(ctx context.Context, c *Category) error {
-	name, _ := news.CleanText(c.Name)
-	desc, _ := news.CleanText(c.Description)
+	name, _ := news.CleanText(wpEscapedText(c.Name))
+	desc := wpHTMLLines(c.Description)
 	slug := news.Slugify(nicename(c.Nicename))
 	s := &news.Section{Slug: slug, Name: name, Description: desc}
 	parent := ""
@@ -613,7 +624,7 @@ func (st *wxrState) item(ctx context.Context, it *Item) error {
 }
 
 func (st *wxrState) article(ctx context.Context, it *Item, status news.ArticleStatus) (*news.Article, error) {
-	title := cleanTrim(it.Title)
+	title := wpHTMLText(it.Title)
 	if title == "" {
 		title = "(no title)"
 	}
@@ -744,7 +755,7 @@ func (st *wxrState) comments(ctx context.Context, it *Item, articleID int64) err
 			st.rep.skip(c.Type + "s")
 			continue
 		}
-		name := cleanTrim(c.Author)
+		name := cleanTrim(wpEscapedText(c.Author))
 		if name == "" {
 			name = "Anonymous"
 		}
@@ -806,6 +817,26 @@ type upload struct {
 	width, height int    // from _wp_attachment_metadata; 0 when unknown
 }
 
+// uploadRel is _wp_attached_file as a path under the uploads folder. WordPress writes
+// it relative ("2025/01/photo.jpg"); WordPress.com writes the server's absolute path
+// (/home/wpcom/public_html/wp-content/blogs.dir/a8d/240859405/files/2025/01/photo.jpg),
+// as an old multisite's blogs.dir may: its end after the last uploads/ or files/
+// folder, else its year/month/name end, is the file's place in the uploads copy.
+func uploadRel(file string) string {
+	if !strings.HasPrefix(file, "/") && !strings.Contains(file, ":") {
+		return file
+	}
+	for _, dir := range []string{"/uploads/", "/files/"} {
+		if i := strings.LastIndex(file, dir); i >= 0 {
+			return file[i+len(dir):]
+		}
+	}
+	if m := uploadPath.FindStringSubmatch(file); m != nil {
+		return m[1]
+	}
+	return file
+}
+
 func newUpload(it *Item) *upload {
 	if it.Type != "attachment" {
 		return nil
@@ -814,10 +845,10 @@ func newUpload(it *Item) *upload {
 	if u == "" {
 		return nil // no file to copy or refer to: skipped
 	}
-	f := &upload{id: it.PostID, urls: []string{u}, title: strings.TrimSpace(it.Title),
+	f := &upload{id: it.PostID, urls: []string{u}, title: wpHTMLText(it.Title),
 		caption: strings.TrimSpace(render.PlainText(it.Excerpt)), desc: strings.TrimSpace(render.PlainText(it.Content))}
 	if a := it.Attachment; a != nil {
-		f.rel, f.alt = a.File, a.Alt
+		f.rel, f.alt = uploadRel(a.File), a.Alt
 		if a.Metadata != nil {
 			f.width, f.height = a.Metadata.Width, a.Metadata.Height
 		}
@@ -886,6 +917,23 @@ type library struct {
 	byURL    map[string]*news.Media
 	byID     map[int64]*news.Media // stored images, by attachment
 	replacer *strings.Replacer
+	// byRel is every copied file by its path under uploads (its sizes' too), for the
+	// addresses of it the replacer does not know (see rewrite); hosts are the hosts
+	// its attachments were served from, without "www."; wpcom is set when one is
+	// WordPress.com's.
+	byRel map[string]*news.Media
+	hosts map[string]bool
+	wpcom bool
+	// oldFiles are the addresses WordPress served the copied files at (their sizes'
+	// too), whose paths the write records as old addresses of the library's items.
+	oldFiles []oldFile
+}
+
+// oldFile is an address WordPress served a copied file at, and the library item (its
+// ID is the store's once the write has added it).
+type oldFile struct {
+	url   string
+	media *news.Media
 }
 
 func (l *library) copy(ctx context.Context, files []*upload, opt *Options, rep *ImportReport) error {
@@ -922,6 +970,10 @@ func (l *library) copy(ctx context.Context, files []*upload, opt *Options, rep *
 			if u != "" && l.byURL[u] == nil {
 				l.byURL[u] = m
 				pairs = append(pairs, u, mediaPrefix+m.Name)
+			}
+			l.addRel(u, m)
+			if strings.Contains(u, "/wp-content/uploads/") || strings.Contains(u, "/files/") {
+				l.oldFiles = append(l.oldFiles, oldFile{u, m})
 			}
 		}
 	}
@@ -1006,12 +1058,80 @@ func (l *library) forget() {
 	l.stored = nil
 }
 
-// rewrite gives the body's addresses of copied files their new ones.
+// addRel records the copied file m under the path address u has under uploads, and
+// u's host as one of the site's.
+func (l *library) addRel(u string, m *news.Media) {
+	pu, err := url.Parse(u)
+	if err != nil || pu.Host == "" {
+		return
+	}
+	host := strings.TrimPrefix(strings.ToLower(pu.Hostname()), "www.")
+	rel := ""
+	switch {
+	case strings.Contains(pu.Path, "/wp-content/uploads/"):
+		rel = pu.Path[strings.LastIndex(pu.Path, "/wp-content/uploads/")+len("/wp-content/uploads/"):]
+	case strings.HasSuffix(host, ".files.wordpress.com"):
+		rel = strings.TrimPrefix(pu.Path, "/")
+	case strings.Contains(pu.Path, "/files/"):
+		rel = pu.Path[strings.LastIndex(pu.Path, "/files/")+len("/files/"):]
+	}
+	if rel == "" {
+		return
+	}
+	if l.byRel == nil {
+		l.byRel, l.hosts = map[string]*news.Media{}, map[string]bool{}
+	}
+	if l.byRel[rel] == nil {
+		l.byRel[rel] = m
+	}
+	l.hosts[host] = true
+	if host == "wordpress.com" || strings.HasSuffix(host, ".wordpress.com") {
+		l.wpcom = true
+	}
+}
+
+// reUploadAddress is an address of an upload as posts write them: any scheme or none
+// (//host/…), a host (with the Photon CDN's i0.wp.com, the site's host as the first
+// folder), folders, the year/month/name under uploads, and a query (WordPress.com's
+// ?w=1024, Photon's ?resize=…).
+var reUploadAddress = regexp.MustCompile(`(?i)(?:https?:)?//([a-z0-9][a-z0-9.-]*)((?:/[^\s"'<>?#/]+)*)/([0-9]{4}/[0-9]{2}/[^\s"'<>?#/]+)(?:\?[^\s"'<>#]*)?`)
+
+// rewrite gives the body's addresses of copied files their new ones: first those the
+// export named exactly, then the other addresses of the same files a post may hold
+// (http where the export says https, www or not, WordPress.com's files host, the
+// Photon CDN, a resizing query): of one of the site's hosts (or WordPress.com's, for
+// a site there), under wp-content/uploads/ or files/, naming a copied file.
 func (l *library) rewrite(body string) string {
 	if l == nil || l.replacer == nil {
 		return body
 	}
-	return l.replacer.Replace(body)
+	body = l.replacer.Replace(body)
+	if len(l.byRel) == 0 || !strings.Contains(body, "//") {
+		return body
+	}
+	return reUploadAddress.ReplaceAllStringFunc(body, func(addr string) string {
+		g := reUploadAddress.FindStringSubmatch(addr)
+		host, folders, rel := strings.ToLower(g[1]), g[2], g[3]
+		if len(host) == len("i0.wp.com") && strings.HasPrefix(host, "i") && strings.HasSuffix(host, ".wp.com") {
+			first, rest, _ := strings.Cut(strings.TrimPrefix(folders, "/"), "/")
+			host, folders = strings.ToLower(first), "/"+rest
+			if rest == "" {
+				folders = ""
+			}
+		}
+		host = strings.TrimPrefix(host, "www.")
+		wpcom := host == "wordpress.com" || strings.HasSuffix(host, ".wordpress.com")
+		if !l.hosts[host] && !(l.wpcom && wpcom) {
+			return addr
+		}
+		under := strings.HasSuffix(folders, "/wp-content/uploads") || strings.HasSuffix(folders, "/files") ||
+			folders == "" && strings.HasSuffix(host, ".files.wordpress.com")
+		m := l.byRel[rel]
+		if !under || m == nil {
+			return addr
+		}
+		return mediaPrefix + m.Name
+	})
 }
 
 // media is the library image made from the attachment id; nil when none.

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"broadsheet/internal/news"
 )
@@ -143,8 +144,13 @@ func (r *ImportReport) Rows() []Row {
 func (r *ImportReport) WriteText(out io.Writer) error {
 	ew := &errWriter{w: out}
 	fmt.Fprintln(ew, "WordPress import:")
-	for _, row := range r.Rows() {
-		fmt.Fprintf(ew, "  %-12s %6d in the file, %6d added, %6d already there\n", row.Kind, row.InFile, row.Added, row.There)
+	rows := r.Rows()
+	width := 0 // the longest kind's, so that the counts line up ("comments approved")
+	for _, row := range rows {
+		width = max(width, utf8.RuneCountInString(row.Kind))
+	}
+	for _, row := range rows {
+		fmt.Fprintf(ew, "  %-*s %6d in the file, %6d added, %6d already there\n", width, row.Kind, row.InFile, row.Added, row.There)
 	}
 	if r.Media.Added > 0 {
 		fmt.Fprintf(ew, "  attachments added to the media library: %d images copied, %d files copied (PDF, audio, video), %d kept at their original URLs\n", r.Copied, r.FilesCopied, r.Linked)

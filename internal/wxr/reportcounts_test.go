@@ -80,3 +80,32 @@ func themeDir(t testing.TB) string {
 		dir = up
 	}
 }
+
+// The report's table reads as one: every row's counts start at the same column, the
+// longest kind ("comments approved") included.
+func TestReportRowsAlign(t *testing.T) {
+	db := openStore(t)
+	rep, err := wxr.Import(context.Background(), db, bytes.NewReader(sample(t, 3, 6)), wxr.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := rep.WriteText(&out); err != nil {
+		t.Fatal(err)
+	}
+	col := -1
+	for _, line := range strings.Split(out.String(), "\n") {
+		i := strings.Index(line, " in the file,")
+		if i < 0 {
+			continue
+		}
+		// The count ends where " in the file," starts; its column is what lines up.
+		if col >= 0 && i != col {
+			t.Errorf("%q: its count ends at column %d, the rows above at %d", line, i, col)
+		}
+		col = i
+	}
+	if col < 0 {
+		t.Fatalf("no row in\n%s", out.String())
+	}
+}

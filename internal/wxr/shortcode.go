@@ -17,8 +17,10 @@ const maxShortcodes = 10_000
 const maxShortcodeDepth = 8
 
 // knownShortcodes are the shortcodes WordPress registers for media that Convert turns
-// into HTML. "wp_caption" is [caption]'s old name, still registered by WordPress.
-var knownShortcodes = map[string]bool{"caption": true, "wp_caption": true, "gallery": true, "embed": true, "audio": true, "video": true}
+// into HTML. "wp_caption" is [caption]'s old name, still registered by WordPress;
+// "youtube" and "vimeo" are WordPress.com's (Jetpack's) video shortcodes.
+var knownShortcodes = map[string]bool{"caption": true, "wp_caption": true, "gallery": true, "embed": true, "audio": true, "video": true,
+	"youtube": true, "vimeo": true}
 
 // shortcoder is one Convert's run of do_shortcode.
 type shortcoder struct {
@@ -221,7 +223,7 @@ func parseShortcodeTag(s string, j int, c *scan) (scTag, bool) {
 		return scTag{}, false
 	}
 	switch s[n] {
-	case ']', '/', ' ', '\t', '\n', '\r':
+	case ']', '/', ' ', '\t', '\n', '\r', '=': // "=": WordPress.com's [youtube=URL]
 	default:
 		return scTag{}, false
 	}
@@ -297,6 +299,8 @@ func (sc *shortcoder) convert(t scTag, content string, depth int) string {
 		return sc.caption(a, sc.do(content, depth+1))
 	case "gallery":
 		return sc.gallery(a)
+	case "youtube", "vimeo":
+		return videoShortcode(t, a)
 	case "embed":
 		u := strings.TrimSpace(html.UnescapeString(reTag.ReplaceAllString(content, "")))
 		if !reWebURL.MatchString(u) {
@@ -497,4 +501,27 @@ func media(el string, a map[string]string, content string, formats []string, pre
 	name := path.Base(strings.SplitN(first, "?", 2)[0])
 	b.WriteString(`<a href="` + html.EscapeString(first) + `">` + html.EscapeString(name) + "</a></" + el + "></p>")
 	return b.String()
+}
+
+// videoShortcode is Jetpack's [youtube …] or [vimeo …] as WordPress.com wrote it —
+// [youtube=URL&w=640&h=385], [youtube URL], [vimeo 76979871], [vimeo URL],
+// [vimeo id=76979871] — made the address alone in a paragraph, which the renderer makes
+// the player (as [embed]); a tag naming no address is left as it was written.
+func videoShortcode(t scTag, a map[string]string) string {
+	arg := strings.TrimSpace(html.UnescapeString(strings.TrimPrefix(strings.TrimSpace(t.attrs), "=")))
+	if f := strings.Fields(arg); len(f) > 0 {
+		arg = f[0]
+	}
+	if t.name == "vimeo" {
+		if id := a["id"]; id != "" {
+			arg = id
+		}
+		if arg != "" && strings.Trim(arg, "0123456789") == "" {
+			arg = "https://vimeo.com/" + arg
+		}
+	}
+	if !reWebURL.MatchString(arg) {
+		return "[" + t.name + t.attrs + "]"
+	}
+	return "<p>" + html.EscapeString(arg) + "</p>"
 }
