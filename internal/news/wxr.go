@@ -18,6 +18,10 @@ type WXRStore interface {
 	// ImportedArticleIDs returns the source IDs of the articles imported from source,
 	// so that a second import need not render what it will not write again.
 	ImportedArticleIDs(ctx context.Context, source string) (map[string]bool, error)
+	// Sections returns the site's sections: a page may not take one's slug
+	// (CheckPageSlug), so the import's check reads them to announce the pages it will
+	// give another slug.
+	Sections(ctx context.Context) ([]*Section, error)
 }
 
 // WXRTx is one WordPress import's write, all or nothing: nothing is visible before

@@ -387,25 +387,10 @@ func (w *WXRImport) Article(ctx context.Context, a *news.Article, wpID int64) (b
 		a.Kind = news.KindArticle
 	}
 	if a.Kind == news.KindPage {
-		if err := checkPage(ctx, w.tx, a); err != nil {
-			// A page whose slug a reserved path or a section has gets another:
-			// "-page" after it (admin-page); "page-" before it when that is reserved
-			// still (a slug starting "sitemap", a section named so), then a number.
-			slug, tries := a.Slug, []string{a.Slug + "-page", "page-" + a.Slug}
-			for i := 2; i < 10; i++ {
-				tries = append(tries, "page-"+slug+"-"+strconv.Itoa(i))
-			}
-			for _, a.Slug = range tries {
-				if err = checkPage(ctx, w.tx, a); err == nil {
-					break
-				}
-			}
-			if err != nil {
-				return false, err
-			}
+		if err := w.pageSlug(ctx, a); err != nil {
+			return false, err
 		}
-	}
-	if err := w.im.uniqueSlug(ctx, a); err != nil {
+	} else if err := w.im.uniqueSlug(ctx, a, nil); err != nil {
 		return false, err
 	}
 	if a.FeedID != "" {
@@ -443,6 +428,45 @@ func (w *WXRImport) Article(ctx context.Context, a *news.Article, wpID int64) (b
 		}
 	}
 	return true, nil
+}
+
+// pageSlug gives the page a slug the site answers no other way (checkPage: no reserved
+// path, year or section's slug) and no article has, whatever the site holds, so that
+// the import never fails on it (wxr's check announces the change: wxr.FitPageSlug).
+// Tried in turn: its own; "-page" after it (admin-page); "page-" before it (a slug
+// starting "sitemap", or a section named so); then "page-{slug}-2", "-3"… until one
+// passes. The first that passes is numbered as a story's ("slug-2"…) when an article
+// has it, skipping numbers a section has. Each try is an index search, and only
+// sections (finitely many) make one fail, so it ends.
+func (w *WXRImport) pageSlug(ctx context.Context, a *news.Article) error {
+	base := a.Slug
+	for i := 0; ; i++ {
+		switch i {
+		case 0:
+		case 1:
+			a.Slug = base + "-page"
+		case 2:
+			a.Slug = "page-" + base
+		default:
+			a.Slug = "page-" + base + "-" + strconv.Itoa(i-1)
+		}
+		err := checkPage(ctx, w.tx, a)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, news.ErrReservedSlug) {
+			return err // what else a page may not hold, refused under the slug it asked for
+		}
+	}
+	return w.im.uniqueSlug(ctx, a, func(slug string) (bool, error) {
+		p := *a
+		p.Slug = slug
+		err := checkPage(ctx, w.tx, &p)
+		if errors.Is(err, news.ErrReservedSlug) {
+			return false, nil
+		}
+		return err == nil, err
+	})
 }
 
 // FindArticle returns the ID of the article imported from source's sourceID;

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
+
+	"broadsheet/internal/news"
 )
 
 // Counts is what a WXR file holds, by kind: what an import's report compares with
@@ -45,7 +48,7 @@ type TypeStatus struct{ Type, Status string }
 // attachments, if not nil, is given every attachment item (to build an index for
 // Convert's galleries). ctx is checked between entries.
 func Check(ctx context.Context, r io.Reader, lim Limits, attachments func(*Item)) (Counts, error) {
-	return check(ctx, r, lim, func(it *Item) error {
+	return check(ctx, r, lim, nil, func(it *Item) error {
 		if attachments != nil && it.Type == "attachment" {
 			attachments(it)
 		}
@@ -54,12 +57,17 @@ func Check(ctx context.Context, r io.Reader, lim Limits, attachments func(*Item)
 }
 
 // check is Check with each item given to each, whose error (an *Error naming the
-// item's line) ends the check.
-func check(ctx context.Context, r io.Reader, lim Limits, each func(*Item) error) (Counts, error) {
+// item's line) ends the check; site is the slugs of the site's sections (nil: none),
+// which no page may take.
+func check(ctx context.Context, r io.Reader, lim Limits, site sectionSlugs, each func(*Item) error) (Counts, error) {
 	c := Counts{Items: map[TypeStatus]int{}, Comments: map[CommentStatus]int{}, Changes: map[string]int{}}
 	fit := changes{counts: c.Changes, listed: &c.Changed}
 	cats := map[string]int{}  // nicename → the length of its path (MaxCategoryPath)
 	tags := map[string]bool{} // nicenames of the tags made so far, as the write makes them
+	secs := maps.Clone(site)  // the sections there so far, as the write makes them
+	if secs == nil {
+		secs = sectionSlugs{}
+	}
 	rd := NewReader(r, lim)
 	for {
 		if err := ctx.Err(); err != nil {
@@ -96,6 +104,7 @@ func check(ctx context.Context, r io.Reader, lim Limits, each func(*Item) error)
 				return c, &Error{Line: e.Line, Err: fmt.Errorf("category %q: its address (/category/ and the nicenames of it and its parents) would be %d bytes: %w (%d)", e.Nicename, n, ErrTooLarge, MaxCategoryPath)}
 			}
 			cats[e.Nicename] = n
+			secs.add(news.Slugify(nicename(e.Nicename)))
 		case *Tag:
 			c.Tags++
 			tags[e.Slug] = true // the write makes (or finds) each listed tag, repeated or not
@@ -111,8 +120,12 @@ func check(ctx context.Context, r io.Reader, lim Limits, each func(*Item) error)
 			}
 			c.Warnings += len(e.Warnings)
 			if _, ok := wxrStatus(e.Status); ok && (e.Type == "post" || e.Type == "page") {
-				// A tag named by an item only is made from its first mention (import.go).
+				// A tag or a category named by an item only is made from its first mention
+				// (import.go).
 				for _, tm := range e.Terms {
+					if tm.Domain == "category" && tm.Nicename != "" {
+						secs.add(news.Slugify(nicename(tm.Nicename))) // a section made from it, or there
+					}
 					if (tm.Domain == "post_tag" || tm.Domain == "tag") && tm.Nicename != "" && !tags[tm.Nicename] {
 						tags[tm.Nicename] = true
 						if _, changed := tagName(tm.Name); changed {
@@ -121,7 +134,7 @@ func check(ctx context.Context, r io.Reader, lim Limits, each func(*Item) error)
 					}
 				}
 			}
-			fitItem(e, fit)
+			fitItem(e, fit, secs)
 			if err := each(e); err != nil {
 				return c, err
 			}

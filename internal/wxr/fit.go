@@ -29,6 +29,7 @@ const (
 	FitEmptyComment = "comments without text: skipped (their replies kept, at the top of the thread)"
 	FitNoFile       = "attachments without a file address: skipped"
 	FitFileAddress  = "attachments whose address holds characters no page can show: those characters removed"
+	FitPageSlug     = "pages whose slug the site answers otherwise (a section's, a year, /admin/, /sitemap/…): given another, as the site's pages are (listed below)"
 )
 
 // MaxListedChanges is how many entries Counts.Changed and ImportReport.Changed list.
@@ -197,10 +198,50 @@ func attachmentURL(it *Item) (u, reason string) {
 	return u, ""
 }
 
+// itemTitle is a post's or page's title as the write keeps it.
+func itemTitle(it *Item) string {
+	if t := cleanTrim(it.Title); t != "" {
+		return t
+	}
+	return "(no title)"
+}
+
+// itemSlug is the slug a post or page asks for: its post_name (percent-decoded), or its
+// title's when it has none. The store may still number it (another article has it) or,
+// for a page, change it (pageRenamed).
+func itemSlug(it *Item) string {
+	if it.Name == "" {
+		return news.Slugify(itemTitle(it))
+	}
+	return news.Slugify(nicename(it.Name))
+}
+
+// sectionSlugs are the slugs of the site's sections and of those the file's categories
+// make, lower-cased: a page may take none of them (news.CheckPageSlug compares them
+// without case). Both passes fill it as they go, from the same starting set (the
+// site's, read once by CheckImport), so that they agree on each page.
+type sectionSlugs map[string]bool
+
+func (s sectionSlugs) add(slug string) { s[strings.ToLower(slug)] = true }
+
+// pageRenamed reports whether a page asking for slug will be stored under another
+// because the site answers /{slug}/ otherwise (news.CheckPageSlug: a reserved path,
+// a year, a section's slug in secs); the store then finds a free one
+// (sqlite.WXRImport.Article), so the import never fails on it.
+func pageRenamed(slug string, secs sectionSlugs) bool {
+	return news.CheckPageSlug(slug, nil) != nil || secs[strings.ToLower(slug)]
+}
+
+// renamedPage names a page pageRenamed moves, for the lists of Counts.Changed and
+// ImportReport.Changed.
+func renamedPage(it *Item, slug string) string {
+	return fmt.Sprintf("page %d (%q, line %d): /%s/ is the site's address of something else; imported under another slug", it.PostID, fitClip(itemTitle(it), 80), it.Line, slug)
+}
+
 // fitItem counts, as the write will do them, the changes an item needs to fit the
 // site (only for what is imported: posts and pages of an imported status, their
 // comments but pingbacks, attachments).
-func fitItem(it *Item, c changes) {
+func fitItem(it *Item, c changes, secs sectionSlugs) {
 	switch it.Type {
 	case "attachment":
 		if _, why := attachmentURL(it); why != "" {
@@ -222,6 +263,12 @@ func fitItem(it *Item, c changes) {
 		if _, dropped := postTags(it); dropped > 0 {
 			c.add(FitTags, 1)
 			c.list(trimmedTags(it, dropped))
+		}
+	}
+	if it.Type == "page" {
+		if slug := itemSlug(it); pageRenamed(slug, secs) {
+			c.add(FitPageSlug, 1)
+			c.list(renamedPage(it, slug))
 		}
 	}
 	if it.GUID != "" && feedID(it.GUID) == "" {

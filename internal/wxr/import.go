@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"mime"
 	"net/url"
 	"path"
@@ -38,6 +39,15 @@ type Options struct {
 	// bytes of the file (StageCheck, StageWrite) or attachments (StageMedia). It is
 	// called from one goroutine at a time, not always the caller's.
 	Progress func(stage Stage, done, total int64)
+	// Site is the site imported into, whose sections' slugs no page may take: the
+	// check reads them once (CheckImport) to announce the pages the write will give
+	// another slug (FitPageSlug). Nil: a site without sections (Import gives its store).
+	Site Sections
+}
+
+// Sections is what the check reads of the site: its sections (news.Store's, in any order).
+type Sections interface {
+	Sections(ctx context.Context) ([]*news.Section, error)
 }
 
 // Stage is a part of an import, for Options.Progress.
@@ -64,6 +74,9 @@ type Plan struct {
 	opt   Options
 	atts  *AttachmentIndex
 	files []*upload
+	// secs are the site's sections' slugs as the check read them: the write starts
+	// from the same, so that both decide alike which pages change slug.
+	secs sectionSlugs
 	// Counts is what the file holds, by kind.
 	Counts Counts
 }
@@ -82,9 +95,18 @@ func CheckImport(ctx context.Context, r io.ReadSeeker, opt Options) (*Plan, erro
 	if opt.Uploads != nil && opt.Media == nil {
 		return nil, errors.New("wxr import: uploads given without a media library to copy them into")
 	}
-	p := &Plan{r: r, size: size, opt: opt, atts: NewAttachmentIndex()}
+	p := &Plan{r: r, size: size, opt: opt, atts: NewAttachmentIndex(), secs: sectionSlugs{}}
+	if opt.Site != nil {
+		secs, err := opt.Site.Sections(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("wxr import: the site's sections: %w", err)
+		}
+		for _, s := range secs {
+			p.secs.add(s.Slug)
+		}
+	}
 	pr := &progressReader{r: r, stage: StageCheck, total: size, opt: &p.opt}
-	p.Counts, err = check(ctx, pr, opt.Limits, func(it *Item) error {
+	p.Counts, err = check(ctx, pr, opt.Limits, p.secs, func(it *Item) error {
 		if it.Type == "attachment" {
 			p.atts.Add(it)
 			if f := newUpload(it); f != nil {
@@ -139,6 +161,9 @@ func (e tooLongError) Unwrap() error { return e.TooComplexError }
 // ctx or a file cut short leaves the site as it was. What an earlier import of the
 // same file wrote is found, not written again: a second run adds nothing.
 func Import(ctx context.Context, store news.WXRStore, r io.ReadSeeker, opt Options) (*ImportReport, error) {
+	if opt.Site == nil {
+		opt.Site = store
+	}
 	p, err := CheckImport(ctx, r, opt)
 	if err != nil {
 		return nil, err
@@ -181,7 +206,7 @@ func (p *Plan) Import(ctx context.Context, store news.WXRStore) (*ImportReport, 
 		return nil, err
 	}
 	pr := &progressReader{r: p.r, stage: StageWrite, total: p.size, opt: &p.opt}
-	if err := write(ctx, w, pr, p.opt.Limits, p.atts, lib, render.Embeds{Hosts: hosts}, existing, rep); err != nil {
+	if err := write(ctx, w, pr, p.opt.Limits, p.atts, lib, render.Embeds{Hosts: hosts}, existing, maps.Clone(p.secs), rep); err != nil {
 		w.Rollback()
 		lib.forget()
 		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
@@ -231,12 +256,13 @@ type wxrState struct {
 	tags     map[string]*news.Tag
 	posts    map[int64]int64 // WordPress post ID → article ID
 	existing map[string]bool // source IDs of articles an earlier import stored
+	secs     sectionSlugs    // the sections' slugs so far (fit.go: pageRenamed)
 	// attachmentPages are attachment pages' old paths, led to the post they belong to
 	// once every post is written.
 	attachmentPages map[string]int64
 }
 
-func write(ctx context.Context, w news.WXRTx, r io.Reader, lim Limits, atts *AttachmentIndex, lib *library, embeds render.Embeds, existing map[string]bool, rep *ImportReport) error {
+func write(ctx context.Context, w news.WXRTx, r io.Reader, lim Limits, atts *AttachmentIndex, lib *library, embeds render.Embeds, existing map[string]bool, secs sectionSlugs, rep *ImportReport) error {
 	if lib != nil {
 		for _, m := range lib.made {
 			if err := w.Media(ctx, m.media, Source, strconv.FormatInt(m.id, 10)); err != nil {
@@ -246,7 +272,7 @@ func write(ctx context.Context, w news.WXRTx, r io.Reader, lim Limits, atts *Att
 	}
 	st := &wxrState{w: w, atts: atts, lib: lib, embeds: embeds, rep: rep, authors: map[string]*news.Author{},
 		sections: map[string]*news.Section{}, catPath: map[string]string{}, tags: map[string]*news.Tag{},
-		posts: map[int64]int64{}, attachmentPages: map[string]int64{}, existing: existing}
+		posts: map[int64]int64{}, attachmentPages: map[string]int64{}, existing: existing, secs: secs}
 	rd := NewReader(r, lim)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -432,6 +458,7 @@ func (st *wxrState) category(ctx context.Context, c *Category) error {
 	}
 	st.rep.Sections.count(made)
 	st.sections[c.Nicename] = s
+	st.secs.add(slug)
 	path := c.Nicename
 	if c.Parent != "" {
 		path = st.catPath[c.Parent] + "/" + c.Nicename
@@ -613,10 +640,7 @@ func (st *wxrState) item(ctx context.Context, it *Item) error {
 }
 
 func (st *wxrState) article(ctx context.Context, it *Item, status news.ArticleStatus) (*news.Article, error) {
-	title := cleanTrim(it.Title)
-	if title == "" {
-		title = "(no title)"
-	}
+	title := itemTitle(it)
 	p := st.prep
 	if p == nil && st.existing[strconv.FormatInt(it.PostID, 10)] {
 		// Stored by an earlier import (the workers skipped it): Article finds it and
@@ -643,10 +667,7 @@ func (st *wxrState) article(ctx context.Context, it *Item, status news.ArticleSt
 	if it.Excerpt != "" {
 		standfirst = cleanTrim(render.PlainText(it.Excerpt))
 	}
-	slug := news.Slugify(nicename(it.Name))
-	if it.Name == "" {
-		slug = news.Slugify(title)
-	}
+	slug := itemSlug(it)
 	a := &news.Article{
 		Slug: slug, Title: title, Standfirst: standfirst, BodyHTML: html, Status: status,
 		CommentsClosed: it.CommentStatus == "closed", Source: Source, SourceID: strconv.FormatInt(it.PostID, 10),
@@ -683,6 +704,10 @@ func (st *wxrState) article(ctx context.Context, it *Item, status news.ArticleSt
 	}
 	if it.Type == "page" {
 		a.Kind = news.KindPage
+		if pageRenamed(slug, st.secs) { // the store gives it another (fit.go)
+			st.rep.change(FitPageSlug)
+			st.rep.list(renamedPage(it, slug))
+		}
 		// WordPress orders its pages (wp_list_pages, the page menu a theme shows
 		// without a custom menu) by menu_order: a page given a place keeps it in the
 		// navigation; 0, WordPress's default, leaves the page out of it.
