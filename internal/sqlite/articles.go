@@ -727,6 +727,9 @@ func validateArticle(a *news.Article) error {
 		{"the body's HTML", a.BodyHTML}, {"the correction note", a.CorrectionNote}, {"the SEO description", a.SEODescription}}
 	if img := a.FeaturedImage; img != nil {
 		texts = append(texts, [2]string{"the image's alt text", img.Alt}, [2]string{"the image's caption", img.Caption})
+		if img.URL != "" && !news.IsFileAddress(img.URL) {
+			return fmt.Errorf("article %q: its image's address is no file's (only http, https or the site's paths): %w", a.Slug, news.ErrInvalid)
+		}
 	}
 	if a.Author != nil {
 		texts = append(texts, [2]string{"the author's name", a.Author.Name})

@@ -639,6 +639,11 @@ func (w *WXRImport) Media(ctx context.Context, m *news.Media, source, sourceID s
 	if m.Name == "" || m.Width < 0 || m.Height < 0 || m.URL == "" && strings.HasPrefix(m.ContentType, "image/") && (m.Width == 0 || m.Height == 0) {
 		return fmt.Errorf("media: %w", news.ErrInvalid)
 	}
+	if m.URL != "" && !news.IsFileAddress(m.URL) {
+		// A javascript: or data: reference would be offered to insert as a link
+		// (wxr skips such an attachment first: FitFileScheme).
+		return fmt.Errorf("media %s: the address %q is no file's (only http, https or the site's paths): %w", sourceID, m.URL, news.ErrInvalid)
+	}
 	_, err := w.exec(ctx, `INSERT INTO media (name, content_type, width, height, bytes, srcset, alt, caption, user_id, created_at, source, source_id, url, title, description)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		m.Name, m.ContentType, m.Width, m.Height, m.Bytes, m.Srcset, m.Alt, m.Caption, w.now.Unix(), source, sourceID, m.URL, m.Title, m.Description)

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"broadsheet/internal/news"
 )
 
 // Content conversion: WordPress stores a post's content as the editor saved it and
@@ -90,6 +92,9 @@ func (x *AttachmentIndex) Add(it *Item) {
 		return
 	}
 	a := AttachmentRef{ID: it.PostID, Parent: it.PostParent, MenuOrder: it.MenuOrder, URL: strings.TrimSpace(it.AttachmentURL), Caption: it.Excerpt}
+	if !news.IsFileAddress(a.URL) {
+		a.URL = "" // javascript:, data:…: skipped (fit.go's FitFileScheme), no gallery's or featured image
+	}
 	if it.Attachment != nil {
 		a.Alt = it.Attachment.Alt
 		if md := it.Attachment.Metadata; md != nil {

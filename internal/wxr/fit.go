@@ -29,6 +29,7 @@ const (
 	FitEmptyComment = "comments without text: skipped (their replies kept, at the top of the thread)"
 	FitNoFile       = "attachments without a file address: skipped"
 	FitFileAddress  = "attachments whose address holds characters no page can show: those characters removed"
+	FitFileScheme   = "attachments whose address is no file's (javascript:, data:…: only http, https and the site's own paths are kept): skipped"
 	FitPageSlug     = "pages whose slug the site answers otherwise (a section's, a year, /admin/, /sitemap/…): given another, as the site's pages are (listed below)"
 )
 
@@ -184,14 +185,16 @@ func hasText(s string) bool {
 }
 
 // attachmentURL is an attachment's address as the library keeps it: trimmed, without
-// the characters the site refuses in text; and the reason of the change (FitNoFile: ""
-// and the attachment skipped, FitFileAddress), "" for none.
+// the characters the site refuses in text; and the reason of the change (FitNoFile or
+// FitFileScheme: "" and the attachment skipped, FitFileAddress), "" for none.
 func attachmentURL(it *Item) (u, reason string) {
 	raw := strings.TrimSpace(it.AttachmentURL)
 	u, _ = news.CleanText(raw)
 	switch {
 	case u == "":
 		return "", FitNoFile
+	case !news.IsFileAddress(u):
+		return "", FitFileScheme
 	case u != raw:
 		return u, FitFileAddress
 	}
