@@ -260,6 +260,26 @@ func (w *WXRImport) Section(ctx context.Context, s *news.Section, wpID int64, pa
 	if !errors.Is(err, sql.ErrNoRows) {
 		return false, fmt.Errorf("section %q: %w", s.Slug, err)
 	}
+	// wxr gives a category a page has the slug of another (wxr.FitSectionSlug); should a
+	// page have it still, the section takes the next free one rather than hide the page.
+	for base, n := s.Slug, 2; ; n++ {
+		var page bool
+		if err := w.tx.QueryRowContext(ctx, qPageSlugAnyCase, s.Slug).Scan(&page); err != nil {
+			return false, fmt.Errorf("section %q: %w", s.Slug, err)
+		}
+		if !page {
+			break
+		}
+		s.Slug = base + "-" + strconv.Itoa(n)
+		err := w.tx.QueryRowContext(ctx, `SELECT id FROM sections WHERE slug = ?`, s.Slug).Scan(&s.ID)
+		if err == nil {
+			w.secs[s.Slug] = s.ID
+			return false, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return false, fmt.Errorf("section %q: %w", s.Slug, err)
+		}
+	}
 	var parent any
 	if parentSlug != "" {
 		id, ok := w.secs[parentSlug]
@@ -481,6 +501,27 @@ func (w *WXRImport) FindArticle(ctx context.Context, source, sourceID string) (i
 		return 0, fmt.Errorf("find article: %w", err)
 	}
 	return id, nil
+}
+
+// PageSlugs implements news.WXRStore: along articles_pages, the site's pages only.
+func (db *DB) PageSlugs(ctx context.Context) ([]string, error) {
+	rows, err := db.reads.QueryContext(ctx, `SELECT slug FROM articles INDEXED BY articles_pages WHERE kind = 'page'`)
+	if err != nil {
+		return nil, fmt.Errorf("page slugs: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("page slugs: %w", err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("page slugs: %w", err)
+	}
+	return out, nil
 }
 
 // ImportedArticleIDs returns the source IDs of the articles imported from source.

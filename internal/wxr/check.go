@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"maps"
 
 	"broadsheet/internal/news"
 )
@@ -48,7 +47,7 @@ type TypeStatus struct{ Type, Status string }
 // attachments, if not nil, is given every attachment item (to build an index for
 // Convert's galleries). ctx is checked between entries.
 func Check(ctx context.Context, r io.Reader, lim Limits, attachments func(*Item)) (Counts, error) {
-	return check(ctx, r, lim, nil, func(it *Item) error {
+	return check(ctx, r, lim, taken{}, func(it *Item) error {
 		if attachments != nil && it.Type == "attachment" {
 			attachments(it)
 		}
@@ -57,16 +56,22 @@ func Check(ctx context.Context, r io.Reader, lim Limits, attachments func(*Item)
 }
 
 // check is Check with each item given to each, whose error (an *Error naming the
-// item's line) ends the check; site is the slugs of the site's sections (nil: none),
-// which no page may take.
-func check(ctx context.Context, r io.Reader, lim Limits, site sectionSlugs, each func(*Item) error) (Counts, error) {
+// item's line) ends the check; site is the slugs of the site's sections and pages
+// (empty: none), which no page, or no section, may take.
+func check(ctx context.Context, r io.Reader, lim Limits, site taken, each func(*Item) error) (Counts, error) {
 	c := Counts{Items: map[TypeStatus]int{}, Comments: map[CommentStatus]int{}, Changes: map[string]int{}}
 	fit := changes{counts: c.Changes, listed: &c.Changed}
 	cats := map[string]int{}  // nicename → the length of its path (MaxCategoryPath)
 	tags := map[string]bool{} // nicenames of the tags made so far, as the write makes them
-	secs := maps.Clone(site)  // the sections there so far, as the write makes them
-	if secs == nil {
-		secs = sectionSlugs{}
+	site = site.clone()       // the sections and pages there so far, as the write makes them
+	section := func(name string, line int) {
+		slug := news.Slugify(nicename(name))
+		if to, renamed := site.sectionSlug(slug); renamed {
+			fit.add(FitSectionSlug, 1)
+			fit.list(renamedSection(name, line, slug, to))
+			slug = to
+		}
+		site.secs.add(slug)
 	}
 	rd := NewReader(r, lim)
 	for {
@@ -103,8 +108,10 @@ func check(ctx context.Context, r io.Reader, lim Limits, site sectionSlugs, each
 			if n > MaxCategoryPath {
 				return c, &Error{Line: e.Line, Err: fmt.Errorf("category %q: its address (/category/ and the nicenames of it and its parents) would be %d bytes: %w (%d)", e.Nicename, n, ErrTooLarge, MaxCategoryPath)}
 			}
+			if _, seen := cats[e.Nicename]; !seen {
+				section(e.Nicename, e.Line) // a repeated one is found again, not made
+			}
 			cats[e.Nicename] = n
-			secs.add(news.Slugify(nicename(e.Nicename)))
 		case *Tag:
 			c.Tags++
 			tags[e.Slug] = true // the write makes (or finds) each listed tag, repeated or not
@@ -123,8 +130,9 @@ func check(ctx context.Context, r io.Reader, lim Limits, site sectionSlugs, each
 				// A tag or a category named by an item only is made from its first mention
 				// (import.go).
 				for _, tm := range e.Terms {
-					if tm.Domain == "category" && tm.Nicename != "" {
-						secs.add(news.Slugify(nicename(tm.Nicename))) // a section made from it, or there
+					if _, seen := cats[tm.Nicename]; tm.Domain == "category" && tm.Nicename != "" && !seen {
+						cats[tm.Nicename] = len(tm.Nicename)
+						section(tm.Nicename, e.Line) // a section made from it, or there
 					}
 					if (tm.Domain == "post_tag" || tm.Domain == "tag") && tm.Nicename != "" && !tags[tm.Nicename] {
 						tags[tm.Nicename] = true
@@ -134,7 +142,7 @@ func check(ctx context.Context, r io.Reader, lim Limits, site sectionSlugs, each
 					}
 				}
 			}
-			fitItem(e, fit, secs)
+			fitItem(e, fit, site)
 			if err := each(e); err != nil {
 				return c, err
 			}

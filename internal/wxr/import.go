@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
 	"mime"
 	"net/url"
 	"path"
@@ -39,15 +38,18 @@ type Options struct {
 	// bytes of the file (StageCheck, StageWrite) or attachments (StageMedia). It is
 	// called from one goroutine at a time, not always the caller's.
 	Progress func(stage Stage, done, total int64)
-	// Site is the site imported into, whose sections' slugs no page may take: the
-	// check reads them once (CheckImport) to announce the pages the write will give
-	// another slug (FitPageSlug). Nil: a site without sections (Import gives its store).
-	Site Sections
+	// Site is the site imported into, whose sections' slugs no page may take, nor its
+	// pages' a section: the check reads them once (CheckImport) to announce the pages
+	// and categories the write will give another slug (FitPageSlug, FitSectionSlug).
+	// Nil: a site without sections or pages (Import gives its store).
+	Site SiteSlugs
 }
 
-// Sections is what the check reads of the site: its sections (news.Store's, in any order).
-type Sections interface {
+// SiteSlugs is what the check reads of the site: its sections (news.Store's, in any order)
+// and its pages' slugs (news.WXRStore's).
+type SiteSlugs interface {
 	Sections(ctx context.Context) ([]*news.Section, error)
+	PageSlugs(ctx context.Context) ([]string, error)
 }
 
 // Stage is a part of an import, for Options.Progress.
@@ -74,9 +76,10 @@ type Plan struct {
 	opt   Options
 	atts  *AttachmentIndex
 	files []*upload
-	// secs are the site's sections' slugs as the check read them: the write starts
-	// from the same, so that both decide alike which pages change slug.
-	secs sectionSlugs
+	// site is the site's sections' and pages' slugs as the check read them: the write
+	// starts from the same, so that both decide alike which pages and categories change
+	// slug.
+	site taken
 	// Counts is what the file holds, by kind.
 	Counts Counts
 }
@@ -95,18 +98,25 @@ func CheckImport(ctx context.Context, r io.ReadSeeker, opt Options) (*Plan, erro
 	if opt.Uploads != nil && opt.Media == nil {
 		return nil, errors.New("wxr import: uploads given without a media library to copy them into")
 	}
-	p := &Plan{r: r, size: size, opt: opt, atts: NewAttachmentIndex(), secs: sectionSlugs{}}
+	p := &Plan{r: r, size: size, opt: opt, atts: NewAttachmentIndex(), site: taken{slugSet{}, slugSet{}}}
 	if opt.Site != nil {
 		secs, err := opt.Site.Sections(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("wxr import: the site's sections: %w", err)
 		}
 		for _, s := range secs {
-			p.secs.add(s.Slug)
+			p.site.secs.add(s.Slug)
+		}
+		pages, err := opt.Site.PageSlugs(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("wxr import: the site's pages: %w", err)
+		}
+		for _, s := range pages {
+			p.site.pages.add(s)
 		}
 	}
 	pr := &progressReader{r: r, stage: StageCheck, total: size, opt: &p.opt}
-	p.Counts, err = check(ctx, pr, opt.Limits, p.secs, func(it *Item) error {
+	p.Counts, err = check(ctx, pr, opt.Limits, p.site, func(it *Item) error {
 		if it.Type == "attachment" {
 			p.atts.Add(it)
 			if f := newUpload(it); f != nil {
@@ -206,7 +216,7 @@ func (p *Plan) Import(ctx context.Context, store news.WXRStore) (*ImportReport, 
 		return nil, err
 	}
 	pr := &progressReader{r: p.r, stage: StageWrite, total: p.size, opt: &p.opt}
-	if err := write(ctx, w, pr, p.opt.Limits, p.atts, lib, render.Embeds{Hosts: hosts}, existing, maps.Clone(p.secs), rep); err != nil {
+	if err := write(ctx, w, pr, p.opt.Limits, p.atts, lib, render.Embeds{Hosts: hosts}, existing, p.site.clone(), rep); err != nil {
 		w.Rollback()
 		lib.forget()
 		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
@@ -256,13 +266,13 @@ type wxrState struct {
 	tags     map[string]*news.Tag
 	posts    map[int64]int64 // WordPress post ID → article ID
 	existing map[string]bool // source IDs of articles an earlier import stored
-	secs     sectionSlugs    // the sections' slugs so far (fit.go: pageRenamed)
+	site     taken           // the sections' and pages' slugs so far (fit.go)
 	// attachmentPages are attachment pages' old paths, led to the post they belong to
 	// once every post is written.
 	attachmentPages map[string]int64
 }
 
-func write(ctx context.Context, w news.WXRTx, r io.Reader, lim Limits, atts *AttachmentIndex, lib *library, embeds render.Embeds, existing map[string]bool, secs sectionSlugs, rep *ImportReport) error {
+func write(ctx context.Context, w news.WXRTx, r io.Reader, lim Limits, atts *AttachmentIndex, lib *library, embeds render.Embeds, existing map[string]bool, site taken, rep *ImportReport) error {
 	if lib != nil {
 		for _, m := range lib.made {
 			if err := w.Media(ctx, m.media, Source, strconv.FormatInt(m.id, 10)); err != nil {
@@ -272,7 +282,7 @@ func write(ctx context.Context, w news.WXRTx, r io.Reader, lim Limits, atts *Att
 	}
 	st := &wxrState{w: w, atts: atts, lib: lib, embeds: embeds, rep: rep, authors: map[string]*news.Author{},
 		sections: map[string]*news.Section{}, catPath: map[string]string{}, tags: map[string]*news.Tag{},
-		posts: map[int64]int64{}, attachmentPages: map[string]int64{}, existing: existing, secs: secs}
+		posts: map[int64]int64{}, attachmentPages: map[string]int64{}, existing: existing, site: site}
 	rd := NewReader(r, lim)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -443,6 +453,13 @@ func (st *wxrState) category(ctx context.Context, c *Category) error {
 	name, _ := news.CleanText(c.Name)
 	desc, _ := news.CleanText(c.Description)
 	slug := news.Slugify(nicename(c.Nicename))
+	if prior := st.sections[c.Nicename]; prior != nil {
+		slug = prior.Slug // a category listed again: found again, as the check counts it once
+	} else if to, renamed := st.site.sectionSlug(slug); renamed {
+		st.rep.change(FitSectionSlug) // a page has its slug (fit.go)
+		st.rep.list(renamedSection(c.Nicename, c.Line, slug, to))
+		slug = to
+	}
 	s := &news.Section{Slug: slug, Name: name, Description: desc}
 	parent := ""
 	if c.Parent != "" {
@@ -458,7 +475,7 @@ func (st *wxrState) category(ctx context.Context, c *Category) error {
 	}
 	st.rep.Sections.count(made)
 	st.sections[c.Nicename] = s
-	st.secs.add(slug)
+	st.site.secs.add(s.Slug)
 	path := c.Nicename
 	if c.Parent != "" {
 		path = st.catPath[c.Parent] + "/" + c.Nicename
@@ -704,9 +721,11 @@ func (st *wxrState) article(ctx context.Context, it *Item, status news.ArticleSt
 	}
 	if it.Type == "page" {
 		a.Kind = news.KindPage
-		if pageRenamed(slug, st.secs) { // the store gives it another (fit.go)
+		if pageRenamed(slug, st.site.secs) { // the store gives it another (fit.go)
 			st.rep.change(FitPageSlug)
 			st.rep.list(renamedPage(it, slug))
+		} else {
+			st.site.pages.add(slug) // as the check does
 		}
 		// WordPress orders its pages (wp_list_pages, the page menu a theme shows
 		// without a custom menu) by menu_order: a page given a place keeps it in the

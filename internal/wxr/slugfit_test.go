@@ -93,3 +93,52 @@ func TestPageSlugsTheSiteTakesCheckAndWriteAgree(t *testing.T) {
 		})
 	}
 }
+
+// The other way round: a category whose slug a page of the site has made a section at
+// the page's slug, and the page could no longer be saved (the store refuses a page at
+// a section's slug). Now its section takes another slug, the check and the write say
+// so, the page keeps its own and saves, and a second import finds the section.
+func TestCategoryAtAPagesSlugCheckAndWriteAgree(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	about := &news.Article{Kind: news.KindPage, Slug: "about", Title: "About us", BodyMarkdown: "Us.", BodyHTML: "<p>Us.</p>", Status: news.StatusPublished, PublishedAt: time.Now().Add(-time.Hour)}
+	if err := db.CreateArticle(ctx, about); err != nil {
+		t.Fatal(err)
+	}
+	doc := fitHead + fitCategory(2, "about") + fitPost(`<category domain="category" nicename="about"><![CDATA[About]]></category>`) + "</channel></rss>\n"
+	for run := range 2 {
+		p, err := wxr.CheckImport(ctx, strings.NewReader(doc), wxr.Options{Site: db})
+		if err != nil {
+			t.Fatalf("check: %v", err)
+		}
+		if n := p.Counts.Changes[wxr.FitSectionSlug]; n != 1 || len(p.Counts.Changed) != 1 || !strings.Contains(p.Counts.Changed[0], `category "about" (line `) {
+			t.Errorf("the check announces %d (%q), want the category with its line", n, p.Counts.Changed)
+		}
+		rep, err := p.Import(ctx, db)
+		if err != nil {
+			t.Fatalf("the check passed, the write refused: %v", err)
+		}
+		if !maps.Equal(rep.Changes, p.Counts.Changes) || !slices.Equal(rep.Changed, p.Counts.Changed) {
+			t.Errorf("the write changed %v %q, the check announced %v %q", rep.Changes, rep.Changed, p.Counts.Changes, p.Counts.Changed)
+		}
+		if run == 1 && rep.Sections.Added != 0 {
+			t.Errorf("the second import added %d sections", rep.Sections.Added)
+		}
+	}
+	secs, err := db.Sections(ctx)
+	if err != nil || len(secs) != 1 || secs[0].Slug != "about-section" {
+		t.Fatalf("sections %v (%v), want about-section", secs, err)
+	}
+	post, err := db.ArticleBySlug(ctx, "a-post")
+	if err != nil || post.Section == nil || post.Section.ID != secs[0].ID {
+		t.Errorf("the post's section: %v (%v)", post, err)
+	}
+	page, err := db.Article(ctx, about.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page.Title = "About the newsroom"
+	if err := db.UpdateArticle(ctx, page); err != nil || page.Slug != "about" {
+		t.Errorf("the page at /%s/ no longer saves: %v", page.Slug, err)
+	}
+}
