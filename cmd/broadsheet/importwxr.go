@@ -14,8 +14,9 @@ import (
 	"broadsheet/internal/wxr"
 )
 
-// importWXR runs wxr.Import on file: its first pass (the check) before the database
-// is opened, so that a file refused leaves no new database; a bar on stderr for each
+// importWXR runs wxr.Import on file: its first pass (the check) before a new database
+// is made, so that a file refused leaves none (an existing one is opened first: the
+// check reads its sections, whose slugs no page may take); a bar on stderr for each
 // stage; the report on stdout.
 func importWXR(ctx context.Context, file, dbPath, uploads, mediaDir string, stdout, stderr io.Writer) error {
 	var opt wxr.Options
@@ -53,6 +54,14 @@ func importWXR(ctx context.Context, file, dbPath, uploads, mediaDir string, stdo
 			last.done()
 		}
 	}
+	var db *sqlite.DB
+	if _, err := os.Stat(dbPath); err == nil {
+		if db, err = sqlite.Open(ctx, dbPath); err != nil {
+			return fmt.Errorf("%w (nothing was imported)", err)
+		}
+		defer db.Close()
+		opt.Site = db
+	}
 	plan, err := wxr.CheckImport(ctx, f, opt)
 	endBar()
 	if err != nil {
@@ -64,11 +73,12 @@ func importWXR(ctx context.Context, file, dbPath, uploads, mediaDir string, stdo
 			return failed(ctx, file, err)
 		}
 	}
-	db, err := sqlite.Open(ctx, dbPath)
-	if err != nil {
-		return fmt.Errorf("%w (nothing was imported)", err)
+	if db == nil {
+		if db, err = sqlite.Open(ctx, dbPath); err != nil {
+			return fmt.Errorf("%w (nothing was imported)", err)
+		}
+		defer db.Close()
 	}
-	defer db.Close()
 	rep, err := plan.Import(ctx, db)
 	endBar()
 	if err != nil {

@@ -60,6 +60,7 @@ type env struct {
 	article *news.Article
 	pending *news.Comment
 	files   media.Files
+	dbPath  string // the database's file, for a test that writes what no method would
 }
 
 const password = "a long enough password"
@@ -70,7 +71,8 @@ func newEnv(t *testing.T) *env { t.Helper(); return newEnvWith(t, nil) }
 func newEnvWith(t *testing.T, configure func(*admin.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "admin.db"))
+	dbPath := filepath.Join(t.TempDir(), "admin.db")
+	db, err := sqlite.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +80,7 @@ func newEnvWith(t *testing.T, configure func(*admin.Config)) *env {
 	if err := news.EnsureSecret(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, db: db, clock: &clock{t: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)}}
+	e := &env{t: t, db: db, dbPath: dbPath, clock: &clock{t: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)}}
 	db.Now = e.clock.Now
 	body, _ := render.Markdown("The text.")
 	e.article = &news.Article{Slug: "a-story", Title: "A story", BodyMarkdown: "The text.", BodyHTML: body,

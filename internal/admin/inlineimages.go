@@ -180,6 +180,12 @@ func (s *Server) libraryJSON(w http.ResponseWriter, r *http.Request, u *news.Use
 			out.Next = items[i-1].ID
 			break
 		}
+		if m.URL != "" && !news.IsFileAddress(m.URL) {
+			// A reference at a javascript: or data: address, kept by an import before
+			// they were refused: the renderer would show its link as text, so there is
+			// nothing to insert. The page may hold fewer items; next still follows.
+			continue
+		}
 		out.Items = append(out.Items, itemOf(m))
 	}
 	writeJSON(w, http.StatusOK, out)

@@ -6,7 +6,10 @@ package admin_test
 // only and says why.
 
 import (
+	"database/sql"
 	"encoding/json"
+	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -177,5 +180,61 @@ func TestLibraryPickerOddAddressesAndTitles(t *testing.T) {
 		if n := strings.Count(html, "<p>"); n != 3 {
 			t.Errorf("%s inserted as %q spills into %d paragraphs: %s", what, it.Insert, n, html)
 		}
+	}
+}
+
+// TestLibraryPickerOffersNoScriptAddresses: a reference whose address is no file's
+// (javascript:, data:, any scheme but http and https), stored before imports refused
+// them, is not offered by the body's picker: the renderer would show it as text, so
+// there is nothing to insert. The store refuses to keep a new one.
+func TestLibraryPickerOffersNoScriptAddresses(t *testing.T) {
+	e := newEnv(t)
+	e.addUser(news.RoleContributor)
+	ctx := t.Context()
+	bad := []string{"javascript:alert(1)//x.pdf", "data:text/html,<script>alert(1)</script>", " JaVa\tScRiPt:alert(1)", "vbscript:x"}
+	w, err := e.db.BeginWXR(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, u := range bad {
+		if err := w.Media(ctx, &news.Media{URL: u, ContentType: "application/pdf", Title: "Bad"}, "wxr-test", strconv.Itoa(i)); !errors.Is(err, news.ErrInvalid) {
+			t.Errorf("the store kept a reference to %q: %v", u, err)
+		}
+	}
+	good := &news.Media{URL: "https://old.example/up/minutes.pdf", ContentType: "application/pdf", Title: "Minutes"}
+	if err := w.Media(ctx, good, "wxr-test", "good"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Commit(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	// As an import before the fix left them.
+	raw, err := sql.Open("sqlite", "file:"+e.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for i, u := range bad {
+		if _, err := raw.Exec(`INSERT INTO media (name, content_type, width, height, bytes, srcset, alt, caption, created_at, source, source_id, url, title)
+			VALUES (?, 'application/pdf', 0, 0, 0, '', '', '', 0, 'old', ?, ?, 'Bad')`, "ref-old-"+strconv.Itoa(i), strconv.Itoa(i), u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := e.browser()
+	b.login("contributor@newsroom.example")
+	r := b.get("/admin/media/library.json?all=1")
+	var page struct{ Items []pickerItem }
+	if r.status != 200 || json.Unmarshal([]byte(r.body), &page) != nil {
+		t.Fatalf("library: %d %s", r.status, r.body)
+	}
+	found := false
+	for _, it := range page.Items {
+		found = found || it.ID == good.ID
+		if it.Label == "Bad" {
+			t.Errorf("the picker offers %q (insert %q)", it.URL, it.Insert)
+		}
+	}
+	if !found {
+		t.Errorf("the picker does not offer the https reference: %s", r.body)
 	}
 }

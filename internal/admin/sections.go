@@ -48,7 +48,7 @@ func (s *Server) addSection(w http.ResponseWriter, r *http.Request, u *news.User
 	sec := &news.Section{Name: name, Description: description, Position: len(secs) + 1}
 	if err := s.store.CreateSection(r.Context(), sec); err != nil {
 		if errors.Is(err, news.ErrConflict) {
-			s.sectionsPage(w, r, u, http.StatusUnprocessableEntity, "There is a section with that address already. Nothing was added.")
+			s.sectionsPage(w, r, u, http.StatusUnprocessableEntity, "There is a section or a page with that address already. Nothing was added.")
 			return
 		}
 		s.fail(w, r, u, http.StatusInternalServerError, "Something went wrong", "The section could not be added.")

@@ -16,7 +16,7 @@ import (
 // importOptions are wxr's options for this server: attachments' images copied from
 // the configured copy of wp-content/uploads, or kept at their original URLs.
 func (s *Server) importOptions(prog *importProgress) wxr.Options {
-	opt := wxr.Options{Progress: func(stage wxr.Stage, done, total int64) { prog.set(string(stage), done, total) }}
+	opt := wxr.Options{Progress: func(stage wxr.Stage, done, total int64) { prog.set(string(stage), done, total) }, Site: s.store}
 	if s.cfg.WXRUploads != "" && s.cfg.Media != nil {
 		opt.Uploads, opt.Media = os.DirFS(s.cfg.WXRUploads), s.cfg.Media
 	}

@@ -201,7 +201,11 @@ type KeptForm struct {
 // the status it had (Article.TrashedFrom), as WordPress's map_meta_cap judges a
 // trashed post: a contributor who could trash their draft (CanMove) gets it back, and
 // restores it only to a status they may give (RestoredStatus); one that was published,
-// scheduled or unpublished (or whose earlier status is not known) stays the editors'.
+// scheduled or unpublished stays the editors'. One whose earlier status is not known
+// (trashed before the site kept it, a backup without it) is the contributor's when it
+// never had a publication time (Article.PublishedAt zero: it was never live nor
+// scheduled, so a draft in all but name; RestoredStatus makes it one); with a time,
+// it may have been live, and stays the editors'.
 func (u *User) CanEdit(a *Article) bool {
 	switch {
 	case u == nil || u.Disabled:
@@ -214,7 +218,8 @@ func (u *User) CanEdit(a *Article) bool {
 		return true
 	}
 	return u.Role.Can(PermWriteDrafts) && (a.Status == StatusDraft ||
-		a.Status == StatusTrash && (a.TrashedFrom == StatusDraft || a.TrashedFrom == StatusReview))
+		a.Status == StatusTrash && (a.TrashedFrom == StatusDraft || a.TrashedFrom == StatusReview ||
+			a.TrashedFrom == "" && a.PublishedAt.IsZero()))
 }
 
 // CanMove reports whether u may move article a to the status to: anyone who may edit

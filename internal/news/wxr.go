@@ -18,6 +18,13 @@ type WXRStore interface {
 	// ImportedArticleIDs returns the source IDs of the articles imported from source,
 	// so that a second import need not render what it will not write again.
 	ImportedArticleIDs(ctx context.Context, source string) (map[string]bool, error)
+	// Sections returns the site's sections: a page may not take one's slug
+	// (CheckPageSlug), so the import's check reads them (and PageSlugs) to announce the
+	// pages and categories it will give another slug.
+	Sections(ctx context.Context) ([]*Section, error)
+	// PageSlugs returns the slugs of the site's pages, of any status: a section may not
+	// take one (a page at a section's slug could no longer be saved).
+	PageSlugs(ctx context.Context) ([]string, error)
 }
 
 // WXRTx is one WordPress import's write, all or nothing: nothing is visible before

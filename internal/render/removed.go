@@ -9,6 +9,8 @@ import (
 
 	xhtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"broadsheet/internal/news"
 )
 
 // What the article policy removes is told to the writer: a pasted embed code, a script
@@ -180,22 +182,9 @@ func checkAttrs(rep *Report, name string, attrs []xhtml.Attribute) {
 	}
 }
 
-// addressScheme returns the scheme of an address as a browser reads it (white space
-// and control characters inside it ignored, "JaVa\tScript:" is "javascript"), in lower
-// case; "" for a relative address.
-func addressScheme(v string) string {
-	v = strings.Map(func(r rune) rune {
-		if r <= ' ' || r == 0x7f {
-			return -1
-		}
-		return r
-	}, v)
-	scheme, ok := uriScheme(v)
-	if !ok || strings.HasPrefix(v, "//") {
-		return ""
-	}
-	return strings.ToLower(scheme)
-}
+// addressScheme is news.AddressScheme: the scheme of an address as a browser reads it,
+// in lower case; "" for a relative address.
+func addressScheme(v string) string { return news.AddressScheme(v) }
 
 // token is one token of the tokenizer. raw is the tokenizer's own buffer, valid until
 // the next read, unless the token was kept (pushed back), when it is a copy.

@@ -103,31 +103,8 @@ func escapeStrayPercents(s string) string {
 
 var defaultPort = map[string]string{"http": "80", "https": "443"}
 
-// uriScheme returns the scheme s begins with (RFC 3986 §3.1), if it begins with one:
-// "example.com:8080/x" begins with a host and a port, not with a scheme.
-func uriScheme(s string) (string, bool) {
-	i := strings.IndexByte(s, ':')
-	if i <= 0 || !isASCIILetter(s[0]) {
-		return "", false
-	}
-	for _, c := range []byte(s[:i]) {
-		if !(isASCIILetter(c) || '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.') {
-			return "", false
-		}
-	}
-	rest := s[i+1:]
-	if strings.HasPrefix(rest, "//") {
-		return s[:i], true
-	}
-	port := rest
-	if j := strings.IndexAny(rest, "/?#"); j >= 0 {
-		port = rest[:j]
-	}
-	if port != "" && strings.Trim(port, "0123456789") == "" {
-		return "", false
-	}
-	return s[:i], true
-}
+// uriScheme is news.URIScheme: the scheme s begins with, if it begins with one.
+func uriScheme(s string) (string, bool) { return news.URIScheme(s) }
 
 // checkHost returns a host in its normal ASCII form (news.ASCIIHost), or why it is not
 // one.

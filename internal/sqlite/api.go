@@ -26,14 +26,14 @@ func apiLimit(limit int) int {
 // publicArticle is the condition that article a is public at ? (news.Article.IsPublic).
 const publicArticle = `a.status = 'published' AND a.published_at <= ?`
 
-// isStory is the condition that a is an article, not a static page (a.kind = 'article',
-// the only other kind being 'page'), checked without reading the row: kind is the
-// table's last column (added by migration 0037), after the bodies, so reading it reads
-// the row's overflow pages, the whole article, and a count of the public articles by
-// kind read every one (1.3 ms for 1,000, most of an uncached GET /wp-json/wp/v2/posts).
-// The pages' IDs come from the partial index articles_pages, once a statement, and the
-// rest of a count from articles_by_time alone (0.1 ms). A site's pages are few.
-const isStory = `a.id NOT IN (SELECT id FROM articles WHERE kind = 'page')`
+// isStory is the condition that a is an article, not a static page. kind is the
+// table's last column (added by migration 0037), after the bodies, so reading it from
+// the row reads the row's overflow pages, the whole article; the timeline's and the
+// sections' indexes end with it (migration 0059), so a list or count of public stories
+// reads it from the index (a count of 50,000 stories reads no row). It was "not among
+// the pages' IDs", a set built from articles_pages for every statement, whose cost grew
+// with the site's pages (BenchmarkKinds: 3 ms for a list's first page with 5,000).
+const isStory = `a.kind = 'article'`
 
 // hasPublicByline is the condition that the author whose ID is col is on the byline
 // of an article public at ? (the one argument); hasPublicTag, that the tag is on one.

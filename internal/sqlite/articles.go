@@ -28,7 +28,7 @@ const articleColumns = `a.id, a.slug, a.title, a.standfirst, a.body_markdown, a.
 		FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id),
 	a.feed_id, a.kind, a.nav_position,
 	a.version, ` + coAuthorsColumn /* bylines.go */ + `,
-	(SELECT tf.status FROM trashed_from tf WHERE tf.article_id = a.id AND a.status = 'trash')` // the status before the trash (previews.go)
+	CASE a.status WHEN 'trash' THEN (SELECT tf.status FROM trashed_from tf WHERE tf.article_id = a.id) END` // the status before the trash (previews.go), looked up only for a story in the trash
 
 const articleFrom = ` FROM articles a
 	LEFT JOIN authors au ON au.id = a.author_id
@@ -134,8 +134,16 @@ func articleWhere(q news.ArticleQuery) (string, []any) {
 	var conds []string
 	var args []any
 	if !q.PublicAt.IsZero() {
+		bound := q.PublicAt
+		if k := q.After; k != nil && !k.PublishedAt.IsZero() && k.PublishedAt.Before(bound) {
+			// A public list's page after a key: its rows are published no later than the
+			// key, one bound on published_at the index range starts at (keysetCondition's
+			// OR alone made SQLite read the timeline from its top down to the key, a
+			// cost growing with the page's depth: BenchmarkKinds/APIListDeep).
+			bound = k.PublishedAt
+		}
 		conds = append(conds, `a.status = 'published' AND a.published_at <= ?`)
-		args = append(args, q.PublicAt.Unix())
+		args = append(args, bound.Unix())
 	}
 	if q.Status != "" {
 		conds = append(conds, `a.status = ?`)
@@ -182,7 +190,7 @@ func articleWhere(q news.ArticleQuery) (string, []any) {
 			conds = append(conds, `a.nav_position > 0`)
 		}
 	} else {
-		conds = append(conds, isStory) // from an index, not the row (api.go)
+		conds = append(conds, isStory) // from the index, not the row (api.go)
 	}
 	if q.Status == "" && q.PublicAt.IsZero() && !q.WithTrash {
 		conds = append(conds, `a.status <> 'trash'`)
@@ -727,6 +735,9 @@ func validateArticle(a *news.Article) error {
 		{"the body's HTML", a.BodyHTML}, {"the correction note", a.CorrectionNote}, {"the SEO description", a.SEODescription}}
 	if img := a.FeaturedImage; img != nil {
 		texts = append(texts, [2]string{"the image's alt text", img.Alt}, [2]string{"the image's caption", img.Caption})
+		if img.URL != "" && !news.IsFileAddress(img.URL) {
+			return fmt.Errorf("article %q: its image's address is no file's (only http, https or the site's paths): %w", a.Slug, news.ErrInvalid)
+		}
 	}
 	if a.Author != nil {
 		texts = append(texts, [2]string{"the author's name", a.Author.Name})

@@ -268,6 +268,14 @@ func (db *DB) CheckBackupRecord(rec *news.BackupRecord) error {
 			return fmt.Errorf("%s has no %s: %w", rec.Kind, kc, news.ErrInvalid)
 		}
 	}
+	// A library reference or a featured image at a javascript: or data: address
+	// (news.IsFileAddress) is what no write of the site keeps: the editor's picker
+	// would offer it to insert, a page show it.
+	for _, f := range [][2]string{{"media", "url"}, {"article", "image_url"}} {
+		if u, ok := rec.Fields[f[1]].(string); ok && rec.Kind == f[0] && u != "" && !news.IsFileAddress(u) {
+			return fmt.Errorf("%s %s %q is no file's address (only http, https or the site's paths): %w", rec.Kind, f[1], u, news.ErrInvalid)
+		}
+	}
 	return nil
 }
 

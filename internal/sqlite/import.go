@@ -270,7 +270,7 @@ func (im *importer) insertArticle(ctx context.Context, a *news.Article, now time
 	if err := im.resolveRefs(ctx, a, now, res); err != nil {
 		return err
 	}
-	if err := im.uniqueSlug(ctx, a); err != nil {
+	if err := im.uniqueSlug(ctx, a, nil); err != nil {
 		return err
 	}
 	r, err := im.addArticle.ExecContext(ctx, articleValues(a)...)
@@ -352,11 +352,12 @@ func remember[V any](m map[string]V, k string, v V) {
 	m[k] = v
 }
 
-// uniqueSlug numbers a's slug when another article has it ("slug-2", "slug-3", ...).
-// It remembers, for each taken slug, the first number not known to be taken: nothing
+// uniqueSlug numbers a's slug when another article has it ("slug-2", "slug-3", ...),
+// skipping a number whose slug fits returns false for (a page's: a section has it;
+// nil: any fits). It remembers, for each taken slug, the first number not known to be taken: nothing
 // is deleted within the import's transaction, so a file of many articles with one
 // title costs one probe an article, not one per article before it.
-func (im *importer) uniqueSlug(ctx context.Context, a *news.Article) error {
+func (im *importer) uniqueSlug(ctx context.Context, a *news.Article, fits func(slug string) (bool, error)) error {
 	base := a.Slug
 	n, known := im.slugNext[base]
 	if !known {
@@ -371,6 +372,13 @@ func (im *importer) uniqueSlug(ctx context.Context, a *news.Article) error {
 		taken, err := im.taken(ctx, s)
 		if err != nil {
 			return err
+		}
+		if !taken && fits != nil {
+			ok, err := fits(s)
+			if err != nil {
+				return err
+			}
+			taken = !ok
 		}
 		if !taken {
 			a.Slug = s

@@ -51,6 +51,15 @@ func (db *DB) CreateSection(ctx context.Context, s *news.Section) error {
 		s.Slug = news.Slugify(s.Name)
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
+		// A page may not have a section's slug (news.CheckPageSlug): a section taking a
+		// page's would leave the page one it could no longer be saved with.
+		var page bool
+		if err := tx.QueryRowContext(ctx, qPageSlugAnyCase, s.Slug).Scan(&page); err != nil {
+			return fmt.Errorf("create section: %w", err)
+		}
+		if page {
+			return fmt.Errorf("section %q: a page has that slug: %w", s.Slug, news.ErrConflict)
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO sections (slug, name, description, position) VALUES (?, ?, ?, ?)`,
 			s.Slug, s.Name, s.Description, s.Position)
 		if isUniqueViolation(err) {
@@ -128,3 +137,8 @@ const qNextSectionPosition = `SELECT COALESCE(MAX(position), 0) + 1 FROM section
 // (news.CheckPageSlug). It is an index search (sections_by_slug_nocase): an import
 // checks every page, and a scan of the sections for each was quadratic.
 const qSectionSlugAnyCase = `SELECT slug FROM sections WHERE slug = ? COLLATE NOCASE`
+
+// qPageSlugAnyCase reports whether a page has the slug in any case: along the partial
+// index articles_pages, the site's pages only (a few), never its stories.
+const qPageSlugAnyCase = `SELECT EXISTS (SELECT 1 FROM articles a INDEXED BY articles_pages
+	WHERE a.kind = 'page' AND a.slug = ? COLLATE NOCASE)`

@@ -260,6 +260,26 @@ func (w *WXRImport) Section(ctx context.Context, s *news.Section, wpID int64, pa
 	if !errors.Is(err, sql.ErrNoRows) {
 		return false, fmt.Errorf("section %q: %w", s.Slug, err)
 	}
+	// wxr gives a category a page has the slug of another (wxr.FitSectionSlug); should a
+	// page have it still, the section takes the next free one rather than hide the page.
+	for base, n := s.Slug, 2; ; n++ {
+		var page bool
+		if err := w.tx.QueryRowContext(ctx, qPageSlugAnyCase, s.Slug).Scan(&page); err != nil {
+			return false, fmt.Errorf("section %q: %w", s.Slug, err)
+		}
+		if !page {
+			break
+		}
+		s.Slug = base + "-" + strconv.Itoa(n)
+		err := w.tx.QueryRowContext(ctx, `SELECT id FROM sections WHERE slug = ?`, s.Slug).Scan(&s.ID)
+		if err == nil {
+			w.secs[s.Slug] = s.ID
+			return false, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return false, fmt.Errorf("section %q: %w", s.Slug, err)
+		}
+	}
 	var parent any
 	if parentSlug != "" {
 		id, ok := w.secs[parentSlug]
@@ -387,25 +407,10 @@ func (w *WXRImport) Article(ctx context.Context, a *news.Article, wpID int64) (b
 		a.Kind = news.KindArticle
 	}
 	if a.Kind == news.KindPage {
-		if err := checkPage(ctx, w.tx, a); err != nil {
-			// A page whose slug a reserved path or a section has gets another:
-			// "-page" after it (admin-page); "page-" before it when that is reserved
-			// still (a slug starting "sitemap", a section named so), then a number.
-			slug, tries := a.Slug, []string{a.Slug + "-page", "page-" + a.Slug}
-			for i := 2; i < 10; i++ {
-				tries = append(tries, "page-"+slug+"-"+strconv.Itoa(i))
-			}
-			for _, a.Slug = range tries {
-				if err = checkPage(ctx, w.tx, a); err == nil {
-					break
-				}
-			}
-			if err != nil {
-				return false, err
-			}
+		if err := w.pageSlug(ctx, a); err != nil {
+			return false, err
 		}
-	}
-	if err := w.im.uniqueSlug(ctx, a); err != nil {
+	} else if err := w.im.uniqueSlug(ctx, a, nil); err != nil {
 		return false, err
 	}
 	if a.FeedID != "" {
@@ -445,6 +450,45 @@ func (w *WXRImport) Article(ctx context.Context, a *news.Article, wpID int64) (b
 	return true, nil
 }
 
+// pageSlug gives the page a slug the site answers no other way (checkPage: no reserved
+// path, year or section's slug) and no article has, whatever the site holds, so that
+// the import never fails on it (wxr's check announces the change: wxr.FitPageSlug).
+// Tried in turn: its own; "-page" after it (admin-page); "page-" before it (a slug
+// starting "sitemap", or a section named so); then "page-{slug}-2", "-3"… until one
+// passes. The first that passes is numbered as a story's ("slug-2"…) when an article
+// has it, skipping numbers a section has. Each try is an index search, and only
+// sections (finitely many) make one fail, so it ends.
+func (w *WXRImport) pageSlug(ctx context.Context, a *news.Article) error {
+	base := a.Slug
+	for i := 0; ; i++ {
+		switch i {
+		case 0:
+		case 1:
+			a.Slug = base + "-page"
+		case 2:
+			a.Slug = "page-" + base
+		default:
+			a.Slug = "page-" + base + "-" + strconv.Itoa(i-1)
+		}
+		err := checkPage(ctx, w.tx, a)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, news.ErrReservedSlug) {
+			return err // what else a page may not hold, refused under the slug it asked for
+		}
+	}
+	return w.im.uniqueSlug(ctx, a, func(slug string) (bool, error) {
+		p := *a
+		p.Slug = slug
+		err := checkPage(ctx, w.tx, &p)
+		if errors.Is(err, news.ErrReservedSlug) {
+			return false, nil
+		}
+		return err == nil, err
+	})
+}
+
 // FindArticle returns the ID of the article imported from source's sourceID;
 // news.ErrNotFound when none.
 func (w *WXRImport) FindArticle(ctx context.Context, source, sourceID string) (int64, error) {
@@ -457,6 +501,27 @@ func (w *WXRImport) FindArticle(ctx context.Context, source, sourceID string) (i
 		return 0, fmt.Errorf("find article: %w", err)
 	}
 	return id, nil
+}
+
+// PageSlugs implements news.WXRStore: along articles_pages, the site's pages only.
+func (db *DB) PageSlugs(ctx context.Context) ([]string, error) {
+	rows, err := db.reads.QueryContext(ctx, `SELECT slug FROM articles INDEXED BY articles_pages WHERE kind = 'page'`)
+	if err != nil {
+		return nil, fmt.Errorf("page slugs: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("page slugs: %w", err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("page slugs: %w", err)
+	}
+	return out, nil
 }
 
 // ImportedArticleIDs returns the source IDs of the articles imported from source.
@@ -627,6 +692,11 @@ func (w *WXRImport) Media(ctx context.Context, m *news.Media, source, sourceID s
 	}
 	if m.Name == "" || m.Width < 0 || m.Height < 0 || m.URL == "" && strings.HasPrefix(m.ContentType, "image/") && (m.Width == 0 || m.Height == 0) {
 		return fmt.Errorf("media: %w", news.ErrInvalid)
+	}
+	if m.URL != "" && !news.IsFileAddress(m.URL) {
+		// A javascript: or data: reference would be offered to insert as a link
+		// (wxr skips such an attachment first: FitFileScheme).
+		return fmt.Errorf("media %s: the address %q is no file's (only http, https or the site's paths): %w", sourceID, m.URL, news.ErrInvalid)
 	}
 	_, err := w.exec(ctx, `INSERT INTO media (name, content_type, width, height, bytes, srcset, alt, caption, user_id, created_at, source, source_id, url, title, description)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,

@@ -101,6 +101,11 @@ func testPages(t *testing.T, s Engine) {
 	if err := s.CreateArticle(ctx, page("about", "About again", 0)); !errors.Is(err, news.ErrConflict) {
 		t.Errorf("a second page at /about/: %v, want ErrConflict", err)
 	}
+	// The other way round: a section may not take a page's slug either (the page,
+	// then at a section's slug, could no longer be saved).
+	if err := s.CreateSection(ctx, &news.Section{Name: "About", Slug: "About"}); !errors.Is(err, news.ErrConflict) {
+		t.Errorf("a section at a page's slug: %v, want ErrConflict", err)
+	}
 	// A page has no section or tags; a story has no place in the navigation.
 	withSection := page("desk", "Desk", 0)
 	withSection.Section = &news.Section{Name: "World"}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+
+	"broadsheet/internal/news"
 )
 
 // Counts is what a WXR file holds, by kind: what an import's report compares with
@@ -45,7 +47,7 @@ type TypeStatus struct{ Type, Status string }
 // attachments, if not nil, is given every attachment item (to build an index for
 // Convert's galleries). ctx is checked between entries.
 func Check(ctx context.Context, r io.Reader, lim Limits, attachments func(*Item)) (Counts, error) {
-	return check(ctx, r, lim, func(it *Item) error {
+	return check(ctx, r, lim, taken{}, func(it *Item) error {
 		if attachments != nil && it.Type == "attachment" {
 			attachments(it)
 		}
@@ -54,12 +56,23 @@ func Check(ctx context.Context, r io.Reader, lim Limits, attachments func(*Item)
 }
 
 // check is Check with each item given to each, whose error (an *Error naming the
-// item's line) ends the check.
-func check(ctx context.Context, r io.Reader, lim Limits, each func(*Item) error) (Counts, error) {
+// item's line) ends the check; site is the slugs of the site's sections and pages
+// (empty: none), which no page, or no section, may take.
+func check(ctx context.Context, r io.Reader, lim Limits, site taken, each func(*Item) error) (Counts, error) {
 	c := Counts{Items: map[TypeStatus]int{}, Comments: map[CommentStatus]int{}, Changes: map[string]int{}}
 	fit := changes{counts: c.Changes, listed: &c.Changed}
 	cats := map[string]int{}  // nicename → the length of its path (MaxCategoryPath)
 	tags := map[string]bool{} // nicenames of the tags made so far, as the write makes them
+	site = site.clone()       // the sections and pages there so far, as the write makes them
+	section := func(name string, line int) {
+		slug := news.Slugify(nicename(name))
+		if to, renamed := site.sectionSlug(slug); renamed {
+			fit.add(FitSectionSlug, 1)
+			fit.list(renamedSection(name, line, slug, to))
+			slug = to
+		}
+		site.secs.add(slug)
+	}
 	rd := NewReader(r, lim)
 	for {
 		if err := ctx.Err(); err != nil {
@@ -95,6 +108,9 @@ func check(ctx context.Context, r io.Reader, lim Limits, each func(*Item) error)
 			if n > MaxCategoryPath {
 				return c, &Error{Line: e.Line, Err: fmt.Errorf("category %q: its address (/category/ and the nicenames of it and its parents) would be %d bytes: %w (%d)", e.Nicename, n, ErrTooLarge, MaxCategoryPath)}
 			}
+			if _, seen := cats[e.Nicename]; !seen {
+				section(e.Nicename, e.Line) // a repeated one is found again, not made
+			}
 			cats[e.Nicename] = n
 		case *Tag:
 			c.Tags++
@@ -111,8 +127,13 @@ func check(ctx context.Context, r io.Reader, lim Limits, each func(*Item) error)
 			}
 			c.Warnings += len(e.Warnings)
 			if _, ok := wxrStatus(e.Status); ok && (e.Type == "post" || e.Type == "page") {
-				// A tag named by an item only is made from its first mention (import.go).
+				// A tag or a category named by an item only is made from its first mention
+				// (import.go).
 				for _, tm := range e.Terms {
+					if _, seen := cats[tm.Nicename]; tm.Domain == "category" && tm.Nicename != "" && !seen {
+						cats[tm.Nicename] = len(tm.Nicename)
+						section(tm.Nicename, e.Line) // a section made from it, or there
+					}
 					if (tm.Domain == "post_tag" || tm.Domain == "tag") && tm.Nicename != "" && !tags[tm.Nicename] {
 						tags[tm.Nicename] = true
 						if _, changed := tagName(tm.Name); changed {
@@ -121,7 +142,7 @@ func check(ctx context.Context, r io.Reader, lim Limits, each func(*Item) error)
 					}
 				}
 			}
-			fitItem(e, fit)
+			fitItem(e, fit, site)
 			if err := each(e); err != nil {
 				return c, err
 			}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"broadsheet/internal/news"
 	"broadsheet/internal/render"
 )
 
@@ -97,6 +98,9 @@ func (x *AttachmentIndex) Add(it *Item) {
 		return
 	}
 	a := AttachmentRef{ID: it.PostID, Parent: it.PostParent, MenuOrder: it.MenuOrder, URL: strings.TrimSpace(it.AttachmentURL), Caption: it.Excerpt}
+	if !news.IsFileAddress(a.URL) {
+		a.URL = "" // javascript:, data:…: skipped (fit.go's FitFileScheme), no gallery's or featured image
+	}
 	if it.Attachment != nil {
 		a.Alt = it.Attachment.Alt
 		if md := it.Attachment.Metadata; md != nil {

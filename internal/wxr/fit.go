@@ -3,6 +3,8 @@ package wxr
 import (
 	"fmt"
 	"html"
+	"maps"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -31,6 +33,9 @@ const (
 	FitEmptyComment = "comments without text: skipped (their replies kept, at the top of the thread)"
 	FitNoFile       = "attachments without a file address: skipped"
 	FitFileAddress  = "attachments whose address holds characters no page can show: those characters removed"
+	FitFileScheme   = "attachments whose address is no file's (javascript:, data:…: only http, https and the site's own paths are kept): skipped"
+	FitSectionSlug  = "categories whose slug is a page's of the site: their section given another, the page kept (listed below)"
+	FitPageSlug     = "pages whose slug the site answers otherwise (a section's, a year, /admin/, /sitemap/…): given another, as the site's pages are (listed below)"
 )
 
 // MaxListedChanges is how many entries Counts.Changed and ImportReport.Changed list.
@@ -234,24 +239,104 @@ func hasText(s string) bool {
 }
 
 // attachmentURL is an attachment's address as the library keeps it: trimmed, without
-// the characters the site refuses in text; and the reason of the change (FitNoFile: ""
-// and the attachment skipped, FitFileAddress), "" for none.
+// the characters the site refuses in text; and the reason of the change (FitNoFile or
+// FitFileScheme: "" and the attachment skipped, FitFileAddress), "" for none.
 func attachmentURL(it *Item) (u, reason string) {
 	raw := strings.TrimSpace(it.AttachmentURL)
 	u, _ = news.CleanText(raw)
 	switch {
 	case u == "":
 		return "", FitNoFile
+	case !news.IsFileAddress(u):
+		return "", FitFileScheme
 	case u != raw:
 		return u, FitFileAddress
 	}
 	return u, ""
 }
 
+// itemTitle is a post's or page's title as the write keeps it.
+func itemTitle(it *Item) string {
+	if t := wpHTMLText(it.Title); t != "" {
+		return t
+	}
+	return "(no title)"
+}
+
+// itemSlug is the slug a post or page asks for: its post_name (percent-decoded), or its
+// title's when it has none. The store may still number it (another article has it) or,
+// for a page, change it (pageRenamed).
+func itemSlug(it *Item) string {
+	if it.Name == "" {
+		return news.Slugify(itemTitle(it))
+	}
+	return news.Slugify(nicename(it.Name))
+}
+
+// slugSet is a set of slugs, lower-cased: news.CheckPageSlug compares a page's with the
+// sections' without case.
+type slugSet map[string]bool
+
+func (s slugSet) add(slug string)      { s[strings.ToLower(slug)] = true }
+func (s slugSet) has(slug string) bool { return s[strings.ToLower(slug)] }
+
+// taken are the slugs of the site's sections and pages (read once by CheckImport) and
+// of those the file makes, as far as a pass has read it: a page may take no section's
+// slug, nor a section a page's. Both passes start from the same and fill it alike, so
+// that they agree on each page and category that must change slug.
+type taken struct{ secs, pages slugSet }
+
+func (t taken) clone() taken {
+	c := taken{maps.Clone(t.secs), maps.Clone(t.pages)}
+	if c.secs == nil {
+		c.secs = slugSet{}
+	}
+	if c.pages == nil {
+		c.pages = slugSet{}
+	}
+	return c
+}
+
+// sectionSlug is the slug a category's section is found or made with: its own, unless
+// a page has it and no section does (then its section would hide the page's address,
+// and the page could no longer be saved); then "-section" after it, numbered while a
+// page has that ("about-section-2"); a section already at the new slug is found, as a
+// second import finds it. renamed reports the change (FitSectionSlug).
+func (t taken) sectionSlug(slug string) (string, bool) {
+	if t.secs.has(slug) || !t.pages.has(slug) {
+		return slug, false
+	}
+	s := slug + "-section"
+	for n := 2; t.pages.has(s); n++ {
+		s = slug + "-section-" + strconv.Itoa(n)
+	}
+	return s, true
+}
+
+// renamedSection names a category sectionSlug moves, for the lists of Counts.Changed
+// and ImportReport.Changed.
+func renamedSection(nicename string, line int, slug, to string) string {
+	return fmt.Sprintf("category %q (line %d): a page of the site is at /%s/; its section is at /section/%s/", fitClip(nicename, 80), line, slug, to)
+}
+
+// pageRenamed reports whether a page asking for slug will be stored under another
+// because the site answers /{slug}/ otherwise (news.CheckPageSlug: a reserved path,
+// a year, a section's slug in secs); the store then finds a free one
+// (sqlite.WXRImport.Article), so the import never fails on it.
+func pageRenamed(slug string, secs slugSet) bool {
+	return news.CheckPageSlug(slug, nil) != nil || secs.has(slug)
+}
+
+// renamedPage names a page pageRenamed moves, for the lists of Counts.Changed and
+// ImportReport.Changed.
+func renamedPage(it *Item, slug string) string {
+	return fmt.Sprintf("page %d (%q, line %d): /%s/ is the site's address of something else; imported under another slug", it.PostID, fitClip(itemTitle(it), 80), it.Line, slug)
+}
+
 // fitItem counts, as the write will do them, the changes an item needs to fit the
 // site (only for what is imported: posts and pages of an imported status, their
 // comments but pingbacks, attachments).
-func fitItem(it *Item, c changes) {
+func fitItem(it *Item, c changes, site taken) {
 	switch it.Type {
 	case "attachment":
 		if _, why := attachmentURL(it); why != "" {
@@ -273,6 +358,14 @@ func fitItem(it *Item, c changes) {
 		if _, dropped := postTags(it); dropped > 0 {
 			c.add(FitTags, 1)
 			c.list(trimmedTags(it, dropped))
+		}
+	}
+	if it.Type == "page" {
+		if slug := itemSlug(it); pageRenamed(slug, site.secs) {
+			c.add(FitPageSlug, 1)
+			c.list(renamedPage(it, slug))
+		} else {
+			site.pages.add(slug) // as the write stores it (unless a story has it: numbered)
 		}
 	}
 	if it.GUID != "" && feedID(it.GUID) == "" {

@@ -38,6 +38,18 @@ type Options struct {
 	// bytes of the file (StageCheck, StageWrite) or attachments (StageMedia). It is
 	// called from one goroutine at a time, not always the caller's.
 	Progress func(stage Stage, done, total int64)
+	// Site is the site imported into, whose sections' slugs no page may take, nor its
+	// pages' a section: the check reads them once (CheckImport) to announce the pages
+	// and categories the write will give another slug (FitPageSlug, FitSectionSlug).
+	// Nil: a site without sections or pages (Import gives its store).
+	Site SiteSlugs
+}
+
+// SiteSlugs is what the check reads of the site: its sections (news.Store's, in any order)
+// and its pages' slugs (news.WXRStore's).
+type SiteSlugs interface {
+	Sections(ctx context.Context) ([]*news.Section, error)
+	PageSlugs(ctx context.Context) ([]string, error)
 }
 
 // Stage is a part of an import, for Options.Progress.
@@ -64,6 +76,10 @@ type Plan struct {
 	opt   Options
 	atts  *AttachmentIndex
 	files []*upload
+	// site is the site's sections' and pages' slugs as the check read them: the write
+	// starts from the same, so that both decide alike which pages and categories change
+	// slug.
+	site taken
 	// Counts is what the file holds, by kind.
 	Counts Counts
 }
@@ -82,9 +98,25 @@ func CheckImport(ctx context.Context, r io.ReadSeeker, opt Options) (*Plan, erro
 	if opt.Uploads != nil && opt.Media == nil {
 		return nil, errors.New("wxr import: uploads given without a media library to copy them into")
 	}
-	p := &Plan{r: r, size: size, opt: opt, atts: NewAttachmentIndex()}
+	p := &Plan{r: r, size: size, opt: opt, atts: NewAttachmentIndex(), site: taken{slugSet{}, slugSet{}}}
+	if opt.Site != nil {
+		secs, err := opt.Site.Sections(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("wxr import: the site's sections: %w", err)
+		}
+		for _, s := range secs {
+			p.site.secs.add(s.Slug)
+		}
+		pages, err := opt.Site.PageSlugs(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("wxr import: the site's pages: %w", err)
+		}
+		for _, s := range pages {
+			p.site.pages.add(s)
+		}
+	}
 	pr := &progressReader{r: r, stage: StageCheck, total: size, opt: &p.opt}
-	p.Counts, err = check(ctx, pr, opt.Limits, func(it *Item) error {
+	p.Counts, err = check(ctx, pr, opt.Limits, p.site, func(it *Item) error {
 		if it.Type == "attachment" {
 			p.atts.Add(it)
 			if f := newUpload(it); f != nil {
@@ -139,6 +171,9 @@ func (e tooLongError) Unwrap() error { return e.TooComplexError }
 // ctx or a file cut short leaves the site as it was. What an earlier import of the
 // same file wrote is found, not written again: a second run adds nothing.
 func Import(ctx context.Context, store news.WXRStore, r io.ReadSeeker, opt Options) (*ImportReport, error) {
+	if opt.Site == nil {
+		opt.Site = store
+	}
 	p, err := CheckImport(ctx, r, opt)
 	if err != nil {
 		return nil, err
@@ -181,7 +216,7 @@ func (p *Plan) Import(ctx context.Context, store news.WXRStore) (*ImportReport, 
 		return nil, err
 	}
 	pr := &progressReader{r: p.r, stage: StageWrite, total: p.size, opt: &p.opt}
-	if err := write(ctx, w, pr, p.opt.Limits, p.atts, lib, render.Embeds{Hosts: hosts}, existing, rep); err != nil {
+	if err := write(ctx, w, pr, p.opt.Limits, p.atts, lib, render.Embeds{Hosts: hosts}, existing, p.site.clone(), rep); err != nil {
 		w.Rollback()
 		lib.forget()
 		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
@@ -231,12 +266,13 @@ type wxrState struct {
 	tags     map[string]*news.Tag
 	posts    map[int64]int64 // WordPress post ID → article ID
 	existing map[string]bool // source IDs of articles an earlier import stored
+	site     taken           // the sections' and pages' slugs so far (fit.go)
 	// attachmentPages are attachment pages' old paths, led to the post they belong to
 	// once every post is written.
 	attachmentPages map[string]int64
 }
 
-func write(ctx context.Context, w news.WXRTx, r io.Reader, lim Limits, atts *AttachmentIndex, lib *library, embeds render.Embeds, existing map[string]bool, rep *ImportReport) error {
+func write(ctx context.Context, w news.WXRTx, r io.Reader, lim Limits, atts *AttachmentIndex, lib *library, embeds render.Embeds, existing map[string]bool, site taken, rep *ImportReport) error {
 	if lib != nil {
 		for _, m := range lib.made {
 			if err := w.Media(ctx, m.media, Source, strconv.FormatInt(m.id, 10)); err != nil {
@@ -246,7 +282,7 @@ func write(ctx context.Context, w news.WXRTx, r io.Reader, lim Limits, atts *Att
 	}
 	st := &wxrState{w: w, atts: atts, lib: lib, embeds: embeds, rep: rep, authors: map[string]*news.Author{},
 		sections: map[string]*news.Section{}, catPath: map[string]string{}, tags: map[string]*news.Tag{},
-		posts: map[int64]int64{}, attachmentPages: map[string]int64{}, existing: existing}
+		posts: map[int64]int64{}, attachmentPages: map[string]int64{}, existing: existing, site: site}
 	rd := NewReader(r, lim)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -428,6 +464,13 @@ func (st *wxrState) category(ctx context.Context, c *Category) error {
 	name, _ := news.CleanText(wpEscapedText(c.Name))
 	desc := wpHTMLLines(c.Description)
 	slug := news.Slugify(nicename(c.Nicename))
+	if prior := st.sections[c.Nicename]; prior != nil {
+		slug = prior.Slug // a category listed again: found again, as the check counts it once
+	} else if to, renamed := st.site.sectionSlug(slug); renamed {
+		st.rep.change(FitSectionSlug) // a page has its slug (fit.go)
+		st.rep.list(renamedSection(c.Nicename, c.Line, slug, to))
+		slug = to
+	}
 	s := &news.Section{Slug: slug, Name: name, Description: desc}
 	parent := ""
 	if c.Parent != "" {
@@ -443,6 +486,7 @@ func (st *wxrState) category(ctx context.Context, c *Category) error {
 	}
 	st.rep.Sections.count(made)
 	st.sections[c.Nicename] = s
+	st.site.secs.add(s.Slug)
 	path := c.Nicename
 	if c.Parent != "" {
 		path = st.catPath[c.Parent] + "/" + c.Nicename
@@ -624,10 +668,7 @@ func (st *wxrState) item(ctx context.Context, it *Item) error {
 }
 
 func (st *wxrState) article(ctx context.Context, it *Item, status news.ArticleStatus) (*news.Article, error) {
-	title := wpHTMLText(it.Title)
-	if title == "" {
-		title = "(no title)"
-	}
+	title := itemTitle(it)
 	p := st.prep
 	if p == nil && st.existing[strconv.FormatInt(it.PostID, 10)] {
 		// Stored by an earlier import (the workers skipped it): Article finds it and
@@ -654,10 +695,7 @@ func (st *wxrState) article(ctx context.Context, it *Item, status news.ArticleSt
 	if it.Excerpt != "" {
 		standfirst = cleanTrim(render.PlainText(it.Excerpt))
 	}
-	slug := news.Slugify(nicename(it.Name))
-	if it.Name == "" {
-		slug = news.Slugify(title)
-	}
+	slug := itemSlug(it)
 	a := &news.Article{
 		Slug: slug, Title: title, Standfirst: standfirst, BodyHTML: html, Status: status,
 		CommentsClosed: it.CommentStatus == "closed", Source: Source, SourceID: strconv.FormatInt(it.PostID, 10),
@@ -694,6 +732,12 @@ func (st *wxrState) article(ctx context.Context, it *Item, status news.ArticleSt
 	}
 	if it.Type == "page" {
 		a.Kind = news.KindPage
+		if pageRenamed(slug, st.site.secs) { // the store gives it another (fit.go)
+			st.rep.change(FitPageSlug)
+			st.rep.list(renamedPage(it, slug))
+		} else {
+			st.site.pages.add(slug) // as the check does
+		}
 		// WordPress orders its pages (wp_list_pages, the page menu a theme shows
 		// without a custom menu) by menu_order: a page given a place keeps it in the
 		// navigation; 0, WordPress's default, leaves the page out of it.
