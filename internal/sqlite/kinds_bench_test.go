@@ -113,6 +113,10 @@ func BenchmarkKinds(b *testing.B) {
 		_, _, err := db.WPTerms(ctx, "post_tag", news.WPQuery{Now: now, Limit: 10})
 		return err
 	})
+	run("WPTagsByCount", func() error {
+		_, _, err := db.WPTerms(ctx, "post_tag", news.WPQuery{Now: now, Limit: 10, OrderBy: "count"})
+		return err
+	})
 	run("CountSection", func() error {
 		_, err := db.CountArticles(ctx, news.ArticleQuery{PublicAt: now, SectionID: sec.ID})
 		return err
@@ -148,6 +152,24 @@ func TestStoriesToldFromPagesByIndex(t *testing.T) {
 	} {
 		if !strings.Contains(c.plan, c.want) || strings.Contains(c.plan, "articles_pages") {
 			t.Errorf("%s: want %q and no set of the pages:\n%s", c.name, c.want, c.plan)
+		}
+	}
+}
+
+// A tag's or an author's public stories are found by their IDs through articles_state,
+// never by reading each story's row (whose state lies after its body, on its overflow
+// pages): the counts of /wp-json/wp/v2/tags and whether a tag or an author has a public
+// story (the API's and the site's lists).
+func TestPublicStateReadFromTheIndex(t *testing.T) {
+	db := openFile(t, filepath.Join(t.TempDir(), "plan.db"))
+	now := time.Now().Unix()
+	for _, c := range []struct{ name, query string }{
+		{"a tag with a public story", `SELECT id FROM tags t WHERE ` + hasPublicTag("t.id")},
+		{"an author with a public story", `SELECT id FROM authors u WHERE ` + hasPublicByline("u.id")},
+	} {
+		plan := queryPlan(t, db, c.query, now)
+		if !strings.Contains(plan, "USING COVERING INDEX articles_state") || strings.Contains(plan, "INTEGER PRIMARY KEY") {
+			t.Errorf("%s: the stories' rows are read:\n%s", c.name, plan)
 		}
 	}
 }
