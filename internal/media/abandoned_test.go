@@ -4,6 +4,7 @@ package media
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -80,5 +81,47 @@ func TestRemoveAbandonedTemporaryFiles(t *testing.T) {
 	}
 	if got := tempFiles(t, dir); len(got) != 0 {
 		t.Errorf("temporary files at the end: %v", got)
+	}
+}
+
+// A store that has written its file whole is never taken for an abandoned one: its
+// temporary file was unlocked (closed) before it was renamed to its name, and a
+// RemoveAbandoned at that moment (serve runs it hourly) removed it, failing the
+// upload with "no such file or directory".
+func TestRemoveAbandonedNeverTakesAFinishingStore(t *testing.T) {
+	dir := t.TempDir()
+	stop := make(chan struct{})
+	swept := make(chan struct{})
+	go func() {
+		defer close(swept)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			Dir(dir).RemoveAbandoned()
+		}
+	}()
+	defer func() { close(stop); <-swept }()
+	errs := make(chan error, 4)
+	for g := range 4 {
+		go func() {
+			for i := range 100 {
+				if err := Dir(dir).Create(fmt.Sprintf("f%d-%d.jpg", g, i), func(w io.Writer) error {
+					_, err := w.Write([]byte("x"))
+					return err
+				}); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatalf("a store failed: %v", err)
+		}
 	}
 }

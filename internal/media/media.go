@@ -107,10 +107,14 @@ func (d Dir) Create(name string, write func(io.Writer) error) error {
 		tmp.Close()
 		return err
 	}
-	if err := tmp.Close(); err != nil {
+	// Renamed while still open, so still locked: closed first, the temporary file was
+	// free for RemoveAbandoned to take for a dead process's and remove before its
+	// rename.
+	if err := os.Rename(tmp.Name(), filepath.Join(string(d), name)); err != nil {
+		tmp.Close()
 		return err
 	}
-	return os.Rename(tmp.Name(), filepath.Join(string(d), name))
+	return tmp.Close()
 }
 
 // tempPrefix starts the names of files being stored.
