@@ -186,9 +186,14 @@ func Linger(w http.ResponseWriter) {
 	var mu sync.Mutex
 	stopped := false
 	if cw.shutdown != nil {
+		// The watcher has ended when Linger returns: the response is not to be used
+		// once the handler has.
 		done := make(chan struct{})
-		defer close(done)
+		var watching sync.WaitGroup
+		defer func() { close(done); watching.Wait() }()
+		watching.Add(1)
 		go func() {
+			defer watching.Done()
 			select {
 			case <-cw.shutdown:
 				mu.Lock()
