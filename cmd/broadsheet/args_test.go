@@ -167,3 +167,17 @@ func TestParseArgs(t *testing.T) {
 		}
 	}
 }
+
+// The help lists every import the import command takes: the admin's refusal of a
+// WordPress export too large for an upload says to run "broadsheet import wxr FILE",
+// which the help did not name.
+func TestUsageNamesEveryImport(t *testing.T) {
+	var out, errOut bytes.Buffer
+	run(context.Background(), nil, strings.NewReader(""), &out, &errOut)
+	help := out.String() + errOut.String()
+	for _, kind := range []string{"corpus", "json", "wxr", "disqus"} {
+		if !strings.Contains(help, "import "+kind+" ") {
+			t.Errorf("the help names no import %s:\n%s", kind, help)
+		}
+	}
+}

@@ -3,6 +3,8 @@
 //
 //	broadsheet serve [--addr 127.0.0.1:8080] [--db broadsheet.db] [--demo]
 //	broadsheet import corpus FILE.jsonl [--db FILE]
+//	broadsheet import wxr FILE.xml [--uploads DIR] [--db FILE]
+//	broadsheet import disqus FILE.xml [--db FILE]
 //	broadsheet export json [FILE|-o FILE] [--with-secrets] [--with-media]
 //	broadsheet export wxr [FILE|-o FILE] --base-url URL [--db FILE]
 //	broadsheet import json FILE [--db FILE]
@@ -39,6 +41,9 @@ const usage = `Usage: broadsheet COMMAND [flags]
 Commands:
   serve                           run the site
   import corpus FILE.jsonl        import articles and comments in the shared corpus format
+  import wxr FILE.xml [--uploads DIR]
+                                  import a WordPress export (WXR); --uploads: a copy of the
+                                  site's wp-content/uploads, from which its images are copied
   import disqus FILE.xml          import a Disqus comments export into the articles it matches
   export json [FILE|-o FILE|-] [--with-secrets] [--with-media]
                                   a backup of the whole site (JSON Lines; see README, Backups)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -60,7 +61,11 @@ func BodyWithin(w http.ResponseWriter, r *http.Request, stall, longest time.Dura
 	b := &progressBody{ReadCloser: r.Body, rc: http.NewResponseController(w), stall: stall, end: now.Add(min(total, longest))}
 	b.renew(now)
 	r.Body = b
-	return &closeUnread{ResponseWriter: w, body: b, http1: r.ProtoMajor == 1}
+	cw := &closeUnread{ResponseWriter: w, body: b, http1: r.ProtoMajor == 1}
+	if srv, ok := r.Context().Value(http.ServerContextKey).(*http.Server); ok {
+		cw.shutdown = shutdownOf(srv)
+	}
+	return cw
 }
 
 // The pace every body must keep, on average, after its first minute, and the longest
@@ -107,6 +112,26 @@ type closeUnread struct {
 	started bool
 	http1   bool
 	lingers bool // the body may be read after the answer (Linger)
+	// shutdown is closed when the server begins to shut down (nil: unknown server).
+	shutdown <-chan struct{}
+}
+
+// shutdowns holds, for each *http.Server that served a body, a channel closed when it
+// begins to shut down (RegisterOnShutdown): net/http's Shutdown waits for every active
+// connection, and offers a handler no other way to know it should stop.
+var shutdowns sync.Map
+
+func shutdownOf(srv *http.Server) <-chan struct{} {
+	if ch, ok := shutdowns.Load(srv); ok {
+		return ch.(chan struct{})
+	}
+	ch, loaded := shutdowns.LoadOrStore(srv, make(chan struct{}))
+	if !loaded {
+		// Each call of Shutdown runs the hooks again.
+		var once sync.Once
+		srv.RegisterOnShutdown(func() { once.Do(func() { close(ch.(chan struct{})) }) })
+	}
+	return ch.(chan struct{})
 }
 
 func (w *closeUnread) start() {
@@ -144,8 +169,9 @@ func (w *closeUnread) Write(p []byte) (int, error) {
 // otherwise have its connection reset by the close, and show "connection reset", not
 // the page that says why; the reset can also discard the answer it had not yet read.
 // The cost is bounded by time, never by what the client declares: a body of a gigabyte
-// is read for at most lingerTotal, into one small buffer. Over HTTP/2 a refusal ends
-// only its stream; nothing is read.
+// is read for at most lingerTotal, into one small buffer, and not once the server
+// begins to shut down (its answer was sent; Shutdown would otherwise wait for the
+// client). Over HTTP/2 a refusal ends only its stream; nothing is read.
 func Linger(w http.ResponseWriter) {
 	cw, ok := w.(*closeUnread)
 	if !ok || !cw.started || cw.body.eof || !cw.lingers {
@@ -155,6 +181,29 @@ func Linger(w http.ResponseWriter) {
 	if b.rc.Flush() != nil {
 		return
 	}
+	// A shutdown during a read ends it at once; mu keeps the loop from setting a later
+	// deadline after the shutdown set this one.
+	var mu sync.Mutex
+	stopped := false
+	if cw.shutdown != nil {
+		// The watcher has ended when Linger returns: the response is not to be used
+		// once the handler has.
+		done := make(chan struct{})
+		var watching sync.WaitGroup
+		defer func() { close(done); watching.Wait() }()
+		watching.Add(1)
+		go func() {
+			defer watching.Done()
+			select {
+			case <-cw.shutdown:
+				mu.Lock()
+				stopped = true
+				b.rc.SetReadDeadline(time.Now())
+				mu.Unlock()
+			case <-done:
+			}
+		}()
+	}
 	end := time.Now().Add(lingerTotal)
 	buf := make([]byte, 32<<10)
 	for {
@@ -163,7 +212,10 @@ func Linger(w http.ResponseWriter) {
 		if deadline.After(end) {
 			deadline = end
 		}
-		if !now.Before(end) || b.rc.SetReadDeadline(deadline) != nil {
+		mu.Lock()
+		ok := !stopped && now.Before(end) && b.rc.SetReadDeadline(deadline) == nil
+		mu.Unlock()
+		if !ok {
 			break
 		}
 		if _, err := b.ReadCloser.Read(buf); err != nil {

@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -133,5 +134,51 @@ func TestRefusedUploadIsAnswered(t *testing.T) {
 	}
 	if body, _ := io.ReadAll(r.Body); r.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), "too large") {
 		t.Errorf("%d %q", r.StatusCode, body)
+	}
+}
+
+// A client that goes on sending, slowly, the body of an upload already refused holds
+// no server's shutdown: the lingering read is a courtesy to a client still writing, and
+// stops when the server shuts down. It held the shutdown for lingerTotal (30 s), past
+// serve's 10 s grace, which then exited with "context deadline exceeded".
+func TestLingerEndsAtShutdown(t *testing.T) {
+	srv := &http.Server{Handler: Bodies(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "refused", http.StatusUnauthorized)
+	}), 30*time.Second, func(*http.Request) (time.Duration, time.Duration) { return time.Minute, time.Minute })}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	defer srv.Close()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\nxxxx", 1<<30)
+	if _, err := http.ReadResponse(bufio.NewReader(c), nil); err != nil {
+		t.Fatal(err)
+	}
+	// A byte well within lingerIdle, until the connection is closed.
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+			if _, err := c.Write([]byte("x")); err != nil {
+				return
+			}
+		}
+	}()
+	// serve's grace for the requests under way.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		t.Errorf("shutdown: %v", err)
 	}
 }

@@ -107,10 +107,14 @@ func (d Dir) Create(name string, write func(io.Writer) error) error {
 		tmp.Close()
 		return err
 	}
-	if err := tmp.Close(); err != nil {
+	// Renamed while still open, so still locked: closed first, the temporary file was
+	// free for RemoveAbandoned to take for a dead process's and remove before its
+	// rename.
+	if err := os.Rename(tmp.Name(), filepath.Join(string(d), name)); err != nil {
+		tmp.Close()
 		return err
 	}
-	return os.Rename(tmp.Name(), filepath.Join(string(d), name))
+	return tmp.Close()
 }
 
 // tempPrefix starts the names of files being stored.
@@ -156,32 +160,49 @@ func sameFile(f *os.File, st os.FileInfo) bool {
 // locks do not exist, untouched for a day). Stores under way, in this process or
 // another sharing the folder, are left alone. It returns how many it removed; a
 // folder that does not exist has none.
+//
+// The folder is read in batches, unsorted: a large library's holds a million files (an
+// image and its sizes), and os.ReadDir's whole sorted list of them held about 120 bytes
+// a file, each hour.
 func (d Dir) RemoveAbandoned() (int, error) {
-	entries, err := os.ReadDir(string(d))
+	dir, err := os.Open(string(d))
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, nil
 	}
 	if err != nil {
 		return 0, fmt.Errorf("media: %w", err)
 	}
+	defer dir.Close()
 	n := 0
-	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), tempPrefix) || !e.Type().IsRegular() {
-			continue
+	for {
+		entries, err := dir.ReadDir(512)
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), tempPrefix) && e.Type().IsRegular() && d.removeAbandoned(e.Name()) {
+				n++
+			}
 		}
-		path := filepath.Join(string(d), e.Name())
-		f, err := os.Open(path)
+		if errors.Is(err, io.EOF) {
+			return n, nil
+		}
 		if err != nil {
-			continue // removed meanwhile: its store ended
+			return n, fmt.Errorf("media: %w", err)
 		}
-		// The file is removed while its lock is held, and only if the name is still
-		// the file locked.
-		if st, err := os.Stat(path); err == nil && sameFile(f, st) && abandoned(f, st) && os.Remove(path) == nil {
-			n++
-		}
-		f.Close()
 	}
-	return n, nil
+}
+
+// removeAbandoned removes the temporary file name if no process writes it any longer,
+// and reports whether it did.
+func (d Dir) removeAbandoned(name string) bool {
+	path := filepath.Join(string(d), name)
+	f, err := os.Open(path)
+	if err != nil {
+		return false // removed meanwhile: its store ended
+	}
+	defer f.Close()
+	// The file is removed while its lock is held, and only if the name is still the
+	// file locked.
+	st, err := os.Stat(path)
+	return err == nil && sameFile(f, st) && abandoned(f, st) && os.Remove(path) == nil
 }
 
 // Open opens a stored file.

@@ -854,6 +854,20 @@ func resolveRefs(ctx context.Context, tx *sql.Tx, a *news.Article, now time.Time
 		if s.Slug == "" {
 			s.Slug = news.Slugify(s.Name)
 		}
+		// A section made here may not take a page's slug either (as CreateSection): the
+		// page could no longer be saved.
+		var exists, page bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sections WHERE slug = ?)`, s.Slug).Scan(&exists); err != nil {
+			return fmt.Errorf("section %q: %w", s.Name, err)
+		}
+		if !exists {
+			if err := tx.QueryRowContext(ctx, qPageSlugAnyCase, s.Slug).Scan(&page); err != nil {
+				return fmt.Errorf("section %q: %w", s.Name, err)
+			}
+			if page {
+				return fmt.Errorf("section %q: a page has the slug %q: %w", s.Name, s.Slug, news.ErrConflict)
+			}
+		}
 		made, err := upsert(ctx, tx, &s.ID, `SELECT id FROM sections WHERE slug = ?`, []any{s.Slug},
 			`INSERT INTO sections (slug, name, description, position) VALUES (?, ?, ?, (`+qNextSectionPosition+`))`,
 			[]any{s.Slug, s.Name, s.Description})

@@ -106,6 +106,16 @@ func testPages(t *testing.T, s Engine) {
 	if err := s.CreateSection(ctx, &news.Section{Name: "About", Slug: "About"}); !errors.Is(err, news.ErrConflict) {
 		t.Errorf("a section at a page's slug: %v, want ErrConflict", err)
 	}
+	// Nor one a story makes by naming it (an import file's story in section "About").
+	inAbout := article(90, "About")
+	if err := s.CreateArticle(ctx, inAbout); !errors.Is(err, news.ErrConflict) {
+		t.Errorf("a story making a section at a page's slug: %v, want ErrConflict", err)
+	}
+	imported := article(91, "ABOUT")
+	imported.Source, imported.SourceID = "file", "91"
+	if _, err := s.Import(ctx, []news.ImportItem{{Article: imported}}); !errors.Is(err, news.ErrConflict) {
+		t.Errorf("an import making a section at a page's slug: %v, want ErrConflict", err)
+	}
 	// A page has no section or tags; a story has no place in the navigation.
 	withSection := page("desk", "Desk", 0)
 	withSection.Section = &news.Section{Name: "World"}
