@@ -664,15 +664,28 @@ func (w *mediaWriter) finish() error {
 	}
 	path := filepath.Join(w.dir, w.name)
 	// A link, not a rename: it never replaces a file that appeared meanwhile.
-	if err := os.Link(f.Name(), path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
+	if err := linkFile(f.Name(), path); errors.Is(err, fs.ErrExist) {
+		return w.another()
+	} else if err != nil {
+		// A filesystem without hard links (FUSE mounts of object stores, some SMB
+		// shares) refuses every link: the file is renamed to its name once no file
+		// has it. A file made in between would be replaced; the folder is the site's,
+		// and the import runs only into an empty site.
+		if _, serr := os.Lstat(path); serr == nil {
 			return w.another()
+		} else if !errors.Is(serr, fs.ErrNotExist) {
+			return fmt.Errorf("media file %s: %w", w.name, serr)
 		}
-		return fmt.Errorf("media file %s: %w", w.name, err)
+		if err := os.Rename(f.Name(), path); err != nil {
+			return fmt.Errorf("media file %s: %w", w.name, err)
+		}
 	}
 	w.written = append(w.written, path)
 	return syncDir(w.dir)
 }
+
+// linkFile is os.Link; a test stands in a filesystem without hard links.
+var linkFile = os.Link
 
 // undo removes what a failed import wrote: the file under way and the files it made.
 func (w *mediaWriter) undo() {

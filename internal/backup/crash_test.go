@@ -180,3 +180,46 @@ func TestImportRefusesAnotherFileOfTheSameName(t *testing.T) {
 		t.Errorf("c.png was overwritten: %q", g)
 	}
 }
+
+// A media folder on a filesystem without hard links (a FUSE mount of an object store,
+// an SMB share) takes a backup's files as well, each under its name with its bytes; a
+// file of the name already there is still refused, never replaced.
+func TestImportMediaWithoutHardLinks(t *testing.T) {
+	backup.WithoutHardLinks(t)
+	dir := t.TempDir()
+	file, want := mediaBackup(t, dir)
+	mediaDir := filepath.Join(dir, "media")
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "dst.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := backup.Import(ctx, db, func() (io.ReadCloser, error) { return os.Open(file) }, mediaDir); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	for name, b := range want {
+		if got, err := os.ReadFile(filepath.Join(mediaDir, name)); err != nil || !bytes.Equal(got, b) {
+			t.Errorf("%s: %d bytes, want %d (%v)", name, len(got), len(b), err)
+		}
+	}
+	entries, _ := os.ReadDir(mediaDir)
+	if len(entries) != len(want) {
+		t.Errorf("media folder holds %d files, want %d", len(entries), len(want))
+	}
+
+	other := filepath.Join(dir, "other")
+	os.MkdirAll(other, 0o755)
+	os.WriteFile(filepath.Join(other, "c.png"), []byte("someone else's"), 0o644)
+	db2, err := sqlite.Open(ctx, filepath.Join(dir, "dst2.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	if _, err := backup.Import(ctx, db2, func() (io.ReadCloser, error) { return os.Open(file) }, other); err == nil || !strings.Contains(err.Error(), "c.png") {
+		t.Errorf("import over another c.png: %v", err)
+	}
+	if g, _ := os.ReadFile(filepath.Join(other, "c.png")); string(g) != "someone else's" {
+		t.Errorf("c.png was overwritten: %q", g)
+	}
+}
