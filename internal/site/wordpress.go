@@ -38,14 +38,35 @@ type OldAddresser interface {
 // wordpressQuery is the form in which an old query address of WordPress's front page
 // (?p=42, ?page_id=2, ?cat=7, ?tag=slug, ?author=1, ?attachment_id=9) is recorded;
 // "" for a query WordPress does not answer so. The first of those parameters counts,
-// in WordPress's order.
+// in WordPress's order. The IDs are read as WordPress reads them (absint: PHP's intval
+// of the leading digits, so "42abc" is 42); one that is no ID there ("abc", 0) is
+// ignored, as WordPress ignores it and shows the front page.
 func wordpressQuery(q url.Values) string {
 	for _, k := range []string{"p", "page_id", "attachment_id", "cat", "author", "tag"} {
-		if v := q.Get(k); v != "" {
+		v := q.Get(k)
+		if k != "tag" {
+			v = wordpressID(v)
+		}
+		if v != "" {
 			return "/?" + k + "=" + url.QueryEscape(v)
 		}
 	}
 	return ""
+}
+
+// wordpressID is absint(v) in decimal, "" when it is 0: the leading digits after
+// spaces and a sign, at most 18 of them (larger is no ID WordPress has).
+func wordpressID(v string) string {
+	v = strings.TrimLeft(v, " \t\n\r\v\f")
+	v = strings.TrimLeft(strings.TrimPrefix(strings.TrimPrefix(v, "-"), "+"), "0")
+	n := 0
+	for n < len(v) && v[n] >= '0' && v[n] <= '9' {
+		n++
+	}
+	if n == 0 || n > 18 {
+		return ""
+	}
+	return v[:n]
 }
 
 // serveWordPressQuery answers a front-page query WordPress answers (see

@@ -19,7 +19,7 @@ func TestImportedOldPathsFollowTheStory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{"/archives/77", "/2019/05/old-name/"} {
+	for _, p := range []string{"/archives/77", "/2019/05/old-name/", "/?p=77"} {
 		if _, err := w.ArticleRedirect(ctx, p, a.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -52,8 +52,16 @@ func TestImportedOldPathsFollowTheStory(t *testing.T) {
 			t.Errorf("%s: %d, want 404", p, r.status)
 		}
 	}
-	if r := e.get("/?utm_source=newsletter"); r.status != 200 {
-		t.Errorf("/?utm_source=newsletter: %d, want the front page", r.status)
+	for _, p := range []string{"/?utm_source=newsletter", "/?p=abc", "/?p=0", "/?page_id=", "/?cat=x&utm_source=y", "/?author=99999999999999999999999"} {
+		if r := e.get(p); r.status != 200 {
+			t.Errorf("%s: %d, want the front page (WordPress reads no ID there)", p, r.status)
+		}
+	}
+	// An ID as WordPress reads it (PHP's absint): its leading digits.
+	for _, p := range []string{"/?p=77", "/?p=077", "/?p=77abc", "/?p=-77", "/?p=+77&utm_source=x"} {
+		if r := e.get(p); r.status != 301 || r.header.Get("Location") != want {
+			t.Errorf("%s: %d to %q, want 301 to %s", p, r.status, r.header.Get("Location"), want)
+		}
 	}
 	// The parts of a post WordPress answers under its permalink: page N of a post split
 	// with <!--nextpage--> (…/2/), the AMP plugin's copy (…/amp/), the page other sites
