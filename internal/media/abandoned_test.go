@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 )
 
 func tempFiles(t *testing.T, dir string) []string {
@@ -57,6 +58,13 @@ func TestRemoveAbandonedTemporaryFiles(t *testing.T) {
 	if len(left) != 1 {
 		t.Fatalf("the killed store left %v", left)
 	}
+	// Written just now, it might be an earlier version's store under way (it takes no
+	// lock): it is left until it has gone unwritten for a while.
+	if n, err := Dir(dir).RemoveAbandoned(); err != nil || n != 0 || len(tempFiles(t, dir)) != 1 {
+		t.Errorf("a temporary file written just now: %d removed (%v)", n, err)
+	}
+	hourAgo := time.Now().Add(-time.Hour)
+	os.Chtimes(filepath.Join(dir, left[0]), hourAgo, hourAgo)
 
 	// A store under way here, holding its temporary file while RemoveAbandoned runs.
 	writing, finish, done := make(chan struct{}), make(chan struct{}), make(chan error)
@@ -69,6 +77,11 @@ func TestRemoveAbandonedTemporaryFiles(t *testing.T) {
 		})
 	}()
 	<-writing
+	// The live store's file as quiet as the killed one's (a stalled upload): its lock
+	// keeps it.
+	for _, name := range tempFiles(t, dir) {
+		os.Chtimes(filepath.Join(dir, name), hourAgo, hourAgo)
+	}
 	n, err := Dir(dir).RemoveAbandoned()
 	if err != nil || n != 1 {
 		t.Errorf("RemoveAbandoned: %d, %v; want the killed store's one file", n, err)
@@ -93,6 +106,9 @@ func TestRemoveAbandonedTemporaryFiles(t *testing.T) {
 // RemoveAbandoned at that moment (serve runs it hourly) removed it, failing the
 // upload with "no such file or directory".
 func TestRemoveAbandonedNeverTakesAFinishingStore(t *testing.T) {
+	// Every temporary file counts as quiet: only the lock tells the stores' apart.
+	defer func(q time.Duration) { quietFor = q }(quietFor)
+	quietFor = 0
 	dir := t.TempDir()
 	stop := make(chan struct{})
 	swept := make(chan struct{})

@@ -156,8 +156,9 @@ func sameFile(f *os.File, st os.FileInfo) bool {
 }
 
 // RemoveAbandoned removes the temporary files of stores that will never finish: the
-// process writing them was killed or crashed (no process holds their lock; where
-// locks do not exist, untouched for a day). Stores under way, in this process or
+// process writing them was killed or crashed (no process holds their lock, and they
+// have not been written for 10 minutes; where locks do not exist, untouched for a
+// day). Stores under way, in this process or
 // another sharing the folder, are left alone. It returns how many it removed; a
 // folder that does not exist has none.
 //

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"syscall"
+	"time"
 )
 
 // lockTemp takes the lock that marks a temporary file as being written: flock, held
@@ -19,9 +20,20 @@ func lockTemp(f *os.File) (bool, error) {
 	return err == nil, err
 }
 
-// abandoned reports whether no process writes the temporary file f any longer (its
-// lock is free); it then holds the lock, until f is closed.
-func abandoned(f *os.File, _ os.FileInfo) bool {
+// abandoned reports whether no process writes the temporary file f any longer: its
+// lock is free and it has not been written for quietFor (it then holds the lock, until
+// f is closed). The lock alone would take the file of a store under way in a server
+// that takes none (an earlier version, during a rolling upgrade) or whose locks this
+// machine does not see (a folder shared over NFS); a store under way writes its file
+// as the upload arrives.
+func abandoned(f *os.File, st os.FileInfo) bool {
+	if time.Since(st.ModTime()) < quietFor {
+		return false
+	}
 	ok, _ := lockTemp(f)
 	return ok
 }
+
+// quietFor is how long a temporary file must have gone unwritten before it is taken
+// for an abandoned store's.
+var quietFor = 10 * time.Minute
