@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -38,12 +39,13 @@ type OldAddresser interface {
 // wordpressQuery is the form in which an old query address of WordPress's front page
 // (?p=42, ?page_id=2, ?cat=7, ?tag=slug, ?author=1, ?attachment_id=9) is recorded;
 // "" for a query WordPress does not answer so. The first of those parameters counts,
-// in WordPress's order. The IDs are read as WordPress reads them (absint: PHP's intval
-// of the leading digits, so "42abc" is 42); one that is no ID there ("abc", 0) is
-// ignored, as WordPress ignores it and shows the front page.
+// in WordPress's order, each with its last value (PHP's $_GET keeps the last of a
+// repeated parameter). The IDs are read as WordPress reads them (absint, wordpressID);
+// one that is no ID there ("abc", 0) is ignored, as WordPress ignores it and shows the
+// front page.
 func wordpressQuery(q url.Values) string {
 	for _, k := range []string{"p", "page_id", "attachment_id", "cat", "author", "tag"} {
-		v := q.Get(k)
+		v := phpGet(q, k)
 		if k != "tag" {
 			v = wordpressID(v)
 		}
@@ -54,19 +56,70 @@ func wordpressQuery(q url.Values) string {
 	return ""
 }
 
-// wordpressID is absint(v) in decimal, "" when it is 0: the leading digits after
-// spaces and a sign, at most 18 of them (larger is no ID WordPress has).
+// phpGet is the value PHP's $_GET has for k: the last one given, "" for none.
+func phpGet(q url.Values, k string) string {
+	if vs := q[k]; len(vs) > 0 {
+		return vs[len(vs)-1]
+	}
+	return ""
+}
+
+// phpIntMax is PHP_INT_MAX on the 64-bit builds WordPress runs on.
+const phpIntMax = "9223372036854775807"
+
+// wordpressID is absint(v) in decimal, "" when it is 0. PHP (7.1 and later) reads a
+// string as a number by its numeric prefix: spaces, a sign, digits with a fraction
+// and an exponent ("7.7e1" is 77, "1e3abc" 1000), truncated toward 0, capped at
+// PHP_INT_MAX when too large (zend_dval_to_lval_cap), 0 when infinite or no number
+// ("-+1", "e5", "abc"). Source: PHP's is_numeric_string and zval_get_long.
 func wordpressID(v string) string {
 	v = strings.TrimLeft(v, " \t\n\r\v\f")
-	v = strings.TrimLeft(strings.TrimPrefix(strings.TrimPrefix(v, "-"), "+"), "0")
-	n := 0
-	for n < len(v) && v[n] >= '0' && v[n] <= '9' {
-		n++
+	if v != "" && (v[0] == '+' || v[0] == '-') {
+		v = v[1:] // absint: the sign does not count
 	}
-	if n == 0 || n > 18 {
+	digits := func(i int) int {
+		for i < len(v) && v[i] >= '0' && v[i] <= '9' {
+			i++
+		}
+		return i
+	}
+	intEnd := digits(0)
+	end, float := intEnd, false
+	if end < len(v) && v[end] == '.' {
+		if fracEnd := digits(end + 1); fracEnd > end+1 || intEnd > 0 {
+			end, float = fracEnd, true
+		}
+	}
+	if end == 0 || end == 1 && v[0] == '.' {
+		return "" // no digits at all
+	}
+	if end < len(v) && (v[end] == 'e' || v[end] == 'E') {
+		i := end + 1
+		if i < len(v) && (v[i] == '+' || v[i] == '-') {
+			i++
+		}
+		if expEnd := digits(i); expEnd > i {
+			end, float = expEnd, true
+		}
+	}
+	if !float {
+		n := strings.TrimLeft(v[:intEnd], "0")
+		if len(n) > len(phpIntMax) || len(n) == len(phpIntMax) && n > phpIntMax {
+			return phpIntMax
+		}
+		return n
+	}
+	f, err := strconv.ParseFloat(v[:end], 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) || math.IsInf(f, 0) || math.IsNaN(f) {
 		return ""
 	}
-	return v[:n]
+	if f >= 9223372036854775807 {
+		return phpIntMax
+	}
+	if n := int64(f); n > 0 {
+		return strconv.FormatInt(n, 10)
+	}
+	return ""
 }
 
 // serveWordPressQuery answers a front-page query WordPress answers (see
@@ -77,7 +130,7 @@ func (s *Server) serveWordPressQuery(w http.ResponseWriter, r *http.Request) boo
 		return false
 	}
 	q := r.URL.Query()
-	if f := q.Get("feed"); f != "" && len(q) == 1 {
+	if f := phpGet(q, "feed"); f != "" && len(q) == 1 {
 		target := "/feed.xml"
 		if f == "atom" {
 			target = "/atom.xml"

@@ -52,7 +52,7 @@ func TestImportedOldPathsFollowTheStory(t *testing.T) {
 			t.Errorf("%s: %d, want 404", p, r.status)
 		}
 	}
-	for _, p := range []string{"/?utm_source=newsletter", "/?p=abc", "/?p=0", "/?page_id=", "/?cat=x&utm_source=y", "/?author=99999999999999999999999"} {
+	for _, p := range []string{"/?utm_source=newsletter", "/?p=abc", "/?p=0", "/?page_id=", "/?cat=x&utm_source=y"} {
 		if r := e.get(p); r.status != 200 {
 			t.Errorf("%s: %d, want the front page (WordPress reads no ID there)", p, r.status)
 		}
@@ -105,4 +105,46 @@ func mustPath(t *testing.T, u string) string {
 		t.Fatal(err)
 	}
 	return p.Path
+}
+
+// WordPress reads a front-page query's ID with PHP: the last of a repeated parameter
+// ($_GET keeps the last), and absint of the numeric prefix, which PHP reads as a
+// number with its fraction and exponent ("7.7e1" is 77), capped at PHP_INT_MAX ("an
+// author of 10^22 digits" is a user WordPress has not: 404), "-+77" no number at all.
+// Read otherwise, ?p=7.7e1 led to post 7 (another story) or to the front page.
+func TestWordPressQueryReadsIDsAsPHP(t *testing.T) {
+	e := newEnv(t, 3, nil)
+	ctx := context.Background()
+	a, other := e.arts[0], e.arts[1]
+	w, err := e.db.BeginWXR(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, id := range map[string]int64{"/?p=77": a.ID, "/?p=7": other.ID} {
+		if _, err := w.ArticleRedirect(ctx, p, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Commit(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.srv.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := mustPath(t, e.url(a))
+	for _, p := range []string{"/?p=7.7e1", "/?p=770e-1", "/?p=7&p=77", "/?p=%2077.9", "/?p=.77e2x", "/?p=-7.7E%2B1"} {
+		if r := e.get(p); r.status != 301 || r.header.Get("Location") != want {
+			t.Errorf("%s: %d to %q, want 301 to %s", p, r.status, r.header.Get("Location"), want)
+		}
+	}
+	for _, p := range []string{"/?p=-%2B77", "/?p=1e999", "/?p=77&p=x", "/?p=e77", "/?p=."} {
+		if r := e.get(p); r.status != 200 {
+			t.Errorf("%s: %d, want the front page (no ID in PHP)", p, r.status)
+		}
+	}
+	for _, p := range []string{"/?author=99999999999999999999999", "/?p=1e30"} {
+		if r := e.get(p); r.status != 404 {
+			t.Errorf("%s: %d, want 404 (PHP_INT_MAX, no post or author)", p, r.status)
+		}
+	}
 }
