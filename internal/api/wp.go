@@ -28,7 +28,6 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -575,17 +574,6 @@ func (s *Server) readParams(req *wpRequest, orderDefault, orderbyDefault string,
 	return p, nil
 }
 
-// include keeps, for orderby=include, the order the IDs were given in.
-func includeOrder[T any](items []T, ids []int64, id func(T) int64) {
-	pos := map[int64]int{}
-	for i, v := range ids {
-		if _, ok := pos[v]; !ok {
-			pos[v] = i
-		}
-	}
-	sort.SliceStable(items, func(a, b int) bool { return pos[id(items[a])] < pos[id(items[b])] })
-}
-
 // listResult checks the page against the total (rest_post_invalid_page_number when
 // past the last, as WordPress's posts and comments controllers answer) and makes the
 // result.
@@ -600,9 +588,8 @@ func wpAnswer[T any](p *wpParams, q *news.WPQuery, items []T, total int, deps []
 		}
 		return &wpResult{body: items[0], deps: deps}, nil
 	}
-	if q.OrderBy == "include" {
-		includeOrder(items, q.Include, id)
-	}
+	// orderby=include: the store ordered the whole selection by the list, in the
+	// direction WordPress gives that query, before paging it.
 	return listResult(p, items, total, deps, pageError)
 }
 
@@ -830,8 +817,6 @@ func (s *Server) wpArticles(req *wpRequest, kind news.Kind, id int64, single boo
 			return nil, wpErr(http.StatusNotFound, "rest_post_invalid_id", "Invalid post ID.")
 		}
 		deps = articleDeps(arts[0])
-	} else if q.OrderBy == "include" {
-		includeOrder(arts, q.Include, func(a *news.Article) int64 { return a.ID })
 	}
 	items := make([]wpPost, 0, len(arts))
 	for _, a := range arts {

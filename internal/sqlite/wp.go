@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"broadsheet/internal/news"
@@ -105,7 +106,15 @@ func wpArticleWhere(q news.WPQuery) (string, []any) {
 	return where, args
 }
 
-func wpArticleOrder(q news.WPQuery) string {
+func wpArticleOrder(q news.WPQuery) (string, []any) {
+	if q.OrderBy == "include" && len(q.Include) > 0 {
+		// WP_Query orders by post__in in the list's order, whatever order says.
+		return includeOrder("a", " ASC"), []any{includeList(q.Include)}
+	}
+	return wpArticleOrderBy(q), nil
+}
+
+func wpArticleOrderBy(q news.WPQuery) string {
 	dir := " DESC"
 	if q.Asc {
 		dir = " ASC"
@@ -133,12 +142,13 @@ func (db *DB) WPArticles(ctx context.Context, q news.WPQuery) ([]*news.Article, 
 	if q.Offset >= total {
 		return nil, total, nil
 	}
-	order := wpArticleOrder(q)
+	order, orderArgs := wpArticleOrder(q)
 	// The skipped rows are stepped over in the IDs' subquery, by the index, and only
 	// the page's own rows are joined (the site's listPage does the same).
 	query := `SELECT ` + articleColumns + articleFrom + ` WHERE a.id IN (SELECT a.id FROM articles a` + where + order +
 		` LIMIT ? OFFSET ?)` + order
-	rows, err := db.reads.QueryContext(ctx, query, append(args, wpLimit(q.Limit), q.Offset)...)
+	args = append(append(append(args, orderArgs...), wpLimit(q.Limit), q.Offset), orderArgs...)
+	rows, err := db.reads.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("wp articles: %w", err)
 	}
@@ -157,12 +167,41 @@ func (db *DB) WPArticles(ctx context.Context, q news.WPQuery) ([]*news.Article, 
 	return out, total, nil
 }
 
-// termOrder is the ORDER BY of terms and authors (ascending by default, as WordPress's).
-func termOrder(q news.WPQuery, alias string) string {
+// includeOrder is the ORDER BY of orderby=include, WordPress's FIELD(id, include…):
+// the position of the row's ID in includeList's text (its first, for an ID given
+// twice). The list is one argument, so that the statement's text is the same for every
+// list (the statement cache holds a bounded number).
+func includeOrder(alias, dir string) string {
+	return ` ORDER BY instr(?, ',' || ` + alias + `.id || ',')` + dir + `, ` + alias + `.id` + dir
+}
+
+// includeList is the argument of includeOrder: ",5,1,3," for include=5,1,3.
+func includeList(ids []int64) string {
+	var b strings.Builder
+	b.WriteByte(',')
+	for _, id := range ids {
+		b.WriteString(strconv.FormatInt(id, 10))
+		b.WriteByte(',')
+	}
+	return b.String()
+}
+
+// termOrder is the ORDER BY of terms and authors (ascending by default, as WordPress's),
+// with its arguments: orderby=include orders the whole selection by the list, in the
+// direction asked (WP_Term_Query and WP_User_Query apply order to FIELD()), before
+// it is paged.
+func termOrder(q news.WPQuery, alias string) (string, []any) {
 	dir := " ASC"
 	if !q.Asc {
 		dir = " DESC"
 	}
+	if q.OrderBy == "include" && len(q.Include) > 0 {
+		return includeOrder(alias, dir), []any{includeList(q.Include)}
+	}
+	return termOrderBy(q, alias, dir), nil
+}
+
+func termOrderBy(q news.WPQuery, alias, dir string) string {
 	switch q.OrderBy {
 	case "id":
 		return ` ORDER BY ` + alias + `.id` + dir
@@ -242,12 +281,14 @@ func (db *DB) WPTerms(ctx context.Context, taxonomy string, q news.WPQuery) ([]*
 		return nil, total, nil
 	}
 	// The count's one argument (the time) comes first: it is in the outer SELECT.
-	args = append([]any{now}, append(args, wpLimit(q.Limit), q.Offset)...)
+	inner, orderArgs := termOrder(q, "t")
+	outer, _ := termOrder(q, "p")
+	args = append(append(append(append([]any{now}, args...), orderArgs...), wpLimit(q.Limit), q.Offset), orderArgs...)
 	query := `SELECT p.*, ` + fmt.Sprintf(count, "p") + ` AS n FROM (SELECT ` + cols + ` FROM ` + table + ` t` + where +
-		termOrder(q, "t") + ` LIMIT ? OFFSET ?) p` + termOrder(q, "p")
+		inner + ` LIMIT ? OFFSET ?) p` + outer
 	if q.OrderBy == "count" {
 		query = `SELECT ` + cols + `, ` + fmt.Sprintf(count, "t") + ` AS n FROM ` + table + ` t` + where +
-			termOrder(q, "t") + ` LIMIT ? OFFSET ?`
+			inner + ` LIMIT ? OFFSET ?`
 	}
 	rows, err := db.reads.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -292,8 +333,9 @@ func (db *DB) WPAuthors(ctx context.Context, q news.WPQuery) ([]*news.Author, in
 	if q.OrderBy == "count" {
 		q.OrderBy = "name"
 	}
-	rows, err := db.reads.QueryContext(ctx, `SELECT t.id, t.slug, t.name, t.bio FROM authors t`+where+termOrder(q, "t")+` LIMIT ? OFFSET ?`,
-		append(args, wpLimit(q.Limit), q.Offset)...)
+	order, orderArgs := termOrder(q, "t")
+	rows, err := db.reads.QueryContext(ctx, `SELECT t.id, t.slug, t.name, t.bio FROM authors t`+where+order+` LIMIT ? OFFSET ?`,
+		append(append(args, orderArgs...), wpLimit(q.Limit), q.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("wp authors: %w", err)
 	}
@@ -348,15 +390,19 @@ func (db *DB) WPComments(ctx context.Context, q news.WPQuery) ([]*news.Comment, 
 		dir = " ASC"
 	}
 	order := ` ORDER BY c.created_at` + dir + `, c.id` + dir
+	var orderArgs []any
 	if q.OrderBy == "id" {
 		order = ` ORDER BY c.id` + dir
+	} else if q.OrderBy == "include" && len(q.Include) > 0 {
+		// WP_Comment_Query orders by comment__in in the list's order, whatever order says.
+		order, orderArgs = includeOrder("c", " ASC"), []any{includeList(q.Include)}
 	}
 	cols := strings.NewReplacer("id,", "c.id,", "article_id", "c.article_id", "parent_id", "c.parent_id", "status", "c.status",
 		"author_name", "c.author_name", "author_email", "''", "author_url", "c.author_url", "body,", "c.body,", "body_html", "c.body_html",
 		"ip_hash", "''", "user_agent", "''", "created_at", "c.created_at", "source,", "c.source,", "source_id", "c.source_id",
 		"user_id", "c.user_id", "removed", "c.removed").Replace(commentColumns)
 	out, err := db.queryComments(ctx, `SELECT `+cols+` FROM comments c WHERE c.id IN (SELECT c.id`+from+where+order+` LIMIT ? OFFSET ?)`+order,
-		append(args, wpLimit(q.Limit), q.Offset)...)
+		append(append(append(args, orderArgs...), wpLimit(q.Limit), q.Offset), orderArgs...)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("wp comments: %w", err)
 	}
@@ -412,11 +458,15 @@ func (db *DB) WPMedia(ctx context.Context, q news.WPQuery) ([]*news.Media, map[i
 		dir = " ASC"
 	}
 	order := ` ORDER BY m.id` + dir
+	var orderArgs []any
 	if q.OrderBy == "slug" || q.OrderBy == "title" {
 		order = ` ORDER BY m.name` + dir
+	} else if q.OrderBy == "include" && len(q.Include) > 0 {
+		// WP_Query orders by post__in in the list's order, whatever order says.
+		order, orderArgs = includeOrder("m", " ASC"), []any{includeList(q.Include)}
 	}
 	rows, err := db.reads.QueryContext(ctx, `SELECT m.id, m.post FROM (`+inner+`) m`+where+order+` LIMIT ? OFFSET ?`,
-		append(all, wpLimit(q.Limit), q.Offset)...)
+		append(append(all, orderArgs...), wpLimit(q.Limit), q.Offset)...)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("wp media: %w", err)
 	}

@@ -98,6 +98,41 @@ func testWPReads(t *testing.T, s Engine) {
 	if total != 2 || len(cats) != 2 || cats[0].Name != "Sport" || cats[1].Name != "World" || cats[0].Count != 2 || cats[1].Count != 3 {
 		t.Errorf("categories: %d of %d, want Sport (2), World (3)", len(cats), total)
 	}
+	// orderby=include orders the whole selection by the list (WordPress's FIELD()),
+	// before it is paged: page 1 of include=5,1,3 by two is 5 and 1, not the first two
+	// by date put in the list's order. Posts ignore the direction; terms keep it.
+	order := []int64{public[1].ID, public[4].ID, public[2].ID}
+	var paged []int64
+	for off := 0; off < 3; off += 2 {
+		arts, _, err := s.WPArticles(ctx, news.WPQuery{Now: now, Limit: 2, Offset: off, Include: order, OrderBy: "include"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		paged = append(paged, ids(arts)...)
+	}
+	if !slices.Equal(paged, order) {
+		t.Errorf("posts by include, paged by 2: %v, want %v", paged, order)
+	}
+	for _, asc := range []bool{true, false} {
+		want := []int64{cats[1].ID, cats[0].ID}
+		if !asc {
+			want = []int64{cats[0].ID, cats[1].ID}
+		}
+		var got []int64
+		for off := 0; off < 2; off++ {
+			page, _, err := s.WPTerms(ctx, "category", news.WPQuery{Now: now, Limit: 1, Offset: off, Asc: asc,
+				Include: []int64{cats[1].ID, cats[0].ID}, OrderBy: "include"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range page {
+				got = append(got, c.ID)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("categories by include (asc %v), paged by 1: %v, want %v", asc, got, want)
+		}
+	}
 	authors, total, _ := s.WPAuthors(ctx, news.WPQuery{Now: now, Limit: 10})
 	if total != 1 || len(authors) != 1 || authors[0].Name != "Anna Petrova" || authors[0].Email != "" {
 		t.Errorf("authors: %+v of %d", authors, total)
