@@ -884,7 +884,11 @@ func (s *Server) wpTerms(req *wpRequest, taxonomy string, id int64, single bool)
 				q.Parents = []int64{int64(n)}
 			}
 		}
-		if v := p.q.Get("hide_empty"); v != "" && v != "true" && v != "false" && v != "1" && v != "0" {
+		switch v := p.q.Get("hide_empty"); v {
+		case "", "false", "0":
+		case "true", "1":
+			q.HideEmpty = true
+		default:
 			return nil, invalidParam("hide_empty", "hide_empty is not of type boolean.")
 		}
 		if q.OrderBy == "include" && len(q.Include) == 0 {

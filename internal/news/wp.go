@@ -40,6 +40,9 @@ type WPQuery struct {
 	// The posts' exclusions: categories_exclude, tags_exclude, author_exclude.
 	NotSections, NotTags, NotAuthors []int64
 	Slugs                            []string
+	// HideEmpty keeps only categories with a public story (hide_empty=true). Tags
+	// never list one without a public article.
+	HideEmpty bool
 	// After and Before bound the publication time (exclusive, as WordPress's
 	// date_query "after"/"before" with inclusive false).
 	After, Before time.Time

@@ -231,6 +231,11 @@ func (db *DB) WPTerms(ctx context.Context, taxonomy string, q news.WPQuery) ([]*
 		table = "sections"
 		cols = `t.id, t.slug, t.name, t.description, COALESCE(t.parent_id, 0) AS parent`
 		count = `(SELECT COUNT(*) FROM articles a WHERE a.section_id = %[1]s.id AND ` + isStory + ` AND ` + publicArticle + `)`
+		if q.HideEmpty {
+			// WordPress's hide_empty: no category of count 0.
+			conds = append(conds, `EXISTS (SELECT 1 FROM articles a WHERE a.section_id = t.id AND `+isStory+` AND `+publicArticle+`)`)
+			args = append(args, now)
+		}
 		if len(q.Posts) > 0 {
 			var sub []string
 			sub, args = in(nil, append(args, now), "a.id", false, q.Posts)

@@ -133,6 +133,24 @@ func testWPReads(t *testing.T, s Engine) {
 			t.Errorf("categories by include (asc %v), paged by 1: %v, want %v", asc, got, want)
 		}
 	}
+	// hide_empty=true: a category with no public story (only a draft) is left out,
+	// as WordPress leaves out a category of count 0; listed otherwise.
+	empty := article(7, "Empty Section")
+	empty.Status, empty.PublishedAt = news.StatusDraft, time.Time{}
+	mustCreate(t, s, empty)
+	for _, hide := range []bool{false, true} {
+		cats, total, err := s.WPTerms(ctx, "category", news.WPQuery{Now: now, Limit: 10, HideEmpty: hide})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 3
+		if hide {
+			want = 2
+		}
+		if total != want || len(cats) != want {
+			t.Errorf("categories, hide_empty %v: %d of %d, want %d", hide, len(cats), total, want)
+		}
+	}
 	authors, total, _ := s.WPAuthors(ctx, news.WPQuery{Now: now, Limit: 10})
 	if total != 1 || len(authors) != 1 || authors[0].Name != "Anna Petrova" || authors[0].Email != "" {
 		t.Errorf("authors: %+v of %d", authors, total)
