@@ -323,8 +323,12 @@ func TestWPPostsFilters(t *testing.T) {
 		"slug=" + a.Slug + "," + b.Slug:                          {a.ID, b.ID},
 		fmt.Sprintf("include=%d,%d", b.ID, a.ID):                 {a.ID, b.ID},
 		fmt.Sprintf("include=%d,%d&orderby=include", b.ID, a.ID): {b.ID, a.ID},
-		fmt.Sprintf("exclude=%d", a.ID):                          want(func(x *news.Article) bool { return x.ID != a.ID }),
-		fmt.Sprintf("categories_exclude=%d", sec1):               want(func(x *news.Article) bool { return x.Section == nil || x.Section.ID != sec1 }),
+		// The list's order before paging (WordPress's FIELD()), whatever order says.
+		fmt.Sprintf("include=%d,%d&orderby=include&per_page=1", b.ID, a.ID):                  {b.ID},
+		fmt.Sprintf("include=%d,%d&orderby=include&per_page=1&page=2&order=asc", b.ID, a.ID): {a.ID},
+		fmt.Sprintf("include=%d,%d&orderby=include&per_page=1&page=2", a.ID, b.ID):           {b.ID},
+		fmt.Sprintf("exclude=%d", a.ID):                                                      want(func(x *news.Article) bool { return x.ID != a.ID }),
+		fmt.Sprintf("categories_exclude=%d", sec1):                                           want(func(x *news.Article) bool { return x.Section == nil || x.Section.ID != sec1 }),
 		fmt.Sprintf("tags_exclude=%d", tag.ID): want(func(x *news.Article) bool {
 			for _, t := range x.Tags {
 				if t.ID == tag.ID {
