@@ -578,10 +578,10 @@ func (s *Server) readParams(req *wpRequest, orderDefault, orderbyDefault string,
 // past the last, as WordPress's posts and comments controllers answer) and makes the
 // result.
 // wpAnswer ends a collection's handler as WordPress does: a single item, or missing
-// when there is none; otherwise the list (in the order of include= when asked) with its
-// totals, pageError naming a page past the last (listResult).
+// when there is none; otherwise the list, in the store's order (orderby=include: the
+// store orders by the list before paging), with its totals, pageError naming a page past the last (listResult).
 func wpAnswer[T any](p *wpParams, q *news.WPQuery, items []T, total int, deps []string, single bool, missing error,
-	pageError string, id func(T) int64) (*wpResult, error) {
+	pageError string) (*wpResult, error) {
 	if single {
 		if len(items) == 0 {
 			return nil, missing
@@ -915,8 +915,7 @@ func (s *Server) wpTerms(req *wpRequest, taxonomy string, id int64, single bool)
 		}
 		items = append(items, it)
 	}
-	return wpAnswer(p, q, items, total, deps, single, wpErr(http.StatusNotFound, "rest_term_invalid", "Term does not exist."), "",
-		func(t wpTerm) int64 { return t.ID })
+	return wpAnswer(p, q, items, total, deps, single, wpErr(http.StatusNotFound, "rest_term_invalid", "Term does not exist."), "")
 }
 
 // wpUser is an author's public fields (WP_REST_Users_Controller's schema, context
@@ -960,8 +959,7 @@ func (s *Server) wpUsers(req *wpRequest, id int64, single bool) (*wpResult, erro
 			Links: s.wpUserLinks(au.ID)})
 	}
 	deps := []string{news.KeyLists}
-	return wpAnswer(p, q, items, total, deps, single, wpErr(http.StatusNotFound, "rest_user_invalid_id", "Invalid user ID."), "",
-		func(u wpUser) int64 { return u.ID })
+	return wpAnswer(p, q, items, total, deps, single, wpErr(http.StatusNotFound, "rest_user_invalid_id", "Invalid user ID."), "")
 }
 
 // wpComment is an approved comment (WP_REST_Comments_Controller's schema, context
@@ -1063,7 +1061,7 @@ func (s *Server) wpComments(req *wpRequest, id int64, single bool) (*wpResult, e
 		}
 	}
 	out, err := wpAnswer(p, q, items, total, res.deps, single, wpErr(http.StatusNotFound, "rest_comment_invalid_id", "Invalid comment ID."),
-		"rest_comment_invalid_page_number", func(c wpComment) int64 { return c.ID })
+		"rest_comment_invalid_page_number")
 	if out != nil {
 		out.ttl = res.ttl
 	}
@@ -1222,7 +1220,7 @@ func (s *Server) wpMedia(req *wpRequest, id int64, single bool) (*wpResult, erro
 	// Which images are public changes with any public article.
 	deps := []string{news.KeyLists}
 	return wpAnswer(p, q, items, total, deps, single, wpErr(http.StatusNotFound, "rest_post_invalid_id", "Invalid post ID."),
-		"rest_post_invalid_page_number", func(m wpMedia) int64 { return m.ID })
+		"rest_post_invalid_page_number")
 }
 
 // wpRouteInfo is a route in the index: WordPress lists each route's methods and
