@@ -574,12 +574,10 @@ func (s *Server) readParams(req *wpRequest, orderDefault, orderbyDefault string,
 	return p, nil
 }
 
-// listResult checks the page against the total (rest_post_invalid_page_number when
-// past the last, as WordPress's posts and comments controllers answer) and makes the
-// result.
 // wpAnswer ends a collection's handler as WordPress does: a single item, or missing
 // when there is none; otherwise the list, in the store's order (orderby=include: the
-// store orders by the list before paging), with its totals, pageError naming a page past the last (listResult).
+// store orders by the list before paging), with its totals, pageError naming a page
+// past the last (listResult).
 func wpAnswer[T any](p *wpParams, q *news.WPQuery, items []T, total int, deps []string, single bool, missing error,
 	pageError string) (*wpResult, error) {
 	if single {
@@ -593,6 +591,9 @@ func wpAnswer[T any](p *wpParams, q *news.WPQuery, items []T, total int, deps []
 	return listResult(p, items, total, deps, pageError)
 }
 
+// listResult checks the page against the total (rest_post_invalid_page_number when
+// past the last, as WordPress's posts and comments controllers answer) and makes the
+// result.
 func listResult(p *wpParams, body any, total int, deps []string, pageError string) (*wpResult, error) {
 	pages := (total + p.per - 1) / p.per
 	if pageError != "" && total > 0 && p.page > pages && !p.hasOffset {
