@@ -8,7 +8,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"broadsheet/internal/auth"
 	"broadsheet/internal/news"
 )
 
@@ -29,6 +31,15 @@ func TestUploadWhoseSessionEndsMeanwhileStoresNothing(t *testing.T) {
 	fw.Write(pngImage(1200, 800))
 	mw.Close()
 	body := buf.Bytes()
+	// Six minutes on, the request's check of the session records that it saw it
+	// (TouchSession): the session is ended only once the check passed, whatever the
+	// order in which the server and the test run.
+	e.clock.Add(6 * time.Minute)
+	hash := auth.HashToken(b.sessionCookie())
+	checked := func() bool {
+		s, err := e.db.Session(context.Background(), hash, e.clock.Now())
+		return err == nil && !s.LastSeen.Before(e.clock.Now().Add(-time.Second))
+	}
 	pr, pw := io.Pipe()
 	req := bodyRequest(e, "POST", "/admin/media", pr)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
@@ -36,6 +47,11 @@ func TestUploadWhoseSessionEndsMeanwhileStoresNothing(t *testing.T) {
 	done := make(chan resp, 1)
 	go func() { done <- b.send(req) }()
 	pw.Write(body[:len(body)/2])
+	for wait := time.Now(); !checked(); time.Sleep(5 * time.Millisecond) {
+		if time.Since(wait) > time.Minute { // a bound for the test, not a figure asserted
+			t.Fatal("the upload's session was never checked")
+		}
+	}
 	if err := e.db.DeleteUserSessions(context.Background(), u.ID, ""); err != nil {
 		t.Fatal(err)
 	}

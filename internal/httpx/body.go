@@ -4,8 +4,10 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"runtime"
 	"sync"
 	"time"
+	"weak"
 )
 
 // Bodies wraps h so that every request with a body gets the deadlines of BodyWithin
@@ -118,18 +120,24 @@ type closeUnread struct {
 
 // shutdowns holds, for each *http.Server that served a body, a channel closed when it
 // begins to shut down (RegisterOnShutdown): net/http's Shutdown waits for every active
-// connection, and offers a handler no other way to know it should stop.
-var shutdowns sync.Map
+// connection, and offers a handler no other way to know it should stop. It is keyed by
+// a weak pointer, and an entry goes with its server: a strong key kept every server
+// ever started (each test's, with its handler, store and caches) for the life of the
+// process.
+var shutdowns sync.Map // weak.Pointer[http.Server] → chan struct{}
 
 func shutdownOf(srv *http.Server) <-chan struct{} {
-	if ch, ok := shutdowns.Load(srv); ok {
+	key := weak.Make(srv)
+	if ch, ok := shutdowns.Load(key); ok {
 		return ch.(chan struct{})
 	}
-	ch, loaded := shutdowns.LoadOrStore(srv, make(chan struct{}))
+	ch, loaded := shutdowns.LoadOrStore(key, make(chan struct{}))
 	if !loaded {
 		// Each call of Shutdown runs the hooks again.
 		var once sync.Once
-		srv.RegisterOnShutdown(func() { once.Do(func() { close(ch.(chan struct{})) }) })
+		c := ch.(chan struct{})
+		srv.RegisterOnShutdown(func() { once.Do(func() { close(c) }) })
+		runtime.AddCleanup(srv, func(key weak.Pointer[http.Server]) { shutdowns.Delete(key) }, key)
 	}
 	return ch.(chan struct{})
 }

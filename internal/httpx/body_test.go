@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -180,5 +181,44 @@ func TestLingerEndsAtShutdown(t *testing.T) {
 	defer cancel()
 	if err := srv.Shutdown(ctx); err != nil {
 		t.Errorf("shutdown: %v", err)
+	}
+}
+
+// A server that served a body is not kept once it is gone: the record of its shutdown
+// (shutdowns) goes with it. Each test's server held its handler, store and caches for
+// the life of the test binary, whose memory tests then measured them.
+func TestServersAreNotKept(t *testing.T) {
+	entries := func() int {
+		n := 0
+		shutdowns.Range(func(any, any) bool { n++; return true })
+		return n
+	}
+	before := entries()
+	for range 3 {
+		srv := &http.Server{Handler: Bodies(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			io.Copy(io.Discard, r.Body)
+		}), 30*time.Second, func(*http.Request) (time.Duration, time.Duration) { return time.Minute, time.Minute })}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		go srv.Serve(ln)
+		r, err := http.Post("http://"+ln.Addr().String()+"/", "text/plain", strings.NewReader("a body"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		srv.Close()
+	}
+	http.DefaultClient.CloseIdleConnections()
+	if entries() < before+3 {
+		t.Fatalf("%d servers recorded, want %d", entries()-before, 3)
+	}
+	for i := 0; i < 50 && entries() > before; i++ {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := entries() - before; n > 0 {
+		t.Errorf("%d servers kept after they were gone", n)
 	}
 }
